@@ -5,7 +5,9 @@ namespace MaskTrainer.Training;
 
 /// <summary>
 /// Trains a <see cref="TrainedHead"/> on cached features. Single-threaded with a fixed
-/// operation order, so the same data, options and seed give bitwise identical weights.
+/// operation order and its own PRNG, so the same data, options and seed give bitwise identical
+/// weights on the same machine and runtime. (CPUs with different SIMD widths, e.g. AVX2 and
+/// AVX-512, may differ in the last bits, as vector sums are grouped differently.)
 /// </summary>
 public static class HeadTrainer
 {
@@ -356,6 +358,12 @@ public static class HeadTrainer
         // Records the epoch, tracks the best validation loss; true when early stopping should fire.
         private bool EndEpoch(int epoch, float[] parameters, BatchStats train, double rate)
         {
+            if (!double.IsFinite(train.Loss))
+            {
+                throw new InvalidOperationException(
+                    $"training diverged at epoch {epoch} (training loss is {train.Loss}); lower the learning rate or keep StandardizeFeatures on");
+            }
+
             double? validationLoss = null, validationAccuracy = null;
             if (xValidation is not null)
             {

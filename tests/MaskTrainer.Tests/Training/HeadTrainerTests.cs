@@ -200,6 +200,18 @@ public sealed class HeadTrainerTests
     }
 
     [Fact]
+    public void Train_Divergence_IsAClearError()
+    {
+        // Raw features and an absurd step: the logits overflow and the loss becomes NaN.
+        var x = new float[] { 1000f, -1000f, -1000f, 1000f };
+        var train = new FeatureSet(x, 2, 2, [0, 1], 2);
+        var options = new HeadOptions { StandardizeFeatures = false, LearningRate = 1e36, MaxEpochs = 5, L2 = 0 };
+
+        FluentActions.Invoking(() => HeadTrainer.Train(train, null, options))
+            .Should().Throw<InvalidOperationException>().WithMessage("training diverged at epoch *; lower the learning rate*");
+    }
+
+    [Fact]
     public void FeatureSet_ValidatesItsShape()
     {
         FluentActions.Invoking(() => new FeatureSet(new float[7], 2, 4, [0, 1], 2))
