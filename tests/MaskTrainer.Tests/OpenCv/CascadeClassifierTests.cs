@@ -1,0 +1,65 @@
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Tests.OpenCv;
+
+public sealed class CascadeClassifierTests
+{
+    [HaarFaceFact]
+    public void Haar_cascade_finds_the_labelled_faces()
+    {
+        using var cascade = new CascadeClassifier(CascadeClassifier.FindDataFile(HaarFaceFactAttribute.Cascade)!);
+        using var image = Cv2.ImRead(OpenCvTestData.FaceImage);
+        using var gray = new Mat();
+        Cv2.CvtColor(image, gray, ColorConversion.BgrToGray);
+
+        var found = cascade.DetectMultiScale(gray, 1.1, 5, new Size(30, 30));
+
+        var labelled = File.ReadLines(OpenCvTestData.Data("faces-dlib/annotations/boxes.csv"))
+            .Select(l => l.Split(','))
+            .Where(f => f[1] == "2008_002506.jpg")
+            .Select(f => new Rect(int.Parse(f[2]), int.Parse(f[3]), int.Parse(f[4]), int.Parse(f[5])))
+            .ToList();
+        labelled.Should().HaveCount(3);
+        foreach (var face in labelled)
+        {
+            found.Should().Contain(r => IoU(r, face) > 0.4, $"the labelled face {face} should be detected");
+        }
+    }
+
+    [Fact]
+    public void Bad_cascade_files_are_named()
+    {
+        using var dir = new TempFolder();
+        var missing = dir.File("missing.xml");
+        var notCascade = dir.File("other.xml");
+        File.WriteAllText(notCascade, "<?xml version=\"1.0\"?><opencv_storage><x>1</x></opencv_storage>");
+
+        Assert.Throws<OpenCvException>(() => new CascadeClassifier(missing)).Message.Should().Be($"{missing}: cascade file not found");
+        Assert.Throws<OpenCvException>(() => new CascadeClassifier(notCascade)).Message.Should().StartWith($"{notCascade}: cannot load cascade");
+        CascadeClassifier.FindDataFile("no-such-cascade.xml").Should().BeNull();
+    }
+
+    private static double IoU(Rect a, Rect b)
+    {
+        var overlap = a.Intersect(b).Area;
+        return (double)overlap / (a.Area + b.Area - overlap);
+    }
+}
+
+/// <summary>Skips when the shared face photo or OpenCV's frontal-face cascade (opencv-data) is missing.</summary>
+public sealed class HaarFaceFactAttribute : FactAttribute
+{
+    public const string Cascade = "haarcascade_frontalface_default.xml";
+
+    public HaarFaceFactAttribute()
+    {
+        if (!File.Exists(OpenCvTestData.FaceImage))
+        {
+            Skip = "shared file missing: ../shared/data/faces-dlib/images/2008_002506.jpg";
+        }
+        else if (CascadeClassifier.FindDataFile(Cascade) is null)
+        {
+            Skip = $"{Cascade} not installed (apt install opencv-data)";
+        }
+    }
+}
