@@ -40,7 +40,7 @@ public static partial class Cv2
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new ImageDecodeException(path, "access denied", e);
+                throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
             }
             catch (IOException e)
             {

@@ -73,6 +73,13 @@ public sealed class ImageDecodeTests
     }
 
     [Fact]
+    public void Folder_instead_of_a_file_fails_naming_it()
+    {
+        using var dir = new TempFolder();
+        AssertDecodeError(() => Cv2.ImRead(dir.Path), dir.Path, OperatingSystem.IsWindows() ? "access denied" : "is a folder, not a file");
+    }
+
+    [Fact]
     public void Random_bytes_fail_as_not_an_image()
     {
         var bytes = new byte[4096];
