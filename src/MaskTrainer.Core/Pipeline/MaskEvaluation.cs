@@ -38,7 +38,7 @@ public static class MaskEvaluation
         var stage = detector is null
             ? null
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = model.CropOptions, MinConfidence = model.FaceCrop!.MinConfidence });
-        var cache = workspace is null ? null : new BottleneckCache(Path.Combine(workspace, "features"));
+        var cache = workspace is null ? null : new BottleneckCache(workspace);
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
         var metrics = MaskTrainingPipeline.Score(model.Head, featurized, model.Labels);
         return new EvaluationResult(metrics, featurized.Skipped);

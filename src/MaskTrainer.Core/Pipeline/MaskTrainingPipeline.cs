@@ -47,7 +47,7 @@ public sealed class MaskTrainingPipeline
         _observer.Info(faceStage is null
             ? "Face crop: off (whole images)"
             : $"Face crop: {detector!.Id} detector, margin {_options.FaceCropStage.Crop.Margin:0.##}, square {_options.FaceCropStage.Crop.Square}");
-        var cache = new BottleneckCache(Path.Combine(_options.Workspace, "features"));
+        var cache = new BottleneckCache(_options.Workspace);
         var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
 
         var train = Featurize(datasetFeaturizer, "train", split.Train, augment: _options.Augmentation.Copies > 0, cancellationToken);
@@ -170,8 +170,8 @@ public sealed class MaskTrainingPipeline
     internal static ClassificationMetrics Score(TrainedHead head, FeaturizedData data, IReadOnlyList<string> labels)
     {
         var probabilities = new float[data.Rows * labels.Count];
-        head.PredictBatch(data.Features, data.Rows, probabilities);
-        return ClassificationMetrics.Compute(labels, data.Labels, probabilities);
+        head.PredictBatch(data.Features.Span, data.Rows, probabilities);
+        return ClassificationMetrics.Compute(labels, data.Labels.Span, probabilities);
     }
 
     private Dictionary<string, string> BackboneFilePaths(ModelSpec backbone)
@@ -245,11 +245,11 @@ public sealed class MaskTrainingPipeline
                 continue;
             }
 
-            computed += p.Computed;
-            hits += p.CacheHits;
-            faces += p.FacesFound;
-            fallbacks += p.FaceFallbacks;
-            elapsed += p.Elapsed;
+            computed += p.Stats.Computed;
+            hits += p.Stats.CacheHits;
+            faces += p.Stats.FacesFound;
+            fallbacks += p.Stats.FaceFallbacks;
+            elapsed += p.Stats.Elapsed;
         }
 
         return new FeaturizeTotals(computed, hits, faces, fallbacks, elapsed);

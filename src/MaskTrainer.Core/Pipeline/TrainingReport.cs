@@ -76,7 +76,7 @@ internal static class TrainingReport
         var probabilities = new float[labels.Count];
         for (int row = 0; row < test.Rows; row++)
         {
-            head.Predict(test.Features.AsSpan(row * test.Dimension, test.Dimension), probabilities);
+            head.Predict(test.Row(row), probabilities);
             int best = 0;
             for (int c = 1; c < probabilities.Length; c++)
             {
@@ -86,10 +86,10 @@ internal static class TrainingReport
                 }
             }
 
-            int truth = test.Labels[row];
+            int truth = test.Labels.Span[row];
             if (best != truth)
             {
-                wrong.Add((examples[test.ExampleIndices[row]], best, probabilities[best], probabilities[truth]));
+                wrong.Add((examples[test.ExampleIndices.Span[row]], best, probabilities[best], probabilities[truth]));
             }
         }
 
