@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(SynthMasksCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync();
