@@ -24,6 +24,15 @@ public sealed record MaskSynthesisOptions
     /// <summary>Detections below this score are ignored; null = the detector's default.</summary>
     public float? MinConfidence { get; init; }
 
+    /// <summary>
+    /// How much the framing of each pair varies, 0..1 (default 0.5): the crop box is scaled by
+    /// up to -30%/+10% and moved down by up to 12% and sideways by up to 4% of its size, times
+    /// this value. Public masked-face sets hold many tight crops cut at the forehead or chin; a
+    /// set where every masked face is framed alike teaches the framing. Both crops of a pair
+    /// share the framing, so it never tells the classes apart.
+    /// </summary>
+    public double FramingJitter { get; init; } = 0.5;
+
     /// <summary>Which faces are fit for a mask.</summary>
     public FaceScreeningOptions Screening { get; init; } = new();
 

@@ -145,7 +145,7 @@ public sealed class MaskSynthesizer : IDisposable
                     continue;
                 }
 
-                results.Add(Render(image, box, score, landmarks!, appearances));
+                results.Add(Render(image, Jitter(box, rng), box, score, landmarks!, appearances));
             }
 
             return results;
@@ -398,11 +398,25 @@ public sealed class MaskSynthesizer : IDisposable
             : FaceLandmarks.FromPoints(best.Landmarks!).Offset(region.X, region.Y);
     }
 
-    private SynthesizedFace Render(Mat image, Rect box, float score, FaceLandmarks landmarks, MaskAppearance[] appearances)
+    /// <summary>The face box moved and scaled for this pair's framing (see <see cref="MaskSynthesisOptions.FramingJitter"/>).</summary>
+    private Rect Jitter(Rect box, Random rng)
     {
-        var region = FaceCropper.Region(box, Options.Crop);
+        double j = Math.Clamp(Options.FramingJitter, 0, 1);
+        double scale = 1 + (j * ((rng.NextDouble() * 0.4) - 0.3));
+        double dy = j * rng.NextDouble() * 0.12 * box.Height;
+        double dx = j * ((rng.NextDouble() * 0.08) - 0.04) * box.Width;
+        double w = box.Width * scale;
+        double h = box.Height * scale;
+        double cx = box.X + (box.Width / 2.0) + dx;
+        double cy = box.Y + (box.Height / 2.0) + dy;
+        return new Rect((int)Math.Round(cx - (w / 2)), (int)Math.Round(cy - (h / 2)), Math.Max(1, (int)Math.Round(w)), Math.Max(1, (int)Math.Round(h)));
+    }
+
+    private SynthesizedFace Render(Mat image, Rect frame, Rect box, float score, FaceLandmarks landmarks, MaskAppearance[] appearances)
+    {
+        var region = FaceCropper.Region(frame, Options.Crop);
         var local = landmarks.Offset(-region.X, -region.Y);
-        using var bare = FaceCropper.Crop(image, box, Options.Crop);
+        using var bare = FaceCropper.Crop(image, frame, Options.Crop);
         var masked = new List<Mat>(appearances.Length);
         Mat? without = null;
         try
