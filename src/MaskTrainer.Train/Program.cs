@@ -22,7 +22,14 @@ public static class Program
         root.Subcommands.Add(SynthMasksCommand.Create());
         try
         {
-            return await root.Parse(args).InvokeAsync();
+            // Our own handler turns known errors into one line (the default one prints stack traces).
+            var invocation = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = Console.Out,
+                Error = Console.Error,
+            };
+            return await root.Parse(args).InvokeAsync(invocation);
         }
         catch (Exception e) when (Errors.IsUserFacing(e))
         {
