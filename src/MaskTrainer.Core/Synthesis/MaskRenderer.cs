@@ -134,10 +134,23 @@ public static class MaskRenderer
         var f = g.Frame;
         var (ru, rv) = f.ToFace(landmarks.RightEar);
         var (lu, lv) = f.ToFace(landmarks.LeftEar);
-        DrawCord(image, f.ToImage(g.RightU, g.SideTopV + 0.04), f.ToImage(ru, rv - 0.05), colour, thickness);
-        DrawCord(image, f.ToImage(g.RightU * 0.98, g.JawStartV + 0.12), f.ToImage(ru + 0.04, rv + 0.22), colour, thickness);
-        DrawCord(image, f.ToImage(g.LeftU, g.SideTopV + 0.04), f.ToImage(lu, lv - 0.05), colour, thickness);
-        DrawCord(image, f.ToImage(g.LeftU * 0.98, g.JawStartV + 0.12), f.ToImage(lu - 0.04, lv + 0.22), colour, thickness);
+
+        // A loop runs back over the cheek to the ear. When the ear landmark is not outside the
+        // mask (a turned head, a guessed ear) or sits at eye level, a straight cord would cross
+        // the face or the eye, which no real loop does: leave that side's loops out.
+        if (ru < g.RightU - 0.08)
+        {
+            double v = Math.Max(rv, 0.2);
+            DrawCord(image, f.ToImage(g.RightU, g.SideTopV + 0.04), f.ToImage(ru, v - 0.05), colour, thickness);
+            DrawCord(image, f.ToImage(g.RightU * 0.98, g.JawStartV + 0.12), f.ToImage(ru + 0.04, v + 0.22), colour, thickness);
+        }
+
+        if (lu > g.LeftU + 0.08)
+        {
+            double v = Math.Max(lv, 0.2);
+            DrawCord(image, f.ToImage(g.LeftU, g.SideTopV + 0.04), f.ToImage(lu, v - 0.05), colour, thickness);
+            DrawCord(image, f.ToImage(g.LeftU * 0.98, g.JawStartV + 0.12), f.ToImage(lu - 0.04, v + 0.22), colour, thickness);
+        }
     }
 
     private static void DrawCord(Mat image, Point2f from, Point2f to, Scalar colour, int thickness)
