@@ -62,8 +62,14 @@ public sealed class FaceCropStage
         }
 
         DetectedFace? best = null;
+        var bounds = new Rect(0, 0, image.Cols + 2 * padX, image.Rows + 2 * padY);
         foreach (var f in faces)
         {
+            if (f.Box.Intersect(bounds).Area <= 0)
+            {
+                continue; // a box off the image cannot be cropped; detectors should not return these
+            }
+
             if (best is null || f.Box.Area > best.Box.Area)
             {
                 best = f;

@@ -59,7 +59,11 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         for (int i = 0; i + 7 <= rows.Length; i += 7)
         {
             float score = rows[i + 2];
-            if (score >= minConfidence)
+            float cx = (rows[i + 3] + rows[i + 5]) / 2, cy = (rows[i + 4] + rows[i + 6]) / 2;
+
+            // The SSD head sometimes regresses confident boxes entirely off the image (corners
+            // beyond 1.0 on small inputs); a face's centre is always inside the frame.
+            if (score >= minConfidence && cx is >= 0 and <= 1 && cy is >= 0 and <= 1)
             {
                 _candidates.Add(rows[i + 3] * w, rows[i + 4] * h, rows[i + 5] * w, rows[i + 6] * h, score);
             }
