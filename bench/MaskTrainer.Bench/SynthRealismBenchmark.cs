@@ -17,7 +17,7 @@ namespace MaskTrainer.Bench;
 /// </list>
 /// Both go through the same training pipeline with its defaults (face crop, fr-pose backbone,
 /// softmax head); features are cached in the work folder, so a second run is fast.
-/// Usage: Run([--data DIR] [--work DIR] [--seed N] [--models-dir DIR]).
+/// Usage: Run([--data DIR] [--work DIR] [--seed N] [--masks-per-face N] [--crop-detector ID] [--max-turn X] [--jpeg-quality Q] [--augment N] [--models-dir DIR]).
 /// </summary>
 public static class SynthRealismBenchmark
 {
@@ -27,6 +27,12 @@ public static class SynthRealismBenchmark
             ?? throw new DirectoryNotFoundException("mask-sample not found: pass --data DIR (with with_mask/ and without_mask/)");
         string work = Path.GetFullPath(Arg(args, "--work") ?? Path.Combine(Path.GetTempPath(), "masktrainer-synth-realism"));
         int seed = int.Parse(Arg(args, "--seed") ?? "1", CultureInfo.InvariantCulture);
+        int perFace = int.Parse(Arg(args, "--masks-per-face") ?? "1", CultureInfo.InvariantCulture);
+        string detector = Arg(args, "--crop-detector") ?? new MaskTrainingOptions().FaceDetector;
+        int quality = int.Parse(Arg(args, "--jpeg-quality") ?? new MaskSynthesisOptions().JpegQuality.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        int augment = int.Parse(Arg(args, "--augment") ?? "0", CultureInfo.InvariantCulture);
+        var screening = new FaceScreeningOptions();
+        screening = screening with { MaxTurn = double.Parse(Arg(args, "--max-turn") ?? screening.MaxTurn.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) };
         var modelsDirs = new List<string>();
         if ((Arg(args, "--models-dir") ?? FindShared("models")) is { } m)
         {
@@ -37,20 +43,20 @@ public static class SynthRealismBenchmark
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment(modelsDirs));
         var bare = Halves(MaskSynthesizer.ListImages(Path.Combine(data, "without_mask")), seed);
         var masked = Halves(MaskSynthesizer.ListImages(Path.Combine(data, "with_mask")), seed + 1);
-        Console.WriteLine($"Synthetic-mask realism: {data}, seed {seed}; bare faces A {bare.A.Count} / B {bare.B.Count}, real masked faces C {masked.A.Count} / D {masked.B.Count}");
+        Console.WriteLine($"Synthetic-mask realism: {data}, seed {seed}, training crops by {detector}; bare faces A {bare.A.Count} / B {bare.B.Count}, real masked faces C {masked.A.Count} / D {masked.B.Count}");
         Reset(work);
 
         // 1. Masks drawn on half A only.
         string facesA = Folder(work, "faces-A", ("", bare.A));
         var synthClock = Stopwatch.StartNew();
         MaskSynthesisReport synth;
-        using (var synthesizer = MaskSynthesizer.Create(store, new MaskSynthesisOptions { Seed = seed }))
+        using (var synthesizer = MaskSynthesizer.Create(store, new MaskSynthesisOptions { Seed = seed, MasksPerFace = perFace, Screening = screening, JpegQuality = quality }))
         {
             synth = synthesizer.Run(facesA, Path.Combine(work, "synth-A"));
         }
 
         var sk = synth.Skipped;
-        Console.WriteLine($"synth-masks on A: {synth.Pairs} pairs from {synth.Images} images in {synthClock.Elapsed.TotalSeconds:0.0} s; skipped {synth.SkippedFaces} (small {sk[SkipReason.TooSmall]}, turned {sk[SkipReason.TooTurned]}, border {sk[SkipReason.CutByBorder]}, no landmarks {sk[SkipReason.NoLandmarks]}), no face in {synth.ImagesWithoutFaces}; sheet {synth.ContactSheetPath}");
+        Console.WriteLine($"synth-masks on A ({perFace} mask(s) per face): {synth.Pairs} pairs from {synth.Images} images in {synthClock.Elapsed.TotalSeconds:0.0} s; skipped {synth.SkippedFaces} (small {sk[SkipReason.TooSmall]}, turned {sk[SkipReason.TooTurned]}, border {sk[SkipReason.CutByBorder]}, no landmarks {sk[SkipReason.NoLandmarks]}), no face in {synth.ImagesWithoutFaces}; sheet {synth.ContactSheetPath}");
         var synthMasks = MaskSynthesizer.ListImages(Path.Combine(work, "synth-A", MaskSynthesizer.WithMaskFolder));
 
         // 2. Training sets: real bare A + synthetic masks of A; real bare A + real masks C.
@@ -59,8 +65,8 @@ public static class SynthRealismBenchmark
         string evalAll = Folder(work, "eval-B-allreal", ("without_mask", bare.B), ("with_mask", masked.A.Concat(masked.B).ToList()));
         string evalBD = Folder(work, "eval-B-D", ("without_mask", bare.B), ("with_mask", masked.B));
 
-        var synthetic = Train(trainSynth, work, "synthetic", seed, store);
-        var real = Train(trainReal, work, "real", seed, store);
+        var synthetic = Train(trainSynth, work, "synthetic", seed, detector, augment, store);
+        var real = Train(trainReal, work, "real", seed, detector, augment, store);
 
         Console.WriteLine();
         Console.WriteLine("model                      eval set                      n     acc    with_mask recall  with_mask precision  without_mask recall");
@@ -70,7 +76,7 @@ public static class SynthRealismBenchmark
         Console.WriteLine($"Targets (issue #6): synthetic model on B + all real masked: with_mask recall >= 0.85, accuracy >= 0.90. Total {clock.Elapsed.TotalMinutes:0.0} min.");
     }
 
-    private static MaskClassifier Train(string dataDir, string work, string name, int seed, ModelStore store)
+    private static MaskClassifier Train(string dataDir, string work, string name, int seed, string detector, int augment, ModelStore store)
     {
         var options = new MaskTrainingOptions
         {
@@ -78,6 +84,8 @@ public static class SynthRealismBenchmark
             OutputPath = Path.Combine(work, $"model-{name}.zip"),
             Workspace = Path.Combine(work, ".workspace"),
             WriteReport = false,
+            FaceDetector = detector,
+            Augmentation = new MaskTrainer.Augmentation.AugmentationOptions { Copies = augment },
             Seed = seed,
         };
         var run = new MaskTrainingPipeline(options, store).Run();

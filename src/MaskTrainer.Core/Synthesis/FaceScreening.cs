@@ -35,8 +35,8 @@ public static class FaceScreening
             return SkipReason.TooTurned;
         }
 
-        if (InsideFraction(box, image) < options.MinInside
-            || (geometry is not null && geometry.FractionInside(image) < options.MinInside))
+        if (InsideFraction(box, image) < options.MinFaceInside
+            || (geometry is not null && geometry.FractionInside(image) < options.MinMaskInside))
         {
             return SkipReason.CutByBorder;
         }

@@ -13,8 +13,15 @@ public sealed record FaceScreeningOptions
     public double MaxRollDegrees { get; init; } = 45;
 
     /// <summary>
-    /// Smallest fraction of the face box and of the mask outline that must lie inside the photo
-    /// (default 0.9): a face cut by the border gets a mask cut by the border.
+    /// Smallest fraction of the face box that must lie inside the photo (default 0.8). Dataset
+    /// photos are often tight crops whose face box pokes out a little; a face cut in half by the
+    /// border, or a detector's ghost of a face in the replicated padding, lies further out.
     /// </summary>
-    public double MinInside { get; init; } = 0.9;
+    public double MinFaceInside { get; init; } = 0.8;
+
+    /// <summary>
+    /// Smallest fraction of the mask outline that must lie inside the photo (default 0.6): tight
+    /// crops end at the chin, so the bottom of a mask may be cut, as in real masked-face crops.
+    /// </summary>
+    public double MinMaskInside { get; init; } = 0.6;
 }

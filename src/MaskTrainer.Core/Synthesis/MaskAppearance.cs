@@ -50,6 +50,16 @@ public sealed record MaskAppearance
     /// <summary>Blur of the fabric relative to the face size (1 = about 0.8% of the eye distance, at least half a pixel). Default 1.</summary>
     public double Softness { get; init; } = 1;
 
+    /// <summary>
+    /// Share of the photo's own fine detail (sensor noise, JPEG blocks, the faint relief of the
+    /// lips and nose) kept on the fabric, 0..1. Default 0.4: pasted flat colour is the surest
+    /// sign of a drawn mask.
+    /// </summary>
+    public double Detail { get; init; } = 0.4;
+
+    /// <summary>Depth of soft creases across the fabric, as a fraction of its brightness. Default 0.1.</summary>
+    public double Creases { get; init; } = 0.1;
+
     /// <summary>Draw ear loops from the mask's corners to the ears. Default true.</summary>
     public bool EarLoops { get; init; } = true;
 
@@ -59,12 +69,14 @@ public sealed record MaskAppearance
     /// <summary>Seed of the per-pixel grain, so a rendering is reproducible.</summary>
     public int GrainSeed { get; init; }
 
-    /// <summary>Draws an appearance of one of <paramref name="styles"/> (all styles when empty) from <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// Draws an appearance of one of <paramref name="styles"/> (all styles when empty) from
+    /// <paramref name="rng"/>: surgical and cloth 35% each, N95 and patterned 15% each.
+    /// </summary>
     public static MaskAppearance Random(Random rng, IReadOnlyList<MaskStyle>? styles = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var choices = styles is { Count: > 0 } ? styles : Enum.GetValues<MaskStyle>();
-        var style = choices[rng.Next(choices.Count)];
+        var style = PickStyle(rng, styles is { Count: > 0 } ? styles : Enum.GetValues<MaskStyle>());
         var color = MaskPalette.Base(style, rng);
         var pattern = style == MaskStyle.Patterned
             ? (MaskPattern)(1 + rng.Next(4))
@@ -77,16 +89,51 @@ public sealed record MaskAppearance
             Pattern = pattern,
             PatternScale = Between(rng, 0.14, 0.32),
             PatternAngle = pattern is MaskPattern.Stripes && rng.Next(3) == 0 ? Between(rng, -50, 50) : Between(rng, -8, 8),
-            NoseBridge = Between(rng, 0.32, 0.6),
-            ChinDrop = Between(rng, 0.6, 0.8),
-            SideReach = Between(rng, 0.86, 0.98),
+            NoseBridge = Between(rng, 0.1, 0.45),
+            ChinDrop = Between(rng, 0.75, 1.05),
+            SideReach = Between(rng, 0.94, 1.08),
             Shading = Between(rng, 0.45, 0.9),
             Grain = Between(rng, 1.5, 5),
             Softness = Between(rng, 0.7, 1.6),
+            Detail = Between(rng, 0.25, 0.7),
+            Creases = Between(rng, 0.04, 0.2),
             EarLoops = style != MaskStyle.Cloth || rng.Next(2) == 0,
             Valve = style == MaskStyle.N95 && rng.Next(3) == 0,
             GrainSeed = rng.Next(),
         };
+    }
+
+    /// <summary>
+    /// Styles are drawn with weights close to how often they are worn in public photos (plain
+    /// disposables and fabric masks far more than respirators and prints), renormalised over
+    /// the allowed <paramref name="styles"/>.
+    /// </summary>
+    private static MaskStyle PickStyle(Random rng, IReadOnlyList<MaskStyle> styles)
+    {
+        static int Weight(MaskStyle s) => s switch
+        {
+            MaskStyle.Surgical => 7,
+            MaskStyle.Cloth => 7,
+            _ => 3,
+        };
+
+        int total = 0;
+        foreach (var s in styles)
+        {
+            total += Weight(s);
+        }
+
+        int roll = rng.Next(total);
+        foreach (var s in styles)
+        {
+            roll -= Weight(s);
+            if (roll < 0)
+            {
+                return s;
+            }
+        }
+
+        return styles[^1];
     }
 
     private static double Between(Random rng, double low, double high) => low + (high - low) * rng.NextDouble();

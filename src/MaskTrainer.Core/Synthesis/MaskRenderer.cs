@@ -92,6 +92,15 @@ public static class MaskRenderer
 
         Cv2.GaussianBlur(layer, layer, new Size(0, 0), a.Softness * Math.Max(0.5, g.Frame.Scale * 0.008));
         fabric = layer.GetBytes();
+
+        // The photo's own fine detail: grey minus its blur, a band of one or two pixels.
+        using var part = image.Crop(region);
+        using var grey = new Mat();
+        Cv2.CvtColor(part, grey, ColorConversion.BgrToGray);
+        using var smooth = new Mat();
+        Cv2.GaussianBlur(grey, smooth, new Size(0, 0), Math.Max(1.0, g.Frame.Scale * 0.02));
+        var fine = grey.GetBytes();
+        var coarse = smooth.GetBytes();
         var pixels = image.GetBytes();
         var coverage = alpha.GetBytes();
         int stride = image.Cols * 3;
@@ -108,10 +117,12 @@ public static class MaskRenderer
 
                 double w = cover / 255.0;
                 int p = rowStart + (x * 3);
-                int q = ((y * region.Width) + x) * 3;
-                pixels[p] = Blend(pixels[p], fabric[q], w);
-                pixels[p + 1] = Blend(pixels[p + 1], fabric[q + 1], w);
-                pixels[p + 2] = Blend(pixels[p + 2], fabric[q + 2], w);
+                int k = (y * region.Width) + x;
+                int q = k * 3;
+                double detail = a.Detail * (fine[k] - coarse[k]);
+                pixels[p] = Blend(pixels[p], fabric[q] + detail, w);
+                pixels[p + 1] = Blend(pixels[p + 1], fabric[q + 1] + detail, w);
+                pixels[p + 2] = Blend(pixels[p + 2], fabric[q + 2] + detail, w);
             }
         }
     }

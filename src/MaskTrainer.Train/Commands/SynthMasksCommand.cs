@@ -24,11 +24,13 @@ internal static class SynthMasksCommand
         var landmarks = new Option<string>("--landmarks") { Description = "Detector giving eye/nose/mouth/ear landmarks when --detector has none; 'none' to skip such faces", DefaultValueFactory = _ => MaskSynthesizer.DefaultLandmarkDetectorId };
         var minEyes = new Option<double>("--min-eye-distance") { Description = "Skip faces whose eyes are closer than this many pixels", DefaultValueFactory = _ => screening.MinEyeDistance };
         var maxTurn = new Option<double>("--max-turn") { Description = "Skip faces turned further than this (0 frontal .. 1 profile)", DefaultValueFactory = _ => screening.MaxTurn };
+        var minFaceInside = new Option<double>("--min-face-inside") { Description = "Skip faces with less than this fraction of the face box inside the photo", DefaultValueFactory = _ => screening.MinFaceInside };
+        var minMaskInside = new Option<double>("--min-mask-inside") { Description = "Skip faces with less than this fraction of the mask inside the photo", DefaultValueFactory = _ => screening.MinMaskInside };
         var sheetPairs = new Option<int>("--sheet-pairs") { Description = "Pairs shown on the contact sheet (0 = no sheet)", DefaultValueFactory = _ => defaults.ContactSheet.MaxPairs };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
         var command = new Command("synth-masks", "Make with_mask/without_mask training pairs by drawing masks on bare faces")
         {
-            faces, output, seed, styles, perFace, detector, landmarks, minEyes, maxTurn, sheetPairs, modelsDir,
+            faces, output, seed, styles, perFace, detector, landmarks, minEyes, maxTurn, minFaceInside, minMaskInside, sheetPairs, modelsDir,
         };
         command.SetAction((r, ct) =>
         {
@@ -37,7 +39,7 @@ internal static class SynthMasksCommand
                 Seed = r.GetValue(seed),
                 Styles = ParseStyles(r.GetValue(styles)!),
                 MasksPerFace = r.GetValue(perFace),
-                Screening = screening with { MinEyeDistance = r.GetValue(minEyes), MaxTurn = r.GetValue(maxTurn) },
+                Screening = screening with { MinEyeDistance = r.GetValue(minEyes), MaxTurn = r.GetValue(maxTurn), MinFaceInside = r.GetValue(minFaceInside), MinMaskInside = r.GetValue(minMaskInside) },
                 ContactSheet = defaults.ContactSheet with { MaxPairs = r.GetValue(sheetPairs) },
             };
             string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);

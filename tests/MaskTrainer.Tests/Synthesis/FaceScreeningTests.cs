@@ -49,8 +49,8 @@ public class FaceScreeningTests
     [Fact]
     public void Face_or_mask_cut_by_the_photo_border_is_skipped()
     {
-        // The photo ends just below the mouth: the face box is mostly inside, the mask is not.
-        var shortPhoto = new Rect(0, 0, 400, 150);
+        // The photo ends at the mouth: the face box is mostly inside, half the mask is not.
+        var shortPhoto = new Rect(0, 0, 400, 142);
         var geometry = MaskGeometry.Place(TestFaces.Upright, new MaskAppearance());
         FaceScreening.Check(new Rect(75, 60, 90, 88), TestFaces.Upright, shortPhoto, Defaults, geometry).Should().Be(SkipReason.CutByBorder);
 
