@@ -17,7 +17,7 @@ namespace MaskTrainer.Bench;
 /// </list>
 /// Both go through the same training pipeline with its defaults (face crop, fr-pose backbone,
 /// softmax head); features are cached in the work folder, so a second run is fast.
-/// Usage: Run([--data DIR] [--work DIR] [--seed N] [--masks-per-face N] [--crop-detector ID] [--max-turn X] [--jpeg-quality Q] [--augment N] [--models-dir DIR]).
+/// Usage: Run([--data DIR] [--work DIR] [--seed N] [--masks-per-face N] [--crop-detector ID] [--max-turn X] [--min-face-inside X] [--min-mask-inside X] [--jpeg-quality Q] [--augment N] [--models-dir DIR]).
 /// </summary>
 public static class SynthRealismBenchmark
 {
@@ -32,7 +32,12 @@ public static class SynthRealismBenchmark
         int quality = int.Parse(Arg(args, "--jpeg-quality") ?? new MaskSynthesisOptions().JpegQuality.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         int augment = int.Parse(Arg(args, "--augment") ?? "0", CultureInfo.InvariantCulture);
         var screening = new FaceScreeningOptions();
-        screening = screening with { MaxTurn = double.Parse(Arg(args, "--max-turn") ?? screening.MaxTurn.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) };
+        screening = screening with
+        {
+            MaxTurn = Number(args, "--max-turn", screening.MaxTurn),
+            MinFaceInside = Number(args, "--min-face-inside", screening.MinFaceInside),
+            MinMaskInside = Number(args, "--min-mask-inside", screening.MinMaskInside),
+        };
         var modelsDirs = new List<string>();
         if ((Arg(args, "--models-dir") ?? FindShared("models")) is { } m)
         {
@@ -151,6 +156,9 @@ public static class SynthRealismBenchmark
             }
         }
     }
+
+    private static double Number(string[] args, string name, double fallback) =>
+        Arg(args, name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string? Arg(string[] args, string name)
     {

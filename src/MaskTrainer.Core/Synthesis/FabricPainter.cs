@@ -120,6 +120,12 @@ internal sealed class FabricPainter
         double pv = (-u * sin) + (v * cos);
         double period = a.PatternScale;
         double edge = Math.Max(pixel / period, 0.02);
+        if (a.Pattern is MaskPattern.Blobs or MaskPattern.Motifs)
+        {
+            TwoColourPrint(pu / period, pv / period, edge, ref b, ref gr, ref r);
+            return;
+        }
+
         double mix = a.Pattern switch
         {
             MaskPattern.Stripes => Band(pv / period, 0.42, edge),
@@ -132,6 +138,33 @@ internal sealed class FabricPainter
         b += (a.AccentColor.B - b) * mix;
         gr += (a.AccentColor.G - gr) * mix;
         r += (a.AccentColor.R - r) * mix;
+    }
+
+    /// <summary>
+    /// Blobs: two thresholds of smooth two-octave noise pick fabric, first or second print colour.
+    /// Motifs: one disc per cell in either print colour, most cells filled.
+    /// </summary>
+    private void TwoColourPrint(double x, double y, double edge, ref double b, ref double gr, ref double r)
+    {
+        double first;
+        double second;
+        if (a.Pattern == MaskPattern.Blobs)
+        {
+            double n = (0.65 * ValueNoise(x * 0.7, y * 0.7, a.GrainSeed ^ 0x1B87)) + (0.35 * ValueNoise(x * 1.9, y * 1.9, a.GrainSeed ^ 0x6D2B));
+            first = SmoothStep(0.5 - edge, 0.5 + edge, n) * (1 - SmoothStep(0.62 - edge, 0.62 + edge, n));
+            second = SmoothStep(0.62 - edge, 0.62 + edge, n);
+        }
+        else
+        {
+            double disc = Dot(x * 1.6, y * 1.6, 0, edge, a.GrainSeed ^ 0x4F1);
+            bool useSecond = MaskRenderer.Noise((int)Math.Floor(x * 1.6), (int)Math.Floor(y * 1.6), a.GrainSeed ^ 0x77) < 0.5;
+            first = useSecond ? 0 : disc;
+            second = useSecond ? disc : 0;
+        }
+
+        b += ((a.AccentColor.B - b) * first) + ((a.AccentColor2.B - b) * second);
+        gr += ((a.AccentColor.G - gr) * first) + ((a.AccentColor2.G - gr) * second);
+        r += ((a.AccentColor.R - r) * first) + ((a.AccentColor2.R - r) * second);
     }
 
     /// <summary>1 inside the first <paramref name="duty"/> of each period of <paramref name="x"/>, smoothed over <paramref name="edge"/>.</summary>

@@ -17,6 +17,9 @@ public sealed record MaskAppearance
     /// <summary>Print colour of <see cref="Pattern"/> (and the ear loops of black masks). Default white.</summary>
     public MaskColor AccentColor { get; init; } = MaskColor.FromRgb(245, 245, 245);
 
+    /// <summary>Second print colour, for <see cref="MaskPattern.Blobs"/> and <see cref="MaskPattern.Motifs"/>. Default black.</summary>
+    public MaskColor AccentColor2 { get; init; } = MaskColor.FromRgb(20, 20, 22);
+
     /// <summary>Print; only drawn for <see cref="MaskStyle.Patterned"/>. Default none.</summary>
     public MaskPattern Pattern { get; init; } = MaskPattern.None;
 
@@ -79,13 +82,14 @@ public sealed record MaskAppearance
         var style = PickStyle(rng, styles is { Count: > 0 } ? styles : Enum.GetValues<MaskStyle>());
         var color = MaskPalette.Base(style, rng);
         var pattern = style == MaskStyle.Patterned
-            ? (MaskPattern)(1 + rng.Next(4))
+            ? (MaskPattern)(1 + rng.Next(6))
             : MaskPattern.None;
         return new MaskAppearance
         {
             Style = style,
             Color = color,
             AccentColor = MaskPalette.AccentFor(color, rng),
+            AccentColor2 = MaskPalette.AccentFor(color, rng),
             Pattern = pattern,
             PatternScale = Between(rng, 0.14, 0.32),
             PatternAngle = pattern is MaskPattern.Stripes && rng.Next(3) == 0 ? Between(rng, -50, 50) : Between(rng, -8, 8),

@@ -17,4 +17,10 @@ public enum MaskPattern
 
     /// <summary>Scattered spots of several sizes (floral-like prints).</summary>
     Spots,
+
+    /// <summary>Irregular blobs in two print colours over the fabric (camouflage, abstract prints).</summary>
+    Blobs,
+
+    /// <summary>Dense motifs of two print colours (graphic and novelty prints).</summary>
+    Motifs,
 }

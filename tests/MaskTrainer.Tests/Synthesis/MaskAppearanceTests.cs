@@ -22,7 +22,7 @@ public class MaskAppearanceTests
         var draws = Enumerable.Range(0, 200).Select(_ => MaskAppearance.Random(rng)).ToList();
         draws.Select(d => d.Style).Distinct().Should().BeEquivalentTo(Enum.GetValues<MaskStyle>());
         draws.Select(d => d.Color).Distinct().Count().Should().BeGreaterThan(10);
-        draws.Where(d => d.Style == MaskStyle.Patterned).Select(d => d.Pattern).Distinct().Should().HaveCount(4);
+        draws.Where(d => d.Style == MaskStyle.Patterned).Select(d => d.Pattern).Distinct().Should().HaveCount(6);
         draws.Where(d => d.Style != MaskStyle.Patterned).Should().OnlyContain(d => d.Pattern == MaskPattern.None);
     }
 
