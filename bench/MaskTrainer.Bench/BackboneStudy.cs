@@ -13,8 +13,8 @@ namespace MaskTrainer.Bench;
 /// Linear-probe study of candidate backbones on mask-sample: features of every image (cached in
 /// a workspace, so reruns only train heads), then 5-fold stratified cross-validation of a
 /// softmax head trained with L-BFGS; identical files always share a fold. Prints accuracy
-/// (mean ± sd over folds) and featurizing cost (ms per image, decode included, measured on a
-/// fixed subsample with no cache) as a markdown table.
+/// (mean ± sd over folds) and featurizing cost (ms per image, decode included, measured at the
+/// end on a fixed subsample with no cache, all configurations round-robin) as a markdown table.
 /// Args: --data folder (default ../shared/data/mask-sample), --workspace folder (default
 /// &lt;temp&gt;/masktrainer-backbone-study), --folds K (5), --seed S (42), --timing-images N (48),
 /// --only name[,name] (configurations whose name contains one of these), --no-timing (skip the
@@ -55,46 +55,69 @@ public static class BackboneStudy
             $"{folds}-fold stratified CV (seed {seed}), softmax head ({head.Optimizer}, L2 {head.L2:G3}, {head.MaxEpochs} epochs/iterations, no early stopping), face crop {(faceCrop is null ? "off" : faceCrop.CacheKey)}, cache {cache.Root}, {Environment.ProcessorCount} cores");
 
         var results = new List<Row>();
-        var features = new Dictionary<string, (Table Data, double MsPerImage)>();
-        foreach (var config in Configurations())
+        var features = new Dictionary<string, Table>();
+        var backbones = new Dictionary<string, BackboneFeaturizer>();
+        try
         {
-            if (only.Length > 0 && !only.Any(o => config.Name.Contains(o, StringComparison.OrdinalIgnoreCase)))
+            foreach (var config in Configurations())
             {
-                continue;
-            }
-
-            if (config.Parts is { } parts)
-            {
-                if (parts.All(features.ContainsKey))
+                if (only.Length > 0 && !only.Any(o => config.Name.Contains(o, StringComparison.OrdinalIgnoreCase)))
                 {
-                    var joined = Concatenate(parts.Select(p => features[p].Data).ToArray());
-                    results.Add(Evaluate(config, joined, parts.Sum(p => features[p].MsPerImage), dataset.Labels, foldOf, head));
-                    Print(results[^1]);
+                    continue;
                 }
 
-                continue;
+                if (config.Parts is { } parts)
+                {
+                    if (parts.All(features.ContainsKey))
+                    {
+                        results.Add(Evaluate(config, Concatenate(parts.Select(p => features[p]).ToArray()), dataset.Labels, foldOf, head));
+                        Print(results[^1]);
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    var spec = config.Spec!(ModelCatalog.Default);
+                    var backbone = BackboneFeaturizer.Create(spec, store, new BackboneFeaturizerOptions { Pooling = config.Pooling });
+                    backbones[config.Name] = backbone;
+                    var clock = Stopwatch.StartNew();
+                    var featurized = new DatasetFeaturizer(backbone, faceCrop, cache).Featurize(examples, progress: new ConsoleProgress(config.Name));
+                    Console.Error.WriteLine();
+                    Console.WriteLine($"  {config.Name}: layer {spec.FeatureLayer} raw [{string.Join("x", backbone.FeatureShape)}] -> {backbone.FeatureSize}-D; " +
+                        $"{featurized.Stats.Computed} computed, {featurized.Stats.CacheHits} cached in {clock.Elapsed.TotalSeconds:F1} s");
+                    features[config.Name] = Table.From(featurized);
+                    results.Add(Evaluate(config, features[config.Name], dataset.Labels, foldOf, head));
+                    Print(results[^1]);
+                }
+                catch (Exception e) when (e is ModelException or OpenCv.OpenCvException)
+                {
+                    Console.WriteLine($"  {config.Name}: not usable: {e.Message}");
+                    results.Add(new Row(config, 0, double.NaN, double.NaN, double.NaN, [], e.Message));
+                }
             }
 
-            try
+            if (timing)
             {
-                var spec = config.Spec!(ModelCatalog.Default);
-                using var backbone = BackboneFeaturizer.Create(spec, store, new BackboneFeaturizerOptions { Pooling = config.Pooling });
-                var stage = new DatasetFeaturizer(backbone, faceCrop, cache);
-                var clock = Stopwatch.StartNew();
-                var featurized = stage.Featurize(examples, progress: new ConsoleProgress(config.Name));
-                Console.Error.WriteLine();
-                Console.WriteLine($"  {config.Name}: layer {spec.FeatureLayer} raw [{string.Join("x", backbone.FeatureShape)}] -> {backbone.FeatureSize}-D; " +
-                    $"{featurized.Stats.Computed} computed, {featurized.Stats.CacheHits} cached in {clock.Elapsed.TotalSeconds:F1} s; batching {(backbone.SupportsBatching ? "on" : "off")}");
-                double ms = timing ? MeasureMsPerImage(backbone, faceCrop, timingSet) : double.NaN;
-                var table = Table.From(featurized);
-                features[config.Name] = (table, ms);
-                results.Add(Evaluate(config, table, ms, dataset.Labels, foldOf, head));
-                Print(results[^1]);
+                // Timed together at the end, round-robin, so that load from other processes
+                // (the machine may be shared) hits every configuration alike; best round counts.
+                var ms = MeasureMsPerImage(backbones, faceCrop, timingSet, rounds: 3);
+                for (int i = 0; i < results.Count; i++)
+                {
+                    var parts = results[i].Config.Parts ?? [results[i].Config.Name];
+                    if (parts.All(ms.ContainsKey))
+                    {
+                        results[i] = results[i] with { MsPerImage = parts.Sum(p => ms[p]) };
+                    }
+                }
             }
-            catch (Exception e) when (e is ModelException or OpenCv.OpenCvException)
+        }
+        finally
+        {
+            foreach (var b in backbones.Values)
             {
-                Console.WriteLine($"  {config.Name}: not usable: {e.Message}");
-                results.Add(new Row(config, 0, double.NaN, double.NaN, double.NaN, [], e.Message));
+                b.Dispose();
             }
         }
 
@@ -105,7 +128,7 @@ public static class BackboneStudy
         {
             if (r.Error is not null)
             {
-                Console.WriteLine($"| {r.Config.Name} | {r.Config.Layer} | {r.Config.Input} | – | not usable: {r.Error.Replace('|', '/')} | | |");
+                Console.WriteLine($"| {r.Config.Name} | {r.Config.Layer} | {r.Config.Input} | – | not usable (error above) | | |");
                 continue;
             }
 
@@ -166,7 +189,7 @@ public static class BackboneStudy
         return foldOf;
     }
 
-    private static Row Evaluate(Config config, Table data, double msPerImage, IReadOnlyList<string> labels, int[] foldOf, HeadOptions options)
+    private static Row Evaluate(Config config, Table data, IReadOnlyList<string> labels, int[] foldOf, HeadOptions options)
     {
         int folds = foldOf.Max() + 1;
         var accuracies = new double[folds];
@@ -189,7 +212,7 @@ public static class BackboneStudy
 
         double mean = accuracies.Average();
         double sd = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, folds - 1));
-        return new Row(config, data.Dimension, mean, sd, msPerImage, accuracies, null);
+        return new Row(config, data.Dimension, mean, sd, double.NaN, accuracies, null);
     }
 
     private static FeatureSet Subset(Table data, int[] rowFold, int fold, bool inFold, int classes)
@@ -230,24 +253,33 @@ public static class BackboneStudy
         return new Table(joined, rows, dim, parts[0].Labels, parts[0].ExampleIndices);
     }
 
-    /// <summary>Featurizing cost in our pipeline, decode included, without cache (best of three passes: the machine may be shared).</summary>
-    private static double MeasureMsPerImage(BackboneFeaturizer backbone, FaceCropStage? faceCrop, ImageExample[] images)
+    /// <summary>
+    /// Featurizing cost per configuration in our pipeline, decode included, without cache: each
+    /// round times every backbone once on the same images; the best round of each counts.
+    /// </summary>
+    private static Dictionary<string, double> MeasureMsPerImage(Dictionary<string, BackboneFeaturizer> backbones, FaceCropStage? faceCrop, ImageExample[] images, int rounds)
     {
-        var stage = new DatasetFeaturizer(backbone, faceCrop);
-        stage.Featurize(images.Take(4).ToArray()); // warm-up at this input size
-        var times = new double[3];
-        for (int i = 0; i < times.Length; i++)
+        var best = backbones.Keys.ToDictionary(k => k, _ => double.PositiveInfinity);
+        foreach (var (name, backbone) in backbones)
         {
-            var clock = Stopwatch.StartNew();
-            stage.Featurize(images);
-            times[i] = clock.Elapsed.TotalMilliseconds / images.Length;
+            new DatasetFeaturizer(backbone, faceCrop).Featurize(images.Take(4).ToArray()); // warm-up at this input size
         }
 
-        return times.Min();
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var (name, backbone) in backbones)
+            {
+                var clock = Stopwatch.StartNew();
+                new DatasetFeaturizer(backbone, faceCrop).Featurize(images);
+                best[name] = Math.Min(best[name], clock.Elapsed.TotalMilliseconds / images.Length);
+            }
+        }
+
+        return best;
     }
 
     private static void Print(Row r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  => {r.Config.Name}: {r.Dimension}-D, accuracy {r.Mean:F3} ± {r.Sd:F3}, {r.MsPerImage:F1} ms/image"));
+        $"  => {r.Config.Name}: {r.Dimension}-D, accuracy {r.Mean:F3} ± {r.Sd:F3}"));
 
     private sealed record Config(string Name, string Layer, string Input, Func<ModelCatalog, ModelSpec>? Spec, FeaturePooling Pooling, string[]? Parts = null);
 
