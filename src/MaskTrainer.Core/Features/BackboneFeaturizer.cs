@@ -66,7 +66,8 @@ public sealed class BackboneFeaturizer : IDisposable
         }
 
         _layer = backbone.FeatureLayer;
-        _pooling = options.Pooling;
+        // The catalog says how its backbones are pooled; an explicit option overrides it.
+        _pooling = options.Pooling != FeaturePooling.None ? options.Pooling : backbone.FeaturePooling;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         _maxBatch = options.MaxBatchSize;
         _imageElements = InputTensor.ElementsPerImage(Preprocessing);

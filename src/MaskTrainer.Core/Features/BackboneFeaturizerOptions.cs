@@ -1,3 +1,5 @@
+using MaskTrainer.Models;
+
 namespace MaskTrainer.Features;
 
 /// <summary>
