@@ -15,10 +15,14 @@ public sealed class MaskedFaceRateTests
     [SharedFact("data/mask-sample/with_mask", "data/mask-sample/without_mask")]
     public void Default_detector_finds_masked_and_bare_faces_in_padded_dataset_images()
     {
-        var detector = FaceTestData.Detector(FaceDetectors.DefaultId);
-
-        double masked = Rate(detector, "with_mask", out var maskedMisses);
-        double bare = Rate(detector, "without_mask", out var bareMisses);
+        // The two classes on two threads, each with its own detector (small nets use 2 cores
+        // better this way than through OpenCV's per-layer threads).
+        using var second = FaceDetectors.Create(FaceDetectors.DefaultId, FaceTestData.Store);
+        List<string> maskedMisses = [], bareMisses = [];
+        double masked = 0, bare = 0;
+        Parallel.Invoke(
+            () => masked = Rate(FaceTestData.Detector(FaceDetectors.DefaultId), "with_mask", out maskedMisses),
+            () => bare = Rate(second, "without_mask", out bareMisses));
 
         masked.Should().BeGreaterThanOrEqualTo(0.97, $"missed: {string.Join(", ", maskedMisses)}");
         bare.Should().BeGreaterThanOrEqualTo(0.99, $"missed: {string.Join(", ", bareMisses)}");
