@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(SynthMasksCommand.Create());
         try
         {
             // Our own handler turns known errors into one line (the default one prints stack traces).

@@ -136,7 +136,8 @@ internal static class CatalogJson
     {
         "backbone" => ModelRole.Backbone,
         "face-detector" => ModelRole.FaceDetector,
-        _ => throw new ArgumentException($"role '{role}' is not backbone or face-detector"),
+        "sample-images" => ModelRole.SampleImages,
+        _ => throw new ArgumentException($"role '{role}' is not backbone, face-detector or sample-images"),
     };
 
     private static ModelFormat ParseFormat(string format) => format switch
@@ -145,7 +146,8 @@ internal static class CatalogJson
         "tensorflow" => ModelFormat.TensorFlow,
         "caffe" => ModelFormat.Caffe,
         "haar" => ModelFormat.Haar,
-        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, caffe or haar"),
+        "image" => ModelFormat.Image,
+        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, caffe, haar or image"),
     };
 
     private static string Required(string? value, string key) =>

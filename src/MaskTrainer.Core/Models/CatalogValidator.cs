@@ -35,7 +35,12 @@ internal static class CatalogValidator
             return "no files";
         }
 
-        if (model.Format != ModelFormat.Haar && model.Preprocessing is null)
+        if ((model.Role == ModelRole.SampleImages) != (model.Format == ModelFormat.Image))
+        {
+            return "sample-images entries, and only they, have format image";
+        }
+
+        if (model.Format is not (ModelFormat.Haar or ModelFormat.Image) && model.Preprocessing is null)
         {
             return "no preprocessing";
         }

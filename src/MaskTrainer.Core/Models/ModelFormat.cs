@@ -2,7 +2,7 @@ namespace MaskTrainer.Models;
 
 /// <summary>
 /// How OpenCV loads a model. Catalog spelling: <c>"onnx"</c>, <c>"tensorflow"</c>, <c>"caffe"</c>,
-/// <c>"haar"</c>. For TensorFlow and Caffe, <see cref="ModelSpec.Files"/>[1] is the text config
+/// <c>"haar"</c>, <c>"image"</c>. For TensorFlow and Caffe, <see cref="ModelSpec.Files"/>[1] is the text config
 /// (.pbtxt / .prototxt) that goes with the weights in Files[0].
 /// </summary>
 public enum ModelFormat
@@ -18,4 +18,7 @@ public enum ModelFormat
 
     /// <summary>OpenCV cascade classifier XML (cv::CascadeClassifier); no DNN preprocessing.</summary>
     Haar,
+
+    /// <summary>Image files (JPEG/PNG) of a <see cref="ModelRole.SampleImages"/> entry; nothing to load into OpenCV's DNN module.</summary>
+    Image,
 }

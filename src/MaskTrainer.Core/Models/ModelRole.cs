@@ -1,6 +1,6 @@
 namespace MaskTrainer.Models;
 
-/// <summary>What a catalog model is used for. Catalog spelling: <c>"backbone"</c>, <c>"face-detector"</c>.</summary>
+/// <summary>What a catalog model is used for. Catalog spelling: <c>"backbone"</c>, <c>"face-detector"</c>, <c>"sample-images"</c>.</summary>
 public enum ModelRole
 {
     /// <summary>A frozen network whose <see cref="ModelSpec.FeatureLayer"/> output feeds the trained head.</summary>
@@ -8,4 +8,10 @@ public enum ModelRole
 
     /// <summary>Finds faces in a frame; its crops are what the classifier sees.</summary>
     FaceDetector,
+
+    /// <summary>
+    /// Not a model: photos the project fetches through the store (pinned, cached, verified like
+    /// weights) to build the starter dataset when the user brings no data.
+    /// </summary>
+    SampleImages,
 }

@@ -4,6 +4,7 @@ using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Models;
+using MaskTrainer.Synthesis;
 using MaskTrainer.Train.Output;
 using MaskTrainer.Training;
 
@@ -64,6 +65,11 @@ internal sealed class TrainCommand
     {
         var options = BuildOptions(r);
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment(options.ModelsDirectories));
+        if (r.GetResult(_data) is null or { Implicit: true } && !StarterDataset.HasImages(options.DataDirectory))
+        {
+            BuildStarterSet(options, store, ct);
+        }
+
         var observer = new ConsoleObserver();
         TrainingRun run;
         try
@@ -89,6 +95,19 @@ internal sealed class TrainCommand
 
         Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: ./detect.sh --model {run.ModelPath}");
         return 0;
+    }
+
+    /// <summary>Issue #6: a fresh clone with an empty data/ still trains, on a small synthetic set built from photos the store downloads.</summary>
+    private static void BuildStarterSet(MaskTrainingOptions options, ModelStore store, CancellationToken ct)
+    {
+        string data = options.DataDirectory;
+        Console.WriteLine($"No images in '{data}': building the starter dataset (face photos MaskTrainer downloads itself, with synthetic masks).");
+        Console.WriteLine($"It only shows the pipeline working; for a real model put your photos in {Path.Combine(data, "with_mask")} and {Path.Combine(data, "without_mask")} (see README).");
+        using var synthesizer = MaskSynthesizer.Create(store, new MaskSynthesisOptions { Seed = options.Seed ?? new MaskSynthesisOptions().Seed }, options.FaceDetector);
+        var starter = StarterDataset.BuildAsync(data, options.Workspace, store, synthesizer, log: new InlineProgress<string>(Console.WriteLine), ct: ct)
+            .GetAwaiter().GetResult();
+        SynthMasksCommand.Print(starter.Synthesis, data);
+        Console.WriteLine($"Starter set ready ({Path.Combine(data, StarterDataset.NoticeFileName)} says what it is); training on it.");
     }
 
     private MaskTrainingOptions BuildOptions(ParseResult r)

@@ -25,13 +25,13 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
             model.Files.Should().NotBeEmpty(model.Id);
             model.Licence.Should().NotBeNullOrWhiteSpace(model.Id);
             model.Provenance.Should().NotBeNullOrWhiteSpace(model.Id);
-            (model.Format == ModelFormat.Haar || model.Preprocessing is not null).Should().BeTrue(model.Id);
+            (model.Format is ModelFormat.Haar or ModelFormat.Image || model.Preprocessing is not null).Should().BeTrue(model.Id);
             if (model.Role == ModelRole.Backbone)
             {
                 model.FeatureLayer.Should().NotBeNullOrWhiteSpace(model.Id);
                 model.FeatureSize.Should().BePositive(model.Id);
             }
-            else if (model.Format != ModelFormat.Haar)
+            else if (model.Format is not (ModelFormat.Haar or ModelFormat.Image))
             {
                 model.Outputs.Should().NotBeEmpty(model.Id);
             }

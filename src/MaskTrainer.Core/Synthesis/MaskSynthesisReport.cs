@@ -1,0 +1,40 @@
+using MaskTrainer.Evaluation;
+
+namespace MaskTrainer.Synthesis;
+
+/// <summary>What a <see cref="MaskSynthesizer.Run"/> did. Immutable.</summary>
+public sealed record MaskSynthesisReport
+{
+    /// <summary>Image files found in the faces folder.</summary>
+    public required int Images { get; init; }
+
+    /// <summary>Files that could not be decoded (listed in <see cref="Unreadable"/>).</summary>
+    public required IReadOnlyList<SkippedItem> Unreadable { get; init; }
+
+    /// <summary>Readable images in which the detector found no face.</summary>
+    public required int ImagesWithoutFaces { get; init; }
+
+    /// <summary>Faces the detector found, masked or not.</summary>
+    public required int FacesFound { get; init; }
+
+    /// <summary>Faces written as a bare crop to without_mask/ plus masked crop(s) to with_mask/.</summary>
+    public required int Pairs { get; init; }
+
+    /// <summary>Masked crops written (Pairs x <see cref="MaskSynthesisOptions.MasksPerFace"/>).</summary>
+    public required int MaskedImages { get; init; }
+
+    /// <summary>Faces skipped, per reason (every reason present, zero included).</summary>
+    public required IReadOnlyDictionary<SkipReason, int> Skipped { get; init; }
+
+    /// <summary>Masks drawn per style.</summary>
+    public required IReadOnlyDictionary<MaskStyle, int> Styles { get; init; }
+
+    /// <summary>The contact sheet PNG, or null when no pair was written or sheets are off.</summary>
+    public string? ContactSheetPath { get; init; }
+
+    /// <summary>Wall-clock time of the run.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Total faces skipped.</summary>
+    public int SkippedFaces => Skipped.Values.Sum();
+}

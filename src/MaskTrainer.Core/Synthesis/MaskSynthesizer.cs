@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using MaskTrainer.Data;
+using MaskTrainer.Evaluation;
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Serialization;
+
+namespace MaskTrainer.Synthesis;
+
+/// <summary>
+/// Makes face-mask training pairs from photos of bare faces, the technique behind the
+/// prajnasb and MaskTheFace datasets: for every face found, a crop of the bare face goes to
+/// without_mask/ and the same crop with a drawn mask to with_mask/, under the same file name.
+/// Masks are placed from the detector's landmarks (eyes, nose, mouth, ears); faces that are
+/// too small, too turned or cut by the border are skipped and counted. Deterministic for a
+/// given seed, file set and detector.
+/// </summary>
+public sealed class MaskSynthesizer : IDisposable
+{
+    /// <summary>Class folder of the bare-face crops.</summary>
+    public const string WithoutMaskFolder = "without_mask";
+
+    /// <summary>Class folder of the masked crops.</summary>
+    public const string WithMaskFolder = "with_mask";
+
+    /// <summary>File name of the contact sheet in the output folder.</summary>
+    public const string ContactSheetFileName = "contact-sheet.png";
+
+    /// <summary>Image extensions read from the faces folder (as the training data loader).</summary>
+    public static readonly IReadOnlyCollection<string> Extensions = ImageFolderOptions.Default.Extensions;
+
+    /// <summary>Catalog id of the detector <see cref="Create"/> uses for landmarks when the face detector has none.</summary>
+    public const string DefaultLandmarkDetectorId = "blazeface";
+
+    private readonly IFaceDetector detector;
+    private readonly IFaceDetector? landmarker;
+    private readonly bool ownsDetectors;
+
+    /// <summary>Creates a synthesizer.</summary>
+    /// <param name="detector">Finds the faces; its landmarks are used when it has them (BlazeFace).</param>
+    /// <param name="options">Options; default <c>new MaskSynthesisOptions()</c>.</param>
+    /// <param name="landmarker">
+    /// For detectors without landmarks (res10, Haar): a landmark-giving detector run on a crop
+    /// around each face (BlazeFace works best on a face that fills its input). Null = faces
+    /// without landmarks are skipped as <see cref="SkipReason.NoLandmarks"/>.
+    /// </param>
+    public MaskSynthesizer(IFaceDetector detector, MaskSynthesisOptions? options = null, IFaceDetector? landmarker = null)
+        : this(detector, options, landmarker, ownsDetectors: false)
+    {
+    }
+
+    private MaskSynthesizer(IFaceDetector detector, MaskSynthesisOptions? options, IFaceDetector? landmarker, bool ownsDetectors)
+    {
+        this.ownsDetectors = ownsDetectors;
+        this.detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        this.landmarker = landmarker;
+        Options = options ?? new MaskSynthesisOptions();
+        if (Options.MasksPerFace < 1 || Options.JpegQuality is < 1 or > 100 || Options.MaxOutputSize < 0 || Options.DetectionPadding < 0)
+        {
+            throw new ArgumentException("MasksPerFace must be at least 1, JpegQuality 1..100, MaxOutputSize and DetectionPadding not negative", nameof(options));
+        }
+
+        if (Options.Styles.Count == 0)
+        {
+            throw new ArgumentException("at least one mask style is needed", nameof(options));
+        }
+    }
+
+    /// <summary>The options in use.</summary>
+    public MaskSynthesisOptions Options { get; }
+
+    /// <summary>
+    /// A synthesizer over catalog detectors fetched through <paramref name="store"/>, which it
+    /// owns and disposes: <paramref name="detectorId"/> finds the faces; when its detections
+    /// carry no landmarks, <paramref name="landmarkDetectorId"/> (null = none) is run on a crop
+    /// around each face to get them.
+    /// </summary>
+    public static MaskSynthesizer Create(ModelStore store, MaskSynthesisOptions? options = null, string? detectorId = null, string? landmarkDetectorId = DefaultLandmarkDetectorId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        detectorId ??= FaceDetectors.DefaultId;
+        var detector = FaceDetectors.Create(detectorId, store);
+        IFaceDetector? landmarker = null;
+        try
+        {
+            if (landmarkDetectorId is not null && landmarkDetectorId != detectorId)
+            {
+                landmarker = FaceDetectors.Create(landmarkDetectorId, store);
+            }
+
+            return new MaskSynthesizer(detector, options, landmarker ?? (landmarkDetectorId is null ? null : detector), ownsDetectors: true);
+        }
+        catch
+        {
+            landmarker?.Dispose();
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the detectors when this synthesizer was made by <see cref="Create"/>.</summary>
+    public void Dispose()
+    {
+        if (ownsDetectors)
+        {
+            if (landmarker is not null && !ReferenceEquals(landmarker, detector))
+            {
+                landmarker.Dispose();
+            }
+
+            detector.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Finds the faces of <paramref name="image"/> (8-bit BGR) and returns, per face, its crops
+    /// or why it was skipped, in detector order. <paramref name="sourceKey"/> (e.g. the file's
+    /// relative path) seeds the masks, so the same photo always gets the same masks. Dispose the results.
+    /// </summary>
+    public IReadOnlyList<SynthesizedFace> Synthesize(Mat image, string sourceKey)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(sourceKey);
+        var bounds = new Rect(0, 0, image.Cols, image.Rows);
+        var faces = Detect(image);
+        var results = new List<SynthesizedFace>(faces.Count);
+        try
+        {
+            for (int i = 0; i < faces.Count; i++)
+            {
+                var (box, score, landmarks) = faces[i];
+                var rng = new Random(FaceSeed(Options.Seed, sourceKey, i));
+                var appearances = new MaskAppearance[Options.MasksPerFace];
+                for (int k = 0; k < appearances.Length; k++)
+                {
+                    appearances[k] = MaskAppearance.Random(rng, Options.Styles);
+                }
+
+                var geometry = landmarks is null ? null : MaskGeometry.Place(landmarks, appearances[0]);
+                var skip = FaceScreening.Check(box, landmarks, bounds, Options.Screening, geometry);
+                if (skip is not null)
+                {
+                    results.Add(new SynthesizedFace(box, score, landmarks, skip, null, [], []));
+                    continue;
+                }
+
+                results.Add(Render(image, Jitter(box, rng), box, score, landmarks!, appearances));
+            }
+
+            return results;
+        }
+        catch
+        {
+            foreach (var r in results)
+            {
+                r.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <see cref="Synthesize"/> over every image under <paramref name="facesDirectory"/>
+    /// (recursively, sorted) and writes the pairs and a contact sheet under
+    /// <paramref name="outputDirectory"/>. Throws <see cref="DirectoryNotFoundException"/> for a
+    /// missing folder and <see cref="DatasetException"/> for a folder without images.
+    /// Unreadable files are listed in the report, not fatal.
+    /// </summary>
+    public MaskSynthesisReport Run(string facesDirectory, string outputDirectory, IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(facesDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var clock = Stopwatch.StartNew();
+        string input = Path.GetFullPath(facesDirectory);
+        string output = Path.GetFullPath(outputDirectory);
+        var files = ListImages(input, output);
+        if (files.Count == 0)
+        {
+            throw new DatasetException($"faces folder '{facesDirectory}' holds no images ({string.Join(" ", Extensions)})");
+        }
+
+        string withoutDir = Path.Combine(output, WithoutMaskFolder);
+        string withDir = Path.Combine(output, WithMaskFolder);
+        Directory.CreateDirectory(withoutDir);
+        Directory.CreateDirectory(withDir);
+
+        var skipped = Enum.GetValues<SkipReason>().ToDictionary(r => r, _ => 0);
+        var styles = Enum.GetValues<MaskStyle>().ToDictionary(s => s, _ => 0);
+        var unreadable = new List<SkippedItem>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var sheet = new SheetSample(Options.ContactSheet.MaxPairs, Options.ContactSheet.TileSize, Options.Seed);
+        int noFaces = 0, found = 0, pairs = 0, masked = 0;
+        try
+        {
+            for (int f = 0; f < files.Count; f++)
+            {
+                ct.ThrowIfCancellationRequested();
+                string relative = Path.GetRelativePath(input, files[f]).Replace('\\', '/');
+                Mat image;
+                try
+                {
+                    image = Cv2.ImRead(files[f]);
+                }
+                catch (ImageDecodeException e)
+                {
+                    unreadable.Add(new SkippedItem(files[f], e.Message));
+                    progress?.Report((f + 1, files.Count));
+                    continue;
+                }
+
+                using (image)
+                {
+                    var faces = Synthesize(image, relative);
+                    try
+                    {
+                        found += faces.Count;
+                        noFaces += faces.Count == 0 ? 1 : 0;
+                        for (int i = 0; i < faces.Count; i++)
+                        {
+                            var face = faces[i];
+                            if (face.Skipped is { } reason)
+                            {
+                                skipped[reason]++;
+                                continue;
+                            }
+
+                            string name = UniqueName(names, relative, i);
+                            WriteJpeg(Path.Combine(withoutDir, name), face.Without!);
+                            for (int k = 0; k < face.Masked.Count; k++)
+                            {
+                                string maskedName = face.Masked.Count == 1 ? name : Path.GetFileNameWithoutExtension(name) + $"_m{k + 1}.jpg";
+                                WriteJpeg(Path.Combine(withDir, maskedName), face.Masked[k]);
+                                styles[face.Appearances[k].Style]++;
+                                masked++;
+                            }
+
+                            sheet.Offer(face.Without!, face.Masked[0]);
+                            pairs++;
+                        }
+                    }
+                    finally
+                    {
+                        foreach (var face in faces)
+                        {
+                            face.Dispose();
+                        }
+                    }
+                }
+
+                progress?.Report((f + 1, files.Count));
+            }
+
+            string? sheetPath = null;
+            if (sheet.Count > 0)
+            {
+                sheetPath = Path.Combine(output, ContactSheetFileName);
+                using var picture = sheet.Build($"synth-masks: {pairs} pair(s) from {files.Count} image(s), seed {Options.Seed} - sample of {sheet.Count}", Options.ContactSheet);
+                Cv2.ImWrite(sheetPath, picture);
+            }
+
+            return new MaskSynthesisReport
+            {
+                Images = files.Count,
+                Unreadable = unreadable,
+                ImagesWithoutFaces = noFaces,
+                FacesFound = found,
+                Pairs = pairs,
+                MaskedImages = masked,
+                Skipped = skipped,
+                Styles = styles,
+                ContactSheetPath = sheetPath,
+                Elapsed = clock.Elapsed,
+            };
+        }
+        finally
+        {
+            sheet.Dispose();
+        }
+    }
+
+    /// <summary>Images under <paramref name="root"/>, recursively, ordinal order; hidden entries and anything under <paramref name="exclude"/> left out.</summary>
+    public static IReadOnlyList<string> ListImages(string root, string? exclude = null)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"faces folder '{root}' does not exist");
+        }
+
+        var extensions = new HashSet<string>(Extensions, StringComparer.OrdinalIgnoreCase);
+        string? skip = exclude is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(exclude)) + Path.DirectorySeparatorChar;
+        var files = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(Path.GetFullPath(root));
+        while (pending.Count > 0)
+        {
+            string dir = pending.Pop();
+            if (skip is not null && (dir + Path.DirectorySeparatorChar).StartsWith(skip, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                if (!Path.GetFileName(file).StartsWith('.') && extensions.Contains(Path.GetExtension(file)))
+                {
+                    files.Add(file);
+                }
+            }
+
+            foreach (var sub in Directory.EnumerateDirectories(dir))
+            {
+                if (!Path.GetFileName(sub).StartsWith('.'))
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
+
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    /// <summary>Seed of one face's generator: stable across runs and platforms (string.GetHashCode is not).</summary>
+    internal static int FaceSeed(int seed, string sourceKey, int faceIndex)
+    {
+        unchecked
+        {
+            uint h = 2166136261u ^ (uint)seed;
+            foreach (char c in sourceKey)
+            {
+                h = (h ^ c) * 16777619u;
+            }
+
+            h = (h ^ (uint)faceIndex) * 16777619u;
+            h ^= h >> 15;
+            h *= 0x2C1B3C6Du;
+            h ^= h >> 12;
+            return (int)(h & 0x7FFFFFFF);
+        }
+    }
+
+    private List<(Rect Box, float Score, FaceLandmarks? Landmarks)> Detect(Mat image)
+    {
+        int padX = (int)Math.Round(image.Cols * Options.DetectionPadding);
+        int padY = (int)Math.Round(image.Rows * Options.DetectionPadding);
+        using var padded = new Mat();
+        var source = image;
+        if (padX > 0 || padY > 0)
+        {
+            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+            source = padded;
+        }
+
+        var detections = detector.Detect(source, Options.MinConfidence);
+        var faces = new List<(Rect, float, FaceLandmarks?)>(detections.Count);
+        foreach (var d in detections)
+        {
+            var box = new Rect(d.Box.X - padX, d.Box.Y - padY, d.Box.Width, d.Box.Height);
+            FaceLandmarks? landmarks = d.Landmarks is { Count: >= FaceLandmarks.PointCount }
+                ? FaceLandmarks.FromPoints(d.Landmarks).Offset(-padX, -padY)
+                : landmarker is null ? null : FindLandmarks(source, d.Box)?.Offset(-padX, -padY);
+            faces.Add((box, d.Score, landmarks));
+        }
+
+        return faces;
+    }
+
+    /// <summary>Runs the landmark detector on a square crop around <paramref name="box"/> and keeps the face nearest its centre.</summary>
+    private FaceLandmarks? FindLandmarks(Mat image, Rect box)
+    {
+        var around = new FaceCropOptions { Margin = 0.3f, Square = true };
+        var region = FaceCropper.Region(box, around);
+        using var crop = FaceCropper.Crop(image, box, around);
+        DetectedFace? best = null;
+        double bestDistance = double.MaxValue;
+        foreach (var d in landmarker!.Detect(crop, null))
+        {
+            if (d.Landmarks is not { Count: >= FaceLandmarks.PointCount })
+            {
+                continue;
+            }
+
+            double dx = d.Box.X + (d.Box.Width / 2.0) - (crop.Cols / 2.0);
+            double dy = d.Box.Y + (d.Box.Height / 2.0) - (crop.Rows / 2.0);
+            double distance = (dx * dx) + (dy * dy);
+            if (distance < bestDistance)
+            {
+                best = d;
+                bestDistance = distance;
+            }
+        }
+
+        // A face whose centre is off by more than a third of the crop is a neighbour, not this one.
+        return best is null || Math.Sqrt(bestDistance) > crop.Cols / 3.0
+            ? null
+            : FaceLandmarks.FromPoints(best.Landmarks!).Offset(region.X, region.Y);
+    }
+
+    /// <summary>The face box moved and scaled for this pair's framing (see <see cref="MaskSynthesisOptions.FramingJitter"/>).</summary>
+    private Rect Jitter(Rect box, Random rng)
+    {
+        double j = Math.Clamp(Options.FramingJitter, 0, 1);
+        double scale = 1 + (j * ((rng.NextDouble() * 0.4) - 0.3));
+        double dy = j * rng.NextDouble() * 0.12 * box.Height;
+        double dx = j * ((rng.NextDouble() * 0.08) - 0.04) * box.Width;
+        double w = box.Width * scale;
+        double h = box.Height * scale;
+        double cx = box.X + (box.Width / 2.0) + dx;
+        double cy = box.Y + (box.Height / 2.0) + dy;
+        return new Rect((int)Math.Round(cx - (w / 2)), (int)Math.Round(cy - (h / 2)), Math.Max(1, (int)Math.Round(w)), Math.Max(1, (int)Math.Round(h)));
+    }
+
+    private SynthesizedFace Render(Mat image, Rect frame, Rect box, float score, FaceLandmarks landmarks, MaskAppearance[] appearances)
+    {
+        var region = FaceCropper.Region(frame, Options.Crop);
+        var local = landmarks.Offset(-region.X, -region.Y);
+        using var bare = FaceCropper.Crop(image, frame, Options.Crop);
+        var masked = new List<Mat>(appearances.Length);
+        Mat? without = null;
+        try
+        {
+            foreach (var appearance in appearances)
+            {
+                using var copy = bare.Clone();
+                MaskRenderer.Render(copy, local, appearance);
+                masked.Add(Shrink(copy));
+            }
+
+            without = Shrink(bare);
+            return new SynthesizedFace(box, score, landmarks, null, without, masked, appearances);
+        }
+        catch
+        {
+            without?.Dispose();
+            foreach (var m in masked)
+            {
+                m.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private Mat Shrink(Mat crop)
+    {
+        int side = Math.Max(crop.Cols, crop.Rows);
+        if (Options.MaxOutputSize == 0 || side <= Options.MaxOutputSize)
+        {
+            return crop.Clone();
+        }
+
+        double f = (double)Options.MaxOutputSize / side;
+        var size = new Size(Math.Max(1, (int)Math.Round(crop.Cols * f)), Math.Max(1, (int)Math.Round(crop.Rows * f)));
+        return Cv2.Resize(crop, size, Interpolation.Area);
+    }
+
+    private void WriteJpeg(string path, Mat image)
+    {
+        byte[] bytes = Cv2.ImEncode(".jpg", image, Options.JpegQuality);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Output file name: the relative path flattened, plus the face index, unique within the run.</summary>
+    private static string UniqueName(HashSet<string> taken, string relative, int faceIndex)
+    {
+        string stem = Path.ChangeExtension(relative, null).Replace('/', '_').Replace(' ', '_');
+        string name = $"{stem}_f{faceIndex}.jpg";
+        for (int n = 2; !taken.Add(name); n++)
+        {
+            name = $"{stem}_f{faceIndex}_{n}.jpg";
+        }
+
+        return name;
+    }
+}

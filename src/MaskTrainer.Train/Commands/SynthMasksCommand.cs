@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using MaskTrainer.Models;
+using MaskTrainer.Synthesis;
+
+namespace MaskTrainer.Train.Commands;
+
+/// <summary>
+/// `synth-masks --faces DIR --output DIR`: a bare crop of every usable face to
+/// OUTPUT/without_mask/, the same face with a drawn mask to OUTPUT/with_mask/, and a contact sheet.
+/// </summary>
+internal static class SynthMasksCommand
+{
+    public static Command Create()
+    {
+        var defaults = new MaskSynthesisOptions();
+        var screening = defaults.Screening;
+        var faces = new Option<string>("--faces") { Description = "Folder of photos with bare faces (searched recursively)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Folder to write without_mask/, with_mask/ and contact-sheet.png into", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed };
+        var styles = new Option<string>("--styles") { Description = "Comma-separated mask styles: surgical, cloth, n95, patterned", DefaultValueFactory = _ => "surgical,cloth,n95,patterned" };
+        var perFace = new Option<int>("--masks-per-face") { Description = "Masked versions written per face, each with its own mask", DefaultValueFactory = _ => defaults.MasksPerFace };
+        var detector = new Option<string>("--detector") { Description = "Face detector (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId };
+        var landmarks = new Option<string>("--landmarks") { Description = "Detector giving eye/nose/mouth/ear landmarks when --detector has none; 'none' to skip such faces", DefaultValueFactory = _ => MaskSynthesizer.DefaultLandmarkDetectorId };
+        var minEyes = new Option<double>("--min-eye-distance") { Description = "Skip faces whose eyes are closer than this many pixels", DefaultValueFactory = _ => screening.MinEyeDistance };
+        var maxTurn = new Option<double>("--max-turn") { Description = "Skip faces turned further than this (0 frontal .. 1 profile)", DefaultValueFactory = _ => screening.MaxTurn };
+        var minFaceInside = new Option<double>("--min-face-inside") { Description = "Skip faces with less than this fraction of the face box inside the photo", DefaultValueFactory = _ => screening.MinFaceInside };
+        var minMaskInside = new Option<double>("--min-mask-inside") { Description = "Skip faces with less than this fraction of the mask inside the photo", DefaultValueFactory = _ => screening.MinMaskInside };
+        var sheetPairs = new Option<int>("--sheet-pairs") { Description = "Pairs shown on the contact sheet (0 = no sheet)", DefaultValueFactory = _ => defaults.ContactSheet.MaxPairs };
+        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("synth-masks", "Make with_mask/without_mask training pairs by drawing masks on bare faces")
+        {
+            faces, output, seed, styles, perFace, detector, landmarks, minEyes, maxTurn, minFaceInside, minMaskInside, sheetPairs, modelsDir,
+        };
+        command.SetAction((r, ct) =>
+        {
+            var options = new MaskSynthesisOptions
+            {
+                Seed = r.GetValue(seed),
+                Styles = ParseStyles(r.GetValue(styles)!),
+                MasksPerFace = r.GetValue(perFace),
+                Screening = screening with { MinEyeDistance = r.GetValue(minEyes), MaxTurn = r.GetValue(maxTurn), MinFaceInside = r.GetValue(minFaceInside), MinMaskInside = r.GetValue(minMaskInside) },
+                ContactSheet = defaults.ContactSheet with { MaxPairs = r.GetValue(sheetPairs) },
+            };
+            string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);
+            using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+            using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
+            var progress = new Progress(Console.IsErrorRedirected);
+            var report = synthesizer.Run(r.GetValue(faces)!, r.GetValue(output)!, progress, ct);
+            progress.Done();
+            Print(report, r.GetValue(output)!);
+            return Task.FromResult(report.Pairs > 0 ? 0 : 1);
+        });
+        return command;
+    }
+
+    /// <summary>Prints what a synthesis run did (also used by `train` for the starter set).</summary>
+    public static void Print(MaskSynthesisReport report, string output)
+    {
+        foreach (var u in report.Unreadable)
+        {
+            Console.Error.WriteLine($"skipped {u.Path}: {u.Reason}");
+        }
+
+        var s = report.Skipped;
+        Console.WriteLine(Invariant($"synth-masks: {report.Images} image(s), {report.FacesFound} face(s) found, {report.Pairs} pair(s) written to {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)}"));
+        Console.WriteLine(Invariant($"  skipped {report.SkippedFaces} face(s): too small {s[SkipReason.TooSmall]}, too turned {s[SkipReason.TooTurned]}, cut by border {s[SkipReason.CutByBorder]}, no landmarks {s[SkipReason.NoLandmarks]}; {report.ImagesWithoutFaces} image(s) without a face, {report.Unreadable.Count} unreadable"));
+        Console.WriteLine("  styles: " + string.Join(", ", report.Styles.Select(p => Invariant($"{p.Key.ToString().ToLowerInvariant()} {p.Value}"))));
+        if (report.ContactSheetPath is not null)
+        {
+            Console.WriteLine($"  contact sheet: {report.ContactSheetPath}");
+        }
+
+        if (report.Pairs == 0)
+        {
+            Console.Error.WriteLine("no face pairs written: no usable face was found (see the skip counts above)");
+        }
+    }
+
+    private static IReadOnlyList<MaskStyle> ParseStyles(string text)
+    {
+        var result = new List<MaskStyle>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<MaskStyle>(part, ignoreCase: true, out var style) || !Enum.IsDefined(style))
+            {
+                throw new ArgumentException($"--styles: '{part}' is not a mask style (surgical, cloth, n95, patterned)");
+            }
+
+            if (!result.Contains(style))
+            {
+                result.Add(style);
+            }
+        }
+
+        return result.Count > 0 ? result : throw new ArgumentException("--styles: name at least one style");
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One progress line, redrawn in place on a terminal; silent when stderr is redirected.</summary>
+    private sealed class Progress(bool redirected) : IProgress<(int Done, int Total)>
+    {
+        private bool shown;
+
+        public void Report((int Done, int Total) value)
+        {
+            if (redirected)
+            {
+                return;
+            }
+
+            Console.Error.Write($"\rsynth-masks: {value.Done}/{value.Total} image(s)");
+            shown = true;
+        }
+
+        public void Done()
+        {
+            if (shown)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+    }
+}

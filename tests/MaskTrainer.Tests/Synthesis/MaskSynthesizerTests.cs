@@ -1,0 +1,180 @@
+using MaskTrainer.Data;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Synthesis;
+using MaskTrainer.Tests.Data;
+
+namespace MaskTrainer.Tests.Synthesis;
+
+/// <summary>The synthesizer with the real default detector and BlazeFace landmarks on real photos.</summary>
+public sealed class MaskSynthesizerTests : IDisposable
+{
+    private readonly SynthesisFolders folders = new();
+
+    public void Dispose() => folders.Dispose();
+
+    [SharedDataFact("data/faces-dlib/images")]
+    public void Faces_dlib_photos_yield_at_least_35_pairs_with_matching_names_and_a_contact_sheet()
+    {
+        using var synthesizer = MaskSynthesizer.Create(folders.Store);
+        string output = folders.Path2("out");
+        var report = synthesizer.Run(SynthesisFolders.FacesDlib!, output);
+
+        report.Images.Should().Be(12);
+        report.Pairs.Should().BeGreaterThanOrEqualTo(35);
+        report.FacesFound.Should().Be(report.Pairs + report.SkippedFaces);
+        report.MaskedImages.Should().Be(report.Pairs);
+        report.Styles.Values.Sum().Should().Be(report.Pairs);
+        report.Styles.Values.Should().OnlyContain(n => n > 0, "every style is drawn on 35+ faces");
+        var without = Names(Path.Combine(output, "without_mask"));
+        without.Should().HaveCount(report.Pairs).And.Equal(Names(Path.Combine(output, "with_mask")));
+        report.ContactSheetPath.Should().Be(Path.Combine(output, "contact-sheet.png"));
+        using var sheet = Cv2.ImRead(report.ContactSheetPath!);
+        sheet.Cols.Should().BeGreaterThan(500);
+    }
+
+    [SharedDataFact("data/faces-dlib/images")]
+    public void Mask_covers_the_lower_face_and_leaves_the_forehead_alone()
+    {
+        using var synthesizer = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { FramingJitter = 0 });
+        using var photo = Cv2.ImRead(Path.Combine(SynthesisFolders.FacesDlib!, "bald_guys.jpg"));
+        var faces = synthesizer.Synthesize(photo, "bald_guys.jpg");
+        try
+        {
+            var made = faces.Where(f => f.Skipped is null).ToList();
+            made.Should().HaveCountGreaterThan(10);
+            foreach (var face in made)
+            {
+                var bare = face.Without!;
+                var masked = face.Masked[0];
+                masked.Size.Should().Be(bare.Size);
+                int rows = bare.Rows;
+
+                // Top fifth of the crop (forehead, hair) untouched; the band from the mouth
+                // landmark down changed a lot.
+                MeanAbsDifference(bare, masked, 0, rows / 5, 0, bare.Cols).Should().BeLessThan(1.0);
+                var mouthY = face.Landmarks!.Mouth.Y;
+                var region = Faces.FaceCropper.Region(face.Box, synthesizer.Options.Crop);
+                double scale = (double)rows / region.Height;
+                int mouthRow = (int)((mouthY - region.Y) * scale);
+                MeanAbsDifference(bare, masked, mouthRow - (rows / 20), mouthRow + (rows / 20), bare.Cols * 3 / 10, bare.Cols * 7 / 10).Should().BeGreaterThan(12);
+            }
+        }
+        finally
+        {
+            foreach (var f in faces)
+            {
+                f.Dispose();
+            }
+        }
+    }
+
+    [SharedDataFact("data/faces-dlib/images")]
+    public void Same_seed_writes_identical_files_another_seed_other_masks()
+    {
+        string faces = folders.CopyFaces("faces", "bald_guys.jpg", "2008_002506.jpg");
+        using var synthesizer = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Seed = 5 });
+        using var other = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Seed = 6 });
+        var a = synthesizer.Run(faces, folders.Path2("a"));
+        synthesizer.Run(faces, folders.Path2("b"));
+        other.Run(faces, folders.Path2("c"));
+
+        a.Pairs.Should().BeGreaterThan(5);
+        var names = Names(folders.Path2("a/with_mask"));
+        int differ = 0;
+        foreach (var name in names)
+        {
+            File.ReadAllBytes(folders.Path2("a/with_mask/" + name)).Should().Equal(File.ReadAllBytes(folders.Path2("b/with_mask/" + name)), name);
+            differ += File.ReadAllBytes(folders.Path2("a/with_mask/" + name)).SequenceEqual(File.ReadAllBytes(folders.Path2("c/with_mask/" + name))) ? 0 : 1;
+        }
+
+        differ.Should().Be(names.Count);
+        File.ReadAllBytes(folders.Path2("a/contact-sheet.png")).Should().Equal(File.ReadAllBytes(folders.Path2("b/contact-sheet.png")));
+    }
+
+    [SharedDataFact("data/faces-dlib/images")]
+    public void Faces_failing_the_screening_are_counted_not_written()
+    {
+        string faces = folders.CopyFaces("faces", "bald_guys.jpg");
+        using var strict = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Screening = new FaceScreeningOptions { MinEyeDistance = 10_000 } });
+        var report = strict.Run(faces, folders.Path2("out"));
+
+        report.FacesFound.Should().BeGreaterThan(10);
+        report.Pairs.Should().Be(0);
+        report.Skipped[SkipReason.TooSmall].Should().Be(report.FacesFound);
+        report.ContactSheetPath.Should().BeNull();
+        Directory.GetFiles(folders.Path2("out/with_mask")).Should().BeEmpty();
+
+        using var noLandmarks = MaskSynthesizer.Create(folders.Store, detectorId: "res10", landmarkDetectorId: null);
+        var bare = noLandmarks.Run(faces, folders.Path2("out2"));
+        bare.Skipped[SkipReason.NoLandmarks].Should().Be(bare.FacesFound).And.BeGreaterThan(0);
+    }
+
+    [SharedDataFact("models/MODELS.md")]
+    public void Faceless_folder_gives_no_pairs_and_counts_images_and_unreadable_files()
+    {
+        string faces = folders.Path2("faceless");
+        Directory.CreateDirectory(faces);
+        using (var grey = new Mat(240, 320, MatType.U8C3, Scalar.Bgr(128, 128, 128)))
+        {
+            Cv2.ImWrite(Path.Combine(faces, "grey.png"), grey);
+        }
+
+        using (var gradient = new Mat(200, 200, MatType.U8C3))
+        {
+            var bytes = gradient.GetBytes();
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = (byte)(i / 3 % 200);
+            }
+
+            Cv2.ImWrite(Path.Combine(faces, "gradient.jpg"), gradient);
+        }
+
+        File.WriteAllText(Path.Combine(faces, "broken.jpg"), "not a jpeg");
+        using var synthesizer = MaskSynthesizer.Create(folders.Store);
+        var report = synthesizer.Run(faces, folders.Path2("out"));
+
+        report.Images.Should().Be(3);
+        report.Unreadable.Should().ContainSingle().Which.Path.Should().EndWith("broken.jpg");
+        report.ImagesWithoutFaces.Should().Be(2);
+        report.Pairs.Should().Be(0);
+        report.ContactSheetPath.Should().BeNull();
+    }
+
+    [SharedDataFact("models/MODELS.md")]
+    public void Empty_or_missing_faces_folder_is_a_clear_error()
+    {
+        string empty = folders.Path2("empty");
+        Directory.CreateDirectory(empty);
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "no images here");
+        using var synthesizer = MaskSynthesizer.Create(folders.Store);
+
+        var act = () => synthesizer.Run(empty, folders.Path2("out"));
+        act.Should().Throw<DatasetException>().WithMessage("*empty*holds no images*");
+        var missing = () => synthesizer.Run(folders.Path2("nope"), folders.Path2("out"));
+        missing.Should().Throw<DirectoryNotFoundException>().WithMessage("*nope*does not exist*");
+        Directory.Exists(folders.Path2("out")).Should().BeFalse();
+    }
+
+    private static List<string> Names(string dir) =>
+        Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    private static double MeanAbsDifference(Mat a, Mat b, int fromRow, int toRow, int fromCol, int toCol)
+    {
+        fromRow = Math.Clamp(fromRow, 0, a.Rows - 1);
+        toRow = Math.Clamp(toRow, fromRow + 1, a.Rows);
+        var x = a.GetBytes();
+        var y = b.GetBytes();
+        int stride = a.Cols * 3;
+        long sum = 0;
+        for (int r = fromRow; r < toRow; r++)
+        {
+            for (int i = (r * stride) + (fromCol * 3); i < (r * stride) + (toCol * 3); i++)
+            {
+                sum += Math.Abs(x[i] - y[i]);
+            }
+        }
+
+        return (double)sum / ((toRow - fromRow) * (toCol - fromCol) * 3);
+    }
+}

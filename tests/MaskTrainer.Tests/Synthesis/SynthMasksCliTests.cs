@@ -1,0 +1,65 @@
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.Models;
+using MaskTrainer.Tests.Pipeline;
+
+namespace MaskTrainer.Tests.Synthesis;
+
+/// <summary>The synth-masks command, run in-process; in the pipeline collection so nothing else writes to the console meanwhile.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class SynthMasksCliTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "mt-synth-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [SharedDataFact("data/faces-dlib/images")]
+    public void Writes_pairs_and_prints_the_counts()
+    {
+        string output = Path.Combine(root, "out");
+        var (code, stdout, _) = Run("synth-masks", "--faces", SynthesisFolders.FacesDlib!, "--output", output, "--styles", "surgical,n95", "--seed", "3");
+
+        code.Should().Be(0);
+        stdout.Should().MatchRegex(@"synth-masks: 12 image\(s\), \d+ face\(s\) found, \d+ pair\(s\) written");
+        stdout.Should().Contain("too small").And.Contain("contact sheet:").And.Contain("surgical").And.Contain("cloth 0");
+        Directory.GetFiles(Path.Combine(output, "with_mask")).Length.Should().BeGreaterThanOrEqualTo(35);
+    }
+
+    [SharedDataFact("models/MODELS.md")]
+    public void Bad_arguments_and_empty_folders_are_one_line_errors()
+    {
+        Directory.CreateDirectory(Path.Combine(root, "empty"));
+        var (code, _, stderr) = Run("synth-masks", "--faces", Path.Combine(root, "empty"), "--output", Path.Combine(root, "out"));
+        code.Should().Be(1);
+        stderr.Trim().Should().StartWith("error: faces folder").And.EndWith("holds no images (.jpg .jpeg .png .bmp .webp)");
+
+        (code, _, stderr) = Run("synth-masks", "--faces", Path.Combine(root, "empty"), "--output", Path.Combine(root, "out"), "--styles", "bandana");
+        code.Should().Be(1);
+        stderr.Trim().Should().Be("error: --styles: 'bandana' is not a mask style (surgical, cloth, n95, patterned)");
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedModels.Directory);
+        Environment.SetEnvironmentVariable("MASKTRAINER_OFFLINE", "1");
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            int code = MaskTrainer.Train.Program.Main(args).GetAwaiter().GetResult();
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+}
