@@ -5,6 +5,8 @@ using MaskTrainer.Bench;
 var benchmarks = new Dictionary<string, (string Description, Action<string[]> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["heads"] = ("head training time on 1,200 x 1024 synthetic features", _ => HeadTrainingBenchmark.Run()),
+    ["featurize"] = ("featurizing throughput vs a bare decode+forward loop; cold vs warm cache", FeaturizationBenchmark.Run),
+    ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
     ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
 };

@@ -39,6 +39,8 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
     private readonly float[] _rgbOffset = new float[3];
     private readonly FaceCandidates _candidates = new();
     private readonly int _size;
+    private readonly Func<int, IReadOnlyList<Point2f>> _landmarksOf;
+    private Mat? _fineBoxes, _coarseBoxes; // the current frame's regressor outputs, while decoding
 
     /// <summary>Loads the <paramref name="variant"/> model from its ONNX file.</summary>
     public BlazeFaceDetector(BlazeFaceVariant variant, string modelPath, FaceDetectorOptions? options = null)
@@ -62,6 +64,7 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
         _net = Net.ReadFromOnnx(modelPath);
         _letterbox = new Letterbox(_size);
         _input = Mat.FromFloats(new float[_size * _size * 3], [1, _size, _size, 3]);
+        _landmarksOf = Landmarks;
     }
 
     /// <summary>Which model this is.</summary>
@@ -100,8 +103,8 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
                 {
                     case BlazeFaceAnchors.FineCount: fineScores = data; break;
                     case BlazeFaceAnchors.CoarseCount: coarseScores = data; break;
-                    case BlazeFaceAnchors.FineCount * Values: fineBoxes = data; break;
-                    case BlazeFaceAnchors.CoarseCount * Values: coarseBoxes = data; break;
+                    case BlazeFaceAnchors.FineCount * Values: fineBoxes = data; _fineBoxes = o; break;
+                    case BlazeFaceAnchors.CoarseCount * Values: coarseBoxes = data; _coarseBoxes = o; break;
                     default: throw new InvalidOperationException($"{Id}: unexpected output {o}; expected scores [1,512,1], [1,384,1] and regressors [1,512,16], [1,384,16]");
                 }
             }
@@ -114,16 +117,16 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
             _candidates.Clear();
             Decode(fineScores, fineBoxes, 0, minConfidence);
             Decode(coarseScores, coarseBoxes, BlazeFaceAnchors.FineCount, minConfidence);
+            return _candidates.Suppress(minConfidence, Options.NmsThreshold, _landmarksOf);
         }
         finally
         {
+            _fineBoxes = _coarseBoxes = null;
             foreach (var o in outputs)
             {
                 o.Dispose();
             }
         }
-
-        return _candidates.Suppress(minConfidence, Options.NmsThreshold);
     }
 
     protected override void DisposeCore()
@@ -131,6 +134,23 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
         _net.Dispose();
         _letterbox.Dispose();
         _input.Dispose();
+    }
+
+    /// <summary>The 6 keypoints of anchor <paramref name="anchor"/> of the current frame, in image pixels.</summary>
+    private Point2f[] Landmarks(int anchor)
+    {
+        bool fine = anchor < BlazeFaceAnchors.FineCount;
+        var regressors = (fine ? _fineBoxes : _coarseBoxes)!.GetFloats();
+        var r = regressors.Slice((fine ? anchor : anchor - BlazeFaceAnchors.FineCount) * Values, Values);
+        float ax = BlazeFaceAnchors.Centres[anchor * 2], ay = BlazeFaceAnchors.Centres[anchor * 2 + 1];
+        float s = _size;
+        var landmarks = new Point2f[Keypoints];
+        for (int k = 0; k < Keypoints; k++)
+        {
+            landmarks[k] = new Point2f(_letterbox.ToImageX(r[4 + 2 * k] / s + ax), _letterbox.ToImageY(r[5 + 2 * k] / s + ay));
+        }
+
+        return landmarks;
     }
 
     private void FillInput(ReadOnlySpan<byte> bgr, Span<float> rgb)
@@ -161,16 +181,10 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
             var r = regressors.Slice(i * Values, Values);
             float ax = anchors[(firstAnchor + i) * 2], ay = anchors[(firstAnchor + i) * 2 + 1];
             float cx = r[0] / s + ax, cy = r[1] / s + ay, w = r[2] / s, h = r[3] / s;
-            var landmarks = new Point2f[Keypoints];
-            for (int k = 0; k < Keypoints; k++)
-            {
-                landmarks[k] = new Point2f(_letterbox.ToImageX(r[4 + 2 * k] / s + ax), _letterbox.ToImageY(r[5 + 2 * k] / s + ay));
-            }
-
             _candidates.Add(
                 _letterbox.ToImageX(cx - w / 2), _letterbox.ToImageY(cy - h / 2),
                 _letterbox.ToImageX(cx + w / 2), _letterbox.ToImageY(cy + h / 2),
-                score, landmarks);
+                score, tag: firstAnchor + i);
         }
     }
 }

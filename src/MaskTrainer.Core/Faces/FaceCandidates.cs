@@ -12,6 +12,7 @@ internal sealed class FaceCandidates
     private readonly List<Rect> _boxes = [];
     private readonly List<float> _scores = [];
     private readonly List<IReadOnlyList<Point2f>?> _landmarks = [];
+    private readonly List<int> _tags = [];
 
     public int Count => _boxes.Count;
 
@@ -20,10 +21,15 @@ internal sealed class FaceCandidates
         _boxes.Clear();
         _scores.Clear();
         _landmarks.Clear();
+        _tags.Clear();
     }
 
-    /// <summary>Adds a box given by its corners in image pixels (rounded outwards to whole pixels).</summary>
-    public void Add(float x1, float y1, float x2, float y2, float score, IReadOnlyList<Point2f>? landmarks = null)
+    /// <summary>
+    /// Adds a box given by its corners in image pixels (rounded outwards to whole pixels).
+    /// <paramref name="tag"/> is the caller's index for it (e.g. its anchor), handed back to
+    /// <see cref="Suppress"/>'s landmark callback.
+    /// </summary>
+    public void Add(float x1, float y1, float x2, float y2, float score, IReadOnlyList<Point2f>? landmarks = null, int tag = -1)
     {
         if (!(x2 > x1 && y2 > y1) || float.IsNaN(score))
         {
@@ -35,10 +41,14 @@ internal sealed class FaceCandidates
         _boxes.Add(Rect.FromLTRB(left, top, right, bottom));
         _scores.Add(score);
         _landmarks.Add(landmarks);
+        _tags.Add(tag);
     }
 
-    /// <summary>Greedy NMS (OpenCV's), best score first.</summary>
-    public IReadOnlyList<DetectedFace> Suppress(float minConfidence, float nmsThreshold)
+    /// <summary>
+    /// Greedy NMS (OpenCV's), best score first. <paramref name="landmarksOf"/> (given the tag)
+    /// supplies landmarks for the kept boxes only, so suppressed candidates cost no allocation.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> Suppress(float minConfidence, float nmsThreshold, Func<int, IReadOnlyList<Point2f>>? landmarksOf = null)
     {
         if (_boxes.Count == 0)
         {
@@ -50,7 +60,8 @@ internal sealed class FaceCandidates
         for (int i = 0; i < kept.Length; i++)
         {
             int k = kept[i];
-            faces[i] = new DetectedFace(_boxes[k], _scores[k], _landmarks[k]);
+            var landmarks = _landmarks[k] ?? (landmarksOf is not null && _tags[k] >= 0 ? landmarksOf(_tags[k]) : null);
+            faces[i] = new DetectedFace(_boxes[k], _scores[k], landmarks);
         }
 
         return faces;

@@ -7,7 +7,7 @@ namespace MaskTrainer.Faces;
 /// OpenCV's Viola-Jones cascade (haarcascade_frontalface_default.xml from Debian's opencv-data)
 /// on the grey image, scale step 1.1, 5 neighbours, faces from 24 px. A baseline: no landmarks,
 /// and no confidence — the bridge does not expose the cascade's level weights, so every face
-/// scores 1.0 and thresholds other than 1.0 above it change nothing.
+/// scores 1.0: any threshold up to 1 keeps them all. Faces come largest first.
 /// </summary>
 public sealed class HaarFaceDetector : FaceDetectorBase
 {

@@ -22,6 +22,7 @@ public sealed class BackboneFeaturizer : IDisposable
     private readonly string? _layer;
     private readonly FeaturePooling _pooling;
     private readonly int _imageElements;
+    private readonly int _maxBatch;
     private readonly Mat _output = new();
     private readonly Mat _scratch = new();
     private Mat? _blob;
@@ -65,7 +66,10 @@ public sealed class BackboneFeaturizer : IDisposable
         }
 
         _layer = backbone.FeatureLayer;
-        _pooling = options.Pooling;
+        // The catalog says how its backbones are pooled; an explicit option overrides it.
+        _pooling = options.Pooling != FeaturePooling.None ? options.Pooling : backbone.FeaturePooling;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+        _maxBatch = options.MaxBatchSize;
         _imageElements = InputTensor.ElementsPerImage(Preprocessing);
         _net = Load(backbone, files);
         try
@@ -162,16 +166,21 @@ public sealed class BackboneFeaturizer : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (bgrImages.Count > 1 && !_batchingFailed && TryForwardBatch(bgrImages, output))
+            for (int start = 0; start < bgrImages.Count; start += _maxBatch)
             {
-                return;
-            }
+                int count = Math.Min(_maxBatch, bgrImages.Count - start);
+                var part = output.Slice(start * FeatureSize, count * FeatureSize);
+                if (count > 1 && !_batchingFailed && TryForwardBatch(bgrImages, start, count, part))
+                {
+                    continue;
+                }
 
-            for (int i = 0; i < bgrImages.Count; i++)
-            {
-                var blob = PrepareBlob(1);
-                InputTensor.Write(bgrImages[i], Preprocessing, blob.GetFloats(), _scratch);
-                Forward(blob, 1, output.Slice(i * FeatureSize, FeatureSize));
+                for (int i = 0; i < count; i++)
+                {
+                    var blob = PrepareBlob(1);
+                    InputTensor.Write(bgrImages[start + i], Preprocessing, blob.GetFloats(), _scratch);
+                    Forward(blob, 1, part.Slice(i * FeatureSize, FeatureSize));
+                }
             }
         }
     }
@@ -267,14 +276,13 @@ public sealed class BackboneFeaturizer : IDisposable
         return _blob;
     }
 
-    private bool TryForwardBatch(IReadOnlyList<Mat> images, Span<float> output)
+    private bool TryForwardBatch(IReadOnlyList<Mat> images, int start, int n, Span<float> output)
     {
-        int n = images.Count;
         var blob = PrepareBlob(n);
         var input = blob.GetFloats();
         for (int i = 0; i < n; i++)
         {
-            InputTensor.Write(images[i], Preprocessing, input.Slice(i * _imageElements, _imageElements), _scratch);
+            InputTensor.Write(images[start + i], Preprocessing, input.Slice(i * _imageElements, _imageElements), _scratch);
         }
 
         try

@@ -1,3 +1,5 @@
+using MaskTrainer.Models;
+
 namespace MaskTrainer.Features;
 
 /// <summary>
@@ -12,4 +14,10 @@ public sealed record BackboneFeaturizerOptions
 
     /// <summary>Spatial pooling of the feature layer's output (default <see cref="FeaturePooling.None"/>).</summary>
     public FeaturePooling Pooling { get; init; } = FeaturePooling.None;
+
+    /// <summary>
+    /// Most images per forward pass (default 32): longer lists are split, which bounds the input
+    /// blob (32 × 224 × 224 × 3 floats is about 19 MB) and OpenCV's per-layer buffers.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 32;
 }

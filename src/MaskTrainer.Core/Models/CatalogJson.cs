@@ -65,6 +65,12 @@ internal static class CatalogJson
         Preprocessing = m.Preprocessing is null ? null : ToPreprocessing(m.Preprocessing),
         FeatureLayer = m.FeatureLayer,
         FeatureSize = m.FeatureSize,
+        FeaturePooling = m.FeaturePooling switch
+        {
+            null or "none" => FeaturePooling.None,
+            "global-average" => FeaturePooling.GlobalAverage,
+            var other => throw new ModelCatalogException($"model '{m.Id}': featurePooling '{other}' is not 'none' or 'global-average'"),
+        },
         Outputs = m.Outputs ?? [],
         OutputsNote = m.OutputsNote,
     };
@@ -177,6 +183,8 @@ internal static class CatalogJson
         public string? FeatureLayer { get; set; }
 
         public int? FeatureSize { get; set; }
+
+        public string? FeaturePooling { get; set; }
 
         public string[]? Outputs { get; set; }
 

@@ -38,6 +38,9 @@ public sealed record ModelSpec
     /// <summary>For backbones: length of the feature vector, when known (null = measure at run time).</summary>
     public int? FeatureSize { get; init; }
 
+    /// <summary>Pooling applied to <see cref="FeatureLayer"/>'s output (global average lets an early conv layer serve as features).</summary>
+    public FeaturePooling FeaturePooling { get; init; } = FeaturePooling.None;
+
     /// <summary>Output names (ONNX graph outputs / OpenCV layer names); detectors decode these.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
 

@@ -32,6 +32,7 @@ internal static class BackboneConversion
                 Layout = p.Layout == TensorLayout.Nhwc ? "NHWC" : "NCHW",
                 FeatureLayer = spec.FeatureLayer,
                 FeatureSize = spec.FeatureSize ?? 0,
+                FeaturePooling = spec.FeaturePooling == FeaturePooling.GlobalAverage ? "global-average" : "none",
             },
         };
     }
@@ -66,6 +67,7 @@ internal static class BackboneConversion
                 p.Std is null ? null : [.. p.Std]),
             FeatureLayer = p.FeatureLayer,
             FeatureSize = p.FeatureSize > 0 ? p.FeatureSize : null,
+            FeaturePooling = p.FeaturePooling == "global-average" ? FeaturePooling.GlobalAverage : FeaturePooling.None,
         };
     }
 

@@ -12,7 +12,7 @@ namespace MaskTrainer;
 public sealed record MaskTrainingOptions
 {
     /// <summary>The default catalog backbone (chosen by the linear-probe study in docs/backbones.md).</summary>
-    public const string DefaultBackbone = "fr-pose";
+    public const string DefaultBackbone = "fr-expression-b3";
 
     /// <summary>Image folder: one sub-folder per class (default "data").</summary>
     public string DataDirectory { get; init; } = "data";

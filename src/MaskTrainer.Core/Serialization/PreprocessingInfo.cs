@@ -33,4 +33,7 @@ public sealed record PreprocessingInfo
 
     /// <summary>Length of the (flattened) feature vector the head consumes.</summary>
     public int FeatureSize { get; init; }
+
+    /// <summary>Pooling of the feature layer: "none" or "global-average".</summary>
+    public string FeaturePooling { get; init; } = "none";
 }

@@ -151,16 +151,17 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
     public void Fr_expression_batches_and_a_batch_equals_images_one_by_one()
     {
         using var store = FeaturesTestData.Store();
-        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get("fr-expression"), store);
-        var images = FeaturesTestData.Examples(2).Select(e => Cv2.ImRead(e.Path)).ToArray();
+        // Three images with at most two per pass: one batch of two, then a single image.
+        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get("fr-expression"), store, new BackboneFeaturizerOptions { MaxBatchSize = 2 });
+        var images = FeaturesTestData.Examples(3).Select(e => Cv2.ImRead(e.Path)).ToArray();
         try
         {
-            var batch = new float[2 * 1024];
+            var batch = new float[3 * 1024];
             featurizer.Featurize(images, batch);
 
             featurizer.SupportsBatching.Should().BeTrue();
             featurizer.FeatureSize.Should().Be(1024);
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < 3; i++)
             {
                 var single = featurizer.Featurize(images[i]);
                 for (int j = 0; j < 1024; j++)

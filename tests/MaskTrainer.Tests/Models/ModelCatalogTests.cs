@@ -14,7 +14,7 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     {
         Catalog.Models.Select(m => m.Id).Should().Contain(["res10", "blazeface", "ultraface", "haar", "fr-expression", "fr-pose", "fr-feature"]);
         Catalog.Models.Select(m => m.Id).Should().OnlyHaveUniqueItems();
-        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("fr-expression", "fr-pose", "fr-feature");
+        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     {
         var faceplugin = Catalog.Models.Where(m => m.Files.Any(f => f.Source is NpmTarballSource { Package: "faceplugin-face-recognition-js" })).ToList();
 
-        faceplugin.Select(m => m.Id).Should().BeEquivalentTo("ultraface", "fr-expression", "fr-pose", "fr-feature");
+        faceplugin.Select(m => m.Id).Should().BeEquivalentTo("ultraface", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
         faceplugin.Should().AllSatisfy(m => m.Provenance.Should().Contain("unverified").And.Contain("commercial SDK").And.Contain("only declared"));
     }
 

@@ -53,7 +53,7 @@ public sealed class MaskSynthesizerTests : IDisposable
                 // landmark down changed a lot.
                 MeanAbsDifference(bare, masked, 0, rows / 5, 0, bare.Cols).Should().BeLessThan(1.0);
                 var mouthY = face.Landmarks!.Mouth.Y;
-                var region = Faces.FaceCropper.Region(face.Box, synthesizer.Options.Crop);
+                var region = global::MaskTrainer.Faces.FaceCropper.Region(face.Box, synthesizer.Options.Crop);
                 double scale = (double)rows / region.Height;
                 int mouthRow = (int)((mouthY - region.Y) * scale);
                 MeanAbsDifference(bare, masked, mouthRow - (rows / 20), mouthRow + (rows / 20), bare.Cols * 3 / 10, bare.Cols * 7 / 10).Should().BeGreaterThan(12);

@@ -1,4 +1,4 @@
-namespace MaskTrainer.Features;
+namespace MaskTrainer.Models;
 
 /// <summary>What to do with a feature layer that still has spatial dimensions.</summary>
 public enum FeaturePooling

@@ -1,0 +1,75 @@
+using MaskTrainer.Faces;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Tests.Faces;
+
+public sealed class FaceCropperTests
+{
+    [Fact]
+    public void Region_adds_the_margin_and_squares_around_the_centre()
+    {
+        var face = new Rect(100, 100, 50, 100);
+
+        FaceCropper.Region(face, new FaceCropOptions { Margin = 0.2f, Square = true }).Should().Be(new Rect(55, 80, 140, 140));
+        FaceCropper.Region(face, new FaceCropOptions { Margin = 0.2f, Square = false }).Should().Be(new Rect(90, 80, 70, 140));
+        FaceCropper.Region(face, new FaceCropOptions { Margin = 0f, Square = false }).Should().Be(face);
+    }
+
+    [Fact]
+    public void Crop_inside_the_image_is_a_plain_copy()
+    {
+        using var image = Gradient(100, 80);
+        var face = new Rect(30, 20, 20, 20);
+
+        using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f });
+
+        crop.Size.Should().Be(new Size(40, 40));
+        Pixel(crop, 0, 0).Should().Equal(Pixel(image, 20, 10));
+        Pixel(crop, 39, 39).Should().Equal(Pixel(image, 59, 49));
+    }
+
+    [Fact]
+    public void Crop_past_the_edge_replicates_the_border_and_keeps_the_framing()
+    {
+        using var image = Gradient(100, 80);
+        var face = new Rect(0, 0, 40, 40); // region (-20, -20) 80x80
+
+        using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f });
+
+        crop.Size.Should().Be(new Size(80, 80));
+        Pixel(crop, 0, 0).Should().Equal(Pixel(image, 0, 0));
+        Pixel(crop, 5, 30).Should().Equal(Pixel(image, 0, 10));
+        Pixel(crop, 30, 30).Should().Equal(Pixel(image, 10, 10), "the face stays where the margin puts it");
+        Pixel(crop, 79, 79).Should().Equal(Pixel(image, 59, 59));
+    }
+
+    [Fact]
+    public void A_box_outside_the_image_is_an_error_naming_it()
+    {
+        using var image = Gradient(100, 80);
+
+        var act = () => FaceCropper.Crop(image, new Rect(500, 500, 10, 10), FaceCropOptions.Default);
+
+        act.Should().Throw<ArgumentException>().WithMessage("face box (500,500 10x10) lies outside the 100x80 image*");
+    }
+
+    /// <summary>Pixel (x, y) = B x, G y, R (x + y) mod 256: every position distinguishable.</summary>
+    internal static Mat Gradient(int width, int height)
+    {
+        var bytes = new byte[width * height * 3];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width + x) * 3;
+                bytes[i] = (byte)x;
+                bytes[i + 1] = (byte)y;
+                bytes[i + 2] = (byte)(x + y);
+            }
+        }
+
+        return Mat.FromPixels(bytes, height, width, MatType.U8C3);
+    }
+
+    internal static byte[] Pixel(Mat image, int x, int y) => image.GetBytes().Slice((y * image.Cols + x) * 3, 3).ToArray();
+}

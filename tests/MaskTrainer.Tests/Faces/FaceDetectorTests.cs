@@ -1,0 +1,204 @@
+using MaskTrainer.Faces;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Tests.OpenCv;
+
+namespace MaskTrainer.Tests.Faces;
+
+/// <summary>Every detector, on real photos, through <see cref="FaceDetectors.Create"/>.</summary>
+public sealed class FaceDetectorTests
+{
+    private const string Images = "data/faces-dlib/images";
+
+    /// <summary>All but BlazeFace front, a close-range model: the faces of these photos (~60 px in 500) are too small for it at 128x128.</summary>
+    public static TheoryData<string> FarIds() => [.. FaceDetectors.Ids.Where(id => id != BlazeFaceDetector.FrontModelId)];
+
+    /// <summary>Single models with real scores (not Haar's constant, not the cascade whose work depends on the threshold).</summary>
+    public static TheoryData<string> ScoredIds() =>
+        [.. FaceDetectors.Ids.Where(id => id is not (HaarFaceDetector.ModelId or FaceDetectors.CascadeId))];
+
+    [SharedTheory]
+    [MemberData(nameof(FarIds))]
+    public void Finds_the_three_labelled_faces(string id)
+    {
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+        var faces = FaceTestData.Detector(id).Detect(image);
+
+        var match = FaceMatch.Compare(FaceTestData.Labels[FaceTestData.Faces3], faces);
+        match.Labelled.Should().Be(3);
+        match.Found.Should().Be(3, $"{id} found {string.Join(", ", faces)}");
+        match.FalsePositives.Should().Be(0);
+        faces.Select(f => f.Score).Should().BeInDescendingOrder().And.OnlyContain(s => s >= FaceTestData.Detector(id).DefaultMinConfidence && s <= 1);
+    }
+
+    [SharedFact(Images)]
+    public void BlazeFace_front_finds_a_face_that_fills_the_frame()
+    {
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+        var box = FaceTestData.Labels[FaceTestData.Faces3][0].Box;
+        using var close = FaceCropper.Crop(image, box, new FaceCropOptions { Margin = 0.5f });
+
+        var faces = FaceTestData.Detector(BlazeFaceDetector.FrontModelId).Detect(close);
+
+        faces.Should().ContainSingle();
+        var expected = new Rect(close.Cols / 4, close.Rows / 4, close.Cols / 2, close.Rows / 2);
+        FaceBoxes.IoU(faces[0].Box, expected).Should().BeGreaterThan(0.4f);
+    }
+
+    [SharedTheory]
+    [InlineData(UltraFaceDetector.ModelId)]
+    [InlineData(BlazeFaceDetector.FrontModelId)]
+    public void Finds_no_face_on_the_dog_photo(string id)
+    {
+        using var dogs = FaceTestData.Read(FaceTestData.Dogs);
+
+        FaceTestData.Detector(id).Detect(dogs).Should().BeEmpty();
+    }
+
+    [SharedFact(Images)]
+    public void Default_detector_fires_on_at_most_two_of_the_four_dog_faces()
+    {
+        // Known miss of the issue's bars (README): the dog faces of dogs.jpg look like faces to
+        // every model here. This guards against it getting worse.
+        using var dogs = FaceTestData.Read(FaceTestData.Dogs);
+
+        FaceTestData.Detector(FaceDetectors.DefaultId).Detect(dogs).Count.Should().BeLessThanOrEqualTo(2);
+    }
+
+    [SharedTheory]
+    [InlineData(BlazeFaceDetector.BackModelId)]
+    [InlineData(FaceDetectors.DefaultId)]
+    public void BlazeFace_landmarks_lie_in_the_face_with_the_eyes_above_the_mouth(string id)
+    {
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+
+        var faces = FaceTestData.Detector(id).Detect(image);
+
+        faces.Should().HaveCount(3);
+        foreach (var face in faces)
+        {
+            face.Landmarks.Should().NotBeNull().And.HaveCount(6);
+            var p = face.Landmarks!;
+            var b = face.Box;
+            for (int k = 0; k < 4; k++) // eyes, nose, mouth; the ear points may sit on the box edge
+            {
+                p[k].X.Should().BeInRange(b.X, b.Right);
+                p[k].Y.Should().BeInRange(b.Y, b.Bottom);
+            }
+
+            float eyesY = (p[0].Y + p[1].Y) / 2;
+            eyesY.Should().BeLessThan(p[2].Y, "the nose is below the eyes");
+            p[2].Y.Should().BeLessThan(p[3].Y, "the mouth is below the nose");
+            p[0].X.Should().BeLessThan(p[1].X, "the right eye appears on the image's left");
+        }
+    }
+
+    [SharedTheory]
+    [MemberData(nameof(FarIds))]
+    public void Boxes_map_back_to_image_coordinates_in_a_larger_canvas(string id)
+    {
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+        // Non-square canvas, image off-centre: exercises the letterbox and the resize back.
+        const int dx = 180, dy = 40;
+        using var canvas = new Mat();
+        Cv2.CopyMakeBorder(image, canvas, dy, 60, dx, 20, BorderMode.Constant, new Scalar(128, 128, 128));
+
+        var direct = FaceTestData.Detector(id).Detect(image);
+        var shifted = FaceTestData.Detector(id).Detect(canvas);
+
+        direct.Should().HaveCount(3);
+        shifted.Should().HaveCount(3);
+        foreach (var face in direct)
+        {
+            var moved = FaceBoxes.Offset(face.Box, dx, dy);
+            shifted.Max(s => FaceBoxes.IoU(s.Box, moved)).Should().BeGreaterThan(0.75f, $"{id}: {face.Box} should appear at {moved} in the canvas");
+        }
+    }
+
+    [SharedTheory]
+    [MemberData(nameof(ScoredIds))]
+    public void A_higher_threshold_keeps_a_subset(string id)
+    {
+        using var image = FaceTestData.Read("2008_007676.jpg");
+        var detector = FaceTestData.Detector(id);
+
+        var low = detector.Detect(image, 0.2f);
+        var high = detector.Detect(image, 0.8f);
+
+        low.Should().NotBeEmpty().And.OnlyContain(f => f.Score >= 0.2f);
+        high.All(f => f.Score >= 0.8f).Should().BeTrue();
+        high.All(f => low.Any(l => l.Box == f.Box)).Should().BeTrue("NMS keeps what a better box does not cover, whatever the threshold");
+    }
+
+    [SharedFact(Images)]
+    public void Cascade_gives_the_ensemble_result_whenever_its_secondary_runs()
+    {
+        // Own instances: the shared ones are used by other test classes in parallel, which would move the counters.
+        using var cascade = (CascadeFaceDetector)FaceDetectors.Create(FaceDetectors.CascadeId, FaceTestData.Store);
+        using var ensemble = FaceDetectors.Create(FaceDetectors.EnsembleId, FaceTestData.Store);
+        int compared = 0;
+        foreach (var path in Directory.GetFiles(Path.Combine(FaceTestData.DlibFolder, "images")).Order())
+        {
+            using var image = Cv2.ImRead(path);
+            long before = cascade.SecondaryCalls;
+            var fromCascade = cascade.Detect(image);
+            if (cascade.SecondaryCalls == before)
+            {
+                // Skipped: every proposal was confident, and those the ensemble keeps too.
+                fromCascade.Should().OnlyContain(f => f.Score >= 2 * cascade.DefaultMinConfidence);
+                continue;
+            }
+
+            compared++;
+            ensemble.Detect(image).Should().BeEquivalentTo(fromCascade, o => o.WithStrictOrdering(), Path.GetFileName(path));
+        }
+
+        compared.Should().BeGreaterThan(3);
+    }
+
+    [SharedFact(Images)]
+    public void Detect_is_safe_from_several_threads()
+    {
+        var detector = FaceTestData.Detector(BlazeFaceDetector.BackModelId);
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+        var expected = detector.Detect(image);
+
+        var results = new IReadOnlyList<DetectedFace>[8];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = detector.Detect(image));
+
+        foreach (var r in results)
+        {
+            r.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+        }
+    }
+
+    [SharedFact("models/face_detection_back_256x256_barracuda.onnx")]
+    public void Rejects_images_that_are_not_8_bit_BGR()
+    {
+        using var gray = new Mat(100, 100, MatType.U8C1);
+
+        var act = () => FaceTestData.Detector(BlazeFaceDetector.BackModelId).Detect(gray);
+
+        act.Should().Throw<ArgumentException>().WithMessage("blazeface-back: face detection needs an 8-bit 3-channel BGR image*");
+    }
+
+    [Fact]
+    public void Unknown_id_names_the_known_ones()
+    {
+        var act = () => FaceDetectors.Create("yolo", FaceTestData.Store);
+
+        act.Should().Throw<UnknownFaceDetectorException>()
+            .WithMessage("unknown face detector 'yolo'; known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, haar")
+            .Which.Id.Should().Be("yolo");
+        FaceDetectors.Ids.Should().StartWith(FaceDetectors.DefaultId);
+    }
+
+    [Fact]
+    public void Options_are_checked()
+    {
+        var bad = () => new UltraFaceDetector("/nonexistent.onnx", new FaceDetectorOptions { NmsThreshold = 0 });
+        var missing = () => new UltraFaceDetector("/nonexistent.onnx");
+
+        bad.Should().Throw<ArgumentOutOfRangeException>().WithMessage("NmsThreshold must lie in (0, 1]*");
+        missing.Should().Throw<OpenCvException>().WithMessage("/nonexistent.onnx: ONNX model file not found");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.Models;
+
+namespace MaskTrainer.Tests.Faces;
+
+/// <summary>
+/// Shared models and data for the face tests: a download-free store over ../shared/models, and
+/// one detector per id for the whole run (loading a network costs more than most tests; the
+/// detectors lock internally, so test classes running in parallel may share them).
+/// </summary>
+internal static class FaceTestData
+{
+    public const string Faces3 = "2008_002506.jpg";
+    public const string Dogs = "dogs.jpg";
+
+    private static readonly Lazy<ModelStore> LazyStore = new(() => new ModelStore(new ModelStoreOptions
+    {
+        ModelsDirectories = SharedModels.Directory is { } dir ? [dir] : [],
+        CacheDirectory = Path.Combine(Path.GetTempPath(), "mt-faces-tests-cache"),
+        AllowDownload = false,
+    }));
+
+    private static readonly ConcurrentDictionary<string, Lazy<IFaceDetector>> Detectors = new();
+
+    private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<LabelledFace>>> LazyLabels =
+        new(() => LabelledFace.LoadCsv(Path.Combine(DlibFolder, "annotations", "boxes.csv")));
+
+    public static ModelStore Store => LazyStore.Value;
+
+    public static string DlibFolder => SharedDataFactAttribute.SharedPath("data/faces-dlib") ?? "../shared/data/faces-dlib";
+
+    public static IReadOnlyDictionary<string, IReadOnlyList<LabelledFace>> Labels => LazyLabels.Value;
+
+    public static string DlibImage(string name) => Path.Combine(DlibFolder, "images", name);
+
+    public static Mat Read(string name) => Cv2.ImRead(DlibImage(name));
+
+    /// <summary>The run-wide detector for <paramref name="id"/>; do not dispose it.</summary>
+    public static IFaceDetector Detector(string id) =>
+        Detectors.GetOrAdd(id, key => new Lazy<IFaceDetector>(() => FaceDetectors.Create(key, Store))).Value;
+
+    /// <summary><paramref name="image"/> with a replicated border of <paramref name="fraction"/> of its size on every side.</summary>
+    public static Mat Pad(Mat image, float fraction)
+    {
+        int x = (int)Math.Round(image.Cols * fraction), y = (int)Math.Round(image.Rows * fraction);
+        var padded = new Mat();
+        Cv2.CopyMakeBorder(image, padded, y, y, x, x, BorderMode.Replicate);
+        return padded;
+    }
+}
+
+/// <summary>A theory that needs ../shared (data and models); skipped with a clear message when it is absent.</summary>
+internal sealed class SharedTheoryAttribute : TheoryAttribute
+{
+    public SharedTheoryAttribute()
+    {
+        if (SharedDataFactAttribute.SharedPath("data/faces-dlib") is null || SharedModels.Directory is null)
+        {
+            Skip = "shared data not found (expected ../shared/data/faces-dlib and ../shared/models next to the repository root)";
+        }
+    }
+}
