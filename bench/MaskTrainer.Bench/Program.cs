@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["featurize"] = ("featurizing throughput vs a bare decode+forward loop; cold vs warm cache", FeaturizationBenchmark.Run),
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
+    ["synth-realism"] = ("synthetic vs real masks: train on drawn masks, test on real ones", SynthRealismBenchmark.Run),
     ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
 };
 
