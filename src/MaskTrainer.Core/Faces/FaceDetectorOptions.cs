@@ -15,6 +15,14 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public float NmsThreshold { get; init; } = 0.3f;
 
+    /// <summary>
+    /// Told when the fused default cannot get res10 (its canonical source is not reachable from
+    /// every network, e.g. machines that only reach package registries) and BlazeFace-back alone
+    /// is used instead. Null = fall back silently (the detector's <see cref="IFaceDetector.Id"/>
+    /// still says which one runs, and the model file records it).
+    /// </summary>
+    public Action<string>? OnFallback { get; init; }
+
     /// <summary>Default options.</summary>
     public static FaceDetectorOptions Default { get; } = new();
 

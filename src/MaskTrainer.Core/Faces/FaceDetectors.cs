@@ -65,7 +65,20 @@ public static class FaceDetectors
         var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
         try
         {
-            var res10 = Res10SsdDetector.Create(store, memberOptions);
+            Res10SsdDetector res10;
+            try
+            {
+                res10 = Res10SsdDetector.Create(store, memberOptions);
+            }
+            catch (ModelDownloadException e)
+            {
+                // Degrade rather than stop: BlazeFace-back alone still finds every labelled
+                // face of faces-dlib and 89% of masked faces at its own threshold (README).
+                back.Dispose();
+                options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BlazeFaceDetector.BackModelId} alone");
+                return BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
+            }
+
             return id == CascadeId
                 ? new CascadeFaceDetector(id, back, res10, FusedThreshold, options)
                 : new EnsembleFaceDetector(id, [back, res10], FusedThreshold, options);

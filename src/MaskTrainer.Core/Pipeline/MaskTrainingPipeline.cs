@@ -42,7 +42,7 @@ public sealed class MaskTrainingPipeline
         var backbone = ResolveBackbone();
 
         using var featurizer = BackboneFeaturizer.Create(backbone, _store);
-        using var detector = _options.FaceCrop ? FaceDetectors.Create(_options.FaceDetector, _store) : null;
+        using var detector = _options.FaceCrop ? FaceDetectors.Create(_options.FaceDetector, _store, new FaceDetectorOptions { OnFallback = _observer.Warning }) : null;
         var faceStage = detector is null ? null : new FaceCropStage(detector, _options.FaceCropStage);
         _observer.Info(faceStage is null
             ? "Face crop: off (whole images)"

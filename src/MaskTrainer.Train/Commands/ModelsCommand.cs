@@ -38,7 +38,13 @@ internal static class ModelsCommand
 
                 table.AddRow(
                     Markup.Escape(m.Id),
-                    m.Role == ModelRole.Backbone ? "backbone" : "face-detector",
+                    m.Role switch
+                    {
+                        ModelRole.Backbone => "backbone",
+                        ModelRole.FaceDetector => "face-detector",
+                        ModelRole.SampleImages => "sample-images",
+                        _ => m.Role.ToString(),
+                    },
                     $"{size / 1e6:0.0} MB",
                     store.IsCached(m) ? "[green]yes[/]" : "no",
                     Markup.Escape(m.Licence));
