@@ -1,0 +1,63 @@
+using MaskTrainer.Detect.Alerts;
+
+namespace MaskTrainer.Detect.Cli;
+
+/// <summary>Everything the command line sets, with the documented defaults (see docs/detector.md).</summary>
+public sealed record DetectorOptions
+{
+    /// <summary>Default model path, relative to the working directory.</summary>
+    public static readonly string DefaultModelPath = Path.Combine("artifacts", "mask_model.zip");
+
+    public InputKind Input { get; init; } = InputKind.Camera;
+
+    /// <summary>--camera N (default 0).</summary>
+    public int CameraIndex { get; init; }
+
+    /// <summary>--video FILE or --image FILE.</summary>
+    public string? InputPath { get; init; }
+
+    /// <summary>--model (default artifacts/mask_model.zip).</summary>
+    public string ModelPath { get; init; } = DefaultModelPath;
+
+    /// <summary>--models-dir: offline folders holding model files (also MASKTRAINER_MODELS).</summary>
+    public IReadOnlyList<string> ModelsDirectories { get; init; } = [];
+
+    /// <summary>--detector: a catalog face-detector id; null = the one the model was trained with, else the catalog default.</summary>
+    public string? DetectorId { get; init; }
+
+    /// <summary>--min-face-confidence; null = the detector's (or the model's training) setting.</summary>
+    public float? MinFaceConfidence { get; init; }
+
+    /// <summary>--threshold: masked when P(mask) &gt;= this (default 0.5).</summary>
+    public float Threshold { get; init; } = 0.5f;
+
+    /// <summary>--mask-label: which label means mask (default: by name, see <see cref="Classification.MaskLabels"/>).</summary>
+    public string? MaskLabel { get; init; }
+
+    /// <summary>--proximity-width (default 0.25 of the frame width).</summary>
+    public double ProximityWidth { get; init; } = AlertOptions.Default.ProximityWidth;
+
+    /// <summary>--min-distance (default 3w).</summary>
+    public DistanceThreshold MinDistance { get; init; } = DistanceThreshold.Default;
+
+    /// <summary>--reclassify-every (default 4 frames).</summary>
+    public int ReclassifyEvery { get; init; } = Tracking.TrackerOptions.Default.ReclassifyEvery;
+
+    /// <summary>--smoothing: weight of a new classification in the moving average (default 0.5).</summary>
+    public float Smoothing { get; init; } = 0.5f;
+
+    /// <summary>--no-window.</summary>
+    public bool NoWindow { get; init; }
+
+    /// <summary>--output FILE.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>--json.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>--loop: play a video again from the start when it ends.</summary>
+    public bool Loop { get; init; }
+
+    /// <summary>--max-frames (0 = no limit).</summary>
+    public long MaxFrames { get; init; }
+}
