@@ -72,7 +72,14 @@ public static class DetectCommand
         var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
 
         Between(threshold, 0, 1);
-        Between(smoothing, float.Epsilon, 1);
+        smoothing.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<float>();
+            if (!(v > 0 && v <= 1))
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--smoothing must be more than 0 and at most 1, got {v}"));
+            }
+        });
         NotNegative(proximity);
         NotNegative(maxFrames);
         minFace.Validators.Add(r =>
@@ -174,7 +181,7 @@ public static class DetectCommand
         var v = r.GetValueOrDefault<float>();
         if (!(v >= min && v <= max))
         {
-            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {(min == float.Epsilon ? 0 : min)} and {max}, got {v}"));
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {min} and {max}, got {v}"));
         }
     });
 
