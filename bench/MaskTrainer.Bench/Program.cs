@@ -1,1 +1,24 @@
-Console.WriteLine("bench");
+using MaskTrainer.Bench;
+
+// Benchmarks print their figures and ratios measured in one run; they are not timed tests.
+// Usage: dotnet run -c Release --project bench/MaskTrainer.Bench -- <name> [options]
+var benchmarks = new Dictionary<string, (string Description, Action<string[]> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["heads"] = ("head training time on 1,200 x 1024 synthetic features", _ => HeadTrainingBenchmark.Run()),
+    ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
+    ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
+{
+    Console.Error.WriteLine("usage: bench <name> [options]");
+    foreach (var (name, (description, _)) in benchmarks)
+    {
+        Console.Error.WriteLine($"  {name,-14} {description}");
+    }
+
+    return args.Length == 0 ? 0 : 2;
+}
+
+chosen.Run(args[1..]);
+return 0;

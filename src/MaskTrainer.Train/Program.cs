@@ -1,1 +1,38 @@
-Console.WriteLine("train");
+using System.CommandLine;
+using MaskTrainer.Train.Commands;
+using MaskTrainer.Train.Output;
+
+namespace MaskTrainer.Train;
+
+/// <summary>
+/// masktrainer-train: `train` (the default) trains on an image folder; `evaluate`, `predict` and
+/// `models` work with saved models and the model catalog. Run through ./train.sh.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("MaskTrainer: train a face-mask classifier by transfer learning.\n" +
+                                   "With no command, trains on ./data (see README).");
+        TrainCommand.Configure(root);
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        try
+        {
+            // Our own handler turns known errors into one line (the default one prints stack traces).
+            var invocation = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = Console.Out,
+                Error = Console.Error,
+            };
+            return await root.Parse(args).InvokeAsync(invocation);
+        }
+        catch (Exception e) when (Errors.IsUserFacing(e))
+        {
+            return Errors.Report(e);
+        }
+    }
+}

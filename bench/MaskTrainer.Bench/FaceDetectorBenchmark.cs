@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Bench;
+
+/// <summary>
+/// Face detectors on the issue's acceptance data: recall and false positives on the 43 labelled
+/// faces of faces-dlib (IoU ≥ 0.4), detections on dogs.jpg (no human face), the share of
+/// mask-sample images (padded by 25% of their size on each side, border replicated, as
+/// <see cref="FaceCropStage"/> does) in which a face is found, and speed on 640x480 frames
+/// (2008_002506.jpg resized; one detector, calls in sequence, as the webcam loop makes them).
+/// Prints a markdown table. Options: --shared DIR (default ../shared next to the repository),
+/// --ids a,b (default all), --thresholds 0.3,0.5 (extra rows per threshold; detection runs once
+/// at the lowest and is filtered, which gives the same boxes as running at each threshold),
+/// --frames N (timed frames, default 100), --masks N (images per mask class, default all).
+/// OpenCV's thread count is left as it is (all cores).
+/// </summary>
+public static class FaceDetectorBenchmark
+{
+    public static void Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string shared = Option(args, "--shared") ?? FindShared()
+            ?? throw new DirectoryNotFoundException("no ../shared folder next to the repository; pass --shared DIR");
+        var ids = Option(args, "--ids")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [.. FaceDetectors.Ids];
+        var extra = (Option(args, "--thresholds") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => float.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        int frames = int.Parse(Option(args, "--frames") ?? "100", CultureInfo.InvariantCulture);
+        int maskLimit = int.Parse(Option(args, "--masks") ?? "100000", CultureInfo.InvariantCulture);
+
+        string dlib = Path.Combine(shared, "data", "faces-dlib");
+        var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
+        var dlibImages = Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        var masked = MaskImages(Path.Combine(shared, "data", "mask-sample", "with_mask"), maskLimit);
+        var bare = MaskImages(Path.Combine(shared, "data", "mask-sample", "without_mask"), maskLimit);
+        using var frame = Frame(Path.Combine(dlib, "images", "2008_002506.jpg"));
+
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([Path.Combine(shared, "models")]));
+        Console.WriteLine($"Face detectors: faces-dlib {labels.Values.Sum(l => l.Count(f => !f.Ignore))} labelled faces (IoU >= {FaceMatch.DefaultIoU}), " +
+            $"mask-sample {masked.Length} + {bare.Length} images padded 25%, speed on 640x480 over {frames} frames, " +
+            $"{Environment.ProcessorCount} cores, OpenCV threads {Cv2.GetNumThreads()}. Machine load at start: {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| detector | threshold | dlib recall | dlib FP | dogs.jpg | with_mask | without_mask | ms/frame 640x480 | detections/s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        var notes = new List<string>();
+        var videoRows = new List<string>();
+        foreach (var id in ids)
+        {
+            using var detector = FaceDetectors.Create(id, store);
+            var thresholds = extra.Append(detector.DefaultMinConfidence).Distinct().Order().ToArray();
+            // A cascade's work depends on the threshold (it decides when the secondary runs),
+            // so it is run at each one; the others run once at the lowest and are filtered.
+            bool perThreshold = detector is CascadeFaceDetector;
+            var runs = perThreshold ? thresholds : [thresholds[0]];
+            var results = new Dictionary<float, (IReadOnlyList<DetectedFace>[] Dlib, float[] Masked, float[] Bare)>();
+            foreach (var floor in runs)
+            {
+                var before = Counters(detector);
+                results[floor] = (
+                    dlibImages.Select(p => DetectFile(detector, p, 0, floor)).ToArray(),
+                    masked.Select(p => Best(DetectFile(detector, p, 0.25f, floor))).ToArray(),
+                    bare.Select(p => Best(DetectFile(detector, p, 0.25f, floor))).ToArray());
+                var after = Counters(detector);
+                if (detector is CascadeFaceDetector c)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{id} at {floor:0.###}: the secondary ({c.Secondary.Id}) ran on {after.Secondary - before.Secondary} of {after.Calls - before.Calls} dataset images."));
+                }
+            }
+
+            var speedBefore = Counters(detector);
+            var (ms, perSecond) = Speed(detector, frame, frames);
+            var speedAfter = Counters(detector);
+            if (detector is CascadeFaceDetector)
+            {
+                notes.Add($"{id}: the secondary ran on {speedAfter.Secondary - speedBefore.Secondary} of {speedAfter.Calls - speedBefore.Calls} speed frames (warm-up included).");
+            }
+
+            foreach (var t in thresholds)
+            {
+                var (dlibFaces, maskedBest, bareBest) = results[perThreshold ? t : thresholds[0]];
+                var total = default(FaceMatch);
+                int dogs = 0;
+                for (int i = 0; i < dlibImages.Length; i++)
+                {
+                    string name = Path.GetFileName(dlibImages[i]);
+                    var kept = dlibFaces[i].Where(f => f.Score >= t).ToArray();
+                    if (name == "dogs.jpg")
+                    {
+                        dogs = kept.Length;
+                    }
+                    else if (labels.TryGetValue(name, out var truth))
+                    {
+                        total += FaceMatch.Compare(truth, kept);
+                    }
+                }
+
+                string mark = t == detector.DefaultMinConfidence ? " (default)" : "";
+                string label = id == FaceDetectors.DefaultId ? $"**{id}** (default)" : id;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {label} | {t:0.###}{mark} | {total.Recall:0.000} ({total.Found}/{total.Labelled}) | {total.FalsePositives} | {dogs} | " +
+                    $"{Rate(maskedBest, t):0.000} | {Rate(bareBest, t):0.000} | {ms:0.0} | {perSecond:0.0} |"));
+            }
+
+            videoRows.Add(VideoRow(detector, shared));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Webcam stand-ins (videos/*.mp4, one person each, every frame, default threshold): frames with a face, frames with more than one detection (false ones), mean ms/frame.");
+        Console.WriteLine();
+        Console.WriteLine("| detector | Gituatu_nomask: found | >1 | ms | Gituatu_mask: found | >1 | ms |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var row in videoRows)
+        {
+            Console.WriteLine(row);
+        }
+
+        Console.WriteLine();
+        foreach (var note in notes)
+        {
+            Console.WriteLine(note);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Machine load at end: {LoadAverage()} (the machine is shared; speed figures vary with it).");
+    }
+
+    private static IReadOnlyList<DetectedFace> DetectFile(IFaceDetector detector, string path, float padding, float threshold)
+    {
+        using var image = Cv2.ImRead(path);
+        if (padding <= 0)
+        {
+            return detector.Detect(image, threshold);
+        }
+
+        int padX = (int)Math.Round(image.Cols * padding), padY = (int)Math.Round(image.Rows * padding);
+        using var padded = new Mat();
+        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+        return detector.Detect(padded, threshold);
+    }
+
+    private static (long Calls, long Secondary) Counters(IFaceDetector detector) =>
+        detector is CascadeFaceDetector c ? (c.Calls, c.SecondaryCalls) : (0, 0);
+
+    private static string VideoRow(IFaceDetector detector, string shared)
+    {
+        var cells = new List<string> { detector.Id };
+        foreach (var name in new[] { "Gituatu_nomask.mp4", "Gituatu_mask.mp4" })
+        {
+            string path = Path.Combine(shared, "data", "videos", name);
+            if (!File.Exists(path))
+            {
+                cells.AddRange(["n/a", "n/a", "n/a"]);
+                continue;
+            }
+
+            using var capture = VideoCapture.OpenFile(path);
+            using var image = new Mat();
+            int count = 0, found = 0, extra = 0;
+            var sw = new Stopwatch();
+            while (capture.Read(image) && !image.IsEmpty)
+            {
+                sw.Start();
+                var faces = detector.Detect(image);
+                sw.Stop();
+                count++;
+                found += faces.Count > 0 ? 1 : 0;
+                extra += faces.Count > 1 ? 1 : 0;
+            }
+
+            cells.Add($"{found}/{count}");
+            cells.Add(extra.ToString(CultureInfo.InvariantCulture));
+            cells.Add((sw.Elapsed.TotalMilliseconds / Math.Max(1, count)).ToString("0.0", CultureInfo.InvariantCulture));
+        }
+
+        return "| " + string.Join(" | ", cells) + " |";
+    }
+
+    private static float Best(IReadOnlyList<DetectedFace> faces) => faces.Count == 0 ? -1f : faces.Max(f => f.Score);
+
+    private static double Rate(float[] best, float threshold) => best.Length == 0 ? double.NaN : best.Count(s => s >= threshold) / (double)best.Length;
+
+    private static (double Ms, double PerSecond) Speed(IFaceDetector detector, Mat frame, int frames)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            detector.Detect(frame); // warm-up: JIT, OpenCV's lazy layer setup
+        }
+
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < frames; i++)
+        {
+            detector.Detect(frame);
+        }
+
+        sw.Stop();
+        double ms = sw.Elapsed.TotalMilliseconds / frames;
+        return (ms, 1000 / ms);
+    }
+
+    private static Mat Frame(string path)
+    {
+        using var image = Cv2.ImRead(path);
+        return Cv2.Resize(image, new Size(640, 480));
+    }
+
+    private static string[] MaskImages(string folder, int limit) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).Take(limit).ToArray()
+            : [];
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string? FindShared()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MaskTrainer.sln")))
+            {
+                string shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                return Directory.Exists(shared) ? shared : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}

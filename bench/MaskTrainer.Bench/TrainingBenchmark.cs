@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using MaskTrainer.Data;
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Training;
+
+namespace MaskTrainer.Bench;
+
+/// <summary>
+/// The training issue's acceptance figures in one run: default training on mask-sample (cold
+/// cache), the same run again (warm cache, must be bit-identical), framing robustness (test
+/// faces pasted onto larger photos), and prediction-engine latency and 2-thread throughput.
+/// Usage: bench training [--data DIR] [--backbone ID] [--seed N] [--head SoftmaxRegression|Mlp]
+/// </summary>
+internal static class TrainingBenchmark
+{
+    public static void Run(string[] args)
+    {
+        var data = BenchPaths.Option(args, "--data", BenchPaths.Shared("data/mask-sample"));
+        var backgrounds = BenchPaths.Shared("data/faces-dlib/images");
+        var root = Directory.CreateTempSubdirectory("mt-bench-training-").FullName;
+        var options = new MaskTrainingOptions
+        {
+            DataDirectory = data,
+            OutputPath = Path.Combine(root, "a", "mask_model.zip"),
+            Workspace = Path.Combine(root, "workspace"),
+            Backbone = BenchPaths.Option(args, "--backbone", MaskTrainingOptions.DefaultBackbone),
+            Head = new HeadOptions { Kind = Enum.Parse<HeadKind>(BenchPaths.Option(args, "--head", new HeadOptions().Kind.ToString())) },
+            Seed = int.Parse(BenchPaths.Option(args, "--seed", "42")),
+        };
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
+        Console.WriteLine($"# Training benchmark — data {data}, backbone {options.Backbone}, head {options.Head.Kind}, seed {options.Seed}");
+
+        var cold = new MaskTrainingPipeline(options, store).Run();
+        var warm = new MaskTrainingPipeline(options with { OutputPath = Path.Combine(root, "b", "mask_model.zip") }, store).Run();
+        var m = cold.TestMetrics;
+        Console.WriteLine($"test accuracy {m.Accuracy:0.0000}, macro-F1 {m.MacroF1:0.0000}, log-loss {m.LogLoss:0.0000} ({m.Count} test images)");
+        Console.WriteLine($"faces found {cold.Featurizing.FacesFound}, whole-image fallbacks {cold.Featurizing.FaceFallbacks}, skipped {cold.Skipped.Count}");
+        Console.WriteLine($"cold run {cold.Elapsed.TotalSeconds:0.0} s (featurizing {cold.Featurizing.Elapsed.TotalSeconds:0.0} s, {cold.Featurizing.Computed} computed); " +
+                          $"warm run {warm.Elapsed.TotalSeconds:0.0} s ({warm.Featurizing.Computed} computed, {warm.Featurizing.CacheHits} cached): " +
+                          $"featurizing {cold.Featurizing.Elapsed / Max(warm.Featurizing.Elapsed):0.0}x faster warm");
+        Console.WriteLine($"head training {cold.Training.Elapsed.TotalSeconds:0.00} s on {cold.Split.Train.Count} images");
+        Console.WriteLine($"reproducible with the same seed: {(SameHead(cold.Model.Head, warm.Model.Head) && m.Accuracy == warm.TestMetrics.Accuracy && m.LogLoss == warm.TestMetrics.LogLoss ? "yes, bit-identical head and metrics" : "NO")}");
+
+        var pasted = PasteOntoBackgrounds(cold.Split.Test, backgrounds, Path.Combine(root, "pasted"), options.Seed ?? 42);
+        var framing = MaskEvaluation.Evaluate(cold.Model, pasted, store);
+        Console.WriteLine($"framing robustness (test faces pasted at random place and scale on faces-dlib photos): accuracy {framing.Metrics.Accuracy:0.0000} on {framing.Metrics.Count} images");
+
+        Latency(cold.Model, cold.Split.Test, store);
+        Directory.Delete(root, recursive: true);
+    }
+
+    private static TimeSpan Max(TimeSpan t) => t > TimeSpan.FromMilliseconds(1) ? t : TimeSpan.FromMilliseconds(1);
+
+    private static bool SameHead(TrainedHead a, TrainedHead b)
+    {
+        var ta = a.ToTensors();
+        var tb = b.ToTensors();
+        if (ta.Count != tb.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < ta.Count; i++)
+        {
+            if (!ta[i].Data.AsSpan().SequenceEqual(tb[i].Data))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes each test image pasted onto a random background photo, in class folders.</summary>
+    private static string PasteOntoBackgrounds(IReadOnlyList<ImageExample> test, string backgroundDir, string output, int seed)
+    {
+        var files = Directory.GetFiles(backgroundDir, "*.jpg").Where(f => !f.EndsWith("dogs.jpg", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        var backgrounds = files.Select(f => Cv2.ImRead(f)).ToArray();
+        var random = new Random(seed);
+        try
+        {
+            foreach (var e in test)
+            {
+                using var face = Cv2.ImRead(e.Path);
+                var bg = backgrounds[random.Next(backgrounds.Length)];
+                using var canvas = bg.Clone();
+                double fraction = 0.3 + random.NextDouble() * 0.4;
+                double scale = fraction * Math.Min(canvas.Cols, canvas.Rows) / Math.Max(face.Cols, face.Rows);
+                var size = new Size(Math.Max(8, (int)(face.Cols * scale)), Math.Max(8, (int)(face.Rows * scale)));
+                using var small = Cv2.Resize(face, size, Interpolation.Area);
+                int x = random.Next(0, canvas.Cols - size.Width + 1);
+                int y = random.Next(0, canvas.Rows - size.Height + 1);
+                Paste(small, canvas, x, y);
+                var dir = Path.Combine(output, e.Label);
+                Directory.CreateDirectory(dir);
+                Cv2.ImWrite(Path.Combine(dir, Path.GetFileNameWithoutExtension(e.Path) + ".jpg"), canvas);
+            }
+        }
+        finally
+        {
+            foreach (var b in backgrounds)
+            {
+                b.Dispose();
+            }
+        }
+
+        return output;
+    }
+
+    private static void Paste(Mat src, Mat dst, int x, int y)
+    {
+        var s = src.GetBytes();
+        var d = dst.GetBytes();
+        int rowBytes = src.Cols * 3;
+        for (int r = 0; r < src.Rows; r++)
+        {
+            s.Slice(r * rowBytes, rowBytes).CopyTo(d.Slice(((y + r) * dst.Cols + x) * 3, rowBytes));
+        }
+    }
+
+    private static void Latency(MaskClassifier model, IReadOnlyList<ImageExample> test, ModelStore store)
+    {
+        using var detector = FaceDetectors.Create(model.FaceCrop?.DetectorId ?? FaceDetectors.DefaultId, store);
+        var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = model.CropOptions });
+        var crops = test.Take(64).Select(e =>
+        {
+            using var image = Cv2.ImRead(e.Path);
+            using var crop = stage.Apply(image);
+            return crop.Image.Clone();
+        }).ToArray();
+
+        using (var engine = model.CreatePredictionEngine(store))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                engine.PredictFace(crops[i % crops.Length]);
+            }
+
+            var times = new double[300];
+            for (int i = 0; i < times.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                engine.PredictFace(crops[i % crops.Length]);
+                times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+
+            Array.Sort(times);
+            Console.WriteLine($"prediction engine, one face crop: p50 {times[times.Length / 2]:0.00} ms, p95 {times[(int)(times.Length * 0.95)]:0.00} ms");
+        }
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            int total = 0;
+            var clock = Stopwatch.StartNew();
+            var workers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+            {
+                using var engine = model.CreatePredictionEngine(store);
+                engine.PredictFace(crops[0]);
+                int n = 0;
+                var local = Stopwatch.StartNew();
+                while (local.Elapsed < TimeSpan.FromSeconds(3))
+                {
+                    engine.PredictFace(crops[(n + t) % crops.Length]);
+                    n++;
+                }
+
+                Interlocked.Add(ref total, n);
+            })).ToArray();
+            Task.WaitAll(workers);
+            Console.WriteLine($"throughput with {threads} thread(s), one engine each: {total / clock.Elapsed.TotalSeconds:0} faces/s");
+        }
+
+        foreach (var c in crops)
+        {
+            c.Dispose();
+        }
+    }
+}

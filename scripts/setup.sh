@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Shared set-up for train.sh, detect.sh and test.sh: installs what is missing on a
+# Debian/Ubuntu machine (apt, via sudo when not root), then builds the solution.
+# Source it, then call `mt_setup <build-config> [extra apt packages...]`.
+
+mt_note() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
+mt_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Packages the product needs: the OpenCV 4.6 dev files (dnn, imgcodecs, videoio, highgui),
+# opencv-data for the Haar cascades, and the toolchain that builds our native shim.
+MT_APT_PACKAGES=(libopencv-dev opencv-data cmake g++ make pkg-config)
+
+mt_apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || mt_die "missing packages (${missing[*]}) and no apt-get: install OpenCV 4.x dev files and CMake by hand (see README, Troubleshooting)"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || mt_die "need root or sudo to install: ${missing[*]}"
+    sudo="sudo"
+  fi
+  mt_note "installing with apt: ${missing[*]} (one-time, about a minute)"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null || mt_die "apt-get update failed"
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || mt_die "apt-get install ${missing[*]} failed"
+}
+
+mt_check_dotnet() {
+  command -v dotnet >/dev/null || mt_die "the .NET 10 SDK is not installed: see https://dot.net (or 'apt-get install dotnet-sdk-10.0' where your distribution packages it)"
+  local v
+  v=$(dotnet --version 2>/dev/null | cut -d. -f1)
+  [ "${v:-0}" -ge 10 ] || mt_die ".NET SDK 10 or later is needed (found $(dotnet --version 2>/dev/null))"
+}
+
+# mt_setup CONFIG PROJECT [extra apt packages...]: install, then build PROJECT quietly.
+mt_setup() {
+  local config=$1 project=$2
+  shift 2
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+  mt_check_dotnet
+  mt_apt_install "${MT_APT_PACKAGES[@]}" "$@"
+  local log
+  log=$(mktemp)
+  if ! dotnet build "$project" -c "$config" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    mt_die "build failed (see above)"
+  fi
+  rm -f "$log"
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Training;
+
+namespace MaskTrainer.Augmentation;
+
+/// <summary>
+/// Makes augmented copies of images (see <see cref="AugmentationOptions"/>). The geometry —
+/// flip, rotation, zoom and shear about the image centre — is composed into one affine warp
+/// (bilinear, border replicated, same size as the input), then brightness and contrast are one
+/// linear pixel map. Copy k of an image depends only on the seed, the image's content hash and
+/// k, so copies are reproducible, cacheable, and independent of thread scheduling. Stateless
+/// and thread-safe.
+/// </summary>
+public sealed class ImageAugmenter
+{
+    // Bump when the way copies are drawn or rendered changes, so cached features of copies refill.
+    private const int AlgorithmVersion = 1;
+
+    /// <summary>Creates an augmenter; throws <see cref="ArgumentOutOfRangeException"/> for out-of-range options.</summary>
+    public ImageAugmenter(AugmentationOptions? options = null)
+    {
+        Options = options ?? AugmentationOptions.Default;
+        Options.Validate();
+        CacheKey = string.Create(CultureInfo.InvariantCulture,
+            $"aug:v{AlgorithmVersion}|flip:{Options.FlipHorizontal}|rot:{Options.MaxRotationDegrees:R}|zoom:{Options.MaxZoom:R}|shear:{Options.MaxShear:R}|bright:{Options.MaxBrightness:R}|contrast:{Options.MaxContrast:R}|seed:{Options.Seed}");
+    }
+
+    /// <summary>The options in use.</summary>
+    public AugmentationOptions Options { get; }
+
+    /// <summary>
+    /// Changes whenever any copy could change: every option that affects pixels, the seed and the
+    /// algorithm version. <see cref="AugmentationOptions.Copies"/> is left out on purpose: copy k is
+    /// the same whatever the number of copies, so raising it reuses the copies already cached.
+    /// </summary>
+    public string CacheKey { get; }
+
+    /// <summary>The random draws of copy <paramref name="copyIndex"/> (≥ 1) of the image with <paramref name="contentHash"/>.</summary>
+    public AugmentationParameters Sample(int copyIndex, string contentHash)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(copyIndex, 1);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        var random = SeededRandom.ForKey(Options.Seed, string.Create(CultureInfo.InvariantCulture, $"{contentHash}#{copyIndex}"));
+        // Always draw every value in the same order, so changing one range leaves the others' draws alone.
+        bool flip = random.NextDouble() < 0.5;
+        double rotation = Symmetric(random, Options.MaxRotationDegrees);
+        double zoom = 1 + Symmetric(random, Options.MaxZoom);
+        double shear = Symmetric(random, Options.MaxShear);
+        double brightness = 1 + Symmetric(random, Options.MaxBrightness);
+        double contrast = 1 + Symmetric(random, Options.MaxContrast);
+        return new AugmentationParameters(flip && Options.FlipHorizontal, rotation, zoom, shear, brightness, contrast);
+    }
+
+    /// <summary>Copy <paramref name="copyIndex"/> (≥ 1) of <paramref name="image"/>, a new Mat of the same size and type; the caller disposes it.</summary>
+    public Mat Apply(Mat image, int copyIndex, string contentHash) => Apply(image, Sample(copyIndex, contentHash));
+
+    /// <summary>Renders <paramref name="parameters"/> on <paramref name="image"/> (8-bit, any channel count); a new Mat the caller disposes.</summary>
+    public static Mat Apply(Mat image, AugmentationParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (image.IsEmpty)
+        {
+            throw new ArgumentException("the image is empty", nameof(image));
+        }
+
+        var size = image.Size;
+        var result = new Mat();
+        try
+        {
+            Cv2.WarpAffine(image, result, Matrix(parameters, size), size, Interpolation.Linear, BorderMode.Replicate);
+            // contrast about mid-grey, then brightness: (p - 128)·c·b + 128·b = p·(c·b) + 128·b·(1 - c)
+            double alpha = parameters.Contrast * parameters.Brightness;
+            double beta = 128 * parameters.Brightness * (1 - parameters.Contrast);
+            if (alpha != 1 || beta != 0)
+            {
+                result.ConvertTo(result, result.Type, alpha, beta);
+            }
+
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The 2×3 forward affine map (source to destination, row-major) of the geometric part:
+    /// <c>dst = R·Z·S·F·(src − c) + c</c> about the pixel centre c = ((w−1)/2, (h−1)/2), with F the
+    /// flip, S the shear, Z the zoom and R the rotation (counter-clockwise on screen, as
+    /// cv::getRotationMatrix2D). Centring on the middle pixel makes a flip exact.
+    /// </summary>
+    public static double[] Matrix(AugmentationParameters parameters, Size size)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        double angle = parameters.RotationDegrees * Math.PI / 180;
+        double cos = Math.Cos(angle) * parameters.Zoom, sin = Math.Sin(angle) * parameters.Zoom;
+        double f = parameters.Flip ? -1 : 1, s = parameters.Shear;
+        // R·Z = [[cos, sin], [-sin, cos]]; S·F = [[f, s], [0, 1]].
+        double a = cos * f, b = cos * s + sin;
+        double c = -sin * f, d = -sin * s + cos;
+        double cx = (size.Width - 1) / 2.0, cy = (size.Height - 1) / 2.0;
+        return [a, b, cx - a * cx - b * cy, c, d, cy - c * cx - d * cy];
+    }
+
+    private static double Symmetric(SeededRandom random, double max) => (2 * random.NextDouble() - 1) * max;
+}

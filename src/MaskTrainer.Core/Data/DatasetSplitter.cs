@@ -1,0 +1,185 @@
+using MaskTrainer.Training;
+
+namespace MaskTrainer.Data;
+
+/// <summary>
+/// Stratified, seeded train / validation / test split that never lets identical files (same
+/// content hash) straddle two splits. Every class is checked before anything is assigned, so a
+/// class too small to split fails fast with one line.
+/// </summary>
+public static class DatasetSplitter
+{
+    private const int TrainSplit = 0, ValidationSplit = 1, TestSplit = 2;
+
+    /// <summary>Splits a loaded image folder.</summary>
+    /// <exception cref="DatasetException">A class has too few distinct images to put one in each non-empty split.</exception>
+    public static DatasetSplit Split(ImageFolderDataset dataset, SplitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Split(dataset.Examples, dataset.Labels, options);
+    }
+
+    /// <summary>
+    /// Splits examples whose labels are given by <see cref="ImageExample.LabelIndex"/> and
+    /// <see cref="ImageExample.Label"/>; every index from 0 to the largest must occur.
+    /// </summary>
+    public static DatasetSplit Split(IReadOnlyList<ImageExample> examples, SplitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0)
+        {
+            throw new DatasetException("no images to split");
+        }
+
+        int classCount = examples.Max(e => e.LabelIndex) + 1;
+        var labels = new string?[classCount];
+        foreach (var e in examples)
+        {
+            if (e.LabelIndex < 0)
+            {
+                throw new ArgumentException($"'{e.Path}' has a negative label index", nameof(examples));
+            }
+
+            labels[e.LabelIndex] ??= e.Label;
+        }
+
+        for (int c = 0; c < classCount; c++)
+        {
+            if (labels[c] is null)
+            {
+                throw new DatasetException($"class index {c} has no images");
+            }
+        }
+
+        return Split(examples, labels!, options);
+    }
+
+    private static DatasetSplit Split(IReadOnlyList<ImageExample> examples, IReadOnlyList<string> labels, SplitOptions? options)
+    {
+        options ??= SplitOptions.Default;
+        options.Validate();
+
+        // A unit is a set of identical files (usually one file). Units, not files, are shuffled
+        // and assigned, which is what keeps duplicates inside one split. A unit belongs to the
+        // stratum of its first file; for cross-class conflicts this is the lower label index.
+        var unitOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var unitsPerClass = new List<List<int>>[labels.Count];
+        for (int c = 0; c < labels.Count; c++)
+        {
+            unitsPerClass[c] = [];
+        }
+
+        for (int i = 0; i < examples.Count; i++)
+        {
+            var e = examples[i];
+            if (e.LabelIndex < 0 || e.LabelIndex >= labels.Count)
+            {
+                throw new ArgumentException($"'{e.Path}' has label index {e.LabelIndex}, outside 0..{labels.Count - 1}", nameof(examples));
+            }
+
+            if (!unitOf.TryGetValue(e.ContentHash, out var unit))
+            {
+                unitOf[e.ContentHash] = unit = [];
+                unitsPerClass[e.LabelIndex].Add(unit);
+            }
+
+            unit.Add(i);
+        }
+
+        bool hasTest = options.TestFraction > 0, hasValidation = options.ValidationFraction > 0;
+        int needed = 1 + (hasTest ? 1 : 0) + (hasValidation ? 1 : 0);
+        string splitNames = (hasTest, hasValidation) switch
+        {
+            (true, true) => "train, validation and test",
+            (true, false) => "train and test",
+            (false, true) => "train and validation",
+            _ => "train",
+        };
+
+        // Check every class before assigning anything.
+        for (int c = 0; c < labels.Count; c++)
+        {
+            int units = unitsPerClass[c].Count;
+            if (units < needed)
+            {
+                int files = unitsPerClass[c].Sum(u => u.Count);
+                string distinct = files == units ? string.Empty : $" ({units} distinct)";
+                throw new DatasetException(
+                    $"class '{labels[c]}' has too few images to split: {files}{distinct}, need at least {needed} (one each for {splitNames})");
+            }
+        }
+
+        var splitOf = new int[examples.Count];
+        for (int c = 0; c < labels.Count; c++)
+        {
+            AssignClass(unitsPerClass[c], options, SeededRandom.ForKey(options.Seed, labels[c]), splitOf);
+        }
+
+        var train = new List<ImageExample>();
+        var validation = new List<ImageExample>();
+        var test = new List<ImageExample>();
+        for (int i = 0; i < examples.Count; i++)
+        {
+            (splitOf[i] switch { TestSplit => test, ValidationSplit => validation, _ => train }).Add(examples[i]);
+        }
+
+        return new DatasetSplit(labels, train, validation, test, ImageFolderDataset.FindDuplicates(examples), options);
+    }
+
+    private static void AssignClass(List<List<int>> classUnits, SplitOptions options, SeededRandom random, int[] splitOf)
+    {
+        int n = classUnits.Sum(u => u.Count);
+        int wantTest = Target(n, options.TestFraction);
+        int wantValidation = Target(n, options.ValidationFraction);
+
+        // Leave at least one image for training; shrink the larger hold-out first.
+        while (wantTest + wantValidation > n - 1)
+        {
+            if (wantTest >= wantValidation && wantTest > 1)
+            {
+                wantTest--;
+            }
+            else
+            {
+                wantValidation--;
+            }
+        }
+
+        var order = classUnits.ToArray();
+        random.Shuffle(order.AsSpan());
+
+        int test = 0, validation = 0, train = 0;
+        for (int k = 0; k < order.Length; k++)
+        {
+            int unitsLeft = order.Length - k;
+
+            // Keep enough units back that validation and train cannot end up empty.
+            int reserveAfterTest = (wantValidation > 0 && validation == 0 ? 1 : 0) + (train == 0 ? 1 : 0);
+            int reserveAfterValidation = train == 0 ? 1 : 0;
+            int split;
+            if (test < wantTest && unitsLeft > reserveAfterTest)
+            {
+                split = TestSplit;
+                test += order[k].Count;
+            }
+            else if (validation < wantValidation && unitsLeft > reserveAfterValidation)
+            {
+                split = ValidationSplit;
+                validation += order[k].Count;
+            }
+            else
+            {
+                split = TrainSplit;
+                train += order[k].Count;
+            }
+
+            foreach (int i in order[k])
+            {
+                splitOf[i] = split;
+            }
+        }
+    }
+
+    private static int Target(int n, double fraction) =>
+        fraction <= 0 ? 0 : Math.Max(1, (int)Math.Round(n * fraction, MidpointRounding.AwayFromZero));
+}

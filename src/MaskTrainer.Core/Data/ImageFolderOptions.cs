@@ -1,0 +1,20 @@
+namespace MaskTrainer.Data;
+
+/// <summary>How <see cref="ImageFolderDataset.Load"/> finds and reads image files.</summary>
+public sealed record ImageFolderOptions
+{
+    /// <summary>Options with every default.</summary>
+    public static ImageFolderOptions Default { get; } = new();
+
+    /// <summary>
+    /// File extensions counted as images, with the dot, compared case-insensitively.
+    /// Default: .jpg .jpeg .png .bmp .webp. Other files (e.g. notes, thumbnails databases) are ignored.
+    /// </summary>
+    public IReadOnlyCollection<string> Extensions { get; init; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
+
+    /// <summary>
+    /// Files hashed at once. Default: the processor count. Hashing is I/O bound, so more than
+    /// one reader helps on SSDs; results do not depend on this value.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}

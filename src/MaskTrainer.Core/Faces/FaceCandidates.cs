@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Faces;
+
+/// <summary>
+/// Raw detections of one frame before non-maximum suppression. Reused across frames by each
+/// detector, so the per-frame work allocates only the faces it returns.
+/// </summary>
+internal sealed class FaceCandidates
+{
+    private readonly List<Rect> _boxes = [];
+    private readonly List<float> _scores = [];
+    private readonly List<IReadOnlyList<Point2f>?> _landmarks = [];
+
+    public int Count => _boxes.Count;
+
+    public void Clear()
+    {
+        _boxes.Clear();
+        _scores.Clear();
+        _landmarks.Clear();
+    }
+
+    /// <summary>Adds a box given by its corners in image pixels (rounded outwards to whole pixels).</summary>
+    public void Add(float x1, float y1, float x2, float y2, float score, IReadOnlyList<Point2f>? landmarks = null)
+    {
+        if (!(x2 > x1 && y2 > y1) || float.IsNaN(score))
+        {
+            return; // degenerate regressions happen on noise; they are not faces
+        }
+
+        int left = (int)MathF.Floor(x1), top = (int)MathF.Floor(y1);
+        int right = (int)MathF.Ceiling(x2), bottom = (int)MathF.Ceiling(y2);
+        _boxes.Add(Rect.FromLTRB(left, top, right, bottom));
+        _scores.Add(score);
+        _landmarks.Add(landmarks);
+    }
+
+    /// <summary>Greedy NMS (OpenCV's), best score first.</summary>
+    public IReadOnlyList<DetectedFace> Suppress(float minConfidence, float nmsThreshold)
+    {
+        if (_boxes.Count == 0)
+        {
+            return [];
+        }
+
+        var kept = Dnn.NmsBoxes(CollectionsMarshal.AsSpan(_boxes), CollectionsMarshal.AsSpan(_scores), minConfidence, nmsThreshold);
+        var faces = new DetectedFace[kept.Length];
+        for (int i = 0; i < kept.Length; i++)
+        {
+            int k = kept[i];
+            faces[i] = new DetectedFace(_boxes[k], _scores[k], _landmarks[k]);
+        }
+
+        return faces;
+    }
+}

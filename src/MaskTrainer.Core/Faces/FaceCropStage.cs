@@ -1,0 +1,93 @@
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Faces;
+
+/// <summary>Options of <see cref="FaceCropStage"/>, with documented defaults.</summary>
+public sealed record FaceCropStageOptions
+{
+    /// <summary>How the face box is cut (shared with the detector app).</summary>
+    public FaceCropOptions Crop { get; init; } = FaceCropOptions.Default;
+
+    /// <summary>
+    /// Border added (replicated) around a training image before detection, as a fraction of
+    /// its size (default 0.25): dataset images are often tight face crops, and detectors miss
+    /// faces that touch the image edge.
+    /// </summary>
+    public float DetectionPadding { get; init; } = 0.25f;
+
+    /// <summary>Detections below this score are ignored; null = the detector's default.</summary>
+    public float? MinConfidence { get; init; }
+}
+
+/// <summary>
+/// Training/evaluation side of face cropping: finds the main face of a dataset image (the
+/// largest detection) and cuts it with <see cref="FaceCropper"/>; when no face is found,
+/// returns the whole image and says so, so the caller can count the fallback.
+/// </summary>
+public sealed class FaceCropStage
+{
+    private readonly IFaceDetector _detector;
+
+    public FaceCropStage(IFaceDetector detector, FaceCropStageOptions? options = null)
+    {
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        Options = options ?? new FaceCropStageOptions();
+    }
+
+    public FaceCropStageOptions Options { get; }
+
+    /// <summary>Detector id, for cache keys and the model manifest.</summary>
+    public string DetectorId => _detector.Id;
+
+    /// <summary>A string that changes whenever the crop this stage produces would change.</summary>
+    public string CacheKey =>
+        FormattableString.Invariant($"face:{_detector.Id}:m{Options.Crop.Margin}:s{Options.Crop.Square}:p{Options.DetectionPadding}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
+
+    /// <summary>Crops the main face of <paramref name="image"/>; the caller disposes the result.</summary>
+    public FaceCrop Apply(Mat image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int padX = (int)Math.Round(image.Cols * Options.DetectionPadding);
+        int padY = (int)Math.Round(image.Rows * Options.DetectionPadding);
+        IReadOnlyList<DetectedFace> faces;
+        if (padX > 0 || padY > 0)
+        {
+            using var padded = new Mat();
+            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+            faces = _detector.Detect(padded, Options.MinConfidence);
+        }
+        else
+        {
+            faces = _detector.Detect(image, Options.MinConfidence);
+        }
+
+        DetectedFace? best = null;
+        var bounds = new Rect(0, 0, image.Cols + 2 * padX, image.Rows + 2 * padY);
+        foreach (var f in faces)
+        {
+            if (f.Box.Intersect(bounds).Area <= 0)
+            {
+                continue; // a box off the image cannot be cropped; detectors should not return these
+            }
+
+            if (best is null || f.Box.Area > best.Box.Area)
+            {
+                best = f;
+            }
+        }
+
+        if (best is null)
+        {
+            return new FaceCrop(image.Clone(), new Rect(0, 0, image.Cols, image.Rows), 0f, FaceFound: false);
+        }
+
+        var box = new Rect(best.Box.X - padX, best.Box.Y - padY, best.Box.Width, best.Box.Height);
+        return new FaceCrop(FaceCropper.Crop(image, box, Options.Crop), box, best.Score, FaceFound: true);
+    }
+}
+
+/// <summary>The result of <see cref="FaceCropStage.Apply"/>: the crop (owned) and where it came from.</summary>
+public sealed record FaceCrop(Mat Image, Rect FaceBox, float Score, bool FaceFound) : IDisposable
+{
+    public void Dispose() => Image.Dispose();
+}

@@ -1,0 +1,63 @@
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Faces;
+
+/// <summary>
+/// The one face-crop function of MaskTrainer. Public datasets frame masked and bare faces
+/// differently (masked: photos with background; bare: tight crops), so a head trained on
+/// whole images learns the framing instead of the mask. Training, evaluation and the detector
+/// all pass faces through here, so the head always sees the same margin and aspect.
+/// </summary>
+public static class FaceCropper
+{
+    /// <summary>
+    /// The region to cut for a face box: the box grown by <see cref="FaceCropOptions.Margin"/>
+    /// on each side and, when <see cref="FaceCropOptions.Square"/>, made square around its
+    /// centre. May extend past the image; <see cref="Crop"/> fills the outside by replicating
+    /// the border, so a face at the edge keeps the same framing instead of being shifted.
+    /// </summary>
+    public static Rect Region(Rect face, FaceCropOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double w = face.Width * (1 + 2 * options.Margin);
+        double h = face.Height * (1 + 2 * options.Margin);
+        if (options.Square)
+        {
+            w = h = Math.Max(w, h);
+        }
+
+        double cx = face.X + face.Width / 2.0;
+        double cy = face.Y + face.Height / 2.0;
+        int width = Math.Max(1, (int)Math.Round(w));
+        int height = Math.Max(1, (int)Math.Round(h));
+        return new Rect((int)Math.Round(cx - width / 2.0), (int)Math.Round(cy - height / 2.0), width, height);
+    }
+
+    /// <summary>Cuts the face region (see <see cref="Region"/>) out of a BGR image as a new Mat.</summary>
+    public static Mat Crop(Mat image, Rect face, FaceCropOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var region = Region(face, options);
+        var bounds = new Rect(0, 0, image.Cols, image.Rows);
+        var inside = region.Intersect(bounds);
+        if (inside.Width <= 0 || inside.Height <= 0)
+        {
+            throw new ArgumentException($"face box {face} lies outside the {image.Cols}x{image.Rows} image", nameof(face));
+        }
+
+        if (inside == region)
+        {
+            return image.Crop(region);
+        }
+
+        using var part = image.Crop(inside);
+        var padded = new Mat();
+        Cv2.CopyMakeBorder(part, padded,
+            top: inside.Y - region.Y,
+            bottom: region.Bottom - inside.Bottom,
+            left: inside.X - region.X,
+            right: region.Right - inside.Right,
+            BorderMode.Replicate);
+        return padded;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MaskTrainer.Features;
+
+/// <summary>
+/// Backbone features ("bottlenecks") cached on disk, one small file per image and copy:
+/// <c>&lt;workspace&gt;/features/&lt;backbone&gt;/&lt;face crop&gt;/&lt;content hash&gt;.0.f32</c> for the
+/// image itself and <c>.../&lt;face crop&gt;/aug-&lt;augmentation&gt;/&lt;content hash&gt;.&lt;k&gt;.f32</c> for
+/// augmented copy k, where each folder name is a short hash of the key (the full key is in its
+/// <c>key.txt</c>). One file per entry keeps every write independent: an entry is written to a
+/// temporary file and renamed into place, so an interrupted run keeps everything finished
+/// before it and never leaves a half-written entry under its final name. A file with a bad
+/// header, length or checksum is a miss and is overwritten by the next <see cref="Write"/>.
+/// Safe for concurrent use by threads and processes.
+/// </summary>
+public sealed class BottleneckCache
+{
+    /// <summary>Sub-folder of the workspace that holds the cache.</summary>
+    public const string FolderName = "features";
+
+    /// <summary>Entry file extension.</summary>
+    public const string Extension = ".f32";
+
+    // Header: magic "MTF1", float count, tag, reserved, 64-bit payload checksum; then the floats (little-endian).
+    private const int HeaderSize = 24;
+    private const uint Magic = 0x3146544D; // "MTF1" read as little-endian
+
+    private static readonly SearchValues<char> HashCharacters =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    private readonly ConcurrentDictionary<(string, string, string?), string> _folders = new();
+
+    /// <summary>A cache under <c>&lt;workspace&gt;/features</c>; folders are created on first write.</summary>
+    public BottleneckCache(string workspace)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workspace);
+        Root = Path.GetFullPath(Path.Combine(workspace, FolderName));
+    }
+
+    /// <summary>The cache folder, <c>&lt;workspace&gt;/features</c>.</summary>
+    public string Root { get; }
+
+    /// <summary>Where the entry for <paramref name="key"/> lives (whether or not it exists).</summary>
+    public string GetPath(FeatureKey key)
+    {
+        Validate(key);
+        bool augmented = key.AugmentIndex > 0;
+        var folder = _folders.GetOrAdd((key.BackboneKey, key.FaceCropKey, augmented ? key.AugmentationKey : null), FolderFor);
+        return Path.Combine(folder, $"{key.ContentHash}.{key.AugmentIndex}{Extension}");
+    }
+
+    /// <summary>Reads the entry for <paramref name="key"/> into <paramref name="features"/>; false (a miss) when absent or invalid.</summary>
+    public bool TryRead(FeatureKey key, Span<float> features) => TryRead(key, features, out _);
+
+    /// <summary>
+    /// Reads the entry for <paramref name="key"/> into <paramref name="features"/>. False (a miss)
+    /// when there is no entry, or it is truncated, corrupt or holds a different number of values;
+    /// <paramref name="features"/> may then have been overwritten.
+    /// </summary>
+    /// <param name="key">The entry.</param>
+    /// <param name="features">Exactly the expected number of values.</param>
+    /// <param name="tag">The 32-bit value stored with the entry by <see cref="Write"/>.</param>
+    public bool TryRead(FeatureKey key, Span<float> features, out int tag)
+    {
+        tag = 0;
+        string path = GetPath(key);
+        var payload = MemoryMarshal.AsBytes(features);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            if (RandomAccess.GetLength(handle) != HeaderSize + (long)payload.Length)
+            {
+                return false;
+            }
+
+            Span<byte> header = stackalloc byte[HeaderSize];
+            if (RandomAccess.Read(handle, header, 0) != HeaderSize
+                || RandomAccess.Read(handle, payload, HeaderSize) != payload.Length)
+            {
+                return false;
+            }
+
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
+                || BinaryPrimitives.ReadInt32LittleEndian(header[4..]) != features.Length
+                || BinaryPrimitives.ReadUInt64LittleEndian(header[16..]) != Checksum(payload))
+            {
+                return false;
+            }
+
+            tag = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+            if (!BitConverter.IsLittleEndian)
+            {
+                ReverseFloats(features);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Missing, being replaced, or unreadable: recompute it.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="features"/> (and an optional <paramref name="tag"/>, e.g. whether a
+    /// face was found) for <paramref name="key"/>, replacing any previous entry atomically.
+    /// </summary>
+    public void Write(FeatureKey key, ReadOnlySpan<float> features, int tag = 0)
+    {
+        string path = GetPath(key);
+        var buffer = new byte[HeaderSize + features.Length * sizeof(float)];
+        var payload = buffer.AsSpan(HeaderSize);
+        MemoryMarshal.AsBytes(features).CopyTo(payload);
+        if (!BitConverter.IsLittleEndian)
+        {
+            ReverseFloats(MemoryMarshal.Cast<byte, float>(payload));
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), features.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), tag);
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(16), Checksum(payload));
+        WriteAtomically(path, buffer);
+    }
+
+    /// <summary>Short, file-name-safe digest of a key: 16 hex digits of its SHA-256.</summary>
+    public static string Digest(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
+        return Convert.ToHexStringLower(hash[..8]);
+    }
+
+    private string FolderFor((string Backbone, string FaceCrop, string? Augmentation) key)
+    {
+        string folder = Level(Root, "", key.Backbone);
+        folder = Level(folder, "", key.FaceCrop);
+        return key.Augmentation is null ? folder : Level(folder, "aug-", key.Augmentation);
+    }
+
+    /// <summary>The hashed sub-folder for one key, created with a key.txt naming the key in full.</summary>
+    private static string Level(string parent, string prefix, string key)
+    {
+        string folder = Path.Combine(parent, prefix + Digest(key));
+        string keyFile = Path.Combine(folder, "key.txt");
+        if (!File.Exists(keyFile))
+        {
+            Directory.CreateDirectory(folder);
+            WriteAtomically(keyFile, Encoding.UTF8.GetBytes(key + "\n"));
+        }
+
+        return folder;
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            try
+            {
+                File.WriteAllBytes(temporary, bytes);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The folder was removed after we first saw it (e.g. the cache was cleared): recreate it.
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(temporary, bytes);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static void Validate(FeatureKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key.BackboneKey, nameof(key));
+        ArgumentNullException.ThrowIfNull(key.FaceCropKey, nameof(key));
+        ArgumentOutOfRangeException.ThrowIfNegative(key.AugmentIndex, nameof(key));
+        if (key.AugmentIndex > 0 && key.AugmentationKey is null)
+        {
+            throw new ArgumentException($"augmented copy {key.AugmentIndex} needs an augmentation key", nameof(key));
+        }
+
+        // The content hash becomes a file name: letters and digits only, so it cannot leave the folder.
+        var hash = key.ContentHash;
+        if (string.IsNullOrEmpty(hash) || hash.Length > 128 || hash.AsSpan().ContainsAnyExcept(HashCharacters))
+        {
+            throw new ArgumentException($"content hash '{hash}' must be 1-128 letters or digits (a hex SHA-256)", nameof(key));
+        }
+    }
+
+    /// <summary>FNV-1a over 64-bit words plus the length: catches truncation and flipped bits, not tampering.</summary>
+    private static ulong Checksum(ReadOnlySpan<byte> payload)
+    {
+        ulong h = 14695981039346656037UL ^ (ulong)payload.Length;
+        var words = MemoryMarshal.Cast<byte, ulong>(payload);
+        foreach (ulong w in words)
+        {
+            h = (h ^ w) * 1099511628211UL;
+        }
+
+        for (int i = words.Length * sizeof(ulong); i < payload.Length; i++)
+        {
+            h = (h ^ payload[i]) * 1099511628211UL;
+        }
+
+        return h;
+    }
+
+    private static void ReverseFloats(Span<float> values)
+    {
+        var ints = MemoryMarshal.Cast<float, int>(values);
+        BinaryPrimitives.ReverseEndianness(ints, ints);
+    }
+}

@@ -1,0 +1,91 @@
+namespace MaskTrainer.Models;
+
+/// <summary>
+/// Where <see cref="ModelStore"/> looks for model files and how it downloads them.
+/// <c>new ModelStoreOptions()</c> gives the defaults below without reading the environment
+/// (except for the cache location); <see cref="FromEnvironment(IEnumerable{string}?)"/> applies
+/// the <c>MASKTRAINER_*</c> variables and the CLI's <c>--models-dir</c> folders.
+/// </summary>
+public sealed record ModelStoreOptions
+{
+    /// <summary>Environment variable with offline models folders, separated by <see cref="Path.PathSeparator"/>.</summary>
+    public const string ModelsDirectoriesVariable = "MASKTRAINER_MODELS";
+
+    /// <summary>Environment variable overriding <see cref="NpmRegistry"/>.</summary>
+    public const string NpmRegistryVariable = "MASKTRAINER_NPM_REGISTRY";
+
+    /// <summary>Environment variable that disables downloads when set to <c>1</c> or <c>true</c>.</summary>
+    public const string OfflineVariable = "MASKTRAINER_OFFLINE";
+
+    /// <summary>The public npm registry.</summary>
+    public static readonly Uri DefaultNpmRegistry = new("https://registry.npmjs.org/");
+
+    /// <summary>
+    /// Where downloads are kept. Default: <c>$XDG_CACHE_HOME/masktrainer/models</c>, else
+    /// <c>~/.cache/masktrainer/models</c> (on Windows: <c>%LOCALAPPDATA%\masktrainer\models</c>).
+    /// </summary>
+    public string CacheDirectory { get; init; } = DefaultCacheDirectory(Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Offline folders searched first, by file name; a copy is used only if its SHA-256 matches.
+    /// They may also hold npm tarballs under their registry file name. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> ModelsDirectories { get; init; } = [];
+
+    /// <summary>npm registry base URL for <see cref="NpmTarballSource"/> files. Default: https://registry.npmjs.org/.</summary>
+    public Uri NpmRegistry { get; init; } = DefaultNpmRegistry;
+
+    /// <summary>Whether missing files may be downloaded. Default: true.</summary>
+    public bool AllowDownload { get; init; } = true;
+
+    /// <summary>Longest wait for a server to answer a request (connect + response headers). Default: 100 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Longest wait for the next bytes of a response body before the transfer counts as stalled. Default: 30 s.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Extra attempts after a failed transfer (connection lost, timeout, HTTP 5xx); a partial download is resumed. Default: 2.</summary>
+    public int Retries { get; init; } = 2;
+
+    /// <summary>Pause before retry <c>n</c> is <c>n × RetryDelay</c>. Default: 1 s.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>HTTP handler to use instead of a fresh <see cref="SocketsHttpHandler"/> (tests, proxies). Not disposed by the store. Default: null.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>
+    /// Defaults plus the environment: <paramref name="modelsDirectories"/> (e.g. from <c>--models-dir</c>)
+    /// come first, then the folders in <c>MASKTRAINER_MODELS</c>; <c>MASKTRAINER_NPM_REGISTRY</c>
+    /// replaces the registry; <c>MASKTRAINER_OFFLINE=1</c> disables downloads.
+    /// </summary>
+    public static ModelStoreOptions FromEnvironment(IEnumerable<string>? modelsDirectories = null) =>
+        FromEnvironment(modelsDirectories, Environment.GetEnvironmentVariable);
+
+    /// <summary>Default cache folder for the given environment lookup.</summary>
+    public static string DefaultCacheDirectory(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        string? xdg = environment("XDG_CACHE_HOME");
+        string root = !string.IsNullOrEmpty(xdg) && Path.IsPathFullyQualified(xdg) ? xdg
+            : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "masktrainer", "models");
+    }
+
+    /// <summary>Testable core of <see cref="FromEnvironment(IEnumerable{string}?)"/>.</summary>
+    internal static ModelStoreOptions FromEnvironment(IEnumerable<string>? modelsDirectories, Func<string, string?> environment)
+    {
+        var folders = (modelsDirectories ?? []).ToList();
+        folders.AddRange((environment(ModelsDirectoriesVariable) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string? registry = environment(NpmRegistryVariable);
+        string? offline = environment(OfflineVariable)?.Trim();
+        return new ModelStoreOptions
+        {
+            CacheDirectory = DefaultCacheDirectory(environment),
+            ModelsDirectories = folders,
+            NpmRegistry = string.IsNullOrWhiteSpace(registry) ? DefaultNpmRegistry : new Uri(registry, UriKind.Absolute),
+            AllowDownload = !(offline == "1" || string.Equals(offline, "true", StringComparison.OrdinalIgnoreCase)),
+        };
+    }
+}

@@ -1,0 +1,74 @@
+namespace MaskTrainer.Models;
+
+/// <summary>
+/// Implements <see cref="ModelStore.Verify"/>: re-hashes, ignoring sidecars and memory, every copy
+/// of every catalog file the store could use (models folders, system paths, cache) and every
+/// cached tarball. Mismatching cache copies are deleted; other copies are only reported.
+/// </summary>
+internal static class StoreVerifier
+{
+    public static IReadOnlyList<VerifyResult> Verify(ModelCatalog catalog, StoreLayout layout)
+    {
+        var results = new List<VerifyResult>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var model in catalog.Models)
+        {
+            foreach (var file in model.Files.Where(f => seen.Add(f.Name)))
+            {
+                results.AddRange(VerifyFile(model.Id, file, layout));
+            }
+        }
+
+        foreach (var npm in catalog.Models.SelectMany(m => m.Files).Select(f => f.Source).OfType<NpmTarballSource>())
+        {
+            string path = layout.TarballPath(npm);
+            if (seen.Add(path) && File.Exists(path))
+            {
+                results.Add(Check($"npm:{npm.Package}@{npm.Version}", npm.TarballFileName, path, npm.TarballSha256, owned: true));
+            }
+        }
+
+        return results;
+    }
+
+    private static List<VerifyResult> VerifyFile(string modelId, ModelFileSpec file, StoreLayout layout)
+    {
+        var results = layout.ForeignPaths(file).Where(File.Exists)
+            .Select(p => Check(modelId, file.Name, p, file.Sha256, owned: false))
+            .ToList();
+        string cached = layout.CachePath(file.Name);
+        if (File.Exists(cached))
+        {
+            results.Add(Check(modelId, file.Name, cached, file.Sha256, owned: true));
+        }
+
+        if (results.Count == 0)
+        {
+            string where = file.Source is LocalFileSource local ? local.Paths[0] : cached;
+            results.Add(new VerifyResult(modelId, file.Name, where, VerifyStatus.Missing, null, false));
+        }
+
+        return results;
+    }
+
+    private static VerifyResult Check(string modelId, string name, string path, string sha256, bool owned)
+    {
+        string actual = FileHasher.Sha256(path);
+        if (actual == sha256)
+        {
+            if (owned)
+            {
+                FileVerifier.WriteSidecar(path, actual);
+            }
+
+            return new VerifyResult(modelId, name, path, VerifyStatus.Ok, actual, false);
+        }
+
+        if (owned)
+        {
+            FileVerifier.Delete(path);
+        }
+
+        return new VerifyResult(modelId, name, path, VerifyStatus.Mismatch, actual, owned);
+    }
+}

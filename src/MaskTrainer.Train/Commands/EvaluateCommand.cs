@@ -1,0 +1,45 @@
+using System.CommandLine;
+using MaskTrainer.Evaluation;
+using MaskTrainer.Models;
+using MaskTrainer.Train.Output;
+
+namespace MaskTrainer.Train.Commands;
+
+/// <summary>`evaluate --model FILE --data DIR [--json]`: a saved model's metrics on any image folder.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
+        var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be the model's labels)", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print exactly the metrics.json document to stdout" };
+        var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" };
+        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("evaluate", "Score a saved model on an image folder") { model, data, json, workspace, modelsDir };
+        command.SetAction((r, ct) =>
+        {
+            using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+            var classifier = MaskClassifier.Load(r.GetValue(model)!, store);
+            bool asJson = r.GetValue(json);
+            var observer = asJson ? null : new ConsoleObserver();
+            var progress = observer is null ? null : new InlineProgress<Features.FeaturizeProgress>(p => observer.Featurizing("images", p));
+            var result = MaskEvaluation.Evaluate(classifier, r.GetValue(data)!, store, r.GetValue(workspace), progress, ct);
+            observer?.Finish();
+            if (asJson)
+            {
+                Console.WriteLine(result.Document.ToJson());
+                return Task.FromResult(0);
+            }
+
+            foreach (var s in result.Skipped)
+            {
+                Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
+            }
+
+            Console.WriteLine(ConfusionTableFormatter.Format(result.Metrics));
+            Console.WriteLine(MetricsPrinter.Format(result.Metrics));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using MaskTrainer.Models;
+using Spectre.Console;
+
+namespace MaskTrainer.Train.Commands;
+
+/// <summary>`models list | fetch ID... | verify`: the model catalog and the local cache.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true, Recursive = true };
+        var command = new Command("models", "List, download and verify pretrained models") { modelsDir };
+        command.Subcommands.Add(List(modelsDir));
+        command.Subcommands.Add(Fetch(modelsDir));
+        command.Subcommands.Add(Verify(modelsDir));
+        return command;
+    }
+
+    private static ModelStore OpenStore(ParseResult r, Option<string[]> modelsDir) =>
+        new(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+
+    private static Command List(Option<string[]> modelsDir)
+    {
+        var command = new Command("list", "Models in the catalog: id, role, size, cached?, licence");
+        command.SetAction(r =>
+        {
+            using var store = OpenStore(r, modelsDir);
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumn("id").AddColumn("role").AddColumn(new TableColumn("size").RightAligned()).AddColumn("cached").AddColumn("licence");
+            foreach (var m in ModelCatalog.Default.Models)
+            {
+                long size = 0;
+                foreach (var f in m.Files)
+                {
+                    size += f.Size;
+                }
+
+                table.AddRow(
+                    Markup.Escape(m.Id),
+                    m.Role == ModelRole.Backbone ? "backbone" : "face-detector",
+                    $"{size / 1e6:0.0} MB",
+                    store.IsCached(m) ? "[green]yes[/]" : "no",
+                    Markup.Escape(m.Licence));
+            }
+
+            AnsiConsole.Write(table);
+            Console.WriteLine($"Cache: {store.Options.CacheDirectory}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Fetch(Option<string[]> modelsDir)
+    {
+        var ids = new Argument<string[]>("ids") { Description = "Model ids (see `models list`); none = all", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("fetch", "Download and verify models into the cache") { ids };
+        command.SetAction(async (r, ct) =>
+        {
+            using var store = OpenStore(r, modelsDir);
+            var wanted = r.GetValue(ids) is { Length: > 0 } list
+                ? list.Select(ModelCatalog.Default.Get).ToList()
+                : ModelCatalog.Default.Models.ToList();
+            foreach (var model in wanted)
+            {
+                string last = "";
+                var progress = new InlineProgress<DownloadProgress>(p =>
+                {
+                    var line = p.TotalBytes is long total
+                        ? $"\r  {p.FileName}: {p.BytesDone / 1e6,6:0.0} / {total / 1e6:0.0} MB"
+                        : $"\r  {p.FileName}: {p.BytesDone / 1e6,6:0.0} MB";
+                    if (line != last)
+                    {
+                        Console.Error.Write(line);
+                        last = line;
+                    }
+                });
+                var paths = await store.FetchAsync(model, progress, ct);
+                if (last.Length > 0)
+                {
+                    Console.Error.WriteLine();
+                }
+
+                foreach (var p in paths)
+                {
+                    Console.WriteLine($"{model.Id}: {p} (verified)");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Verify(Option<string[]> modelsDir)
+    {
+        var command = new Command("verify", "Re-hash every cached model file against the catalog");
+        command.SetAction(r =>
+        {
+            using var store = OpenStore(r, modelsDir);
+            int bad = 0;
+            foreach (var v in store.Verify())
+            {
+                if (v.Status == VerifyStatus.Missing)
+                {
+                    continue;
+                }
+
+                bool ok = v.Status == VerifyStatus.Ok;
+                bad += ok ? 0 : 1;
+                var note = ok ? "ok" : $"MISMATCH (sha256 {v.ActualSha256}){(v.Deleted ? ", deleted" : "")}";
+                Console.WriteLine($"{v.ModelId,-16} {v.FileName,-48} {note}  {v.Path}");
+            }
+
+            Console.WriteLine(bad == 0 ? "All present files verified." : $"{bad} file(s) failed verification.");
+            return bad == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,201 @@
+using MaskTrainer.Data;
+
+namespace MaskTrainer.Tests.Data;
+
+public sealed class DatasetSplitterTests
+{
+    private static readonly string[] Labels = ["with_mask", "without_mask"];
+
+    [Fact]
+    public void Split_SameSeed_GivesTheSameSplit()
+    {
+        var examples = Examples(100, 60);
+
+        var a = DatasetSplitter.Split(examples, new SplitOptions { Seed = 7 });
+        var b = DatasetSplitter.Split(examples, new SplitOptions { Seed = 7 });
+
+        b.Train.Should().Equal(a.Train);
+        b.Validation.Should().Equal(a.Validation);
+        b.Test.Should().Equal(a.Test);
+    }
+
+    [Fact]
+    public void Split_DifferentSeed_GivesADifferentSplit()
+    {
+        var examples = Examples(100, 60);
+
+        var a = DatasetSplitter.Split(examples, new SplitOptions { Seed = 1 });
+        var b = DatasetSplitter.Split(examples, new SplitOptions { Seed = 2 });
+
+        b.Test.Should().NotEqual(a.Test);
+        b.Counts.Should().Equal(a.Counts, "the proportions do not depend on the seed");
+    }
+
+    [Fact]
+    public void Split_IsStratifiedDisjointAndComplete()
+    {
+        var examples = Examples(100, 60);
+
+        var split = DatasetSplitter.Split(examples);
+
+        split.Counts.Should().Equal(
+            new SplitClassCount("with_mask", 70, 10, 20),
+            new SplitClassCount("without_mask", 42, 6, 12));
+        split.Train.Concat(split.Validation).Concat(split.Test).Select(e => e.Path)
+            .Should().BeEquivalentTo(examples.Select(e => e.Path)).And.OnlyHaveUniqueItems();
+        split.Train.Should().BeInAscendingOrder(e => e.Path, StringComparer.Ordinal, "splits keep the dataset's order");
+    }
+
+    [Fact]
+    public void Split_ClassesAreShuffledIndependently()
+    {
+        // Adding images to one class must not reshuffle another class.
+        var small = DatasetSplitter.Split(Examples(50, 50));
+        var grown = DatasetSplitter.Split(Examples(50, 80));
+
+        grown.Test.Where(e => e.LabelIndex == 0).Should().Equal(small.Test.Where(e => e.LabelIndex == 0));
+    }
+
+    [Fact]
+    public void Split_DuplicateFilesNeverStraddleSplits()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 30);
+        data.AddClass("without_mask", 30);
+        for (int g = 0; g < 8; g++)
+        {
+            // Groups of 2-4 identical files, some across classes (conflicts).
+            for (int copy = 0; copy < 2 + (g % 3); copy++)
+            {
+                string label = g % 4 == 3 && copy == 1 ? "without_mask" : "with_mask";
+                data.Add($"{label}/dup{g}_{copy}.jpg", $"duplicate content {g}");
+            }
+        }
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+        dataset.DuplicateGroups.Should().HaveCount(8);
+        dataset.DuplicateGroups.Count(g => g.IsConflict).Should().Be(2);
+
+        for (int seed = 0; seed < 25; seed++)
+        {
+            var split = DatasetSplitter.Split(dataset, new SplitOptions { Seed = seed });
+            var where = new Dictionary<string, string>();
+            foreach (var (name, list) in new[] { ("train", split.Train), ("validation", split.Validation), ("test", split.Test) })
+            {
+                foreach (var e in list)
+                {
+                    where[e.Path] = name;
+                }
+            }
+
+            foreach (var group in split.DuplicateGroups)
+            {
+                group.Examples.Select(e => where[e.Path]).Distinct().Should().ContainSingle($"seed {seed}, group {group}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Split_ReportsDuplicates()
+    {
+        var examples = Examples(10, 10).ToList();
+        examples.Add(new ImageExample("/d/with_mask/copy.jpg", "with_mask", 0, Hash("with_mask", 3)));
+
+        var split = DatasetSplitter.Split(examples);
+
+        split.DuplicateGroups.Should().ContainSingle().Which.Examples.Should().HaveCount(2);
+        split.Describe().Should().Contain("1 group(s) of identical files, each kept in one split:")
+            .And.Contain("2 identical files in with_mask");
+    }
+
+    [Fact]
+    public void Split_NoValidation_LeavesValidationEmpty()
+    {
+        var split = DatasetSplitter.Split(Examples(2, 10), new SplitOptions { ValidationFraction = 0 });
+
+        split.Validation.Should().BeEmpty();
+        split.Counts[0].Should().Be(new SplitClassCount("with_mask", 1, 0, 1));
+    }
+
+    [Fact]
+    public void Split_ClassTooSmall_IsOneLineErrorBeforeAnyAssignment()
+    {
+        var act = () => DatasetSplitter.Split(Examples(20, 2));
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'without_mask' has too few images to split: 2, need at least 3 (one each for train, validation and test)");
+    }
+
+    [Fact]
+    public void Split_ClassTooSmallAfterMergingDuplicates_SaysHowManyAreDistinct()
+    {
+        var examples = Examples(20, 2).ToList();
+        examples.Add(new ImageExample("/d/without_mask/zz-copy.jpg", "without_mask", 1, Hash("without_mask", 0)));
+
+        var act = () => DatasetSplitter.Split(examples);
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'without_mask' has too few images to split: 3 (2 distinct), need at least 3 (one each for train, validation and test)");
+    }
+
+    [Fact]
+    public void Split_SmallestSplittableClass_PutsOneImageInEachSplit()
+    {
+        var split = DatasetSplitter.Split(Examples(3, 3));
+
+        split.Counts.Should().Equal(new SplitClassCount("with_mask", 1, 1, 1), new SplitClassCount("without_mask", 1, 1, 1));
+    }
+
+    [Fact]
+    public void Split_LargeGroupsStillLeaveTrainingImages()
+    {
+        // One big duplicate group drawn first into test must not starve train or validation.
+        var examples = new List<ImageExample>();
+        for (int i = 0; i < 10; i++)
+        {
+            examples.Add(new ImageExample($"/d/a/big{i:D2}.jpg", "a", 0, "big"));
+        }
+
+        examples.Add(new ImageExample("/d/a/x.jpg", "a", 0, "x"));
+        examples.Add(new ImageExample("/d/a/y.jpg", "a", 0, "y"));
+        examples.AddRange(Examples(0, 10));
+
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var counts = DatasetSplitter.Split(examples, new SplitOptions { Seed = seed }).Counts[0];
+            counts.Train.Should().BeGreaterThan(0);
+            counts.Validation.Should().BeGreaterThan(0);
+            counts.Test.Should().BeGreaterThan(0);
+        }
+    }
+
+    [Theory]
+    [InlineData(-0.1, 0.1)]
+    [InlineData(0.2, 1.0)]
+    [InlineData(0.6, 0.4)]
+    [InlineData(double.NaN, 0.1)]
+    public void Split_InvalidFractions_Throw(double test, double validation)
+    {
+        var act = () => DatasetSplitter.Split(Examples(10, 10), new SplitOptions { TestFraction = test, ValidationFraction = validation });
+
+        act.Should().Throw<ArgumentException>();
+    }
+
+    private static IReadOnlyList<ImageExample> Examples(int withMask, int withoutMask)
+    {
+        var list = new List<ImageExample>();
+        for (int i = 0; i < withMask; i++)
+        {
+            list.Add(new ImageExample($"/d/with_mask/{i:D4}.jpg", Labels[0], 0, Hash(Labels[0], i)));
+        }
+
+        for (int i = 0; i < withoutMask; i++)
+        {
+            list.Add(new ImageExample($"/d/without_mask/{i:D4}.jpg", Labels[1], 1, Hash(Labels[1], i)));
+        }
+
+        return list;
+    }
+
+    private static string Hash(string label, int i) => $"{label}-{i}";
+}

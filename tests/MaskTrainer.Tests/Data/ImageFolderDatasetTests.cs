@@ -1,0 +1,162 @@
+using MaskTrainer.Data;
+
+namespace MaskTrainer.Tests.Data;
+
+public sealed class ImageFolderDatasetTests
+{
+    [Fact]
+    public void Load_ListsClassesAndImagesSortedOrdinally()
+    {
+        using var data = new TempDataset();
+        data.Add("without_mask/b.jpg", "1");
+        data.Add("without_mask/a.PNG", "2");
+        data.Add("with_mask/z.jpeg", "3");
+        data.Add("with_mask/sub/deeper/y.Webp", "4");
+        data.Add("with_mask/c.BMP", "5");
+        data.Add("with_mask/notes.txt", "not an image");
+        data.Add("with_mask/.hidden/x.jpg", "6");
+        data.Add(".git/objects/x.jpg", "7");
+        data.Add("without_mask/._b.jpg", "macOS resource fork");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.Labels.Should().Equal("with_mask", "without_mask");
+        dataset.Examples.Select(e => Path.GetRelativePath(data.Root, e.Path).Replace('\\', '/')).Should().Equal(
+            "with_mask/c.BMP",
+            "with_mask/sub/deeper/y.Webp",
+            "with_mask/z.jpeg",
+            "without_mask/a.PNG",
+            "without_mask/b.jpg");
+        dataset.Examples.Select(e => e.LabelIndex).Should().Equal(0, 0, 0, 1, 1);
+        dataset.Examples.Select(e => e.Label).Should().Equal("with_mask", "with_mask", "with_mask", "without_mask", "without_mask");
+        dataset.Summary.Should().Equal(new ClassCount("with_mask", 3), new ClassCount("without_mask", 2));
+        dataset.DuplicateGroups.Should().BeEmpty();
+        dataset.ToString().Should().Be("5 images in 2 classes (with_mask 3, without_mask 2); no duplicates");
+    }
+
+    [Fact]
+    public void Load_HashesContentWithSha256()
+    {
+        using var data = new TempDataset();
+        data.Add("a/one.jpg", "abc");
+        data.Add("b/two.jpg", "");
+
+        var dataset = ImageFolderDataset.Load(data.Root, new ImageFolderOptions { MaxDegreeOfParallelism = 1 });
+
+        // FIPS 180-2 test vectors.
+        dataset.Examples[0].ContentHash.Should().Be("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        dataset.Examples[1].ContentHash.Should().Be("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    [Fact]
+    public void Load_ReportsDuplicatesWithinAndAcrossClasses()
+    {
+        using var data = new TempDataset();
+        data.Add("with_mask/a.jpg", "same");
+        data.Add("with_mask/b.jpg", "same");
+        data.Add("with_mask/c.jpg", "unique-1");
+        data.Add("with_mask/d.jpg", "clash");
+        data.Add("without_mask/e.jpg", "clash");
+        data.Add("without_mask/f.jpg", "unique-2");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.DuplicateGroups.Should().HaveCount(2);
+        var within = dataset.DuplicateGroups[0];
+        within.Examples.Select(e => Path.GetFileName(e.Path)).Should().Equal("a.jpg", "b.jpg");
+        within.IsConflict.Should().BeFalse();
+        within.ToString().Should().Be("2 identical files in with_mask: with_mask/a.jpg, with_mask/b.jpg");
+
+        var across = dataset.DuplicateGroups[1];
+        across.IsConflict.Should().BeTrue();
+        across.Labels.Should().Equal("with_mask", "without_mask");
+        across.ToString().Should().Be("conflict: 2 identical files labelled with_mask and without_mask: with_mask/d.jpg, without_mask/e.jpg");
+        dataset.Conflicts.Should().ContainSingle().Which.Should().BeSameAs(across);
+    }
+
+    [Fact]
+    public void Load_HashesAreTheSameWhateverTheParallelism()
+    {
+        using var data = new TempDataset();
+        data.AddClass("a", 40);
+        data.AddClass("b", 40);
+
+        var one = ImageFolderDataset.Load(data.Root, new ImageFolderOptions { MaxDegreeOfParallelism = 1 });
+        var many = ImageFolderDataset.Load(data.Root, new ImageFolderOptions { MaxDegreeOfParallelism = 8 });
+
+        many.Examples.Should().Equal(one.Examples);
+    }
+
+    [Fact]
+    public void Load_MissingFolder_IsOneLineError()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "masktrainer-no-such-" + Guid.NewGuid().ToString("N"));
+
+        var act = () => ImageFolderDataset.Load(missing);
+
+        act.Should().Throw<DatasetException>().WithMessage($"data folder '{missing}' does not exist");
+    }
+
+    [Fact]
+    public void Load_SingleClass_IsOneLineError()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 3);
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage($"'{data.Root}' has only one class folder (with_mask); need at least two");
+    }
+
+    [Fact]
+    public void Load_NoClassFolders_IsOneLineError()
+    {
+        using var data = new TempDataset();
+        data.Add("loose.jpg", "x");
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage($"'{data.Root}' has no class folders; need at least two*");
+    }
+
+    [Fact]
+    public void Load_EmptyClass_IsOneLineErrorNamingTheClass()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 3);
+        data.Add("without_mask/readme.txt", "no images here");
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage($"class 'without_mask' in '{data.Root}' has no images")
+            .Which.Message.Should().NotContain("\n");
+    }
+
+    [Fact]
+    public void Load_SeveralEmptyClasses_AreNamedTogether()
+    {
+        using var data = new TempDataset();
+        data.AddClass("a", 3);
+        Directory.CreateDirectory(Path.Combine(data.Root, "b"));
+        Directory.CreateDirectory(Path.Combine(data.Root, "c"));
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage($"classes 'b', 'c' in '{data.Root}' have no images");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Load_RealMaskSample_HasTwoBalancedClasses()
+    {
+        var root = SharedDataFactAttribute.SharedPath("data/mask-sample")!;
+
+        var dataset = ImageFolderDataset.Load(root);
+
+        dataset.Labels.Should().Equal("with_mask", "without_mask");
+        dataset.Summary.Should().Equal(new ClassCount("with_mask", 600), new ClassCount("without_mask", 600));
+        dataset.Examples.Should().OnlyContain(e => e.ContentHash.Length == 64);
+        DatasetSplitter.Split(dataset).Counts.Should().Equal(
+            new SplitClassCount("with_mask", 420, 60, 120),
+            new SplitClassCount("without_mask", 420, 60, 120));
+    }
+}

@@ -1,0 +1,180 @@
+using System.Numerics.Tensors;
+using MaskTrainer.Features;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Tests.OpenCv;
+
+namespace MaskTrainer.Tests.Features;
+
+public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
+{
+    private readonly FrPoseFixture _pose;
+
+    public BackboneFeaturizerTests(FrPoseFixture pose)
+    {
+        _pose = pose;
+    }
+
+    private static ModelSpec PoseSpec => ModelCatalog.Default.Get("fr-pose");
+
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void Fr_pose_gives_1024_values_per_image_and_the_same_values_twice()
+    {
+        var featurizer = _pose.Featurizer;
+        var examples = FeaturesTestData.Examples(2);
+        using var a = Cv2.ImRead(examples[0].Path);
+        using var b = Cv2.ImRead(examples[1].Path);
+
+        var first = featurizer.Featurize(a);
+        var again = featurizer.Featurize(a);
+        var other = featurizer.Featurize(b);
+
+        featurizer.FeatureSize.Should().Be(1024);
+        featurizer.FeatureShape.Should().Equal(1024);
+        first.Should().HaveCount(1024).And.OnlyContain(v => float.IsFinite(v));
+        again.Should().Equal(first);
+        other.Should().NotEqual(first);
+    }
+
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void Features_equal_a_bare_OpenCV_forward_with_the_catalog_preprocessing()
+    {
+        var featurizer = _pose.Featurizer;
+        var p = PoseSpec.Preprocessing!;
+        using var image = Cv2.ImRead(FeaturesTestData.Examples(1)[0].Path);
+
+        var ours = featurizer.Featurize(image);
+
+        // The reference: blobFromImage for mean and scale, then divide each plane by its std.
+        using var net = Net.ReadFromOnnx(FeaturesTestData.ModelPath("fr_pose.onnx"));
+        using var blob = Dnn.BlobFromImage(image, p.Scale, new Size(224, 224), new Scalar(p.Mean[0], p.Mean[1], p.Mean[2]), swapRB: true);
+        var planes = blob.GetFloats();
+        for (int c = 0; c < 3; c++)
+        {
+            TensorPrimitives.Divide(planes.Slice(c * 224 * 224, 224 * 224), p.Std![c], planes.Slice(c * 224 * 224, 224 * 224));
+        }
+
+        net.SetInput(blob);
+        using var output = net.Forward(PoseSpec.FeatureLayer);
+        var reference = output.GetFloats().ToArray();
+
+        reference.Should().HaveCount(1024);
+        for (int i = 0; i < reference.Length; i++)
+        {
+            ours[i].Should().BeApproximately(reference[i], 1e-4f + 1e-4f * Math.Abs(reference[i]), $"feature {i}");
+        }
+    }
+
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void A_batch_on_a_network_that_cannot_batch_falls_back_to_single_images()
+    {
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(PoseSpec, store);
+        var examples = FeaturesTestData.Examples(3);
+        var images = examples.Select(e => Cv2.ImRead(e.Path)).ToArray();
+        try
+        {
+            var batch = new float[3 * 1024];
+            featurizer.Featurize(images, batch);
+
+            featurizer.SupportsBatching.Should().BeFalse("fr-pose's channel shuffle reshapes have the batch fixed at 1");
+            for (int i = 0; i < 3; i++)
+            {
+                batch.AsSpan(i * 1024, 1024).ToArray().Should().Equal(featurizer.Featurize(images[i]));
+            }
+        }
+        finally
+        {
+            foreach (var m in images)
+            {
+                m.Dispose();
+            }
+        }
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
+    public void Global_average_pooling_of_the_last_conv_layer_equals_the_models_own_pooling()
+    {
+        using var store = FeaturesTestData.Store();
+        var spec = PoseSpec with { FeatureLayer = "onnx_node!Relu_202", FeatureSize = null };
+        using var pooled = BackboneFeaturizer.Create(spec, store, new BackboneFeaturizerOptions { Pooling = FeaturePooling.GlobalAverage });
+        using var image = new Mat(150, 120, MatType.U8C3, Scalar.Bgr(40, 90, 160));
+
+        var ours = pooled.Featurize(image);
+        var reference = _pose.Featurizer.Featurize(image);
+
+        pooled.FeatureShape.Should().Equal(1024, 7, 7);
+        pooled.FeatureSize.Should().Be(1024);
+        for (int i = 0; i < 1024; i++)
+        {
+            ours[i].Should().BeApproximately(reference[i], 1e-4f + 1e-4f * Math.Abs(reference[i]));
+        }
+
+        pooled.CacheKey.Should().NotBe(_pose.Featurizer.CacheKey);
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
+    public void The_cache_key_names_the_file_hash_and_changes_with_preprocessing_and_layer()
+    {
+        var key = _pose.Featurizer.CacheKey;
+        var p = PoseSpec.Preprocessing!;
+        using var store = FeaturesTestData.Store();
+        using var otherMean = BackboneFeaturizer.Create(
+            PoseSpec with { Preprocessing = new Preprocessing(224, 224, ChannelOrder.Rgb, [0, 0, 0], p.Scale, TensorLayout.Nchw, p.Std) }, store);
+        using var otherOrder = BackboneFeaturizer.Create(
+            PoseSpec with { Preprocessing = new Preprocessing(224, 224, ChannelOrder.Bgr, p.Mean, p.Scale, TensorLayout.Nchw, p.Std) }, store);
+        using var otherLayer = BackboneFeaturizer.Create(PoseSpec with { FeatureLayer = "onnx_node!Gemm_204", FeatureSize = null }, store);
+
+        key.Should().Contain(PoseSpec.Files[0].Sha256).And.Contain("onnx_node!ReduceMean_203").And.Contain("224x224");
+        new[] { key, otherMean.CacheKey, otherOrder.CacheKey, otherLayer.CacheKey }.Should().OnlyHaveUniqueItems();
+        otherLayer.FeatureSize.Should().Be(66);
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
+    public void A_wrong_feature_size_layer_or_file_is_a_one_line_BackboneException()
+    {
+        using var store = FeaturesTestData.Store();
+        string file = FeaturesTestData.ModelPath("fr_pose.onnx");
+
+        FluentActions.Invoking(() => BackboneFeaturizer.Create(PoseSpec with { FeatureSize = 512 }, store))
+            .Should().Throw<BackboneException>().WithMessage("*fr_pose.onnx: layer 'onnx_node!ReduceMean_203' gives 1024 values per image, model 'fr-pose' says 512");
+        FluentActions.Invoking(() => BackboneFeaturizer.Create(PoseSpec with { FeatureLayer = "no_such_layer" }, store))
+            .Should().Throw<BackboneException>().WithMessage("*fr_pose.onnx: cannot run to layer 'no_such_layer'*");
+        var expression = ModelCatalog.Default.Get("fr-expression");
+        FluentActions.Invoking(() => new BackboneFeaturizer(expression, [file]))
+            .Should().Throw<BackboneException>().WithMessage($"{file}: SHA-256 is {PoseSpec.Files[0].Sha256}, model 'fr-expression' expects *");
+        FluentActions.Invoking(() => BackboneFeaturizer.Create(ModelCatalog.Default.Get("res10"), store))
+            .Should().Throw<BackboneException>().WithMessage("model 'res10' is a FaceDetector, not a backbone");
+    }
+
+    [SharedFact(FeaturesTestData.FrExpression, FeaturesTestData.MaskSample)]
+    public void Fr_expression_batches_and_a_batch_equals_images_one_by_one()
+    {
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get("fr-expression"), store);
+        var images = FeaturesTestData.Examples(2).Select(e => Cv2.ImRead(e.Path)).ToArray();
+        try
+        {
+            var batch = new float[2 * 1024];
+            featurizer.Featurize(images, batch);
+
+            featurizer.SupportsBatching.Should().BeTrue();
+            featurizer.FeatureSize.Should().Be(1024);
+            for (int i = 0; i < 2; i++)
+            {
+                var single = featurizer.Featurize(images[i]);
+                for (int j = 0; j < 1024; j++)
+                {
+                    batch[i * 1024 + j].Should().BeApproximately(single[j], 1e-4f + 1e-4f * Math.Abs(single[j]));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var m in images)
+            {
+                m.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using MaskTrainer.Features;
+using MaskTrainer.Tests.Serialization;
+
+namespace MaskTrainer.Tests.Features;
+
+public sealed class BottleneckCacheTests : IDisposable
+{
+    private const string Hash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private readonly TempFolder _workspace = new();
+
+    private static FeatureKey Key(int augment = 0, string backbone = "bb", string crop = FeatureKey.NoFaceCrop, string? aug = "aug") =>
+        new(backbone, crop, aug, Hash, augment);
+
+    [Fact]
+    public void Writes_then_reads_back_values_and_tag()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        float[] values = [1.5f, -2f, float.Epsilon, 1e30f, 0f];
+
+        cache.Write(Key(), values, tag: 7);
+        var read = new float[5];
+
+        cache.TryRead(Key(), read, out int tag).Should().BeTrue();
+        read.Should().Equal(values);
+        tag.Should().Be(7);
+    }
+
+    [Fact]
+    public void Absent_entries_and_other_keys_are_misses()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        cache.Write(Key(), [1f, 2f]);
+        var read = new float[2];
+
+        cache.TryRead(Key(backbone: "other"), read).Should().BeFalse();
+        cache.TryRead(Key(crop: "face:res10"), read).Should().BeFalse();
+        cache.TryRead(Key(augment: 1), read).Should().BeFalse();
+        cache.TryRead(Key() with { ContentHash = "ff" }, read).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Layout_is_workspace_features_backbone_crop_then_aug_folder_for_copies()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        cache.Write(Key(), [1f]);
+        cache.Write(Key(augment: 2), [2f]);
+
+        string crop = Path.Combine(_workspace.Path, "features", BottleneckCache.Digest("bb"), BottleneckCache.Digest(FeatureKey.NoFaceCrop));
+        cache.GetPath(Key()).Should().Be(Path.Combine(crop, Hash + ".0.f32"));
+        cache.GetPath(Key(augment: 2)).Should().Be(Path.Combine(crop, "aug-" + BottleneckCache.Digest("aug"), Hash + ".2.f32"));
+        File.Exists(cache.GetPath(Key(augment: 2))).Should().BeTrue();
+        File.ReadAllText(Path.Combine(crop, "key.txt")).Should().Be(FeatureKey.NoFaceCrop + "\n");
+        Directory.GetFiles(_workspace.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_original_image_row_ignores_the_augmentation_key()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        cache.Write(Key(aug: "a1"), [3f]);
+        var read = new float[1];
+
+        cache.TryRead(Key(aug: "a2"), read).Should().BeTrue();
+        cache.TryRead(Key(aug: null), read).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Truncated_corrupt_and_wrong_size_entries_are_misses_and_get_overwritten()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        float[] values = [1f, 2f, 3f, 4f];
+        cache.Write(Key(), values);
+        string path = cache.GetPath(Key());
+        var good = File.ReadAllBytes(path);
+        var read = new float[4];
+
+        cache.TryRead(Key(), new float[3]).Should().BeFalse("the entry holds 4 values");
+        File.WriteAllBytes(path, good[..^1]);
+        cache.TryRead(Key(), read).Should().BeFalse("truncated");
+        File.WriteAllBytes(path, []);
+        cache.TryRead(Key(), read).Should().BeFalse("empty");
+        var flipped = (byte[])good.Clone();
+        flipped[^3] ^= 0x10;
+        File.WriteAllBytes(path, flipped);
+        cache.TryRead(Key(), read).Should().BeFalse("a payload bit changed");
+        var badMagic = (byte[])good.Clone();
+        badMagic[0] = (byte)'X';
+        File.WriteAllBytes(path, badMagic);
+        cache.TryRead(Key(), read).Should().BeFalse("not our header");
+
+        cache.Write(Key(), values);
+        cache.TryRead(Key(), read).Should().BeTrue();
+        read.Should().Equal(values);
+    }
+
+    [Fact]
+    public void Keys_that_could_escape_the_folder_or_lack_an_augmentation_key_are_refused()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+
+        FluentActions.Invoking(() => cache.GetPath(Key() with { ContentHash = "../x" }))
+            .Should().Throw<ArgumentException>().WithMessage("content hash '../x' must be*");
+        FluentActions.Invoking(() => cache.GetPath(Key(augment: 1, aug: null)))
+            .Should().Throw<ArgumentException>().WithMessage("augmented copy 1 needs an augmentation key*");
+    }
+
+    [Fact]
+    public void Concurrent_writers_of_one_key_leave_one_valid_entry()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        var values = Enumerable.Range(0, 256).Select(i => (float)i).ToArray();
+
+        Parallel.For(0, 32, _ => cache.Write(Key(), values));
+
+        var read = new float[256];
+        cache.TryRead(Key(), read).Should().BeTrue();
+        read.Should().Equal(values);
+        Directory.GetFiles(_workspace.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

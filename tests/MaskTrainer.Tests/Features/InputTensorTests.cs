@@ -1,0 +1,97 @@
+using MaskTrainer.Features;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Tests.Features;
+
+public sealed class InputTensorTests
+{
+    // A 2x2 BGR image; pixel (row, col) = (b, g, r).
+    private static Mat TwoByTwo() => Mat.FromPixels(
+        [
+            10, 20, 30, /**/ 40, 50, 60,
+            70, 80, 90, /**/ 100, 110, 120,
+        ], 2, 2, MatType.U8C3);
+
+    [Fact]
+    public void Nchw_rgb_applies_mean_scale_and_std_per_channel_in_planes()
+    {
+        var p = new Preprocessing(2, 2, ChannelOrder.Rgb, [100, 50, 10], 0.5f, TensorLayout.Nchw, [2, 4, 5]);
+        using var image = TwoByTwo();
+        var tensor = new float[12];
+
+        InputTensor.Write(image, p, tensor);
+
+        // R plane: (r - 100) * 0.5 / 2 for r = 30, 60, 90, 120
+        tensor[0..4].Should().Equal(-17.5f, -10f, -2.5f, 5f);
+        // G plane: (g - 50) * 0.5 / 4 for g = 20, 50, 80, 110
+        tensor[4..8].Should().Equal(-3.75f, 0f, 3.75f, 7.5f);
+        // B plane: (b - 10) * 0.5 / 5 for b = 10, 40, 70, 100
+        tensor[8..12].Should().Equal(0f, 3f, 6f, 9f);
+        InputTensor.Shape(p, 3).Should().Equal(3, 3, 2, 2);
+    }
+
+    [Fact]
+    public void Nhwc_bgr_interleaves_channels_per_pixel()
+    {
+        var p = new Preprocessing(2, 2, ChannelOrder.Bgr, [10, 20, 30], 0.1f, TensorLayout.Nhwc);
+        using var image = TwoByTwo();
+        var tensor = new float[12];
+
+        InputTensor.Write(image, p, tensor);
+
+        // pixel (1, 0) = b 70, g 80, r 90 at offset 2 * 3: (70 - 10) * 0.1, (80 - 20) * 0.1, (90 - 30) * 0.1
+        tensor[6].Should().BeApproximately(6f, 1e-5f);
+        tensor[7].Should().BeApproximately(6f, 1e-5f);
+        tensor[8].Should().BeApproximately(6f, 1e-5f);
+        tensor[0..3].Should().Equal(0f, 0f, 0f);
+        tensor[9].Should().BeApproximately(9f, 1e-5f); // (100 - 10) * 0.1
+        InputTensor.Shape(p, 1).Should().Equal(1, 2, 2, 3);
+    }
+
+    [Fact]
+    public void Resizing_matches_OpenCVs_blobFromImage()
+    {
+        var pixels = new byte[7 * 5 * 3];
+        new Random(3).NextBytes(pixels);
+        using var image = Mat.FromPixels(pixels, 5, 7, MatType.U8C3);
+        var p = new Preprocessing(4, 3, ChannelOrder.Rgb, [120, 110, 100], 1 / 64f, TensorLayout.Nchw);
+        var tensor = new float[InputTensor.ElementsPerImage(p)];
+        using var scratch = new Mat();
+
+        InputTensor.Write(image, p, tensor, scratch);
+        using var blob = Dnn.BlobFromImage(image, 1 / 64.0, new Size(4, 3), new Scalar(120, 110, 100), swapRB: true);
+
+        blob.Shape.Should().Equal(1, 3, 3, 4);
+        var expected = blob.GetFloats().ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            tensor[i].Should().BeApproximately(expected[i], 1e-5f, $"element {i}");
+        }
+    }
+
+    [Fact]
+    public void Grey_images_are_treated_as_three_equal_channels()
+    {
+        using var grey = Mat.FromPixels([0, 255, 128, 64], 2, 2, MatType.U8C1);
+        var p = new Preprocessing(2, 2, ChannelOrder.Rgb, [0, 0, 0], 1f, TensorLayout.Nchw);
+        var tensor = new float[12];
+
+        InputTensor.Write(grey, p, tensor);
+
+        tensor[0..4].Should().Equal(0f, 255f, 128f, 64f);
+        tensor[4..8].Should().Equal(tensor[0..4]);
+        tensor[8..12].Should().Equal(tensor[0..4]);
+    }
+
+    [Fact]
+    public void A_wrong_destination_size_is_refused()
+    {
+        using var image = TwoByTwo();
+        var p = new Preprocessing(2, 2, ChannelOrder.Rgb, [0, 0, 0], 1f, TensorLayout.Nchw);
+
+        var act = () => InputTensor.Write(image, p, new float[11]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("one 2x2 image needs 12 floats, the destination has 11*");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using MaskTrainer.Data;
+using MaskTrainer.Evaluation;
+using MaskTrainer.Serialization;
+using MaskTrainer.Tests.Data;
+
+namespace MaskTrainer.Tests.Pipeline;
+
+[Collection(PipelineCollection.Name)]
+public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
+{
+    [SharedDataFact("data/mask-sample")]
+    public void Run_writes_model_metrics_and_report_and_learns_the_task()
+    {
+        var run = fixture.Run!;
+        File.Exists(run.ModelPath).Should().BeTrue();
+        File.Exists(run.MetricsPath).Should().BeTrue();
+        File.Exists(run.ReportPath).Should().BeTrue();
+        run.TestMetrics.Count.Should().Be(12, "20% of 30 per class is held out");
+        run.TestMetrics.Accuracy.Should().BeGreaterThan(0.75, "even a 48-image training set separates masks from bare faces");
+        run.Featurizing.FacesFound.Should().BeGreaterThan(run.Featurizing.FaceFallbacks, "most mask-sample images have a detectable face");
+
+        using var json = JsonDocument.Parse(File.ReadAllText(run.MetricsPath));
+        var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        names.Should().Equal("labels", "count", "skipped", "accuracy", "macroAccuracy", "logLoss", "logLossReduction", "auc", "perClass", "confusionMatrix");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Same_seed_gives_the_same_model_and_a_warm_cache_featurizes_nothing()
+    {
+        var again = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(fixture.Root!, "again", "m.zip") }, fixture.Store).Run();
+
+        again.Featurizing.Computed.Should().Be(0, "every feature is in the cache from the first run");
+        again.Featurizing.CacheHits.Should().Be(fixture.Run!.Featurizing.Computed + fixture.Run.Featurizing.CacheHits);
+        var a = fixture.Run.Model.Head.ToTensors();
+        var b = again.Model.Head.ToTensors();
+        for (int i = 0; i < a.Count; i++)
+        {
+            b[i].Data.Should().Equal(a[i].Data, $"tensor {a[i].Name} must be bit-identical for the same seed");
+        }
+
+        again.TestMetrics.LogLoss.Should().Be(fixture.Run.TestMetrics.LogLoss);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void A_failed_run_leaves_the_previous_model_untouched()
+    {
+        var before = File.ReadAllBytes(fixture.Run!.ModelPath);
+        var bad = fixture.Options! with { DataDirectory = Path.Combine(fixture.Root!, "no-such-folder") };
+
+        var act = () => new MaskTrainingPipeline(bad, fixture.Store).Run();
+
+        act.Should().Throw<DatasetException>().WithMessage("*does not exist*");
+        File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void A_cancelled_run_leaves_the_previous_model_untouched()
+    {
+        var before = File.ReadAllBytes(fixture.Run!.ModelPath);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var options = fixture.Options! with { Workspace = Path.Combine(fixture.Root!, "fresh-workspace") };
+
+        var act = () => new MaskTrainingPipeline(options, fixture.Store).Run(cts.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before);
+        Directory.GetFiles(Path.GetDirectoryName(fixture.Run.ModelPath)!, "*.tmp*").Should().BeEmpty();
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Saved_model_loads_and_evaluates_to_the_training_metrics_document_schema()
+    {
+        var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
+        model.Labels.Should().Equal("with_mask", "without_mask");
+        model.FaceCrop!.Enabled.Should().BeTrue();
+
+        var result = MaskEvaluation.Evaluate(model, fixture.DataDirectory!, fixture.Store);
+
+        result.Metrics.Count.Should().Be(2 * TrainedModelFixture.PerClass);
+        result.Metrics.Accuracy.Should().BeGreaterThan(0.8, "the model saw 70% of these images in training");
+        MetricsDocument.FromJson(result.Document.ToJson()).Labels.Should().Equal(model.Labels);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Evaluating_a_folder_with_an_unknown_class_is_a_one_line_error()
+    {
+        var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
+        var dir = Path.Combine(fixture.Root!, "unknown-class");
+        foreach (var label in new[] { "with_mask", "helmet" })
+        {
+            var d = Directory.CreateDirectory(Path.Combine(dir, label)).FullName;
+            var src = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask"))[0];
+            File.Copy(src, Path.Combine(d, "a.jpg"));
+        }
+
+        var act = () => MaskEvaluation.Evaluate(model, dir, fixture.Store);
+
+        act.Should().Throw<DatasetException>().WithMessage("*'helmet'*not one of the model's labels*");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Loading_a_missing_or_corrupt_model_names_the_file()
+    {
+        var missing = Path.Combine(fixture.Root!, "nope.zip");
+        FluentActions.Invoking(() => MaskClassifier.Load(missing, fixture.Store))
+            .Should().Throw<ModelFileException>().WithMessage($"*{missing}*not found*");
+
+        var corrupt = Path.Combine(fixture.Root!, "corrupt.zip");
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(fixture.Run!.ModelPath)[..1000]);
+        FluentActions.Invoking(() => MaskClassifier.Load(corrupt, fixture.Store))
+            .Should().Throw<ModelFileException>().WithMessage($"*{corrupt}*");
+    }
+}

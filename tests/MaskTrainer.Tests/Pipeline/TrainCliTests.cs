@@ -1,0 +1,93 @@
+using System.Text.Json;
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.Models;
+
+namespace MaskTrainer.Tests.Pipeline;
+
+/// <summary>The training app's commands, run in-process with the console captured.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class TrainCliTests(TrainedModelFixture fixture)
+{
+    private static readonly Lock ConsoleGate = new();
+
+    [SharedDataFact("data/mask-sample")]
+    public void Evaluate_json_prints_exactly_the_metrics_document()
+    {
+        var (code, stdout, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");
+
+        code.Should().Be(0);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("count").GetInt32().Should().Be(2 * TrainedModelFixture.PerClass);
+        doc.RootElement.GetProperty("labels").EnumerateArray().Select(e => e.GetString()).Should().Equal("with_mask", "without_mask");
+        doc.RootElement.GetProperty("confusionMatrix").GetArrayLength().Should().Be(2);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Predict_prints_one_tab_separated_line_per_image()
+    {
+        var images = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(2).ToArray();
+
+        var (code, stdout, _) = Run(["predict", "--model", fixture.Run!.ModelPath, .. images]);
+
+        code.Should().Be(0);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        var fields = lines[0].Split('\t');
+        fields[0].Should().Be(images[0]);
+        fields[1].Should().BeOneOf("with_mask", "without_mask");
+        float.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.5f, 1f);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Bad_data_folder_is_a_one_line_error_and_exit_code_1()
+    {
+        var missing = Path.Combine(fixture.Root!, "missing-data");
+
+        var (code, stdout, stderr) = Run("--data", missing, "--output", Path.Combine(fixture.Root!, "x.zip"));
+
+        code.Should().Be(1);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("error: ").And.Contain(missing);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Missing_model_is_a_one_line_error()
+    {
+        var (code, _, stderr) = Run("predict", "--model", "/nonexistent/m.zip", "a.jpg");
+
+        code.Should().Be(1);
+        stderr.Trim().Should().Be("error: /nonexistent/m.zip: model file not found (train one with ./train.sh, or pass --model)");
+    }
+
+    [SharedDataFact("models/MODELS.md")]
+    public void Models_list_shows_the_catalog()
+    {
+        var (code, stdout, _) = Run("models", "list", "--models-dir", SharedModels.Directory!);
+
+        code.Should().Be(0);
+        stdout.Should().Contain("res10").And.Contain("fr-pose").And.Contain("face-detector").And.Contain("backbone");
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        lock (ConsoleGate)
+        {
+            var (oldOut, oldErr) = (Console.Out, Console.Error);
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedModels.Directory);
+            Environment.SetEnvironmentVariable("MASKTRAINER_OFFLINE", "1");
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            try
+            {
+                int code = MaskTrainer.Train.Program.Main(args).GetAwaiter().GetResult();
+                return (code, stdout.ToString(), stderr.ToString());
+            }
+            finally
+            {
+                Console.SetOut(oldOut);
+                Console.SetError(oldErr);
+            }
+        }
+    }
+}

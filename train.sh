@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Train a face-mask classifier: ./train.sh [command] [options]   (./train.sh --help)
+# Installs what is missing (apt: OpenCV, CMake), builds, and runs the training app.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+. scripts/setup.sh
+mt_setup Release src/MaskTrainer.Train/MaskTrainer.Train.csproj
+exec dotnet "src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll" "$@"
