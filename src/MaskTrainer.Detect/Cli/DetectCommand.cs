@@ -43,7 +43,7 @@ public static class DetectCommand
 
     private static bool IsHelp(ParseResult parsed) => parsed.Action is System.CommandLine.Help.HelpAction;
 
-    /// <summary>Builds the root command; its action runs DetectApp.</summary>
+    /// <summary>Builds the root command; its action runs <see cref="DetectApp"/>.</summary>
     internal static (RootCommand Root, Func<ParseResult, DetectorOptions> Read) Create(TextWriter stdout, TextWriter stderr, CancellationToken external)
     {
         var camera = new Option<int>("--camera", "-c") { Description = "Camera index (the default input)", DefaultValueFactory = _ => 0, HelpName = "N" };
@@ -51,7 +51,7 @@ public static class DetectCommand
         var image = new Option<string>("--image", "-i") { Description = "Image file to read instead of a camera", HelpName = "FILE" };
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
-        var detector = new Option<string>("--detector", "-d") { Description = "Face detector id from the model catalog (res10, blazeface, ultraface, haar, ...); default: the one the model was trained with", HelpName = "ID" };
+        var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };
         var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: the label containing with_mask, else the first not starting with without/no)", HelpName = "LABEL" };
@@ -135,7 +135,7 @@ public static class DetectCommand
                 InputPath = imagePath ?? videoPath,
                 ModelPath = r.GetValue(model)!,
                 ModelsDirectories = r.GetValue(modelsDir) ?? [],
-                DetectorId = r.GetValue(detector),
+                DetectorId = r.GetValue(detector)!,
                 MinFaceConfidence = r.GetValue(minFace),
                 Threshold = r.GetValue(threshold),
                 MaskLabel = r.GetValue(maskLabel),
@@ -158,7 +158,7 @@ public static class DetectCommand
 
             // The frame loop blocks on native calls: run it off the invocation thread.
             return await Task.Factory.StartNew(
-                () => 0,
+                () => new DetectApp(stdout, stderr).Run(options, linked.Token),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return (root, Read);
