@@ -120,7 +120,12 @@ public sealed class DetectApp
             StartupTime = Stopwatch.GetElapsedTime(started),
         };
 
-        var summary = pipeline.Run(cancel);
+        RunSummary summary;
+        using (NativeHeap.StartTrimming(TimeSpan.FromSeconds(5)))
+        {
+            summary = pipeline.Run(cancel);
+        }
+
         LastSummary = summary;
         sink.Dispose(); // closes the output file before we say we are done
         if (json is not null)

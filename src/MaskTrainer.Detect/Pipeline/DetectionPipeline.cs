@@ -41,6 +41,7 @@ public sealed class DetectionPipeline
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.QueueCapacity, 1, nameof(PipelineOptions.QueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxFramesInFlight, 1, nameof(PipelineOptions.MaxFramesInFlight));
     }
 
     /// <summary>Time spent before <see cref="Run"/> (loading models, opening the input), reported in the summary.</summary>
@@ -84,9 +85,9 @@ public sealed class DetectionPipeline
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             int q = pipeline._options.QueueCapacity;
 
-            // Enough packets for every queue slot and every stage's hand, plus one: the capture
-            // never waits for a packet, only for a queue slot.
-            int poolSize = 3 * q + 5;
+            // The pool bounds the frames in flight (latency and memory); a live camera needs one
+            // more, to read into while the oldest waiting frame is being replaced.
+            int poolSize = pipeline._options.MaxFramesInFlight + (pipeline._source.IsLive ? 1 : 0);
             _pool = new StageQueue<FramePacket>(poolSize);
             for (int i = 0; i < poolSize; i++)
             {

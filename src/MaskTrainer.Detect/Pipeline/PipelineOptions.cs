@@ -28,5 +28,13 @@ public sealed record PipelineOptions
     /// </summary>
     public int QueueCapacity { get; init; } = 2;
 
+    /// <summary>
+    /// Frames allowed in the loop at once, from read to written (default 5): one per stage keeps
+    /// all four busy, one more absorbs a slow frame. A file can be read faster than it is
+    /// processed, so this bounds how long a frame waits in queues (its latency) and the memory
+    /// held; more does not raise throughput, it only adds waiting.
+    /// </summary>
+    public int MaxFramesInFlight { get; init; } = 5;
+
     public static PipelineOptions Default { get; } = new();
 }

@@ -62,12 +62,17 @@ internal static class Screenshot
     }
 }
 
-/// <summary>Skips unless Xvfb and ImageMagick's import are installed.</summary>
+/// <summary>Skips unless Xvfb and ImageMagick's import are installed (and the shared data, when named).</summary>
 public sealed class ScreenshotFactAttribute : FactAttribute
 {
-    public ScreenshotFactAttribute()
+    /// <param name="sharedData">A path under ../shared the test also needs, or null.</param>
+    public ScreenshotFactAttribute(string? sharedData = null)
     {
-        if (!MaskTrainer.Tests.OpenCv.XvfbServer.IsInstalled)
+        if (sharedData is not null && MaskTrainer.Tests.Data.SharedDataFactAttribute.SharedPath(sharedData) is null)
+        {
+            Skip = $"shared data '{sharedData}' not found (expected ../shared/{sharedData} next to the repository root)";
+        }
+        else if (!MaskTrainer.Tests.OpenCv.XvfbServer.IsInstalled)
         {
             Skip = "Xvfb is not installed (apt install xvfb); window tests need a virtual X display";
         }
