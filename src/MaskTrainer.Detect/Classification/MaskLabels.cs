@@ -1,0 +1,56 @@
+namespace MaskTrainer.Detect.Classification;
+
+/// <summary>
+/// Which of a model's labels means "wearing a mask". Models name their classes after the
+/// training folders, so the rule is by name: the label containing "with_mask"; otherwise the
+/// first label that does not start with "without" or "no" (so "mask"/"no_mask" and
+/// "masked"/"unmasked" work too). --mask-label overrides it.
+/// </summary>
+public static class MaskLabels
+{
+    /// <summary>The index of the mask label; throws <see cref="DetectorException"/> with a one-line reason when there is none.</summary>
+    public static int Find(IReadOnlyList<string> labels, string? explicitLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (explicitLabel is not null)
+        {
+            for (int i = 0; i < labels.Count; i++)
+            {
+                if (string.Equals(labels[i], explicitLabel, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            throw new DetectorException($"--mask-label '{explicitLabel}' is not one of the model's labels ({string.Join(", ", labels)})");
+        }
+
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (labels[i].Contains("with_mask", StringComparison.OrdinalIgnoreCase)
+                && !labels[i].StartsWith("without", StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (!labels[i].StartsWith("without", StringComparison.OrdinalIgnoreCase)
+                && !labels[i].StartsWith("no", StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        throw new DetectorException($"cannot tell which of the model's labels ({string.Join(", ", labels)}) means 'mask': pass --mask-label");
+    }
+
+    /// <summary>How a label is shown on screen: "with_mask" as "Mask", "without_mask" as "No Mask", others with spaces for underscores.</summary>
+    public static string Display(string label) => label.ToLowerInvariant() switch
+    {
+        "with_mask" or "mask" or "masked" => "Mask",
+        "without_mask" or "no_mask" or "nomask" or "unmasked" => "No Mask",
+        _ => label.Replace('_', ' '),
+    };
+}

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using MaskTrainer.Detect.Alerts;
+
+namespace MaskTrainer.Detect.Cli;
+
+/// <summary>The command line of masktrainer-detect (System.CommandLine), turned into <see cref="DetectorOptions"/>.</summary>
+public static class DetectCommand
+{
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the detector. Usage errors print one line to
+    /// <paramref name="stderr"/> and return <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Summary and JSON lines.</param>
+    /// <param name="stderr">Notes and errors.</param>
+    /// <param name="handleSignals">Turn Ctrl+C / SIGTERM into a clean stop (the app); tests pass false and use <paramref name="cancel"/>.</param>
+    /// <param name="cancel">Stops the run cleanly, like Ctrl+C.</param>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, bool handleSignals, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var (root, options) = Create(stdout, stderr, cancel);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && !IsHelp(parsed))
+        {
+            await stderr.WriteLineAsync($"error: {parsed.Errors[0].Message} (see --help)");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+
+            // Long enough for the frames in flight to finish and the output file to be closed.
+            ProcessTerminationTimeout = handleSignals ? TimeSpan.FromSeconds(10) : null,
+        };
+        return await parsed.InvokeAsync(configuration, cancel);
+    }
+
+    private static bool IsHelp(ParseResult parsed) => parsed.Action is System.CommandLine.Help.HelpAction;
+
+    /// <summary>Builds the root command; its action runs <see cref="DetectApp"/>.</summary>
+    internal static (RootCommand Root, Func<ParseResult, DetectorOptions> Read) Create(TextWriter stdout, TextWriter stderr, CancellationToken external)
+    {
+        var camera = new Option<int>("--camera", "-c") { Description = "Camera index (the default input)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var video = new Option<string>("--video", "-v") { Description = "Video file to read instead of a camera", HelpName = "FILE" };
+        var image = new Option<string>("--image", "-i") { Description = "Image file to read instead of a camera", HelpName = "FILE" };
+        var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
+        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
+        var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
+        var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
+        var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };
+        var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: the label containing with_mask, else the first not starting with without/no)", HelpName = "LABEL" };
+        var proximity = new Option<double>("--proximity-width") { Description = "Warn 'keep your distance' when an unmasked face is wider than this fraction of the frame width", DefaultValueFactory = _ => AlertOptions.Default.ProximityWidth, HelpName = "F" };
+        var minDistance = new Option<DistanceThreshold>("--min-distance")
+        {
+            Description = "Mark faces whose centres are closer than this: pixels (120 or 120px) or face widths (3w)",
+            DefaultValueFactory = _ => DistanceThreshold.Default,
+            CustomParser = ParseDistance,
+            HelpName = "D",
+        };
+        var reclassify = new Option<int>("--reclassify-every") { Description = "Classify a tracked face again every N frames (sooner when it moves); 1 = every frame", DefaultValueFactory = _ => Tracking.TrackerOptions.Default.ReclassifyEvery, HelpName = "N" };
+        var smoothing = new Option<float>("--smoothing") { Description = "Weight of a new classification in a face's moving average, in (0, 1]; 1 = no smoothing", DefaultValueFactory = _ => 0.5f, HelpName = "A" };
+        var noWindow = new Option<bool>("--no-window", "--headless") { Description = "Do not open a window" };
+        var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png)", HelpName = "FILE" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON line per frame, then a summary line, to stdout" };
+        var loop = new Option<bool>("--loop") { Description = "Play --video again from the start when it ends" };
+        var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
+
+        Between(threshold, 0, 1);
+        smoothing.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<float>();
+            if (!(v > 0 && v <= 1))
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--smoothing must be more than 0 and at most 1, got {v}"));
+            }
+        });
+        NotNegative(proximity);
+        NotNegative(maxFrames);
+        minFace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float?>() is float v && !(v >= 0 && v <= 1))
+            {
+                r.AddError($"--min-face-confidence must be between 0 and 1, got {v.ToString(CultureInfo.InvariantCulture)}");
+            }
+        });
+        camera.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--camera must be 0 or more");
+            }
+        });
+        reclassify.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--reclassify-every must be 1 or more");
+            }
+        });
+
+        var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
+                                   "Reads camera 0 by default; q or Esc closes the window.")
+        {
+            camera, video, image, model, modelsDir, detector, minFace, threshold, maskLabel, proximity, minDistance,
+            reclassify, smoothing, noWindow, output, json, loop, maxFrames,
+        };
+        root.Validators.Add(r =>
+        {
+            int inputs = (r.GetResult(camera) is { Implicit: false } ? 1 : 0) + (r.GetResult(video) is not null ? 1 : 0) + (r.GetResult(image) is not null ? 1 : 0);
+            if (inputs > 1)
+            {
+                r.AddError("use only one of --camera, --video and --image");
+            }
+
+            if (r.GetResult(loop) is not null && r.GetResult(video) is null)
+            {
+                r.AddError("--loop needs --video");
+            }
+        });
+
+        DetectorOptions Read(ParseResult r)
+        {
+            var videoPath = r.GetValue(video);
+            var imagePath = r.GetValue(image);
+            return new DetectorOptions
+            {
+                Input = imagePath is not null ? InputKind.Image : videoPath is not null ? InputKind.Video : InputKind.Camera,
+                CameraIndex = r.GetValue(camera),
+                InputPath = imagePath ?? videoPath,
+                ModelPath = r.GetValue(model)!,
+                ModelsDirectories = r.GetValue(modelsDir) ?? [],
+                DetectorId = r.GetValue(detector)!,
+                MinFaceConfidence = r.GetValue(minFace),
+                Threshold = r.GetValue(threshold),
+                MaskLabel = r.GetValue(maskLabel),
+                ProximityWidth = r.GetValue(proximity),
+                MinDistance = r.GetValue(minDistance),
+                ReclassifyEvery = r.GetValue(reclassify),
+                Smoothing = r.GetValue(smoothing),
+                NoWindow = r.GetValue(noWindow),
+                OutputPath = r.GetValue(output),
+                Json = r.GetValue(json),
+                Loop = r.GetValue(loop),
+                MaxFrames = r.GetValue(maxFrames),
+            };
+        }
+
+        root.SetAction(async (r, ct) =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, external);
+            var options = Read(r);
+
+            // The frame loop blocks on native calls: run it off the invocation thread.
+            return await Task.Factory.StartNew(
+                () => new DetectApp(stdout, stderr).Run(options, linked.Token),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
+        return (root, Read);
+    }
+
+    private static DistanceThreshold ParseDistance(ArgumentResult r)
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (DistanceThreshold.TryParse(text, out var value, out var problem))
+        {
+            return value;
+        }
+
+        r.AddError("--min-distance: " + problem);
+        return default;
+    }
+
+    private static void Between(Option<float> option, float min, float max) => option.Validators.Add(r =>
+    {
+        var v = r.GetValueOrDefault<float>();
+        if (!(v >= min && v <= max))
+        {
+            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {min} and {max}, got {v}"));
+        }
+    });
+
+    private static void NotNegative(Option<double> option) => option.Validators.Add(r =>
+    {
+        if (!(r.GetValueOrDefault<double>() >= 0))
+        {
+            r.AddError($"{option.Name} cannot be negative");
+        }
+    });
+
+    private static void NotNegative(Option<long> option) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<long>() < 0)
+        {
+            r.AddError($"{option.Name} cannot be negative");
+        }
+    });
+}

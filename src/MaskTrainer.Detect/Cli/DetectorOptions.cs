@@ -1,0 +1,72 @@
+using MaskTrainer.Detect.Alerts;
+
+namespace MaskTrainer.Detect.Cli;
+
+/// <summary>Everything the command line sets, with the documented defaults (see docs/detector.md).</summary>
+public sealed record DetectorOptions
+{
+    /// <summary>Default model path, relative to the working directory.</summary>
+    public static readonly string DefaultModelPath = Path.Combine("artifacts", "mask_model.zip");
+
+    public InputKind Input { get; init; } = InputKind.Camera;
+
+    /// <summary>--camera N (default 0).</summary>
+    public int CameraIndex { get; init; }
+
+    /// <summary>--video FILE or --image FILE.</summary>
+    public string? InputPath { get; init; }
+
+    /// <summary>--model (default artifacts/mask_model.zip).</summary>
+    public string ModelPath { get; init; } = DefaultModelPath;
+
+    /// <summary>--models-dir: offline folders holding model files (also MASKTRAINER_MODELS).</summary>
+    public IReadOnlyList<string> ModelsDirectories { get; init; } = [];
+
+    /// <summary>
+    /// The live default face detector: UltraFace. Measured on this project's data (docs/detector.md):
+    /// the fastest detector that finds the face in every frame of both test videos and reports
+    /// nothing on dogs.jpg, and the one with which the classifier labels the videos best. The
+    /// catalog default (<see cref="Faces.FaceDetectors.DefaultId"/>, a fusion tuned for
+    /// dataset crops) is 5x slower per frame and finds two faces in dogs.jpg.
+    /// </summary>
+    public const string DefaultDetectorId = "ultraface";
+
+    /// <summary>--detector: a catalog face-detector id (default <see cref="DefaultDetectorId"/>).</summary>
+    public string DetectorId { get; init; } = DefaultDetectorId;
+
+    /// <summary>--min-face-confidence; null = the detector's own default.</summary>
+    public float? MinFaceConfidence { get; init; }
+
+    /// <summary>--threshold: masked when P(mask) &gt;= this (default 0.5).</summary>
+    public float Threshold { get; init; } = 0.5f;
+
+    /// <summary>--mask-label: which label means mask (default: by name, see <see cref="Classification.MaskLabels"/>).</summary>
+    public string? MaskLabel { get; init; }
+
+    /// <summary>--proximity-width (default 0.25 of the frame width).</summary>
+    public double ProximityWidth { get; init; } = AlertOptions.Default.ProximityWidth;
+
+    /// <summary>--min-distance (default 3w).</summary>
+    public DistanceThreshold MinDistance { get; init; } = DistanceThreshold.Default;
+
+    /// <summary>--reclassify-every (default 4 frames).</summary>
+    public int ReclassifyEvery { get; init; } = Tracking.TrackerOptions.Default.ReclassifyEvery;
+
+    /// <summary>--smoothing: weight of a new classification in the moving average (default 0.5).</summary>
+    public float Smoothing { get; init; } = 0.5f;
+
+    /// <summary>--no-window.</summary>
+    public bool NoWindow { get; init; }
+
+    /// <summary>--output FILE.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>--json.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>--loop: play a video again from the start when it ends.</summary>
+    public bool Loop { get; init; }
+
+    /// <summary>--max-frames (0 = no limit).</summary>
+    public long MaxFrames { get; init; }
+}

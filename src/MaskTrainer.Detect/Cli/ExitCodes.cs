@@ -1,0 +1,20 @@
+namespace MaskTrainer.Detect.Cli;
+
+/// <summary>The process exit codes (documented in docs/detector.md).</summary>
+public static class ExitCodes
+{
+    /// <summary>The input ended, or the user quit with q / Esc / closing the window.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A missing or unreadable input, model or output; a camera that cannot be opened.</summary>
+    public const int Error = 1;
+
+    /// <summary>Invalid command line.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The camera stopped delivering frames and did not come back (outputs were closed properly).</summary>
+    public const int CameraLost = 3;
+
+    /// <summary>Stopped by Ctrl+C or SIGTERM (outputs were closed properly): 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,9 @@
+namespace MaskTrainer.Detect.Cli;
+
+/// <summary>Which input the detector reads.</summary>
+public enum InputKind
+{
+    Camera,
+    Video,
+    Image,
+}

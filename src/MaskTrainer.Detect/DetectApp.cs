@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Classification;
+using MaskTrainer.Detect.Cli;
+using MaskTrainer.Detect.Inference;
+using MaskTrainer.Detect.Output;
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Detect.Rendering;
+using MaskTrainer.Detect.Sources;
+using MaskTrainer.Detect.Stats;
+using MaskTrainer.Detect.Tracking;
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Serialization;
+
+namespace MaskTrainer.Detect;
+
+/// <summary>
+/// masktrainer-detect: opens the input, loads the model and the face detector, runs the
+/// frame loop and prints the summary. Human messages go to stderr (and the summary to stdout
+/// without --json), so stdout holds only JSON lines with --json. Errors are one line,
+/// "error: &lt;file&gt;: &lt;problem&gt;", with the exit codes of <see cref="ExitCodes"/>.
+/// </summary>
+public sealed class DetectApp
+{
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+
+    public DetectApp(TextWriter stdout, TextWriter stderr)
+    {
+        _stdout = stdout ?? throw new ArgumentNullException(nameof(stdout));
+        _stderr = stderr ?? throw new ArgumentNullException(nameof(stderr));
+    }
+
+    /// <summary>The summary of the last run (null before, or when it failed).</summary>
+    public RunSummary? LastSummary { get; private set; }
+
+    public int Run(DetectorOptions options, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            return RunCore(options, cancel);
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            if (e is OperationCanceledException)
+            {
+                _stderr.WriteLine("interrupted");
+                return ExitCodes.Interrupted;
+            }
+
+            _stderr.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>The errors a user can cause or fix: reported as one line instead of a stack trace.</summary>
+    public static bool IsUserFacing(Exception e) => e is OpenCvException or ModelException or ModelFileException or DetectorException
+        or UnknownFaceDetectorException or OperationCanceledException or IOException or UnauthorizedAccessException;
+
+    private int RunCore(DetectorOptions o, CancellationToken cancel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (o.OutputPath is not null && OutputFiles.Check(o.OutputPath, o.Input == InputKind.Image) is string problem)
+        {
+            throw new DetectorException(problem);
+        }
+
+        if (o.Input != InputKind.Camera && string.IsNullOrWhiteSpace(o.InputPath))
+        {
+            throw new DetectorException($"--{o.Input.ToString().ToLowerInvariant()} needs a file name");
+        }
+
+        if (!IsKnownDetector(o.DetectorId))
+        {
+            throw new DetectorException($"--detector '{o.DetectorId}': unknown face detector (known: {string.Join(", ", FaceDetectors.Ids)})");
+        }
+
+        // Checked before anything is loaded: the most common mistake should fail in milliseconds.
+        if (!File.Exists(o.ModelPath))
+        {
+            throw new ModelFileException(o.ModelPath, "model file not found (train one with ./train.sh, or pass --model)");
+        }
+
+        bool window = false;
+        if (!o.NoWindow)
+        {
+            window = Cv2.HasDisplay;
+            if (!window)
+            {
+                _stderr.WriteLine("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");
+            }
+        }
+
+        using var source = OpenSource(o, cancel);
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]));
+        var model = MaskClassifier.Load(o.ModelPath, store);
+        int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
+        using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId, store), o.MinFaceConfidence);
+        using var classifier = new ModelFaceClassifier(model, store);
+
+        using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
+        var video = o.OutputPath is not null && o.Input != InputKind.Image ? new VideoFileOutput(o.OutputPath, source.Fps) : null;
+        var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
+        using var sink = new DetectorSink(new OverlayRenderer(model.Labels), json, video, imageOut,
+            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image);
+
+        var pipeline = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions
+        {
+            MaskLabelIndex = maskIndex,
+            Threshold = o.Threshold,
+            Smoothing = o.Smoothing,
+            Tracker = TrackerOptions.Default with { ReclassifyEvery = o.ReclassifyEvery },
+            Alerts = new AlertOptions { ProximityWidth = o.ProximityWidth, MinDistance = o.MinDistance },
+            MaxFrames = o.MaxFrames,
+        })
+        {
+            StartupTime = Stopwatch.GetElapsedTime(started),
+        };
+
+        RunSummary summary;
+        using (NativeHeap.StartTrimming(TimeSpan.FromSeconds(5)))
+        {
+            summary = pipeline.Run(cancel);
+        }
+
+        LastSummary = summary;
+        sink.Dispose(); // closes the output file before we say we are done
+        if (json is not null)
+        {
+            json.WriteSummary(summary);
+            _stderr.WriteLine(summary.ToString());
+        }
+        else
+        {
+            _stdout.WriteLine(summary.ToString());
+        }
+
+        if (o.OutputPath is not null && summary.Frames > 0)
+        {
+            _stderr.WriteLine($"wrote {o.OutputPath}");
+        }
+
+        return summary.Reason switch
+        {
+            StopReason.CameraLost => ReportCameraLost(pipeline.LastError),
+            StopReason.Interrupted => ReportInterrupted(summary),
+            _ => ExitCodes.Ok,
+        };
+    }
+
+    private int ReportInterrupted(RunSummary summary)
+    {
+        _stderr.WriteLine($"interrupted after {summary.Frames} frames (outputs were closed)");
+        return ExitCodes.Interrupted;
+    }
+
+    private int ReportCameraLost(string? message)
+    {
+        _stderr.WriteLine($"error: {message ?? "the camera stopped delivering frames"}; stopped (outputs were closed)");
+        return ExitCodes.CameraLost;
+    }
+
+    private static IFrameSource OpenSource(DetectorOptions o, CancellationToken cancel) => o.Input switch
+    {
+        InputKind.Image => new ImageSource(o.InputPath!),
+        InputKind.Video => new VideoFileSource(o.InputPath!, o.Loop),
+        _ => new RetryingSource(() => new CameraSource(o.CameraIndex), RetryPolicy.Default, cancel),
+    };
+
+    private static bool IsKnownDetector(string id) => Canonical(id) is not null;
+
+    private static string? Canonical(string id)
+    {
+        foreach (var known in FaceDetectors.Ids)
+        {
+            if (string.Equals(known, id, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
+
+    private static IFaceDetector CreateDetector(string id, ModelStore store) =>
+        FaceDetectors.Create(Canonical(id) ?? id, store);
+}

@@ -1,0 +1,34 @@
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Faces;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Inference;
+
+/// <summary>A catalog face detector (res10, BlazeFace, UltraFace, Haar, ...) as the frame loop's detection step.</summary>
+public sealed class CatalogFaceDetector : IFrameFaceDetector
+{
+    private readonly IFaceDetector _detector;
+    private readonly float? _minConfidence;
+
+    /// <param name="detector">The detector; owned (disposed) by this object.</param>
+    /// <param name="minConfidence">--min-face-confidence, or null for the detector's default.</param>
+    public CatalogFaceDetector(IFaceDetector detector, float? minConfidence)
+    {
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        _minConfidence = minConfidence;
+    }
+
+    public string Name => _detector.Id;
+
+    public void Detect(Mat frame, List<FaceBox> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        faces.Clear();
+        foreach (var f in _detector.Detect(frame, _minConfidence))
+        {
+            faces.Add(new FaceBox(f.Box, f.Score));
+        }
+    }
+
+    public void Dispose() => _detector.Dispose();
+}

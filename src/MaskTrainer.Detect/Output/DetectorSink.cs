@@ -1,0 +1,74 @@
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Detect.Rendering;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Output;
+
+/// <summary>
+/// The app's last stage: draws the overlay, then writes the JSON line, the output file and the
+/// window, whichever were asked for. Owns (and disposes) the video and the window; the JSON
+/// writer stays with the caller, which writes the summary line after the run.
+/// </summary>
+public sealed class DetectorSink : IFrameSink
+{
+    private readonly OverlayRenderer _renderer;
+    private readonly JsonFrameWriter? _json;
+    private readonly VideoFileOutput? _video;
+    private readonly string? _imagePath;
+    private readonly WindowDisplay? _window;
+    private readonly bool _holdWindow;
+
+    // False once the user quit: the frames still in flight are written, no longer shown.
+    private bool _showing = true;
+
+    /// <param name="renderer">Draws the results into each frame.</param>
+    /// <param name="json">--json lines, or null.</param>
+    /// <param name="video">--output video, or null.</param>
+    /// <param name="imagePath">--output image (for --image input), or null.</param>
+    /// <param name="window">The preview window, or null when headless.</param>
+    /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
+    public DetectorSink(OverlayRenderer renderer, JsonFrameWriter? json = null, VideoFileOutput? video = null,
+        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false)
+    {
+        _renderer = renderer ?? throw new ArgumentNullException(nameof(renderer));
+        _json = json;
+        _video = video;
+        _imagePath = imagePath;
+        _window = window;
+        _holdWindow = holdWindow;
+    }
+
+    public bool Write(FramePacket packet, double fps)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        _json?.WriteFrame(packet);
+        _renderer.Draw(packet, fps);
+        _video?.Write(packet.Frame);
+        if (_imagePath is not null)
+        {
+            Cv2.ImWrite(_imagePath, packet.Frame);
+        }
+
+        if (_window is not null && _showing)
+        {
+            _showing = _window.Show(packet.Frame);
+            return _showing;
+        }
+
+        return true;
+    }
+
+    public void Complete(bool userQuit, CancellationToken cancel)
+    {
+        if (_holdWindow && !userQuit)
+        {
+            _window?.Hold(cancel);
+        }
+    }
+
+    public void Dispose()
+    {
+        _video?.Dispose();
+        _window?.Dispose();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Detect.Stats;
+
+namespace MaskTrainer.Detect.Output;
+
+/// <summary>
+/// --json: one line per frame,
+/// <c>{"frame":0,"timeMs":0,"faces":[{"track":1,"box":{"x":..,"y":..,"width":..,"height":..},"faceScore":0.99,"label":"without_mask","probability":0.97,"mask":false,"maskProbability":0.03,"classified":true,"alerts":["proximity"]}]}</c>,
+/// then one summary line <c>{"summary":{...}}</c> (see docs/detector.md). Buffers are reused,
+/// so a line costs no allocations.
+/// </summary>
+public sealed class JsonFrameWriter : IDisposable
+{
+    private static readonly JsonEncodedText FrameName = JsonEncodedText.Encode("frame");
+    private static readonly JsonEncodedText TimeName = JsonEncodedText.Encode("timeMs");
+    private static readonly JsonEncodedText FacesName = JsonEncodedText.Encode("faces");
+    private static readonly JsonEncodedText TrackName = JsonEncodedText.Encode("track");
+    private static readonly JsonEncodedText BoxName = JsonEncodedText.Encode("box");
+    private static readonly JsonEncodedText XName = JsonEncodedText.Encode("x");
+    private static readonly JsonEncodedText YName = JsonEncodedText.Encode("y");
+    private static readonly JsonEncodedText WidthName = JsonEncodedText.Encode("width");
+    private static readonly JsonEncodedText HeightName = JsonEncodedText.Encode("height");
+    private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("faceScore");
+    private static readonly JsonEncodedText LabelName = JsonEncodedText.Encode("label");
+    private static readonly JsonEncodedText ProbabilityName = JsonEncodedText.Encode("probability");
+    private static readonly JsonEncodedText MaskName = JsonEncodedText.Encode("mask");
+    private static readonly JsonEncodedText MaskProbabilityName = JsonEncodedText.Encode("maskProbability");
+    private static readonly JsonEncodedText ClassifiedName = JsonEncodedText.Encode("classified");
+    private static readonly JsonEncodedText AlertsName = JsonEncodedText.Encode("alerts");
+    private static readonly JsonEncodedText Proximity = JsonEncodedText.Encode("proximity");
+    private static readonly JsonEncodedText Distancing = JsonEncodedText.Encode("distancing");
+
+    private readonly TextWriter _output;
+    private readonly JsonEncodedText[] _labels;
+    private readonly ArrayBufferWriter<byte> _bytes = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private char[] _chars = new char[4096];
+
+    /// <param name="output">Where lines go (stdout in the app).</param>
+    /// <param name="labels">The model's labels, in output order.</param>
+    public JsonFrameWriter(TextWriter output, IReadOnlyList<string> labels)
+    {
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+        ArgumentNullException.ThrowIfNull(labels);
+        _labels = new JsonEncodedText[labels.Count];
+        for (int i = 0; i < _labels.Length; i++)
+        {
+            _labels[i] = JsonEncodedText.Encode(labels[i]);
+        }
+
+        _json = new Utf8JsonWriter(_bytes, new JsonWriterOptions { SkipValidation = true });
+    }
+
+    public void WriteFrame(FramePacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        Begin();
+        _json.WriteStartObject();
+        _json.WriteNumber(FrameName, packet.Index);
+        _json.WriteNumber(TimeName, Math.Round(packet.TimeMs, 1));
+        _json.WriteStartArray(FacesName);
+        foreach (ref readonly var f in packet.Faces)
+        {
+            _json.WriteStartObject();
+            _json.WriteNumber(TrackName, f.TrackId);
+            _json.WriteStartObject(BoxName);
+            _json.WriteNumber(XName, f.Box.X);
+            _json.WriteNumber(YName, f.Box.Y);
+            _json.WriteNumber(WidthName, f.Box.Width);
+            _json.WriteNumber(HeightName, f.Box.Height);
+            _json.WriteEndObject();
+            _json.WriteNumber(ScoreName, Math.Round(f.Score, 4));
+            _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
+            _json.WriteNumber(ProbabilityName, Math.Round(f.Verdict.Probability, 4));
+            _json.WriteBoolean(MaskName, f.Verdict.Mask);
+            _json.WriteNumber(MaskProbabilityName, Math.Round(f.Verdict.MaskProbability, 4));
+            _json.WriteBoolean(ClassifiedName, f.Classified);
+            _json.WriteStartArray(AlertsName);
+            if ((f.Alerts & FaceAlerts.Proximity) != 0)
+            {
+                _json.WriteStringValue(Proximity);
+            }
+
+            if ((f.Alerts & FaceAlerts.Distancing) != 0)
+            {
+                _json.WriteStringValue(Distancing);
+            }
+
+            _json.WriteEndArray();
+            _json.WriteEndObject();
+        }
+
+        _json.WriteEndArray();
+        _json.WriteEndObject();
+        End();
+    }
+
+    public void WriteSummary(RunSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        Begin();
+        _json.WriteStartObject();
+        _json.WriteStartObject("summary");
+        _json.WriteNumber("frames", summary.Frames);
+        _json.WriteNumber("faces", summary.Faces);
+        _json.WriteNumber("classifications", summary.Classifications);
+        _json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
+        _json.WriteNumber("meanFps", Math.Round(summary.MeanFps, 2));
+        _json.WriteNumber("p50LatencyMs", Math.Round(summary.P50LatencyMs, 2));
+        _json.WriteNumber("p95LatencyMs", Math.Round(summary.P95LatencyMs, 2));
+        _json.WriteNumber("startupSeconds", Math.Round(summary.StartupSeconds, 3));
+        _json.WriteNumber("dropped", summary.Dropped);
+        _json.WriteString("stopReason", JsonNamingPolicy.CamelCase.ConvertName(summary.Reason.ToString()));
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        End();
+        _output.Flush();
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private void Begin()
+    {
+        _bytes.ResetWrittenCount();
+        _json.Reset(_bytes);
+    }
+
+    private void End()
+    {
+        _json.Flush();
+        var bytes = _bytes.WrittenSpan;
+        int needed = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 1;
+        if (_chars.Length < needed)
+        {
+            _chars = new char[Math.Max(needed, _chars.Length * 2)];
+        }
+
+        int n = Encoding.UTF8.GetChars(bytes, _chars);
+        _chars[n++] = '\n';
+        _output.Write(_chars, 0, n);
+    }
+}

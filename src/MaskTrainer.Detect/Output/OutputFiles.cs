@@ -1,0 +1,54 @@
+namespace MaskTrainer.Detect.Output;
+
+/// <summary>Output file rules: the kind and codec by extension, checked before any work starts.</summary>
+public static class OutputFiles
+{
+    /// <summary>The kind of output for <paramref name="path"/>, or null for an extension we do not write.</summary>
+    public static OutputKind? KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" or ".png" or ".bmp" or ".webp" => OutputKind.Image,
+        ".mp4" or ".m4v" or ".mov" or ".avi" => OutputKind.Video,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The FourCC for a video path: "mp4v" (MPEG-4 Part 2, written by OpenCV's FFmpeg back-end
+    /// everywhere without extra codecs) for MP4/MOV, "MJPG" for AVI.
+    /// </summary>
+    public static string FourCcFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".avi" => "MJPG",
+        _ => "mp4v",
+    };
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> can be written for this input: known extension of
+    /// the right kind, existing folder. Returns a one-line problem, or null when fine.
+    /// </summary>
+    public static string? Check(string path, bool imageInput)
+    {
+        var kind = KindOf(path);
+        if (kind is null)
+        {
+            return $"{path}: unknown output format '{Path.GetExtension(path)}' (use .mp4 or .avi for video, .jpg or .png for an image)";
+        }
+
+        if (imageInput && kind == OutputKind.Video)
+        {
+            return $"{path}: --image writes an image: use .jpg or .png";
+        }
+
+        if (!imageInput && kind == OutputKind.Image)
+        {
+            return $"{path}: video and camera input write a video: use .mp4 or .avi";
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            return $"{path}: folder {folder} does not exist";
+        }
+
+        return null;
+    }
+}

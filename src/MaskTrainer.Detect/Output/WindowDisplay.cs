@@ -1,0 +1,63 @@
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Output;
+
+/// <summary>
+/// The preview window. q, Q or Esc quits, as does closing the window. All calls go through
+/// the OpenCV bridge's GUI thread, so any thread may use it; create it only when
+/// <see cref="Cv2.HasDisplay"/> is true.
+/// </summary>
+public sealed class WindowDisplay : IDisposable
+{
+    /// <summary>The window title.</summary>
+    public const string Title = "MaskTrainer detector (q or Esc to quit)";
+
+    private bool _shown;
+
+    /// <summary>Frames shown so far.</summary>
+    public long FramesShown { get; private set; }
+
+    /// <summary>Shows a frame and polls the keyboard; false when the user asked to quit.</summary>
+    public bool Show(Mat frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        Cv2.ImShow(Title, frame);
+        _shown = true;
+        FramesShown++;
+        return !IsQuitKey(Cv2.WaitKey(1)) && Cv2.IsWindowVisible(Title);
+    }
+
+    /// <summary>Keeps the last frame on screen until a quit key, the window is closed, or <paramref name="cancel"/> fires.</summary>
+    public void Hold(CancellationToken cancel)
+    {
+        while (_shown && !cancel.IsCancellationRequested)
+        {
+            if (IsQuitKey(Cv2.WaitKey(50)) || !Cv2.IsWindowVisible(Title))
+            {
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_shown)
+        {
+            return;
+        }
+
+        _shown = false;
+        try
+        {
+            Cv2.DestroyWindow(Title);
+            Cv2.WaitKey(1); // lets the GUI back-end actually unmap the window
+        }
+        catch (OpenCvException)
+        {
+            // Already closed by the user: nothing left to clean up.
+        }
+    }
+
+    /// <summary>q, Q or Esc (the key code may carry modifier bits above the low byte).</summary>
+    public static bool IsQuitKey(int key) => key >= 0 && (key & 0xFF) is (int)'q' or (int)'Q' or 27;
+}

@@ -1,0 +1,443 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Classification;
+using MaskTrainer.Detect.Sources;
+using MaskTrainer.Detect.Stats;
+using MaskTrainer.Detect.Tracking;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Pipeline;
+
+/// <summary>
+/// The frame loop, as four stages on their own threads joined by small bounded queues, so that
+/// reading frame n+2, detecting faces in n+1, classifying n and drawing/encoding n-1 overlap:
+/// <list type="number">
+/// <item>capture: reads frames into pooled Mats (a live camera drops the oldest waiting frame rather than fall behind);</item>
+/// <item>detect: finds faces and matches them to tracks (IoU), deciding which tracks need a fresh classification;</item>
+/// <item>classify: crops those faces and classifies them in one batch, smooths each track's probabilities, decides mask / no mask, checks the alerts;</item>
+/// <item>sink (the calling thread): draws, encodes, shows, prints JSON, returns the packet to the pool.</item>
+/// </list>
+/// Decisions depend only on frame order, never on timing, so a video gives the same labels on every run.
+/// </summary>
+public sealed class DetectionPipeline
+{
+    private readonly IFrameSource _source;
+    private readonly IFrameFaceDetector _detector;
+    private readonly IFaceClassifier _classifier;
+    private readonly IFrameSink _sink;
+    private readonly PipelineOptions _options;
+
+    public DetectionPipeline(IFrameSource source, IFrameFaceDetector detector, IFaceClassifier classifier, IFrameSink sink, PipelineOptions? options = null)
+    {
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _options = options ?? PipelineOptions.Default;
+        if ((uint)_options.MaskLabelIndex >= (uint)_classifier.Labels.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.MaskLabelIndex, $"the model has {_classifier.Labels.Count} labels");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.QueueCapacity, 1, nameof(PipelineOptions.QueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxFramesInFlight, 1, nameof(PipelineOptions.MaxFramesInFlight));
+    }
+
+    /// <summary>Time spent before <see cref="Run"/> (loading models, opening the input), reported in the summary.</summary>
+    public TimeSpan StartupTime { get; init; }
+
+    /// <summary>
+    /// Runs until the input ends, the user quits, <paramref name="cancel"/> fires (frames already
+    /// read are still finished, so an output video is complete) or a stage fails (rethrown here
+    /// after the others have stopped). A camera that stops for good ends the run with
+    /// <see cref="StopReason.CameraLost"/> and its message in <see cref="LastError"/>.
+    /// </summary>
+    public RunSummary Run(CancellationToken cancel = default)
+    {
+        using var run = new PipelineRun(this, cancel);
+        return run.Execute();
+    }
+
+    /// <summary>The message of a camera that stopped, after a run that ended with <see cref="StopReason.CameraLost"/>.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>State of one run: the threads, queues and pool.</summary>
+    private sealed class PipelineRun : IDisposable
+    {
+        private readonly DetectionPipeline _p;
+        private readonly CancellationToken _cancel;
+        private readonly CancellationTokenSource _stop;
+        private readonly StageQueue<FramePacket> _pool;
+        private readonly StageQueue<FramePacket> _toDetect;
+        private readonly StageQueue<FramePacket> _toClassify;
+        private readonly StageQueue<FramePacket> _toSink;
+        private readonly List<FramePacket> _packets = [];
+        private readonly Lock _gate = new();
+        private volatile ExceptionDispatchInfo? _failure;
+        private StopReason? _reason;
+        private long _dropped;
+
+        public PipelineRun(DetectionPipeline pipeline, CancellationToken cancel)
+        {
+            _p = pipeline;
+            _cancel = cancel;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            int q = pipeline._options.QueueCapacity;
+
+            // The pool bounds the frames in flight (latency and memory); a live camera needs one
+            // more, to read into while the oldest waiting frame is being replaced.
+            int poolSize = pipeline._options.MaxFramesInFlight + (pipeline._source.IsLive ? 1 : 0);
+            _pool = new StageQueue<FramePacket>(poolSize);
+            for (int i = 0; i < poolSize; i++)
+            {
+                var packet = new FramePacket();
+                _packets.Add(packet);
+                _pool.Write(packet);
+            }
+
+            _toDetect = pipeline._source.IsLive
+                ? new StageQueue<FramePacket>(q, dropped => { Interlocked.Increment(ref _dropped); Recycle(dropped); })
+                : new StageQueue<FramePacket>(q);
+            _toClassify = new StageQueue<FramePacket>(q);
+            _toSink = new StageQueue<FramePacket>(q);
+        }
+
+        public RunSummary Execute()
+        {
+            var threads = new[]
+            {
+                StartStage("capture", CaptureStage),
+                StartStage("detect", DetectStage),
+                StartStage("classify", ClassifyStage),
+            };
+
+            var latency = new LatencyHistogram();
+            var fps = new FpsMeter();
+            long frames = 0, faces = 0, classified = 0;
+            long first = 0, last = 0;
+            bool userQuit = false;
+            while (_toSink.TryTake(out var packet))
+            {
+                try
+                {
+                    if (_failure is null)
+                    {
+                        fps.Tick(Stopwatch.GetTimestamp());
+                        if (!_p._sink.Write(packet, fps.Fps) && !userQuit)
+                        {
+                            userQuit = true;
+                            SetReason(StopReason.UserQuit);
+                            _stop.Cancel();
+                        }
+
+                        var done = Stopwatch.GetTimestamp();
+                        first = frames == 0 ? packet.ReadTimestamp : first;
+                        last = done;
+                        frames++;
+                        faces += packet.FaceCount;
+                        foreach (ref readonly var f in packet.Faces)
+                        {
+                            classified += f.Classified ? 1 : 0;
+                        }
+
+                        latency.Add(Stopwatch.GetElapsedTime(packet.ReadTimestamp, done).TotalMilliseconds);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+                finally
+                {
+                    Recycle(packet);
+                }
+            }
+
+            foreach (var t in threads)
+            {
+                t.Join();
+            }
+
+            _failure?.Throw();
+            if (_cancel.IsCancellationRequested)
+            {
+                SetReason(StopReason.Interrupted);
+            }
+
+            var reason = _reason ?? StopReason.EndOfInput;
+            _p._sink.Complete(userQuit, _cancel);
+            var seconds = frames == 0 ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
+            return new RunSummary(frames, faces, classified, seconds, latency.Percentile(50), latency.Percentile(95),
+                _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) };
+        }
+
+        public void Dispose()
+        {
+            _stop.Dispose();
+            foreach (var packet in _packets)
+            {
+                packet.Dispose();
+            }
+        }
+
+        private void CaptureStage()
+        {
+            long index = 0;
+            var max = _p._options.MaxFrames;
+            try
+            {
+                while (!_stop.IsCancellationRequested && (max <= 0 || index < max))
+                {
+                    if (!_pool.TryTake(out var packet, _stop.Token))
+                    {
+                        break;
+                    }
+
+                    packet.Reset();
+                    packet.ReadTimestamp = Stopwatch.GetTimestamp();
+                    bool ok;
+                    try
+                    {
+                        ok = _p._source.Read(packet.Frame, out var timeMs);
+                        packet.TimeMs = timeMs;
+                    }
+                    catch
+                    {
+                        Recycle(packet);
+                        throw;
+                    }
+
+                    if (!ok || packet.Frame.IsEmpty)
+                    {
+                        Recycle(packet);
+                        break;
+                    }
+
+                    packet.Index = index++;
+                    if (!_toDetect.Write(packet, _stop.Token))
+                    {
+                        Recycle(packet);
+                        break;
+                    }
+                }
+            }
+            catch (CameraStoppedException e)
+            {
+                _p.LastError = e.Message;
+                SetReason(StopReason.CameraLost);
+            }
+            finally
+            {
+                _toDetect.Complete();
+            }
+        }
+
+        private void DetectStage()
+        {
+            var tracker = new FaceTracker(_p._options.Tracker);
+            var found = new List<FaceBox>();
+            var boxes = new Rect[16];
+            var assignments = new TrackAssignment[16];
+            try
+            {
+                while (_toDetect.TryTake(out var packet))
+                {
+                    if (_failure is not null)
+                    {
+                        Recycle(packet);
+                        continue;
+                    }
+
+                    try
+                    {
+                        _p._detector.Detect(packet.Frame, found);
+                        var frame = new Rect(0, 0, packet.Frame.Cols, packet.Frame.Rows);
+
+                        // Boxes may reach past the edge; one wholly outside has nothing to crop.
+                        int n = 0;
+                        foreach (var f in found)
+                        {
+                            n += f.Box.Intersect(frame).IsEmpty ? 0 : 1;
+                        }
+
+                        if (n > boxes.Length)
+                        {
+                            boxes = new Rect[n * 2];
+                            assignments = new TrackAssignment[n * 2];
+                        }
+
+                        var faces = packet.ResetFaces(n);
+                        int k = 0;
+                        foreach (var f in found)
+                        {
+                            if (!f.Box.Intersect(frame).IsEmpty)
+                            {
+                                faces[k].Box = f.Box;
+                                faces[k].Score = f.Score;
+                                boxes[k++] = f.Box;
+                            }
+                        }
+
+                        tracker.Update(boxes.AsSpan(0, n), assignments, packet.EndedTracks);
+                        for (int i = 0; i < n; i++)
+                        {
+                            faces[i].TrackId = assignments[i].TrackId;
+                            faces[i].Classified = assignments[i].Classify;
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Fail(e);
+                        Recycle(packet);
+                        continue;
+                    }
+
+                    Forward(_toClassify, packet);
+                }
+            }
+            finally
+            {
+                _toClassify.Complete();
+            }
+        }
+
+        private void ClassifyStage()
+        {
+            int labels = _p._classifier.Labels.Count;
+            var smoother = new LabelSmoother(labels, _p._options.Smoothing);
+            var boxes = new Rect[16];
+            var probabilities = new float[16 * labels];
+            var masked = new bool[16];
+            var alerts = new FaceAlerts[16];
+            try
+            {
+                while (_toClassify.TryTake(out var packet))
+                {
+                    if (_failure is not null)
+                    {
+                        Recycle(packet);
+                        continue;
+                    }
+
+                    try
+                    {
+                        var faces = packet.Faces;
+                        if (faces.Length > boxes.Length)
+                        {
+                            boxes = new Rect[faces.Length * 2];
+                            probabilities = new float[faces.Length * 2 * labels];
+                            masked = new bool[faces.Length * 2];
+                            alerts = new FaceAlerts[faces.Length * 2];
+                        }
+
+                        // One batch for all faces due for classification in this frame.
+                        int due = 0;
+                        foreach (ref readonly var f in faces)
+                        {
+                            if (f.Classified)
+                            {
+                                boxes[due++] = f.Box;
+                            }
+                        }
+
+                        if (due > 0)
+                        {
+                            _p._classifier.Classify(packet.Frame, boxes.AsSpan(0, due), probabilities.AsSpan(0, due * labels));
+                            int j = 0;
+                            foreach (ref readonly var f in faces)
+                            {
+                                if (f.Classified)
+                                {
+                                    smoother.Observe(f.TrackId, probabilities.AsSpan(j++ * labels, labels));
+                                }
+                            }
+                        }
+
+                        for (int i = 0; i < faces.Length; i++)
+                        {
+                            var smoothed = smoother.Get(faces[i].TrackId);
+                            faces[i].Verdict = FaceVerdict.Decide(smoothed, _p._options.MaskLabelIndex, _p._options.Threshold);
+                            masked[i] = faces[i].Verdict.Mask;
+                            boxes[i] = faces[i].Box;
+                        }
+
+                        AlertGeometry.Evaluate(boxes.AsSpan(0, faces.Length), masked.AsSpan(0, faces.Length), packet.Frame.Cols,
+                            _p._options.Alerts, alerts, packet.ClosePairs);
+                        for (int i = 0; i < faces.Length; i++)
+                        {
+                            faces[i].Alerts = alerts[i];
+                        }
+
+                        foreach (var id in packet.EndedTracks)
+                        {
+                            smoother.Forget(id);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        Fail(e);
+                        Recycle(packet);
+                        continue;
+                    }
+
+                    Forward(_toSink, packet);
+                }
+            }
+            finally
+            {
+                _toSink.Complete();
+            }
+        }
+
+        private Thread StartStage(string name, Action body)
+        {
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            })
+            {
+                Name = "detect: " + name,
+                IsBackground = true,
+            };
+            thread.Start();
+            return thread;
+        }
+
+        /// <summary>Passes a packet on; the next stage always drains its queue, so this cannot block forever.</summary>
+        private void Forward(StageQueue<FramePacket> next, FramePacket packet)
+        {
+            if (!next.Write(packet))
+            {
+                Recycle(packet);
+            }
+        }
+
+        private void Recycle(FramePacket packet) => _pool.Write(packet);
+
+        private void Fail(Exception e)
+        {
+            lock (_gate)
+            {
+                _failure ??= ExceptionDispatchInfo.Capture(e);
+            }
+
+            _stop.Cancel();
+        }
+
+        private void SetReason(StopReason reason)
+        {
+            lock (_gate)
+            {
+                _reason ??= reason;
+            }
+        }
+    }
+}

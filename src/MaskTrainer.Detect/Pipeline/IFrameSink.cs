@@ -1,0 +1,13 @@
+namespace MaskTrainer.Detect.Pipeline;
+
+/// <summary>The last step of the frame loop: draws, writes, shows and reports finished frames. Called from one thread.</summary>
+public interface IFrameSink : IDisposable
+{
+    /// <summary>Handles one finished frame; returns false when the user asked to quit (q, Esc, window closed).</summary>
+    /// <param name="packet">The frame and its results; valid only during the call.</param>
+    /// <param name="fps">The recent frame rate, for the overlay.</param>
+    bool Write(FramePacket packet, double fps);
+
+    /// <summary>Called once after the last frame, before the summary: e.g. keeps an image's window open until a key is pressed.</summary>
+    void Complete(bool userQuit, CancellationToken cancel);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Sources;
+
+/// <summary>A camera (cv::VideoCapture on device N). Wrap it in <see cref="RetryingSource"/> to survive hiccups.</summary>
+public sealed class CameraSource : IFrameSource
+{
+    private static readonly long Start = Stopwatch.GetTimestamp();
+    private readonly VideoCapture _capture;
+
+    /// <exception cref="CameraUnavailableException">The camera cannot be opened (message says why).</exception>
+    public CameraSource(int index)
+    {
+        _capture = VideoCapture.OpenCamera(index);
+        Name = _capture.Source;
+        var fps = _capture.Fps;
+        Fps = fps is > 0 and < 1000 ? fps : 30;
+    }
+
+    public string Name { get; }
+
+    public bool IsLive => true;
+
+    public double Fps { get; }
+
+    public bool Read(Mat frame, out double timeMs)
+    {
+        var ok = _capture.Read(frame);
+        timeMs = Stopwatch.GetElapsedTime(Start).TotalMilliseconds;
+        return ok;
+    }
+
+    public void Dispose() => _capture.Dispose();
+}

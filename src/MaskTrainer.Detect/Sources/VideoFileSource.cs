@@ -1,0 +1,58 @@
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Detect.Sources;
+
+/// <summary>Frames of a video file, optionally played again from the start when it ends (--loop, for soak tests and benchmarks).</summary>
+public sealed class VideoFileSource : IFrameSource
+{
+    /// <summary>Frame rate assumed when the container does not say.</summary>
+    public const double FallbackFps = 25;
+
+    private readonly bool _loop;
+    private VideoCapture _capture;
+    private long _frames;
+
+    /// <exception cref="OpenCvException">The file is missing or cannot be decoded (message names it).</exception>
+    public VideoFileSource(string path, bool loop = false)
+    {
+        _capture = VideoCapture.OpenFile(path);
+        _loop = loop;
+        Name = path;
+        var fps = _capture.Fps;
+        Fps = fps is > 0 and < 1000 ? fps : FallbackFps;
+    }
+
+    public string Name { get; }
+
+    public bool IsLive => false;
+
+    public double Fps { get; }
+
+    public bool Read(Mat frame, out double timeMs)
+    {
+        timeMs = _frames * 1000.0 / Fps;
+        if (_capture.Read(frame))
+        {
+            _frames++;
+            return true;
+        }
+
+        if (!_loop || _frames == 0)
+        {
+            return false;
+        }
+
+        // Reopening is more reliable than seeking to 0 across back-ends and containers.
+        _capture.Dispose();
+        _capture = VideoCapture.OpenFile(Name);
+        if (!_capture.Read(frame))
+        {
+            return false;
+        }
+
+        _frames++;
+        return true;
+    }
+
+    public void Dispose() => _capture.Dispose();
+}

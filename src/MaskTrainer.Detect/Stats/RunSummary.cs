@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace MaskTrainer.Detect.Stats;
+
+/// <summary>What a run did and how fast: printed at the end, and the last JSON line with --json.</summary>
+/// <param name="Frames">Frames processed end to end.</param>
+/// <param name="Faces">Faces reported, summed over frames.</param>
+/// <param name="Classifications">Face crops that went through the classifier (fewer than faces: tracks are re-classified every few frames).</param>
+/// <param name="Seconds">Wall time from the first frame read to the last frame written.</param>
+/// <param name="P50LatencyMs">Median time from reading a frame to having written/shown it.</param>
+/// <param name="P95LatencyMs">95th percentile of that time.</param>
+/// <param name="StartupSeconds">Time to load the model and the detector and open the input, before the first frame.</param>
+/// <param name="Reason">Why the run ended.</param>
+public sealed record RunSummary(
+    long Frames,
+    long Faces,
+    long Classifications,
+    double Seconds,
+    double P50LatencyMs,
+    double P95LatencyMs,
+    double StartupSeconds,
+    StopReason Reason)
+{
+    /// <summary>Camera frames skipped because processing was behind (live input only; the newest frame wins).</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Frames per second over the run, end to end.</summary>
+    public double MeanFps => Seconds > 0 ? Frames / Seconds : 0;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} camera frames dropped" : "")}");
+}

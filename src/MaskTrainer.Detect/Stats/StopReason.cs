@@ -1,0 +1,17 @@
+namespace MaskTrainer.Detect.Stats;
+
+/// <summary>Why a run ended.</summary>
+public enum StopReason
+{
+    /// <summary>The video or image ended (or --max-frames was reached).</summary>
+    EndOfInput,
+
+    /// <summary>q or Esc was pressed, or the window was closed.</summary>
+    UserQuit,
+
+    /// <summary>Ctrl+C or SIGTERM.</summary>
+    Interrupted,
+
+    /// <summary>The camera stopped delivering frames and did not come back.</summary>
+    CameraLost,
+}

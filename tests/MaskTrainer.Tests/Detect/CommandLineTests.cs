@@ -1,0 +1,83 @@
+using MaskTrainer.Detect.Cli;
+
+namespace MaskTrainer.Tests.Detect;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("use only one of --camera, --video and --image", "--camera", "1", "--video", "a.mp4")]
+    [InlineData("use only one of --camera, --video and --image", "--image", "a.jpg", "--video", "a.mp4")]
+    [InlineData("--loop needs --video", "--loop")]
+    [InlineData("--threshold must be between 0 and 1, got 1.5", "--threshold", "1.5")]
+    [InlineData("--smoothing must be more than 0 and at most 1, got 0", "--smoothing", "0")]
+    [InlineData("--min-face-confidence must be between 0 and 1, got 2", "--min-face-confidence", "2")]
+    [InlineData("--min-distance: 'far' is not a distance: use pixels (\"120\" or \"120px\") or face widths (\"3w\")", "--min-distance", "far")]
+    [InlineData("--proximity-width cannot be negative", "--proximity-width", "-0.1")]
+    [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
+    [InlineData("--camera must be 0 or more", "--camera", "-1")]
+    [InlineData("--max-frames cannot be negative", "--max-frames", "-5")]
+    public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
+    {
+        var (code, stdout, stderr) = await Invoke(args);
+        code.Should().Be(ExitCodes.Usage);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be($"error: {message} (see --help)\n");
+    }
+
+    [Fact]
+    public async Task Unknown_options_are_usage_errors()
+    {
+        var (code, _, stderr) = await Invoke("--frobnicate");
+        code.Should().Be(ExitCodes.Usage);
+        stderr.Should().StartWith("error: ").And.Contain("--frobnicate");
+        stderr.Trim().Should().NotContain("\n");
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option()
+    {
+        var (code, stdout, _) = await Invoke("--help");
+        code.Should().Be(0);
+        foreach (var option in new[]
+                 {
+                     "--camera", "--video", "--image", "--model", "--models-dir", "--detector", "--min-face-confidence", "--threshold",
+                     "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--smoothing", "--no-window",
+                     "--output", "--json", "--loop", "--max-frames",
+                 })
+        {
+            stdout.Should().Contain(option);
+        }
+    }
+
+    [Fact]
+    public void Options_are_read_with_their_documented_defaults()
+    {
+        var (root, read) = DetectCommand.Create(TextWriter.Null, TextWriter.Null, default);
+        var o = read(root.Parse([]));
+        o.Should().BeEquivalentTo(new DetectorOptions());
+        o.Input.Should().Be(InputKind.Camera);
+        o.CameraIndex.Should().Be(0);
+        o.ModelPath.Should().Be(Path.Combine("artifacts", "mask_model.zip"));
+        o.Threshold.Should().Be(0.5f);
+        o.ProximityWidth.Should().Be(0.25);
+        o.MinDistance.ToString().Should().Be("3w");
+        o.ReclassifyEvery.Should().Be(4);
+
+        var v = read(root.Parse(["--video", "v.mp4", "--loop", "--min-distance", "150px", "--json", "--no-window", "-o", "o.mp4", "-t", "0.7", "--min-face-confidence", "0.6"]));
+        v.Input.Should().Be(InputKind.Video);
+        v.InputPath.Should().Be("v.mp4");
+        v.Loop.Should().BeTrue();
+        v.MinDistance.ToString().Should().Be("150px");
+        (v.Json, v.NoWindow, v.OutputPath, v.Threshold, v.MinFaceConfidence).Should().Be((true, true, "o.mp4", 0.7f, 0.6f));
+        read(root.Parse(["--headless"])).NoWindow.Should().BeTrue();
+        read(root.Parse(["--image", "a.jpg"])).Input.Should().Be(InputKind.Image);
+    }
+
+    internal static async Task<(int Code, string Stdout, string Stderr)> Invoke(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var code = await DetectCommand.InvokeAsync(args, stdout, stderr, handleSignals: false);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}

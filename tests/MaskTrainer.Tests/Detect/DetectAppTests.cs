@@ -1,0 +1,195 @@
+using System.Text;
+using System.Text.Json;
+using MaskTrainer.Detect.Cli;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.Models;
+using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Pipeline;
+
+namespace MaskTrainer.Tests.Detect;
+
+/// <summary>The detector app end to end, in process, with the pipeline tests' small trained model.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class DetectAppTests(TrainedModelFixture fixture)
+{
+    private static string Shared(string relative) => SharedDataFactAttribute.SharedPath(relative) ?? relative;
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task A_photo_with_three_faces_gives_one_json_line_with_three_faces_then_the_summary()
+    {
+        var (code, stdout, stderr) = await Detect("--image", Shared("data/faces-dlib/images/2008_002506.jpg"), "--json");
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        using var frame = JsonDocument.Parse(lines[0]);
+        frame.RootElement.GetProperty("frame").GetInt64().Should().Be(0);
+        var faces = frame.RootElement.GetProperty("faces").EnumerateArray().ToList();
+        faces.Should().HaveCount(3);
+        var labels = fixture.Run!.Model.Labels;
+        foreach (var f in faces)
+        {
+            labels.Should().Contain(f.GetProperty("label").GetString());
+            f.GetProperty("faceScore").GetDouble().Should().BeInRange(0, 1);
+            f.GetProperty("probability").GetDouble().Should().BeInRange(0.5, 1, "two classes: the shown label is the more probable");
+            f.GetProperty("classified").GetBoolean().Should().BeTrue("every face is classified in its first frame");
+        }
+
+        faces.Select(f => f.GetProperty("track").GetInt32()).Should().OnlyHaveUniqueItems();
+        using var summary = JsonDocument.Parse(lines[1]);
+        var s = summary.RootElement.GetProperty("summary");
+        (s.GetProperty("frames").GetInt64(), s.GetProperty("faces").GetInt64(), s.GetProperty("stopReason").GetString()).Should().Be((1, 3, "endOfInput"));
+        stderr.Should().StartWith("1 frames, 3 faces");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task A_photo_without_people_reports_no_face_with_the_default_detector_and_the_annotated_image_is_written()
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("dogs.png");
+        var (code, stdout, stderr) = await Detect("--image", Shared("data/faces-dlib/images/dogs.jpg"), "--json", "--output", output);
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        using var frame = JsonDocument.Parse(stdout.Split('\n')[0]);
+        frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(0);
+        using var written = Cv2.ImRead(output);
+        using var original = Cv2.ImRead(Shared("data/faces-dlib/images/dogs.jpg"));
+        written.Size.Should().Be(original.Size);
+        stderr.Should().Contain($"wrote {output}");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("annotated.mp4");
+        var (code, stdout, stderr) = await Detect("--video", Shared("data/videos/Gituatu_mask.mp4"), "--max-frames", "12", "--json", "--output", output);
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(13);
+        for (int i = 0; i < 12; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            doc.RootElement.GetProperty("frame").GetInt64().Should().Be(i);
+            doc.RootElement.GetProperty("timeMs").GetDouble().Should().Be(i * 40, "25 fps");
+        }
+
+        using (var capture = VideoCapture.OpenFile(output))
+        {
+            (capture.FrameWidth, capture.FrameHeight).Should().Be((720, 404));
+            using var f = new Mat();
+            int n = 0;
+            while (capture.Read(f))
+            {
+                n++;
+            }
+
+            n.Should().Be(12);
+        }
+
+        stdout.Should().Contain("\"stopReason\":\"endOfInput\"");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task Ctrl_C_stops_cleanly_and_leaves_a_playable_video()
+    {
+        using var temp = new TempFolder();
+        var output = temp.File("interrupted.avi");
+        using var cancel = new CancellationTokenSource();
+        var stdout = new LineCountingWriter(5, cancel); // "Ctrl+C" once 5 frames are out
+        var stderr = new StringWriter();
+
+        var code = await DetectCommand.InvokeAsync(
+            [.. Common(), "--video", Shared("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output],
+            stdout, stderr, handleSignals: false, cancel.Token);
+
+        code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var summary = JsonDocument.Parse(lines[^1]);
+        var s = summary.RootElement.GetProperty("summary");
+        s.GetProperty("stopReason").GetString().Should().Be("interrupted");
+        var frames = s.GetProperty("frames").GetInt64();
+        frames.Should().Be(lines.Length - 1).And.BeGreaterThanOrEqualTo(5);
+        stderr.ToString().Should().Contain($"interrupted after {frames} frames (outputs were closed)");
+
+        using var capture = VideoCapture.OpenFile(output);
+        using var f = new Mat();
+        int n = 0;
+        while (capture.Read(f))
+        {
+            n++;
+        }
+
+        n.Should().Be((int)frames, "every processed frame made it into a finished file");
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task Input_and_model_errors_are_one_line_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var junkModel = temp.File("junk.zip");
+        File.WriteAllText(junkModel, "not a zip");
+        var missingVideo = temp.File("missing.mp4");
+        var missingImage = temp.File("missing.jpg");
+
+        await Expect(["--video", missingVideo], $"error: {missingVideo}: video file not found");
+        await Expect(["--image", missingImage], $"error: {missingImage}: file not found");
+        await Expect(["--camera", "7"], "error: camera 7 could not be opened (no /dev/video7?)", skipUnless: !File.Exists("/dev/video7") && OperatingSystem.IsLinux());
+        await Expect(["--image", Shared("data/faces-dlib/images/dogs.jpg"), "--output", temp.File("x.mp4")], $"error: {temp.File("x.mp4")}: --image writes an image: use .jpg or .png");
+        await Expect(["--video", Shared("data/videos/Gituatu_mask.mp4"), "--detector", "nope"], "error: --detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, haar)");
+        await Expect(["--image", Shared("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat"], "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask)");
+
+        var (code, _, stderr) = await CommandLineTests.Invoke("--image", Shared("data/faces-dlib/images/dogs.jpg"), "--model", junkModel, "--no-window");
+        code.Should().Be(ExitCodes.Error);
+        stderr.Should().StartWith($"error: {junkModel}: ").And.EndWith("\n");
+        stderr.TrimEnd('\n').Should().NotContain("\n");
+    }
+
+    [Fact]
+    public async Task A_missing_model_says_how_to_get_one()
+    {
+        var (code, stdout, stderr) = await CommandLineTests.Invoke("--image", "whatever.jpg", "--no-window");
+        code.Should().Be(ExitCodes.Error);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be($"error: {Path.Combine("artifacts", "mask_model.zip")}: model file not found (train one with ./train.sh, or pass --model)\n");
+    }
+
+    private async Task Expect(string[] args, string error, bool skipUnless = true)
+    {
+        if (!skipUnless)
+        {
+            return;
+        }
+
+        var (code, stdout, stderr) = await Detect(args);
+        code.Should().Be(ExitCodes.Error, string.Join(' ', args));
+        stdout.Should().BeEmpty();
+        stderr.Should().Be(error + "\n");
+    }
+
+    private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--no-window"];
+
+    private Task<(int Code, string Stdout, string Stderr)> Detect(params string[] args) => CommandLineTests.Invoke([.. Common(), .. args]);
+
+    /// <summary>Collects output and cancels once <c>count</c> lines were written, like a user pressing Ctrl+C mid-run.</summary>
+    private sealed class LineCountingWriter(int count, CancellationTokenSource cancel) : StringWriter
+    {
+        private int _lines;
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char[] buffer, int index, int length)
+        {
+            base.Write(buffer, index, length);
+            for (int i = index; i < index + length; i++)
+            {
+                if (buffer[i] == '\n' && ++_lines == count)
+                {
+                    cancel.Cancel();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using MaskTrainer.Detect.Inference;
+using MaskTrainer.Detect.Output;
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Detect.Rendering;
+using MaskTrainer.Detect.Sources;
+using MaskTrainer.Detect.Stats;
+using MaskTrainer.Faces;
+using MaskTrainer.OpenCv;
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Pipeline;
+
+namespace MaskTrainer.Tests.Detect;
+
+/// <summary>The staged frame loop with the real detector and the pipeline tests' small model.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
+{
+    [SharedDataFact("data/mask-sample")]
+    public void Labels_depend_on_frame_order_only_not_on_timing_or_queue_sizes()
+    {
+        using var temp = new TempFolder();
+        var clip = Clip(temp.File("clip.avi"), "data/videos/Gituatu_nomask.mp4", 16);
+
+        var (a, summaryA) = RunToJson(new VideoFileSource(clip), new PipelineOptions { QueueCapacity = 1, Tracker = new() { ReclassifyEvery = 3 } });
+        var (b, summaryB) = RunToJson(new VideoFileSource(clip), new PipelineOptions { QueueCapacity = 4, Tracker = new() { ReclassifyEvery = 3 } });
+
+        b.Should().Be(a);
+        var lines = a.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(16);
+        lines.Select(l => l.Contains("\"classified\":true")).Should().Equal(
+            [true, false, false, true, false, false, true, false, false, true, false, false, true, false, false, true],
+            "the one face is tracked and classified every 3rd frame");
+        summaryA.Frames.Should().Be(16);
+        summaryA.Faces.Should().Be(16);
+        summaryA.Classifications.Should().Be(6);
+        summaryA.Reason.Should().Be(StopReason.EndOfInput);
+        summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs);
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void A_camera_that_stops_ends_the_run_after_its_last_frame_with_the_reason()
+    {
+        using var temp = new TempFolder();
+        var clip = DetectTestFrames.WriteNumberedVideo(temp.File("cam.avi"), 8);
+        bool opened = false;
+        var camera = new RetryingSource(
+            () => opened ? throw new CameraUnavailableException(0, "camera 0 could not be opened (no /dev/video0?)") : Opened(ref opened, clip),
+            new RetryPolicy { Retries = 2, Delay = TimeSpan.FromMilliseconds(1) });
+
+        var pipeline = CreatePipeline(camera, out var json, out var resources);
+        using (resources)
+        {
+            var summary = pipeline.Run();
+            summary.Reason.Should().Be(StopReason.CameraLost);
+            // A live source never waits for the loop: frames that arrive while it is busy replace
+            // older waiting ones. Every frame read is either finished or counted as dropped.
+            (summary.Frames + summary.Dropped).Should().Be(8);
+            summary.Frames.Should().BeGreaterThan(0);
+            pipeline.LastError.Should().StartWith($"{clip} stopped delivering frames (no frame after 2 retries");
+            var lines = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.Should().HaveCount((int)summary.Frames);
+            lines[^1].Should().StartWith("{\"frame\":7,", "the newest frame is never the one dropped");
+        }
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task A_failing_stage_stops_the_others_and_its_error_surfaces()
+    {
+        using var temp = new TempFolder();
+        var clip = Clip(temp.File("clip.avi"), "data/videos/Gituatu_mask.mp4", 20);
+        var pipeline = CreatePipeline(new VideoFileSource(clip), out _, out var resources);
+        using (resources)
+        {
+            resources.Classifier.Dispose(); // its network is gone: the classify stage throws on the first face
+
+            var run = Task.Run(() => pipeline.Run());
+            var error = await FluentActions.Awaiting(() => run.WaitAsync(TimeSpan.FromSeconds(60))).Should().ThrowAsync<Exception>();
+            error.Which.Should().NotBeOfType<TimeoutException>("a failed stage must not leave the others waiting");
+        }
+    }
+
+    [SharedDataFact("data/mask-sample")]
+    public void Cancelling_finishes_the_frames_in_flight()
+    {
+        using var temp = new TempFolder();
+        var clip = Clip(temp.File("clip.avi"), "data/videos/Gituatu_mask.mp4", 6);
+        using var cancel = new CancellationTokenSource();
+        var pipeline = CreatePipeline(new VideoFileSource(clip, loop: true), out var json, out var resources, maxFrames: 0);
+        using (resources)
+        {
+            cancel.CancelAfter(TimeSpan.FromSeconds(2));
+            var summary = pipeline.Run(cancel.Token);
+            summary.Reason.Should().Be(StopReason.Interrupted);
+            summary.Frames.Should().BeGreaterThan(0);
+            var frames = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            frames.Should().HaveCount((int)summary.Frames);
+            frames[^1].Should().StartWith($"{{\"frame\":{summary.Frames - 1},", "frames are finished in order, none skipped");
+        }
+    }
+
+    private static VideoFileSource Opened(ref bool opened, string path)
+    {
+        opened = true;
+        return new VideoFileSource(path);
+    }
+
+    private (string Json, RunSummary Summary) RunToJson(IFrameSource source, PipelineOptions options)
+    {
+        var pipeline = CreatePipeline(source, out var json, out var resources, options: options);
+        using (resources)
+        {
+            var summary = pipeline.Run();
+            return (json.ToString(), summary);
+        }
+    }
+
+    private DetectionPipeline CreatePipeline(IFrameSource source, out StringWriter json, out Resources resources, PipelineOptions? options = null, long maxFrames = 0)
+    {
+        var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
+        var detector = new CatalogFaceDetector(FaceDetectors.Create("ultraface", fixture.Store!), null);
+        var classifier = new ModelFaceClassifier(model, fixture.Store);
+        json = new StringWriter { NewLine = "\n" };
+        var writer = new JsonFrameWriter(json, model.Labels);
+        var sink = new DetectorSink(new OverlayRenderer(model.Labels), writer);
+        resources = new Resources(source, detector, classifier, sink, writer);
+        return new DetectionPipeline(source, detector, classifier, sink, (options ?? new PipelineOptions()) with { MaxFrames = maxFrames, MaskLabelIndex = 0 });
+    }
+
+    /// <summary>The first <paramref name="frames"/> frames of a shared video, as an MJPG .avi.</summary>
+    private static string Clip(string path, string shared, int frames)
+    {
+        using var capture = VideoCapture.OpenFile(SharedDataFactAttribute.SharedPath(shared)!);
+        using var frame = new Mat();
+        capture.Read(frame).Should().BeTrue();
+        using var writer = new VideoWriter(path, "MJPG", 25, frame.Size);
+        for (int i = 0; i < frames; i++)
+        {
+            writer.Write(frame);
+            capture.Read(frame).Should().BeTrue();
+        }
+
+        return path;
+    }
+
+    private sealed record Resources(IFrameSource Source, CatalogFaceDetector Detector, ModelFaceClassifier Classifier, DetectorSink Sink, JsonFrameWriter Writer) : IDisposable
+    {
+        public void Dispose()
+        {
+            Sink.Dispose();
+            Writer.Dispose();
+            Classifier.Dispose();
+            Detector.Dispose();
+            Source.Dispose();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Output;
+using MaskTrainer.Detect.Stats;
+using MaskTrainer.OpenCv;
+
+namespace MaskTrainer.Tests.Detect;
+
+public sealed class JsonFrameWriterTests
+{
+    private static readonly string[] Labels = ["with_mask", "without_mask"];
+
+    [Fact]
+    public void Each_frame_is_one_line_with_the_documented_schema()
+    {
+        using var packet = DetectTestFrames.Packet(640, 480,
+            (new Rect(10, 20, 100, 120), false, FaceAlerts.Proximity | FaceAlerts.Distancing),
+            (new Rect(300, 40, 50, 60), true, FaceAlerts.None));
+        packet.Index = 41;
+        packet.TimeMs = 1640.04;
+        var output = new StringWriter();
+        using (var writer = new JsonFrameWriter(output, Labels))
+        {
+            writer.WriteFrame(packet);
+            writer.WriteFrame(packet);
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        lines[1].Should().Be(lines[0]);
+        using var doc = JsonDocument.Parse(lines[0]);
+        var root = doc.RootElement;
+        Names(root).Should().Equal("frame", "timeMs", "faces");
+        root.GetProperty("frame").GetInt64().Should().Be(41);
+        root.GetProperty("timeMs").GetDouble().Should().Be(1640.0);
+
+        var faces = root.GetProperty("faces").EnumerateArray().ToArray();
+        faces.Should().HaveCount(2);
+        Names(faces[0]).Should().Equal("track", "box", "faceScore", "label", "probability", "mask", "maskProbability", "classified", "alerts");
+        faces[0].GetProperty("track").GetInt32().Should().Be(1);
+        var box = faces[0].GetProperty("box");
+        Names(box).Should().Equal("x", "y", "width", "height");
+        (box.GetProperty("x").GetInt32(), box.GetProperty("y").GetInt32(), box.GetProperty("width").GetInt32(), box.GetProperty("height").GetInt32())
+            .Should().Be((10, 20, 100, 120));
+        faces[0].GetProperty("faceScore").GetDouble().Should().Be(0.9877);
+        faces[0].GetProperty("label").GetString().Should().Be("without_mask");
+        faces[0].GetProperty("probability").GetDouble().Should().Be(0.8);
+        faces[0].GetProperty("mask").GetBoolean().Should().BeFalse();
+        faces[0].GetProperty("maskProbability").GetDouble().Should().Be(0.2);
+        faces[0].GetProperty("classified").GetBoolean().Should().BeTrue();
+        faces[0].GetProperty("alerts").EnumerateArray().Select(a => a.GetString()).Should().Equal("proximity", "distancing");
+
+        faces[1].GetProperty("label").GetString().Should().Be("with_mask");
+        faces[1].GetProperty("mask").GetBoolean().Should().BeTrue();
+        faces[1].GetProperty("classified").GetBoolean().Should().BeFalse();
+        faces[1].GetProperty("alerts").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public void A_frame_without_faces_has_an_empty_list_and_the_summary_is_the_last_line()
+    {
+        using var packet = DetectTestFrames.Packet(64, 48);
+        var output = new StringWriter();
+        using (var writer = new JsonFrameWriter(output, Labels))
+        {
+            writer.WriteFrame(packet);
+            writer.WriteSummary(new RunSummary(1, 0, 0, 0.5, 12.34, 20.01, 1.25, StopReason.UserQuit) { Dropped = 2 });
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("{\"frame\":0,\"timeMs\":0,\"faces\":[]}");
+        using var doc = JsonDocument.Parse(lines[1]);
+        var s = doc.RootElement.GetProperty("summary");
+        Names(s).Should().Equal("frames", "faces", "classifications", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
+        s.GetProperty("meanFps").GetDouble().Should().Be(2);
+        s.GetProperty("p95LatencyMs").GetDouble().Should().Be(20.01);
+        s.GetProperty("dropped").GetInt64().Should().Be(2);
+        s.GetProperty("stopReason").GetString().Should().Be("userQuit");
+    }
+
+    [Fact]
+    public void Label_names_are_escaped_as_json()
+    {
+        using var packet = DetectTestFrames.Packet(64, 48, (new Rect(1, 1, 10, 10), true, FaceAlerts.None));
+        var output = new StringWriter();
+        using (var writer = new JsonFrameWriter(output, ["mask \"ok\"", "no"]))
+        {
+            writer.WriteFrame(packet);
+        }
+
+        using var doc = JsonDocument.Parse(output.ToString());
+        doc.RootElement.GetProperty("faces")[0].GetProperty("label").GetString().Should().Be("mask \"ok\"");
+    }
+
+    private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+}

@@ -1,0 +1,81 @@
+using MaskTrainer.Detect;
+using MaskTrainer.Detect.Classification;
+
+namespace MaskTrainer.Tests.Detect;
+
+public sealed class LabelDecisionTests
+{
+    [Theory]
+    [InlineData(new[] { "with_mask", "without_mask" }, 0)]
+    [InlineData(new[] { "without_mask", "with_mask" }, 1)]
+    [InlineData(new[] { "mask_weared_incorrect", "with_mask", "without_mask" }, 1)]
+    [InlineData(new[] { "no_mask", "mask" }, 1)]
+    [InlineData(new[] { "masked", "unmasked" }, 0)]
+    [InlineData(new[] { "nomask", "Mask" }, 1)]
+    public void The_mask_label_is_found_by_name(string[] labels, int expected) =>
+        MaskLabels.Find(labels).Should().Be(expected);
+
+    [Fact]
+    public void An_explicit_mask_label_wins_and_a_wrong_one_is_a_clear_error()
+    {
+        MaskLabels.Find(["a", "b"], "B").Should().Be(1);
+        var e = Assert.Throws<DetectorException>(() => MaskLabels.Find(["a", "b"], "c"));
+        e.Message.Should().Be("--mask-label 'c' is not one of the model's labels (a, b)");
+        Assert.Throws<DetectorException>(() => MaskLabels.Find(["no_mask", "without_mask"]))
+            .Message.Should().Contain("pass --mask-label");
+    }
+
+    [Fact]
+    public void The_threshold_decides_on_P_mask_and_the_shown_label_follows()
+    {
+        // labels: with_mask (0), without_mask (1)
+        FaceVerdict.Decide([0.6f, 0.4f], 0, 0.5f).Should().Be(new FaceVerdict(0, 0.6f, true, 0.6f));
+        FaceVerdict.Decide([0.6f, 0.4f], 0, 0.7f).Should().Be(new FaceVerdict(1, 0.4f, false, 0.6f));
+        FaceVerdict.Decide([0.5f, 0.5f], 0, 0.5f).Mask.Should().BeTrue("the threshold is inclusive");
+
+        // Three classes: not masked shows the most probable other class.
+        FaceVerdict.Decide([0.2f, 0.3f, 0.5f], 0, 0.5f).Should().Be(new FaceVerdict(2, 0.5f, false, 0.2f));
+    }
+
+    [Fact]
+    public void Smoothing_is_an_exponential_moving_average_per_track()
+    {
+        var s = new LabelSmoother(2, 0.5f);
+        s.Get(7).IsEmpty.Should().BeTrue();
+        s.Observe(7, [1f, 0f]);
+        s.Get(7).ToArray().Should().Equal(1f, 0f);
+        s.Observe(7, [0f, 1f]);
+        s.Get(7).ToArray().Should().Equal(0.5f, 0.5f);
+        s.Observe(7, [0f, 1f]);
+        s.Get(7).ToArray().Should().Equal(0.25f, 0.75f);
+
+        s.Observe(8, [0.9f, 0.1f]);
+        s.Get(8).ToArray().Should().Equal(0.9f, 0.1f);
+        s.Get(7).ToArray().Should().Equal(0.25f, 0.75f);
+
+        s.Forget(7);
+        s.Get(7).IsEmpty.Should().BeTrue();
+        s.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public void One_odd_frame_does_not_flip_a_smoothed_label()
+    {
+        var s = new LabelSmoother(2, 0.4f);
+        for (int i = 0; i < 5; i++)
+        {
+            s.Observe(1, [0.95f, 0.05f]);
+        }
+
+        s.Observe(1, [0.1f, 0.9f]); // one blurred crop
+        FaceVerdict.Decide(s.Get(1), 0, 0.5f).Mask.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Labels_are_shown_like_the_seeds()
+    {
+        MaskLabels.Display("with_mask").Should().Be("Mask");
+        MaskLabels.Display("without_mask").Should().Be("No Mask");
+        MaskLabels.Display("mask_weared_incorrect").Should().Be("mask weared incorrect");
+    }
+}

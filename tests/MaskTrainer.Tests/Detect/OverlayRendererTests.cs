@@ -1,0 +1,99 @@
+using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Rendering;
+using MaskTrainer.OpenCv;
+using static MaskTrainer.Tests.Detect.DetectTestFrames;
+
+namespace MaskTrainer.Tests.Detect;
+
+public sealed class OverlayRendererTests
+{
+    private static readonly string[] Labels = ["with_mask", "without_mask"];
+
+    [Fact]
+    public void Boxes_are_green_for_a_mask_and_red_without_with_a_label_above()
+    {
+        using var packet = Packet(640, 480,
+            (new Rect(100, 150, 120, 120), true, FaceAlerts.None),
+            (new Rect(400, 150, 120, 120), false, FaceAlerts.None));
+        new OverlayRenderer(Labels).Draw(packet, 30);
+
+        Pixel(packet.Frame, 160, 150).Should().Be(((byte)0, (byte)255, (byte)0), "top edge of the masked face's box");
+        Pixel(packet.Frame, 100, 260).Should().Be(((byte)0, (byte)255, (byte)0), "left edge");
+        Pixel(packet.Frame, 460, 269).Should().Be(((byte)0, (byte)0, (byte)255), "bottom edge of the unmasked face's box");
+        Pixel(packet.Frame, 160, 210).Should().Be(((byte)0, (byte)0, (byte)0), "inside the box nothing is drawn");
+
+        // The label sits on a filled bar of the box colour just above the box.
+        CountColour(packet.Frame, new Rect(100, 120, 120, 28), (0, 255, 0)).Should().BeGreaterThan(300);
+        CountColour(packet.Frame, new Rect(400, 120, 120, 28), (0, 0, 255)).Should().BeGreaterThan(300);
+    }
+
+    [Fact]
+    public void Too_close_faces_are_joined_by_an_orange_line_and_the_proximity_banner_is_drawn()
+    {
+        using var packet = Packet(640, 480,
+            (new Rect(100, 100, 200, 200), false, FaceAlerts.Proximity | FaceAlerts.Distancing),
+            (new Rect(400, 150, 100, 100), true, FaceAlerts.Distancing));
+        packet.ClosePairs.Add(new ClosePair(0, 1, 260));
+        new OverlayRenderer(Labels).Draw(packet, 12.5);
+
+        // Halfway between the centres (200,200) and (450,200).
+        var mid = Pixel(packet.Frame, 325, 200);
+        ((int)mid.B).Should().BeLessThan(20);
+        ((int)mid.G).Should().BeInRange(140, 190);
+        ((int)mid.R).Should().BeGreaterThan(220);
+
+        // The banner covers the bottom rows across the whole width (dark red blended over black).
+        var bottomLeft = Pixel(packet.Frame, 2, 477);
+        bottomLeft.R.Should().BeGreaterThan(100);
+        bottomLeft.B.Should().Be(0);
+        CountColour(packet.Frame, new Rect(0, 430, 640, 50), (255, 255, 255)).Should().BeGreaterThan(100, "white banner text");
+    }
+
+    [Fact]
+    public void No_banner_without_a_proximity_alert_and_the_status_panel_is_always_there()
+    {
+        using var packet = Packet(640, 480, (new Rect(100, 100, 100, 100), false, FaceAlerts.None));
+        new OverlayRenderer(Labels).Draw(packet, 25);
+        Pixel(packet.Frame, 2, 477).Should().Be(((byte)0, (byte)0, (byte)0));
+        Count(packet.Frame, new Rect(0, 0, 120, 60), p => p.B > 180 && p.G > 180 && p.R > 180).Should().BeGreaterThan(50, "FPS and face count text (anti-aliased)");
+    }
+
+    [Fact]
+    public void Faces_at_the_frame_edges_are_drawn_without_errors()
+    {
+        using var packet = Packet(320, 240,
+            (new Rect(-30, -20, 100, 100), true, FaceAlerts.None),
+            (new Rect(280, 200, 100, 100), false, FaceAlerts.Proximity));
+        new OverlayRenderer(Labels).Draw(packet, 0);
+        CountColour(packet.Frame, new Rect(0, 0, 200, 30), (0, 255, 0)).Should().BeGreaterThan(0, "the label moves inside the frame");
+    }
+
+    [Fact]
+    public void Overlay_strings_are_cached_not_rebuilt_per_frame()
+    {
+        var cache = new TextCache(["Mask", "No Mask"]);
+        cache.Label(0, 0.9731f).Should().Be("Mask 97.3%");
+        cache.Label(1, 1f).Should().Be("No Mask 100.0%");
+        cache.Label(0, 0.9731f).Should().BeSameAs(cache.Label(0, 0.97309f));
+        cache.Fps(31.24).Should().Be("FPS 31.2").And.BeSameAs(cache.Fps(31.2));
+        cache.Faces(3).Should().Be("Faces 3").And.BeSameAs(cache.Faces(3));
+        cache.Faces(5000).Should().Be("Faces 5000");
+    }
+
+    private static int CountColour(Mat image, Rect region, (byte B, byte G, byte R) colour) =>
+        Count(image, region, p => p == colour);
+
+    private static int Count(Mat image, Rect region, Func<(byte B, byte G, byte R), bool> match)
+    {
+        int n = 0;
+        for (int y = Math.Max(0, region.Y); y < Math.Min(image.Rows, region.Bottom); y++)
+        {
+            for (int x = Math.Max(0, region.X); x < Math.Min(image.Cols, region.Right); x++)
+            {
+                n += match(Pixel(image, x, y)) ? 1 : 0;
+            }
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MaskTrainer.Detect.Cli;
+using MaskTrainer.Tests.Data;
+using MaskTrainer.Tests.Models;
+using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Pipeline;
+
+namespace MaskTrainer.Tests.Detect;
+
+/// <summary>The app with and without a display. In the bridge's window collection: DISPLAY is process-wide.</summary>
+[Collection(HighGuiCollection.Name)]
+public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
+{
+    private static string Shared(string relative) => SharedDataFactAttribute.SharedPath(relative) ?? relative;
+
+    [SharedDataFact("data/mask-sample")]
+    public async Task Without_a_display_it_runs_headless_with_a_one_line_note()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // other systems always have a desktop
+        }
+
+        using var env = new NativeEnvironment().Set("DISPLAY", null).Set("WAYLAND_DISPLAY", null);
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+
+        var code = await DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--image", Shared("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            stdout, stderr, handleSignals: false);
+
+        code.Should().Be(ExitCodes.Ok, stderr.ToString());
+        stderr.ToString().Split('\n')[0].Should().Be("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");
+        using var frame = JsonDocument.Parse(stdout.ToString().Split('\n')[0]);
+        frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
+    }
+
+    [ScreenshotFact("data/mask-sample")]
+    public async Task Under_Xvfb_the_window_shows_the_annotated_video_until_stopped()
+    {
+        var xvfb = XvfbServer.Shared!;
+        using var env = new NativeEnvironment().Set("DISPLAY", xvfb.Display).Set("WAYLAND_DISPLAY", null);
+        using var cancel = new CancellationTokenSource();
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var run = DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--video", Shared("data/videos/Gituatu_mask.mp4"), "--loop"],
+            stdout, stderr, handleSignals: false, cancel.Token);
+
+        // Boxes are pure green or red (one face, 2 px outline, label bar): look for them on screen.
+        int boxPixels = 0;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(60) && !run.IsCompleted)
+        {
+            await Task.Delay(300);
+            using var screen = Screenshot.Capture(xvfb.Display);
+            boxPixels = Math.Max(Screenshot.CountColour(screen, 0, 255, 0, 20), Screenshot.CountColour(screen, 0, 0, 255, 20));
+            if (boxPixels > 400)
+            {
+                break;
+            }
+        }
+
+        cancel.Cancel();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        boxPixels.Should().BeGreaterThan(400, "the annotated frames are shown in the window");
+        code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
+        stderr.ToString().Should().NotContain("note: no display");
+        stdout.ToString().Should().Contain(" frames, ").And.Contain("FPS");
+
+        using var after = Screenshot.Capture(xvfb.Display);
+        Math.Max(Screenshot.CountColour(after, 0, 255, 0, 20), Screenshot.CountColour(after, 0, 0, 255, 20)).Should().BeLessThan(100, "the window closes with the app");
+    }
+}
