@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Run every test: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~OpenCv]
-# Installs what is missing (apt: OpenCV, CMake, Xvfb for the window tests), builds, runs xunit.
+# Installs what is missing (apt: OpenCV, CMake, Xvfb + ImageMagick for the window tests), builds, runs xunit.
 # Tests read real images and models from ../shared (skipped with a message when absent).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/setup.sh
-mt_setup Release MaskTrainer.sln xvfb xauth
+mt_setup Release MaskTrainer.sln xvfb xauth imagemagick
 # Tests use the offline model copies so that they never need the network.
 if [ -z "${MASKTRAINER_MODELS:-}" ] && [ -d "$root/../shared/models" ]; then
   export MASKTRAINER_MODELS="$(cd "$root/../shared/models" && pwd)"

@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
     ["synth-realism"] = ("synthetic vs real masks: train on drawn masks, test on real ones", SynthRealismBenchmark.Run),
+    ["detector"] = ("the detector app end to end: faces, label rates on the videos, FPS, latency, memory", a => DetectorAppBenchmark.Run(a)),
     ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
 };
 
