@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MaskTrainer.Tests.Data;
 using MaskTrainer.Tests.Models;
+using MaskTrainer.Tests.TestSupport;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -8,8 +9,6 @@ namespace MaskTrainer.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class TrainCliTests(TrainedModelFixture fixture)
 {
-    private static readonly Lock ConsoleGate = new();
-
     [SharedDataFact("data/mask-sample")]
     public void Evaluate_json_prints_exactly_the_metrics_document()
     {
@@ -68,26 +67,5 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stdout.Should().Contain("res10").And.Contain("fr-pose").And.Contain("face-detector").And.Contain("backbone");
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        lock (ConsoleGate)
-        {
-            var (oldOut, oldErr) = (Console.Out, Console.Error);
-            var (stdout, stderr) = (new StringWriter(), new StringWriter());
-            Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedModels.Directory);
-            Environment.SetEnvironmentVariable("MASKTRAINER_OFFLINE", "1");
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            try
-            {
-                int code = MaskTrainer.Train.Program.Main(args).GetAwaiter().GetResult();
-                return (code, stdout.ToString(), stderr.ToString());
-            }
-            finally
-            {
-                Console.SetOut(oldOut);
-                Console.SetError(oldErr);
-            }
-        }
-    }
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => TrainCli.Run(args);
 }

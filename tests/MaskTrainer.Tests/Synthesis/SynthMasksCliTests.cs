@@ -1,6 +1,7 @@
 using MaskTrainer.Tests.Data;
 using MaskTrainer.Tests.Models;
 using MaskTrainer.Tests.Pipeline;
+using MaskTrainer.Tests.TestSupport;
 
 namespace MaskTrainer.Tests.Synthesis;
 
@@ -43,23 +44,5 @@ public sealed class SynthMasksCliTests : IDisposable
         stderr.Trim().Should().Be("error: --styles: 'bandana' is not a mask style (surgical, cloth, n95, patterned)");
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedModels.Directory);
-        Environment.SetEnvironmentVariable("MASKTRAINER_OFFLINE", "1");
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int code = MaskTrainer.Train.Program.Main(args).GetAwaiter().GetResult();
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => TrainCli.Run(args);
 }
