@@ -43,7 +43,12 @@ internal static class TrainingBenchmark
         Console.WriteLine($"head training {cold.Training.Elapsed.TotalSeconds:0.00} s on {cold.Split.Train.Count} images");
         Console.WriteLine($"reproducible with the same seed: {(SameHead(cold.Model.Head, warm.Model.Head) && m.Accuracy == warm.TestMetrics.Accuracy && m.LogLoss == warm.TestMetrics.LogLoss ? "yes, bit-identical head and metrics" : "NO")}");
 
-        var pasted = PasteOntoBackgrounds(cold.Split.Test, backgrounds, Path.Combine(root, "pasted"), options.Seed ?? 42);
+        string pasted;
+        using (var scenes = new PastedScenes(backgrounds, options.Seed ?? 42))
+        {
+            pasted = scenes.WriteFolder(cold.Split.Test, Path.Combine(root, "pasted"));
+        }
+
         var framing = MaskEvaluation.Evaluate(cold.Model, pasted, store);
         Console.WriteLine($"framing robustness (test faces pasted at random place and scale on faces-dlib photos): accuracy {framing.Metrics.Accuracy:0.0000} on {framing.Metrics.Count} images");
 
@@ -71,53 +76,6 @@ internal static class TrainingBenchmark
         }
 
         return true;
-    }
-
-    /// <summary>Writes each test image pasted onto a random background photo, in class folders.</summary>
-    private static string PasteOntoBackgrounds(IReadOnlyList<ImageExample> test, string backgroundDir, string output, int seed)
-    {
-        var files = Directory.GetFiles(backgroundDir, "*.jpg").Where(f => !f.EndsWith("dogs.jpg", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        var backgrounds = files.Select(f => Cv2.ImRead(f)).ToArray();
-        var random = new Random(seed);
-        try
-        {
-            foreach (var e in test)
-            {
-                using var face = Cv2.ImRead(e.Path);
-                var bg = backgrounds[random.Next(backgrounds.Length)];
-                using var canvas = bg.Clone();
-                double fraction = 0.3 + random.NextDouble() * 0.4;
-                double scale = fraction * Math.Min(canvas.Cols, canvas.Rows) / Math.Max(face.Cols, face.Rows);
-                var size = new Size(Math.Max(8, (int)(face.Cols * scale)), Math.Max(8, (int)(face.Rows * scale)));
-                using var small = Cv2.Resize(face, size, Interpolation.Area);
-                int x = random.Next(0, canvas.Cols - size.Width + 1);
-                int y = random.Next(0, canvas.Rows - size.Height + 1);
-                Paste(small, canvas, x, y);
-                var dir = Path.Combine(output, e.Label);
-                Directory.CreateDirectory(dir);
-                Cv2.ImWrite(Path.Combine(dir, Path.GetFileNameWithoutExtension(e.Path) + ".jpg"), canvas);
-            }
-        }
-        finally
-        {
-            foreach (var b in backgrounds)
-            {
-                b.Dispose();
-            }
-        }
-
-        return output;
-    }
-
-    private static void Paste(Mat src, Mat dst, int x, int y)
-    {
-        var s = src.GetBytes();
-        var d = dst.GetBytes();
-        int rowBytes = src.Cols * 3;
-        for (int r = 0; r < src.Rows; r++)
-        {
-            s.Slice(r * rowBytes, rowBytes).CopyTo(d.Slice(((y + r) * dst.Cols + x) * 3, rowBytes));
-        }
     }
 
     private static void Latency(MaskClassifier model, IReadOnlyList<ImageExample> test, ModelStore store)
