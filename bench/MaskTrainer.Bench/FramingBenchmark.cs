@@ -27,8 +27,10 @@ internal static class FramingBenchmark
         var examples = data.Examples.Take(limit).ToArray();
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
         var detectors = ids.Select(id => FaceDetectors.Create(id, store)).ToArray();
+        string? dump = args.Contains("--dump") ? BenchPaths.Option(args, "--dump", "") : null;
+        int dumped = 0;
         var found = new List<(string Label, Rect Pasted, IReadOnlyList<DetectedFace>[] PerDetector)>();
-        using (var scenes = new PastedScenes(BenchPaths.Shared("data/faces-dlib/images"), seed))
+        using (var scenes = new PastedScenes(BenchPaths.Shared("data/faces-dlib"), seed, Enum.Parse<BackgroundKind>(BenchPaths.Option(args, "--backgrounds", "People"))))
         {
             foreach (var e in examples)
             {
@@ -42,6 +44,19 @@ internal static class FramingBenchmark
                     var per = detectors.Select(d => (IReadOnlyList<DetectedFace>)d.Detect(padded, 0.05f)
                         .Select(f => f with { Box = new Rect(f.Box.X - px, f.Box.Y - py, f.Box.Width, f.Box.Height) }).ToArray()).ToArray();
                     found.Add((e.Label, pasted, per));
+                    if (dump is not null && e.Label == data.Labels[0] && dumped < 40
+                        && !per[0].Any(f => f.Score >= detectors[0].DefaultMinConfidence && OnPasted(f.Box, pasted)))
+                    {
+                        Cv2.Rectangle(scene, pasted, new Scalar(0, 255, 0), 2);
+                        foreach (var f in per[0].Where(f => f.Score >= 0.1f))
+                        {
+                            Cv2.Rectangle(scene, f.Box, new Scalar(0, 0, 255), 1);
+                            Cv2.PutText(scene, f.Score.ToString("0.00", CultureInfo.InvariantCulture), new Point(f.Box.X, f.Box.Y + 12), HersheyFont.Simplex, 0.4, new Scalar(0, 0, 255));
+                        }
+
+                        Directory.CreateDirectory(dump);
+                        Cv2.ImWrite(Path.Combine(dump, $"{dumped++:00}.jpg"), scene);
+                    }
                 }
             }
         }

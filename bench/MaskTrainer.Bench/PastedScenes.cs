@@ -1,4 +1,5 @@
 using MaskTrainer.Data;
+using MaskTrainer.Faces;
 using MaskTrainer.OpenCv;
 
 namespace MaskTrainer.Bench;
@@ -7,19 +8,44 @@ namespace MaskTrainer.Bench;
 /// The framing-robustness scenes of the training issue: each image pasted, at a random place
 /// and scale (30–70% of the background's shorter side), onto a random faces-dlib photo
 /// (dogs.jpg excluded). Seeded, so every benchmark that uses it sees the same scenes.
+/// <para>Two kinds of background: <see cref="BackgroundKind.People"/> uses the photos as they
+/// are, so the pasted face competes with real faces (one background is a close-up portrait,
+/// another a collage of 30 faces: which face the image "is about" becomes ambiguous);
+/// <see cref="BackgroundKind.FacesPixelated"/> uses the nine photos whose faces are all
+/// labelled, with every labelled face (grown by 30%) pixelated to 3x3 blocks, as
+/// privacy-blurred street photos are, so the pasted face is the only face and the test
+/// measures framing alone.</para>
 /// </summary>
 internal sealed class PastedScenes : IDisposable
 {
     private readonly Mat[] _backgrounds;
     private readonly Random _random;
 
-    public PastedScenes(string backgroundDir, int seed)
+    /// <param name="facesDlib">The faces-dlib folder (images/ and annotations/boxes.csv).</param>
+    public PastedScenes(string facesDlib, int seed, BackgroundKind kind = BackgroundKind.People)
     {
-        var files = Directory.GetFiles(backgroundDir, "*.jpg")
-            .Where(f => !f.EndsWith("dogs.jpg", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        _backgrounds = files.Select(f => Cv2.ImRead(f)).ToArray();
+        var labels = LabelledFace.LoadCsv(Path.Combine(facesDlib, "annotations", "boxes.csv"));
+        var files = Directory.GetFiles(Path.Combine(facesDlib, "images"), "*.jpg")
+            .Where(f => !f.EndsWith("dogs.jpg", StringComparison.Ordinal))
+            .Where(f => kind == BackgroundKind.People || labels.ContainsKey(Path.GetFileName(f)))
+            .Order(StringComparer.Ordinal).ToArray();
+        _backgrounds = files.Select(f =>
+        {
+            var image = Cv2.ImRead(f);
+            if (kind == BackgroundKind.FacesPixelated)
+            {
+                foreach (var face in labels[Path.GetFileName(f)])
+                {
+                    Pixelate(image, face.Box);
+                }
+            }
+
+            return image;
+        }).ToArray();
         _random = new Random(seed);
     }
+
+    public int Count => _backgrounds.Length;
 
     /// <summary>A new scene (caller disposes) and where the image was pasted.</summary>
     public (Mat Scene, Rect Pasted) Next(Mat face)
@@ -62,6 +88,16 @@ internal sealed class PastedScenes : IDisposable
         }
     }
 
+    private static void Pixelate(Mat image, Rect face)
+    {
+        int gx = face.Width * 3 / 10, gy = face.Height * 3 / 10;
+        var r = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy).Intersect(new Rect(0, 0, image.Cols, image.Rows));
+        using var region = image.Crop(r);
+        using var blocks = Cv2.Resize(region, new Size(3, 3), Interpolation.Area);
+        using var back = Cv2.Resize(blocks, r.Size, Interpolation.Nearest);
+        Paste(back, image, r.X, r.Y);
+    }
+
     private static void Paste(Mat src, Mat dst, int x, int y)
     {
         var s = src.GetBytes();
@@ -72,4 +108,14 @@ internal sealed class PastedScenes : IDisposable
             s.Slice(r * rowBytes, rowBytes).CopyTo(d.Slice(((y + r) * dst.Cols + x) * 3, rowBytes));
         }
     }
+}
+
+/// <summary>Which backgrounds <see cref="PastedScenes"/> pastes onto.</summary>
+internal enum BackgroundKind
+{
+    /// <summary>faces-dlib photos as they are, people and all.</summary>
+    People,
+
+    /// <summary>The labelled faces-dlib photos with every face pixelated.</summary>
+    FacesPixelated,
 }

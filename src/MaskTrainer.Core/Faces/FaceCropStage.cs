@@ -5,8 +5,11 @@ namespace MaskTrainer.Faces;
 /// <summary>Options of <see cref="FaceCropStage"/>, with documented defaults.</summary>
 public sealed record FaceCropStageOptions
 {
-    /// <summary>How the face box is cut (shared with the detector app).</summary>
-    public FaceCropOptions Crop { get; init; } = FaceCropOptions.Default;
+    /// <summary>
+    /// How the face box is cut (shared with the detector app through the model file). Default
+    /// <see cref="FaceCropOptions.Training"/>: margin 0.2, square, margin blanked.
+    /// </summary>
+    public FaceCropOptions Crop { get; init; } = FaceCropOptions.Training;
 
     /// <summary>
     /// Border added (replicated) around a training image before detection, as a fraction of
@@ -41,7 +44,7 @@ public sealed class FaceCropStage
 
     /// <summary>A string that changes whenever the crop this stage produces would change.</summary>
     public string CacheKey =>
-        FormattableString.Invariant($"face:{_detector.Id}:m{Options.Crop.Margin}:s{Options.Crop.Square}:p{Options.DetectionPadding}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
+        FormattableString.Invariant($"face:{_detector.Id}:m{Options.Crop.Margin}:s{Options.Crop.Square}{(Options.Crop.BlankMargin ? ":blank" : "")}:p{Options.DetectionPadding}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
 
     /// <summary>Crops the main face of <paramref name="image"/>; the caller disposes the result.</summary>
     public FaceCrop Apply(Mat image)

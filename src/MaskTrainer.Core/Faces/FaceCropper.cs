@@ -36,6 +36,40 @@ public static class FaceCropper
     /// <summary>Cuts the face region (see <see cref="Region"/>) out of a BGR image as a new Mat.</summary>
     public static Mat Crop(Mat image, Rect face, FaceCropOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var crop = CropRegion(image, face, options);
+        if (options.BlankMargin)
+        {
+            var region = Region(face, options);
+            Blank(crop, new Rect(face.X - region.X, face.Y - region.Y, face.Width, face.Height));
+        }
+
+        return crop;
+    }
+
+    /// <summary>Sets every pixel of a BGR crop outside <paramref name="keep"/> to mid-grey.</summary>
+    private static void Blank(Mat crop, Rect keep)
+    {
+        var bytes = crop.GetBytes();
+        int cols = crop.Cols, rows = crop.Rows;
+        int x0 = Math.Clamp(keep.X, 0, cols), x1 = Math.Clamp(keep.Right, 0, cols);
+        int y0 = Math.Clamp(keep.Y, 0, rows), y1 = Math.Clamp(keep.Bottom, 0, rows);
+        for (int y = 0; y < rows; y++)
+        {
+            var row = bytes.Slice(y * cols * 3, cols * 3);
+            if (y < y0 || y >= y1 || x1 <= x0)
+            {
+                row.Fill(128);
+                continue;
+            }
+
+            row[..(x0 * 3)].Fill(128);
+            row[(x1 * 3)..].Fill(128);
+        }
+    }
+
+    private static Mat CropRegion(Mat image, Rect face, FaceCropOptions options)
+    {
         ArgumentNullException.ThrowIfNull(image);
         var region = Region(face, options);
         var bounds = new Rect(0, 0, image.Cols, image.Rows);

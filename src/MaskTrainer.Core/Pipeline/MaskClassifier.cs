@@ -54,6 +54,7 @@ public sealed class MaskClassifier
     {
         Margin = FaceCrop?.Margin ?? FaceCropOptions.Default.Margin,
         Square = FaceCrop?.Square ?? FaceCropOptions.Default.Square,
+        BlankMargin = FaceCrop?.BlankMargin ?? FaceCropOptions.Default.BlankMargin,
     };
 
     /// <summary>Creates a prediction engine with its own network instance (one per thread).</summary>

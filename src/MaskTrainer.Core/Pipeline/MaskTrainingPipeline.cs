@@ -75,6 +75,7 @@ public sealed class MaskTrainingPipeline
             DetectorId = detector!.Id,
             Margin = _options.FaceCropStage.Crop.Margin,
             Square = _options.FaceCropStage.Crop.Square,
+            BlankMargin = _options.FaceCropStage.Crop.BlankMargin,
             MinConfidence = _options.FaceCropStage.MinConfidence ?? detector.DefaultMinConfidence,
         };
         var files = BackboneFilePaths(backbone);

@@ -15,6 +15,9 @@ public sealed record FaceCropInfo
     /// <summary>True when the crop was widened to a square around the box centre. Default true.</summary>
     public bool Square { get; init; } = true;
 
+    /// <summary>True when everything outside the face box was filled with grey. Default false (models made before it existed).</summary>
+    public bool BlankMargin { get; init; }
+
     /// <summary>Detections below this confidence were ignored. Default 0.5.</summary>
     public float MinConfidence { get; init; } = 0.5f;
 }

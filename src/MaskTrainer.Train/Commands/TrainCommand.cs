@@ -3,6 +3,7 @@ using System.Globalization;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
+using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.Synthesis;
 using MaskTrainer.Train.Output;
@@ -26,6 +27,7 @@ internal sealed class TrainCommand
     private readonly Option<string> _workspace = new("--workspace") { Description = "Folder for the bottleneck-feature cache", DefaultValueFactory = _ => ".workspace" };
     private readonly Option<string[]> _modelsDir = new("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<bool> _noFaceCrop = new("--no-face-crop") { Description = "Train on whole images instead of the detector's face crops (not recommended)" };
+    private readonly Option<bool> _keepContext = new("--keep-face-context") { Description = "Show the head the crop's margin around the face instead of grey (default: grey, so it cannot learn the datasets' framing)" };
     private readonly Option<string> _detector = new("--detector") { Description = "Face detector for the crops (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId };
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report" };
     private readonly Option<bool> _noEmbed = new("--no-embed-backbone") { Description = "Leave the backbone out of the zip (smaller; needs the model store to run)" };
@@ -51,7 +53,7 @@ internal sealed class TrainCommand
         foreach (var o in new Option[]
                  {
                      t._data, t._output, t._backbone, t._head, t._optimizer, t._epochs, t._seed, t._testFraction,
-                     t._validationFraction, t._augment, t._workspace, t._modelsDir, t._noFaceCrop, t._detector,
+                     t._validationFraction, t._augment, t._workspace, t._modelsDir, t._noFaceCrop, t._keepContext, t._detector,
                      t._noReport, t._noEmbed, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout, t._config,
                  })
         {
@@ -145,6 +147,7 @@ internal sealed class TrainCommand
             ModelsDirectories = r.GetValue(_modelsDir) ?? [],
             FaceCrop = !r.GetValue(_noFaceCrop),
             FaceDetector = r.GetValue(_detector)!,
+            FaceCropStage = new FaceCropStageOptions { Crop = r.GetValue(_keepContext) ? FaceCropOptions.Default : FaceCropOptions.Training },
             WriteReport = !r.GetValue(_noReport),
             EmbedBackbone = !r.GetValue(_noEmbed),
             Seed = seed,

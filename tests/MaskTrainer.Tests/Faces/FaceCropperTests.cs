@@ -44,6 +44,47 @@ public sealed class FaceCropperTests
     }
 
     [Fact]
+    public void Blank_margin_greys_everything_outside_the_face_box_and_keeps_the_face()
+    {
+        using var image = Gradient(100, 80);
+        var face = new Rect(30, 20, 20, 20); // region (20, 10) 40x40, face at (10, 10) in the crop
+
+        using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f, BlankMargin = true });
+
+        crop.Size.Should().Be(new Size(40, 40));
+        Pixel(crop, 0, 0).Should().Equal([128, 128, 128]);
+        Pixel(crop, 9, 20).Should().Equal([128, 128, 128], "left of the face box");
+        Pixel(crop, 30, 20).Should().Equal([128, 128, 128], "right of the face box");
+        Pixel(crop, 20, 30).Should().Equal([128, 128, 128], "below the face box");
+        Pixel(crop, 10, 10).Should().Equal(Pixel(image, 30, 20), "the face box's first pixel is kept");
+        Pixel(crop, 29, 29).Should().Equal(Pixel(image, 49, 39), "the face box's last pixel is kept");
+    }
+
+    [Fact]
+    public void Blank_margin_gives_the_same_crop_whatever_surrounds_the_face()
+    {
+        // The point of blanking: a face pasted into a scene and the same face as a tight crop
+        // (whose margin is replicated border) must reach the head as the same pixels.
+        using var face = Gradient(40, 40);
+        using var scene = new Mat(200, 200, MatType.U8C3, new Scalar(0, 0, 255));
+        var bytes = scene.GetBytes();
+        var src = face.GetBytes();
+        for (int r = 0; r < 40; r++)
+        {
+            src.Slice(r * 120, 120).CopyTo(bytes.Slice(((80 + r) * 200 + 80) * 3, 120));
+        }
+
+        var options = new FaceCropOptions { Margin = 0.2f, BlankMargin = true };
+        using var tight = FaceCropper.Crop(face, new Rect(0, 0, 40, 40), options);
+        using var pasted = FaceCropper.Crop(scene, new Rect(80, 80, 40, 40), options);
+
+        tight.GetBytes().SequenceEqual(pasted.GetBytes()).Should().BeTrue();
+        using var keptTight = FaceCropper.Crop(face, new Rect(0, 0, 40, 40), options with { BlankMargin = false });
+        using var keptPasted = FaceCropper.Crop(scene, new Rect(80, 80, 40, 40), options with { BlankMargin = false });
+        keptTight.GetBytes().SequenceEqual(keptPasted.GetBytes()).Should().BeFalse("with the margin kept, the surroundings show");
+    }
+
+    [Fact]
     public void A_box_outside_the_image_is_an_error_naming_it()
     {
         using var image = Gradient(100, 80);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
+using MaskTrainer.Faces;
 using MaskTrainer.Serialization;
 using MaskTrainer.Tests.Data;
 
@@ -75,6 +76,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
         model.Labels.Should().Equal("with_mask", "without_mask");
         model.FaceCrop!.Enabled.Should().BeTrue();
+        model.CropOptions.Should().Be(FaceCropOptions.Training, "the detector app must crop as training did, margin blanked");
 
         var result = MaskEvaluation.Evaluate(model, fixture.DataDirectory!, fixture.Store);
 

@@ -58,6 +58,23 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stderr.Trim().Should().Be("error: /nonexistent/m.zip: model file not found (train one with ./train.sh, or pass --model)");
     }
 
+    [SharedDataFact("data/mask-sample")]
+    public void Train_blanks_the_crop_margin_by_default_and_keep_face_context_turns_it_off()
+    {
+        // The crop options travel in the model file, so the detector app crops as training did.
+        foreach (var (extra, blank) in new[] { (Array.Empty<string>(), true), (["--keep-face-context"], false) })
+        {
+            var output = Path.Combine(fixture.Root!, blank ? "blank" : "context", "m.zip");
+            var (code, _, stderr) = Run(["--data", fixture.DataDirectory!, "--output", output, "--workspace", Path.Combine(fixture.Root!, "workspace"),
+                "--models-dir", SharedModels.Directory!, "--epochs", "5", "--no-report", "--no-embed-backbone", .. extra]);
+
+            code.Should().Be(0, stderr);
+            var model = MaskClassifier.Load(output, fixture.Store);
+            model.CropOptions.BlankMargin.Should().Be(blank);
+            model.Manifest!.FaceCrop!.BlankMargin.Should().Be(blank);
+        }
+    }
+
     [SharedDataFact("models/MODELS.md")]
     public void Models_list_shows_the_catalog()
     {

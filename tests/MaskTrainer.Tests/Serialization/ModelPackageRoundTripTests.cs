@@ -23,6 +23,7 @@ public sealed class ModelPackageRoundTripTests : IDisposable
         loaded.Manifest.Backbone.Embedded.Should().BeTrue();
         loaded.Manifest.Backbone.Preprocessing!.Std.Should().Equal(0.229f, 0.224f, 0.225f);
         loaded.Manifest.FaceCrop!.Margin.Should().Be(0.25f);
+        loaded.Manifest.FaceCrop.BlankMargin.Should().BeTrue();
         loaded.Manifest.TrainingOptions!["epochs"]!.GetValue<int>().Should().Be(30);
         loaded.Manifest.Entries.Select(e => e.Path).Should().BeEquivalentTo(
             "head/w.bin", "head/b.bin", "metrics.json", "backbone/net.onnx", "backbone/net.cfg");

@@ -54,7 +54,7 @@ internal sealed class TestModel
                     FeatureSize = 4,
                 },
             },
-            FaceCrop = new FaceCropInfo { DetectorId = "res10-ssd", Margin = 0.25f },
+            FaceCrop = new FaceCropInfo { DetectorId = "res10-ssd", Margin = 0.25f, BlankMargin = true },
             Head = new HeadInfo { Kind = "softmax", Settings = new JsonObject { ["l2"] = 1e-4 } },
             TrainingOptions = new JsonObject { ["epochs"] = 30, ["seed"] = 42, ["learningRate"] = 0.01 },
             Metrics = new JsonObject { ["accuracy"] = 0.9375, ["auc"] = double.NaN },
