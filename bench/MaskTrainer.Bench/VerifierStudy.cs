@@ -249,7 +249,11 @@ public static class VerifierStudy
             Console.WriteLine();
             Console.WriteLine($"## {name}");
             Distribution(detected, verify);
-            if (BenchPaths.Flag(args, "--grid"))
+            if (BenchPaths.Flag(args, "--summary"))
+            {
+                Summary(all, detected, verify);
+            }
+            else if (BenchPaths.Flag(args, "--grid"))
             {
                 Grid(all, detected, verify);
             }
@@ -387,6 +391,57 @@ public static class VerifierStudy
         };
         File.WriteAllText(output, head.ToJson(notes) + "\n");
         Console.WriteLine($"wrote {output}: {weights.Length} weights, trained on {train.Count} boxes");
+    }
+
+    /// <summary>
+    /// Per detection threshold: the verifier threshold (over every distinct verifier score) that
+    /// keeps the most masked images with no dog, recall ≥ 0.95, without_mask ≥ 0.99, and the
+    /// range of verifier thresholds in which all bars hold.
+    /// </summary>
+    private static void Summary(List<Candidate> all, List<Candidate> detected, Func<Candidate, double> verify)
+    {
+        string shared = BenchPaths.Shared("");
+        var labels = LabelledFace.LoadCsv(Path.Combine(shared, "data", "faces-dlib", "annotations", "boxes.csv"));
+        var verdict = detected.ToDictionary(c => c, verify);
+        var levels = verdict.Values.Where(v => !double.IsNaN(v)).Order().Distinct().Where((_, i) => i % 3 == 0).Prepend(double.NegativeInfinity).ToArray();
+        var images = new Dictionary<string, List<Candidate>[]>();
+        foreach (var set in new[] { "mask", "bare" })
+        {
+            images[set] = all.Where(c => c.Set == set).GroupBy(c => c.Image).Select(g => g.Where(c => c.Score >= 0).ToList()).ToArray().ToArray();
+        }
+
+        foreach (var t in new[] { 0.2f, 0.225f, 0.25f, 0.275f })
+        {
+            (double V, double Recall, int Fp, int Dogs, double Wm, double Wo)? best = null;
+            double lo = double.NaN, hi = double.NaN;
+            foreach (var v in levels)
+            {
+                bool Keep(Candidate c) => c.Score >= t && !(verdict[c] < v);
+                var match = default(FaceMatch);
+                foreach (var (image, truth) in labels)
+                {
+                    match += FaceMatch.Compare(truth, detected.Where(c => c.Set == "dlib" && c.Image == image && Keep(c)).Select(c => new DetectedFace(c.Box, c.Score)).ToArray());
+                }
+
+                int dogs = detected.Count(c => c.Set == "dogs" && Keep(c));
+                double wm = images["mask"].Count(g => g.Any(Keep)) / (double)images["mask"].Length;
+                double wo = images["bare"].Count(g => g.Any(Keep)) / (double)images["bare"].Length;
+                if (dogs == 0 && match.Recall >= 0.95 && wo >= 0.99 && (best is null || wm > best.Value.Wm))
+                {
+                    best = (v, match.Recall, match.FalsePositives, dogs, wm, wo);
+                }
+
+                if (dogs == 0 && match.Recall >= 0.95 && wo >= 0.99 && wm >= 0.97)
+                {
+                    lo = double.IsNaN(lo) ? v : lo;
+                    hi = v;
+                }
+            }
+
+            Console.WriteLine(best is { } b
+                ? string.Create(CultureInfo.InvariantCulture, $"| t {t} | best v {b.V:0.####} | {b.Recall:0.000} | {b.Fp} | {b.Dogs} | {b.Wm:0.000} | {b.Wo:0.000} | all bars for v in [{lo:0.####}, {hi:0.####}] |")
+                : string.Create(CultureInfo.InvariantCulture, $"| t {t} | no verifier threshold gives 0 dogs with recall and without_mask bars |"));
+        }
     }
 
     private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, out Dictionary<Candidate, double> dogScores)
