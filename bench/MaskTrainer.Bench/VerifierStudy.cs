@@ -654,7 +654,7 @@ public static class VerifierStudy
     private sealed class LandmarkProbe : IDisposable
     {
         private readonly Net _net = null!;
-        private readonly Net _pose = Net.ReadFromOnnx("/work/shared/models/fr_pose.onnx");
+        private readonly Net _pose = Net.ReadFromOnnx(BenchPaths.Shared("models/fr_pose.onnx"));
         private readonly FaceVerifier _verifier = new(Path.Combine(BenchPaths.Shared("models"), "fr_landmark.onnx"), new FaceVerifierHead(new float[512], 0));
         private readonly Mat _grey = new(), _small = new(), _flipped = new(), _blob = new(), _poseBlob = new();
 
