@@ -16,7 +16,8 @@ namespace MaskTrainer.Bench;
 /// Prints a markdown table. Options: --shared DIR (default ../shared next to the repository),
 /// --ids a,b (default all), --thresholds 0.3,0.5 (extra rows per threshold; detection runs once
 /// at the lowest and is filtered, which gives the same boxes as running at each threshold),
-/// --frames N (timed frames, default 100; 0 skips the speed test), --masks N (images per mask class, default all), --videos 0 (skip the video table).
+/// --frames N (timed frames, default 100; 0 skips the speed test), --masks N (images per mask class, default all), --videos 0 (skip the video table),
+/// --verify 0 (fused detectors without their face verifier).
 /// OpenCV's thread count is left as it is (all cores).
 /// </summary>
 public static class FaceDetectorBenchmark
@@ -32,6 +33,8 @@ public static class FaceDetectorBenchmark
         int frames = int.Parse(Option(args, "--frames") ?? "100", CultureInfo.InvariantCulture);
         int maskLimit = int.Parse(Option(args, "--masks") ?? "100000", CultureInfo.InvariantCulture);
         bool videos = Option(args, "--videos") != "0";
+        // --verify 0 runs the fused detectors without their face verifier (for comparison).
+        var options = new FaceDetectorOptions { VerifyFaces = Option(args, "--verify") != "0" };
 
         string dlib = Path.Combine(shared, "data", "faces-dlib");
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
@@ -51,7 +54,7 @@ public static class FaceDetectorBenchmark
         var videoRows = new List<string>();
         foreach (var id in ids)
         {
-            using var detector = FaceDetectors.Create(id, store);
+            using var detector = FaceDetectors.Create(id, store, options);
             // Haar's faces all score 1: other thresholds would only repeat its row.
             var thresholds = detector is HaarFaceDetector
                 ? [detector.DefaultMinConfidence]
@@ -72,7 +75,7 @@ public static class FaceDetectorBenchmark
                 if (detector is CascadeFaceDetector c)
                 {
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"{id} at {floor:0.###}: the secondary ({c.Secondary.Id}) ran on {after.Secondary - before.Secondary} of {after.Calls - before.Calls} dataset images."));
+                        $"{id} at {floor:0.###}: the secondary ({c.Secondary.Id}) ran on {after.Secondary - before.Secondary} of {after.Calls - before.Calls} dataset images; the verifier dropped {c.VerifierRejections} faces so far ({(c.Verifier is null ? "off" : "on")})."));
                 }
             }
 

@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["detector"] = ("the detector app end to end: faces, label rates on the videos, FPS, latency, memory", a => DetectorAppBenchmark.Run(a)),
     ["framing"] = ("framing analysis: which detections land on faces pasted into photos", FramingBenchmark.Run),
     ["crops"] = ("misclassified images of a folder with the face crop the model saw", CropDiagnostics.Run),
+    ["verifier"] = ("second-stage face verifier study (fr_landmark) on the detector candidates", VerifierStudy.Run),
     ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
 };
 

@@ -18,6 +18,9 @@ public sealed class CascadeFaceDetector : IFaceDetector
     private readonly IFaceDetector _primary;
     private readonly IFaceDetector _secondary;
     private readonly bool _ownsMembers;
+    private readonly FaceVerifier? _verifier;
+    private readonly float _minLikelihood;
+    private long _rejected;
     private readonly FaceCandidates _candidates = new();
     private readonly object _gate = new();
     private long _calls, _secondaryCalls;
@@ -28,8 +31,10 @@ public sealed class CascadeFaceDetector : IFaceDetector
     /// detector when <paramref name="ownsMembers"/>); <paramref name="options"/>.MinConfidence
     /// overrides <paramref name="defaultMinConfidence"/>, which applies to the fused score.
     /// </summary>
+    /// <paramref name="verifier"/> (optional, disposed with this detector when <paramref name="ownsMembers"/>)
+    /// checks every face that passes the threshold; see <see cref="FaceVerifier"/>.
     public CascadeFaceDetector(string id, IFaceDetector primary, IFaceDetector secondary, float defaultMinConfidence,
-        FaceDetectorOptions? options = null, bool ownsMembers = true)
+        FaceDetectorOptions? options = null, bool ownsMembers = true, FaceVerifier? verifier = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         _primary = primary ?? throw new ArgumentNullException(nameof(primary));
@@ -39,6 +44,8 @@ public sealed class CascadeFaceDetector : IFaceDetector
         Id = id;
         DefaultMinConfidence = Options.MinConfidence ?? defaultMinConfidence;
         _ownsMembers = ownsMembers;
+        _verifier = verifier;
+        _minLikelihood = Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood;
     }
 
     /// <inheritdoc />
@@ -49,6 +56,21 @@ public sealed class CascadeFaceDetector : IFaceDetector
 
     /// <summary>The options this detector was made with.</summary>
     public FaceDetectorOptions Options { get; }
+
+    /// <summary>The second stage, or null when faces are not verified.</summary>
+    public FaceVerifier? Verifier => _verifier;
+
+    /// <summary>Faces the verifier has dropped so far.</summary>
+    public long VerifierRejections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rejected;
+            }
+        }
+    }
 
     /// <summary>The model that runs on every image.</summary>
     public IFaceDetector Primary => _primary;
@@ -119,7 +141,7 @@ public sealed class CascadeFaceDetector : IFaceDetector
                 }
             }
 
-            return _candidates.Suppress(threshold, Options.NmsThreshold);
+            return FaceVerification.Filter(_candidates.Suppress(threshold, Options.NmsThreshold), image, _verifier, _minLikelihood, ref _rejected);
         }
     }
 
@@ -137,6 +159,7 @@ public sealed class CascadeFaceDetector : IFaceDetector
             {
                 _primary.Dispose();
                 _secondary.Dispose();
+                _verifier?.Dispose();
             }
         }
     }

@@ -15,6 +15,9 @@ public sealed class EnsembleFaceDetector : IFaceDetector
 {
     private readonly IFaceDetector[] _members;
     private readonly bool _ownsMembers;
+    private readonly FaceVerifier? _verifier;
+    private readonly float _minLikelihood;
+    private long _rejected;
     private readonly FaceCandidates _candidates = new();
     private readonly object _gate = new();
     private bool _disposed;
@@ -23,8 +26,10 @@ public sealed class EnsembleFaceDetector : IFaceDetector
     /// Fuses <paramref name="members"/> (disposed with this detector when <paramref name="ownsMembers"/>).
     /// <paramref name="options"/>.MinConfidence overrides <paramref name="defaultMinConfidence"/>.
     /// </summary>
+    /// <paramref name="verifier"/> (optional, disposed with this detector when <paramref name="ownsMembers"/>)
+    /// checks every face that passes the threshold; see <see cref="FaceVerifier"/>.
     public EnsembleFaceDetector(string id, IReadOnlyList<IFaceDetector> members, float defaultMinConfidence,
-        FaceDetectorOptions? options = null, bool ownsMembers = true)
+        FaceDetectorOptions? options = null, bool ownsMembers = true, FaceVerifier? verifier = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(members);
@@ -39,6 +44,8 @@ public sealed class EnsembleFaceDetector : IFaceDetector
         DefaultMinConfidence = Options.MinConfidence ?? defaultMinConfidence;
         _members = [.. members];
         _ownsMembers = ownsMembers;
+        _verifier = verifier;
+        _minLikelihood = Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood;
     }
 
     /// <inheritdoc />
@@ -49,6 +56,21 @@ public sealed class EnsembleFaceDetector : IFaceDetector
 
     /// <summary>The options this detector was made with.</summary>
     public FaceDetectorOptions Options { get; }
+
+    /// <summary>The second stage, or null when faces are not verified.</summary>
+    public FaceVerifier? Verifier => _verifier;
+
+    /// <summary>Faces the verifier has dropped so far.</summary>
+    public long VerifierRejections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rejected;
+            }
+        }
+    }
 
     /// <summary>The fused detectors, in order.</summary>
     public IReadOnlyList<IFaceDetector> Members => _members;
@@ -74,7 +96,7 @@ public sealed class EnsembleFaceDetector : IFaceDetector
 
             _candidates.Clear();
             ScoreFusion.Fuse(perMember, _candidates);
-            return _candidates.Suppress(threshold, Options.NmsThreshold);
+            return FaceVerification.Filter(_candidates.Suppress(threshold, Options.NmsThreshold), image, _verifier, _minLikelihood, ref _rejected);
         }
     }
 
@@ -94,6 +116,8 @@ public sealed class EnsembleFaceDetector : IFaceDetector
                 {
                     m.Dispose();
                 }
+
+                _verifier?.Dispose();
             }
         }
     }

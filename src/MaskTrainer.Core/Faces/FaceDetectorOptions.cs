@@ -23,6 +23,19 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public Action<string>? OnFallback { get; init; }
 
+    /// <summary>
+    /// Whether the fused detectors (cascade, ensemble) check each face with
+    /// <see cref="FaceVerifier"/> before reporting it (default true: that is what keeps them off
+    /// dog faces; README). When false, or when the verifier's model cannot be fetched, they run
+    /// without it at their unverified threshold.
+    /// </summary>
+    public bool VerifyFaces { get; init; } = true;
+
+    /// <summary>
+    /// Face likelihood under which the verifier drops a face (null = <see cref="FaceVerifier.DefaultMinLikelihood"/>).
+    /// </summary>
+    public float? MinFaceLikelihood { get; init; }
+
     /// <summary>Default options.</summary>
     public static FaceDetectorOptions Default { get; } = new();
 
@@ -31,6 +44,11 @@ public sealed record FaceDetectorOptions
         if (MinConfidence is { } c && !(c >= 0 && c <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinConfidence), c, "MinConfidence must lie in [0, 1]");
+        }
+
+        if (MinFaceLikelihood is { } l && !(l >= 0 && l <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinFaceLikelihood), l, "MinFaceLikelihood must lie in [0, 1]");
         }
 
         if (!(NmsThreshold > 0 && NmsThreshold <= 1))

@@ -136,8 +136,9 @@ internal static class CatalogJson
     {
         "backbone" => ModelRole.Backbone,
         "face-detector" => ModelRole.FaceDetector,
+        "face-verifier" => ModelRole.FaceVerifier,
         "sample-images" => ModelRole.SampleImages,
-        _ => throw new ArgumentException($"role '{role}' is not backbone, face-detector or sample-images"),
+        _ => throw new ArgumentException($"role '{role}' is not backbone, face-detector, face-verifier or sample-images"),
     };
 
     private static ModelFormat ParseFormat(string format) => format switch

@@ -1,6 +1,6 @@
 namespace MaskTrainer.Models;
 
-/// <summary>What a catalog model is used for. Catalog spelling: <c>"backbone"</c>, <c>"face-detector"</c>, <c>"sample-images"</c>.</summary>
+/// <summary>What a catalog model is used for. Catalog spelling: <c>"backbone"</c>, <c>"face-detector"</c>, <c>"face-verifier"</c>, <c>"sample-images"</c>.</summary>
 public enum ModelRole
 {
     /// <summary>A frozen network whose <see cref="ModelSpec.FeatureLayer"/> output feeds the trained head.</summary>
@@ -8,6 +8,9 @@ public enum ModelRole
 
     /// <summary>Finds faces in a frame; its crops are what the classifier sees.</summary>
     FaceDetector,
+
+    /// <summary>Checks a detector's candidate box (is it a human face?) before it is reported.</summary>
+    FaceVerifier,
 
     /// <summary>
     /// Not a model: photos the project fetches through the store (pinned, cached, verified like

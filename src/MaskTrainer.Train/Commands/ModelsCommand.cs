@@ -42,6 +42,7 @@ internal static class ModelsCommand
                     {
                         ModelRole.Backbone => "backbone",
                         ModelRole.FaceDetector => "face-detector",
+                        ModelRole.FaceVerifier => "face-verifier",
                         ModelRole.SampleImages => "sample-images",
                         _ => m.Role.ToString(),
                     },

@@ -50,7 +50,7 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     {
         var faceplugin = Catalog.Models.Where(m => m.Files.Any(f => f.Source is NpmTarballSource { Package: "faceplugin-face-recognition-js" })).ToList();
 
-        faceplugin.Select(m => m.Id).Should().BeEquivalentTo("ultraface", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
+        faceplugin.Select(m => m.Id).Should().BeEquivalentTo("ultraface", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature", "fr-landmark");
         faceplugin.Should().AllSatisfy(m => m.Provenance.Should().Contain("unverified").And.Contain("commercial SDK").And.Contain("only declared"));
     }
 
