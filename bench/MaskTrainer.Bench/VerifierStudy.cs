@@ -73,6 +73,27 @@ public static class VerifierStudy
 
         Array.Sort(rounds);
         Console.WriteLine($"faces on the frame: {faces.Count}; verifier ms per face: median {rounds[2]:0.000}, best {rounds[0]:0.000}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+        var single = new float[faces.Count];
+        var batched = new float[faces.Count];
+        for (int i = 0; i < faces.Count; i++)
+        {
+            single[i] = verifier.Likelihood(frame, faces[i].Box);
+        }
+
+        for (int r = 0; r < rounds.Length; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 100; i++)
+            {
+                verifier.Likelihoods(frame, faces, batched);
+            }
+
+            rounds[r] = sw.Elapsed.TotalMilliseconds / 100 / faces.Count;
+        }
+
+        Array.Sort(rounds);
+        double diff = single.Zip(batched, (a, b) => Math.Abs(a - b)).Max();
+        Console.WriteLine($"batched, all {faces.Count} faces in one forward: ms per face median {rounds[2]:0.000}, best {rounds[0]:0.000}; max difference from one-by-one {diff:g3}");
     }
 
     // ---------------------------------------------------------------- collection
@@ -379,12 +400,12 @@ public static class VerifierStudy
     private static void TrainShipped(List<Candidate> all, string output)
     {
         var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.Pose.Length > 0).ToList();
-        var model = Logistic.Train(train.Select(c => c.Pose[1024..]).ToArray(), train.Select(c => c.Label == 1).ToArray());
+        var model = Logistic.Train(train.Select(c => c.EmbWide).ToArray(), train.Select(c => c.Label == 1).ToArray());
         var (weights, bias) = model.Folded();
         var head = new FaceVerifierHead(weights, bias);
         var notes = new Dictionary<string, string>
         {
-            ["comment"] = "Logistic face/non-face head of Faces/FaceVerifier on fr_landmark's Flatten_76 embedding (mean of the crop and its mirror; box grown 30% per side, squared, grey 64x64). Made by: dotnet run -c Release --project bench/MaskTrainer.Bench -- verifier --rebuild --train-out src/MaskTrainer.Core/Faces/face-verifier.json. Do not edit by hand.",
+            ["comment"] = "Logistic face/non-face head of Faces/FaceVerifier on fr_landmark's Flatten_76 embedding (box grown 30% per side, squared, grey 64x64). Made by: dotnet run -c Release --project bench/MaskTrainer.Bench -- verifier --rebuild --train-out src/MaskTrainer.Core/Faces/face-verifier.json. Do not edit by hand.",
             ["trainedOn"] = string.Create(CultureInfo.InvariantCulture,
                 $"{train.Count(c => c.Label == 1)} faces (mask-sample with_mask and without_mask detections, faces-dlib labelled faces, video frames) and {train.Count(c => c.Label == 0)} non-faces (detector false proposals and random boxes on faces-dlib photos, video backgrounds). faces-dlib dogs.jpg is held out."),
             ["training"] = "features standardised; L2 1e-2; 400 full-batch gradient steps of 0.5; classes weighted to balance; standardisation folded into weights",
@@ -674,7 +695,7 @@ public static class VerifierStudy
             // "Pose" holds more landmark embeddings: square crops at margins 0.2 and 0.45, and the 0.3 crop mirrored.
             var (m20, _) = Forward(image, box, flip: false, 0.2f, true);
             var (m45, _) = Forward(image, box, flip: false, 0.45f, true);
-            // The shipped verifier's own embedding (crop at margin 0.3, squared, mean with its mirror).
+            // The verifier's own Embed (crop at margin 0.3, squared; the same as EmbWide since the mirror pass was dropped).
             var verified = new float[_verifier.EmbeddingSize];
             _verifier.Embed(image, box, verified);
             return new Candidate(set, name, fold, box, score, label, emb, pts, flipped, wide, [.. m20, .. m45, .. verified]);

@@ -17,10 +17,13 @@ internal static class FaceVerification
             return faces;
         }
 
+        // All faces in one forward pass; a frame rarely has more than a handful.
+        Span<float> likelihoods = faces.Count <= 64 ? stackalloc float[faces.Count] : new float[faces.Count];
+        verifier.Likelihoods(image, faces, likelihoods);
         List<DetectedFace>? kept = null;
         for (int i = 0; i < faces.Count; i++)
         {
-            bool keep = verifier.Likelihood(image, faces[i].Box) >= minLikelihood;
+            bool keep = likelihoods[i] >= minLikelihood;
             if (!keep && kept is null)
             {
                 kept = new List<DetectedFace>(faces.Count);

@@ -6,8 +6,8 @@ namespace MaskTrainer.Faces;
 /// <summary>
 /// Second stage of the fused detectors: is a candidate box a human face? The box is grown by 30%
 /// on each side and squared (replicated border past the image edge), turned grey, resized to
-/// 64x64 and passed, with its mirror image, through fr_landmark (a 68-point landmark regressor);
-/// the mean of the two 512-D embeddings (layer Flatten_76) goes through a logistic head
+/// 64x64 and passed through fr_landmark (a 68-point landmark regressor); its 512-D embedding
+/// (layer Flatten_76) goes through a logistic head
 /// (<see cref="FaceVerifierHead"/>) trained on faces (masked and bare) against background boxes
 /// and the detectors' false proposals. Why this works where re-scoring with the detectors did
 /// not (README): the wide crop shows what surrounds the face (hair, ears, neck, fur, snout), and
@@ -37,7 +37,13 @@ public sealed class FaceVerifier : IDisposable
     private readonly string _featureLayer;
     private readonly double _scale;
     private readonly FaceVerifierHead _head;
-    private readonly Mat _grey = new(), _small = new(), _mirrored = new(), _blob = new(), _features = new();
+    private readonly Mat _grey = new(), _small = new(), _blob = new(), _features = new();
+
+    // Batched path: one 64x64 grey Mat per face, grown as needed and reused, so a frame's faces
+    // go through the network in one forward call.
+    private readonly List<Mat> _batch = [];
+    private readonly List<Mat> _batchView = [];
+    private readonly List<int> _batchFaces = [];
     private readonly float[] _embedding;
     private readonly object _gate = new();
     private bool _disposed;
@@ -88,7 +94,74 @@ public sealed class FaceVerifier : IDisposable
     }
 
     /// <summary>
-    /// The verifier's input to the head: the mean embedding of the crop and its mirror image.
+    /// Face likelihoods of several boxes of one image, computed in one forward pass; writes
+    /// <paramref name="likelihoods"/>[i] for <paramref name="boxes"/>[i] (1 for a box that misses
+    /// the image). Gives the same values as <see cref="Likelihood"/> called on each box.
+    /// </summary>
+    public void Likelihoods(Mat image, IReadOnlyList<DetectedFace> boxes, Span<float> likelihoods)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(boxes);
+        if (likelihoods.Length < boxes.Count)
+        {
+            throw new ArgumentException($"likelihoods needs {boxes.Count} values, got {likelihoods.Length}", nameof(likelihoods));
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            CheckImage(image);
+            _batchView.Clear();
+            _batchFaces.Clear();
+            for (int i = 0; i < boxes.Count; i++)
+            {
+                likelihoods[i] = 1f;
+                var box = boxes[i].Box;
+                if (!Judgeable(image, box))
+                {
+                    continue;
+                }
+
+                int slot = _batchView.Count;
+                if (_batch.Count <= slot)
+                {
+                    _batch.Add(new Mat());
+                }
+
+                using (var crop = FaceCropper.Crop(image, box, CropOptions))
+                {
+                    Cv2.CvtColor(crop, _grey, ColorConversion.BgrToGray);
+                }
+
+                Cv2.Resize(_grey, _batch[slot], new Size(InputSize, InputSize), Interpolation.Linear);
+                _batchView.Add(_batch[slot]);
+                _batchFaces.Add(i);
+            }
+
+            if (_batchFaces.Count == 0)
+            {
+                return;
+            }
+
+            Dnn.BlobFromImages(_batchView, _blob, _scale, new Size(InputSize, InputSize), default, swapRB: false);
+            _net.SetInput(_blob);
+            _net.Forward(_features, _featureLayer);
+            int n = _embedding.Length;
+            if (_features.Total != (long)n * _batchView.Count)
+            {
+                throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {_features.Total} values for {_batchView.Count} crops, expected {n} each");
+            }
+
+            var all = _features.GetFloats();
+            for (int k = 0; k < _batchFaces.Count; k++)
+            {
+                likelihoods[_batchFaces[k]] = _head.Likelihood(all.Slice(k * n, n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The verifier's input to the head: the embedding of the crop.
     /// Returns false (and leaves <paramref name="destination"/> unspecified) when the crop misses the image.
     /// </summary>
     public bool Embed(Mat image, Rect box, Span<float> destination)
@@ -108,13 +181,8 @@ public sealed class FaceVerifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (image.Type != MatType.U8C3)
-        {
-            throw new ArgumentException($"face verification needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
-        }
-
-        var region = FaceCropper.Region(box, CropOptions);
-        if (box.Width <= 0 || box.Height <= 0 || region.Intersect(new Rect(0, 0, image.Cols, image.Rows)).IsEmpty)
+        CheckImage(image);
+        if (!Judgeable(image, box))
         {
             return false;
         }
@@ -126,18 +194,21 @@ public sealed class FaceVerifier : IDisposable
 
         Cv2.Resize(_grey, _small, new Size(InputSize, InputSize), Interpolation.Linear);
         Forward(_small);
-        var a = _features.GetFloats();
-        a.CopyTo(destination);
-        Cv2.Flip(_small, _mirrored, FlipMode.Horizontal);
-        Forward(_mirrored);
-        var b = _features.GetFloats();
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = (destination[i] + b[i]) * 0.5f;
-        }
-
+        _features.GetFloats().CopyTo(destination);
         return true;
     }
+
+    private static void CheckImage(Mat image)
+    {
+        if (image.Type != MatType.U8C3)
+        {
+            throw new ArgumentException($"face verification needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
+        }
+    }
+
+    /// <summary>False for a box whose crop misses the image: it cannot be judged (and is kept).</summary>
+    private static bool Judgeable(Mat image, Rect box) =>
+        box.Width > 0 && box.Height > 0 && !FaceCropper.Region(box, CropOptions).Intersect(new Rect(0, 0, image.Cols, image.Rows)).IsEmpty;
 
     private void Forward(Mat grey64)
     {
@@ -163,9 +234,12 @@ public sealed class FaceVerifier : IDisposable
             _net.Dispose();
             _grey.Dispose();
             _small.Dispose();
-            _mirrored.Dispose();
             _blob.Dispose();
             _features.Dispose();
+            foreach (var m in _batch)
+            {
+                m.Dispose();
+            }
         }
     }
 }

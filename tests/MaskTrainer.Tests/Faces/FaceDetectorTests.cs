@@ -98,6 +98,28 @@ public sealed class FaceDetectorTests
         verifier.Likelihood(image, new Rect(-500, -500, 20, 20)).Should().Be(1f);
     }
 
+    [SharedFact(Images)]
+    public void Verifier_batch_gives_each_box_the_same_likelihood_as_one_by_one()
+    {
+        // The detectors verify a frame's faces in one forward pass; it must not change a verdict.
+        using var image = FaceTestData.Read(FaceTestData.Faces3);
+        using var verifier = FaceVerifier.Create(FaceTestData.Store);
+        var boxes = FaceTestData.Labels[FaceTestData.Faces3].Select(f => new DetectedFace(f.Box, 1f))
+            .Append(new DetectedFace(new Rect(0, 0, 60, 70), 1f))
+            .Append(new DetectedFace(new Rect(-500, -500, 20, 20), 1f))
+            .ToArray();
+        var batched = new float[boxes.Length];
+
+        verifier.Likelihoods(image, boxes, batched);
+
+        for (int i = 0; i < boxes.Length; i++)
+        {
+            batched[i].Should().BeApproximately(verifier.Likelihood(image, boxes[i].Box), 1e-5f, $"box {boxes[i].Box}");
+        }
+
+        batched[^1].Should().Be(1f, "a box off the image is kept");
+    }
+
     [SharedTheory]
     [InlineData(BlazeFaceDetector.BackModelId)]
     [InlineData(FaceDetectors.DefaultId)]
