@@ -70,6 +70,9 @@ public sealed class FaceVerifier : IDisposable
         _net = Net.ReadFromOnnx(modelPath);
     }
 
+    /// <summary>Identifies the head in use (see <see cref="FaceVerifierHead.Fingerprint"/>).</summary>
+    public string Fingerprint => _head.Fingerprint;
+
     /// <summary>Length of <see cref="Embed"/>'s output.</summary>
     public int EmbeddingSize => _embedding.Length;
 

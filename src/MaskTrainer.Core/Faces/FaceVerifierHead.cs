@@ -16,6 +16,17 @@ public sealed record FaceVerifierHead(float[] Weights, float Bias)
     /// <summary>The head shipped with MaskTrainer.</summary>
     public static FaceVerifierHead Default { get; } = LoadDefault();
 
+    /// <summary>First 12 hex digits of the SHA-256 of the weights and bias: changes whenever the head does (feature-cache keys use it).</summary>
+    public string Fingerprint => ComputeFingerprint();
+
+    private string ComputeFingerprint()
+    {
+        var bytes = new byte[(Weights.Length + 1) * sizeof(float)];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(Weights.AsSpan()).CopyTo(bytes);
+        BitConverter.TryWriteBytes(bytes.AsSpan(Weights.Length * sizeof(float)), Bias);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..12].ToLowerInvariant();
+    }
+
     /// <summary>sigmoid(Weights · <paramref name="embedding"/> + Bias).</summary>
     public float Likelihood(ReadOnlySpan<float> embedding)
     {

@@ -54,6 +54,26 @@ public sealed class FaceCropStageTests
         crop.Image.Size.Should().Be(new Size(200, 150));
         stage.CacheKey.Should().Contain(FaceDetectors.DefaultId).And.Contain("p0.25");
     }
+
+    [SharedFact(Images)]
+    public void Cache_key_changes_with_the_verifier_and_the_blanked_margin()
+    {
+        // Cached features are only valid for the same crops: the verifier decides which faces
+        // are kept, the blanked margin what the backbone sees.
+        using var unverified = FaceDetectors.Create(FaceDetectors.CascadeId, FaceTestData.Store,
+            new FaceDetectorOptions { VerifyFaces = false, MinConfidence = FaceDetectors.FusedThreshold });
+        var verified = FaceTestData.Detector(FaceDetectors.CascadeId);
+
+        var keys = new[]
+        {
+            new FaceCropStage(verified).CacheKey,
+            new FaceCropStage(unverified).CacheKey,
+            new FaceCropStage(verified, new FaceCropStageOptions { Crop = FaceCropOptions.Default }).CacheKey,
+        };
+
+        keys.Should().OnlyHaveUniqueItems();
+        keys[0].Should().Contain(((CascadeFaceDetector)verified).Verifier!.Fingerprint);
+    }
 }
 
 internal static class FaceCropStageTestExtensions
