@@ -14,7 +14,8 @@ namespace MaskTrainer.Bench;
 /// <see cref="BackgroundKind.FacesPixelated"/> uses the nine photos whose faces are all
 /// labelled, with every labelled face (grown by 30%) pixelated to 3x3 blocks, as
 /// privacy-blurred street photos are, so the pasted face is the only face and the test
-/// measures framing alone.</para>
+/// measures framing alone. <see cref="BackgroundKind.GroupPhotos"/> keeps those nine photos'
+/// faces: the pasted face then has people behind it.</para>
 /// </summary>
 internal sealed class PastedScenes : IDisposable
 {
@@ -118,4 +119,11 @@ internal enum BackgroundKind
 
     /// <summary>The labelled faces-dlib photos with every face pixelated.</summary>
     FacesPixelated,
+
+    /// <summary>
+    /// The nine labelled faces-dlib photos as they are: group and street scenes whose people
+    /// stand behind the pasted face (their faces are 20–60 px), without the close-up portrait
+    /// and the 30-face collage of <see cref="People"/>.
+    /// </summary>
+    GroupPhotos,
 }

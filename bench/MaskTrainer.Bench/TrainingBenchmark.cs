@@ -60,7 +60,7 @@ internal static class TrainingBenchmark
         Console.WriteLine($"head training {cold.Training.Elapsed.TotalSeconds:0.00} s on {cold.Split.Train.Count} images");
         Console.WriteLine($"reproducible with the same seed: {(SameHead(cold.Model.Head, warm.Model.Head) && m.Accuracy == warm.TestMetrics.Accuracy && m.LogLoss == warm.TestMetrics.LogLoss ? "yes, bit-identical head and metrics" : "NO")}");
 
-        foreach (var kind in new[] { BackgroundKind.FacesPixelated, BackgroundKind.People })
+        foreach (var kind in new[] { BackgroundKind.FacesPixelated, BackgroundKind.GroupPhotos, BackgroundKind.People })
         {
             string pasted;
             using (var scenes = new PastedScenes(backgrounds, options.Seed ?? 42, kind))
@@ -88,6 +88,7 @@ internal static class TrainingBenchmark
     private static string Describe(BackgroundKind kind) => kind switch
     {
         BackgroundKind.FacesPixelated => "their faces pixelated, so the pasted face is the only one",
+        BackgroundKind.GroupPhotos => "the nine labelled group photos as they are, people behind the pasted face",
         _ => "people and all, so the pasted face competes with real ones",
     };
 
