@@ -145,10 +145,10 @@ public sealed class ImageFolderDatasetTests
         act.Should().Throw<DatasetException>().WithMessage($"classes 'b', 'c' in '{data.Root}' have no images");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Load_RealMaskSample_HasTwoBalancedClasses()
     {
-        var root = SharedDataFactAttribute.SharedPath("data/mask-sample")!;
+        var root = SharedData.Full("data/mask-sample");
 
         var dataset = ImageFolderDataset.Load(root);
 

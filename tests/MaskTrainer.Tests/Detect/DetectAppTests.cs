@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using MaskTrainer.Detect.Cli;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 using MaskTrainer.Tests.OpenCv;
 using MaskTrainer.Tests.Pipeline;
 
@@ -13,12 +11,10 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(PipelineCollection.Name)]
 public sealed class DetectAppTests(TrainedModelFixture fixture)
 {
-    private static string Shared(string relative) => SharedDataFactAttribute.SharedPath(relative) ?? relative;
-
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task A_photo_with_three_faces_gives_one_json_line_with_three_faces_then_the_summary()
     {
-        var (code, stdout, stderr) = await Detect("--image", Shared("data/faces-dlib/images/2008_002506.jpg"), "--json");
+        var (code, stdout, stderr) = await Detect("--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json");
 
         code.Should().Be(ExitCodes.Ok, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -43,28 +39,28 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stderr.Should().StartWith("1 frames, 3 faces");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task A_photo_without_people_reports_no_face_with_the_default_detector_and_the_annotated_image_is_written()
     {
         using var temp = new TempFolder();
         var output = temp.File("dogs.png");
-        var (code, stdout, stderr) = await Detect("--image", Shared("data/faces-dlib/images/dogs.jpg"), "--json", "--output", output);
+        var (code, stdout, stderr) = await Detect("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--json", "--output", output);
 
         code.Should().Be(ExitCodes.Ok, stderr);
         using var frame = JsonDocument.Parse(stdout.Split('\n')[0]);
         frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(0);
         using var written = Cv2.ImRead(output);
-        using var original = Cv2.ImRead(Shared("data/faces-dlib/images/dogs.jpg"));
+        using var original = Cv2.ImRead(SharedData.Full("data/faces-dlib/images/dogs.jpg"));
         written.Size.Should().Be(original.Size);
         stderr.Should().Contain($"wrote {output}");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()
     {
         using var temp = new TempFolder();
         var output = temp.File("annotated.mp4");
-        var (code, stdout, stderr) = await Detect("--video", Shared("data/videos/Gituatu_mask.mp4"), "--max-frames", "12", "--json", "--output", output);
+        var (code, stdout, stderr) = await Detect("--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--max-frames", "12", "--json", "--output", output);
 
         code.Should().Be(ExitCodes.Ok, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -92,7 +88,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stdout.Should().Contain("\"stopReason\":\"endOfInput\"");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task Ctrl_C_stops_cleanly_and_leaves_a_playable_video()
     {
         using var temp = new TempFolder();
@@ -102,7 +98,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         var stderr = new StringWriter();
 
         var code = await DetectCommand.InvokeAsync(
-            [.. Common(), "--video", Shared("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output],
+            [.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output],
             stdout, stderr, handleSignals: false, cancel.Token);
 
         code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
@@ -125,7 +121,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         n.Should().Be((int)frames, "every processed frame made it into a finished file");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task Input_and_model_errors_are_one_line_naming_the_file()
     {
         using var temp = new TempFolder();
@@ -137,11 +133,11 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         await Expect(["--video", missingVideo], $"error: {missingVideo}: video file not found");
         await Expect(["--image", missingImage], $"error: {missingImage}: file not found");
         await Expect(["--camera", "7"], "error: camera 7 could not be opened (no /dev/video7?)", skipUnless: !File.Exists("/dev/video7") && OperatingSystem.IsLinux());
-        await Expect(["--image", Shared("data/faces-dlib/images/dogs.jpg"), "--output", temp.File("x.mp4")], $"error: {temp.File("x.mp4")}: --image writes an image: use .jpg or .png");
-        await Expect(["--video", Shared("data/videos/Gituatu_mask.mp4"), "--detector", "nope"], "error: --detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, haar)");
-        await Expect(["--image", Shared("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat"], "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask)");
+        await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--output", temp.File("x.mp4")], $"error: {temp.File("x.mp4")}: --image writes an image: use .jpg or .png");
+        await Expect(["--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--detector", "nope"], "error: --detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, haar)");
+        await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat"], "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask)");
 
-        var (code, _, stderr) = await CommandLineTests.Invoke("--image", Shared("data/faces-dlib/images/dogs.jpg"), "--model", junkModel, "--no-window");
+        var (code, _, stderr) = await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", junkModel, "--no-window");
         code.Should().Be(ExitCodes.Error);
         stderr.Should().StartWith($"error: {junkModel}: ").And.EndWith("\n");
         stderr.TrimEnd('\n').Should().NotContain("\n");
@@ -169,7 +165,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stderr.Should().Be(error + "\n");
     }
 
-    private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--no-window"];
+    private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window"];
 
     private Task<(int Code, string Stdout, string Stderr)> Detect(params string[] args) => CommandLineTests.Invoke([.. Common(), .. args]);
 

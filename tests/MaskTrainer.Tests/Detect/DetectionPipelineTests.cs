@@ -6,7 +6,6 @@ using MaskTrainer.Detect.Sources;
 using MaskTrainer.Detect.Stats;
 using MaskTrainer.Faces;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.Data;
 using MaskTrainer.Tests.OpenCv;
 using MaskTrainer.Tests.Pipeline;
 
@@ -16,7 +15,7 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(PipelineCollection.Name)]
 public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
 {
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Labels_depend_on_frame_order_only_not_on_timing_or_queue_sizes()
     {
         using var temp = new TempFolder();
@@ -38,7 +37,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void A_camera_that_stops_ends_the_run_after_its_last_frame_with_the_reason()
     {
         using var temp = new TempFolder();
@@ -64,7 +63,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task A_failing_stage_stops_the_others_and_its_error_surfaces()
     {
         using var temp = new TempFolder();
@@ -80,7 +79,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Cancelling_finishes_the_frames_in_flight()
     {
         using var temp = new TempFolder();
@@ -130,7 +129,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
     /// <summary>The first <paramref name="frames"/> frames of a shared video, as an MJPG .avi.</summary>
     private static string Clip(string path, string shared, int frames)
     {
-        using var capture = VideoCapture.OpenFile(SharedDataFactAttribute.SharedPath(shared)!);
+        using var capture = VideoCapture.OpenFile(SharedData.Full(shared));
         using var frame = new Mat();
         capture.Read(frame).Should().BeTrue();
         using var writer = new VideoWriter(path, "MJPG", 25, frame.Size);

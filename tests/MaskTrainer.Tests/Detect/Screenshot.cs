@@ -61,24 +61,3 @@ internal static class Screenshot
         return n;
     }
 }
-
-/// <summary>Skips unless Xvfb and ImageMagick's import are installed (and the shared data, when named).</summary>
-public sealed class ScreenshotFactAttribute : FactAttribute
-{
-    /// <param name="sharedData">A path under ../shared the test also needs, or null.</param>
-    public ScreenshotFactAttribute(string? sharedData = null)
-    {
-        if (sharedData is not null && MaskTrainer.Tests.Data.SharedDataFactAttribute.SharedPath(sharedData) is null)
-        {
-            Skip = $"shared data '{sharedData}' not found (expected ../shared/{sharedData} next to the repository root)";
-        }
-        else if (!MaskTrainer.Tests.OpenCv.XvfbServer.IsInstalled)
-        {
-            Skip = "Xvfb is not installed (apt install xvfb); window tests need a virtual X display";
-        }
-        else if (!Screenshot.IsAvailable)
-        {
-            Skip = "ImageMagick's import is not installed (apt install imagemagick); the window test checks a screenshot";
-        }
-    }
-}

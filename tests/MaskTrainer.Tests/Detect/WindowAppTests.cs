@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MaskTrainer.Detect.Cli;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 using MaskTrainer.Tests.OpenCv;
 using MaskTrainer.Tests.Pipeline;
 
@@ -12,9 +10,7 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(HighGuiCollection.Name)]
 public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    private static string Shared(string relative) => SharedDataFactAttribute.SharedPath(relative) ?? relative;
-
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public async Task Without_a_display_it_runs_headless_with_a_one_line_note()
     {
         if (!OperatingSystem.IsLinux())
@@ -27,7 +23,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         var stderr = new StringWriter { NewLine = "\n" };
 
         var code = await DetectCommand.InvokeAsync(
-            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--image", Shared("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
             stdout, stderr, handleSignals: false);
 
         code.Should().Be(ExitCodes.Ok, stderr.ToString());
@@ -45,7 +41,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var run = DetectCommand.InvokeAsync(
-            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedModels.Directory!, "--video", Shared("data/videos/Gituatu_mask.mp4"), "--loop"],
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop"],
             stdout, stderr, handleSignals: false, cancel.Token);
 
         // Boxes are pure green or red (one face, 2 px outline, label bar): look for them on screen.

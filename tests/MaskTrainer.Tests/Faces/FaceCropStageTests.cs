@@ -1,6 +1,5 @@
 using MaskTrainer.Faces;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
 
 namespace MaskTrainer.Tests.Faces;
 

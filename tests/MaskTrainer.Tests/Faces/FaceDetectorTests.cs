@@ -1,6 +1,5 @@
 using MaskTrainer.Faces;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -16,7 +15,7 @@ public sealed class FaceDetectorTests
     public static TheoryData<string> ScoredIds() =>
         [.. FaceDetectors.Ids.Where(id => id is not (HaarFaceDetector.ModelId or FaceDetectors.CascadeId))];
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [MemberData(nameof(FarIds))]
     public void Finds_the_three_labelled_faces(string id)
     {
@@ -44,7 +43,7 @@ public sealed class FaceDetectorTests
         FaceBoxes.IoU(faces[0].Box, expected).Should().BeGreaterThan(0.4f);
     }
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [InlineData(UltraFaceDetector.ModelId)]
     [InlineData(BlazeFaceDetector.FrontModelId)]
     public void Finds_no_face_on_the_dog_photo(string id)
@@ -54,7 +53,7 @@ public sealed class FaceDetectorTests
         FaceTestData.Detector(id).Detect(dogs).Should().BeEmpty();
     }
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [InlineData(FaceDetectors.CascadeId)]
     [InlineData(FaceDetectors.EnsembleId)]
     public void Fused_detectors_find_no_face_on_the_dog_photo(string id)
@@ -120,7 +119,7 @@ public sealed class FaceDetectorTests
         batched[^1].Should().Be(1f, "a box off the image is kept");
     }
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [InlineData(BlazeFaceDetector.BackModelId)]
     [InlineData(FaceDetectors.DefaultId)]
     public void BlazeFace_landmarks_lie_in_the_face_with_the_eyes_above_the_mouth(string id)
@@ -148,7 +147,7 @@ public sealed class FaceDetectorTests
         }
     }
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [MemberData(nameof(FarIds))]
     public void Boxes_map_back_to_image_coordinates_in_a_larger_canvas(string id)
     {
@@ -170,7 +169,7 @@ public sealed class FaceDetectorTests
         }
     }
 
-    [SharedTheory]
+    [SharedTheory("data/faces-dlib", "models")]
     [MemberData(nameof(ScoredIds))]
     public void A_higher_threshold_keeps_a_subset(string id)
     {

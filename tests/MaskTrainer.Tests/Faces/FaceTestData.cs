@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -19,7 +17,7 @@ internal static class FaceTestData
 
     private static readonly Lazy<ModelStore> LazyStore = new(() => new ModelStore(new ModelStoreOptions
     {
-        ModelsDirectories = SharedModels.Directory is { } dir ? [dir] : [],
+        ModelsDirectories = SharedData.Models is { } dir ? [dir] : [],
         CacheDirectory = Path.Combine(Path.GetTempPath(), "mt-faces-tests-cache"),
         AllowDownload = false,
     }));
@@ -31,7 +29,7 @@ internal static class FaceTestData
 
     public static ModelStore Store => LazyStore.Value;
 
-    public static string DlibFolder => SharedDataFactAttribute.SharedPath("data/faces-dlib") ?? "../shared/data/faces-dlib";
+    public static string DlibFolder => SharedData.Full("data/faces-dlib");
 
     public static IReadOnlyDictionary<string, IReadOnlyList<LabelledFace>> Labels => LazyLabels.Value;
 
@@ -50,17 +48,5 @@ internal static class FaceTestData
         var padded = new Mat();
         Cv2.CopyMakeBorder(image, padded, y, y, x, x, BorderMode.Replicate);
         return padded;
-    }
-}
-
-/// <summary>A theory that needs ../shared (data and models); skipped with a clear message when it is absent.</summary>
-internal sealed class SharedTheoryAttribute : TheoryAttribute
-{
-    public SharedTheoryAttribute()
-    {
-        if (SharedDataFactAttribute.SharedPath("data/faces-dlib") is null || SharedModels.Directory is null)
-        {
-            Skip = "shared data not found (expected ../shared/data/faces-dlib and ../shared/models next to the repository root)";
-        }
     }
 }

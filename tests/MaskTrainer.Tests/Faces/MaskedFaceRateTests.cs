@@ -1,6 +1,5 @@
 using MaskTrainer.Faces;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -30,7 +29,7 @@ public sealed class MaskedFaceRateTests
 
     private static double Rate(IFaceDetector detector, string folder, out List<string> misses)
     {
-        var root = Path.Combine(OpenCvTestData.Shared!, "data", "mask-sample", folder);
+        var root = SharedData.Full($"data/mask-sample/{folder}");
         var files = Directory.GetFiles(root).Order(StringComparer.Ordinal).Where((_, i) => i % 6 == 0).ToArray();
         files.Should().HaveCount(100);
         misses = [];

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using MaskTrainer.Features;
 using MaskTrainer.Models;
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
 
 namespace MaskTrainer.Tests.Features;
 

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using MaskTrainer.Data;
 using MaskTrainer.Models;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 
 namespace MaskTrainer.Tests.Features;
 
-/// <summary>Real images and models for the featurizing tests, found through the shared-folder helpers.</summary>
+/// <summary>Real images and models for the featurizing tests, found through <see cref="SharedData"/>.</summary>
 internal static class FeaturesTestData
 {
     public const string MaskSample = "data/mask-sample";
@@ -15,7 +13,7 @@ internal static class FeaturesTestData
 
     private static readonly Lazy<string[]> Files = new(() =>
     {
-        var root = SharedDataFactAttribute.SharedPath(MaskSample) ?? throw new InvalidOperationException("mask-sample missing");
+        var root = SharedData.Path(MaskSample) ?? throw new InvalidOperationException("mask-sample missing");
         // Alternate the classes so that small prefixes hold both.
         var with = Directory.GetFiles(Path.Combine(root, "with_mask")).Order(StringComparer.Ordinal).ToArray();
         var without = Directory.GetFiles(Path.Combine(root, "without_mask")).Order(StringComparer.Ordinal).ToArray();
@@ -36,10 +34,10 @@ internal static class FeaturesTestData
     /// <summary>A store that only uses the shared offline models (no downloads, cache in a temp folder).</summary>
     public static ModelStore Store() => new(new ModelStoreOptions
     {
-        ModelsDirectories = [SharedModels.Directory ?? "../shared/models"],
+        ModelsDirectories = [SharedData.Full("models")],
         AllowDownload = false,
         CacheDirectory = Path.Combine(Path.GetTempPath(), "mt-features-store-" + Guid.NewGuid().ToString("N")),
     });
 
-    public static string ModelPath(string fileName) => Path.Combine(SharedModels.Directory ?? "../shared/models", fileName);
+    public static string ModelPath(string fileName) => SharedData.Full(Path.Combine("models", fileName));
 }

@@ -1,6 +1,5 @@
 using MaskTrainer.Features;
 using MaskTrainer.Models;
-using MaskTrainer.Tests.Data;
 
 namespace MaskTrainer.Tests.Features;
 
@@ -15,7 +14,7 @@ public sealed class FrPoseFixture : IDisposable
 
     /// <summary>True when the model and images exist (tests are skipped otherwise, before touching this).</summary>
     public static bool Available =>
-        SharedDataFactAttribute.SharedPath(FeaturesTestData.FrPose) is not null && SharedDataFactAttribute.SharedPath(FeaturesTestData.MaskSample) is not null;
+        SharedData.SkipReason(FeaturesTestData.FrPose, FeaturesTestData.MaskSample) is null;
 
     public BackboneFeaturizer Featurizer => _featurizer.Value;
 

@@ -82,19 +82,13 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
             .WithMessage("unknown model 'mobilenet'; known: res10, blazeface, *fr-feature");
     }
 
-    [Fact]
+    [SharedFact("models")]
     public void Offline_copies_match_the_catalog()
     {
-        if (SharedModels.Directory is null)
-        {
-            output.WriteLine("SKIPPED: ../shared/models not found next to the repository");
-            return;
-        }
-
         int checkedFiles = 0;
         foreach (var file in Catalog.Models.SelectMany(m => m.Files).DistinctBy(f => f.Name))
         {
-            string path = Path.Combine(SharedModels.Directory, file.Name);
+            string path = SharedData.Full(Path.Combine("models", file.Name));
             if (!File.Exists(path))
             {
                 output.WriteLine($"not in shared models: {file.Name}");

@@ -14,7 +14,7 @@ public sealed class CascadeClassifierTests
 
         var found = cascade.DetectMultiScale(gray, 1.1, 5, new Size(30, 30));
 
-        var labelled = File.ReadLines(OpenCvTestData.Data("faces-dlib/annotations/boxes.csv"))
+        var labelled = File.ReadLines(SharedData.Full("data/faces-dlib/annotations/boxes.csv"))
             .Select(l => l.Split(','))
             .Where(f => f[1] == "2008_002506.jpg")
             .Select(f => new Rect(int.Parse(f[2]), int.Parse(f[3]), int.Parse(f[4]), int.Parse(f[5])))
@@ -43,23 +43,5 @@ public sealed class CascadeClassifierTests
     {
         var overlap = a.Intersect(b).Area;
         return (double)overlap / (a.Area + b.Area - overlap);
-    }
-}
-
-/// <summary>Skips when the shared face photo or OpenCV's frontal-face cascade (opencv-data) is missing.</summary>
-public sealed class HaarFaceFactAttribute : FactAttribute
-{
-    public const string Cascade = "haarcascade_frontalface_default.xml";
-
-    public HaarFaceFactAttribute()
-    {
-        if (!File.Exists(OpenCvTestData.FaceImage))
-        {
-            Skip = "shared file missing: ../shared/data/faces-dlib/images/2008_002506.jpg";
-        }
-        else if (CascadeClassifier.FindDataFile(Cascade) is null)
-        {
-            Skip = $"{Cascade} not installed (apt install opencv-data)";
-        }
     }
 }

@@ -78,7 +78,7 @@ public sealed class DnnTests
     [SharedFact("models/face_detection_front_128x128_barracuda.onnx")]
     public void Onnx_loads_from_path_and_from_bytes_alike()
     {
-        var path = OpenCvTestData.Model("face_detection_front_128x128_barracuda.onnx");
+        var path = SharedData.Full("models/face_detection_front_128x128_barracuda.onnx");
         using var fromPath = Net.ReadFromOnnx(path);
         using var fromBytes = Net.ReadFromOnnx(File.ReadAllBytes(path));
 

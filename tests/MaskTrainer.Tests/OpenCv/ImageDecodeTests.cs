@@ -9,7 +9,7 @@ public sealed class ImageDecodeTests
     [SharedFact("data")]
     public void Decodes_every_shared_jpeg_and_png_from_path_and_from_bytes()
     {
-        var files = Directory.EnumerateFiles(OpenCvTestData.Data(""), "*", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(SharedData.Full("data"), "*", SearchOption.AllDirectories)
             .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png")
             .ToList();
         files.Should().HaveCountGreaterThan(100);

@@ -26,7 +26,7 @@ public sealed partial class MemoryStabilityTests(ITestOutputHelper output)
         // A small blob keeps 10,000 forward passes well under a minute on 2 busy cores; any
         // leaked Mat (decoded image ~30 KB, blob 12 KB) would still add 100+ MB over the run.
         const int Side = 32;
-        var jpeg = File.ReadAllBytes(OpenCvTestData.Data("mask-sample/with_mask/147.jpg"));
+        var jpeg = File.ReadAllBytes(SharedData.Full(SmallJpeg));
         using var net = Net.ReadFromTensorflow(OpenCvTestData.Res10Model, OpenCvTestData.Res10Config);
 
         for (var i = 0; i < Warmup; i++)

@@ -69,7 +69,7 @@ public sealed class VideoTests
     [SharedFact("data/videos/Gituatu_mask.mp4")]
     public void Reads_the_shared_video()
     {
-        using var capture = VideoCapture.OpenFile(OpenCvTestData.Data("videos/Gituatu_mask.mp4"));
+        using var capture = VideoCapture.OpenFile(SharedData.Full("data/videos/Gituatu_mask.mp4"));
         using var frame = new Mat();
 
         capture.Fps.Should().BeApproximately(25, 0.1);

@@ -1,12 +1,11 @@
 using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.Data;
 
 namespace MaskTrainer.Tests.Pipeline;
 
 [Collection(PipelineCollection.Name)]
 public sealed class MaskPredictionEngineTests(TrainedModelFixture fixture)
 {
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Batch_prediction_equals_one_by_one_and_engines_agree()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -30,20 +29,20 @@ public sealed class MaskPredictionEngineTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedDataFact("data/faces-dlib/images/2008_002506.jpg")]
+    [SharedFact("data/faces-dlib/images/2008_002506.jpg")]
     public void Whole_image_prediction_finds_the_face_and_reports_its_box()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
         using var engine = model.CreatePredictionEngine(fixture.Store);
 
-        var p = engine.Predict(SharedDataFactAttribute.SharedPath("data/faces-dlib/images/2008_002506.jpg")!);
+        var p = engine.Predict(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
 
         p.FaceBox.Should().NotBeNull("the photo has faces, so the model's face crop is used");
         p.Probabilities.Sum().Should().BeApproximately(1f, 1e-4f);
         model.Labels.Should().Contain(p.Label);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Predicting_an_unreadable_file_is_a_decode_error_naming_it()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);

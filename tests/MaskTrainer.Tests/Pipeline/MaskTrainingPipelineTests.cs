@@ -3,14 +3,13 @@ using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Faces;
 using MaskTrainer.Serialization;
-using MaskTrainer.Tests.Data;
 
 namespace MaskTrainer.Tests.Pipeline;
 
 [Collection(PipelineCollection.Name)]
 public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 {
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Run_writes_model_metrics_and_report_and_learns_the_task()
     {
         var run = fixture.Run!;
@@ -26,7 +25,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         names.Should().Equal("labels", "count", "skipped", "accuracy", "macroAccuracy", "logLoss", "logLossReduction", "auc", "perClass", "confusionMatrix");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Same_seed_gives_the_same_model_and_a_warm_cache_featurizes_nothing()
     {
         var again = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(fixture.Root!, "again", "m.zip") }, fixture.Store).Run();
@@ -43,7 +42,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         again.TestMetrics.LogLoss.Should().Be(fixture.Run.TestMetrics.LogLoss);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void A_failed_run_leaves_the_previous_model_untouched()
     {
         var before = File.ReadAllBytes(fixture.Run!.ModelPath);
@@ -55,7 +54,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void A_cancelled_run_leaves_the_previous_model_untouched()
     {
         var before = File.ReadAllBytes(fixture.Run!.ModelPath);
@@ -70,7 +69,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         Directory.GetFiles(Path.GetDirectoryName(fixture.Run.ModelPath)!, "*.tmp*").Should().BeEmpty();
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Saved_model_loads_and_evaluates_to_the_training_metrics_document_schema()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -85,7 +84,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         MetricsDocument.FromJson(result.Document.ToJson()).Labels.Should().Equal(model.Labels);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Evaluating_a_folder_with_an_unknown_class_is_a_one_line_error()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -102,7 +101,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         act.Should().Throw<DatasetException>().WithMessage("*'helmet'*not one of the model's labels*");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Loading_a_missing_or_corrupt_model_names_the_file()
     {
         var missing = Path.Combine(fixture.Root!, "nope.zip");

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
-using MaskTrainer.Tests.TestSupport;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -9,7 +6,7 @@ namespace MaskTrainer.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class TrainCliTests(TrainedModelFixture fixture)
 {
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Evaluate_json_prints_exactly_the_metrics_document()
     {
         var (code, stdout, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");
@@ -21,7 +18,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         doc.RootElement.GetProperty("confusionMatrix").GetArrayLength().Should().Be(2);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Predict_prints_one_tab_separated_line_per_image()
     {
         var images = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(2).ToArray();
@@ -37,7 +34,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         float.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.5f, 1f);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Bad_data_folder_is_a_one_line_error_and_exit_code_1()
     {
         var missing = Path.Combine(fixture.Root!, "missing-data");
@@ -49,7 +46,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("error: ").And.Contain(missing);
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Missing_model_is_a_one_line_error()
     {
         var (code, _, stderr) = Run("predict", "--model", "/nonexistent/m.zip", "a.jpg");
@@ -58,7 +55,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stderr.Trim().Should().Be("error: /nonexistent/m.zip: model file not found (train one with ./train.sh, or pass --model)");
     }
 
-    [SharedDataFact("data/mask-sample")]
+    [SharedFact("data/mask-sample")]
     public void Train_blanks_the_crop_margin_by_default_and_keep_face_context_turns_it_off()
     {
         // The crop options travel in the model file, so the detector app crops as training did.
@@ -66,7 +63,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         {
             var output = Path.Combine(fixture.Root!, blank ? "blank" : "context", "m.zip");
             var (code, _, stderr) = Run(["--data", fixture.DataDirectory!, "--output", output, "--workspace", Path.Combine(fixture.Root!, "workspace"),
-                "--models-dir", SharedModels.Directory!, "--epochs", "5", "--no-report", "--no-embed-backbone", .. extra]);
+                "--models-dir", SharedData.Full("models"), "--epochs", "5", "--no-report", "--no-embed-backbone", .. extra]);
 
             code.Should().Be(0, stderr);
             var model = MaskClassifier.Load(output, fixture.Store);
@@ -75,10 +72,10 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedDataFact("models/MODELS.md")]
+    [SharedFact("models/MODELS.md")]
     public void Models_list_shows_the_catalog()
     {
-        var (code, stdout, _) = Run("models", "list", "--models-dir", SharedModels.Directory!);
+        var (code, stdout, _) = Run("models", "list", "--models-dir", SharedData.Full("models"));
 
         code.Should().Be(0);
         stdout.Should().Contain("res10").And.Contain("fr-pose").And.Contain("face-detector").And.Contain("backbone");

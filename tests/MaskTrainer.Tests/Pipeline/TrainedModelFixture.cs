@@ -1,6 +1,4 @@
 using MaskTrainer.Models;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -14,8 +12,8 @@ public sealed class TrainedModelFixture : IDisposable
 
     public TrainedModelFixture()
     {
-        var sample = SharedDataFactAttribute.SharedPath("data/mask-sample");
-        if (sample is null || SharedModels.Directory is null)
+        var sample = SharedData.Path("data/mask-sample");
+        if (sample is null || SharedData.Models is null)
         {
             return;
         }
@@ -56,7 +54,7 @@ public sealed class TrainedModelFixture : IDisposable
     public static ModelStore CreateStore(string root) => new(new ModelStoreOptions
     {
         CacheDirectory = Path.Combine(root, "cache"),
-        ModelsDirectories = [SharedModels.Directory!],
+        ModelsDirectories = [SharedData.Full("models")],
         AllowDownload = false,
     });
 

@@ -16,15 +16,10 @@ public sealed class RealBackboneTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
+    [SharedFact("models/" + FileName)]
     public void A_real_backbone_is_embedded_and_extracted_intact()
     {
-        var source = SharedFiles.Model(FileName);
-        if (source is null)
-        {
-            output.WriteLine($"SKIPPED: ../shared/models/{FileName} not found next to the repository.");
-            return;
-        }
+        var source = SharedData.Full("models/" + FileName);
 
         var model = new TestModel(_folder, backboneBytes: 10);
         var path = _folder.File("model.zip");

@@ -1,7 +1,6 @@
 using MaskTrainer.Data;
 using MaskTrainer.OpenCv;
 using MaskTrainer.Synthesis;
-using MaskTrainer.Tests.Data;
 
 namespace MaskTrainer.Tests.Synthesis;
 
@@ -12,7 +11,7 @@ public sealed class MaskSynthesizerTests : IDisposable
 
     public void Dispose() => folders.Dispose();
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public void Faces_dlib_photos_yield_at_least_35_pairs_with_matching_names_and_a_contact_sheet()
     {
         using var synthesizer = MaskSynthesizer.Create(folders.Store);
@@ -32,7 +31,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         sheet.Cols.Should().BeGreaterThan(500);
     }
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public void Mask_covers_the_lower_face_and_leaves_the_forehead_alone()
     {
         using var synthesizer = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { FramingJitter = 0 });
@@ -68,7 +67,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         }
     }
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public void Same_seed_writes_identical_files_another_seed_other_masks()
     {
         string faces = folders.CopyFaces("faces", "bald_guys.jpg", "2008_002506.jpg");
@@ -91,7 +90,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         File.ReadAllBytes(folders.Path2("a/contact-sheet.png")).Should().Equal(File.ReadAllBytes(folders.Path2("b/contact-sheet.png")));
     }
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public void Faces_failing_the_screening_are_counted_not_written()
     {
         string faces = folders.CopyFaces("faces", "bald_guys.jpg");
@@ -109,7 +108,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         bare.Skipped[SkipReason.NoLandmarks].Should().Be(bare.FacesFound).And.BeGreaterThan(0);
     }
 
-    [SharedDataFact("models/MODELS.md")]
+    [SharedFact("models/MODELS.md")]
     public void Faceless_folder_gives_no_pairs_and_counts_images_and_unreadable_files()
     {
         string faces = folders.Path2("faceless");
@@ -141,7 +140,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         report.ContactSheetPath.Should().BeNull();
     }
 
-    [SharedDataFact("models/MODELS.md")]
+    [SharedFact("models/MODELS.md")]
     public void Empty_or_missing_faces_folder_is_a_clear_error()
     {
         string empty = folders.Path2("empty");

@@ -2,7 +2,6 @@ using System.Globalization;
 using MaskTrainer.Data;
 using MaskTrainer.Models;
 using MaskTrainer.Synthesis;
-using MaskTrainer.Tests.Data;
 
 namespace MaskTrainer.Tests.Synthesis;
 
@@ -12,7 +11,7 @@ public sealed class StarterDatasetTests : IDisposable
 
     public void Dispose() => folders.Dispose();
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public async Task Builds_pairs_and_a_notice_from_the_catalog_sample_images()
     {
         // A catalog whose sample-images entry points at local photos, pinned by their real SHA-256:
@@ -40,7 +39,7 @@ public sealed class StarterDatasetTests : IDisposable
         await again.Should().ThrowAsync<DatasetException>().WithMessage("*already holds images*");
     }
 
-    [SharedDataFact("models/MODELS.md")]
+    [SharedFact("models/MODELS.md")]
     public async Task Offline_without_the_photos_is_a_clear_download_error()
     {
         // The real catalog's photos come from npm; this store may not download and has no copy.

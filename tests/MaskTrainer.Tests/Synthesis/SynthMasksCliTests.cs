@@ -1,7 +1,4 @@
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 using MaskTrainer.Tests.Pipeline;
-using MaskTrainer.Tests.TestSupport;
 
 namespace MaskTrainer.Tests.Synthesis;
 
@@ -19,7 +16,7 @@ public sealed class SynthMasksCliTests : IDisposable
         }
     }
 
-    [SharedDataFact("data/faces-dlib/images")]
+    [SharedFact("data/faces-dlib/images")]
     public void Writes_pairs_and_prints_the_counts()
     {
         string output = Path.Combine(root, "out");
@@ -31,7 +28,7 @@ public sealed class SynthMasksCliTests : IDisposable
         Directory.GetFiles(Path.Combine(output, "with_mask")).Length.Should().BeGreaterThanOrEqualTo(35);
     }
 
-    [SharedDataFact("models/MODELS.md")]
+    [SharedFact("models/MODELS.md")]
     public void Bad_arguments_and_empty_folders_are_one_line_errors()
     {
         Directory.CreateDirectory(Path.Combine(root, "empty"));

@@ -1,6 +1,4 @@
 using MaskTrainer.Models;
-using MaskTrainer.Tests.Data;
-using MaskTrainer.Tests.Models;
 
 namespace MaskTrainer.Tests.Synthesis;
 
@@ -14,7 +12,7 @@ internal sealed class SynthesisFolders : IDisposable
         Store = new ModelStore(new ModelStoreOptions
         {
             CacheDirectory = Path.Combine(Root, "cache"),
-            ModelsDirectories = SharedModels.Directory is null ? [] : [SharedModels.Directory],
+            ModelsDirectories = SharedData.Models is { } models ? [models] : [],
             AllowDownload = false,
         });
     }
@@ -23,7 +21,7 @@ internal sealed class SynthesisFolders : IDisposable
 
     public ModelStore Store { get; }
 
-    public static string? FacesDlib => SharedDataFactAttribute.SharedPath("data/faces-dlib/images");
+    public static string? FacesDlib => SharedData.Path("data/faces-dlib/images");
 
     public string Path2(string relative) => Path.Combine(Root, relative);
 

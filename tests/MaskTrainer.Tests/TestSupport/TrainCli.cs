@@ -1,5 +1,3 @@
-using MaskTrainer.Tests.Models;
-
 namespace MaskTrainer.Tests.TestSupport;
 
 /// <summary>
@@ -17,7 +15,7 @@ internal static class TrainCli
         {
             var (oldOut, oldErr) = (Console.Out, Console.Error);
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
-            Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedModels.Directory);
+            Environment.SetEnvironmentVariable("MASKTRAINER_MODELS", SharedData.Models);
             Environment.SetEnvironmentVariable("MASKTRAINER_OFFLINE", "1");
             Console.SetOut(stdout);
             Console.SetError(stderr);
