@@ -11,7 +11,7 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(PipelineCollection.Name)]
 public sealed class DetectAppTests(TrainedModelFixture fixture)
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_photo_with_three_faces_gives_one_json_line_with_three_faces_then_the_summary()
     {
         var (code, stdout, stderr) = await Detect("--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json");
@@ -39,7 +39,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stderr.Should().StartWith("1 frames, 3 faces");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_photo_without_people_reports_no_face_with_the_default_detector_and_the_annotated_image_is_written()
     {
         using var temp = new TempFolder();
@@ -55,7 +55,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stderr.Should().Contain($"wrote {output}");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()
     {
         using var temp = new TempFolder();
@@ -88,7 +88,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stdout.Should().Contain("\"stopReason\":\"endOfInput\"");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task Ctrl_C_stops_cleanly_and_leaves_a_playable_video()
     {
         using var temp = new TempFolder();
@@ -121,7 +121,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         n.Should().Be((int)frames, "every processed frame made it into a finished file");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task Input_and_model_errors_are_one_line_naming_the_file()
     {
         using var temp = new TempFolder();

@@ -15,7 +15,7 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(PipelineCollection.Name)]
 public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Labels_depend_on_frame_order_only_not_on_timing_or_queue_sizes()
     {
         using var temp = new TempFolder();
@@ -37,7 +37,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void A_camera_that_stops_ends_the_run_after_its_last_frame_with_the_reason()
     {
         using var temp = new TempFolder();
@@ -63,7 +63,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_failing_stage_stops_the_others_and_its_error_surfaces()
     {
         using var temp = new TempFolder();
@@ -79,7 +79,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         }
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Cancelling_finishes_the_frames_in_flight()
     {
         using var temp = new TempFolder();

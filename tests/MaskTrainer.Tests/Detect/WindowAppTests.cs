@@ -10,7 +10,7 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(HighGuiCollection.Name)]
 public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public async Task Without_a_display_it_runs_headless_with_a_one_line_note()
     {
         if (!OperatingSystem.IsLinux())

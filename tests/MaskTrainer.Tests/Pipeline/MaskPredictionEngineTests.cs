@@ -5,7 +5,7 @@ namespace MaskTrainer.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class MaskPredictionEngineTests(TrainedModelFixture fixture)
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Batch_prediction_equals_one_by_one_and_engines_agree()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -42,7 +42,7 @@ public sealed class MaskPredictionEngineTests(TrainedModelFixture fixture)
         model.Labels.Should().Contain(p.Label);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Predicting_an_unreadable_file_is_a_decode_error_naming_it()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);

@@ -9,7 +9,7 @@ namespace MaskTrainer.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Run_writes_model_metrics_and_report_and_learns_the_task()
     {
         var run = fixture.Run!;
@@ -25,7 +25,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         names.Should().Equal("labels", "count", "skipped", "accuracy", "macroAccuracy", "logLoss", "logLossReduction", "auc", "perClass", "confusionMatrix");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Same_seed_gives_the_same_model_and_a_warm_cache_featurizes_nothing()
     {
         var again = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(fixture.Root!, "again", "m.zip") }, fixture.Store).Run();
@@ -42,7 +42,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         again.TestMetrics.LogLoss.Should().Be(fixture.Run.TestMetrics.LogLoss);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void A_failed_run_leaves_the_previous_model_untouched()
     {
         var before = File.ReadAllBytes(fixture.Run!.ModelPath);
@@ -54,7 +54,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void A_cancelled_run_leaves_the_previous_model_untouched()
     {
         var before = File.ReadAllBytes(fixture.Run!.ModelPath);
@@ -69,7 +69,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         Directory.GetFiles(Path.GetDirectoryName(fixture.Run.ModelPath)!, "*.tmp*").Should().BeEmpty();
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Saved_model_loads_and_evaluates_to_the_training_metrics_document_schema()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -84,7 +84,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         MetricsDocument.FromJson(result.Document.ToJson()).Labels.Should().Equal(model.Labels);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluating_a_folder_with_an_unknown_class_is_a_one_line_error()
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
@@ -101,7 +101,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         act.Should().Throw<DatasetException>().WithMessage("*'helmet'*not one of the model's labels*");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Loading_a_missing_or_corrupt_model_names_the_file()
     {
         var missing = Path.Combine(fixture.Root!, "nope.zip");

@@ -6,7 +6,7 @@ namespace MaskTrainer.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class TrainCliTests(TrainedModelFixture fixture)
 {
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_json_prints_exactly_the_metrics_document()
     {
         var (code, stdout, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");
@@ -18,7 +18,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         doc.RootElement.GetProperty("confusionMatrix").GetArrayLength().Should().Be(2);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Predict_prints_one_tab_separated_line_per_image()
     {
         var images = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(2).ToArray();
@@ -34,7 +34,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         float.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(0.5f, 1f);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Bad_data_folder_is_a_one_line_error_and_exit_code_1()
     {
         var missing = Path.Combine(fixture.Root!, "missing-data");
@@ -46,7 +46,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("error: ").And.Contain(missing);
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Missing_model_is_a_one_line_error()
     {
         var (code, _, stderr) = Run("predict", "--model", "/nonexistent/m.zip", "a.jpg");
@@ -55,7 +55,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stderr.Trim().Should().Be("error: /nonexistent/m.zip: model file not found (train one with ./train.sh, or pass --model)");
     }
 
-    [SharedFact("data/mask-sample")]
+    [SharedFact("data/mask-sample", "models")]
     public void Train_blanks_the_crop_margin_by_default_and_keep_face_context_turns_it_off()
     {
         // The crop options travel in the model file, so the detector app crops as training did.
