@@ -63,22 +63,28 @@ internal sealed class PastedScenes : IDisposable
         return (canvas, new Rect(x, y, size.Width, size.Height));
     }
 
-    /// <summary>Writes each example pasted onto a background, in class folders under <paramref name="output"/>.</summary>
-    public string WriteFolder(IReadOnlyList<ImageExample> examples, string output)
+    /// <summary>
+    /// Writes each example pasted onto a background, in class folders under <paramref name="output"/>;
+    /// returns where each written file's image was pasted.
+    /// </summary>
+    public Dictionary<string, Rect> WriteFolder(IReadOnlyList<ImageExample> examples, string output)
     {
+        var pasted = new Dictionary<string, Rect>(StringComparer.Ordinal);
         foreach (var e in examples)
         {
             using var face = Cv2.ImRead(e.Path);
-            var (scene, _) = Next(face);
+            var (scene, rect) = Next(face);
             using (scene)
             {
                 var dir = Path.Combine(output, e.Label);
                 Directory.CreateDirectory(dir);
-                Cv2.ImWrite(Path.Combine(dir, Path.GetFileNameWithoutExtension(e.Path) + ".jpg"), scene);
+                var path = Path.Combine(dir, Path.GetFileNameWithoutExtension(e.Path) + ".jpg");
+                Cv2.ImWrite(path, scene);
+                pasted[path] = rect;
             }
         }
 
-        return output;
+        return pasted;
     }
 
     public void Dispose()
