@@ -131,12 +131,7 @@ public sealed class FaceVerifier : IDisposable
                     _batch.Add(new Mat());
                 }
 
-                using (var crop = FaceCropper.Crop(image, box, CropOptions))
-                {
-                    Cv2.CvtColor(crop, _grey, ColorConversion.BgrToGray);
-                }
-
-                Cv2.Resize(_grey, _batch[slot], new Size(InputSize, InputSize), Interpolation.Linear);
+                PrepareInput(image, box, _batch[slot]);
                 _batchView.Add(_batch[slot]);
                 _batchFaces.Add(i);
             }
@@ -190,15 +185,21 @@ public sealed class FaceVerifier : IDisposable
             return false;
         }
 
+        PrepareInput(image, box, _small);
+        Forward(_small);
+        _features.GetFloats().CopyTo(destination);
+        return true;
+    }
+
+    /// <summary>The network's input for one box: the wide square crop, grey, 64x64.</summary>
+    private void PrepareInput(Mat image, Rect box, Mat grey64)
+    {
         using (var crop = FaceCropper.Crop(image, box, CropOptions))
         {
             Cv2.CvtColor(crop, _grey, ColorConversion.BgrToGray);
         }
 
-        Cv2.Resize(_grey, _small, new Size(InputSize, InputSize), Interpolation.Linear);
-        Forward(_small);
-        _features.GetFloats().CopyTo(destination);
-        return true;
+        Cv2.Resize(_grey, grey64, new Size(InputSize, InputSize), Interpolation.Linear);
     }
 
     private static void CheckImage(Mat image)
