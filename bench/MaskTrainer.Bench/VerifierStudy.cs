@@ -94,6 +94,30 @@ public static class VerifierStudy
         Array.Sort(rounds);
         double diff = single.Zip(batched, (a, b) => Math.Abs(a - b)).Max();
         Console.WriteLine($"batched, all {faces.Count} faces in one forward: ms per face median {rounds[2]:0.000}, best {rounds[0]:0.000}; max difference from one-by-one {diff:g3}");
+        using var back = FaceDetectors.Create(BlazeFaceDetector.BackModelId, store);
+        using var verified = FaceDetectors.Create(FaceDetectors.CascadeId, store);
+        foreach (var (name, run) in new (string, Action)[]
+        {
+            ("blazeface-back alone", () => back.Detect(frame)),
+            ("cascade, no verifier", () => detector.Detect(frame)),
+            ("verifier batch only", () => verifier.Likelihoods(frame, faces, batched)),
+            ("cascade + verifier", () => verified.Detect(frame)),
+        })
+        {
+            for (int r = 0; r < rounds.Length; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                for (int i = 0; i < 100; i++)
+                {
+                    run();
+                }
+
+                rounds[r] = sw.Elapsed.TotalMilliseconds / 100;
+            }
+
+            Array.Sort(rounds);
+            Console.WriteLine($"{name,-22} ms/frame median {rounds[2]:0.00}, best {rounds[0]:0.00}");
+        }
     }
 
     // ---------------------------------------------------------------- collection
