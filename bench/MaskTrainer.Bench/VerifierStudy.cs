@@ -122,11 +122,24 @@ public static class VerifierStudy
 
     // ---------------------------------------------------------------- collection
 
+    /// <summary>FNV-1a of the name: the same seed in every process, unlike string.GetHashCode.</summary>
+    private static int StableSeed(string name)
+    {
+        uint h = 2166136261;
+        foreach (char c in name)
+        {
+            h = (h ^ c) * 16777619;
+        }
+
+        return (int)(h & 0x7fffffff);
+    }
+
     private static List<Candidate> Collect()
     {
         string shared = BenchPaths.Shared("");
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([Path.Combine(shared, "models")]));
-        using var fused = FaceDetectors.Create(FaceDetectors.EnsembleId, store);
+        // Candidates come from the fused score alone: the verifier being trained must not pick its own data.
+        using var fused = FaceDetectors.Create(FaceDetectors.EnsembleId, store, new FaceDetectorOptions { VerifyFaces = false });
         using var landmark = new LandmarkProbe(Path.Combine(shared, "models", "fr_landmark.onnx"));
         var list = new List<Candidate>();
         string dlib = Path.Combine(shared, "data", "faces-dlib");
@@ -165,7 +178,7 @@ public static class VerifierStudy
                 }
             }
 
-            var rng = new Random(name.GetHashCode(StringComparison.Ordinal) & 0x7fff + 17);
+            var rng = new Random(StableSeed(name)); // string.GetHashCode differs between runs
             int added = 0;
             for (int tries = 0; tries < 2000 && added < 60; tries++)
             {
