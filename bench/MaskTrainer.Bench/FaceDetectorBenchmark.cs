@@ -75,7 +75,7 @@ public static class FaceDetectorBenchmark
                 if (detector is CascadeFaceDetector c)
                 {
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"{id} at {floor:0.###}: the secondary ({c.Secondary.Id}) ran on {after.Secondary - before.Secondary} of {after.Calls - before.Calls} dataset images; the verifier dropped {c.VerifierRejections} faces so far ({(c.Verifier is null ? "off" : "on")})."));
+                        $"{id} at {floor:0.###}: the secondary ({c.Secondary.Id}) ran on {after.Secondary - before.Secondary} of {after.Calls - before.Calls} dataset images; the verifier dropped {c.Verification?.Rejections ?? 0} faces so far ({(c.Verification is null ? "off" : "on")})."));
                 }
             }
 

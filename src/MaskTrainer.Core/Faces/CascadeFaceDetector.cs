@@ -13,14 +13,12 @@ namespace MaskTrainer.Faces;
 /// would rescue, in a frame with nothing uncertain. In a webcam loop with a clear face the
 /// secondary is rarely needed, which is where the speed comes from.
 /// </summary>
-public sealed class CascadeFaceDetector : IFaceDetector
+public sealed class CascadeFaceDetector : IVerifiedFaceDetector
 {
     private readonly IFaceDetector _primary;
     private readonly IFaceDetector _secondary;
     private readonly bool _ownsMembers;
-    private readonly FaceVerifier? _verifier;
-    private readonly float _minLikelihood;
-    private long _rejected;
+    private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
     private readonly object _gate = new();
     private long _calls, _secondaryCalls;
@@ -44,8 +42,7 @@ public sealed class CascadeFaceDetector : IFaceDetector
         Id = id;
         DefaultMinConfidence = Options.MinConfidence ?? defaultMinConfidence;
         _ownsMembers = ownsMembers;
-        _verifier = verifier;
-        _minLikelihood = Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood;
+        _verification = FaceVerification.For(verifier, Options);
     }
 
     /// <inheritdoc />
@@ -57,20 +54,11 @@ public sealed class CascadeFaceDetector : IFaceDetector
     /// <summary>The options this detector was made with.</summary>
     public FaceDetectorOptions Options { get; }
 
-    /// <summary>The second stage, or null when faces are not verified.</summary>
-    public FaceVerifier? Verifier => _verifier;
+    /// <inheritdoc />
+    public FaceVerification? Verification => _verification;
 
-    /// <summary>Faces the verifier has dropped so far.</summary>
-    public long VerifierRejections
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rejected;
-            }
-        }
-    }
+    /// <summary>The second stage's verifier, or null when faces are not verified.</summary>
+    public FaceVerifier? Verifier => _verification?.Verifier;
 
     /// <summary>The model that runs on every image.</summary>
     public IFaceDetector Primary => _primary;
@@ -141,7 +129,8 @@ public sealed class CascadeFaceDetector : IFaceDetector
                 }
             }
 
-            return FaceVerification.Filter(_candidates.Suppress(threshold, Options.NmsThreshold), image, _verifier, _minLikelihood, ref _rejected);
+            var faces = _candidates.Suppress(threshold, Options.NmsThreshold);
+            return _verification is null ? faces : _verification.Filter(faces, image);
         }
     }
 
@@ -159,7 +148,7 @@ public sealed class CascadeFaceDetector : IFaceDetector
             {
                 _primary.Dispose();
                 _secondary.Dispose();
-                _verifier?.Dispose();
+                _verification?.Dispose();
             }
         }
     }

@@ -11,13 +11,11 @@ namespace MaskTrainer.Faces;
 /// one model's confident mistake is halved. The kept box is the candidate's; landmarks come from
 /// the first member that has them for that face.
 /// </summary>
-public sealed class EnsembleFaceDetector : IFaceDetector
+public sealed class EnsembleFaceDetector : IVerifiedFaceDetector
 {
     private readonly IFaceDetector[] _members;
     private readonly bool _ownsMembers;
-    private readonly FaceVerifier? _verifier;
-    private readonly float _minLikelihood;
-    private long _rejected;
+    private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
     private readonly object _gate = new();
     private bool _disposed;
@@ -44,8 +42,7 @@ public sealed class EnsembleFaceDetector : IFaceDetector
         DefaultMinConfidence = Options.MinConfidence ?? defaultMinConfidence;
         _members = [.. members];
         _ownsMembers = ownsMembers;
-        _verifier = verifier;
-        _minLikelihood = Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood;
+        _verification = FaceVerification.For(verifier, Options);
     }
 
     /// <inheritdoc />
@@ -57,20 +54,11 @@ public sealed class EnsembleFaceDetector : IFaceDetector
     /// <summary>The options this detector was made with.</summary>
     public FaceDetectorOptions Options { get; }
 
-    /// <summary>The second stage, or null when faces are not verified.</summary>
-    public FaceVerifier? Verifier => _verifier;
+    /// <inheritdoc />
+    public FaceVerification? Verification => _verification;
 
-    /// <summary>Faces the verifier has dropped so far.</summary>
-    public long VerifierRejections
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rejected;
-            }
-        }
-    }
+    /// <summary>The second stage's verifier, or null when faces are not verified.</summary>
+    public FaceVerifier? Verifier => _verification?.Verifier;
 
     /// <summary>The fused detectors, in order.</summary>
     public IReadOnlyList<IFaceDetector> Members => _members;
@@ -96,7 +84,8 @@ public sealed class EnsembleFaceDetector : IFaceDetector
 
             _candidates.Clear();
             ScoreFusion.Fuse(perMember, _candidates);
-            return FaceVerification.Filter(_candidates.Suppress(threshold, Options.NmsThreshold), image, _verifier, _minLikelihood, ref _rejected);
+            var faces = _candidates.Suppress(threshold, Options.NmsThreshold);
+            return _verification is null ? faces : _verification.Filter(faces, image);
         }
     }
 
@@ -117,7 +106,7 @@ public sealed class EnsembleFaceDetector : IFaceDetector
                     m.Dispose();
                 }
 
-                _verifier?.Dispose();
+                _verification?.Dispose();
             }
         }
     }

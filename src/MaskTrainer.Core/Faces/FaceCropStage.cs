@@ -47,12 +47,8 @@ public sealed class FaceCropStage
         FormattableString.Invariant($"face:{_detector.Id}{VerifierKey(_detector)}:m{Options.Crop.Margin}:s{Options.Crop.Square}{(Options.Crop.BlankMargin ? ":blank" : "")}:p{Options.DetectionPadding}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
 
     // Which faces a fused detector keeps depends on its verifier's head and threshold too.
-    private static string VerifierKey(IFaceDetector detector) => detector switch
-    {
-        CascadeFaceDetector { Verifier: { } v } c => FormattableString.Invariant($"+v{v.Fingerprint}@{c.Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood}"),
-        EnsembleFaceDetector { Verifier: { } v } e => FormattableString.Invariant($"+v{v.Fingerprint}@{e.Options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood}"),
-        _ => "",
-    };
+    private static string VerifierKey(IFaceDetector detector) =>
+        detector is IVerifiedFaceDetector { Verification: { } v } ? v.CacheKey : "";
 
     /// <summary>Crops the main face of <paramref name="image"/>; the caller disposes the result.</summary>
     public FaceCrop Apply(Mat image)

@@ -1,30 +1,76 @@
+using System.Globalization;
 using MaskTrainer.OpenCv;
 
 namespace MaskTrainer.Faces;
 
-/// <summary>The second stage shared by the fused detectors: drop faces the verifier rejects.</summary>
-internal static class FaceVerification
+/// <summary>
+/// The second stage shared by the fused detectors: a <see cref="FaceVerifier"/> and the
+/// likelihood under which it drops a face, with a count of what it dropped. The detector that
+/// holds it serialises calls (the verifier locks too), and disposes it.
+/// </summary>
+public sealed class FaceVerification : IDisposable
 {
-    /// <summary>
-    /// <paramref name="faces"/> without those whose <see cref="FaceVerifier.Likelihood"/> is under
-    /// <paramref name="minLikelihood"/>; the same list when nothing is dropped. Runs after NMS so
-    /// that each face is verified once; counts the dropped ones in <paramref name="rejected"/>.
-    /// </summary>
-    public static IReadOnlyList<DetectedFace> Filter(IReadOnlyList<DetectedFace> faces, Mat image, FaceVerifier? verifier, float minLikelihood, ref long rejected)
+    private long _rejected;
+
+    /// <summary>Verifies with <paramref name="verifier"/> (owned) at <paramref name="minLikelihood"/>.</summary>
+    public FaceVerification(FaceVerifier verifier, float minLikelihood = FaceVerifier.DefaultMinLikelihood)
     {
-        if (verifier is null || faces.Count == 0)
+        Verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
+        if (!(minLikelihood >= 0 && minLikelihood <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minLikelihood), minLikelihood, "minLikelihood must lie in [0, 1]");
+        }
+
+        MinLikelihood = minLikelihood;
+    }
+
+    /// <summary>The verifier.</summary>
+    public FaceVerifier Verifier { get; }
+
+    /// <summary>Faces scoring under this are dropped.</summary>
+    public float MinLikelihood { get; }
+
+    /// <summary>Faces dropped so far.</summary>
+    public long Rejections => Interlocked.Read(ref _rejected);
+
+    /// <summary>Changes whenever the faces kept would: the head's fingerprint and the threshold (feature-cache keys use it).</summary>
+    public string CacheKey => string.Create(CultureInfo.InvariantCulture, $"+v{Verifier.Fingerprint}@{MinLikelihood}");
+
+    /// <summary>
+    /// A stage for <paramref name="verifier"/> with the threshold of <paramref name="options"/>
+    /// (default <see cref="FaceVerifier.DefaultMinLikelihood"/>); null when there is no verifier.
+    /// </summary>
+    public static FaceVerification? For(FaceVerifier? verifier, FaceDetectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return verifier is null ? null : new FaceVerification(verifier, options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood);
+    }
+
+    /// <summary>
+    /// <paramref name="faces"/> without those whose likelihood is under <see cref="MinLikelihood"/>;
+    /// the same list when nothing is dropped. Runs after NMS so that each face is verified once.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> Filter(IReadOnlyList<DetectedFace> faces, Mat image)
+    {
+        if (faces.Count == 0)
         {
             return faces;
         }
 
         // All faces in one forward pass; a frame rarely has more than a handful.
         Span<float> likelihoods = faces.Count <= 64 ? stackalloc float[faces.Count] : new float[faces.Count];
-        verifier.Likelihoods(image, faces, likelihoods);
+        Verifier.Likelihoods(image, faces, likelihoods);
         List<DetectedFace>? kept = null;
         for (int i = 0; i < faces.Count; i++)
         {
-            bool keep = likelihoods[i] >= minLikelihood;
-            if (!keep && kept is null)
+            if (likelihoods[i] >= MinLikelihood)
+            {
+                kept?.Add(faces[i]);
+                continue;
+            }
+
+            Interlocked.Increment(ref _rejected);
+            if (kept is null)
             {
                 kept = new List<DetectedFace>(faces.Count);
                 for (int j = 0; j < i; j++)
@@ -32,17 +78,10 @@ internal static class FaceVerification
                     kept.Add(faces[j]);
                 }
             }
-
-            if (!keep)
-            {
-                rejected++;
-            }
-            else
-            {
-                kept?.Add(faces[i]);
-            }
         }
 
         return kept ?? faces;
     }
+
+    public void Dispose() => Verifier.Dispose();
 }

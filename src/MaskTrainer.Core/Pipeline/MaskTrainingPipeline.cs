@@ -46,7 +46,7 @@ public sealed class MaskTrainingPipeline
         var faceStage = detector is null ? null : new FaceCropStage(detector, _options.FaceCropStage);
         _observer.Info(faceStage is null
             ? "Face crop: off (whole images)"
-            : $"Face crop: {detector!.Id} detector{(detector is CascadeFaceDetector { Verifier: not null } or EnsembleFaceDetector { Verifier: not null } ? " + face verifier" : "")}, " +
+            : $"Face crop: {detector!.Id} detector{(detector is IVerifiedFaceDetector { Verification: not null } ? " + face verifier" : "")}, " +
               $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, square {_options.FaceCropStage.Crop.Square}");
         var cache = new BottleneckCache(_options.Workspace);
         var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
