@@ -37,14 +37,14 @@ public sealed class FaceVerifier : IDisposable
     private readonly string _featureLayer;
     private readonly double _scale;
     private readonly FaceVerifierHead _head;
-    private readonly Mat _grey = new(), _small = new(), _blob = new(), _features = new();
+    private readonly Mat _grey = new(), _blob = new(), _features = new();
 
     // Batched path: one 64x64 grey Mat per face, grown as needed and reused, so a frame's faces
     // go through the network in one forward call.
     private readonly List<Mat> _batch = [];
     private readonly List<Mat> _batchView = [];
     private readonly List<int> _batchFaces = [];
-    private readonly float[] _embedding;
+    private readonly int _embeddingSize;
     private readonly object _gate = new();
     private bool _disposed;
 
@@ -61,10 +61,10 @@ public sealed class FaceVerifier : IDisposable
         _featureLayer = spec.FeatureLayer ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no feature layer");
         _scale = pre.Scale;
         _head = head ?? FaceVerifierHead.Default;
-        _embedding = new float[spec.FeatureSize ?? _head.Weights.Length];
-        if (_embedding.Length != _head.Weights.Length)
+        _embeddingSize = spec.FeatureSize ?? _head.Weights.Length;
+        if (_embeddingSize != _head.Weights.Length)
         {
-            throw new InvalidOperationException($"face verifier head has {_head.Weights.Length} weights, '{ModelId}' gives {_embedding.Length} features");
+            throw new InvalidOperationException($"face verifier head has {_head.Weights.Length} weights, '{ModelId}' gives {_embeddingSize} features");
         }
 
         _net = Net.ReadFromOnnx(modelPath);
@@ -74,7 +74,7 @@ public sealed class FaceVerifier : IDisposable
     public string Fingerprint => _head.Fingerprint;
 
     /// <summary>Length of <see cref="Embed"/>'s output.</summary>
-    public int EmbeddingSize => _embedding.Length;
+    public int EmbeddingSize => _embeddingSize;
 
     /// <summary>Loads the network from <paramref name="store"/> (fetched if missing and allowed).</summary>
     public static FaceVerifier Create(ModelStore store, FaceVerifierHead? head = null)
@@ -90,20 +90,18 @@ public sealed class FaceVerifier : IDisposable
     /// </summary>
     public float Likelihood(Mat image, Rect box)
     {
-        lock (_gate)
-        {
-            return EmbedCore(image, box, _embedding) ? _head.Likelihood(_embedding) : 1f;
-        }
+        Span<float> likelihood = stackalloc float[1];
+        Likelihoods(image, [new DetectedFace(box, 1f)], likelihood);
+        return likelihood[0];
     }
 
     /// <summary>
     /// Face likelihoods of several boxes of one image, computed in one forward pass; writes
     /// <paramref name="likelihoods"/>[i] for <paramref name="boxes"/>[i] (1 for a box that misses
-    /// the image). Gives the same values as <see cref="Likelihood"/> called on each box.
+    /// the image).
     /// </summary>
     public void Likelihoods(Mat image, IReadOnlyList<DetectedFace> boxes, Span<float> likelihoods)
     {
-        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(boxes);
         if (likelihoods.Length < boxes.Count)
         {
@@ -112,48 +110,15 @@ public sealed class FaceVerifier : IDisposable
 
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            CheckImage(image);
-            _batchView.Clear();
-            _batchFaces.Clear();
             for (int i = 0; i < boxes.Count; i++)
             {
                 likelihoods[i] = 1f;
-                var box = boxes[i].Box;
-                if (!Judgeable(image, box))
-                {
-                    continue;
-                }
-
-                int slot = _batchView.Count;
-                if (_batch.Count <= slot)
-                {
-                    _batch.Add(new Mat());
-                }
-
-                PrepareInput(image, box, _batch[slot]);
-                _batchView.Add(_batch[slot]);
-                _batchFaces.Add(i);
             }
 
-            if (_batchFaces.Count == 0)
-            {
-                return;
-            }
-
-            Dnn.BlobFromImages(_batchView, _blob, _scale, new Size(InputSize, InputSize), default, swapRB: false);
-            _net.SetInput(_blob);
-            _net.Forward(_features, _featureLayer);
-            int n = _embedding.Length;
-            if (_features.Total != (long)n * _batchView.Count)
-            {
-                throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {_features.Total} values for {_batchView.Count} crops, expected {n} each");
-            }
-
-            var all = _features.GetFloats();
+            var all = EmbedAll(image, boxes);
             for (int k = 0; k < _batchFaces.Count; k++)
             {
-                likelihoods[_batchFaces[k]] = _head.Likelihood(all.Slice(k * n, n));
+                likelihoods[_batchFaces[k]] = _head.Likelihood(all.Slice(k * _embeddingSize, _embeddingSize));
             }
         }
     }
@@ -164,31 +129,72 @@ public sealed class FaceVerifier : IDisposable
     /// </summary>
     public bool Embed(Mat image, Rect box, Span<float> destination)
     {
-        if (destination.Length != _embedding.Length)
+        if (destination.Length != _embeddingSize)
         {
-            throw new ArgumentException($"destination needs {_embedding.Length} values, got {destination.Length}", nameof(destination));
+            throw new ArgumentException($"destination needs {_embeddingSize} values, got {destination.Length}", nameof(destination));
         }
 
         lock (_gate)
         {
-            return EmbedCore(image, box, destination);
+            var all = EmbedAll(image, [new DetectedFace(box, 1f)]);
+            if (_batchFaces.Count == 0)
+            {
+                return false;
+            }
+
+            all.CopyTo(destination);
+            return true;
         }
     }
 
-    private bool EmbedCore(Mat image, Rect box, Span<float> destination)
+    /// <summary>
+    /// Embeds every judgeable box in one forward pass (caller holds the lock); the embeddings,
+    /// in the order of <see cref="_batchFaces"/> (indices into <paramref name="boxes"/>), valid until the next call.
+    /// </summary>
+    private ReadOnlySpan<float> EmbedAll(Mat image, IReadOnlyList<DetectedFace> boxes)
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CheckImage(image);
-        if (!Judgeable(image, box))
+        if (image.Type != MatType.U8C3)
         {
-            return false;
+            throw new ArgumentException($"face verification needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
         }
 
-        PrepareInput(image, box, _small);
-        Forward(_small);
-        _features.GetFloats().CopyTo(destination);
-        return true;
+        _batchView.Clear();
+        _batchFaces.Clear();
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            var box = boxes[i].Box;
+            if (!Judgeable(image, box))
+            {
+                continue;
+            }
+
+            int slot = _batchView.Count;
+            if (_batch.Count <= slot)
+            {
+                _batch.Add(new Mat());
+            }
+
+            PrepareInput(image, box, _batch[slot]);
+            _batchView.Add(_batch[slot]);
+            _batchFaces.Add(i);
+        }
+
+        if (_batchFaces.Count == 0)
+        {
+            return default;
+        }
+
+        Dnn.BlobFromImages(_batchView, _blob, _scale, new Size(InputSize, InputSize), default, swapRB: false);
+        _net.SetInput(_blob);
+        _net.Forward(_features, _featureLayer);
+        if (_features.Total != (long)_embeddingSize * _batchView.Count)
+        {
+            throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {_features.Total} values for {_batchView.Count} crops, expected {_embeddingSize} each");
+        }
+
+        return _features.GetFloats();
     }
 
     /// <summary>The network's input for one box: the wide square crop, grey, 64x64.</summary>
@@ -202,28 +208,9 @@ public sealed class FaceVerifier : IDisposable
         Cv2.Resize(_grey, grey64, new Size(InputSize, InputSize), Interpolation.Linear);
     }
 
-    private static void CheckImage(Mat image)
-    {
-        if (image.Type != MatType.U8C3)
-        {
-            throw new ArgumentException($"face verification needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
-        }
-    }
-
     /// <summary>False for a box whose crop misses the image: it cannot be judged (and is kept).</summary>
     private static bool Judgeable(Mat image, Rect box) =>
         box.Width > 0 && box.Height > 0 && !FaceCropper.Region(box, CropOptions).Intersect(new Rect(0, 0, image.Cols, image.Rows)).IsEmpty;
-
-    private void Forward(Mat grey64)
-    {
-        Dnn.BlobFromImage(grey64, _blob, _scale, new Size(InputSize, InputSize), default, swapRB: false);
-        _net.SetInput(_blob);
-        _net.Forward(_features, _featureLayer);
-        if (_features.Total != _embedding.Length)
-        {
-            throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {_features.Total} values, expected {_embedding.Length}");
-        }
-    }
 
     public void Dispose()
     {
@@ -237,7 +224,6 @@ public sealed class FaceVerifier : IDisposable
             _disposed = true;
             _net.Dispose();
             _grey.Dispose();
-            _small.Dispose();
             _blob.Dispose();
             _features.Dispose();
             foreach (var m in _batch)
