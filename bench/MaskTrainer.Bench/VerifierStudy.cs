@@ -287,10 +287,9 @@ public static class VerifierStudy
         {
             ("logistic-emb", c => c.Emb),
             ("logistic-emb-wide", c => c.EmbWide),
-            ("logistic-emb-m20", c => c.Pose[..512]),
-            ("logistic-emb-m45", c => c.Pose[512..1024]),
-            ("logistic-emb-wide-flipavg", c => c.Pose[1024..]),
-            ("logistic-emb-m20+m45", c => c.Pose[..1024]),
+            ("logistic-emb-m20", c => c.Margins[..512]),
+            ("logistic-emb-m45", c => c.Margins[512..1024]),
+            ("logistic-emb-m20+m45", c => c.Margins[..1024]),
         })
         {
             var scores = CrossValidated(all, features, out var dogScores);
@@ -436,7 +435,7 @@ public static class VerifierStudy
     /// </summary>
     private static void TrainShipped(List<Candidate> all, string output)
     {
-        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.Pose.Length > 0).ToList();
+        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.EmbWide.Length > 0).ToList();
         var model = Logistic.Train(train.Select(c => c.EmbWide).ToArray(), train.Select(c => c.Label == 1).ToArray());
         var (weights, bias) = model.Folded();
         var head = new FaceVerifierHead(weights, bias);
@@ -659,7 +658,7 @@ public static class VerifierStudy
 
     // ---------------------------------------------------------------- types
 
-    private sealed record Candidate(string Set, string Image, int Fold, Rect Box, float Score, int Label, float[] Emb, float[] Pts, float[] PtsFlip, float[] EmbWide, float[] Pose)
+    private sealed record Candidate(string Set, string Image, int Fold, Rect Box, float Score, int Label, float[] Emb, float[] Pts, float[] PtsFlip, float[] EmbWide, float[] Margins)
     {
         public static void Save(string path, List<Candidate> list)
         {
@@ -670,7 +669,7 @@ public static class VerifierStudy
                 w.Write(c.Set); w.Write(c.Image); w.Write(c.Fold);
                 w.Write(c.Box.X); w.Write(c.Box.Y); w.Write(c.Box.Width); w.Write(c.Box.Height);
                 w.Write(c.Score); w.Write(c.Label);
-                foreach (var a in new[] { c.Emb, c.Pts, c.PtsFlip, c.EmbWide, c.Pose })
+                foreach (var a in new[] { c.Emb, c.Pts, c.PtsFlip, c.EmbWide, c.Margins })
                 {
                     w.Write(a.Length);
                     foreach (var v in a) w.Write(v);
@@ -712,9 +711,7 @@ public static class VerifierStudy
     private sealed class LandmarkProbe : IDisposable
     {
         private readonly Net _net = null!;
-        private readonly Net _pose = Net.ReadFromOnnx(BenchPaths.Shared("models/fr_pose.onnx"));
-        private readonly FaceVerifier _verifier = new(Path.Combine(BenchPaths.Shared("models"), "fr_landmark.onnx"), new FaceVerifierHead(new float[512], 0));
-        private readonly Mat _grey = new(), _small = new(), _flipped = new(), _blob = new(), _poseBlob = new();
+        private readonly Mat _grey = new(), _small = new(), _flipped = new(), _blob = new();
 
         public LandmarkProbe(string path) => _net = Net.ReadFromOnnx(path);
 
@@ -729,32 +726,10 @@ public static class VerifierStudy
             var (emb, pts) = Forward(image, box, flip: false, 0.1f, false);
             var (_, flipped) = Forward(image, box, flip: true, 0.1f, false);
             var (wide, _) = Forward(image, box, flip: false, 0.3f, true);
-            // "Pose" holds more landmark embeddings: square crops at margins 0.2 and 0.45, and the 0.3 crop mirrored.
+            // Other margins of the square crop, for the study: 0.2 and 0.45 (EmbWide is 0.3, the shipped verifier's input).
             var (m20, _) = Forward(image, box, flip: false, 0.2f, true);
             var (m45, _) = Forward(image, box, flip: false, 0.45f, true);
-            // The verifier's own Embed (crop at margin 0.3, squared; the same as EmbWide since the mirror pass was dropped).
-            var verified = new float[_verifier.EmbeddingSize];
-            _verifier.Embed(image, box, verified);
-            return new Candidate(set, name, fold, box, score, label, emb, pts, flipped, wide, [.. m20, .. m45, .. verified]);
-        }
-
-        private float[] Pose(Mat image, Rect box)
-        {
-            using var crop = FaceCropper.Crop(image, box, new FaceCropOptions { Margin = 0.25f, Square = true });
-            Dnn.BlobFromImage(crop, _poseBlob, 1.0 / 255, new Size(224, 224), new Scalar(123.675, 116.28, 103.53), true);
-            var data = _poseBlob.GetFloats();
-            ReadOnlySpan<float> std = [0.229f, 0.224f, 0.225f];
-            for (int c = 0; c < 3; c++)
-            {
-                foreach (ref var v in data.Slice(c * 224 * 224, 224 * 224))
-                {
-                    v /= std[c];
-                }
-            }
-
-            _pose.SetInput(_poseBlob);
-            using var o = _pose.Forward("onnx_node!ReduceMean_203");
-            return o.GetFloats().ToArray();
+            return new Candidate(set, name, fold, box, score, label, emb, pts, flipped, wide, [.. m20, .. m45]);
         }
 
         private (float[] Emb, float[] Pts) Forward(Mat image, Rect box, bool flip, float margin, bool square)
@@ -785,9 +760,6 @@ public static class VerifierStudy
         public void Dispose()
         {
             _net.Dispose();
-            _verifier.Dispose();
-            _pose.Dispose();
-            _poseBlob.Dispose();
             _grey.Dispose(); _small.Dispose(); _flipped.Dispose(); _blob.Dispose();
         }
     }
