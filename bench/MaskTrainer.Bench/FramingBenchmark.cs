@@ -45,7 +45,7 @@ internal static class FramingBenchmark
                         .Select(f => f with { Box = new Rect(f.Box.X - px, f.Box.Y - py, f.Box.Width, f.Box.Height) }).ToArray()).ToArray();
                     found.Add((e.Label, pasted, per));
                     if (dump is not null && e.Label == data.Labels[0] && dumped < 40
-                        && !per[0].Any(f => f.Score >= detectors[0].DefaultMinConfidence && OnPasted(f.Box, pasted)))
+                        && !per[0].Any(f => f.Score >= detectors[0].DefaultMinConfidence && PastedScenes.OnPasted(f.Box, pasted)))
                     {
                         Cv2.Rectangle(scene, pasted, new Scalar(0, 255, 0), 2);
                         foreach (var f in per[0].Where(f => f.Score >= 0.1f))
@@ -86,9 +86,9 @@ internal static class FramingBenchmark
                             continue;
                         }
 
-                        hit += kept.Any(f => OnPasted(f.Box, pasted)) ? 1 : 0;
-                        largest += OnPasted(kept.MaxBy(f => f.Box.Area)!.Box, pasted) ? 1 : 0;
-                        best += OnPasted(kept.MaxBy(f => f.Score)!.Box, pasted) ? 1 : 0;
+                        hit += kept.Any(f => PastedScenes.OnPasted(f.Box, pasted)) ? 1 : 0;
+                        largest += PastedScenes.OnPasted(kept.MaxBy(f => f.Box.Area)!.Box, pasted) ? 1 : 0;
+                        best += PastedScenes.OnPasted(kept.MaxBy(f => f.Score)!.Box, pasted) ? 1 : 0;
                     }
 
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -101,12 +101,5 @@ internal static class FramingBenchmark
         {
             d.Dispose();
         }
-    }
-
-    /// <summary>A detection on the pasted image: mostly inside it and not a small part of it.</summary>
-    private static bool OnPasted(Rect box, Rect pasted)
-    {
-        double inter = box.Intersect(pasted).Area;
-        return inter >= 0.5 * box.Area && box.Area >= 0.1 * pasted.Area;
     }
 }

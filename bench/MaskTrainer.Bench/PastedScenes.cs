@@ -87,6 +87,13 @@ internal sealed class PastedScenes : IDisposable
         return pasted;
     }
 
+    /// <summary>
+    /// Whether a face box lies on the pasted image: its centre falls inside it. One test for every
+    /// benchmark, so "the crop was on the pasted face" means the same everywhere.
+    /// </summary>
+    public static bool OnPasted(Rect box, Rect pasted) =>
+        pasted.Intersect(new Rect(box.X + box.Width / 2, box.Y + box.Height / 2, 1, 1)).Area > 0;
+
     public void Dispose()
     {
         foreach (var b in _backgrounds)

@@ -99,7 +99,7 @@ internal static class TrainingBenchmark
         {
             string truth = Path.GetFileName(Path.GetDirectoryName(path))!;
             var p = engine.Predict(path);
-            bool onPasted = p.FaceBox is { } b && rect.Intersect(new Rect(b.X + b.Width / 2, b.Y + b.Height / 2, 1, 1)).Area > 0;
+            bool onPasted = p.FaceBox is { } b && PastedScenes.OnPasted(b, rect);
             if (!counts.TryGetValue(truth, out var c))
             {
                 counts[truth] = c = new int[4];
