@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~OpenCv]
-# Installs what is missing (apt: OpenCV, CMake, Xvfb + ImageMagick for the window tests), builds, runs xunit.
+# Installs what is missing (apt: GTK 3, OpenCV data files, Xvfb + ImageMagick for the window tests), builds, runs xunit.
 # Tests read real images and models from ../shared, or $MASKTRAINER_SHARED (skipped with a message when absent).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

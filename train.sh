@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train a face-mask classifier: ./train.sh [command] [options]   (./train.sh --help)
-# Installs what is missing (apt: OpenCV, CMake), builds, and runs the training app.
+# Installs what is missing (apt: GTK 3 and OpenCV data files), builds, and runs the training app.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

@@ -6,9 +6,9 @@
 mt_note() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
 mt_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Packages the product needs: the OpenCV 4.6 dev files (dnn, imgcodecs, videoio, highgui),
-# opencv-data for the Haar cascades, and the toolchain that builds our native shim.
-MT_APT_PACKAGES=(libopencv-dev opencv-data cmake g++ make pkg-config)
+# Packages the product needs at run time: OpenCvSharp's native OpenCV (a NuGet package) links
+# GTK 3 for its windows, and the Haar cascades come from opencv-data. Nothing is compiled here.
+MT_APT_PACKAGES=(libgtk-3-0 opencv-data)
 
 mt_apt_install() {
   local missing=()
@@ -16,17 +16,23 @@ mt_apt_install() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || mt_die "missing packages (${missing[*]}) and no apt-get: install OpenCV 4.x dev files and CMake by hand (see README, Troubleshooting)"
+  command -v apt-get >/dev/null || mt_die "missing packages (${missing[*]}) and no apt-get: install GTK 3 and OpenCV's data files by hand (see README, Troubleshooting)"
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || mt_die "need root or sudo to install: ${missing[*]}"
     sudo="sudo"
   fi
   mt_note "installing with apt: ${missing[*]} (one-time, about a minute)"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >/dev/null || mt_die "apt-get update failed"
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || mt_die "apt-get install ${missing[*]} failed"
+  local log
+  log=$(mktemp)
+  # apt's and debconf's chatter goes to a log shown only when something fails.
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; mt_die "apt-get update failed"
+  fi
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; mt_die "apt-get install ${missing[*]} failed"
+  fi
+  rm -f "$log"
 }
 
 mt_check_dotnet() {

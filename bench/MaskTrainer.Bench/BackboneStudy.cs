@@ -4,7 +4,10 @@ using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Faces;
 using MaskTrainer.Features;
+using MaskTrainer.Imaging;
 using MaskTrainer.Models;
+using MaskTrainer.Onnx;
+using OpenCvSharp;
 using MaskTrainer.Training;
 
 namespace MaskTrainer.Bench;
@@ -91,7 +94,7 @@ public static class BackboneStudy
                     results.Add(Evaluate(config, features[config.Name], dataset.Labels, foldOf, head));
                     Print(results[^1]);
                 }
-                catch (Exception e) when (e is ModelException or OpenCv.OpenCvException)
+                catch (Exception e) when (e is ModelException or ImagingException or OnnxNetException or OpenCVException)
                 {
                     Console.WriteLine($"  {config.Name}: not usable: {e.Message}");
                     results.Add(new Row(config, 0, double.NaN, double.NaN, double.NaN, [], e.Message));

@@ -1,7 +1,8 @@
 using System.Globalization;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Bench;
 
@@ -25,7 +26,7 @@ internal static class CropDiagnostics
         {
             foreach (var file in Directory.GetFiles(Path.Combine(BenchPaths.Option(args, "--data", "data"), label)).Order(StringComparer.Ordinal))
             {
-                using var image = Cv2.ImRead(file);
+                using var image = ImageCodec.Read(file);
                 using var crop = stage.Apply(image);
                 var p = engine.PredictFace(crop.Image);
                 total++;
@@ -37,11 +38,11 @@ internal static class CropDiagnostics
 
                 wrong++;
                 Cv2.Rectangle(image, crop.FaceBox, new Scalar(0, 0, 255), 3);
-                using var small = Cv2.Resize(crop.Image, new Size(image.Rows, image.Rows));
+                using var small = BenchCv.Resized(crop.Image, new Size(image.Rows, image.Rows));
                 Cv2.PutText(image, string.Create(CultureInfo.InvariantCulture, $"{p.Label} {p.Probability:0.00} face {crop.Score:0.00}"),
-                    new Point(5, 25), HersheyFont.Simplex, 0.8, new Scalar(0, 0, 255), 2);
-                Cv2.ImWrite(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}.jpg"), image);
-                Cv2.ImWrite(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}-crop.jpg"), small);
+                    new Point(5, 25), HersheyFonts.HersheySimplex, 0.8, new Scalar(0, 0, 255), 2);
+                ImageCodec.Write(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}.jpg"), image);
+                ImageCodec.Write(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}-crop.jpg"), small);
             }
         }
 

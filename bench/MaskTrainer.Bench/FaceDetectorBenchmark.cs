@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Bench;
 
@@ -150,7 +151,7 @@ public static class FaceDetectorBenchmark
 
     private static IReadOnlyList<DetectedFace> DetectFile(IFaceDetector detector, string path, float padding, float threshold)
     {
-        using var image = Cv2.ImRead(path);
+        using var image = ImageCodec.Read(path);
         if (padding <= 0)
         {
             return detector.Detect(image, threshold);
@@ -158,7 +159,7 @@ public static class FaceDetectorBenchmark
 
         int padX = (int)Math.Round(image.Cols * padding), padY = (int)Math.Round(image.Rows * padding);
         using var padded = new Mat();
-        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
         return detector.Detect(padded, threshold);
     }
 
@@ -178,7 +179,7 @@ public static class FaceDetectorBenchmark
             }
 
             var before = Counters(detector);
-            using var capture = VideoCapture.OpenFile(path);
+            using var capture = VideoIo.OpenFile(path);
             using var image = new Mat();
             int count = 0, found = 0, extra = 0;
             var sw = new Stopwatch();
@@ -283,8 +284,8 @@ public static class FaceDetectorBenchmark
 
     private static Mat Frame(string path)
     {
-        using var image = Cv2.ImRead(path);
-        return Cv2.Resize(image, new Size(640, 480));
+        using var image = ImageCodec.Read(path);
+        return BenchCv.Resized(image, new Size(640, 480));
     }
 
     private static string[] MaskImages(string folder, int limit) =>

@@ -2,7 +2,8 @@ using System.Globalization;
 using MaskTrainer.Data;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Bench;
 
@@ -34,13 +35,13 @@ internal static class FramingBenchmark
         {
             foreach (var e in examples)
             {
-                using var face = Cv2.ImRead(e.Path);
+                using var face = ImageCodec.Read(e.Path);
                 var (scene, pasted) = scenes.Next(face);
                 using (scene)
                 using (var padded = new Mat())
                 {
                     int px = (int)Math.Round(scene.Cols * 0.25), py = (int)Math.Round(scene.Rows * 0.25);
-                    Cv2.CopyMakeBorder(scene, padded, py, py, px, px, BorderMode.Replicate);
+                    Cv2.CopyMakeBorder(scene, padded, py, py, px, px, BorderTypes.Replicate);
                     var per = detectors.Select(d => (IReadOnlyList<DetectedFace>)d.Detect(padded, 0.05f)
                         .Select(f => f with { Box = new Rect(f.Box.X - px, f.Box.Y - py, f.Box.Width, f.Box.Height) }).ToArray()).ToArray();
                     found.Add((e.Label, pasted, per));
@@ -51,11 +52,11 @@ internal static class FramingBenchmark
                         foreach (var f in per[0].Where(f => f.Score >= 0.1f))
                         {
                             Cv2.Rectangle(scene, f.Box, new Scalar(0, 0, 255), 1);
-                            Cv2.PutText(scene, f.Score.ToString("0.00", CultureInfo.InvariantCulture), new Point(f.Box.X, f.Box.Y + 12), HersheyFont.Simplex, 0.4, new Scalar(0, 0, 255));
+                            Cv2.PutText(scene, f.Score.ToString("0.00", CultureInfo.InvariantCulture), new Point(f.Box.X, f.Box.Y + 12), HersheyFonts.HersheySimplex, 0.4, new Scalar(0, 0, 255));
                         }
 
                         Directory.CreateDirectory(dump);
-                        Cv2.ImWrite(Path.Combine(dump, $"{dumped++:00}.jpg"), scene);
+                        ImageCodec.Write(Path.Combine(dump, $"{dumped++:00}.jpg"), scene);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 using MaskTrainer.Data;
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Bench;
 
@@ -32,7 +33,7 @@ internal sealed class PastedScenes : IDisposable
             .Order(StringComparer.Ordinal).ToArray();
         _backgrounds = files.Select(f =>
         {
-            var image = Cv2.ImRead(f);
+            var image = ImageCodec.Read(f);
             if (kind == BackgroundKind.FacesPixelated)
             {
                 foreach (var face in labels[Path.GetFileName(f)])
@@ -56,7 +57,7 @@ internal sealed class PastedScenes : IDisposable
         double fraction = 0.3 + _random.NextDouble() * 0.4;
         double scale = fraction * Math.Min(canvas.Cols, canvas.Rows) / Math.Max(face.Cols, face.Rows);
         var size = new Size(Math.Max(8, (int)(face.Cols * scale)), Math.Max(8, (int)(face.Rows * scale)));
-        using var small = Cv2.Resize(face, size, Interpolation.Area);
+        using var small = BenchCv.Resized(face, size, InterpolationFlags.Area);
         int x = _random.Next(0, canvas.Cols - size.Width + 1);
         int y = _random.Next(0, canvas.Rows - size.Height + 1);
         Paste(small, canvas, x, y);
@@ -72,14 +73,14 @@ internal sealed class PastedScenes : IDisposable
         var pasted = new Dictionary<string, Rect>(StringComparer.Ordinal);
         foreach (var e in examples)
         {
-            using var face = Cv2.ImRead(e.Path);
+            using var face = ImageCodec.Read(e.Path);
             var (scene, rect) = Next(face);
             using (scene)
             {
                 var dir = Path.Combine(output, e.Label);
                 Directory.CreateDirectory(dir);
                 var path = Path.Combine(dir, Path.GetFileNameWithoutExtension(e.Path) + ".jpg");
-                Cv2.ImWrite(path, scene);
+                ImageCodec.Write(path, scene);
                 pasted[path] = rect;
             }
         }
@@ -106,9 +107,9 @@ internal sealed class PastedScenes : IDisposable
     {
         int gx = face.Width * 3 / 10, gy = face.Height * 3 / 10;
         var r = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy).Intersect(new Rect(0, 0, image.Cols, image.Rows));
-        using var region = image.Crop(r);
-        using var blocks = Cv2.Resize(region, new Size(3, 3), Interpolation.Area);
-        using var back = Cv2.Resize(blocks, r.Size, Interpolation.Nearest);
+        using var region = image.Clone(r);
+        using var blocks = BenchCv.Resized(region, new Size(3, 3), InterpolationFlags.Area);
+        using var back = BenchCv.Resized(blocks, r.Size, InterpolationFlags.Nearest);
         Paste(back, image, r.X, r.Y);
     }
 
@@ -116,10 +117,10 @@ internal sealed class PastedScenes : IDisposable
     {
         var s = src.GetBytes();
         var d = dst.GetBytes();
-        int rowBytes = src.Cols * 3;
-        for (int r = 0; r < src.Rows; r++)
+        int rowBytes = src.Cols * 3, rows = src.Rows, dstCols = dst.Cols;
+        for (int r = 0; r < rows; r++)
         {
-            s.Slice(r * rowBytes, rowBytes).CopyTo(d.Slice(((y + r) * dst.Cols + x) * 3, rowBytes));
+            s.Slice(r * rowBytes, rowBytes).CopyTo(d.Slice(((y + r) * dstCols + x) * 3, rowBytes));
         }
     }
 }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using MaskTrainer.Data;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Training;
 
 namespace MaskTrainer.Bench;
@@ -149,7 +150,7 @@ internal static class TrainingBenchmark
         var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = model.CropOptions });
         var crops = test.Take(64).Select(e =>
         {
-            using var image = Cv2.ImRead(e.Path);
+            using var image = ImageCodec.Read(e.Path);
             using var crop = stage.Apply(image);
             return crop.Image.Clone();
         }).ToArray();

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
 
 namespace MaskTrainer.Bench;
 
@@ -56,8 +58,8 @@ public static class VerifierStudy
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([BenchPaths.Shared("models")]));
         using var verifier = FaceVerifier.Create(store);
         using var detector = FaceDetectors.Create(FaceDetectors.CascadeId, store, new FaceDetectorOptions { VerifyFaces = false });
-        using var raw = Cv2.ImRead(BenchPaths.Shared("data/faces-dlib/images/2008_002506.jpg"));
-        using var frame = Cv2.Resize(raw, new Size(640, 480));
+        using var raw = ImageCodec.Read(BenchPaths.Shared("data/faces-dlib/images/2008_002506.jpg"));
+        using var frame = BenchCv.Resized(raw, new Size(640, 480));
         var faces = detector.Detect(frame);
         var rounds = new double[5];
         for (int r = 0; r < rounds.Length; r++)
@@ -148,7 +150,7 @@ public static class VerifierStudy
         foreach (var path in Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(path);
-            using var image = Cv2.ImRead(path);
+            using var image = ImageCodec.Read(path);
             bool dogs = name == "dogs.jpg";
             labels.TryGetValue(name, out var truth);
             string set = dogs ? "dogs" : truth is null ? "dlib-unlabelled" : "dlib";
@@ -200,10 +202,10 @@ public static class VerifierStudy
                 .Order(StringComparer.Ordinal).ToArray();
             for (int i = 0; i < files.Length; i++)
             {
-                using var raw = Cv2.ImRead(files[i]);
+                using var raw = ImageCodec.Read(files[i]);
                 int padX = (int)Math.Round(raw.Cols * 0.25), padY = (int)Math.Round(raw.Rows * 0.25);
                 using var image = new Mat();
-                Cv2.CopyMakeBorder(raw, image, padY, padY, padX, padX, BorderMode.Replicate);
+                Cv2.CopyMakeBorder(raw, image, padY, padY, padX, padX, BorderTypes.Replicate);
                 var inner = new Rect(padX, padY, raw.Cols, raw.Rows);
                 string name = Path.GetFileName(files[i]);
                 bool any = false;
@@ -227,7 +229,7 @@ public static class VerifierStudy
         // from it as negatives; every 10th frame.
         foreach (var name in new[] { "Gituatu_nomask.mp4", "Gituatu_mask.mp4" })
         {
-            using var capture = VideoCapture.OpenFile(Path.Combine(shared, "data", "videos", name));
+            using var capture = VideoIo.OpenFile(Path.Combine(shared, "data", "videos", name));
             using var frame = new Mat();
             var rng = new Random(name.Length * 7919);
             for (int n = 0; capture.Read(frame) && !frame.IsEmpty; n++)
@@ -711,9 +713,9 @@ public static class VerifierStudy
     private sealed class LandmarkProbe : IDisposable
     {
         private readonly Net _net = null!;
-        private readonly Mat _grey = new(), _small = new(), _flipped = new(), _blob = new();
+        private readonly Mat _grey = new(), _small = new(), _flipped = new();
 
-        public LandmarkProbe(string path) => _net = Net.ReadFromOnnx(path);
+        public LandmarkProbe(string path) => _net = CvDnn.ReadNetFromOnnx(path) ?? throw new InvalidOperationException($"{path}: OpenCV could not read it");
 
         public Candidate Describe(Mat image, Rect box, string set, string name, int fold, float score, int label)
         {
@@ -735,18 +737,20 @@ public static class VerifierStudy
         private (float[] Emb, float[] Pts) Forward(Mat image, Rect box, bool flip, float margin, bool square)
         {
             using var crop = FaceCropper.Crop(image, box, new FaceCropOptions { Margin = margin, Square = square });
-            Cv2.CvtColor(crop, _grey, ColorConversion.BgrToGray);
-            Cv2.Resize(_grey, _small, new Size(64, 64), Interpolation.Linear);
+            Cv2.CvtColor(crop, _grey, ColorConversionCodes.BGR2GRAY);
+            Cv2.Resize(_grey, _small, new Size(64, 64), interpolation: InterpolationFlags.Linear);
             var input = _small;
             if (flip)
             {
-                Cv2.Flip(_small, _flipped, FlipMode.Horizontal);
+                Cv2.Flip(_small, _flipped, FlipMode.Y);
                 input = _flipped;
             }
 
-            Dnn.BlobFromImage(input, _blob, 1.0 / 256, new Size(64, 64), default, false);
-            _net.SetInput(_blob);
-            var outs = _net.Forward(["onnx_node!Flatten_76", "output"]);
+            // OpenCvSharp's blobFromImage defaults to swapRB and crop = true; the probe wants neither.
+            using var blob = CvDnn.BlobFromImage(input, 1.0 / 256, new Size(64, 64), default, swapRB: false, crop: false);
+            _net.SetInput(blob);
+            var outs = new[] { new Mat(), new Mat() };
+            _net.Forward(outs, ["onnx_node!Flatten_76", "output"]);
             try
             {
                 return (outs[0].GetFloats().ToArray(), outs[1].GetFloats().ToArray());
@@ -760,7 +764,7 @@ public static class VerifierStudy
         public void Dispose()
         {
             _net.Dispose();
-            _grey.Dispose(); _small.Dispose(); _flipped.Dispose(); _blob.Dispose();
+            _grey.Dispose(); _small.Dispose(); _flipped.Dispose();
         }
     }
 

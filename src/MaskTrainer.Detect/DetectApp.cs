@@ -11,7 +11,8 @@ using MaskTrainer.Detect.Stats;
 using MaskTrainer.Detect.Tracking;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Serialization;
 
 namespace MaskTrainer.Detect;
@@ -57,7 +58,7 @@ public sealed class DetectApp
     }
 
     /// <summary>The errors a user can cause or fix: reported as one line instead of a stack trace.</summary>
-    public static bool IsUserFacing(Exception e) => e is OpenCvException or ModelException or ModelFileException or DetectorException
+    public static bool IsUserFacing(Exception e) => e is ImagingException or ModelException or ModelFileException or DetectorException
         or UnknownFaceDetectorException or OperationCanceledException or IOException or UnauthorizedAccessException;
 
     private int RunCore(DetectorOptions o, CancellationToken cancel)
@@ -87,7 +88,7 @@ public sealed class DetectApp
         bool window = false;
         if (!o.NoWindow)
         {
-            window = Cv2.HasDisplay;
+            window = GuiWindows.HasDisplay;
             if (!window)
             {
                 _stderr.WriteLine("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");

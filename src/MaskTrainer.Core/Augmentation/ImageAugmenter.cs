@@ -1,5 +1,6 @@
 using System.Globalization;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Training;
 
 namespace MaskTrainer.Augmentation;
@@ -65,17 +66,21 @@ public sealed class ImageAugmenter
             throw new ArgumentException("the image is empty", nameof(image));
         }
 
-        var size = image.Size;
+        var size = image.Size();
         var result = new Mat();
         try
         {
-            Cv2.WarpAffine(image, result, Matrix(parameters, size), size, Interpolation.Linear, BorderMode.Replicate);
+            using (var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, Matrix(parameters, size)))
+            {
+                Cv2.WarpAffine(image, result, matrix, size, InterpolationFlags.Linear, BorderTypes.Replicate);
+            }
+
             // contrast about mid-grey, then brightness: (p - 128)·c·b + 128·b = p·(c·b) + 128·b·(1 - c)
             double alpha = parameters.Contrast * parameters.Brightness;
             double beta = 128 * parameters.Brightness * (1 - parameters.Contrast);
             if (alpha != 1 || beta != 0)
             {
-                result.ConvertTo(result, result.Type, alpha, beta);
+                result.ConvertTo(result, result.Type(), alpha, beta);
             }
 
             return result;

@@ -1,5 +1,7 @@
+using MaskTrainer.Imaging;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Onnx;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -8,7 +10,8 @@ namespace MaskTrainer.Faces;
 /// is letterboxed to a square (scaled to fit, black padding) and fed as an NHWC 1xSxSx3 RGB blob
 /// scaled to [-1, 1], built here in a reused buffer. Each of the 896 anchors regresses a box and
 /// 6 keypoints in input pixels relative to its centre; scores are logits. Boxes and landmarks
-/// are mapped back through the letterbox to image pixels.
+/// are mapped back through the letterbox to image pixels. Runs in ONNX Runtime: OpenCV's DNN
+/// (4.13) rejects these graphs at their first MaxPool.
 /// </summary>
 public sealed class BlazeFaceDetector : FaceDetectorBase
 {
@@ -31,16 +34,14 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
     private const int Keypoints = 6;
     private const float LogitClamp = 80f;
 
-    private readonly Net _net;
+    private readonly OnnxNet _net;
     private readonly Letterbox _letterbox;
-    private readonly Mat _input;
-    private readonly string[] _outputNames;
     private readonly float[] _rgbMultiplier = new float[3];
     private readonly float[] _rgbOffset = new float[3];
     private readonly FaceCandidates _candidates = new();
     private readonly int _size;
     private readonly Func<int, IReadOnlyList<Point2f>> _landmarksOf;
-    private Mat? _fineBoxes, _coarseBoxes; // the current frame's regressor outputs, while decoding
+    private int _fineBoxes = -1, _coarseBoxes = -1; // which outputs hold the regressors, found on the first frame
 
     /// <summary>Loads the <paramref name="variant"/> model from its ONNX file.</summary>
     public BlazeFaceDetector(BlazeFaceVariant variant, string modelPath, FaceDetectorOptions? options = null)
@@ -60,10 +61,8 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
             (_rgbMultiplier[c], _rgbOffset[c]) = pre.ChannelAffine(c);
         }
 
-        _outputNames = [.. spec.Outputs];
-        _net = Net.ReadFromOnnx(modelPath);
+        _net = OnnxNet.Load(modelPath, Options.Threads);
         _letterbox = new Letterbox(_size);
-        _input = Mat.FromFloats(new float[_size * _size * 3], [1, _size, _size, 3]);
         _landmarksOf = Landmarks;
     }
 
@@ -89,58 +88,46 @@ public sealed class BlazeFaceDetector : FaceDetectorBase
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         _letterbox.Fill(image);
-        FillInput(_letterbox.Square.GetBytes(), _input.GetFloats());
-        _net.SetInput(_input);
-        var outputs = _net.Forward(_outputNames);
-        try
-        {
-            // Pick the tensors by size, not by name order: the ONNX export does not promise an order.
-            ReadOnlySpan<float> fineScores = default, coarseScores = default, fineBoxes = default, coarseBoxes = default;
-            foreach (var o in outputs)
-            {
-                var data = o.GetFloats();
-                switch (data.Length)
-                {
-                    case BlazeFaceAnchors.FineCount: fineScores = data; break;
-                    case BlazeFaceAnchors.CoarseCount: coarseScores = data; break;
-                    case BlazeFaceAnchors.FineCount * Values: fineBoxes = data; _fineBoxes = o; break;
-                    case BlazeFaceAnchors.CoarseCount * Values: coarseBoxes = data; _coarseBoxes = o; break;
-                    default: throw new InvalidOperationException($"{Id}: unexpected output {o}; expected scores [1,512,1], [1,384,1] and regressors [1,512,16], [1,384,16]");
-                }
-            }
+        FillInput(_letterbox.Square.GetBytes(), _net.Input(1));
+        _net.Run(1);
 
-            if (fineScores.IsEmpty || coarseScores.IsEmpty || fineBoxes.IsEmpty || coarseBoxes.IsEmpty)
-            {
-                throw new InvalidOperationException($"{Id}: the outputs [{string.Join(", ", _outputNames)}] are not BlazeFace's four tensors");
-            }
-
-            _candidates.Clear();
-            Decode(fineScores, fineBoxes, 0, minConfidence);
-            Decode(coarseScores, coarseBoxes, BlazeFaceAnchors.FineCount, minConfidence);
-            return _candidates.Suppress(minConfidence, Options.NmsThreshold, _landmarksOf);
-        }
-        finally
+        // Pick the tensors by size, not by name order: the ONNX export does not promise an order.
+        ReadOnlySpan<float> fineScores = default, coarseScores = default, fineBoxes = default, coarseBoxes = default;
+        for (int o = 0; o < _net.OutputNames.Count; o++)
         {
-            _fineBoxes = _coarseBoxes = null;
-            foreach (var o in outputs)
+            var data = _net.Output(o);
+            switch (data.Length)
             {
-                o.Dispose();
+                case BlazeFaceAnchors.FineCount: fineScores = data; break;
+                case BlazeFaceAnchors.CoarseCount: coarseScores = data; break;
+                case BlazeFaceAnchors.FineCount * Values: fineBoxes = data; _fineBoxes = o; break;
+                case BlazeFaceAnchors.CoarseCount * Values: coarseBoxes = data; _coarseBoxes = o; break;
+                default: throw new InvalidOperationException($"{Id}: unexpected output {_net.OutputNames[o]} of {data.Length} values; expected scores [1,512,1], [1,384,1] and regressors [1,512,16], [1,384,16]");
             }
         }
+
+        if (fineScores.IsEmpty || coarseScores.IsEmpty || fineBoxes.IsEmpty || coarseBoxes.IsEmpty)
+        {
+            throw new InvalidOperationException($"{Id}: the outputs [{string.Join(", ", _net.OutputNames)}] are not BlazeFace's four tensors");
+        }
+
+        _candidates.Clear();
+        Decode(fineScores, fineBoxes, 0, minConfidence);
+        Decode(coarseScores, coarseBoxes, BlazeFaceAnchors.FineCount, minConfidence);
+        return _candidates.Suppress(minConfidence, Options.NmsThreshold, _landmarksOf);
     }
 
     protected override void DisposeCore()
     {
         _net.Dispose();
         _letterbox.Dispose();
-        _input.Dispose();
     }
 
     /// <summary>The 6 keypoints of anchor <paramref name="anchor"/> of the current frame, in image pixels.</summary>
     private Point2f[] Landmarks(int anchor)
     {
         bool fine = anchor < BlazeFaceAnchors.FineCount;
-        var regressors = (fine ? _fineBoxes : _coarseBoxes)!.GetFloats();
+        var regressors = _net.Output(fine ? _fineBoxes : _coarseBoxes);
         var r = regressors.Slice((fine ? anchor : anchor - BlazeFaceAnchors.FineCount) * Values, Values);
         float ax = BlazeFaceAnchors.Centres[anchor * 2], ay = BlazeFaceAnchors.Centres[anchor * 2 + 1];
         float s = _size;

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
 
 namespace MaskTrainer.Faces;
 
@@ -55,7 +57,7 @@ internal sealed class FaceCandidates
             return [];
         }
 
-        var kept = Dnn.NmsBoxes(CollectionsMarshal.AsSpan(_boxes), CollectionsMarshal.AsSpan(_scores), minConfidence, nmsThreshold);
+        CvDnn.NMSBoxes(_boxes, _scores, minConfidence, nmsThreshold, out int[] kept);
         var faces = new DetectedFace[kept.Length];
         for (int i = 0; i < kept.Length; i++)
         {

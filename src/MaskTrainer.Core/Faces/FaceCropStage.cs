@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -60,7 +61,7 @@ public sealed class FaceCropStage
         if (padX > 0 || padY > 0)
         {
             using var padded = new Mat();
-            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
             faces = _detector.Detect(padded, Options.MinConfidence);
         }
         else

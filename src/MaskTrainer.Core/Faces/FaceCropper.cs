@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -76,22 +77,22 @@ public static class FaceCropper
         var inside = region.Intersect(bounds);
         if (inside.Width <= 0 || inside.Height <= 0)
         {
-            throw new ArgumentException($"face box {face} lies outside the {image.Cols}x{image.Rows} image", nameof(face));
+            throw new ArgumentException($"face box {face.Describe()} lies outside the {image.Cols}x{image.Rows} image", nameof(face));
         }
 
         if (inside == region)
         {
-            return image.Crop(region);
+            return image.Clone(region);
         }
 
-        using var part = image.Crop(inside);
+        using var part = new Mat(image, inside); // a view: CopyMakeBorder copies it once
         var padded = new Mat();
         Cv2.CopyMakeBorder(part, padded,
             top: inside.Y - region.Y,
             bottom: region.Bottom - inside.Bottom,
             left: inside.X - region.X,
             right: region.Right - inside.Right,
-            BorderMode.Replicate);
+            BorderTypes.Replicate);
         return padded;
     }
 }

@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -33,7 +34,7 @@ public abstract class FaceDetectorBase : IFaceDetector
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Type != MatType.U8C3)
+        if (image.Type() != MatType.CV_8UC3)
         {
             throw new ArgumentException($"{Id}: face detection needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
         }

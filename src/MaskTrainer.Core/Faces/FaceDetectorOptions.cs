@@ -36,6 +36,11 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public float? MinFaceLikelihood { get; init; }
 
+    /// <summary>
+    /// Threads each ONNX Runtime session of the detector may use (default 0 = one per core).
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Default options.</summary>
     public static FaceDetectorOptions Default { get; } = new();
 
@@ -49,6 +54,11 @@ public sealed record FaceDetectorOptions
         if (MinFaceLikelihood is { } l && !(l >= 0 && l <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MinFaceLikelihood), l, "MinFaceLikelihood must lie in [0, 1]");
+        }
+
+        if (Threads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (one per core) or more");
         }
 
         if (!(NmsThreshold > 0 && NmsThreshold <= 1))

@@ -1,5 +1,7 @@
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using MaskTrainer.Onnx;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -33,23 +35,20 @@ public sealed class FaceVerifier : IDisposable
 
     private static readonly FaceCropOptions CropOptions = new() { Margin = CropMargin, Square = true };
 
-    private readonly Net _net;
+    private readonly OnnxNet _net;
     private readonly string _featureLayer;
-    private readonly double _scale;
+    private readonly float _scale;
     private readonly FaceVerifierHead _head;
-    private readonly Mat _grey = new(), _blob = new(), _features = new();
+    private readonly Mat _grey = new(), _grey64 = new();
 
-    // Batched path: one 64x64 grey Mat per face, grown as needed and reused, so a frame's faces
-    // go through the network in one forward call.
-    private readonly List<Mat> _batch = [];
-    private readonly List<Mat> _batchView = [];
+    // A frame's judgeable faces (indices into the boxes) go through the network in one batch.
     private readonly List<int> _batchFaces = [];
     private readonly int _embeddingSize;
     private readonly object _gate = new();
     private bool _disposed;
 
     /// <summary>Loads the landmark network from <paramref name="modelPath"/>; <paramref name="head"/> defaults to the shipped one.</summary>
-    public FaceVerifier(string modelPath, FaceVerifierHead? head = null)
+    public FaceVerifier(string modelPath, FaceVerifierHead? head = null, int threads = 0)
     {
         var spec = ModelCatalog.Default.Get(ModelId);
         var pre = spec.Preprocessing ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no preprocessing");
@@ -59,7 +58,7 @@ public sealed class FaceVerifier : IDisposable
         }
 
         _featureLayer = spec.FeatureLayer ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no feature layer");
-        _scale = pre.Scale;
+        _scale = (float)pre.Scale;
         _head = head ?? FaceVerifierHead.Default;
         _embeddingSize = spec.FeatureSize ?? _head.Weights.Length;
         if (_embeddingSize != _head.Weights.Length)
@@ -67,7 +66,8 @@ public sealed class FaceVerifier : IDisposable
             throw new InvalidOperationException($"face verifier head has {_head.Weights.Length} weights, '{ModelId}' gives {_embeddingSize} features");
         }
 
-        _net = Net.ReadFromOnnx(modelPath);
+        // The embedding is an inner layer: ONNX Runtime runs a copy of the graph cut there.
+        _net = OnnxNet.Load(FeatureGraphs.Prepare(modelPath, _featureLayer), threads);
     }
 
     /// <summary>Identifies the head in use (see <see cref="FaceVerifierHead.Fingerprint"/>).</summary>
@@ -155,46 +155,47 @@ public sealed class FaceVerifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (image.Type != MatType.U8C3)
+        if (image.Type() != MatType.CV_8UC3)
         {
             throw new ArgumentException($"face verification needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
         }
 
-        _batchView.Clear();
         _batchFaces.Clear();
         for (int i = 0; i < boxes.Count; i++)
         {
-            var box = boxes[i].Box;
-            if (!Judgeable(image, box))
+            if (Judgeable(image, boxes[i].Box))
             {
-                continue;
+                _batchFaces.Add(i);
             }
-
-            int slot = _batchView.Count;
-            if (_batch.Count <= slot)
-            {
-                _batch.Add(new Mat());
-            }
-
-            PrepareInput(image, box, _batch[slot]);
-            _batchView.Add(_batch[slot]);
-            _batchFaces.Add(i);
         }
 
-        if (_batchFaces.Count == 0)
+        int n = _batchFaces.Count;
+        if (n == 0)
         {
             return default;
         }
 
-        Dnn.BlobFromImages(_batchView, _blob, _scale, new Size(InputSize, InputSize), default, swapRB: false);
-        _net.SetInput(_blob);
-        _net.Forward(_features, _featureLayer);
-        if (_features.Total != (long)_embeddingSize * _batchView.Count)
+        var input = _net.Input(n);
+        const int pixels = InputSize * InputSize;
+        for (int k = 0; k < n; k++)
         {
-            throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {_features.Total} values for {_batchView.Count} crops, expected {_embeddingSize} each");
+            PrepareInput(image, boxes[_batchFaces[k]].Box, _grey64);
+            var grey = _grey64.GetBytes();
+            var slice = input.Slice(k * pixels, pixels);
+            for (int p = 0; p < pixels; p++)
+            {
+                slice[p] = grey[p] * _scale;
+            }
         }
 
-        return _features.GetFloats();
+        _net.Run(n);
+        var features = _net.Output(0);
+        if (features.Length != _embeddingSize * n)
+        {
+            throw new InvalidOperationException($"{ModelId}: layer {_featureLayer} gave {features.Length} values for {n} crops, expected {_embeddingSize} each");
+        }
+
+        return features;
     }
 
     /// <summary>The network's input for one box: the wide square crop, grey, 64x64.</summary>
@@ -202,10 +203,10 @@ public sealed class FaceVerifier : IDisposable
     {
         using (var crop = FaceCropper.Crop(image, box, CropOptions))
         {
-            Cv2.CvtColor(crop, _grey, ColorConversion.BgrToGray);
+            Cv2.CvtColor(crop, _grey, ColorConversionCodes.BGR2GRAY);
         }
 
-        Cv2.Resize(_grey, grey64, new Size(InputSize, InputSize), Interpolation.Linear);
+        Cv2.Resize(_grey, grey64, new Size(InputSize, InputSize), interpolation: InterpolationFlags.Linear);
     }
 
     /// <summary>False for a box whose crop misses the image: it cannot be judged (and is kept).</summary>
@@ -224,12 +225,7 @@ public sealed class FaceVerifier : IDisposable
             _disposed = true;
             _net.Dispose();
             _grey.Dispose();
-            _blob.Dispose();
-            _features.Dispose();
-            foreach (var m in _batch)
-            {
-                m.Dispose();
-            }
+            _grey64.Dispose();
         }
     }
 }

@@ -1,5 +1,6 @@
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -28,7 +29,7 @@ public sealed class HaarFaceDetector : FaceDetectorBase
     public HaarFaceDetector(string cascadePath, FaceDetectorOptions? options = null)
         : base(ModelId, DefaultThreshold, options)
     {
-        _cascade = new CascadeClassifier(cascadePath);
+        _cascade = OpenCvData.LoadCascade(cascadePath);
     }
 
     /// <summary>Loads the cascade from <paramref name="store"/> (which finds the system copy of opencv-data).</summary>
@@ -46,8 +47,8 @@ public sealed class HaarFaceDetector : FaceDetectorBase
             return [];
         }
 
-        Cv2.CvtColor(image, _gray, ColorConversion.BgrToGray);
-        var rects = _cascade.DetectMultiScale(_gray, ScaleFactor, MinNeighbors, new Size(MinSize, MinSize));
+        Cv2.CvtColor(image, _gray, ColorConversionCodes.BGR2GRAY);
+        var rects = _cascade.DetectMultiScale(_gray, ScaleFactor, MinNeighbors, minSize: new Size(MinSize, MinSize));
         // The cascade groups overlapping hits itself; largest first stands in for "best first".
         Array.Sort(rects, (a, b) => b.Area.CompareTo(a.Area));
         var faces = new DetectedFace[rects.Length];

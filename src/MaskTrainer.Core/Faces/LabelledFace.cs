@@ -1,5 +1,6 @@
 using System.Globalization;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 

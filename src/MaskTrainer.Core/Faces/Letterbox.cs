@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -14,7 +15,7 @@ internal sealed class Letterbox : IDisposable
     public Letterbox(int size)
     {
         Size = size;
-        Square = new Mat(size, size, MatType.U8C3);
+        Square = new Mat(size, size, MatType.CV_8UC3, Scalar.All(0));
     }
 
     /// <summary>Side of the square, in network pixels.</summary>
@@ -45,8 +46,8 @@ internal sealed class Letterbox : IDisposable
         int nh = Math.Clamp((int)MathF.Round(h * Scale), 1, Size);
         Left = (Size - nw) / 2;
         Top = (Size - nh) / 2;
-        Cv2.Resize(image, _resized, new Size(nw, nh), Interpolation.Linear);
-        Cv2.CopyMakeBorder(_resized, Square, Top, Size - nh - Top, Left, Size - nw - Left, BorderMode.Constant, new Scalar(0, 0, 0, 0));
+        Cv2.Resize(image, _resized, new Size(nw, nh), interpolation: InterpolationFlags.Linear);
+        Cv2.CopyMakeBorder(_resized, Square, Top, Size - nh - Top, Left, Size - nw - Left, BorderTypes.Constant, new Scalar(0, 0, 0, 0));
     }
 
     /// <summary>An x given as a fraction of the square's side, in image pixels.</summary>

@@ -1,5 +1,8 @@
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using MaskTrainer.Features;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
 
 namespace MaskTrainer.Faces;
 
@@ -19,13 +22,12 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     public const float DefaultThreshold = 0.5f;
 
     private readonly Net _net;
-    private readonly Mat _blob = new();
+    private readonly Mat _blob;
     private readonly Mat _output = new();
+    private readonly Mat _scratch = new();
+    private readonly Mat[] _outputs;
     private readonly FaceCandidates _candidates = new();
-    private readonly Size _inputSize;
-    private readonly Scalar _mean;
-    private readonly double _scale;
-    private readonly bool _swapRB;
+    private readonly Preprocessing _preprocessing;
 
     /// <summary>Loads the model from its .pb weights and .pbtxt config.</summary>
     public Res10SsdDetector(string modelPath, string configPath, FaceDetectorOptions? options = null)
@@ -33,11 +35,28 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     {
         var pre = ModelCatalog.Default.Get(ModelId).Preprocessing
             ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no preprocessing");
-        _inputSize = new Size(pre.InputWidth, pre.InputHeight);
-        _mean = new Scalar(pre.Mean[0], pre.Mean[1], pre.Mean[2]);
-        _scale = pre.Scale;
-        _swapRB = pre.ChannelOrder == ChannelOrder.Rgb;
-        _net = Net.ReadFromTensorflow(modelPath, configPath);
+        _preprocessing = pre;
+        foreach (var file in new[] { modelPath, configPath })
+        {
+            if (!File.Exists(file))
+            {
+                throw new ImagingException($"{file}: res10 model file not found");
+            }
+        }
+
+        // A TensorFlow graph: OpenCV's DNN runs it (ONNX Runtime only takes ONNX).
+        try
+        {
+            _net = CvDnn.ReadNetFromTensorflow(modelPath, configPath)
+                ?? throw new ImagingException($"{modelPath}: OpenCV could not read the res10 graph");
+        }
+        catch (OpenCVException e)
+        {
+            throw new ImagingException($"{modelPath}: OpenCV could not read the res10 graph: {e.Message}", e);
+        }
+
+        _blob = new Mat(InputTensor.Shape(pre, 1), MatType.CV_32FC1);
+        _outputs = [_output];
     }
 
     /// <summary>Loads the model from <paramref name="store"/> (downloading it if the store allows).</summary>
@@ -51,9 +70,9 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         int w = image.Cols, h = image.Rows;
-        Dnn.BlobFromImage(image, _blob, _scale, _inputSize, _mean, _swapRB);
+        InputTensor.Write(image, _preprocessing, _blob.GetFloats(), _scratch);
         _net.SetInput(_blob);
-        _net.Forward(_output);
+        _net.Forward(_outputs, "detection_out");
         var rows = _output.GetFloats();
         _candidates.Clear();
         for (int i = 0; i + 7 <= rows.Length; i += 7)
@@ -78,5 +97,6 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         _net.Dispose();
         _blob.Dispose();
         _output.Dispose();
+        _scratch.Dispose();
     }
 }

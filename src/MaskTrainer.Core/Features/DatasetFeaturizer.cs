@@ -4,7 +4,8 @@ using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Features;
 
@@ -319,7 +320,7 @@ public sealed class DatasetFeaturizer
                 {
                     Prepare(i, size, prepared);
                 }
-                catch (OpenCvException e)
+                catch (ImagingException e)
                 {
                     foreach (var item in prepared)
                     {
@@ -357,7 +358,7 @@ public sealed class DatasetFeaturizer
         private void Prepare(int i, Size size, List<Item> prepared)
         {
             var example = _examples[i];
-            using var decoded = Cv2.ImRead(example.Path, ImreadMode.Color, _owner._options.MaxPixels);
+            using var decoded = ImageCodec.Read(example.Path, ImreadModes.Color, _owner._options.MaxPixels);
             FaceCrop? crop = null;
             try
             {

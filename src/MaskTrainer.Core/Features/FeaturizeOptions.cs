@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Features;
 
@@ -21,8 +22,8 @@ public sealed record FeaturizeOptions
     /// </summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Images larger than this many pixels are skipped as unreadable (default <see cref="Cv2.DefaultMaxPixels"/>).</summary>
-    public long MaxPixels { get; init; } = Cv2.DefaultMaxPixels;
+    /// <summary>Images larger than this many pixels are skipped as unreadable (default <see cref="ImageCodec.DefaultMaxPixels"/>).</summary>
+    public long MaxPixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -1,5 +1,6 @@
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Features;
 
@@ -52,9 +53,9 @@ public static class InputTensor
             throw new ArgumentException("the image is empty", nameof(image));
         }
 
-        if (image.Depth != 0)
+        if (image.Depth() != 0)
         {
-            throw new ArgumentException($"expected an 8-bit image, got {image.Type}", nameof(image));
+            throw new ArgumentException($"expected an 8-bit image, got {image.Type()}", nameof(image));
         }
 
         if (ReferenceEquals(scratch, image))
@@ -66,13 +67,13 @@ public static class InputTensor
         try
         {
             var source = image;
-            if (image.Channels != 3)
+            if (image.Channels() != 3)
             {
-                var code = image.Channels switch
+                var code = image.Channels() switch
                 {
-                    1 => ColorConversion.GrayToBgr,
-                    4 => ColorConversion.BgraToBgr,
-                    _ => throw new ArgumentException($"expected 1, 3 or 4 channels, got {image.Channels}", nameof(image)),
+                    1 => ColorConversionCodes.GRAY2BGR,
+                    4 => ColorConversionCodes.BGRA2BGR,
+                    _ => throw new ArgumentException($"expected 1, 3 or 4 channels, got {image.Channels()}", nameof(image)),
                 };
                 converted = new Mat();
                 Cv2.CvtColor(image, converted, code);

@@ -1,7 +1,8 @@
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Features;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Reporting;
 using MaskTrainer.Training;
 
@@ -107,13 +108,13 @@ internal static class TrainingReport
     {
         try
         {
-            using var image = Cv2.ImRead(path);
+            using var image = ImageCodec.Read(path);
             double scale = (double)ThumbnailSize / Math.Max(image.Cols, image.Rows);
             var size = new Size(Math.Max(1, (int)(image.Cols * scale)), Math.Max(1, (int)(image.Rows * scale)));
-            using var small = Cv2.Resize(image, size, Interpolation.Area);
-            return Cv2.ImEncode(".jpg", small, 85);
+            using var small = image.Resize(size, interpolation: InterpolationFlags.Area);
+            return ImageCodec.Encode(".jpg", small, 85);
         }
-        catch (OpenCvException)
+        catch (ImagingException)
         {
             return null;
         }

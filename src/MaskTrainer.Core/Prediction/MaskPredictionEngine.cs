@@ -1,7 +1,8 @@
 using MaskTrainer.Faces;
 using MaskTrainer.Features;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Prediction;
 
@@ -94,7 +95,7 @@ public sealed class MaskPredictionEngine : IDisposable
     /// <exception cref="ImageDecodeException">The file is missing or not a readable image.</exception>
     public MaskPrediction Predict(string imagePath)
     {
-        using var image = Cv2.ImRead(imagePath);
+        using var image = ImageCodec.Read(imagePath);
         return Predict(image);
     }
 

@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Synthesis;
 
@@ -33,10 +34,10 @@ public static class ContactSheet
         int rows = (pairs.Count + columns - 1) / columns;
         int width = options.Gap + (columns * ((2 * tile) + options.Gap));
         int height = TitleHeight + options.Gap + (rows * (tile + options.Gap));
-        var sheet = new Mat(height, width, MatType.U8C3, Scalar.Bgr(40, 40, 40));
+        var sheet = new Mat(height, width, MatType.CV_8UC3, new Scalar(40, 40, 40));
         try
         {
-            Cv2.PutText(sheet, title, new Point(options.Gap, TitleHeight - 10), HersheyFont.Simplex, 0.55, Scalar.Bgr(235, 235, 235));
+            Cv2.PutText(sheet, title, new Point(options.Gap, TitleHeight - 10), HersheyFonts.HersheySimplex, 0.55, new Scalar(235, 235, 235));
             using var scaled = new Mat();
             for (int i = 0; i < pairs.Count; i++)
             {
@@ -57,12 +58,12 @@ public static class ContactSheet
 
     private static void Paste(Mat sheet, Mat image, Mat scaled, int x, int y, int tile)
     {
-        if (image.Type != MatType.U8C3)
+        if (image.Type() != MatType.CV_8UC3)
         {
-            throw new ArgumentException($"contact sheet tiles must be 8-bit BGR, got {image.Type}");
+            throw new ArgumentException($"contact sheet tiles must be 8-bit BGR, got {image.Type()}");
         }
 
-        Cv2.Resize(image, scaled, new Size(tile, tile), Interpolation.Area);
+        Cv2.Resize(image, scaled, new Size(tile, tile), interpolation: InterpolationFlags.Area);
         var source = scaled.GetBytes();
         var target = sheet.GetBytes();
         int rowBytes = tile * 3;

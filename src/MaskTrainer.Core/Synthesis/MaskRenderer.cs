@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Synthesis;
 
@@ -25,9 +26,9 @@ public static class MaskRenderer
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(landmarks);
         ArgumentNullException.ThrowIfNull(appearance);
-        if (image.Type != MatType.U8C3)
+        if (image.Type() != MatType.CV_8UC3)
         {
-            throw new ArgumentException($"the mask renderer needs an 8-bit BGR image, got {image.Type}", nameof(image));
+            throw new ArgumentException($"the mask renderer needs an 8-bit BGR image, got {image.Type()}", nameof(image));
         }
 
         var geometry = MaskGeometry.Place(landmarks, appearance);
@@ -47,14 +48,14 @@ public static class MaskRenderer
             DrawEarLoops(image, landmarks, geometry, appearance);
         }
 
-        using var alpha = new Mat(region.Height, region.Width, MatType.U8C1);
+        using var alpha = new Mat(region.Height, region.Width, MatType.CV_8UC1, Scalar.All(0));
         var polygon = new Point[geometry.Outline.Count];
         for (int i = 0; i < polygon.Length; i++)
         {
             polygon[i] = new Point((int)Math.Round(geometry.Outline[i].X - region.X), (int)Math.Round(geometry.Outline[i].Y - region.Y));
         }
 
-        Cv2.FillPoly(alpha, polygon, Scalar.All(255), LineType.AntiAliased);
+        Cv2.FillPoly(alpha, [polygon], Scalar.All(255), LineTypes.AntiAlias);
         Cv2.GaussianBlur(alpha, alpha, new Size(0, 0), feather);
 
         var light = Lighting.Fit(image, alpha, region);
@@ -67,7 +68,7 @@ public static class MaskRenderer
         // The fabric is painted over the whole region first, then softened to the photo's
         // sharpness and only then cut out by the feathered outline: a crisp synthetic edge or
         // pleat on a soft photo is exactly what a classifier would learn instead of "mask".
-        using var layer = new Mat(region.Height, region.Width, MatType.U8C3);
+        using var layer = new Mat(region.Height, region.Width, MatType.CV_8UC3, Scalar.All(0));
         var fabric = layer.GetBytes();
         var (u0, udx, udy, v0, vdx, vdy) = g.Frame.Affine();
         var painter = new FabricPainter(g, a, 1 / g.Frame.Scale);
@@ -94,9 +95,9 @@ public static class MaskRenderer
         fabric = layer.GetBytes();
 
         // The photo's own fine detail: grey minus its blur, a band of one or two pixels.
-        using var part = image.Crop(region);
+        using var part = image.Clone(region);
         using var grey = new Mat();
-        Cv2.CvtColor(part, grey, ColorConversion.BgrToGray);
+        Cv2.CvtColor(part, grey, ColorConversionCodes.BGR2GRAY);
         using var smooth = new Mat();
         Cv2.GaussianBlur(grey, smooth, new Size(0, 0), Math.Max(1.0, g.Frame.Scale * 0.02));
         var fine = grey.GetBytes();
@@ -141,7 +142,7 @@ public static class MaskRenderer
         int thickness = Math.Max(1, (int)Math.Round(g.Frame.Scale * 0.035));
         // Disposable masks mostly have white elastic; fabric masks have loops of their own colour.
         var c = a.Style == MaskStyle.Surgical && a.Color.Luma > 60 ? MaskColor.FromRgb(236, 236, 236) : a.Color;
-        var colour = Scalar.Bgr(c.B * 0.85, c.G * 0.85, c.R * 0.85);
+        var colour = new Scalar(c.B * 0.85, c.G * 0.85, c.R * 0.85);
         var f = g.Frame;
         var (ru, rv) = f.ToFace(landmarks.RightEar);
         var (lu, lv) = f.ToFace(landmarks.LeftEar);
@@ -168,7 +169,7 @@ public static class MaskRenderer
     {
         var a = new Point((int)Math.Round(from.X), (int)Math.Round(from.Y));
         var b = new Point((int)Math.Round(to.X), (int)Math.Round(to.Y));
-        Cv2.Line(image, a, b, colour, thickness, LineType.AntiAliased);
+        Cv2.Line(image, a, b, colour, thickness, LineTypes.AntiAlias);
     }
 
     /// <summary>Deterministic per-pixel value in [0, 1): a hash, so grain does not depend on drawing order.</summary>

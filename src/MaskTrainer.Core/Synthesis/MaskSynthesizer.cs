@@ -3,7 +3,8 @@ using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Serialization;
 
 namespace MaskTrainer.Synthesis;
@@ -201,7 +202,7 @@ public sealed class MaskSynthesizer : IDisposable
                 Mat image;
                 try
                 {
-                    image = Cv2.ImRead(files[f]);
+                    image = ImageCodec.Read(files[f]);
                 }
                 catch (ImageDecodeException e)
                 {
@@ -257,7 +258,7 @@ public sealed class MaskSynthesizer : IDisposable
             {
                 sheetPath = Path.Combine(output, ContactSheetFileName);
                 using var picture = sheet.Build($"synth-masks: {pairs} pair(s) from {files.Count} image(s), seed {Options.Seed} - sample of {sheet.Count}", Options.ContactSheet);
-                Cv2.ImWrite(sheetPath, picture);
+                ImageCodec.Write(sheetPath, picture);
             }
 
             return new MaskSynthesisReport
@@ -349,7 +350,7 @@ public sealed class MaskSynthesizer : IDisposable
         var source = image;
         if (padX > 0 || padY > 0)
         {
-            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderMode.Replicate);
+            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
             source = padded;
         }
 
@@ -453,12 +454,12 @@ public sealed class MaskSynthesizer : IDisposable
 
         double f = (double)Options.MaxOutputSize / side;
         var size = new Size(Math.Max(1, (int)Math.Round(crop.Cols * f)), Math.Max(1, (int)Math.Round(crop.Rows * f)));
-        return Cv2.Resize(crop, size, Interpolation.Area);
+        return crop.Resize(size, interpolation: InterpolationFlags.Area);
     }
 
     private void WriteJpeg(string path, Mat image)
     {
-        byte[] bytes = Cv2.ImEncode(".jpg", image, Options.JpegQuality);
+        byte[] bytes = ImageCodec.Encode(".jpg", image, Options.JpegQuality);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 

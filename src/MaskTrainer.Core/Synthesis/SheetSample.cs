@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Synthesis;
 
@@ -37,7 +38,7 @@ internal sealed class SheetSample : IDisposable
             return;
         }
 
-        var entry = (order, Cv2.Resize(without, new Size(tile, tile), Interpolation.Area), Cv2.Resize(with, new Size(tile, tile), Interpolation.Area));
+        var entry = (order, without.Resize(new Size(tile, tile), interpolation: InterpolationFlags.Area), with.Resize(new Size(tile, tile), interpolation: InterpolationFlags.Area));
         if (slot == kept.Count)
         {
             kept.Add(entry);

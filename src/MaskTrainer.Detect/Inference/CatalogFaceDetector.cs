@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Inference;
 

@@ -1,7 +1,8 @@
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Prediction;
 
 namespace MaskTrainer.Detect.Inference;

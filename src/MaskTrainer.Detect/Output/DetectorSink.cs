@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Detect.Rendering;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Output;
 
@@ -46,7 +47,7 @@ public sealed class DetectorSink : IFrameSink
         _video?.Write(packet.Frame);
         if (_imagePath is not null)
         {
-            Cv2.ImWrite(_imagePath, packet.Frame);
+            ImageCodec.Write(_imagePath, packet.Frame);
         }
 
         if (_window is not null && _showing)

@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Output;
 
@@ -9,7 +10,7 @@ namespace MaskTrainer.Detect.Output;
 public sealed class VideoFileOutput : IDisposable
 {
     private readonly double _fps;
-    private VideoWriter? _writer;
+    private VideoFileWriter? _writer;
 
     /// <param name="path">.mp4, .m4v, .mov or .avi.</param>
     /// <param name="fps">Frame rate stored in the file (the source's rate).</param>
@@ -26,10 +27,10 @@ public sealed class VideoFileOutput : IDisposable
     public void Write(Mat frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        _writer ??= new VideoWriter(Path, OutputFiles.FourCcFor(Path), _fps, frame.Size);
+        _writer ??= VideoIo.CreateWriter(Path, OutputFiles.FourCcFor(Path), _fps, frame.Size());
         _writer.Write(frame);
         FramesWritten++;
     }
 
-    public void Dispose() => _writer?.Release();
+    public void Dispose() => _writer?.Dispose();
 }

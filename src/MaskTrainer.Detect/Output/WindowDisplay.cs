@@ -1,11 +1,12 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Output;
 
 /// <summary>
 /// The preview window. q, Q or Esc quits, as does closing the window. All calls go through
 /// the OpenCV bridge's GUI thread, so any thread may use it; create it only when
-/// <see cref="Cv2.HasDisplay"/> is true.
+/// <see cref="GuiWindows.HasDisplay"/> is true.
 /// </summary>
 public sealed class WindowDisplay : IDisposable
 {
@@ -21,10 +22,10 @@ public sealed class WindowDisplay : IDisposable
     public bool Show(Mat frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        Cv2.ImShow(Title, frame);
+        GuiWindows.Show(Title, frame);
         _shown = true;
         FramesShown++;
-        return !IsQuitKey(Cv2.WaitKey(1)) && Cv2.IsWindowVisible(Title);
+        return !IsQuitKey(GuiWindows.WaitKey(1)) && GuiWindows.IsVisible(Title);
     }
 
     /// <summary>Keeps the last frame on screen until a quit key, the window is closed, or <paramref name="cancel"/> fires.</summary>
@@ -32,7 +33,7 @@ public sealed class WindowDisplay : IDisposable
     {
         while (_shown && !cancel.IsCancellationRequested)
         {
-            if (IsQuitKey(Cv2.WaitKey(50)) || !Cv2.IsWindowVisible(Title))
+            if (IsQuitKey(GuiWindows.WaitKey(50)) || !GuiWindows.IsVisible(Title))
             {
                 return;
             }
@@ -49,10 +50,10 @@ public sealed class WindowDisplay : IDisposable
         _shown = false;
         try
         {
-            Cv2.DestroyWindow(Title);
-            Cv2.WaitKey(1); // lets the GUI back-end actually unmap the window
+            GuiWindows.Destroy(Title);
+            GuiWindows.WaitKey(1); // lets the GUI back-end actually unmap the window
         }
-        catch (OpenCvException)
+        catch (ImagingException)
         {
             // Already closed by the user: nothing left to clean up.
         }

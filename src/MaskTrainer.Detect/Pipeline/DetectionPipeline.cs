@@ -5,7 +5,8 @@ using MaskTrainer.Detect.Classification;
 using MaskTrainer.Detect.Sources;
 using MaskTrainer.Detect.Stats;
 using MaskTrainer.Detect.Tracking;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Pipeline;
 

@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Classification;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Pipeline;
 

@@ -1,5 +1,6 @@
 using MaskTrainer.Detect.Alerts;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Pipeline;
 

@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Pipeline;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Rendering;
 
@@ -39,7 +40,7 @@ public sealed class OverlayRenderer
 
         foreach (var pair in packet.ClosePairs)
         {
-            Cv2.Line(frame, Centre(faces[pair.First].Box), Centre(faces[pair.Second].Box), OverlayStyle.Distancing, thickness, LineType.AntiAliased);
+            Cv2.Line(frame, Centre(faces[pair.First].Box), Centre(faces[pair.Second].Box), OverlayStyle.Distancing, thickness, LineTypes.AntiAlias);
         }
 
         foreach (ref readonly var face in faces)
@@ -48,7 +49,7 @@ public sealed class OverlayRenderer
             Cv2.Rectangle(frame, face.Box, colour, thickness);
             if ((face.Alerts & FaceAlerts.Distancing) != 0)
             {
-                Cv2.Circle(frame, Centre(face.Box), thickness * 3, OverlayStyle.Distancing, -1, LineType.AntiAliased);
+                Cv2.Circle(frame, Centre(face.Box), thickness * 3, OverlayStyle.Distancing, -1, LineTypes.AntiAlias);
             }
 
             var label = _text.Label(face.Verdict.LabelIndex, face.Verdict.Probability);
@@ -59,7 +60,7 @@ public sealed class OverlayRenderer
             // Above the box like the seeds; inside its top edge when the face touches the top of the frame.
             int top = face.Box.Y - boxHeight >= 0 ? face.Box.Y - boxHeight : Math.Max(0, face.Box.Y);
             int left = Math.Clamp(face.Box.X, 0, Math.Max(0, width - size.Width - 2 * pad));
-            Cv2.FilledRectangle(frame, new Rect(left, top, size.Width + 2 * pad, boxHeight), colour, 1.0);
+            Translucent.FillRectangle(frame, new Rect(left, top, size.Width + 2 * pad, boxHeight), colour, 1.0);
             var textColour = face.Verdict.Mask ? OverlayStyle.DarkText : OverlayStyle.Text;
             Cv2.PutText(frame, label, new Point(left + pad, top + pad + size.Height), OverlayStyle.Font, scale, textColour, textThickness);
         }
@@ -81,7 +82,7 @@ public sealed class OverlayRenderer
         var size = Cv2.GetTextSize(OverlayStyle.ProximityMessage, OverlayStyle.Font, s, t, out var baseline);
         int pad = (int)Math.Round(12 * scale);
         int bannerHeight = size.Height + baseline + 2 * pad;
-        Cv2.FilledRectangle(frame, new Rect(0, height - bannerHeight, width, bannerHeight), OverlayStyle.Warning, 0.75);
+        Translucent.FillRectangle(frame, new Rect(0, height - bannerHeight, width, bannerHeight), OverlayStyle.Warning, 0.75);
         var org = new Point(Math.Max(0, (width - size.Width) / 2), height - pad - baseline);
         Cv2.PutText(frame, OverlayStyle.ProximityMessage, org, OverlayStyle.Font, s, OverlayStyle.Text, t);
     }
@@ -94,7 +95,7 @@ public sealed class OverlayRenderer
         var b = Cv2.GetTextSize(facesText, OverlayStyle.Font, scale, textThickness, out _);
         int pad = (int)Math.Round(8 * scale) + 2;
         int line = Math.Max(a.Height, b.Height) + baseline + pad;
-        Cv2.FilledRectangle(frame, new Rect(0, 0, Math.Max(a.Width, b.Width) + 2 * pad, 2 * line + pad), OverlayStyle.Panel, 0.5);
+        Translucent.FillRectangle(frame, new Rect(0, 0, Math.Max(a.Width, b.Width) + 2 * pad, 2 * line + pad), OverlayStyle.Panel, 0.5);
         Cv2.PutText(frame, fpsText, new Point(pad, pad + a.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
         Cv2.PutText(frame, facesText, new Point(pad, pad + line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Sources;
 
@@ -12,8 +13,8 @@ public sealed class CameraSource : IFrameSource
     /// <exception cref="CameraUnavailableException">The camera cannot be opened (message says why).</exception>
     public CameraSource(int index)
     {
-        _capture = VideoCapture.OpenCamera(index);
-        Name = _capture.Source;
+        _capture = VideoIo.OpenCamera(index);
+        Name = $"camera {index}";
         var fps = _capture.Fps;
         Fps = fps is > 0 and < 1000 ? fps : 30;
     }

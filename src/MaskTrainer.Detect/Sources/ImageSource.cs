@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Sources;
 
@@ -10,9 +11,9 @@ public sealed class ImageSource : IFrameSource
     /// <exception cref="ImageDecodeException">The file is missing or not a readable image (message names it).</exception>
     public ImageSource(string path)
     {
-        _image = Cv2.ImRead(path);
+        _image = ImageCodec.Read(path);
         Name = path;
-        Size = _image.Size;
+        Size = _image.Size();
     }
 
     public string Name { get; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Sources;
 
@@ -73,7 +74,7 @@ public sealed class RetryingSource : IFrameSource
                     return true;
                 }
             }
-            catch (OpenCvException e)
+            catch (ImagingException e)
             {
                 last = e; // the device is gone for now (unplugged); keep trying
             }

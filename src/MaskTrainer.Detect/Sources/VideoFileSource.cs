@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Sources;
 
@@ -12,10 +13,10 @@ public sealed class VideoFileSource : IFrameSource
     private VideoCapture _capture;
     private long _frames;
 
-    /// <exception cref="OpenCvException">The file is missing or cannot be decoded (message names it).</exception>
+    /// <exception cref="ImagingException">The file is missing or cannot be decoded (message names it).</exception>
     public VideoFileSource(string path, bool loop = false)
     {
-        _capture = VideoCapture.OpenFile(path);
+        _capture = VideoIo.OpenFile(path);
         _loop = loop;
         Name = path;
         var fps = _capture.Fps;
@@ -44,7 +45,7 @@ public sealed class VideoFileSource : IFrameSource
 
         // Reopening is more reliable than seeking to 0 across back-ends and containers.
         _capture.Dispose();
-        _capture = VideoCapture.OpenFile(Name);
+        _capture = VideoIo.OpenFile(Name);
         if (!_capture.Read(frame))
         {
             return false;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Train.Commands;
 

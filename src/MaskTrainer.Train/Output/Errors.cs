@@ -1,6 +1,7 @@
 using MaskTrainer.Data;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Serialization;
 
 namespace MaskTrainer.Train.Output;
@@ -12,7 +13,7 @@ internal static class Errors
     public const int Cancelled = 130;
 
     public static bool IsUserFacing(Exception e) => e is DatasetException or ModelException or ModelFileException
-        or OpenCvException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        or ImagingException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or ArgumentException or OperationCanceledException or IOException;
 
     public static int Report(Exception e)

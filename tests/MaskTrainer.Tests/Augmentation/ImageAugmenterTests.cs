@@ -1,5 +1,6 @@
 using MaskTrainer.Augmentation;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Augmentation;
 
@@ -29,7 +30,7 @@ public sealed class ImageAugmenterTests
             }
         }
 
-        return Mat.FromPixels(pixels, h, w, MatType.U8C3);
+        return MatExtensions.FromPixels(pixels, h, w, MatType.CV_8UC3);
     }
 
     [Fact]
@@ -44,8 +45,8 @@ public sealed class ImageAugmenterTests
         using var otherSeed = new ImageAugmenter(new AugmentationOptions { Copies = 3, Seed = 6 }).Apply(image, 2, Hash);
 
         a.GetBytes().ToArray().Should().Equal(b.GetBytes().ToArray());
-        a.Size.Should().Be(image.Size);
-        a.Type.Should().Be(MatType.U8C3);
+        a.Size().Should().Be(image.Size());
+        a.Type().Should().Be(MatType.CV_8UC3);
         a.GetBytes().SequenceEqual(image.GetBytes()).Should().BeFalse();
         a.GetBytes().SequenceEqual(otherCopy.GetBytes()).Should().BeFalse();
         a.GetBytes().SequenceEqual(otherSeed.GetBytes()).Should().BeFalse();
@@ -59,7 +60,7 @@ public sealed class ImageAugmenterTests
         var augmenter = new ImageAugmenter(Nothing with { FlipHorizontal = true });
         using var image = Asymmetric();
         using var mirrored = new Mat();
-        Cv2.Flip(image, mirrored, FlipMode.Horizontal);
+        Cv2.Flip(image, mirrored, FlipMode.Y);
         int flips = 0;
 
         for (int copy = 1; copy <= 20; copy++)
@@ -87,7 +88,7 @@ public sealed class ImageAugmenterTests
             using var result = augmenter.Apply(image, copy, Hash);
             using var expected = new Mat();
             var m = Cv2.GetRotationMatrix2D(new Point2f(19.5f, 14.5f), angle, 1);
-            Cv2.WarpAffine(image, expected, m, image.Size, Interpolation.Linear, BorderMode.Replicate);
+            Cv2.WarpAffine(image, expected, m, image.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
 
             var r = result.GetBytes().ToArray();
             var e = expected.GetBytes().ToArray();
@@ -100,7 +101,7 @@ public sealed class ImageAugmenterTests
     public void Brightness_and_contrast_map_pixels_linearly_around_mid_grey()
     {
         var augmenter = new ImageAugmenter(Nothing with { MaxBrightness = 0.3, MaxContrast = 0.3 });
-        using var image = new Mat(4, 4, MatType.U8C3, Scalar.Bgr(50, 128, 200));
+        using var image = new Mat(4, 4, MatType.CV_8UC3, new Scalar(50, 128, 200));
         var p = augmenter.Sample(1, Hash);
 
         using var result = augmenter.Apply(image, 1, Hash);

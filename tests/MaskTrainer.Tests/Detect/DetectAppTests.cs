@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using MaskTrainer.Detect.Cli;
-using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Tests.Pipeline;
 
 namespace MaskTrainer.Tests.Detect;
@@ -49,9 +50,9 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         code.Should().Be(ExitCodes.Ok, stderr);
         using var frame = JsonDocument.Parse(stdout.Split('\n')[0]);
         frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(0);
-        using var written = Cv2.ImRead(output);
-        using var original = Cv2.ImRead(SharedData.Full("data/faces-dlib/images/dogs.jpg"));
-        written.Size.Should().Be(original.Size);
+        using var written = ImageCodec.Read(output);
+        using var original = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/dogs.jpg"));
+        written.Size().Should().Be(original.Size());
         stderr.Should().Contain($"wrote {output}");
     }
 
@@ -72,7 +73,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
             doc.RootElement.GetProperty("timeMs").GetDouble().Should().Be(i * 40, "25 fps");
         }
 
-        using (var capture = VideoCapture.OpenFile(output))
+        using (var capture = VideoIo.OpenFile(output))
         {
             (capture.FrameWidth, capture.FrameHeight).Should().Be((720, 404));
             using var f = new Mat();
@@ -110,7 +111,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         frames.Should().Be(lines.Length - 1).And.BeGreaterThanOrEqualTo(5);
         stderr.ToString().Should().Contain($"interrupted after {frames} frames (outputs were closed)");
 
-        using var capture = VideoCapture.OpenFile(output);
+        using var capture = VideoIo.OpenFile(output);
         using var f = new Mat();
         int n = 0;
         while (capture.Read(f))

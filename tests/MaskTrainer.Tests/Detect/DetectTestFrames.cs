@@ -1,7 +1,8 @@
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Classification;
 using MaskTrainer.Detect.Pipeline;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Detect;
 
@@ -12,7 +13,7 @@ internal static class DetectTestFrames
     public static FramePacket Packet(int width, int height, params (Rect Box, bool Mask, FaceAlerts Alerts)[] faces)
     {
         var packet = new FramePacket();
-        using (var black = new Mat(height, width, MatType.U8C3))
+        using (var black = new Mat(height, width, MatType.CV_8UC3, Scalar.All(0)))
         {
             black.CopyTo(packet.Frame);
         }
@@ -38,10 +39,10 @@ internal static class DetectTestFrames
     /// <summary>Writes an MJPG .avi of <paramref name="frames"/> frames whose pixel value is the frame number x 10 (for order checks).</summary>
     public static string WriteNumberedVideo(string path, int frames, int width = 160, int height = 120, double fps = 25)
     {
-        using var writer = new VideoWriter(path, "MJPG", fps, new Size(width, height));
+        using var writer = VideoIo.CreateWriter(path, "MJPG", fps, new Size(width, height));
         for (int i = 0; i < frames; i++)
         {
-            using var frame = new Mat(height, width, MatType.U8C3, Scalar.All(i * 10 % 250));
+            using var frame = new Mat(height, width, MatType.CV_8UC3, Scalar.All(i * 10 % 250));
             writer.Write(frame);
         }
 

@@ -5,8 +5,9 @@ using MaskTrainer.Detect.Rendering;
 using MaskTrainer.Detect.Sources;
 using MaskTrainer.Detect.Stats;
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Tests.Pipeline;
 
 namespace MaskTrainer.Tests.Detect;
@@ -129,10 +130,10 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
     /// <summary>The first <paramref name="frames"/> frames of a shared video, as an MJPG .avi.</summary>
     private static string Clip(string path, string shared, int frames)
     {
-        using var capture = VideoCapture.OpenFile(SharedData.Full(shared));
+        using var capture = VideoIo.OpenFile(SharedData.Full(shared));
         using var frame = new Mat();
         capture.Read(frame).Should().BeTrue();
-        using var writer = new VideoWriter(path, "MJPG", 25, frame.Size);
+        using var writer = VideoIo.CreateWriter(path, "MJPG", 25, frame.Size());
         for (int i = 0; i < frames; i++)
         {
             writer.Write(frame);

@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Sources;
-using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Tests.Imaging;
 
 namespace MaskTrainer.Tests.Detect;
 
@@ -58,11 +59,11 @@ public sealed class FrameSourceTests
     {
         using var temp = new TempFolder();
         var missing = temp.File("missing.mp4");
-        Assert.Throws<OpenCvException>(() => new VideoFileSource(missing)).Message.Should().Be($"{missing}: video file not found");
+        Assert.Throws<ImagingException>(() => new VideoFileSource(missing)).Message.Should().Be($"{missing}: video file not found");
 
         var junk = temp.File("junk.mp4");
         File.WriteAllText(junk, "not a video");
-        Assert.Throws<OpenCvException>(() => new VideoFileSource(junk)).Message.Should().StartWith($"{junk}: cannot open video");
+        Assert.Throws<ImagingException>(() => new VideoFileSource(junk)).Message.Should().StartWith($"{junk}: cannot open video");
 
         Assert.Throws<ImageDecodeException>(() => new ImageSource(temp.File("missing.jpg"))).Message.Should().Contain("missing.jpg").And.Contain("file not found");
     }
@@ -72,16 +73,16 @@ public sealed class FrameSourceTests
     {
         using var temp = new TempFolder();
         var path = temp.File("a.png");
-        using (var img = new Mat(30, 40, MatType.U8C3, Scalar.Bgr(1, 2, 3)))
+        using (var img = new Mat(30, 40, MatType.CV_8UC3, new Scalar(1, 2, 3)))
         {
-            Cv2.ImWrite(path, img);
+            ImageCodec.Write(path, img);
         }
 
         using var source = new ImageSource(path);
         using var frame = new Mat();
         source.Read(frame, out var t).Should().BeTrue();
         t.Should().Be(0);
-        frame.Size.Should().Be(new Size(40, 30));
+        frame.Size().Should().Be(new Size(40, 30));
         source.Read(frame, out _).Should().BeFalse();
     }
 

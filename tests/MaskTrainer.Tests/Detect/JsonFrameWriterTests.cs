@@ -2,7 +2,8 @@ using System.Text.Json;
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Output;
 using MaskTrainer.Detect.Stats;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Detect;
 

@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Rendering;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using static MaskTrainer.Tests.Detect.DetectTestFrames;
 
 namespace MaskTrainer.Tests.Detect;
@@ -86,9 +87,10 @@ public sealed class OverlayRendererTests
     private static int Count(Mat image, Rect region, Func<(byte B, byte G, byte R), bool> match)
     {
         int n = 0;
-        for (int y = Math.Max(0, region.Y); y < Math.Min(image.Rows, region.Bottom); y++)
+        int rows = image.Rows, cols = image.Cols;
+        for (int y = Math.Max(0, region.Y); y < Math.Min(rows, region.Bottom); y++)
         {
-            for (int x = Math.Max(0, region.X); x < Math.Min(image.Cols, region.Right); x++)
+            for (int x = Math.Max(0, region.X); x < Math.Min(cols, region.Right); x++)
             {
                 n += match(Pixel(image, x, y)) ? 1 : 0;
             }

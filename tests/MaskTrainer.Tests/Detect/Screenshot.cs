@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Detect;
 
@@ -33,7 +34,7 @@ internal static class Screenshot
                 throw new InvalidOperationException($"import failed ({process.ExitCode}): {error.Result}");
             }
 
-            return Cv2.ImRead(path);
+            return ImageCodec.Read(path);
         }
         catch (Win32Exception e)
         {

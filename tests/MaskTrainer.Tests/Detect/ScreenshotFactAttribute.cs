@@ -1,4 +1,4 @@
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Imaging;
 
 namespace MaskTrainer.Tests.Detect;
 

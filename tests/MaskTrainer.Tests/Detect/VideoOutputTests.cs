@@ -1,6 +1,7 @@
 using MaskTrainer.Detect.Output;
-using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Tests.Imaging;
 
 namespace MaskTrainer.Tests.Detect;
 
@@ -17,14 +18,14 @@ public sealed class VideoOutputTests
         {
             for (int i = 0; i < 12; i++)
             {
-                using var frame = new Mat(240, 320, MatType.U8C3, Scalar.Bgr(0, i * 20, 255 - i * 20));
+                using var frame = new Mat(240, 320, MatType.CV_8UC3, new Scalar(0, i * 20, 255 - i * 20));
                 output.Write(frame);
             }
 
             output.FramesWritten.Should().Be(12);
         }
 
-        using var capture = VideoCapture.OpenFile(path);
+        using var capture = VideoIo.OpenFile(path);
         capture.FrameWidth.Should().Be(320);
         capture.FrameHeight.Should().Be(240);
         capture.Fps.Should().BeApproximately(20, 0.01);

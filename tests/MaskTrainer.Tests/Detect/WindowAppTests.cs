@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MaskTrainer.Detect.Cli;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Tests.Pipeline;
 
 namespace MaskTrainer.Tests.Detect;

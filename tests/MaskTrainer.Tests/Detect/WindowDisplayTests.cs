@@ -2,8 +2,9 @@ using System.Diagnostics;
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Output;
 using MaskTrainer.Detect.Rendering;
-using MaskTrainer.OpenCv;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Tests.Imaging;
 
 namespace MaskTrainer.Tests.Detect;
 
@@ -30,7 +31,7 @@ public sealed class WindowDisplayTests
             var sw = Stopwatch.StartNew();
             while (sw.Elapsed < TimeSpan.FromSeconds(10))
             {
-                Cv2.WaitKey(50);
+                GuiWindows.WaitKey(50);
                 using var screen = Screenshot.Capture(xvfb.Display);
                 green = Screenshot.CountColour(screen, 0, 255, 0);
                 red = Screenshot.CountColour(screen, 0, 0, 255);
@@ -49,7 +50,7 @@ public sealed class WindowDisplayTests
         green.Should().BeGreaterThan(500, "the masked face's green box and label are on screen");
         red.Should().BeGreaterThan(500, "the unmasked face's red box and label are on screen");
 
-        Cv2.WaitKey(50);
+        GuiWindows.WaitKey(50);
         using var after = Screenshot.Capture(xvfb.Display);
         Screenshot.CountColour(after, 0, 255, 0).Should().BeLessThan(50, "the window is gone after Dispose");
     }

@@ -1,5 +1,6 @@
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -14,7 +15,7 @@ public sealed class FaceCropStageTests
         using var photo = FaceTestData.Read(FaceTestData.Faces3);
         var label = FaceTestData.Labels[FaceTestData.Faces3][0].Box;
         var tight = new Rect(label.X + 4, label.Y + 4, label.Width - 8, label.Height - 8);
-        using var image = photo.Crop(tight);
+        using var image = photo.Clone(tight);
         var expected = new Rect(-4, -4, label.Width, label.Height); // the label in the crop's coordinates
         var stage = new FaceCropStage(FaceTestData.Detector(FaceDetectors.DefaultId));
 
@@ -22,7 +23,7 @@ public sealed class FaceCropStageTests
 
         crop.FaceFound.Should().BeTrue();
         FaceBoxes.IoU(crop.FaceBox, expected).Should().BeGreaterThan(0.4f, $"found {crop.FaceBox}, labelled {expected}");
-        crop.Image.Size.Should().Be(FaceCropper.Region(crop.FaceBox, stage.Options.Crop).Size);
+        crop.Image.Size().Should().Be(FaceCropper.Region(crop.FaceBox, stage.Options.Crop).Size);
         crop.Score.Should().BeGreaterThanOrEqualTo(stage.Detector().DefaultMinConfidence);
     }
 
@@ -42,7 +43,7 @@ public sealed class FaceCropStageTests
     [SharedFact("models/face_detection_back_256x256_barracuda.onnx")]
     public void Without_a_face_the_whole_image_comes_back_and_says_so()
     {
-        using var grey = new Mat(150, 200, MatType.U8C3, new Scalar(128, 128, 128));
+        using var grey = new Mat(150, 200, MatType.CV_8UC3, new Scalar(128, 128, 128));
         var stage = new FaceCropStage(FaceTestData.Detector(FaceDetectors.DefaultId));
 
         using var crop = stage.Apply(grey);
@@ -50,7 +51,7 @@ public sealed class FaceCropStageTests
         crop.FaceFound.Should().BeFalse();
         crop.FaceBox.Should().Be(new Rect(0, 0, 200, 150));
         crop.Score.Should().Be(0);
-        crop.Image.Size.Should().Be(new Size(200, 150));
+        crop.Image.Size().Should().Be(new Size(200, 150));
         stage.CacheKey.Should().Contain(FaceDetectors.DefaultId).And.Contain("p0.25");
     }
 

@@ -1,5 +1,6 @@
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -23,7 +24,7 @@ public sealed class FaceCropperTests
 
         using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f });
 
-        crop.Size.Should().Be(new Size(40, 40));
+        crop.Size().Should().Be(new Size(40, 40));
         Pixel(crop, 0, 0).Should().Equal(Pixel(image, 20, 10));
         Pixel(crop, 39, 39).Should().Equal(Pixel(image, 59, 49));
     }
@@ -36,7 +37,7 @@ public sealed class FaceCropperTests
 
         using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f });
 
-        crop.Size.Should().Be(new Size(80, 80));
+        crop.Size().Should().Be(new Size(80, 80));
         Pixel(crop, 0, 0).Should().Equal(Pixel(image, 0, 0));
         Pixel(crop, 5, 30).Should().Equal(Pixel(image, 0, 10));
         Pixel(crop, 30, 30).Should().Equal(Pixel(image, 10, 10), "the face stays where the margin puts it");
@@ -51,7 +52,7 @@ public sealed class FaceCropperTests
 
         using var crop = FaceCropper.Crop(image, face, new FaceCropOptions { Margin = 0.5f, BlankMargin = true });
 
-        crop.Size.Should().Be(new Size(40, 40));
+        crop.Size().Should().Be(new Size(40, 40));
         Pixel(crop, 0, 0).Should().Equal([128, 128, 128]);
         Pixel(crop, 9, 20).Should().Equal([128, 128, 128], "left of the face box");
         Pixel(crop, 30, 20).Should().Equal([128, 128, 128], "right of the face box");
@@ -66,7 +67,7 @@ public sealed class FaceCropperTests
         // The point of blanking: a face pasted into a scene and the same face as a tight crop
         // (whose margin is replicated border) must reach the head as the same pixels.
         using var face = Gradient(40, 40);
-        using var scene = new Mat(200, 200, MatType.U8C3, new Scalar(0, 0, 255));
+        using var scene = new Mat(200, 200, MatType.CV_8UC3, new Scalar(0, 0, 255));
         var bytes = scene.GetBytes();
         var src = face.GetBytes();
         for (int r = 0; r < 40; r++)
@@ -109,7 +110,7 @@ public sealed class FaceCropperTests
             }
         }
 
-        return Mat.FromPixels(bytes, height, width, MatType.U8C3);
+        return MatExtensions.FromPixels(bytes, height, width, MatType.CV_8UC3);
     }
 
     internal static byte[] Pixel(Mat image, int x, int y) => image.GetBytes().Slice((y * image.Cols + x) * 3, 3).ToArray();

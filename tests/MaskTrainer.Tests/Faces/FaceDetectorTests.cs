@@ -1,5 +1,7 @@
+using MaskTrainer.Onnx;
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -155,7 +157,7 @@ public sealed class FaceDetectorTests
         // Non-square canvas, image off-centre: exercises the letterbox and the resize back.
         const int dx = 180, dy = 40;
         using var canvas = new Mat();
-        Cv2.CopyMakeBorder(image, canvas, dy, 60, dx, 20, BorderMode.Constant, new Scalar(128, 128, 128));
+        Cv2.CopyMakeBorder(image, canvas, dy, 60, dx, 20, BorderTypes.Constant, new Scalar(128, 128, 128));
 
         var direct = FaceTestData.Detector(id).Detect(image);
         var shifted = FaceTestData.Detector(id).Detect(canvas);
@@ -193,7 +195,7 @@ public sealed class FaceDetectorTests
         int compared = 0;
         foreach (var path in Directory.GetFiles(Path.Combine(FaceTestData.DlibFolder, "images")).Order())
         {
-            using var image = Cv2.ImRead(path);
+            using var image = ImageCodec.Read(path);
             long before = cascade.SecondaryCalls;
             var fromCascade = cascade.Detect(image);
             if (cascade.SecondaryCalls == before)
@@ -229,7 +231,7 @@ public sealed class FaceDetectorTests
     [SharedFact("models/face_detection_back_256x256_barracuda.onnx")]
     public void Rejects_images_that_are_not_8_bit_BGR()
     {
-        using var gray = new Mat(100, 100, MatType.U8C1);
+        using var gray = new Mat(100, 100, MatType.CV_8UC1, Scalar.All(0));
 
         var act = () => FaceTestData.Detector(BlazeFaceDetector.BackModelId).Detect(gray);
 
@@ -254,6 +256,6 @@ public sealed class FaceDetectorTests
         var missing = () => new UltraFaceDetector("/nonexistent.onnx");
 
         bad.Should().Throw<ArgumentOutOfRangeException>().WithMessage("NmsThreshold must lie in (0, 1]*");
-        missing.Should().Throw<OpenCvException>().WithMessage("/nonexistent.onnx: ONNX model file not found");
+        missing.Should().Throw<OnnxNetException>().WithMessage("/nonexistent.onnx: model file not found");
     }
 }

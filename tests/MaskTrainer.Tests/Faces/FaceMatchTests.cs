@@ -1,5 +1,6 @@
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 

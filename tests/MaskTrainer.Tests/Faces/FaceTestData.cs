@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -35,7 +36,7 @@ internal static class FaceTestData
 
     public static string DlibImage(string name) => Path.Combine(DlibFolder, "images", name);
 
-    public static Mat Read(string name) => Cv2.ImRead(DlibImage(name));
+    public static Mat Read(string name) => ImageCodec.Read(DlibImage(name));
 
     /// <summary>The run-wide detector for <paramref name="id"/>; do not dispose it.</summary>
     public static IFaceDetector Detector(string id) =>
@@ -46,7 +47,7 @@ internal static class FaceTestData
     {
         int x = (int)Math.Round(image.Cols * fraction), y = (int)Math.Round(image.Rows * fraction);
         var padded = new Mat();
-        Cv2.CopyMakeBorder(image, padded, y, y, x, x, BorderMode.Replicate);
+        Cv2.CopyMakeBorder(image, padded, y, y, x, x, BorderTypes.Replicate);
         return padded;
     }
 }

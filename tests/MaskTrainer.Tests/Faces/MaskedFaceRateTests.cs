@@ -1,5 +1,6 @@
 using MaskTrainer.Faces;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
 
@@ -35,7 +36,7 @@ public sealed class MaskedFaceRateTests
         misses = [];
         foreach (var file in files)
         {
-            using var image = Cv2.ImRead(file);
+            using var image = ImageCodec.Read(file);
             using var padded = FaceTestData.Pad(image, 0.25f);
             if (detector.Detect(padded).Count == 0)
             {

@@ -1,7 +1,8 @@
+using MaskTrainer.Imaging;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Features;
-using MaskTrainer.Tests.OpenCv;
+using MaskTrainer.Tests.Imaging;
 using TempFolder = MaskTrainer.Tests.Serialization.TempFolder;
 
 namespace MaskTrainer.Tests.Features;
@@ -35,7 +36,7 @@ public sealed class DatasetFeaturizerTests : IClassFixture<FrPoseFixture>, IDisp
         data.AugmentIndices.ToArray().Should().Equal(0, 0, 0, 0, 0);
         data.Skipped.Should().BeEmpty();
         data.Stats.Should().Match<FeaturizeStats>(s => s.Computed == 5 && s.CacheHits == 0 && s.Skipped == 0 && s.FacesFound == 0 && s.FaceFallbacks == 0);
-        using var image = MaskTrainer.OpenCv.Cv2.ImRead(examples[3].Path);
+        using var image = ImageCodec.Read(examples[3].Path);
         data.Row(3).ToArray().Should().Equal(_pose.Featurizer.Featurize(image), "the pipeline computes what the backbone computes");
         var set = data.ToFeatureSet(2);
         set.Rows.Should().Be(5);

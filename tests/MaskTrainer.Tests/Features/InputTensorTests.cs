@@ -1,17 +1,19 @@
 using MaskTrainer.Features;
 using MaskTrainer.Models;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
 
 namespace MaskTrainer.Tests.Features;
 
 public sealed class InputTensorTests
 {
     // A 2x2 BGR image; pixel (row, col) = (b, g, r).
-    private static Mat TwoByTwo() => Mat.FromPixels(
+    private static Mat TwoByTwo() => MatExtensions.FromPixels(
         [
             10, 20, 30, /**/ 40, 50, 60,
             70, 80, 90, /**/ 100, 110, 120,
-        ], 2, 2, MatType.U8C3);
+        ], 2, 2, MatType.CV_8UC3);
 
     [Fact]
     public void Nchw_rgb_applies_mean_scale_and_std_per_channel_in_planes()
@@ -50,19 +52,32 @@ public sealed class InputTensorTests
     }
 
     [Fact]
-    public void Resizing_matches_OpenCVs_blobFromImage()
+    public void Resizing_is_bilinear_and_the_tensor_matches_OpenCVs_blobFromImage()
     {
         var pixels = new byte[7 * 5 * 3];
         new Random(3).NextBytes(pixels);
-        using var image = Mat.FromPixels(pixels, 5, 7, MatType.U8C3);
+        using var image = MatExtensions.FromPixels(pixels, 5, 7, MatType.CV_8UC3);
         var p = new Preprocessing(4, 3, ChannelOrder.Rgb, [120, 110, 100], 1 / 64f, TensorLayout.Nchw);
         var tensor = new float[InputTensor.ElementsPerImage(p)];
         using var scratch = new Mat();
 
         InputTensor.Write(image, p, tensor, scratch);
-        using var blob = Dnn.BlobFromImage(image, 1 / 64.0, new Size(4, 3), new Scalar(120, 110, 100), swapRB: true);
 
-        blob.Shape.Should().Equal(1, 3, 3, 4);
+        // The resize is cv::resize, bilinear, on the 8-bit image: the same tensor from a copy resized beforehand.
+        using var resized = new Mat();
+        Cv2.Resize(image, resized, new Size(4, 3), interpolation: InterpolationFlags.Linear);
+        var fromResized = new float[tensor.Length];
+        InputTensor.Write(resized, p, fromResized);
+        fromResized.Should().Equal(tensor);
+
+        // Channel order, mean, scale and layout as OpenCV's blobFromImage does them. It gets the image
+        // already resized and in RGB: OpenCV 4.13's blobFromImage resizes differently from cv::resize
+        // (up to 3 levels on this image) and no longer swaps the mean with swapRB, unlike 4.6.
+        using var rgb = new Mat();
+        Cv2.CvtColor(resized, rgb, ColorConversionCodes.BGR2RGB);
+        using var blob = CvDnn.BlobFromImage(rgb, 1 / 64.0, new Size(4, 3), new Scalar(120, 110, 100), swapRB: false);
+
+        new[] { blob.Size(0), blob.Size(1), blob.Size(2), blob.Size(3) }.Should().Equal(1, 3, 3, 4);
         var expected = blob.GetFloats().ToArray();
         for (int i = 0; i < expected.Length; i++)
         {
@@ -73,7 +88,7 @@ public sealed class InputTensorTests
     [Fact]
     public void Grey_images_are_treated_as_three_equal_channels()
     {
-        using var grey = Mat.FromPixels([0, 255, 128, 64], 2, 2, MatType.U8C1);
+        using var grey = MatExtensions.FromPixels([0, 255, 128, 64], 2, 2, MatType.CV_8UC1);
         var p = new Preprocessing(2, 2, ChannelOrder.Rgb, [0, 0, 0], 1f, TensorLayout.Nchw);
         var tensor = new float[12];
 

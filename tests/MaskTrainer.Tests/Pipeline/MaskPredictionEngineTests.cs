@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -10,7 +11,7 @@ public sealed class MaskPredictionEngineTests(TrainedModelFixture fixture)
     {
         var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
         var files = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(4).ToList();
-        var images = files.Select(f => Cv2.ImRead(f)).ToList();
+        var images = files.Select(f => ImageCodec.Read(f)).ToList();
         try
         {
             using var a = model.CreatePredictionEngine(fixture.Store);

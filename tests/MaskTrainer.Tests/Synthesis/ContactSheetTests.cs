@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Synthesis;
 
 namespace MaskTrainer.Tests.Synthesis;
@@ -8,8 +9,8 @@ public class ContactSheetTests
     [Fact]
     public void Lays_out_pairs_in_rows_bare_face_left_masked_face_right()
     {
-        using var red = new Mat(50, 70, MatType.U8C3, Scalar.Bgr(0, 0, 255));
-        using var blue = new Mat(90, 90, MatType.U8C3, Scalar.Bgr(255, 0, 0));
+        using var red = new Mat(50, 70, MatType.CV_8UC3, new Scalar(0, 0, 255));
+        using var blue = new Mat(90, 90, MatType.CV_8UC3, new Scalar(255, 0, 0));
         var pairs = Enumerable.Repeat((red, blue), 5).ToList();
         var options = new ContactSheetOptions { TileSize = 32, PairsPerRow = 2, Gap = 4 };
         using var sheet = ContactSheet.Build(pairs, "five pairs", options);

@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Synthesis;
 
 namespace MaskTrainer.Tests.Synthesis;
@@ -53,7 +54,7 @@ public class MaskRendererTests
     public void Every_style_draws_on_a_face_cut_by_the_image_border(MaskStyle style)
     {
         // The face sits on the bottom-right corner: most of the mask falls outside the image.
-        using var image = new Mat(130, 130, MatType.U8C3, Scalar.Bgr(128, 128, 128));
+        using var image = new Mat(130, 130, MatType.CV_8UC3, new Scalar(128, 128, 128));
         var appearance = MaskAppearance.Random(new Random(11), [style]);
         var geometry = MaskRenderer.Render(image, TestFaces.Upright, appearance);
         geometry.FractionInside(new Rect(0, 0, 130, 130)).Should().BeLessThan(0.5);
@@ -63,7 +64,7 @@ public class MaskRendererTests
     [Fact]
     public void Face_entirely_outside_the_image_changes_nothing()
     {
-        using var image = new Mat(50, 50, MatType.U8C3, Scalar.Bgr(90, 90, 90));
+        using var image = new Mat(50, 50, MatType.CV_8UC3, new Scalar(90, 90, 90));
         MaskRenderer.Render(image, TestFaces.Upright, new MaskAppearance { EarLoops = false });
         image.GetBytes().ToArray().Should().OnlyContain(v => v == 90);
     }
@@ -71,7 +72,7 @@ public class MaskRendererTests
     [Fact]
     public void Rejects_images_that_are_not_8_bit_bgr()
     {
-        using var grey = new Mat(200, 200, MatType.U8C1);
+        using var grey = new Mat(200, 200, MatType.CV_8UC1, Scalar.All(0));
         var act = () => MaskRenderer.Render(grey, TestFaces.Upright, new MaskAppearance());
         act.Should().Throw<ArgumentException>().WithMessage("*8-bit BGR*");
     }
@@ -79,8 +80,8 @@ public class MaskRendererTests
     [Fact]
     public void Masks_follow_the_scene_light_a_white_mask_in_a_dark_photo_is_grey()
     {
-        using var bright = new Mat(240, 240, MatType.U8C3, Scalar.Bgr(170, 185, 210));
-        using var dark = new Mat(240, 240, MatType.U8C3, Scalar.Bgr(45, 50, 60));
+        using var bright = new Mat(240, 240, MatType.CV_8UC3, new Scalar(170, 185, 210));
+        using var dark = new Mat(240, 240, MatType.CV_8UC3, new Scalar(45, 50, 60));
         var white = new MaskAppearance { Style = MaskStyle.Cloth, Color = MaskColor.FromRgb(240, 240, 240), EarLoops = false, Grain = 0 };
         MaskRenderer.Render(bright, TestFaces.Upright, white);
         MaskRenderer.Render(dark, TestFaces.Upright, white);

@@ -1,5 +1,6 @@
 using MaskTrainer.Data;
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Synthesis;
 
 namespace MaskTrainer.Tests.Synthesis;
@@ -27,7 +28,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         var without = Names(Path.Combine(output, "without_mask"));
         without.Should().HaveCount(report.Pairs).And.Equal(Names(Path.Combine(output, "with_mask")));
         report.ContactSheetPath.Should().Be(Path.Combine(output, "contact-sheet.png"));
-        using var sheet = Cv2.ImRead(report.ContactSheetPath!);
+        using var sheet = ImageCodec.Read(report.ContactSheetPath!);
         sheet.Cols.Should().BeGreaterThan(500);
     }
 
@@ -35,7 +36,7 @@ public sealed class MaskSynthesizerTests : IDisposable
     public void Mask_covers_the_lower_face_and_leaves_the_forehead_alone()
     {
         using var synthesizer = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { FramingJitter = 0 });
-        using var photo = Cv2.ImRead(Path.Combine(SynthesisFolders.FacesDlib!, "bald_guys.jpg"));
+        using var photo = ImageCodec.Read(Path.Combine(SynthesisFolders.FacesDlib!, "bald_guys.jpg"));
         var faces = synthesizer.Synthesize(photo, "bald_guys.jpg");
         try
         {
@@ -45,7 +46,7 @@ public sealed class MaskSynthesizerTests : IDisposable
             {
                 var bare = face.Without!;
                 var masked = face.Masked[0];
-                masked.Size.Should().Be(bare.Size);
+                masked.Size().Should().Be(bare.Size());
                 int rows = bare.Rows;
 
                 // Top fifth of the crop (forehead, hair) untouched; the band from the mouth
@@ -113,12 +114,12 @@ public sealed class MaskSynthesizerTests : IDisposable
     {
         string faces = folders.Path2("faceless");
         Directory.CreateDirectory(faces);
-        using (var grey = new Mat(240, 320, MatType.U8C3, Scalar.Bgr(128, 128, 128)))
+        using (var grey = new Mat(240, 320, MatType.CV_8UC3, new Scalar(128, 128, 128)))
         {
-            Cv2.ImWrite(Path.Combine(faces, "grey.png"), grey);
+            ImageCodec.Write(Path.Combine(faces, "grey.png"), grey);
         }
 
-        using (var gradient = new Mat(200, 200, MatType.U8C3))
+        using (var gradient = new Mat(200, 200, MatType.CV_8UC3, Scalar.All(0)))
         {
             var bytes = gradient.GetBytes();
             for (int i = 0; i < bytes.Length; i++)
@@ -126,7 +127,7 @@ public sealed class MaskSynthesizerTests : IDisposable
                 bytes[i] = (byte)(i / 3 % 200);
             }
 
-            Cv2.ImWrite(Path.Combine(faces, "gradient.jpg"), gradient);
+            ImageCodec.Write(Path.Combine(faces, "gradient.jpg"), gradient);
         }
 
         File.WriteAllText(Path.Combine(faces, "broken.jpg"), "not a jpeg");

@@ -1,4 +1,5 @@
-using MaskTrainer.OpenCv;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
 using MaskTrainer.Synthesis;
 
 namespace MaskTrainer.Tests.Synthesis;
@@ -31,8 +32,8 @@ internal static class TestFaces
     /// <summary>A mid-grey photo-sized image with a lighter face-coloured disc, 8-bit BGR.</summary>
     public static Mat GreyImage(int width = 240, int height = 240)
     {
-        var image = new Mat(height, width, MatType.U8C3, Scalar.Bgr(120, 130, 140));
-        Cv2.Circle(image, new Point(120, 125), 60, Scalar.Bgr(140, 160, 190), -1);
+        var image = new Mat(height, width, MatType.CV_8UC3, new Scalar(120, 130, 140));
+        Cv2.Circle(image, new Point(120, 125), 60, new Scalar(140, 160, 190), -1);
         return image;
     }
 

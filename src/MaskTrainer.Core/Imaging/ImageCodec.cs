@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Globalization;
+using OpenCvSharp;
+
+namespace MaskTrainer.Imaging;
+
+/// <summary>
+/// Reads, decodes, encodes and writes images through OpenCV with the checks OpenCV lacks: the
+/// header is read first (<see cref="ImageHeader"/>) so that a file that is not an image, a
+/// decompression bomb or a cut-off JPEG gets a one-line <see cref="ImageDecodeException"/> that
+/// names the file, instead of an empty Mat or a grey-padded picture. Use these instead of
+/// <c>Cv2.ImRead</c>/<c>Cv2.ImDecode</c>/<c>Cv2.ImWrite</c> for anything a user supplies.
+/// </summary>
+public static class ImageCodec
+{
+    /// <summary>Default cap on decoded pixels (64 MP, about 190 MB as BGR): far above any photo we need.</summary>
+    public const long DefaultMaxPixels = 64_000_000;
+
+    /// <summary>
+    /// Reads and decodes an image file to 8-bit BGR (or grey). The format is taken from the
+    /// content, not the extension. Throws <see cref="ImageDecodeException"/> when the file is
+    /// missing, empty, not a JPEG/PNG/BMP/WebP, truncated, corrupt, or over <paramref name="maxPixels"/>.
+    /// </summary>
+    public static Mat Read(string path, ImreadModes mode = ImreadModes.Color, long maxPixels = DefaultMaxPixels)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+                if (stream.Length > int.MaxValue)
+                {
+                    throw new ImageDecodeException(path, $"file is {stream.Length} bytes, too large for an image");
+                }
+
+                length = (int)stream.Length;
+                buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                stream.ReadExactly(buffer, 0, length);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new ImageDecodeException(path, "file not found", e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
+            }
+            catch (IOException e)
+            {
+                throw new ImageDecodeException(path, $"cannot read the file ({e.Message})", e);
+            }
+
+            return Decode(buffer.AsSpan(0, length), mode, maxPixels, path);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes an encoded image held in memory; <paramref name="sourceName"/> (default "&lt;bytes&gt;")
+    /// names it in error messages. Same checks and errors as <see cref="Read"/>.
+    /// </summary>
+    public static Mat Decode(ReadOnlySpan<byte> bytes, ImreadModes mode = ImreadModes.Color, long maxPixels = DefaultMaxPixels, string? sourceName = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
+        var source = sourceName ?? "<bytes>";
+        if (!ImageHeader.TryRead(bytes, out var header, out var problem, out var scanStart))
+        {
+            throw new ImageDecodeException(source, problem);
+        }
+
+        if (header.Pixels > maxPixels)
+        {
+            var size = header.Pixels >= 100_000
+                ? string.Create(CultureInfo.InvariantCulture, $"{header.Pixels / 1e6:0.0} MP")
+                : $"{header.Pixels} pixels";
+            var limit = maxPixels >= 1_000_000
+                ? string.Create(CultureInfo.InvariantCulture, $"{maxPixels / 1e6:0.##} MP limit")
+                : $"{maxPixels}-pixel limit";
+            throw new ImageDecodeException(source, $"image is {header.Width}x{header.Height} = {size}, over the {limit}");
+        }
+
+        // libjpeg only warns about a missing end (and pads the picture with grey), so a cut-off
+        // download would decode "fine": require the end-of-image marker after the image data.
+        if (header.Format == ImageFormat.Jpeg && bytes[scanStart..].LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) < 0)
+        {
+            throw new ImageDecodeException(source, "truncated JPEG (no end-of-image marker)");
+        }
+
+        Mat mat;
+        try
+        {
+            mat = Cv2.ImDecode(bytes, mode);
+        }
+        catch (OpenCVException e)
+        {
+            throw new ImageDecodeException(source, $"OpenCV failed to decode the {header.Format} data: {e.Message}", e);
+        }
+
+        if (mat.Empty())
+        {
+            mat.Dispose();
+            throw new ImageDecodeException(source, $"corrupt or truncated {header.Format} data ({header.Width}x{header.Height} header, OpenCV could not decode it)");
+        }
+
+        return mat;
+    }
+
+    /// <summary>
+    /// Encodes to an in-memory file of the format named by <paramref name="extension"/>
+    /// (".jpg", ".png", ".webp", ".bmp"). <paramref name="quality"/> (1..100, -1 = OpenCV's
+    /// default) applies to JPEG and WebP and is ignored by lossless formats.
+    /// </summary>
+    public static byte[] Encode(string extension, Mat image, int quality = -1)
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        ArgumentNullException.ThrowIfNull(image);
+        var ext = extension.StartsWith('.') ? extension.ToLowerInvariant() : "." + extension.ToLowerInvariant();
+        if (quality != -1 && quality is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quality), quality, "quality is 1..100, or -1 for the default");
+        }
+
+        if (image.Empty())
+        {
+            throw new ArgumentException($"cannot encode an empty image as {ext}", nameof(image));
+        }
+
+        ImageEncodingParam[] parameters = quality == -1 ? []
+            : ext is ".jpg" or ".jpeg" or ".jpe" ? [new ImageEncodingParam(ImwriteFlags.JpegQuality, quality)]
+            : ext == ".webp" ? [new ImageEncodingParam(ImwriteFlags.WebPQuality, quality)]
+            : [];
+        try
+        {
+            Cv2.ImEncode(ext, image, out var encoded, parameters);
+            return encoded;
+        }
+        catch (OpenCVException e)
+        {
+            throw new ImagingException($"encoding {ext}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Encodes by the path's extension and writes the file atomically: to a temporary file in the
+    /// same folder, then renamed over <paramref name="path"/>, so readers never see half a file.
+    /// </summary>
+    public static void Write(string path, Mat image, int quality = -1)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(image);
+        var ext = Path.GetExtension(path);
+        if (string.IsNullOrEmpty(ext))
+        {
+            throw new ArgumentException($"{path}: no extension to choose the image format by", nameof(path));
+        }
+
+        byte[] encoded;
+        try
+        {
+            encoded = Encode(ext, image, quality);
+        }
+        catch (ImagingException e)
+        {
+            throw new ImagingException($"{path}: {e.Message}", e);
+        }
+
+        var full = Path.GetFullPath(path);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, encoded);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original error matters more than a leftover temp file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using OpenCvSharp;
+
+namespace MaskTrainer.Imaging;
+
+/// <summary>
+/// Opens cameras, video files and video writers through OpenCV with one-line errors that name the
+/// device or file. OpenCV itself only answers "not opened", and on Linux it logs V4L2/FFmpeg
+/// warnings for a missing camera; these checks run first so the user sees why.
+/// </summary>
+public static class VideoIo
+{
+    /// <summary>
+    /// Opens camera <paramref name="index"/>. Throws <see cref="CameraUnavailableException"/> when
+    /// it is missing (no /dev/videoN on Linux), in use, or not permitted.
+    /// </summary>
+    public static VideoCapture OpenCamera(int index, VideoCaptureAPIs api = VideoCaptureAPIs.ANY)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var device = $"/dev/video{index}";
+        var checkDevice = OperatingSystem.IsLinux() && api is VideoCaptureAPIs.ANY or VideoCaptureAPIs.V4L2;
+        if (checkDevice && !File.Exists(device))
+        {
+            throw new CameraUnavailableException(index, $"camera {index} could not be opened (no {device}?)");
+        }
+
+        var capture = new VideoCapture();
+        try
+        {
+            if (!capture.Open(index, api) || !capture.IsOpened())
+            {
+                var hint = checkDevice ? $"{device} exists: in use by another program, no permission, or not a capture device?" : "not connected, in use, or no permission?";
+                throw new CameraUnavailableException(index, $"camera {index} could not be opened ({hint})");
+            }
+
+            return capture;
+        }
+        catch (OpenCVException e)
+        {
+            capture.Dispose();
+            throw new CameraUnavailableException(index, $"camera {index} could not be opened: {e.Message}");
+        }
+        catch
+        {
+            capture.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a video file (or an image sequence pattern with <see cref="VideoCaptureAPIs.IMAGES"/>).</summary>
+    public static VideoCapture OpenFile(string path, VideoCaptureAPIs api = VideoCaptureAPIs.ANY)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (api != VideoCaptureAPIs.IMAGES && !File.Exists(path))
+        {
+            throw new ImagingException($"{path}: video file not found");
+        }
+
+        var capture = new VideoCapture();
+        try
+        {
+            if (!capture.Open(path, api) || !capture.IsOpened())
+            {
+                throw new ImagingException($"{path}: cannot open video (unreadable, or not a video OpenCV's back-ends can decode)");
+            }
+
+            return capture;
+        }
+        catch (OpenCVException e)
+        {
+            capture.Dispose();
+            throw new ImagingException($"{path}: cannot open video: {e.Message}", e);
+        }
+        catch
+        {
+            capture.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing. <paramref name="fourcc"/> is four characters,
+    /// e.g. "mp4v" for .mp4 or "MJPG" for .avi. Throws <see cref="ImagingException"/> naming the
+    /// file when no back-end can write it. The file is complete only after Dispose.
+    /// </summary>
+    public static VideoFileWriter CreateWriter(string path, string fourcc, double fps, Size frameSize, bool isColor = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(fourcc);
+        if (fourcc.Length != 4)
+        {
+            throw new ArgumentException($"a FourCC has 4 characters, got \"{fourcc}\"", nameof(fourcc));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
+        if (frameSize.Width <= 0 || frameSize.Height <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frameSize), frameSize, "frame size must be positive");
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new ImagingException($"{path}: cannot write video, folder {directory} does not exist");
+        }
+
+        VideoWriter writer;
+        try
+        {
+            writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, frameSize, isColor);
+        }
+        catch (OpenCVException e)
+        {
+            throw new ImagingException($"{path}: cannot write video: {e.Message}", e);
+        }
+
+        if (!writer.IsOpened())
+        {
+            writer.Dispose();
+            throw new ImagingException($"{path}: cannot write video with FourCC '{fourcc}' (codec or container not supported by OpenCV's back-ends?)");
+        }
+
+        return new VideoFileWriter(writer, path, frameSize, isColor);
+    }
+}

@@ -1,4 +1,0 @@
-namespace MaskTrainer.OpenCv;
-
-/// <summary>An integer pixel position (cv::Point). Layout matches OpenCV's: two ints.</summary>
-public readonly record struct Point(int X, int Y);

@@ -1,0 +1,94 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+
+namespace MaskTrainer.Tests.Imaging;
+
+/// <summary>Window tests change DISPLAY for the whole process, so they never run beside other tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HighGuiCollection
+{
+    public const string Name = "OpenCv.HighGui";
+}
+
+[Collection(HighGuiCollection.Name)]
+public sealed class HighGuiTests
+{
+    private const string Window = "mt-test";
+
+    [Fact]
+    public void Without_a_display_every_window_call_throws_instead_of_aborting()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            GuiWindows.HasDisplay.Should().BeTrue(); // Windows and macOS always have a desktop
+            return;
+        }
+
+        using var env = new NativeEnvironment().Set("DISPLAY", null).Set("WAYLAND_DISPLAY", null);
+        using var image = new Mat(8, 8, MatType.CV_8UC3, Scalar.All(0));
+
+        GuiWindows.HasDisplay.Should().BeFalse();
+
+        var error = Assert.Throws<DisplayUnavailableException>(() => GuiWindows.Show(Window, image));
+        error.Message.Should().Be("no display (DISPLAY is not set): run with --no-window, or under Xvfb");
+        Assert.Throws<DisplayUnavailableException>(() => GuiWindows.Open(Window));
+        Assert.Throws<DisplayUnavailableException>(() => GuiWindows.WaitKey(1));
+        Assert.Throws<DisplayUnavailableException>(() => GuiWindows.IsVisible(Window));
+        Assert.Throws<DisplayUnavailableException>(() => GuiWindows.Destroy(Window));
+        Assert.Throws<DisplayUnavailableException>(GuiWindows.DestroyAll);
+    }
+
+    [XvfbFact]
+    public async Task Shows_a_window_under_Xvfb_from_any_thread()
+    {
+        var xvfb = XvfbServer.Shared!;
+        using var env = new NativeEnvironment().Set("DISPLAY", xvfb.Display).Set("WAYLAND_DISPLAY", null);
+        using var image = ImageDecodeTests.Gradient(160, 120);
+
+        GuiWindows.HasDisplay.Should().BeTrue();
+        GuiWindows.Open(Window);
+        GuiWindows.Show(Window, image);
+        GuiWindows.WaitKey(50).Should().Be(-1); // nobody types on a virtual display
+        GuiWindows.IsVisible(Window).Should().BeTrue();
+        MapState(xvfb.Display).Should().BeOneOf("IsViewable", "unchecked");
+
+        // Another thread: GTK windows belong to the thread that made them; GuiWindows runs every call on one.
+        await Task.Run(() =>
+        {
+            GuiWindows.Show(Window, image);
+            GuiWindows.WaitKey(10);
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        GuiWindows.Destroy(Window);
+        GuiWindows.WaitKey(10);
+        GuiWindows.IsVisible(Window).Should().BeFalse();
+        MapState(xvfb.Display).Should().NotBe("IsViewable");
+        GuiWindows.DestroyAll();
+        GuiWindows.WaitKey(1);
+    }
+
+    /// <summary>The X map state of the test window as xwininfo reports it, "absent", or "unchecked" without xwininfo.</summary>
+    private static string MapState(string display)
+    {
+        var info = new ProcessStartInfo("xwininfo", ["-display", display, "-name", Window])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            var line = output.Split('\n').FirstOrDefault(l => l.Contains("Map State:"));
+            return line is null ? "absent" : line.Split(':')[1].Trim();
+        }
+        catch (Win32Exception)
+        {
+            return "unchecked";
+        }
+    }
+}
