@@ -5,11 +5,11 @@ using MaskTrainer.Bench;
 var benchmarks = new Dictionary<string, (string Description, Action<string[]> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["heads"] = ("head training time on 1,200 x 1024 synthetic features", _ => HeadTrainingBenchmark.Run()),
-    ["featurize"] = ("featurizing throughput vs a bare decode+forward loop; cold vs warm cache", FeaturizationBenchmark.Run),
+    ["featurize"] = ("default backbone: ours (ORT) vs bare ORT vs OpenCV DNN: agreement, images/s; cold vs warm cache", FeaturizationBenchmark.Run),
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
     ["synth-realism"] = ("synthetic vs real masks: train on drawn masks, test on real ones", SynthRealismBenchmark.Run),
-    ["detector"] = ("the detector app end to end: faces, label rates on the videos, FPS, latency, memory", a => DetectorAppBenchmark.Run(a)),
+    ["detector"] = ("the detector app end to end: faces, label rates, FPS/latency vs the seeds' loop, memory", a => DetectorAppBenchmark.Run(a)),
     ["framing"] = ("framing analysis: which detections land on faces pasted into photos", FramingBenchmark.Run),
     ["crops"] = ("misclassified images of a folder with the face crop the model saw", CropDiagnostics.Run),
     ["verifier"] = ("second-stage face verifier study (fr_landmark) on the detector candidates", VerifierStudy.Run),

@@ -95,7 +95,7 @@ public static class FaceDetectors
                 {
                     try
                     {
-                        verifier = FaceVerifier.Create(store);
+                        verifier = FaceVerifier.Create(store, threads: (options ?? FaceDetectorOptions.Default).Threads);
                     }
                     catch (ModelDownloadException e)
                     {

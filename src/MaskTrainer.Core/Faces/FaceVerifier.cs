@@ -77,11 +77,11 @@ public sealed class FaceVerifier : IDisposable
     public int EmbeddingSize => _embeddingSize;
 
     /// <summary>Loads the network from <paramref name="store"/> (fetched if missing and allowed).</summary>
-    public static FaceVerifier Create(ModelStore store, FaceVerifierHead? head = null)
+    public static FaceVerifier Create(ModelStore store, FaceVerifierHead? head = null, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(store);
         var spec = ModelCatalog.Default.Get(ModelId);
-        return new FaceVerifier(store.GetFilePath(spec, spec.Files[0].Name), head);
+        return new FaceVerifier(store.GetFilePath(spec, spec.Files[0].Name), head, threads);
     }
 
     /// <summary>
@@ -201,7 +201,11 @@ public sealed class FaceVerifier : IDisposable
     /// <summary>The network's input for one box: the wide square crop, grey, 64x64.</summary>
     private void PrepareInput(Mat image, Rect box, Mat grey64)
     {
-        using (var crop = FaceCropper.Crop(image, box, CropOptions))
+        // Most crops lie inside the frame: a region view then saves copying the face's pixels
+        // (the crop is not blanked); at the border, FaceCropper pads it as in training.
+        var region = FaceCropper.Region(box, CropOptions);
+        var inside = region.Intersect(new Rect(0, 0, image.Cols, image.Rows)) == region;
+        using (var crop = inside ? new Mat(image, region) : FaceCropper.Crop(image, box, CropOptions))
         {
             Cv2.CvtColor(crop, _grey, ColorConversionCodes.BGR2GRAY);
         }

@@ -59,10 +59,12 @@ public sealed class MaskClassifier
 
     /// <summary>Creates a prediction engine with its own network instance (one per thread).</summary>
     /// <param name="store">Where to find the face detector when whole images are classified; null = default store.</param>
-    public MaskPredictionEngine CreatePredictionEngine(ModelStore? store = null) => new(this, store);
+    /// <param name="threads">Threads of its backbone's ONNX Runtime session (0 = one per core).</param>
+    public MaskPredictionEngine CreatePredictionEngine(ModelStore? store = null, int threads = 0) => new(this, store, threads);
 
     /// <summary>Opens a featurizer (a fresh network instance) for this model's backbone.</summary>
-    public BackboneFeaturizer CreateFeaturizer()
+    /// <param name="threads">Threads of its ONNX Runtime session (0 = one per core).</param>
+    public BackboneFeaturizer CreateFeaturizer(int threads = 0)
     {
         var paths = new List<string>(Backbone.Files.Count);
         foreach (var f in Backbone.Files)
@@ -70,7 +72,7 @@ public sealed class MaskClassifier
             paths.Add(BackboneFiles[f.Name]);
         }
 
-        return new BackboneFeaturizer(Backbone, paths);
+        return new BackboneFeaturizer(Backbone, paths, new BackboneFeaturizerOptions { Threads = threads });
     }
 
     /// <summary>

@@ -18,10 +18,11 @@ public sealed class ModelFaceClassifier : IFaceClassifier
     private readonly FaceCropOptions _crop;
     private readonly List<Mat> _crops = [];
 
-    public ModelFaceClassifier(MaskClassifier model, ModelStore? store = null)
+    /// <param name="threads">Threads of the backbone's ONNX Runtime session (0 = one per core).</param>
+    public ModelFaceClassifier(MaskClassifier model, ModelStore? store = null, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _engine = model.CreatePredictionEngine(store);
+        _engine = model.CreatePredictionEngine(store, threads);
         _crop = model.CropOptions;
         Labels = model.Labels;
     }
