@@ -42,19 +42,44 @@ mt_check_dotnet() {
   [ "${v:-0}" -ge 10 ] || mt_die ".NET SDK 10 or later is needed (found $(dotnet --version 2>/dev/null))"
 }
 
-# mt_setup CONFIG PROJECT [extra apt packages...]: install, then build PROJECT quietly.
+# True when PROJECT must be (re)built: no stamp from a successful build yet, or a source,
+# project or props file (or a folder, for added and deleted files) is newer than the stamp.
+mt_build_needed() {
+  local stamp=$1 root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  [ -f "$stamp" ] || return 0
+  [ -n "$(find "$root/src" "$root/tests" "$root/bench" "$root/Directory.Build.props" \
+    "$root/Directory.Packages.props" "$root/MaskTrainer.sln" \
+    \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit 2>/dev/null)" ]
+}
+
+# mt_setup CONFIG PROJECT [extra apt packages...]: install, then build PROJECT quietly, unless
+# nothing changed since its last successful build (then the command starts at once).
+# MT_REBUILD=1 forces the build.
 mt_setup() {
   local config=$1 project=$2
   shift 2
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+  local root stamp
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  stamp="$root/.build-stamps/$(basename "$project").$config"
   mt_check_dotnet
   mt_apt_install "${MT_APT_PACKAGES[@]}" "$@"
+  local output="$root/$(dirname "$project")/bin/$config"
+  if [ "${MT_REBUILD:-0}" != 1 ] && ! mt_build_needed "$stamp" && { [[ "$project" != *.csproj ]] || [ -d "$output" ]; }; then
+    return 0
+  fi
   local log
   log=$(mktemp)
+  # The stamp is taken before building, so an edit made during the build triggers the next one.
+  mkdir -p "$(dirname "$stamp")"
+  local started="$stamp.new"
+  touch "$started"
   if ! dotnet build "$project" -c "$config" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
     cat "$log" >&2
-    rm -f "$log"
+    rm -f "$log" "$started"
     mt_die "build failed (see above)"
   fi
   rm -f "$log"
+  mv -f "$started" "$stamp"
 }
