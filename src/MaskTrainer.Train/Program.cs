@@ -12,6 +12,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         var root = new RootCommand("MaskTrainer: train a face-mask classifier by transfer learning.\n" +
                                    "With no command, trains on ./data (see README).");
         TrainCommand.Configure(root);

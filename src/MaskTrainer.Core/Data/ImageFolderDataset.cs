@@ -15,9 +15,11 @@ public sealed class ImageFolderDataset
         IReadOnlyList<string> labels,
         IReadOnlyList<ImageExample> examples,
         IReadOnlyList<DuplicateGroup> duplicateGroups,
-        IReadOnlyList<ClassCount> summary)
+        IReadOnlyList<ClassCount> summary,
+        IReadOnlyList<string> skippedFiles)
     {
         Root = root;
+        SkippedFiles = skippedFiles;
         Labels = labels;
         Examples = examples;
         DuplicateGroups = duplicateGroups;
@@ -35,6 +37,12 @@ public sealed class ImageFolderDataset
 
     /// <summary>Groups of identical files, within or across classes (see <see cref="DuplicateGroup.IsConflict"/>).</summary>
     public IReadOnlyList<DuplicateGroup> DuplicateGroups { get; }
+
+    /// <summary>
+    /// Files in the class folders that were not taken because their extension is not an image
+    /// extension (<see cref="ImageFolderOptions.Extensions"/>), sorted; hidden files are not listed.
+    /// </summary>
+    public IReadOnlyList<string> SkippedFiles { get; }
 
     /// <summary>Image count per class, in label order.</summary>
     public IReadOnlyList<ClassCount> Summary { get; }
@@ -80,6 +88,7 @@ public sealed class ImageFolderDataset
         var extensions = new HashSet<string>(options.Extensions, StringComparer.OrdinalIgnoreCase);
         var labels = classDirs.Select(d => Path.GetFileName(d)).ToArray();
         var files = new List<(string Path, int Label)>();
+        var skipped = new List<string>();
         var empty = new List<string>();
         var enumeration = new EnumerationOptions
         {
@@ -89,11 +98,9 @@ public sealed class ImageFolderDataset
         };
         for (int c = 0; c < classDirs.Length; c++)
         {
-            var found = Directory.EnumerateFiles(classDirs[c], "*", enumeration)
-                .Where(f => extensions.Contains(Path.GetExtension(f)))
-                .Select(Path.GetFullPath)
-                .OrderBy(f => f, StringComparer.Ordinal)
-                .ToArray();
+            var all = Directory.EnumerateFiles(classDirs[c], "*", enumeration).Select(Path.GetFullPath).ToArray();
+            var found = all.Where(f => extensions.Contains(Path.GetExtension(f))).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            skipped.AddRange(all.Where(f => !extensions.Contains(Path.GetExtension(f))));
             if (found.Length == 0)
             {
                 empty.Add(labels[c]);
@@ -123,7 +130,8 @@ public sealed class ImageFolderDataset
         }
 
         var counts = labels.Select((l, c) => new ClassCount(l, files.Count(f => f.Label == c))).ToArray();
-        return new ImageFolderDataset(root, labels, examples, FindDuplicates(examples), counts);
+        skipped.Sort(StringComparer.Ordinal);
+        return new ImageFolderDataset(root, labels, examples, FindDuplicates(examples), counts, skipped);
     }
 
     /// <summary>One line, e.g. "1200 images in 2 classes (with_mask 600, without_mask 600); no duplicates".</summary>
@@ -134,7 +142,9 @@ public sealed class ImageFolderDataset
         string dups = DuplicateGroups.Count == 0
             ? "no duplicates"
             : $"{DuplicateGroups.Count} group(s) of identical files ({DuplicateGroups.Sum(g => g.Examples.Count)} files, {conflicts} with conflicting labels)";
-        return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}";
+        string others = SkippedFiles.Count == 0 ? ""
+            : $"; {SkippedFiles.Count} other file(s) skipped, not an image extension ({string.Join(", ", SkippedFiles.Take(3).Select(Path.GetFileName))}{(SkippedFiles.Count > 3 ? ", ..." : "")})";
+        return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}";
     }
 
     internal static IReadOnlyList<DuplicateGroup> FindDuplicates(IReadOnlyList<ImageExample> examples)

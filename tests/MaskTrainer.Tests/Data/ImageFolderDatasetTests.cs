@@ -31,7 +31,8 @@ public sealed class ImageFolderDatasetTests
         dataset.Examples.Select(e => e.Label).Should().Equal("with_mask", "with_mask", "with_mask", "without_mask", "without_mask");
         dataset.Summary.Should().Equal(new ClassCount("with_mask", 3), new ClassCount("without_mask", 2));
         dataset.DuplicateGroups.Should().BeEmpty();
-        dataset.ToString().Should().Be("5 images in 2 classes (with_mask 3, without_mask 2); no duplicates");
+        dataset.SkippedFiles.Select(f => Path.GetRelativePath(data.Root, f).Replace('\\', '/')).Should().Equal("with_mask/notes.txt");
+        dataset.ToString().Should().Be("5 images in 2 classes (with_mask 3, without_mask 2); no duplicates; 1 other file(s) skipped, not an image extension (notes.txt)");
     }
 
     [Fact]
