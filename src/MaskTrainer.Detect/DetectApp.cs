@@ -64,12 +64,13 @@ public sealed class DetectApp
     private int RunCore(DetectorOptions o, CancellationToken cancel)
     {
         var started = Stopwatch.GetTimestamp();
-        if (o.OutputPath is not null && OutputFiles.Check(o.OutputPath, o.Input == InputKind.Image) is string problem)
+        bool batch = o.Input == InputKind.Images;
+        if (!batch && o.OutputPath is not null && OutputFiles.Check(o.OutputPath, o.Input == InputKind.Image) is string problem)
         {
             throw new DetectorException(problem);
         }
 
-        if (o.Input != InputKind.Camera && string.IsNullOrWhiteSpace(o.InputPath))
+        if (batch ? o.ImagePaths.Count == 0 : o.Input != InputKind.Camera && string.IsNullOrWhiteSpace(o.InputPath))
         {
             throw new DetectorException($"--{o.Input.ToString().ToLowerInvariant()} needs a file name");
         }
@@ -85,8 +86,11 @@ public sealed class DetectApp
             throw new ModelFileException(o.ModelPath, "model file not found (train one with ./train.sh, or pass --model)");
         }
 
+        var images = batch ? ListImages(o) : null;
+
+        // --images is a batch job: a window flashing through a folder would show nothing useful.
         bool window = false;
-        if (!o.NoWindow)
+        if (!o.NoWindow && !batch)
         {
             window = GuiWindows.HasDisplay;
             if (!window)
@@ -95,7 +99,7 @@ public sealed class DetectApp
             }
         }
 
-        using var source = OpenSource(o, cancel);
+        using var source = batch ? null : OpenSource(o, cancel);
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]));
         var model = MaskClassifier.Load(o.ModelPath, store);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
@@ -103,12 +107,8 @@ public sealed class DetectApp
         using var classifier = new ModelFaceClassifier(model, store);
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
-        var video = o.OutputPath is not null && o.Input != InputKind.Image ? new VideoFileOutput(o.OutputPath, source.Fps) : null;
-        var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
-        using var sink = new DetectorSink(new OverlayRenderer(model.Labels), json, video, imageOut,
-            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image);
-
-        var pipeline = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions
+        var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };
+        var pipelineOptions = new PipelineOptions
         {
             MaskLabelIndex = maskIndex,
             Threshold = o.Threshold,
@@ -116,7 +116,28 @@ public sealed class DetectApp
             Tracker = TrackerOptions.Default with { ReclassifyEvery = o.ReclassifyEvery },
             Alerts = new AlertOptions { ProximityWidth = o.ProximityWidth, MinDistance = o.MinDistance },
             MaxFrames = o.MaxFrames,
-        })
+        };
+        if (images is not null)
+        {
+            var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions)
+                .Run(images, o.OutputPath, Stopwatch.GetElapsedTime(started), cancel);
+            Report(batchSummary, json);
+            if (o.OutputPath is not null && batchSummary.Frames > 0)
+            {
+                _stderr.WriteLine($"wrote {batchSummary.Frames} annotated images to {o.OutputPath}");
+            }
+
+            return batchSummary.Reason == StopReason.Interrupted ? ReportInterrupted(batchSummary)
+                : batchSummary.Batch!.Failed > 0 ? ExitCodes.Error
+                : ExitCodes.Ok;
+        }
+
+        var video = o.OutputPath is not null && o.Input != InputKind.Image ? new VideoFileOutput(o.OutputPath, source!.Fps) : null;
+        var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
+        using var sink = new DetectorSink(renderer, json, video, imageOut,
+            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image);
+
+        var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)
         {
             StartupTime = Stopwatch.GetElapsedTime(started),
         };
@@ -127,18 +148,8 @@ public sealed class DetectApp
             summary = pipeline.Run(cancel);
         }
 
-        LastSummary = summary;
         sink.Dispose(); // closes the output file before we say we are done
-        if (json is not null)
-        {
-            json.WriteSummary(summary);
-            _stderr.WriteLine(summary.ToString());
-        }
-        else
-        {
-            _stdout.WriteLine(summary.ToString());
-        }
-
+        Report(summary, json);
         if (o.OutputPath is not null && summary.Frames > 0)
         {
             _stderr.WriteLine($"wrote {o.OutputPath}");
@@ -152,9 +163,49 @@ public sealed class DetectApp
         };
     }
 
+    /// <summary>
+    /// Lists the --images inputs (skipped files on stderr) and checks and creates the output
+    /// folder, all before the models load, so a wrong path fails at once.
+    /// </summary>
+    private ImageList ListImages(DetectorOptions o)
+    {
+        var images = ImageList.Expand(o.ImagePaths);
+        if (o.OutputPath is not null)
+        {
+            if (OutputFiles.CheckFolder(o.OutputPath, images) is string problem)
+            {
+                throw new DetectorException(problem);
+            }
+
+            Directory.CreateDirectory(o.OutputPath);
+        }
+
+        foreach (var (path, reason) in images.Skipped)
+        {
+            _stderr.WriteLine($"skipped {path}: {reason}");
+        }
+
+        return images;
+    }
+
+    /// <summary>The summary: a JSON line on stdout and text on stderr with --json, else text on stdout.</summary>
+    private void Report(RunSummary summary, JsonFrameWriter? json)
+    {
+        LastSummary = summary;
+        if (json is not null)
+        {
+            json.WriteSummary(summary);
+            _stderr.WriteLine(summary.ToString());
+        }
+        else
+        {
+            _stdout.WriteLine(summary.ToString());
+        }
+    }
+
     private int ReportInterrupted(RunSummary summary)
     {
-        _stderr.WriteLine($"interrupted after {summary.Frames} frames (outputs were closed)");
+        _stderr.WriteLine($"interrupted after {summary.Frames} {(summary.Batch is null ? "frames" : "images")} (outputs were closed)");
         return ExitCodes.Interrupted;
     }
 

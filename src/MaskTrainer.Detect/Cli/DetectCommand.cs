@@ -49,6 +49,13 @@ public static class DetectCommand
         var camera = new Option<int>("--camera", "-c") { Description = "Camera index (the default input)", DefaultValueFactory = _ => 0, HelpName = "N" };
         var video = new Option<string>("--video", "-v") { Description = "Video file to read instead of a camera", HelpName = "FILE" };
         var image = new Option<string>("--image", "-i") { Description = "Image file to read instead of a camera", HelpName = "FILE" };
+        var images = new Option<string[]>("--images")
+        {
+            Description = "Image files and/or folders (the images directly inside), each processed on its own; --output is then a folder",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = "PATH",
+        };
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
         var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
@@ -66,7 +73,7 @@ public static class DetectCommand
         var reclassify = new Option<int>("--reclassify-every") { Description = "Classify a tracked face again every N frames (sooner when it moves); 1 = every frame", DefaultValueFactory = _ => Tracking.TrackerOptions.Default.ReclassifyEvery, HelpName = "N" };
         var smoothing = new Option<float>("--smoothing") { Description = "Weight of a new classification in a face's moving average, in (0, 1]; 1 = no smoothing", DefaultValueFactory = _ => 0.5f, HelpName = "A" };
         var noWindow = new Option<bool>("--no-window", "--headless") { Description = "Do not open a window" };
-        var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png)", HelpName = "FILE" };
+        var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png); with --images, a folder for the annotated copies", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per frame, then a summary line, to stdout" };
         var loop = new Option<bool>("--loop") { Description = "Play --video again from the start when it ends" };
         var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
@@ -107,15 +114,16 @@ public static class DetectCommand
         var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
                                    "Reads camera 0 by default; q or Esc closes the window.")
         {
-            camera, video, image, model, modelsDir, detector, minFace, threshold, maskLabel, proximity, minDistance,
+            camera, video, image, images, model, modelsDir, detector, minFace, threshold, maskLabel, proximity, minDistance,
             reclassify, smoothing, noWindow, output, json, loop, maxFrames,
         };
         root.Validators.Add(r =>
         {
-            int inputs = (r.GetResult(camera) is { Implicit: false } ? 1 : 0) + (r.GetResult(video) is not null ? 1 : 0) + (r.GetResult(image) is not null ? 1 : 0);
+            int inputs = (r.GetResult(camera) is { Implicit: false } ? 1 : 0) + (r.GetResult(video) is not null ? 1 : 0) + (r.GetResult(image) is not null ? 1 : 0)
+                + (r.GetResult(images) is not null ? 1 : 0);
             if (inputs > 1)
             {
-                r.AddError("use only one of --camera, --video and --image");
+                r.AddError("use only one of --camera, --video, --image and --images");
             }
 
             if (r.GetResult(loop) is not null && r.GetResult(video) is null)
@@ -128,11 +136,17 @@ public static class DetectCommand
         {
             var videoPath = r.GetValue(video);
             var imagePath = r.GetValue(image);
+            // An absent array option reads as empty, not null: ask whether it was given.
+            var imagePaths = r.GetResult(images) is not null ? r.GetValue(images) : null;
             return new DetectorOptions
             {
-                Input = imagePath is not null ? InputKind.Image : videoPath is not null ? InputKind.Video : InputKind.Camera,
+                Input = imagePaths is not null ? InputKind.Images
+                    : imagePath is not null ? InputKind.Image
+                    : videoPath is not null ? InputKind.Video
+                    : InputKind.Camera,
                 CameraIndex = r.GetValue(camera),
                 InputPath = imagePath ?? videoPath,
+                ImagePaths = imagePaths ?? [],
                 ModelPath = r.GetValue(model)!,
                 ModelsDirectories = r.GetValue(modelsDir) ?? [],
                 DetectorId = r.GetValue(detector)!,

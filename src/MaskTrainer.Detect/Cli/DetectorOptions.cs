@@ -16,6 +16,9 @@ public sealed record DetectorOptions
     /// <summary>--video FILE or --image FILE.</summary>
     public string? InputPath { get; init; }
 
+    /// <summary>--images PATH...: image files and/or folders (see <see cref="Sources.ImageList"/>).</summary>
+    public IReadOnlyList<string> ImagePaths { get; init; } = [];
+
     /// <summary>--model (default artifacts/mask_model.zip).</summary>
     public string ModelPath { get; init; } = DefaultModelPath;
 
@@ -58,7 +61,7 @@ public sealed record DetectorOptions
     /// <summary>--no-window.</summary>
     public bool NoWindow { get; init; }
 
-    /// <summary>--output FILE.</summary>
+    /// <summary>--output FILE (a folder with --images).</summary>
     public string? OutputPath { get; init; }
 
     /// <summary>--json.</summary>

@@ -6,4 +6,7 @@ public enum InputKind
     Camera,
     Video,
     Image,
+
+    /// <summary>--images: several files and/or folders, each image processed on its own.</summary>
+    Images,
 }

@@ -18,6 +18,7 @@ public sealed class DetectorSink : IFrameSink
     private readonly string? _imagePath;
     private readonly WindowDisplay? _window;
     private readonly bool _holdWindow;
+    private readonly string? _jsonPath;
 
     // False once the user quit: the frames still in flight are written, no longer shown.
     private bool _showing = true;
@@ -28,9 +29,11 @@ public sealed class DetectorSink : IFrameSink
     /// <param name="imagePath">--output image (for --image input), or null.</param>
     /// <param name="window">The preview window, or null when headless.</param>
     /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
+    /// <param name="jsonPath">For --images: the input file, written as the JSON line's <c>path</c>.</param>
     public DetectorSink(OverlayRenderer renderer, JsonFrameWriter? json = null, VideoFileOutput? video = null,
-        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false)
+        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null)
     {
+        _jsonPath = jsonPath;
         _renderer = renderer ?? throw new ArgumentNullException(nameof(renderer));
         _json = json;
         _video = video;
@@ -42,7 +45,7 @@ public sealed class DetectorSink : IFrameSink
     public bool Write(FramePacket packet, double fps)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        _json?.WriteFrame(packet);
+        _json?.WriteFrame(packet, _jsonPath);
         _renderer.Draw(packet, fps);
         _video?.Write(packet.Frame);
         if (_imagePath is not null)

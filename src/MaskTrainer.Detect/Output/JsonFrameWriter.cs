@@ -15,6 +15,7 @@ namespace MaskTrainer.Detect.Output;
 /// </summary>
 public sealed class JsonFrameWriter : IDisposable
 {
+    private static readonly JsonEncodedText PathName = JsonEncodedText.Encode("path");
     private static readonly JsonEncodedText FrameName = JsonEncodedText.Encode("frame");
     private static readonly JsonEncodedText TimeName = JsonEncodedText.Encode("timeMs");
     private static readonly JsonEncodedText FacesName = JsonEncodedText.Encode("faces");
@@ -55,11 +56,18 @@ public sealed class JsonFrameWriter : IDisposable
         _json = new Utf8JsonWriter(_bytes, new JsonWriterOptions { SkipValidation = true });
     }
 
-    public void WriteFrame(FramePacket packet)
+    /// <param name="packet">The frame and its results.</param>
+    /// <param name="path">For --images: the image file, written first as <c>"path"</c>; null leaves the field out.</param>
+    public void WriteFrame(FramePacket packet, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(packet);
         Begin();
         _json.WriteStartObject();
+        if (path is not null)
+        {
+            _json.WriteString(PathName, path);
+        }
+
         _json.WriteNumber(FrameName, packet.Index);
         _json.WriteNumber(TimeName, Math.Round(packet.TimeMs, 1));
         _json.WriteStartArray(FacesName);
@@ -105,6 +113,13 @@ public sealed class JsonFrameWriter : IDisposable
         Begin();
         _json.WriteStartObject();
         _json.WriteStartObject("summary");
+        if (summary.Batch is { } batch)
+        {
+            _json.WriteNumber("images", summary.Frames);
+            _json.WriteNumber("skipped", batch.Skipped);
+            _json.WriteNumber("failed", batch.Failed);
+        }
+
         _json.WriteNumber("frames", summary.Frames);
         _json.WriteNumber("faces", summary.Faces);
         _json.WriteNumber("classifications", summary.Classifications);

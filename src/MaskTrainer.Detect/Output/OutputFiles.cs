@@ -51,4 +51,40 @@ public static class OutputFiles
 
         return null;
     }
+
+    /// <summary>
+    /// Checks the --output folder of an --images run: not a file, not one of the input folders
+    /// (the copies would overwrite the originals), and no two inputs with the same file name
+    /// (one copy would overwrite the other). Returns a one-line problem, or null when fine.
+    /// </summary>
+    public static string? CheckFolder(string folder, Sources.ImageList inputs)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (File.Exists(folder))
+        {
+            return $"{folder}: --output with --images is a folder, but this is a file";
+        }
+
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        foreach (var input in inputs.Folders)
+        {
+            if (string.Equals(full, input, comparison))
+            {
+                return $"{folder}: the output folder is an input folder; the annotated copies would replace the originals";
+            }
+        }
+
+        var names = new Dictionary<string, string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        foreach (var file in inputs.Files)
+        {
+            if (!names.TryAdd(Path.GetFileName(file), file))
+            {
+                return $"{file}: same name as {names[Path.GetFileName(file)]}; their annotated copies in {folder} would overwrite each other";
+            }
+        }
+
+        return null;
+    }
 }

@@ -9,7 +9,7 @@ namespace MaskTrainer.Detect.Rendering;
 /// Draws the results into the frame like the seed projects: per face a box (green = mask,
 /// red = no mask) with "label probability" above it; orange lines between faces standing too
 /// close; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
-/// count in the top-left corner. Sizes scale with the frame so 360p and 1080p both read well.
+/// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p and 1080p both read well.
 /// </summary>
 public sealed class OverlayRenderer
 {
@@ -27,6 +27,9 @@ public sealed class OverlayRenderer
 
         _text = new TextCache(shown);
     }
+
+    /// <summary>False for still images, whose frame rate means nothing: only the face count is shown.</summary>
+    public bool ShowFps { get; init; } = true;
 
     public void Draw(FramePacket packet, double fps)
     {
@@ -89,14 +92,19 @@ public sealed class OverlayRenderer
 
     private void DrawStatus(Mat frame, double fps, int faceCount, double scale, int textThickness)
     {
-        var fpsText = _text.Fps(fps);
+        var fpsText = ShowFps ? _text.Fps(fps) : null;
         var facesText = _text.Faces(faceCount);
-        var a = Cv2.GetTextSize(fpsText, OverlayStyle.Font, scale, textThickness, out var baseline);
-        var b = Cv2.GetTextSize(facesText, OverlayStyle.Font, scale, textThickness, out _);
+        var a = fpsText is null ? default : Cv2.GetTextSize(fpsText, OverlayStyle.Font, scale, textThickness, out _);
+        var b = Cv2.GetTextSize(facesText, OverlayStyle.Font, scale, textThickness, out var baseline);
         int pad = (int)Math.Round(8 * scale) + 2;
         int line = Math.Max(a.Height, b.Height) + baseline + pad;
-        Translucent.FillRectangle(frame, new Rect(0, 0, Math.Max(a.Width, b.Width) + 2 * pad, 2 * line + pad), OverlayStyle.Panel, 0.5);
-        Cv2.PutText(frame, fpsText, new Point(pad, pad + a.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
-        Cv2.PutText(frame, facesText, new Point(pad, pad + line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+        int lines = fpsText is null ? 1 : 2;
+        Translucent.FillRectangle(frame, new Rect(0, 0, Math.Max(a.Width, b.Width) + 2 * pad, lines * line + pad), OverlayStyle.Panel, 0.5);
+        if (fpsText is not null)
+        {
+            Cv2.PutText(frame, fpsText, new Point(pad, pad + a.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+        }
+
+        Cv2.PutText(frame, facesText, new Point(pad, pad + (lines - 1) * line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
     }
 }

@@ -5,8 +5,9 @@ namespace MaskTrainer.Tests.Detect;
 public sealed class CommandLineTests
 {
     [Theory]
-    [InlineData("use only one of --camera, --video and --image", "--camera", "1", "--video", "a.mp4")]
-    [InlineData("use only one of --camera, --video and --image", "--image", "a.jpg", "--video", "a.mp4")]
+    [InlineData("use only one of --camera, --video, --image and --images", "--camera", "1", "--video", "a.mp4")]
+    [InlineData("use only one of --camera, --video, --image and --images", "--image", "a.jpg", "--video", "a.mp4")]
+    [InlineData("use only one of --camera, --video, --image and --images", "--image", "a.jpg", "--images", "b")]
     [InlineData("--loop needs --video", "--loop")]
     [InlineData("--threshold must be between 0 and 1, got 1.5", "--threshold", "1.5")]
     [InlineData("--smoothing must be more than 0 and at most 1, got 0", "--smoothing", "0")]
@@ -40,7 +41,7 @@ public sealed class CommandLineTests
         code.Should().Be(0);
         foreach (var option in new[]
                  {
-                     "--camera", "--video", "--image", "--model", "--models-dir", "--detector", "--min-face-confidence", "--threshold",
+                     "--camera", "--video", "--image", "--images", "--model", "--models-dir", "--detector", "--min-face-confidence", "--threshold",
                      "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--smoothing", "--no-window",
                      "--output", "--json", "--loop", "--max-frames",
                  })
@@ -71,6 +72,11 @@ public sealed class CommandLineTests
         (v.Json, v.NoWindow, v.OutputPath, v.Threshold, v.MinFaceConfidence).Should().Be((true, true, "o.mp4", 0.7f, 0.6f));
         read(root.Parse(["--headless"])).NoWindow.Should().BeTrue();
         read(root.Parse(["--image", "a.jpg"])).Input.Should().Be(InputKind.Image);
+
+        var batch = read(root.Parse(["--images", "a.jpg", "photos", "--images", "more", "-o", "annotated"]));
+        batch.Input.Should().Be(InputKind.Images);
+        batch.ImagePaths.Should().Equal("a.jpg", "photos", "more");
+        batch.OutputPath.Should().Be("annotated");
     }
 
     internal static async Task<(int Code, string Stdout, string Stderr)> Invoke(params string[] args)

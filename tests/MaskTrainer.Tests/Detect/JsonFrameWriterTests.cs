@@ -80,6 +80,25 @@ public sealed class JsonFrameWriterTests
     }
 
     [Fact]
+    public void An_images_run_adds_the_path_to_each_line_and_the_file_counts_to_the_summary()
+    {
+        using var packet = DetectTestFrames.Packet(64, 48);
+        var output = new StringWriter();
+        using (var writer = new JsonFrameWriter(output, Labels))
+        {
+            writer.WriteFrame(packet, "photos/\"odd\".jpg");
+            writer.WriteSummary(new RunSummary(2, 3, 3, 0.5, 100, 120, 1.25, StopReason.EndOfInput) { Batch = new ImageBatchCounts(Skipped: 1, Failed: 4) });
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be("{\"path\":\"photos/\\u0022odd\\u0022.jpg\",\"frame\":0,\"timeMs\":0,\"faces\":[]}");
+        using var doc = JsonDocument.Parse(lines[1]);
+        var s = doc.RootElement.GetProperty("summary");
+        Names(s).Should().Equal("images", "skipped", "failed", "frames", "faces", "classifications", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
+        (s.GetProperty("images").GetInt64(), s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32()).Should().Be((2, 1, 4));
+    }
+
+    [Fact]
     public void Label_names_are_escaped_as_json()
     {
         using var packet = DetectTestFrames.Packet(64, 48, (new Rect(1, 1, 10, 10), true, FaceAlerts.None));

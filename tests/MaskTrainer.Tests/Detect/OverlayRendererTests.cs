@@ -60,6 +60,21 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void Still_images_show_the_face_count_but_no_frame_rate()
+    {
+        using var video = Packet(640, 480);
+        using var still = Packet(640, 480);
+        video.Frame.SetTo(Scalar.White);
+        still.Frame.SetTo(Scalar.White);
+        new OverlayRenderer(Labels).Draw(video, 0);
+        new OverlayRenderer(Labels) { ShowFps = false }.Draw(still, 0);
+
+        // The status panel darkens the white frame: one line of text instead of two.
+        int videoPanel = PanelHeight(video.Frame), stillPanel = PanelHeight(still.Frame);
+        stillPanel.Should().BeGreaterThan(10).And.BeLessThan(videoPanel * 2 / 3, "only \"Faces 0\", no \"FPS 0.0\"");
+    }
+
+    [Fact]
     public void Faces_at_the_frame_edges_are_drawn_without_errors()
     {
         using var packet = Packet(320, 240,
@@ -79,6 +94,17 @@ public sealed class OverlayRendererTests
         cache.Fps(31.24).Should().Be("FPS 31.2").And.BeSameAs(cache.Fps(31.2));
         cache.Faces(3).Should().Be("Faces 3").And.BeSameAs(cache.Faces(3));
         cache.Faces(5000).Should().Be("Faces 5000");
+    }
+
+    private static int PanelHeight(Mat image)
+    {
+        int y = 0, rows = image.Rows;
+        while (y < rows && Pixel(image, 1, y) != ((byte)255, (byte)255, (byte)255))
+        {
+            y++;
+        }
+
+        return y;
     }
 
     private static int CountColour(Mat image, Rect region, (byte B, byte G, byte R) colour) =>

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using MaskTrainer.Detect.Output;
+using MaskTrainer.Detect.Pipeline;
+using MaskTrainer.Detect.Rendering;
+using MaskTrainer.Detect.Sources;
+using MaskTrainer.Detect.Stats;
+using MaskTrainer.Imaging;
+
+namespace MaskTrainer.Detect;
+
+/// <summary>
+/// --images: runs every image of an <see cref="ImageList"/> through the usual pipeline, one at
+/// a time, with the loaded detector and classifier. An image that cannot be decoded is one
+/// error line on stderr and the batch goes on.
+/// </summary>
+internal sealed class ImageBatch(
+    TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options)
+{
+    /// <summary>Processes <paramref name="inputs"/>; annotated copies go into <paramref name="outputFolder"/> (existing) when given.</summary>
+    public RunSummary Run(ImageList inputs, string? outputFolder, TimeSpan startup, CancellationToken cancel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var latency = new LatencyHistogram();
+        long images = 0, faces = 0, classified = 0;
+        int failed = 0;
+        var reason = StopReason.EndOfInput;
+        foreach (var file in inputs.Files)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                reason = StopReason.Interrupted;
+                break;
+            }
+
+            var imageStarted = Stopwatch.GetTimestamp();
+            ImageSource source;
+            try
+            {
+                source = new ImageSource(file);
+            }
+            catch (ImagingException e)
+            {
+                stderr.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+                failed++;
+                continue;
+            }
+
+            RunSummary one;
+            var copy = outputFolder is null ? null : Path.Combine(outputFolder, Path.GetFileName(file));
+            using (source)
+            using (var sink = new DetectorSink(renderer, json, imagePath: copy, jsonPath: file))
+            {
+                // A pipeline per image: its tracker and label smoother start empty, so an image's
+                // labels never depend on the image before it (no smoothing across unrelated photos).
+                one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
+            }
+
+            images += one.Frames;
+            faces += one.Faces;
+            classified += one.Classifications;
+            if (one.Reason == StopReason.Interrupted)
+            {
+                reason = StopReason.Interrupted;
+                break;
+            }
+
+            latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
+        }
+
+        return new RunSummary(images, faces, classified, Stopwatch.GetElapsedTime(started).TotalSeconds,
+            latency.Percentile(50), latency.Percentile(95), startup.TotalSeconds, reason)
+        {
+            Batch = new ImageBatchCounts(inputs.Skipped.Count, failed),
+        };
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using MaskTrainer.Detect.Cli;
+using MaskTrainer.Imaging;
+using MaskTrainer.Tests.Imaging;
+using MaskTrainer.Tests.Pipeline;
+using OpenCvSharp;
+
+namespace MaskTrainer.Tests.Detect;
+
+/// <summary>--images end to end, in process, with the pipeline tests' small trained model; inputs are copied into a temp folder.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class ImageBatchTests(TrainedModelFixture fixture)
+{
+    private const string People = "data/faces-dlib/images/2008_002506.jpg";
+    private const string Dogs = "data/faces-dlib/images/dogs.jpg";
+
+    [SharedFact("data/mask-sample", "models", People, Dogs)]
+    public async Task A_folder_gives_a_json_line_per_image_with_its_path_an_error_per_corrupt_file_and_annotated_copies()
+    {
+        using var temp = new TempFolder();
+        var input = Directory.CreateDirectory(temp.File("in")).FullName;
+        File.Copy(SharedData.Full(People), Path.Combine(input, "2008_002506.jpg"));
+        File.Copy(SharedData.Full(Dogs), Path.Combine(input, "dogs.jpg"));
+        var broken = Path.Combine(input, "broken.JPG");
+        File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 1, 2, 3, 4, 5]);
+        var notes = Path.Combine(input, "notes.txt");
+        File.WriteAllText(notes, "not an image");
+        var output = temp.File("annotated"); // does not exist yet
+
+        var (code, stdout, stderr) = await Detect("--images", input, "--json", "--output", output);
+
+        code.Should().Be(ExitCodes.Error, "one image could not be read: " + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3, "two images, then the summary");
+        using (var people = JsonDocument.Parse(lines[0]))
+        using (var dogs = JsonDocument.Parse(lines[1]))
+        {
+            people.RootElement.GetProperty("path").GetString().Should().Be(Path.Combine(input, "2008_002506.jpg"));
+            people.RootElement.GetProperty("frame").GetInt64().Should().Be(0);
+            people.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
+            dogs.RootElement.GetProperty("path").GetString().Should().Be(Path.Combine(input, "dogs.jpg"));
+            dogs.RootElement.GetProperty("faces").GetArrayLength().Should().Be(0);
+        }
+
+        using (var summary = JsonDocument.Parse(lines[2]))
+        {
+            var s = summary.RootElement.GetProperty("summary");
+            (s.GetProperty("images").GetInt64(), s.GetProperty("faces").GetInt64(), s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32())
+                .Should().Be((2, 3, 1, 1));
+            s.GetProperty("stopReason").GetString().Should().Be("endOfInput");
+        }
+
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
+        errors.Should().ContainSingle().Which.Should().StartWith($"error: {broken}: ");
+        stderr.Should().Contain($"skipped {notes}: not an image extension\n");
+        stderr.Should().Contain("2 images, 3 faces (3 classified), 1 skipped, 1 failed in ");
+
+        Directory.GetFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(["2008_002506.jpg", "dogs.jpg"], "no temp files, no copy of a failed image");
+        using var original = ImageCodec.Read(SharedData.Full(People));
+        using var annotated = ImageCodec.Read(Path.Combine(output, "2008_002506.jpg"));
+        annotated.Size().Should().Be(original.Size());
+        using var difference = new Mat();
+        Cv2.Absdiff(original, annotated, difference);
+        Cv2.CountNonZero(difference.CvtColor(ColorConversionCodes.BGR2GRAY)).Should().BeGreaterThan(1000, "boxes and labels are drawn");
+    }
+
+    [SharedFact("data/mask-sample", "models", People)]
+    public async Task An_image_gives_the_same_result_alone_and_after_another_image()
+    {
+        // The hardest case for leaking state: the image before is the same photo, so a tracker
+        // or smoother carried over would match every face (other track ids, "classified": false).
+        using var temp = new TempFolder();
+        var first = temp.File("a.jpg");
+        var second = temp.File("b.jpg");
+        File.Copy(SharedData.Full(People), first);
+        File.Copy(SharedData.Full(People), second);
+
+        var (aloneCode, alone, aloneErrors) = await Detect("--images", second, "--json");
+        var (afterCode, after, afterErrors) = await Detect("--images", first, second, "--json");
+
+        aloneCode.Should().Be(ExitCodes.Ok, aloneErrors);
+        afterCode.Should().Be(ExitCodes.Ok, afterErrors);
+        var aloneLine = alone.Split('\n')[0];
+        var afterLines = after.Split('\n');
+        aloneLine.Should().Contain("\"faces\":[{").And.Contain("\"classified\":true");
+        afterLines[1].Should().Be(aloneLine);
+        afterLines[0].Should().Be(aloneLine.Replace("b.jpg", "a.jpg", StringComparison.Ordinal));
+    }
+
+    [SharedFact("data/mask-sample", "models", People)]
+    public async Task An_output_folder_that_is_an_input_folder_is_refused_before_anything_is_written()
+    {
+        using var temp = new TempFolder();
+        var photo = temp.File("photo.jpg");
+        File.Copy(SharedData.Full(People), photo);
+        var before = File.ReadAllBytes(photo);
+
+        foreach (var args in new[] { new[] { "--images", temp.Path, "--output", temp.Path + Path.DirectorySeparatorChar }, ["--images", photo, "--output", temp.Path] })
+        {
+            var (code, stdout, stderr) = await Detect(args);
+            code.Should().Be(ExitCodes.Error);
+            stdout.Should().BeEmpty();
+            stderr.Should().EndWith("the output folder is an input folder; the annotated copies would replace the originals\n")
+                .And.StartWith("error: ");
+            stderr.TrimEnd('\n').Should().NotContain("\n");
+        }
+
+        File.ReadAllBytes(photo).Should().Equal(before);
+        Directory.GetFiles(temp.Path).Should().ContainSingle();
+    }
+
+    private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window"];
+
+    private Task<(int Code, string Stdout, string Stderr)> Detect(params string[] args) => CommandLineTests.Invoke([.. Common(), .. args]);
+}
