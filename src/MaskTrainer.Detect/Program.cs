@@ -9,6 +9,7 @@ public static class Program
     {
         // Memory stays flat over long runs only with these (see NativeHeap); before any thread starts.
         NativeHeap.FixMmapThreshold();
+        Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         NativeHeap.LimitArenas();
         return DetectCommand.InvokeAsync(args, Console.Out, Console.Error, handleSignals: true);
     }
