@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using MaskTrainer.Train.Commands;
 using MaskTrainer.Train.Output;
 
@@ -30,7 +31,13 @@ public static class Program
                 Output = Console.Out,
                 Error = Console.Error,
             };
-            return await root.Parse(args).InvokeAsync(invocation);
+            var parse = root.Parse(args);
+            if (parse.Action is ParseErrorAction)
+            {
+                return UsageErrors.Report(parse, Console.Error);
+            }
+
+            return await parse.InvokeAsync(invocation);
         }
         catch (Exception e) when (Errors.IsUserFacing(e))
         {

@@ -63,25 +63,19 @@ public sealed class ModelCatalog
     public IReadOnlyList<ModelSpec> WithRole(ModelRole role) => Models.Where(m => m.Role == role).ToArray();
 
     /// <summary>
-    /// Describes a backbone the user supplies as a file (ONNX .onnx, TensorFlow .pb, Caffe .caffemodel).
+    /// Describes a backbone the user supplies as an ONNX file (backbones run in ONNX Runtime).
     /// Its SHA-256 is computed now, so a file that changes later is refused rather than silently used.
     /// </summary>
     /// <param name="path">The weights file.</param>
     /// <param name="preprocessing">How to feed it.</param>
     /// <param name="featureLayer">Layer whose output is the feature vector.</param>
     /// <param name="featureSize">Feature length if known; null = measure at run time.</param>
-    /// <param name="configPath">Text config: required for Caffe (.prototxt), optional for TensorFlow (.pbtxt).</param>
-    public static ModelSpec ForUserBackbone(string path, Preprocessing preprocessing, string featureLayer, int? featureSize, string? configPath = null)
+    public static ModelSpec ForUserBackbone(string path, Preprocessing preprocessing, string featureLayer, int? featureSize)
     {
         ArgumentNullException.ThrowIfNull(preprocessing);
         ArgumentException.ThrowIfNullOrWhiteSpace(featureLayer);
         var format = FormatFromExtension(path);
-        if (format == ModelFormat.Caffe && configPath is null)
-        {
-            throw new ArgumentException($"{path}: a Caffe model needs its .prototxt (configPath)", nameof(configPath));
-        }
-
-        var files = configPath is null ? new[] { LocalFile(path) } : [LocalFile(path), LocalFile(configPath)];
+        var files = new[] { LocalFile(path) };
         return new ModelSpec
         {
             Id = "user:" + Path.GetFileName(path),
@@ -100,9 +94,7 @@ public sealed class ModelCatalog
     private static ModelFormat FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".onnx" => ModelFormat.Onnx,
-        ".pb" => ModelFormat.TensorFlow,
-        ".caffemodel" => ModelFormat.Caffe,
-        var other => throw new ArgumentException($"{path}: unsupported backbone file type '{other}' (use .onnx, .pb or .caffemodel)", nameof(path)),
+        var other => throw new ArgumentException($"{path}: unsupported backbone file type '{other}' (backbones are ONNX files, .onnx; convert others with tf2onnx or your framework's exporter)", nameof(path)),
     };
 
     private static ModelFileSpec LocalFile(string path)

@@ -20,7 +20,7 @@ public sealed record MaskTrainingOptions
     /// <summary>Where the model zip goes (default "artifacts/mask_model.zip"); metrics.json and report/ go beside it.</summary>
     public string OutputPath { get; init; } = Path.Combine("artifacts", "mask_model.zip");
 
-    /// <summary>Catalog id of the frozen backbone, or a path to a user-supplied .onnx/.pb/.caffemodel file.</summary>
+    /// <summary>Catalog id of the frozen backbone, or a path to a user-supplied .onnx file.</summary>
     public string Backbone { get; init; } = DefaultBackbone;
 
     /// <summary>For a user-supplied backbone file: how to feed it and which layer to read (null for catalog ids).</summary>
@@ -85,6 +85,4 @@ public sealed record UserBackboneOptions
     /// <summary>Expected feature size (checked at load when given).</summary>
     public int? FeatureSize { get; init; }
 
-    /// <summary>Caffe .prototxt or TensorFlow .pbtxt that goes with the weights, when needed.</summary>
-    public string? ConfigPath { get; init; }
 }

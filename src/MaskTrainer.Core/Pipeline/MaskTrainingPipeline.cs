@@ -138,7 +138,7 @@ public sealed class MaskTrainingPipeline
     {
         if (_options.UserBackbone is { } user)
         {
-            return ModelCatalog.ForUserBackbone(_options.Backbone, user.Preprocessing, user.FeatureLayer, user.FeatureSize, user.ConfigPath);
+            return ModelCatalog.ForUserBackbone(_options.Backbone, user.Preprocessing, user.FeatureLayer, user.FeatureSize);
         }
 
         var spec = ModelCatalog.Default.Get(_options.Backbone);

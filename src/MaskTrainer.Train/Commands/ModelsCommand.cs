@@ -61,6 +61,14 @@ internal static class ModelsCommand
     private static Command Fetch(Option<string[]> modelsDir)
     {
         var ids = new Argument<string[]>("ids") { Description = "Model ids (see `models list`); none = all", Arity = ArgumentArity.ZeroOrMore };
+        ids.Validators.Add(r =>
+        {
+            // At parse time, so a typo is a usage error (exit 2) before any download starts.
+            if (ModelChoices.ModelIdsProblem(r.Tokens.Select(t => t.Value)) is { } problem)
+            {
+                r.AddError($"models fetch: {problem}");
+            }
+        });
         var command = new Command("fetch", "Download and verify models into the cache") { ids };
         command.SetAction(async (r, ct) =>
         {

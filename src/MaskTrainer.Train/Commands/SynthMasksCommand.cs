@@ -17,16 +17,16 @@ internal static class SynthMasksCommand
         var screening = defaults.Screening;
         var faces = new Option<string>("--faces") { Description = "Folder of photos with bare faces (searched recursively)", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder to write without_mask/, with_mask/ and contact-sheet.png into", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed };
-        var styles = new Option<string>("--styles") { Description = "Comma-separated mask styles: surgical, cloth, n95, patterned", DefaultValueFactory = _ => "surgical,cloth,n95,patterned" };
-        var perFace = new Option<int>("--masks-per-face") { Description = "Masked versions written per face, each with its own mask", DefaultValueFactory = _ => defaults.MasksPerFace };
-        var detector = new Option<string>("--detector") { Description = "Face detector (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId };
-        var landmarks = new Option<string>("--landmarks") { Description = "Detector giving eye/nose/mouth/ear landmarks when --detector has none; 'none' to skip such faces", DefaultValueFactory = _ => MaskSynthesizer.DefaultLandmarkDetectorId };
-        var minEyes = new Option<double>("--min-eye-distance") { Description = "Skip faces whose eyes are closer than this many pixels", DefaultValueFactory = _ => screening.MinEyeDistance };
-        var maxTurn = new Option<double>("--max-turn") { Description = "Skip faces turned further than this (0 frontal .. 1 profile)", DefaultValueFactory = _ => screening.MaxTurn };
-        var minFaceInside = new Option<double>("--min-face-inside") { Description = "Skip faces with less than this fraction of the face box inside the photo", DefaultValueFactory = _ => screening.MinFaceInside };
-        var minMaskInside = new Option<double>("--min-mask-inside") { Description = "Skip faces with less than this fraction of the mask inside the photo", DefaultValueFactory = _ => screening.MinMaskInside };
-        var sheetPairs = new Option<int>("--sheet-pairs") { Description = "Pairs shown on the contact sheet (0 = no sheet)", DefaultValueFactory = _ => defaults.ContactSheet.MaxPairs };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed }.Number(_ => true, "a whole number");
+        var styles = new Option<string>("--styles") { Description = "Comma-separated mask styles: surgical, cloth, n95, patterned", DefaultValueFactory = _ => "surgical,cloth,n95,patterned" }.Check(v => OptionRules.Rejection(() => ParseStyles(v)));
+        var perFace = new Option<int>("--masks-per-face") { Description = "Masked versions written per face, each with its own mask", DefaultValueFactory = _ => defaults.MasksPerFace }.AtLeast(1);
+        var detector = new Option<string>("--detector") { Description = "Face detector (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId }.Check(v => ModelChoices.DetectorProblem(v));
+        var landmarks = new Option<string>("--landmarks") { Description = "Detector giving eye/nose/mouth/ear landmarks when --detector has none; 'none' to skip such faces", DefaultValueFactory = _ => MaskSynthesizer.DefaultLandmarkDetectorId }.Check(v => ModelChoices.DetectorProblem(v, "none"));
+        var minEyes = new Option<double>("--min-eye-distance") { Description = "Skip faces whose eyes are closer than this many pixels", DefaultValueFactory = _ => screening.MinEyeDistance }.AtLeast(0.0);
+        var maxTurn = new Option<double>("--max-turn") { Description = "Skip faces turned further than this (0 frontal .. 1 profile)", DefaultValueFactory = _ => screening.MaxTurn }.Fraction(allowOne: true);
+        var minFaceInside = new Option<double>("--min-face-inside") { Description = "Skip faces with less than this fraction of the face box inside the photo", DefaultValueFactory = _ => screening.MinFaceInside }.Fraction(allowOne: true);
+        var minMaskInside = new Option<double>("--min-mask-inside") { Description = "Skip faces with less than this fraction of the mask inside the photo", DefaultValueFactory = _ => screening.MinMaskInside }.Fraction(allowOne: true);
+        var sheetPairs = new Option<int>("--sheet-pairs") { Description = "Pairs shown on the contact sheet (0 = no sheet)", DefaultValueFactory = _ => defaults.ContactSheet.MaxPairs }.AtLeast(0);
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
         var command = new Command("synth-masks", "Make with_mask/without_mask training pairs by drawing masks on bare faces")
         {
@@ -84,7 +84,7 @@ internal static class SynthMasksCommand
         {
             if (!Enum.TryParse<MaskStyle>(part, ignoreCase: true, out var style) || !Enum.IsDefined(style))
             {
-                throw new ArgumentException($"--styles: '{part}' is not a mask style (surgical, cloth, n95, patterned)");
+                throw new ArgumentException($"'{part}' is not one of surgical, cloth, n95, patterned");
             }
 
             if (!result.Contains(style))
@@ -93,7 +93,7 @@ internal static class SynthMasksCommand
             }
         }
 
-        return result.Count > 0 ? result : throw new ArgumentException("--styles: name at least one style");
+        return result.Count > 0 ? result : throw new ArgumentException("name at least one of surgical, cloth, n95, patterned");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Evaluation;
@@ -12,33 +11,32 @@ using MaskTrainer.Training;
 namespace MaskTrainer.Train.Commands;
 
 /// <summary>`train` (also the default command): data folder in, model zip + metrics + report out.</summary>
-internal sealed class TrainCommand
+internal sealed partial class TrainCommand
 {
     private readonly Option<string> _data = new("--data") { Description = "Image folder, one sub-folder per class", DefaultValueFactory = _ => "data" };
     private readonly Option<string> _output = new("--output", "-o") { Description = "Model file to write", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
-    private readonly Option<string> _backbone = new("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx/.pb/.caffemodel", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone };
-    private readonly Option<HeadKind> _head = new("--head") { Description = "Head: SoftmaxRegression or Mlp", DefaultValueFactory = _ => new HeadOptions().Kind };
-    private readonly Option<OptimizerKind> _optimizer = new("--optimizer") { Description = "Adam or Lbfgs", DefaultValueFactory = _ => new HeadOptions().Optimizer };
-    private readonly Option<int> _epochs = new("--epochs") { Description = "Maximum epochs (early stopping on validation log-loss may stop sooner)", DefaultValueFactory = _ => new HeadOptions().MaxEpochs };
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 };
-    private readonly Option<double> _testFraction = new("--test-fraction") { Description = "Share of each class held out for the test metrics", DefaultValueFactory = _ => new SplitOptions().TestFraction };
-    private readonly Option<double> _validationFraction = new("--validation-fraction") { Description = "Share of each class for early stopping", DefaultValueFactory = _ => new SplitOptions().ValidationFraction };
-    private readonly Option<int> _augment = new("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast); 0 = off", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
+    private readonly Option<HeadKind> _head = new Option<HeadKind>("--head") { Description = "Head: SoftmaxRegression or Mlp", DefaultValueFactory = _ => new HeadOptions().Kind }.OneOfEnum();
+    private readonly Option<OptimizerKind> _optimizer = new Option<OptimizerKind>("--optimizer") { Description = "Adam or Lbfgs", DefaultValueFactory = _ => new HeadOptions().Optimizer }.OneOfEnum();
+    private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping on validation log-loss may stop sooner)", DefaultValueFactory = _ => new HeadOptions().MaxEpochs }.AtLeast(1);
+    private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, "a whole number");
+    private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics", DefaultValueFactory = _ => new SplitOptions().TestFraction }.Fraction(allowOne: false);
+    private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class for early stopping", DefaultValueFactory = _ => new SplitOptions().ValidationFraction }.Fraction(allowOne: false);
+    private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast); 0 = off", DefaultValueFactory = _ => 0 }.AtLeast(0);
     private readonly Option<string> _workspace = new("--workspace") { Description = "Folder for the bottleneck-feature cache", DefaultValueFactory = _ => ".workspace" };
     private readonly Option<string[]> _modelsDir = new("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<bool> _noFaceCrop = new("--no-face-crop") { Description = "Train on whole images instead of the detector's face crops (not recommended)" };
     private readonly Option<bool> _keepContext = new("--keep-face-context") { Description = "Show the head the crop's margin around the face instead of grey (default: grey, so it cannot learn the datasets' framing)" };
-    private readonly Option<string> _detector = new("--detector") { Description = "Face detector for the crops (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId };
+    private readonly Option<string> _detector = new Option<string>("--detector") { Description = "Face detector for the crops (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId }.Check(v => ModelChoices.DetectorProblem(v));
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report" };
     private readonly Option<bool> _noEmbed = new("--no-embed-backbone") { Description = "Leave the backbone out of the zip (smaller; needs the model store to run)" };
     private readonly Option<string?> _layer = new("--backbone-layer") { Description = "Own backbone: feature layer name" };
-    private readonly Option<string?> _input = new("--backbone-input") { Description = "Own backbone: input size, e.g. 224 or 224x224", DefaultValueFactory = _ => "224" };
-    private readonly Option<string?> _mean = new("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" };
-    private readonly Option<float> _scale = new("--backbone-scale") { Description = "Own backbone: multiplier after the mean, e.g. 0.00392157 (1/255)", DefaultValueFactory = _ => 1f / 255 };
-    private readonly Option<string?> _std = new("--backbone-std") { Description = "Own backbone: per-channel std applied last, e.g. 0.229,0.224,0.225" };
-    private readonly Option<string> _channels = new("--backbone-channels") { Description = "Own backbone: RGB or BGR", DefaultValueFactory = _ => "RGB" };
-    private readonly Option<string> _layout = new("--backbone-layout") { Description = "Own backbone: NCHW or NHWC", DefaultValueFactory = _ => "NCHW" };
-    private readonly Option<string?> _config = new("--backbone-config") { Description = "Own backbone: .prototxt (Caffe) or .pbtxt (TensorFlow)" };
+    private readonly Option<string?> _input = new Option<string?>("--backbone-input") { Description = "Own backbone: input size, e.g. 224 or 224x224", DefaultValueFactory = _ => "224" }.Check(v => OptionRules.Rejection(() => ParseSize(v)));
+    private readonly Option<string?> _mean = new Option<string?>("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" }.Check(v => OptionRules.Rejection(() => ParseTriple(v)));
+    private readonly Option<float> _scale = new Option<float>("--backbone-scale") { Description = "Own backbone: multiplier after the mean, e.g. 0.00392157 (1/255)", DefaultValueFactory = _ => 1f / 255 }.Number(v => v > 0 && float.IsFinite(v), "a number > 0");
+    private readonly Option<string?> _std = new Option<string?>("--backbone-std") { Description = "Own backbone: per-channel std applied last, e.g. 0.229,0.224,0.225" }.Check(v => OptionRules.Rejection(() => ParseTriple(v)));
+    private readonly Option<ChannelOrder> _channels = new Option<ChannelOrder>("--backbone-channels") { Description = "Own backbone: RGB or BGR", DefaultValueFactory = _ => ChannelOrder.Rgb }.OneOf(("RGB", ChannelOrder.Rgb), ("BGR", ChannelOrder.Bgr));
+    private readonly Option<TensorLayout> _layout = new Option<TensorLayout>("--backbone-layout") { Description = "Own backbone: NCHW or NHWC", DefaultValueFactory = _ => TensorLayout.Nchw }.OneOf(("NCHW", TensorLayout.Nchw), ("NHWC", TensorLayout.Nhwc));
 
     public static Command Create()
     {
@@ -54,12 +52,13 @@ internal sealed class TrainCommand
                  {
                      t._data, t._output, t._backbone, t._head, t._optimizer, t._epochs, t._seed, t._testFraction,
                      t._validationFraction, t._augment, t._workspace, t._modelsDir, t._noFaceCrop, t._keepContext, t._detector,
-                     t._noReport, t._noEmbed, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout, t._config,
+                     t._noReport, t._noEmbed, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout,
                  })
         {
             command.Options.Add(o);
         }
 
+        command.Validators.Add(t.CheckCombination);
         command.SetAction((result, ct) => Task.FromResult(t.Run(result, ct)));
     }
 
@@ -123,13 +122,12 @@ internal sealed class TrainCommand
             user = new UserBackboneOptions
             {
                 Preprocessing = new Preprocessing(w, h,
-                    Enum.Parse<ChannelOrder>(r.GetValue(_channels)!, ignoreCase: true),
-                    ParseTriple(r.GetValue(_mean)!, "--backbone-mean"),
+                    r.GetValue(_channels),
+                    ParseTriple(r.GetValue(_mean)!),
                     r.GetValue(_scale),
-                    Enum.Parse<TensorLayout>(r.GetValue(_layout)!, ignoreCase: true),
-                    r.GetValue(_std) is { } std ? ParseTriple(std, "--backbone-std") : null),
+                    r.GetValue(_layout),
+                    r.GetValue(_std) is { } std ? ParseTriple(std) : null),
                 FeatureLayer = layer,
-                ConfigPath = r.GetValue(_config),
             };
         }
 
@@ -152,37 +150,5 @@ internal sealed class TrainCommand
             EmbedBackbone = !r.GetValue(_noEmbed),
             Seed = seed,
         };
-    }
-
-    private static (int W, int H) ParseSize(string text)
-    {
-        var parts = text.Split('x', 'X');
-        if (parts.Length is 1 or 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var w)
-            && int.TryParse(parts[^1], CultureInfo.InvariantCulture, out var h) && w > 0 && h > 0)
-        {
-            return (w, h);
-        }
-
-        throw new ArgumentException($"--backbone-input '{text}' is not a size like 224 or 224x224");
-    }
-
-    private static float[] ParseTriple(string text, string option)
-    {
-        var parts = text.Split(',');
-        var values = new float[3];
-        if (parts.Length != 3)
-        {
-            throw new ArgumentException($"{option} '{text}' needs three comma-separated numbers");
-        }
-
-        for (int i = 0; i < 3; i++)
-        {
-            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-            {
-                throw new ArgumentException($"{option} '{text}': '{parts[i]}' is not a number");
-            }
-        }
-
-        return values;
     }
 }

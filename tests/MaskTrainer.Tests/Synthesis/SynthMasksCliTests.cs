@@ -36,9 +36,10 @@ public sealed class SynthMasksCliTests : IDisposable
         code.Should().Be(1);
         stderr.Trim().Should().StartWith("error: faces folder").And.EndWith("holds no images (.jpg .jpeg .png .bmp .webp)");
 
+        // A bad option value is a usage error (exit 2), reported before the folder is looked at.
         (code, _, stderr) = Run("synth-masks", "--faces", Path.Combine(root, "empty"), "--output", Path.Combine(root, "out"), "--styles", "bandana");
-        code.Should().Be(1);
-        stderr.Trim().Should().Be("error: --styles: 'bandana' is not a mask style (surgical, cloth, n95, patterned)");
+        code.Should().Be(2);
+        stderr.Trim().Should().Be("error: --styles: 'bandana' is not one of surgical, cloth, n95, patterned");
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args) => TrainCli.Run(args);

@@ -1,0 +1,60 @@
+using MaskTrainer.Faces;
+using MaskTrainer.Models;
+
+namespace MaskTrainer.Train.Commands;
+
+/// <summary>
+/// Parse-time checks of options naming models (--backbone, --detector, --landmarks), so a typo is
+/// reported with the valid ids before any work instead of after the data folder has been hashed.
+/// </summary>
+internal static class ModelChoices
+{
+    /// <summary>Weights files a user backbone may be (as <see cref="ModelCatalog.ForUserBackbone"/> accepts).</summary>
+    private static readonly string[] BackboneFileTypes = [".onnx"];
+
+    private static string FileTypes => string.Join(", ", BackboneFileTypes);
+
+    /// <summary>
+    /// What training treats as a user backbone: any existing file (TrainCommand.BuildOptions).
+    /// Everything else must be a catalog backbone id.
+    /// </summary>
+    public static bool IsBackboneFile(string value) => File.Exists(value);
+
+    /// <summary>Null when <paramref name="value"/> is a catalog backbone or an existing weights file; else why not, listing the choices.</summary>
+    public static string? BackboneProblem(string value)
+    {
+        string valid = $"valid: {string.Join(", ", BackboneIds())}, or a path to an existing {FileTypes} file";
+        if (IsBackboneFile(value))
+        {
+            return BackboneFileTypes.Contains(Path.GetExtension(value).ToLowerInvariant())
+                ? null
+                : $"'{value}' is a file but not a backbone model ({FileTypes})";
+        }
+
+        if (ModelCatalog.Default.TryGet(value, out var spec))
+        {
+            return spec.Role == ModelRole.Backbone ? null : $"'{value}' is not a backbone but a {RoleName(spec.Role)}; {valid}";
+        }
+
+        bool looksLikePath = value.IndexOfAny(['/', '\\']) >= 0 || BackboneFileTypes.Contains(Path.GetExtension(value).ToLowerInvariant());
+        return looksLikePath ? $"file '{value}' not found; {valid}" : $"'{value}' is not a known backbone; {valid}";
+    }
+
+    /// <summary>Null when <paramref name="value"/> is a face detector id (or <paramref name="extra"/>); else why not, listing the ids.</summary>
+    public static string? DetectorProblem(string value, params string[] extra) =>
+        FaceDetectors.Ids.Contains(value) || extra.Contains(value)
+            ? null
+            : $"'{value}' is not one of {string.Join(", ", FaceDetectors.Ids.Concat(extra))}";
+
+    /// <summary>Null when every id is in the catalog; else the first unknown one and the valid ids.</summary>
+    public static string? ModelIdsProblem(IEnumerable<string> ids) =>
+        ids.FirstOrDefault(id => !ModelCatalog.Default.TryGet(id, out _)) is { } unknown
+            ? $"'{unknown}' is not one of {string.Join(", ", ModelCatalog.Default.Models.Select(m => m.Id))}"
+            : null;
+
+    /// <summary>The catalog's spelling of a role (FaceDetector → face-detector), as `models list` shows it.</summary>
+    private static string RoleName(ModelRole role) =>
+        string.Concat(role.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static IEnumerable<string> BackboneIds() => ModelCatalog.Default.WithRole(ModelRole.Backbone).Select(m => m.Id);
+}

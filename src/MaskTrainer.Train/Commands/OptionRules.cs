@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
+
+namespace MaskTrainer.Train.Commands;
+
+/// <summary>
+/// Parse-time checks for option values. They run while System.CommandLine parses, so a bad value
+/// is reported (by <see cref="Output.UsageErrors"/>) before any data folder is scanned or hashed.
+/// Every message starts with the option as typed, which is how UsageErrors tells them from the
+/// library's own messages.
+/// </summary>
+internal static class OptionRules
+{
+    /// <summary>The option as the user typed it (an alias such as -o included), else its name.</summary>
+    public static string Typed(OptionResult result) => result.IdentifierToken?.Value ?? result.Option.Name;
+
+    /// <summary>Accepts the enum's member names (any case) and lists them when the value is none of them.</summary>
+    public static Option<T> OneOfEnum<T>(this Option<T> option) where T : struct, Enum =>
+        option.OneOf(Enum.GetValues<T>().Select(v => (v.ToString(), v)).ToArray());
+
+    /// <summary>Accepts the given spellings (any case) and maps each to its value.</summary>
+    public static Option<T> OneOf<T>(this Option<T> option, params (string Name, T Value)[] choices)
+    {
+        string valid = string.Join(", ", choices.Select(c => c.Name));
+        option.CustomParser = r =>
+        {
+            string text = Text(r);
+            foreach (var (name, value) in choices)
+            {
+                if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            r.AddError($"{Typed(r)}: '{text}' is not one of {valid}");
+            return default;
+        };
+        // Help lists the completions; replace the enum's own so each value shows once, as spelled here.
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add(choices.Select(c => c.Name).ToArray());
+        return option;
+    }
+
+    /// <summary>A number (invariant culture) for which <paramref name="ok"/> holds; <paramref name="rule"/> says which, e.g. "a number >= 0 and &lt; 1".</summary>
+    public static Option<T> Number<T>(this Option<T> option, Func<T, bool> ok, string rule) where T : INumber<T>
+    {
+        option.CustomParser = r =>
+        {
+            string text = Text(r);
+            if (T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && ok(value))
+            {
+                return value;
+            }
+
+            r.AddError($"{Typed(r)}: '{text}' is not {rule}");
+            return default;
+        };
+        return option;
+    }
+
+    public static Option<int> AtLeast(this Option<int> option, int min) =>
+        option.Number(v => v >= min, $"a whole number >= {min}");
+
+    public static Option<double> AtLeast(this Option<double> option, double min) =>
+        option.Number(v => v >= min && double.IsFinite(v), Invariant($"a number >= {min}"));
+
+    /// <summary>A share of something: 0..1, 1 itself allowed or not.</summary>
+    public static Option<double> Fraction(this Option<double> option, bool allowOne) =>
+        allowOne
+            ? option.Number(v => v is >= 0 and <= 1, "a number from 0 to 1")
+            : option.Number(v => v is >= 0 and < 1, "a number >= 0 and < 1");
+
+    /// <summary>A string value checked by <paramref name="problem"/> (null = fine, else the reason after "option: ").</summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<string, string?> problem)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Implicit || r.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            if (problem(r.Tokens[0].Value) is { } reason)
+            {
+                r.AddError($"{Typed(r)}: {reason}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Runs a parser for its exception only (null = accepted), so parse time and run time share one rule and one message.</summary>
+    public static string? Rejection(Action parse)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string Text(ArgumentResult r) => r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+
+    private static string Typed(ArgumentResult r) => r.Parent is OptionResult o ? Typed(o) : r.Argument.Name;
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

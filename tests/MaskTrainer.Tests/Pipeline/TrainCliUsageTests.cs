@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using MaskTrainer.Models;
+
+namespace MaskTrainer.Tests.Pipeline;
+
+/// <summary>
+/// Bad command lines: one line on stderr naming the option, the bad value and the valid values,
+/// exit code 2, and no work done. --data always points at a folder that does not exist, so an
+/// error about the option (not the folder) shows the check ran before the dataset scan.
+/// </summary>
+public sealed class TrainCliUsageTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "masktrainer-usage-" + Guid.NewGuid().ToString("N"));
+
+    private string MissingData => Path.Combine(_root, "no-such-data");
+
+    private string Workspace => Path.Combine(_root, "workspace");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--head", "Foo", new[] { "SoftmaxRegression", "Mlp" })]
+    [InlineData("--optimizer", "sgd", new[] { "Adam", "Lbfgs" })]
+    [InlineData("--backbone-channels", "RGBA", new[] { "RGB", "BGR" })]
+    [InlineData("--backbone-layout", "CHW", new[] { "NCHW", "NHWC" })]
+    [InlineData("--detector", "yolo", new[] { "cascade", "res10", "haar" })]
+    [InlineData("--test-fraction", "1.5", new[] { ">= 0", "< 1" })]
+    [InlineData("--validation-fraction", "-0.1", new[] { ">= 0", "< 1" })]
+    [InlineData("--epochs", "0", new[] { ">= 1" })]
+    [InlineData("--augment", "many", new[] { ">= 0" })]
+    public void Bad_train_option_value_is_one_line_naming_option_value_and_valid_values(string option, string value, string[] valid)
+    {
+        var stderr = RunExpectingUsageError("--data", MissingData, "--workspace", Workspace, option, value);
+
+        stderr.Should().StartWith($"error: {option}: ").And.Contain($"'{value}'");
+        foreach (var v in valid)
+        {
+            stderr.Should().Contain(v);
+        }
+    }
+
+    [Fact]
+    public void Bad_value_of_the_explicit_train_command_is_reported_the_same_way()
+    {
+        RunExpectingUsageError("train", "--data", MissingData, "--head", "Foo")
+            .Should().Be("error: --head: 'Foo' is not one of SoftmaxRegression, Mlp");
+    }
+
+    [Fact]
+    public void Enum_values_are_case_insensitive()
+    {
+        // Parses, so the run reaches the (missing) data folder: exit 1, the folder named.
+        var (code, _, stderr) = TrainCli.Run("--data", MissingData, "--workspace", Workspace, "--head", "mlp", "--optimizer", "LBFGS");
+
+        code.Should().Be(1);
+        stderr.Should().Contain(MissingData).And.NotContain("--head");
+    }
+
+    [Fact]
+    public void Unknown_backbone_lists_the_catalog_backbones_and_says_a_model_file_is_accepted()
+    {
+        var stderr = RunExpectingUsageError("--data", MissingData, "--backbone", "x");
+
+        stderr.Should().StartWith("error: --backbone: ").And.Contain("'x'").And.Contain(".onnx");
+        foreach (var backbone in ModelCatalog.Default.WithRole(ModelRole.Backbone))
+        {
+            stderr.Should().Contain(backbone.Id);
+        }
+
+        stderr.Should().NotContain("res10", "face detectors are not backbones");
+    }
+
+    [Fact]
+    public void Backbone_file_is_still_accepted_and_needs_its_feature_layer()
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "mine.onnx");
+        File.WriteAllBytes(file, [0]);
+
+        RunExpectingUsageError("--data", MissingData, "--backbone", file).Should().Contain("--backbone-layer");
+        var (code, _, stderr) = TrainCli.Run("--data", MissingData, "--workspace", Workspace, "--backbone", file, "--backbone-layer", "features");
+        code.Should().Be(1, "a path to a model file passes the parse-time check");
+        stderr.Should().Contain(MissingData);
+    }
+
+    [Fact]
+    public void Fractions_that_leave_nothing_to_train_on_are_a_usage_error()
+    {
+        RunExpectingUsageError("--data", MissingData, "--validation-fraction", "0.9")
+            .Should().Contain("--test-fraction").And.Contain("--validation-fraction").And.Contain("below 1");
+    }
+
+    [Theory]
+    [InlineData("--no-such-option")]
+    [InlineData("--test-fracton", "0.3")]
+    public void Unknown_option_is_one_line_with_a_help_hint(params string[] extra)
+    {
+        var stderr = RunExpectingUsageError(["--data", MissingData, .. extra]);
+
+        stderr.Should().Be($"error: unknown option '{extra[0]}' (see --help)");
+    }
+
+    [Fact]
+    public void Missing_value_is_one_line_with_a_help_hint()
+    {
+        RunExpectingUsageError("--data", MissingData, "--head").Should().Be("error: --head: missing value (see --help)");
+    }
+
+    [Theory]
+    [InlineData("--styles", "surgical,paper", "'paper'", "n95")]
+    [InlineData("--landmarks", "eyes", "'eyes'", "none")]
+    [InlineData("--max-turn", "2", "'2'", "from 0 to 1")]
+    public void Bad_synth_masks_option_is_a_usage_error(string option, string value, string shown, string valid)
+    {
+        RunExpectingUsageError("synth-masks", "--faces", MissingData, "--output", Workspace, option, value)
+            .Should().StartWith($"error: {option}: ").And.Contain(shown).And.Contain(valid);
+    }
+
+    [Fact]
+    public void Unknown_model_id_to_fetch_is_a_usage_error_listing_the_ids()
+    {
+        RunExpectingUsageError("models", "fetch", "nope").Should().Contain("'nope'").And.Contain("fr-expression-b3").And.Contain("res10");
+    }
+
+    /// <summary>Runs the app, checks the shape every usage error shares and returns its one stderr line.</summary>
+    private string RunExpectingUsageError(params string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var (code, stdout, stderr) = TrainCli.Run(args);
+
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty("no help text or progress is printed");
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Should().ContainSingle();
+        lines[0].Should().NotContain(MissingData, "the error is about the option, found before the data folder is looked at");
+        Directory.Exists(Workspace).Should().BeFalse("nothing is created before the options are checked");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "the check needs no dataset scan or model");
+        return lines[0];
+    }
+}
