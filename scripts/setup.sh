@@ -3,6 +3,9 @@
 # Debian/Ubuntu machine (apt, via sudo when not root), then builds the solution.
 # Source it, then call `mt_setup <build-config> [extra apt packages...]`.
 
+# The repository root, wherever the script is sourced from.
+MT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
 mt_note() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
 mt_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -45,8 +48,7 @@ mt_check_dotnet() {
 # True when PROJECT must be (re)built: no stamp from a successful build yet, or a source,
 # project or props file (or a folder, for added and deleted files) is newer than the stamp.
 mt_build_needed() {
-  local stamp=$1 root
-  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  local stamp=$1 root=$MT_ROOT
   [ -f "$stamp" ] || return 0
   [ -n "$(find "$root/src" "$root/tests" "$root/bench" "$root/Directory.Build.props" \
     "$root/Directory.Packages.props" "$root/MaskTrainer.sln" \
@@ -60,8 +62,7 @@ mt_setup() {
   local config=$1 project=$2
   shift 2
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-  local root stamp
-  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  local root=$MT_ROOT stamp
   stamp="$root/.build-stamps/$(basename "$project").$config"
   mt_check_dotnet
   mt_apt_install "${MT_APT_PACKAGES[@]}" "$@"

@@ -10,7 +10,7 @@ public sealed record ImageFolderOptions
     /// File extensions counted as images, with the dot, compared case-insensitively.
     /// Default: .jpg .jpeg .png .bmp .webp. Other files (e.g. notes, thumbnails databases) are ignored.
     /// </summary>
-    public IReadOnlyCollection<string> Extensions { get; init; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
+    public IReadOnlyCollection<string> Extensions { get; init; } = [.. Imaging.ImageCodec.Extensions];
 
     /// <summary>
     /// Files hashed at once. Default: the processor count. Hashing is I/O bound, so more than

@@ -72,7 +72,7 @@ public sealed class BackboneFeaturizer : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         _maxBatch = options.MaxBatchSize;
         _imageElements = InputTensor.ElementsPerImage(Preprocessing);
-        _net = Load(backbone, files, _layer, options.Threads);
+        _net = Load(backbone, files[0], hashes[0], _layer, options.Threads);
         try
         {
             var shape = MeasureFeatureShape(files[0]);
@@ -210,7 +210,7 @@ public sealed class BackboneFeaturizer : IDisposable
         }
     }
 
-    private static OnnxNet Load(ModelSpec spec, IReadOnlyList<string> files, string? layer, int threads)
+    private static OnnxNet Load(ModelSpec spec, string file, string sha256, string? layer, int threads)
     {
         if (spec.Format != ModelFormat.Onnx)
         {
@@ -219,19 +219,14 @@ public sealed class BackboneFeaturizer : IDisposable
 
         try
         {
-            var graph = layer is null
-                ? OnnxGraphEdit.Prepare(files[0], FileHasher.Sha256(files[0]), [], symbolicBatch: true, FeatureGraphsCache())
-                : FeatureGraphs.Prepare(files[0], layer);
-            return OnnxNet.Load(graph, threads);
+            // The file was hashed (and checked against the spec) just before: no second pass.
+            return OnnxNet.Load(FeatureGraphs.Prepare(file, layer, sha256), threads);
         }
         catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
         {
-            throw new BackboneException($"{files[0]}: cannot load backbone '{spec.Id}': {e.Message}", e);
+            throw new BackboneException($"{file}: cannot load backbone '{spec.Id}': {e.Message}", e);
         }
     }
-
-    private static string FeatureGraphsCache() =>
-        Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
 
     /// <summary>One forward pass of a zero tensor: checks the layer runs and learns its real output shape.</summary>
     private int[] MeasureFeatureShape(string file)

@@ -13,6 +13,28 @@ namespace MaskTrainer.Imaging;
 /// </summary>
 public static class ImageCodec
 {
+    /// <summary>
+    /// The image file extensions the project reads and writes: the formats <see cref="ImageHeader"/>
+    /// checks (JPEG, PNG, BMP, WebP). Training folders, the detector's --images and its outputs use
+    /// this one list.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
+
+    /// <summary>True when <paramref name="path"/> ends in one of <see cref="Extensions"/> (any case).</summary>
+    public static bool HasImageExtension(string path)
+    {
+        var ext = Path.GetExtension(path);
+        foreach (var e in Extensions)
+        {
+            if (string.Equals(e, ext, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Default cap on decoded pixels (64 MP, about 190 MB as BGR): far above any photo we need.</summary>
     public const long DefaultMaxPixels = 64_000_000;
 

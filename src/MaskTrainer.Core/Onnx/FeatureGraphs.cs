@@ -12,13 +12,14 @@ public static class FeatureGraphs
 {
     /// <summary>
     /// The path of <paramref name="modelPath"/>'s graph cut at <paramref name="layer"/> (a tensor
-    /// name, or OpenCV's "onnx_node!Node" form), batch symbolic; made now if not cached yet.
-    /// <paramref name="cacheDirectory"/> defaults to the store's cache (<see cref="ModelStoreOptions"/>).
+    /// name, or OpenCV's "onnx_node!Node" form; null = keep the graph's own outputs), batch
+    /// symbolic; made now if not cached yet. <paramref name="sha256"/> is the file's hash when the
+    /// caller has it already (computed here otherwise); <paramref name="cacheDirectory"/> defaults
+    /// to the store's cache (<see cref="ModelStoreOptions"/>).
     /// </summary>
-    public static string Prepare(string modelPath, string layer, string? cacheDirectory = null)
+    public static string Prepare(string modelPath, string? layer, string? sha256 = null, string? cacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
-        ArgumentNullException.ThrowIfNull(layer);
         if (!File.Exists(modelPath))
         {
             throw new OnnxNetException($"{modelPath}: model file not found");
@@ -26,7 +27,6 @@ public static class FeatureGraphs
 
         var cache = cacheDirectory ?? Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
         Directory.CreateDirectory(cache);
-        var sha256 = FileHasher.Sha256(modelPath);
-        return OnnxGraphEdit.Prepare(modelPath, sha256, [layer], symbolicBatch: true, cache);
+        return OnnxGraphEdit.Prepare(modelPath, sha256 ?? FileHasher.Sha256(modelPath), layer is null ? [] : [layer], symbolicBatch: true, cache);
     }
 }

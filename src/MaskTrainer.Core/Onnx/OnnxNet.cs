@@ -105,12 +105,12 @@ public sealed class OnnxNet : IDisposable
             if (binding.Outputs is null)
             {
                 // First run at this size: let ORT size the outputs, then bind buffers of that size.
-                using var results = _session.Run(_runOptions, _inputNames, [binding.InputValue], _outputNames);
+                using var results = _session.Run(_runOptions, _inputNames, binding.InputValues, _outputNames);
                 binding.BindOutputs(results);
             }
             else
             {
-                _session.Run(_runOptions, _inputNames, [binding.InputValue], _outputNames, binding.OutputValues!);
+                _session.Run(_runOptions, _inputNames, binding.InputValues, _outputNames, binding.OutputValues!);
             }
         }
         catch (OnnxRuntimeException e)
@@ -188,12 +188,13 @@ public sealed class OnnxNet : IDisposable
             }
 
             _input = new float[total];
-            InputValue = OrtValue.CreateTensorValueFromMemory(_input, shape);
+            InputValues = [OrtValue.CreateTensorValueFromMemory(_input, shape)];
         }
 
         public Span<float> Input => _input;
 
-        public OrtValue InputValue { get; }
+        // An array, as Run takes it: made once, not per run.
+        public OrtValue[] InputValues { get; }
 
         public float[][]? Outputs { get; private set; }
 
@@ -221,7 +222,7 @@ public sealed class OnnxNet : IDisposable
 
         public void Dispose()
         {
-            InputValue.Dispose();
+            InputValues[0].Dispose();
             if (OutputValues is not null)
             {
                 foreach (var value in OutputValues)

@@ -59,12 +59,10 @@ public sealed class MaskClassifier
 
     /// <summary>Creates a prediction engine with its own network instance (one per thread).</summary>
     /// <param name="store">Where to find the face detector when whole images are classified; null = default store.</param>
-    /// <param name="threads">Threads of its backbone's ONNX Runtime session (0 = one per core).</param>
-    public MaskPredictionEngine CreatePredictionEngine(ModelStore? store = null, int threads = 0) => new(this, store, threads);
+    public MaskPredictionEngine CreatePredictionEngine(ModelStore? store = null) => new(this, store);
 
     /// <summary>Opens a featurizer (a fresh network instance) for this model's backbone.</summary>
-    /// <param name="threads">Threads of its ONNX Runtime session (0 = one per core).</param>
-    public BackboneFeaturizer CreateFeaturizer(int threads = 0)
+    public BackboneFeaturizer CreateFeaturizer()
     {
         var paths = new List<string>(Backbone.Files.Count);
         foreach (var f in Backbone.Files)
@@ -72,7 +70,7 @@ public sealed class MaskClassifier
             paths.Add(BackboneFiles[f.Name]);
         }
 
-        return new BackboneFeaturizer(Backbone, paths, new BackboneFeaturizerOptions { Threads = threads });
+        return new BackboneFeaturizer(Backbone, paths);
     }
 
     /// <summary>

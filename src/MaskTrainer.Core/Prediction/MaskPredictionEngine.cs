@@ -24,11 +24,11 @@ public sealed class MaskPredictionEngine : IDisposable
     private FaceCropStage? _faceStage;
     private IFaceDetector? _detector;
 
-    internal MaskPredictionEngine(MaskClassifier model, ModelStore? store, int threads)
+    internal MaskPredictionEngine(MaskClassifier model, ModelStore? store)
     {
         _model = model;
         _store = store;
-        _featurizer = model.CreateFeaturizer(threads);
+        _featurizer = model.CreateFeaturizer();
         _features = new float[_featurizer.FeatureSize];
         _scratch = new float[model.Head.ScratchSize];
     }

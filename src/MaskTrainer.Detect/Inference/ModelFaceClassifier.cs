@@ -18,11 +18,10 @@ public sealed class ModelFaceClassifier : IFaceClassifier
     private readonly FaceCropOptions _crop;
     private readonly List<Mat> _crops = [];
 
-    /// <param name="threads">Threads of the backbone's ONNX Runtime session (0 = one per core).</param>
-    public ModelFaceClassifier(MaskClassifier model, ModelStore? store = null, int threads = 0)
+    public ModelFaceClassifier(MaskClassifier model, ModelStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _engine = model.CreatePredictionEngine(store, threads);
+        _engine = model.CreatePredictionEngine(store);
         _crop = model.CropOptions;
         Labels = model.Labels;
     }

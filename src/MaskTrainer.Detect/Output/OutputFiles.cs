@@ -1,15 +1,17 @@
+using MaskTrainer.Imaging;
+
 namespace MaskTrainer.Detect.Output;
 
 /// <summary>Output file rules: the kind and codec by extension, checked before any work starts.</summary>
 public static class OutputFiles
 {
     /// <summary>The kind of output for <paramref name="path"/>, or null for an extension we do not write.</summary>
-    public static OutputKind? KindOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".jpg" or ".jpeg" or ".png" or ".bmp" or ".webp" => OutputKind.Image,
-        ".mp4" or ".m4v" or ".mov" or ".avi" => OutputKind.Video,
-        _ => null,
-    };
+    public static OutputKind? KindOf(string path) => ImageCodec.HasImageExtension(path) ? OutputKind.Image
+        : Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".mp4" or ".m4v" or ".mov" or ".avi" => OutputKind.Video,
+            _ => null,
+        };
 
     /// <summary>
     /// The FourCC for a video path: "mp4v" (MPEG-4 Part 2, written by OpenCV's FFmpeg back-end

@@ -1,3 +1,5 @@
+using MaskTrainer.Imaging;
+
 namespace MaskTrainer.Detect.Sources;
 
 /// <summary>
@@ -8,9 +10,6 @@ namespace MaskTrainer.Detect.Sources;
 /// </summary>
 public sealed class ImageList
 {
-    /// <summary>The extensions taken from a folder (compared case-insensitively).</summary>
-    public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
-
     // Ordinal so the order is the same on every machine, whatever the culture.
     private static readonly StringComparer NameOrder = StringComparer.OrdinalIgnoreCase;
 
@@ -29,20 +28,6 @@ public sealed class ImageList
 
     /// <summary>The full paths of the folders the files come from (given folders, and the folders of given files).</summary>
     public IReadOnlyList<string> Folders { get; }
-
-    public static bool HasImageExtension(string path)
-    {
-        var ext = Path.GetExtension(path);
-        foreach (var known in Extensions)
-        {
-            if (string.Equals(ext, known, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Expands <paramref name="paths"/>.</summary>
     /// <exception cref="DetectorException">A path is neither a file nor a folder.</exception>
@@ -87,7 +72,7 @@ public sealed class ImageList
                 return;
             }
 
-            if (HasImageExtension(file))
+            if (ImageCodec.HasImageExtension(file))
             {
                 files.Add(file);
             }
