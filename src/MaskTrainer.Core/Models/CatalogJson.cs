@@ -91,10 +91,15 @@ internal static class CatalogJson
 
     private static ModelSource ToSource(SourceDto s)
     {
-        int kinds = (s.Url is null ? 0 : 1) + (s.Npm is null ? 0 : 1) + (s.System is null ? 0 : 1);
+        int kinds = (s.Url is null ? 0 : 1) + (s.Npm is null ? 0 : 1) + (s.System is null ? 0 : 1) + (s.Bundled is null ? 0 : 1);
         if (kinds != 1)
         {
-            throw new ArgumentException("source needs exactly one of \"url\", \"npm\", \"system\"");
+            throw new ArgumentException("source needs exactly one of \"url\", \"npm\", \"system\", \"bundled\"");
+        }
+
+        if (s.Bundled is not null)
+        {
+            return LocalFileSource.Bundled(s.Bundled);
         }
 
         if (s.Url is not null)
@@ -113,7 +118,7 @@ internal static class CatalogJson
         return new LocalFileSource(s.System!);
     }
 
-    private static Preprocessing ToPreprocessing(PreprocessingDto p) => new(
+    private static Preprocessing ToPreprocessing(PreprocessingDto p) => new Preprocessing(
         p.InputWidth ?? throw new ArgumentException("preprocessing: missing \"inputWidth\""),
         p.InputHeight ?? throw new ArgumentException("preprocessing: missing \"inputHeight\""),
         Required(p.ChannelOrder, "channelOrder") switch
@@ -122,15 +127,19 @@ internal static class CatalogJson
             "BGR" => ChannelOrder.Bgr,
             var other => throw new ArgumentException($"channelOrder '{other}' is not RGB or BGR"),
         },
-        p.Mean ?? throw new ArgumentException("preprocessing: missing \"mean\""),
-        p.Scale ?? throw new ArgumentException("preprocessing: missing \"scale\""),
+        // A preprocessing model takes raw pixels: mean and scale may be left out (0 and 1).
+        p.Mean ?? (p.Model is null ? throw new ArgumentException("preprocessing: missing \"mean\"") : [0, 0, 0]),
+        p.Scale ?? (p.Model is null ? throw new ArgumentException("preprocessing: missing \"scale\"") : 1f),
         Required(p.Layout, "layout") switch
         {
             "NCHW" => TensorLayout.Nchw,
             "NHWC" => TensorLayout.Nhwc,
             var other => throw new ArgumentException($"layout '{other}' is not NCHW or NHWC"),
         },
-        p.Std);
+        p.Std)
+    {
+        Model = p.Model,
+    };
 
     private static ModelRole ParseRole(string role) => role switch
     {
@@ -216,6 +225,8 @@ internal static class CatalogJson
         public long? TarballSize { get; set; }
 
         public string[]? System { get; set; }
+
+        public string? Bundled { get; set; }
     }
 
     private sealed class PreprocessingDto
@@ -233,5 +244,7 @@ internal static class CatalogJson
         public float[]? Std { get; set; }
 
         public string? Layout { get; set; }
+
+        public string? Model { get; set; }
     }
 }

@@ -2,7 +2,8 @@ namespace MaskTrainer.Models;
 
 /// <summary>
 /// Cross-entry rules a single <see cref="ModelSpec"/> cannot check by itself: unique ids, one hash
-/// per file name (the cache is keyed by name), one hash per npm tarball, and role/format needs.
+/// per file name (the cache is keyed by name), one hash per npm tarball, role/format needs, and
+/// that a preprocessing model is one of the model's own files.
 /// </summary>
 internal static class CatalogValidator
 {
@@ -53,6 +54,19 @@ internal static class CatalogValidator
         if (model.Role == ModelRole.Backbone && string.IsNullOrWhiteSpace(model.FeatureLayer))
         {
             return "a backbone needs a featureLayer";
+        }
+
+        if (model.Preprocessing?.Model is { } prep)
+        {
+            if (model.Format != ModelFormat.Onnx)
+            {
+                return $"a preprocessing model ('{prep}') needs an ONNX network";
+            }
+
+            if (!model.Files.Skip(1).Any(f => f.Name == prep))
+            {
+                return $"preprocessing model '{prep}' is not one of the model's files after the first (the network)";
+            }
         }
 
         if (model.FeatureSize is <= 0)

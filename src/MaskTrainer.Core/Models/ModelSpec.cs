@@ -3,7 +3,8 @@ namespace MaskTrainer.Models;
 /// <summary>
 /// One model of the catalog (or a user-supplied backbone): its files, licence, provenance and how to
 /// feed it. Immutable. <see cref="Files"/>[0] is the weights file; for TensorFlow and Caffe,
-/// Files[1] (if present) is the text config. <see cref="ModelStore.FetchAsync"/> returns local
+/// Files[1] (if present) is the text config; an ONNX backbone may list its preprocessing graph
+/// (<see cref="Models.Preprocessing.Model"/>) after the network. <see cref="ModelStore.FetchAsync"/> returns local
 /// paths in the same order.
 /// </summary>
 public sealed record ModelSpec
@@ -32,7 +33,10 @@ public sealed record ModelSpec
     /// <summary>Input preprocessing; null only for <see cref="ModelFormat.Haar"/>.</summary>
     public Preprocessing? Preprocessing { get; init; }
 
-    /// <summary>For backbones: the OpenCV layer name whose output is the feature vector.</summary>
+    /// <summary>
+    /// For backbones: the tensor whose output is the feature vector, by tensor name or as
+    /// <c>onnx_node!&lt;node name&gt;</c> (OpenCV's spelling: that node's first output).
+    /// </summary>
     public string? FeatureLayer { get; init; }
 
     /// <summary>For backbones: length of the feature vector, when known (null = measure at run time).</summary>

@@ -9,6 +9,10 @@ namespace MaskTrainer.Models;
 /// units and <c>Std</c> = 1 when absent. This is cv::dnn::blobFromImage's convention (mean then
 /// scale factor) plus an optional torchvision-style std, so e.g. "RGB/255 then ImageNet mean/std"
 /// is Mean = 255 × (0.485, 0.456, 0.406), Scale = 1/255, Std = (0.229, 0.224, 0.225).
+/// When the normalisation is not per-channel affine (ResNet18's mean image), <see cref="Model"/>
+/// names an ONNX graph among the model's files that does it instead: it takes the raw pixels
+/// (0..255, planar [N, 3, H, W] in <see cref="ChannelOrder"/>) to the network's input; then the
+/// affine part must be the identity (mean 0, scale 1, no std) and the layout NCHW.
 /// Immutable: the arrays are copied in and must not be modified by callers.
 /// </summary>
 public sealed record Preprocessing
@@ -52,6 +56,8 @@ public sealed record Preprocessing
         Layout = layout;
     }
 
+    private readonly string? _model;
+
     /// <summary>Network input width in pixels.</summary>
     public int InputWidth { get; }
 
@@ -74,6 +80,40 @@ public sealed record Preprocessing
     public TensorLayout Layout { get; }
 
     /// <summary>
+    /// A file of the same model (a plain file name) holding an ONNX graph that takes the raw pixels,
+    /// 0..255, planar [N, 3, H, W] in <see cref="ChannelOrder"/>, to the network's input; null when
+    /// the per-channel affine transform is the whole preprocessing. Setting it requires the affine
+    /// part to be the identity (mean 0, scale 1, no std) and the layout NCHW; throws
+    /// <see cref="ArgumentException"/> otherwise.
+    /// </summary>
+    public string? Model
+    {
+        get => _model;
+        init
+        {
+            if (value is not null)
+            {
+                if (string.IsNullOrWhiteSpace(value) || value != Path.GetFileName(value) || value is "." or ".." || value.Contains('\\'))
+                {
+                    throw new ArgumentException($"preprocessing model '{value}' is not a plain file name", nameof(Model));
+                }
+
+                if (!IsAffineIdentity || Layout != TensorLayout.Nchw)
+                {
+                    throw new ArgumentException(
+                        $"preprocessing model '{value}' takes raw planar pixels: mean must be 0, scale 1, no std and the layout NCHW (got {Describe()})", nameof(Model));
+                }
+            }
+
+            _model = value;
+        }
+    }
+
+    /// <summary>True when the affine part changes nothing: mean 0, scale 1, no std (or std 1).</summary>
+    public bool IsAffineIdentity =>
+        Scale == 1f && Array.TrueForAll(Mean, m => m == 0f) && (Std is null || Array.TrueForAll(Std, s => s == 1f));
+
+    /// <summary>
     /// The transform for channel <paramref name="channel"/> folded into one multiply-add,
     /// <c>value = pixel * Multiplier + Offset</c>, so hot loops need no division.
     /// </summary>
@@ -85,12 +125,20 @@ public sealed record Preprocessing
         return (multiplier, -Mean[channel] * multiplier);
     }
 
-    /// <summary>One line for logs and reports, e.g. <c>224x224 RGB NCHW, (pixel - [0 0 0]) * 0.003921569</c>.</summary>
+    /// <summary>
+    /// One line for logs and reports, e.g. <c>224x224 RGB NCHW, (pixel - [0 0 0]) * 0.003921569</c>,
+    /// or <c>224x224 RGB NCHW, model ResNetPreprocess.onnx</c>.
+    /// </summary>
     public string Describe()
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{InputWidth}x{InputHeight} {ChannelOrder.ToString().ToUpperInvariant()} ");
         text.Append(Layout.ToString().ToUpperInvariant());
+        if (_model is not null)
+        {
+            return text.Append(", model ").Append(_model).ToString();
+        }
+
         text.Append(", (pixel - ").Append(Format(Mean)).Append(") * ").Append(Scale.ToString("R", CultureInfo.InvariantCulture));
         if (Std is not null)
         {
@@ -109,11 +157,12 @@ public sealed record Preprocessing
         && InputWidth == other.InputWidth && InputHeight == other.InputHeight
         && ChannelOrder == other.ChannelOrder && Layout == other.Layout
         && Scale.Equals(other.Scale)
+        && string.Equals(_model, other._model, StringComparison.Ordinal)
         && Mean.AsSpan().SequenceEqual(other.Mean)
         && (Std is null ? other.Std is null : other.Std is not null && Std.AsSpan().SequenceEqual(other.Std));
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(InputWidth, InputHeight, ChannelOrder, Layout, Scale, Mean[0], Mean[1], Mean[2]);
+    public override int GetHashCode() => HashCode.Combine(InputWidth, InputHeight, ChannelOrder, Layout, Scale, Mean[0], Mean[1], HashCode.Combine(Mean[2], _model));
 
     private static string Format(float[] values) =>
         "[" + string.Join(' ', Array.ConvertAll(values, v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";

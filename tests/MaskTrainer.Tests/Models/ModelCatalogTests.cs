@@ -12,9 +12,9 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     [Fact]
     public void Default_catalog_lists_the_required_models()
     {
-        Catalog.Models.Select(m => m.Id).Should().Contain(["res10", "blazeface", "ultraface", "haar", "fr-expression", "fr-pose", "fr-feature"]);
+        Catalog.Models.Select(m => m.Id).Should().Contain(["res10", "blazeface", "ultraface", "haar", "resnet18", "fr-expression", "fr-pose", "fr-feature"]);
         Catalog.Models.Select(m => m.Id).Should().OnlyHaveUniqueItems();
-        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
+        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("resnet18", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
     }
 
     [Fact]
@@ -121,6 +121,56 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Resnet18_is_bundled_with_its_preprocessing_graph_and_resolves_without_network()
+    {
+        var resnet = Catalog.Get("resnet18");
+        resnet.Files.Select(f => ((LocalFileSource)f.Source).BundledPath).Should().Equal(
+            "DnnImageModels/ResNet18Onnx/ResNet18.onnx", "DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx");
+        resnet.Files[0].Source.Describe().Should().Contain("bundled with MaskTrainer");
+        resnet.Preprocessing!.Describe().Should().Be("224x224 RGB NCHW, model ResNetPreprocess.onnx");
+        resnet.Preprocessing.IsAffineIdentity.Should().BeTrue();
+        resnet.Licence.Should().StartWith("MIT");
+        resnet.Provenance.Should().Contain("Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0").And.Contain("RGB planes");
+        (resnet.FeatureLayer, resnet.FeatureSize).Should().Be(("Pooling395_Output_0", 512));
+
+        await using var context = new StoreTestContext();
+        var store = context.Store(context.Options() with { AllowDownload = false });
+        var paths = await store.FetchAsync(resnet);
+
+        paths.Should().Equal(
+            Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"),
+            Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx"));
+    }
+
+    [Fact]
+    public void Bundled_sources_and_preprocessing_models_are_checked()
+    {
+        const string prep = """{ "name": "prep.onnx", "sha256": "SHA", "size": 1, "source": { "bundled": "Models/prep.onnx" } }""";
+        string Model(string source, string preprocessing, string extraFile = "") => $$"""
+            { "models": [ { "id": "a", "role": "backbone", "format": "onnx", "licence": "l", "provenance": "p", "featureLayer": "f",
+              "preprocessing": {{preprocessing}},
+              "files": [ { "name": "a.onnx", "sha256": "SHA", "size": 1, "source": {{source}} } {{extraFile}} ] } ] }
+            """.Replace("SHA", new string('a', 64), StringComparison.Ordinal);
+        const string withModel = """{ "inputWidth": 4, "inputHeight": 4, "channelOrder": "RGB", "model": "prep.onnx", "layout": "NCHW" }""";
+        const string plain = """{ "inputWidth": 4, "inputHeight": 4, "channelOrder": "RGB", "mean": [0,0,0], "scale": 1, "layout": "NCHW" }""";
+
+        var spec = ModelCatalog.Parse(Model("""{ "bundled": "Models/a.onnx" }""", withModel, "," + prep)).Get("a");
+        var source = (LocalFileSource)spec.Files[0].Source;
+        source.BundledPath.Should().Be("Models/a.onnx");
+        source.Paths.Should().Equal(Path.Combine(AppContext.BaseDirectory, "Models", "a.onnx"));
+        spec.Preprocessing!.Model.Should().Be("prep.onnx");
+        spec.Preprocessing.Mean.Should().Equal(0, 0, 0);
+        spec.Preprocessing.Scale.Should().Be(1);
+
+        ParseError(Model("""{ "bundled": "../a.onnx" }""", plain)).Should().Contain("bundled path '../a.onnx' is not a relative path");
+        ParseError(Model("""{ "bundled": "/abs/a.onnx" }""", plain)).Should().Contain("is not a relative path");
+        ParseError(Model("""{ "bundled": "a.onnx", "url": "https://x.example/a.onnx" }""", plain)).Should().Contain("exactly one of");
+        ParseError(Model("""{ "bundled": "a.onnx" }""", withModel)).Should().Be("test.json: model 'a': preprocessing model 'prep.onnx' is not one of the model's files after the first (the network)");
+        ParseError(Model("""{ "bundled": "a.onnx" }""", withModel.Replace("\"model\"", "\"scale\": 0.5, \"model\"", StringComparison.Ordinal), "," + prep))
+            .Should().Contain("preprocessing model 'prep.onnx' takes raw planar pixels: mean must be 0, scale 1, no std and the layout NCHW");
+    }
+
+    [Fact]
     public void Malformed_catalogs_are_rejected_with_the_entry_named()
     {
         const string file = """{ "name": "a.onnx", "sha256": "SHA", "size": 1, "source": { "url": "https://x.example/a.onnx" } }""";
@@ -151,6 +201,7 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     {
         UrlSource url => url.Url.Scheme == "https" ? null : "not https",
         NpmTarballSource npm => npm.Path.StartsWith("package/", StringComparison.Ordinal) && npm.TarballSize > 0 ? null : "bad npm member",
+        LocalFileSource { BundledPath: { } bundled } local => local.Paths.SequenceEqual([Path.Combine(AppContext.BaseDirectory, bundled)]) ? null : "not in the app folder",
         LocalFileSource local => local.Paths.All(p => p.StartsWith("/usr/share/", StringComparison.Ordinal)) ? null : "not a system path",
         _ => "unknown source kind",
     };

@@ -35,6 +35,24 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void A_preprocessing_model_needs_an_identity_affine_part_and_counts_in_equality_and_description()
+    {
+        var raw = new Preprocessing(224, 224, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw);
+        var withModel = raw with { Model = "prep.onnx" };
+
+        withModel.Describe().Should().Be("224x224 RGB NCHW, model prep.onnx");
+        withModel.Should().NotBe(raw);
+        withModel.Should().Be(new Preprocessing(224, 224, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw) { Model = "prep.onnx" });
+        withModel.ChannelAffine(1).Should().Be((1f, -0f));
+        FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0, 0], 0.5f, TensorLayout.Nchw) { Model = "prep.onnx" })
+            .Should().Throw<ArgumentException>().WithMessage("preprocessing model 'prep.onnx' takes raw planar pixels*");
+        FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nhwc) { Model = "prep.onnx" })
+            .Should().Throw<ArgumentException>().WithMessage("*layout NCHW*");
+        FluentActions.Invoking(() => raw with { Model = "../prep.onnx" })
+            .Should().Throw<ArgumentException>().WithMessage("preprocessing model '../prep.onnx' is not a plain file name*");
+    }
+
+    [Fact]
     public void Out_of_range_values_are_rejected()
     {
         FluentActions.Invoking(() => new Preprocessing(0, 8, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw)).Should().Throw<ArgumentOutOfRangeException>();
