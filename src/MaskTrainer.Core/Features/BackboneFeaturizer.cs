@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using MaskTrainer.Onnx;
@@ -9,17 +8,20 @@ namespace MaskTrainer.Features;
 
 /// <summary>
 /// A frozen ONNX backbone run through ONNX Runtime: BGR images in, one feature vector per image
-/// out. The feature layer is an inner tensor, so ORT runs a copy of the graph cut there with a
-/// symbolic batch (<see cref="FeatureGraphs"/>). Batches several images per forward pass when the
-/// network allows it; networks whose graph fixes the batch at 1 (fr-pose's channel-shuffle
-/// reshapes) are detected on the first batched call and then run one image at a time.
+/// out. What runs is the backbone's pixel graph (<see cref="PixelGraph"/>, made and cached by
+/// <see cref="FeatureGraphs.PreparePixelGraph"/>): raw planar pixels in, preprocessing, the network
+/// cut at its feature layer, pooling and flattening inside, so that ML.NET running the same file
+/// (<see cref="BackboneEstimator"/>) computes the same features. Batches several images per
+/// forward pass when the network allows it; networks whose graph fixes the batch at 1 are detected
+/// on the first batched call and then run one image at a time.
 /// Thread-safe: calls are serialised on the network (one pass already uses every core).
 /// </summary>
 public sealed class BackboneFeaturizer : IDisposable
 {
     // Bump when the way features are computed changes (resize, tensor filling, engine), so caches
     // refill. 2: ONNX Runtime instead of OpenCV DNN (features agree to ~1e-6, not bit for bit).
-    private const int AlgorithmVersion = 2;
+    // 3: the pixel graph (preprocessing and pooling inside the graph; agree with 2 to ~1e-6).
+    private const int AlgorithmVersion = 3;
 
     private readonly OnnxNet _net;
     private readonly object _gate = new();
@@ -33,11 +35,12 @@ public sealed class BackboneFeaturizer : IDisposable
 
     /// <summary>
     /// Loads <paramref name="backbone"/> from local files (in <see cref="ModelSpec.Files"/> order:
-    /// weights first, then the TensorFlow/Caffe text config). Each file is hashed and must match
-    /// the spec's SHA-256; the feature layer is run once on a zero input to learn
-    /// <see cref="FeatureSize"/>, which must match <see cref="ModelSpec.FeatureSize"/> when the spec gives one.
+    /// the network first, then its preprocessing graph if it has one). Each file is hashed and must
+    /// match the spec's SHA-256; the pixel graph is made (or found in the cache) and loaded;
+    /// <see cref="FeatureSize"/>, measured when the graph was made, must match
+    /// <see cref="ModelSpec.FeatureSize"/> when the spec gives one.
     /// </summary>
-    /// <exception cref="BackboneException">Not a DNN model, a file does not match, or the feature layer is missing or of the wrong size.</exception>
+    /// <exception cref="BackboneException">Not an ONNX model, a file does not match, or the feature layer is missing or of the wrong size.</exception>
     public BackboneFeaturizer(ModelSpec backbone, IReadOnlyList<string> files, BackboneFeaturizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
@@ -49,6 +52,11 @@ public sealed class BackboneFeaturizer : IDisposable
         if (files.Count == 0 || files.Count < backbone.Files.Count)
         {
             throw new ArgumentException($"model '{backbone.Id}' has {backbone.Files.Count} file(s), {files.Count} path(s) given", nameof(files));
+        }
+
+        if (backbone.Format != ModelFormat.Onnx)
+        {
+            throw new BackboneException($"model '{backbone.Id}' is a {backbone.Format} model; backbones must be ONNX (they run in ONNX Runtime)");
         }
 
         var hashes = new string[backbone.Files.Count];
@@ -71,30 +79,26 @@ public sealed class BackboneFeaturizer : IDisposable
         _pooling = options.Pooling != FeaturePooling.None ? options.Pooling : backbone.FeaturePooling;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         _maxBatch = options.MaxBatchSize;
-        _imageElements = InputTensor.ElementsPerImage(Preprocessing);
-        _net = Load(backbone, files[0], hashes[0], _layer, options.Threads);
         try
         {
-            var shape = MeasureFeatureShape(files[0]);
-            FeatureShape = shape;
-            RawSize = 1;
-            foreach (int d in shape)
-            {
-                RawSize = checked(RawSize * d);
-            }
-
-            FeatureSize = _pooling == FeaturePooling.GlobalAverage ? shape[0] : RawSize;
-
-            if (backbone.FeatureSize is { } expected && expected != FeatureSize)
-            {
-                throw new BackboneException(
-                    $"{files[0]}: layer '{LayerName}' gives {FeatureSize} values per image{PoolingNote()}, model '{backbone.Id}' says {expected}");
-            }
+            // The files were hashed (and checked against the spec) just before: no second pass.
+            Graph = FeatureGraphs.PreparePixelGraphChecked(backbone with { FeaturePooling = _pooling }, files, hashes, cacheDirectory: null);
+            _net = OnnxNet.Load(Graph.Path, options.Threads);
         }
-        catch
+        catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
         {
-            Dispose();
-            throw;
+            throw new BackboneException($"{files[0]}: cannot load backbone '{backbone.Id}': {e.Message}", e);
+        }
+
+        _imageElements = Graph.ElementsPerImage;
+        FeatureSize = Graph.FeatureSize;
+        FeatureShape = Graph.LayerShape;
+        if (backbone.FeatureSize is { } expected && expected != FeatureSize)
+        {
+            _net.Dispose();
+            _scratch.Dispose();
+            throw new BackboneException(
+                $"{files[0]}: layer '{LayerName}' gives {FeatureSize} values per image{PoolingNote()}, model '{backbone.Id}' says {expected}");
         }
 
         CacheKey = string.Create(CultureInfo.InvariantCulture,
@@ -107,6 +111,9 @@ public sealed class BackboneFeaturizer : IDisposable
     /// <summary>The spec's input preprocessing (never null here).</summary>
     public Preprocessing Preprocessing { get; }
 
+    /// <summary>The pixel graph this featurizer runs: hand it to <see cref="BackboneEstimator.Build"/> for the same features in ML.NET.</summary>
+    public PixelGraph Graph { get; }
+
     /// <summary>Values per image, measured on the real layer output (after pooling, if any).</summary>
     public int FeatureSize { get; }
 
@@ -115,7 +122,8 @@ public sealed class BackboneFeaturizer : IDisposable
 
     /// <summary>
     /// Changes whenever the features this backbone produces could change: SHA-256 of every file,
-    /// preprocessing (input size, channel order, mean, scale, std, layout), feature layer and pooling.
+    /// preprocessing (input size, channel order, mean, scale, std, layout, preprocessing graph),
+    /// feature layer and pooling.
     /// </summary>
     public string CacheKey { get; }
 
@@ -123,9 +131,6 @@ public sealed class BackboneFeaturizer : IDisposable
     public bool SupportsBatching => !_batchingFailed;
 
     private string LayerName => _layer ?? "<last>";
-
-    /// <summary>Values per image before pooling.</summary>
-    private int RawSize { get; }
 
     /// <summary>Loads the spec's files through <paramref name="store"/> (verified, downloaded if allowed) and opens the backbone.</summary>
     public static BackboneFeaturizer Create(ModelSpec backbone, ModelStore store, BackboneFeaturizerOptions? options = null)
@@ -149,7 +154,9 @@ public sealed class BackboneFeaturizer : IDisposable
     /// <summary>
     /// Features of <paramref name="bgrImages"/> into <paramref name="output"/>, row i =
     /// <c>output[i*FeatureSize .. (i+1)*FeatureSize)</c>. Images are resized to the input size
-    /// here; callers that resize beforehand (e.g. on decoder threads) save that step.
+    /// here (cv::resize, bilinear; <see cref="InputTensor.WritePixels"/>); callers that resize
+    /// beforehand (e.g. on decoder threads) save that step. ML.NET gives the same features for
+    /// images already at the input size (its ResizeImages resizes differently).
     /// </summary>
     public void Featurize(IReadOnlyList<Mat> bgrImages, Span<float> output)
     {
@@ -178,7 +185,7 @@ public sealed class BackboneFeaturizer : IDisposable
 
                 for (int i = 0; i < count; i++)
                 {
-                    InputTensor.Write(bgrImages[start + i], Preprocessing, _net.Input(1), _scratch);
+                    InputTensor.WritePixels(bgrImages[start + i], Graph, _net.Input(1), _scratch);
                     Forward(1, part.Slice(i * FeatureSize, FeatureSize));
                 }
             }
@@ -210,53 +217,6 @@ public sealed class BackboneFeaturizer : IDisposable
         }
     }
 
-    private static OnnxNet Load(ModelSpec spec, string file, string sha256, string? layer, int threads)
-    {
-        if (spec.Format != ModelFormat.Onnx)
-        {
-            throw new BackboneException($"model '{spec.Id}' is a {spec.Format} model; backbones must be ONNX (they run in ONNX Runtime)");
-        }
-
-        try
-        {
-            // The file was hashed (and checked against the spec) just before: no second pass.
-            return OnnxNet.Load(FeatureGraphs.Prepare(file, layer, sha256), threads);
-        }
-        catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
-        {
-            throw new BackboneException($"{file}: cannot load backbone '{spec.Id}': {e.Message}", e);
-        }
-    }
-
-    /// <summary>One forward pass of a zero tensor: checks the layer runs and learns its real output shape.</summary>
-    private int[] MeasureFeatureShape(string file)
-    {
-        _net.Input(1).Clear();
-        try
-        {
-            _net.Run(1);
-        }
-        catch (OnnxNetException e)
-        {
-            throw new BackboneException($"{file}: cannot run to layer '{LayerName}' with a {Preprocessing.Describe()} input: {e.Message}", e);
-        }
-
-        var shape = Array.ConvertAll(_net.OutputShape(0).ToArray(), d => (int)d);
-        if (shape.Length < 2 || shape[0] != 1)
-        {
-            // A 1-D output has no batch dimension; treat the whole output as the one image's features.
-            return shape.Length == 1 ? shape : [_net.Output(0).Length];
-        }
-
-        var perImage = shape[1..];
-        if (_pooling == FeaturePooling.GlobalAverage && perImage.Length != 3)
-        {
-            throw new BackboneException($"{file}: layer '{LayerName}' output is [{string.Join(", ", shape)}]; global average pooling needs [N, C, H, W]");
-        }
-
-        return perImage;
-    }
-
     private bool TryForwardBatch(IReadOnlyList<Mat> images, int start, int n, Span<float> output)
     {
         Span<float> input;
@@ -273,7 +233,7 @@ public sealed class BackboneFeaturizer : IDisposable
 
         for (int i = 0; i < n; i++)
         {
-            InputTensor.Write(images[start + i], Preprocessing, input.Slice(i * _imageElements, _imageElements), _scratch);
+            InputTensor.WritePixels(images[start + i], Graph, input.Slice(i * _imageElements, _imageElements), _scratch);
         }
 
         try
@@ -289,14 +249,14 @@ public sealed class BackboneFeaturizer : IDisposable
         }
 
         var raw = _net.Output(0);
-        if (_net.OutputShape(0)[0] != n || raw.Length != n * RawSize)
+        if (_net.OutputShape(0)[0] != n || raw.Length != n * FeatureSize)
         {
             // Batch accepted but folded into one row: the samples would be mixed. Same fallback.
             _batchingFailed = true;
             return false;
         }
 
-        CopyOut(raw, n, output);
+        raw.CopyTo(output);
         return true;
     }
 
@@ -304,29 +264,12 @@ public sealed class BackboneFeaturizer : IDisposable
     {
         _net.Run(n);
         var raw = _net.Output(0);
-        if (raw.Length != n * RawSize)
+        if (raw.Length != n * FeatureSize)
         {
-            throw new BackboneException($"layer '{LayerName}' of '{Backbone.Id}' gave [{string.Join(", ", _net.OutputShape(0).ToArray())}] for {n} image(s); expected {RawSize} values each");
+            throw new BackboneException($"the pixel graph of '{Backbone.Id}' gave [{string.Join(", ", _net.OutputShape(0).ToArray())}] for {n} image(s); expected {FeatureSize} values each");
         }
 
-        CopyOut(raw, n, output);
-    }
-
-    private void CopyOut(ReadOnlySpan<float> raw, int n, Span<float> output)
-    {
-        if (_pooling == FeaturePooling.None)
-        {
-            raw[..(n * FeatureSize)].CopyTo(output);
-            return;
-        }
-
-        int channels = FeatureShape[0];
-        int area = FeatureShape[1] * FeatureShape[2];
-        float inverse = 1f / area;
-        for (int i = 0; i < n * channels; i++)
-        {
-            output[i] = TensorPrimitives.Sum(raw.Slice(i * area, area)) * inverse;
-        }
+        raw.CopyTo(output);
     }
 
     private string PoolingNote() => _pooling == FeaturePooling.None ? "" : $" after {_pooling} pooling";

@@ -42,7 +42,40 @@ public static class InputTensor
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(preprocessing);
-        int width = preprocessing.InputWidth, height = preprocessing.InputHeight;
+        if (preprocessing.Model is not null)
+        {
+            throw new ArgumentException(
+                $"the preprocessing is done by the graph {preprocessing.Model}; write raw pixels (WritePixels) into the backbone's pixel graph instead", nameof(preprocessing));
+        }
+
+        WithBgr(image, preprocessing.InputWidth, preprocessing.InputHeight, destination, scratch, (bgr, d) => Convert(bgr, preprocessing, d));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="image"/> as <paramref name="graph"/>'s input expects it
+    /// (<see cref="PixelGraph.ElementsPerImage"/> floats): resized to the input size as
+    /// <see cref="Write"/> resizes (cv::resize, bilinear) unless it already has that size,
+    /// planar, planes in <see cref="PixelGraph.ChannelOrder"/>, raw 0..255 values. Exactly what
+    /// ML.NET's ExtractPixels gives (interleave false, no offset or scale) for the same pixels.
+    /// Grey and BGRA images are converted to BGR first (alpha is dropped).
+    /// </summary>
+    /// <param name="image">8-bit image, 1, 3 or 4 channels (BGR order, as OpenCV decodes).</param>
+    /// <param name="graph">The pixel graph: input size and channel order.</param>
+    /// <param name="destination">Exactly <see cref="PixelGraph.ElementsPerImage"/> floats.</param>
+    /// <param name="scratch">Reused for the resize/conversion when given (hot loops); a temporary Mat otherwise.</param>
+    public static void WritePixels(Mat image, PixelGraph graph, Span<float> destination, Mat? scratch = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(graph);
+        bool rgb = graph.ChannelOrder == ChannelOrder.Rgb;
+        WithBgr(image, graph.InputWidth, graph.InputHeight, destination, scratch, (bgr, d) => ConvertPixels(bgr, rgb, d));
+    }
+
+    private delegate void PixelWriter(ReadOnlySpan<byte> bgr, Span<float> destination);
+
+    /// <summary>Checks the arguments, brings the image to 8-bit BGR at width × height, and hands its bytes to <paramref name="write"/>.</summary>
+    private static void WithBgr(Mat image, int width, int height, Span<float> destination, Mat? scratch, PixelWriter write)
+    {
         if (destination.Length != 3 * width * height)
         {
             throw new ArgumentException($"one {width}x{height} image needs {3 * width * height} floats, the destination has {destination.Length}", nameof(destination));
@@ -86,13 +119,36 @@ public static class InputTensor
                 Cv2.Resize(source, target, new Size(width, height));
                 source = target;
             }
+            else if (!source.IsContinuous())
+            {
+                // A region view (e.g. a face crop already at the input size): rows are not adjacent.
+                var target = scratch ?? (temporary = new Mat());
+                source.CopyTo(target);
+                source = target;
+            }
 
-            Convert(source.GetBytes(), preprocessing, destination);
+            write(source.GetBytes(), destination);
         }
         finally
         {
             converted?.Dispose();
             temporary?.Dispose();
+        }
+    }
+
+    /// <summary>Interleaved BGR bytes to three raw planes in the graph's order.</summary>
+    internal static void ConvertPixels(ReadOnlySpan<byte> bgr, bool rgb, Span<float> destination)
+    {
+        int pixels = bgr.Length / 3;
+        int s0 = rgb ? 2 : 0, s2 = rgb ? 0 : 2;
+        var plane0 = destination[..pixels];
+        var plane1 = destination.Slice(pixels, pixels);
+        var plane2 = destination.Slice(2 * pixels, pixels);
+        for (int i = 0, j = 0; i < pixels; i++, j += 3)
+        {
+            plane0[i] = bgr[j + s0];
+            plane1[i] = bgr[j + 1];
+            plane2[i] = bgr[j + s2];
         }
     }
 

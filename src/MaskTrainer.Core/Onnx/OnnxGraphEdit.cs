@@ -83,6 +83,18 @@ public static class OnnxGraphEdit
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(modelName);
 
+        var (proto, changed) = EditProto(model, outputs, symbolicBatch, modelName);
+
+        // Unchanged: byte-identical, as re-serializing could reorder fields and defeat hash-based caching downstream.
+        return changed ? proto.ToByteArray() : model;
+    }
+
+    /// <summary>
+    /// <see cref="Edit"/> on the parsed model: returns it edited, and whether the edit changed
+    /// anything (when not, the proto is the parsed input as is).
+    /// </summary>
+    internal static (ModelProto Model, bool Changed) EditProto(byte[] model, IReadOnlyList<string> outputs, bool symbolicBatch, string modelName)
+    {
         var proto = Parse(model, modelName);
         var editor = new GraphEditor(proto, modelName);
         var changed = editor.SetOutputs(outputs);
@@ -93,8 +105,7 @@ public static class OnnxGraphEdit
 
         if (!changed)
         {
-            // Byte-identical: re-serializing could reorder fields and defeat hash-based caching downstream.
-            return model;
+            return (proto, false);
         }
 
         if (proto.IrVersion >= 4)
@@ -104,7 +115,7 @@ public static class OnnxGraphEdit
         }
 
         editor.PruneUnused();
-        return proto.ToByteArray();
+        return (proto, true);
     }
 
     /// <summary>The cache file name <see cref="Prepare"/> uses (exposed for tests and tools).</summary>
@@ -123,7 +134,8 @@ public static class OnnxGraphEdit
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 4));
     }
 
-    private static ModelProto Parse(byte[] bytes, string modelName)
+    /// <summary>Parses ONNX protobuf bytes; <see cref="OnnxGraphEditException"/> naming <paramref name="modelName"/> when they are not a model.</summary>
+    internal static ModelProto Parse(byte[] bytes, string modelName)
     {
         ModelProto model;
         try
@@ -146,7 +158,12 @@ public static class OnnxGraphEdit
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
-    private static void WriteAtomically(string target, byte[] bytes)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="target"/> through a temporary file in the
+    /// same folder and a rename, so readers never see half a file. An existing target is kept
+    /// (another process made the same file) unless <paramref name="replace"/>.
+    /// </summary>
+    internal static void WriteAtomically(string target, byte[] bytes, bool replace = false)
     {
         // Unique temp name in the same folder (same file system, so the rename is atomic); readers never see half a file.
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -160,9 +177,9 @@ public static class OnnxGraphEdit
 
             try
             {
-                File.Move(temp, target, overwrite: false);
+                File.Move(temp, target, overwrite: replace);
             }
-            catch (IOException) when (File.Exists(target))
+            catch (IOException) when (!replace && File.Exists(target))
             {
                 // Another process finished the same edit first; its copy is identical, keep it
                 // (replacing it could fail on Windows while that process has it open).

@@ -187,4 +187,39 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
             }
         }
     }
+
+    [SharedFact(FeaturesTestData.MaskSample)]
+    public void Resnet18_runs_its_pixel_graph_from_the_bundled_files_in_batches_equal_to_single_images()
+    {
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get("resnet18"), store, new BackboneFeaturizerOptions { MaxBatchSize = 2 });
+        var images = FeaturesTestData.Examples(3).Select(e => ImageCodec.Read(e.Path)).ToArray();
+        try
+        {
+            var batch = new float[3 * 512];
+            featurizer.Featurize(images, batch);
+
+            featurizer.SupportsBatching.Should().BeTrue();
+            (featurizer.FeatureSize, featurizer.Graph.FeatureSize).Should().Be((512, 512));
+            featurizer.FeatureShape.Should().Equal(512, 1, 1);
+            featurizer.Graph.ChannelOrder.Should().Be(ChannelOrder.Rgb);
+            featurizer.CacheKey.Should().StartWith("backbone:v3|").And.Contain("model ResNetPreprocess.onnx");
+            for (int i = 0; i < 3; i++)
+            {
+                var single = featurizer.Featurize(images[i]);
+                single.Should().OnlyContain(v => float.IsFinite(v) && v >= 0, "ResNet-18's pooled features follow a ReLU");
+                for (int j = 0; j < 512; j++)
+                {
+                    batch[i * 512 + j].Should().BeApproximately(single[j], 1e-4f + 1e-4f * Math.Abs(single[j]));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var m in images)
+            {
+                m.Dispose();
+            }
+        }
+    }
 }

@@ -109,4 +109,54 @@ public sealed class InputTensorTests
 
         act.Should().Throw<ArgumentException>().WithMessage("one 2x2 image needs 12 floats, the destination has 11*");
     }
+
+    [Fact]
+    public void WritePixels_gives_raw_planes_in_the_graphs_order_and_resizes_like_Write()
+    {
+        using var image = TwoByTwo();
+        var rgb = new float[12];
+        var bgr = new float[12];
+
+        InputTensor.WritePixels(image, Graph(2, 2, ChannelOrder.Rgb), rgb);
+        InputTensor.WritePixels(image, Graph(2, 2, ChannelOrder.Bgr), bgr);
+
+        rgb.Should().Equal(30, 60, 90, 120, 20, 50, 80, 110, 10, 40, 70, 100);
+        bgr.Should().Equal(10, 40, 70, 100, 20, 50, 80, 110, 30, 60, 90, 120);
+
+        // Resized exactly as Write resizes: Write with mean 0 and scale 1 is the same tensor.
+        var pixels = new byte[9 * 7 * 3];
+        new Random(5).NextBytes(pixels);
+        using var odd = MatExtensions.FromPixels(pixels, 7, 9, MatType.CV_8UC3);
+        var raw = new float[3 * 4 * 3];
+        var written = new float[raw.Length];
+        InputTensor.WritePixels(odd, Graph(4, 3, ChannelOrder.Rgb), raw);
+        InputTensor.Write(odd, new Preprocessing(4, 3, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw), written);
+        raw.Should().Equal(written);
+    }
+
+    [Fact]
+    public void WritePixels_reads_a_region_view_already_at_the_input_size()
+    {
+        using var big = new Mat(4, 4, MatType.CV_8UC3, new Scalar(1, 2, 3));
+        big.Set(1, 1, new Vec3b(7, 8, 9));
+        using var region = new Mat(big, new Rect(1, 1, 2, 2));
+        var planes = new float[12];
+
+        InputTensor.WritePixels(region, Graph(2, 2, ChannelOrder.Bgr), planes);
+
+        planes.Should().Equal(7, 1, 1, 1, 8, 2, 2, 2, 9, 3, 3, 3);
+    }
+
+    [Fact]
+    public void Write_refuses_a_preprocessing_done_by_a_graph()
+    {
+        using var image = TwoByTwo();
+        var p = new Preprocessing(2, 2, ChannelOrder.Rgb, [0, 0, 0], 1f, TensorLayout.Nchw) { Model = "prep.onnx" };
+
+        FluentActions.Invoking(() => InputTensor.Write(image, p, new float[12]))
+            .Should().Throw<ArgumentException>().WithMessage("the preprocessing is done by the graph prep.onnx*");
+    }
+
+    private static PixelGraph Graph(int width, int height, ChannelOrder order) =>
+        new("unused.onnx", PixelGraph.PixelsName, PixelGraph.FeaturesName, width, height, order, 1, [1], "0");
 }
