@@ -48,7 +48,7 @@ public static class InputTensor
                 $"the preprocessing is done by the graph {preprocessing.Model}; write raw pixels (WritePixels) into the backbone's pixel graph instead", nameof(preprocessing));
         }
 
-        WithBgr(image, preprocessing.InputWidth, preprocessing.InputHeight, destination, scratch, (bgr, d) => Convert(bgr, preprocessing, d));
+        WithBgr(image, preprocessing.InputWidth, preprocessing.InputHeight, destination, scratch, copyInto: false, (bgr, d) => Convert(bgr, preprocessing, d));
     }
 
     /// <summary>
@@ -68,15 +68,46 @@ public static class InputTensor
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(graph);
         bool rgb = graph.ChannelOrder == ChannelOrder.Rgb;
-        WithBgr(image, graph.InputWidth, graph.InputHeight, destination, scratch, (bgr, d) => ConvertPixels(bgr, rgb, d));
+        WithBgr(image, graph.InputWidth, graph.InputHeight, destination, scratch, copyInto: false, (bgr, d) => ConvertPixels(bgr, rgb, d));
+    }
+
+    /// <summary>
+    /// A new 8-bit BGR image of <paramref name="width"/> × <paramref name="height"/>, made as
+    /// <see cref="Write"/> and <see cref="WritePixels"/> make their input: grey and BGRA converted
+    /// to BGR, then cv::resize (bilinear) unless already that size (then a copy). Turned into an
+    /// MLImage (<see cref="Imaging.MLImages.FromMat"/>), it gives ML.NET's
+    /// <see cref="BackboneEstimator"/> the very pixels the featurizer uses, and its ResizeImages
+    /// passes it through. The caller disposes the result.
+    /// </summary>
+    public static Mat ResizeForInput(Mat image, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        var result = new Mat();
+        try
+        {
+            WithBgr(image, width, height, default, result, copyInto: true);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
     }
 
     private delegate void PixelWriter(ReadOnlySpan<byte> bgr, Span<float> destination);
 
-    /// <summary>Checks the arguments, brings the image to 8-bit BGR at width × height, and hands its bytes to <paramref name="write"/>.</summary>
-    private static void WithBgr(Mat image, int width, int height, Span<float> destination, Mat? scratch, PixelWriter write)
+    /// <summary>
+    /// The one conversion path: checks the arguments, brings the image to 8-bit BGR at width ×
+    /// height, and hands its bytes to <paramref name="write"/>. With <paramref name="copyInto"/>,
+    /// that BGR image ends up in <paramref name="scratch"/> (always written, a copy when nothing
+    /// else changed) and <paramref name="destination"/> is not used.
+    /// </summary>
+    private static void WithBgr(Mat image, int width, int height, Span<float> destination, Mat? scratch, bool copyInto, PixelWriter? write = null)
     {
-        if (destination.Length != 3 * width * height)
+        if (!copyInto && destination.Length != 3 * width * height)
         {
             throw new ArgumentException($"one {width}x{height} image needs {3 * width * height} floats, the destination has {destination.Length}", nameof(destination));
         }
@@ -119,15 +150,15 @@ public static class InputTensor
                 Cv2.Resize(source, target, new Size(width, height));
                 source = target;
             }
-            else if (!source.IsContinuous())
+            else if (copyInto || !source.IsContinuous())
             {
-                // A region view (e.g. a face crop already at the input size): rows are not adjacent.
+                // The caller's copy, or a region view (e.g. a face crop already at the input size) whose rows are not adjacent.
                 var target = scratch ?? (temporary = new Mat());
                 source.CopyTo(target);
                 source = target;
             }
 
-            write(source.GetBytes(), destination);
+            write?.Invoke(source.GetBytes(), destination);
         }
         finally
         {

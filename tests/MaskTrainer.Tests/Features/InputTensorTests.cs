@@ -147,6 +147,29 @@ public sealed class InputTensorTests
         planes.Should().Equal(7, 1, 1, 1, 8, 2, 2, 2, 9, 3, 3, 3);
     }
 
+    [Theory]
+    [InlineData(1, 9, 7)]
+    [InlineData(3, 9, 7)]
+    [InlineData(4, 9, 7)]
+    [InlineData(3, 4, 3)]
+    public void ResizeForInput_gives_the_BGR_image_WritePixels_reads(int channels, int width, int height)
+    {
+        var pixels = new byte[width * height * channels];
+        new Random(channels).NextBytes(pixels);
+        using var image = MatExtensions.FromPixels(pixels, height, width, MatType.CV_8UC(channels));
+        var graph = Graph(4, 3, ChannelOrder.Rgb);
+        var direct = new float[36];
+        var viaResized = new float[36];
+
+        using var resized = InputTensor.ResizeForInput(image, 4, 3);
+        InputTensor.WritePixels(image, graph, direct);
+        InputTensor.WritePixels(resized, graph, viaResized);
+
+        (resized.Cols, resized.Rows, resized.Type()).Should().Be((4, 3, MatType.CV_8UC3));
+        resized.Should().NotBeSameAs(image);
+        viaResized.Should().Equal(direct);
+    }
+
     [Fact]
     public void Write_refuses_a_preprocessing_done_by_a_graph()
     {
