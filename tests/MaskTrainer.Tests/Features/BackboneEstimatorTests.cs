@@ -52,6 +52,44 @@ public sealed class BackboneEstimatorTests
         }
     }
 
+    [SharedFact(FeaturesTestData.FrExpression, FeaturesTestData.MaskSample)]
+    public void A_saved_model_reloaded_with_UseThreads_gives_the_same_features()
+    {
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get("fr-expression-b3"), store, new BackboneFeaturizerOptions { Threads = 2 });
+        var images = ResizedExamples(2, featurizer.Graph);
+        var zip = Path.Combine(Path.GetTempPath(), $"mt-backbone-estimator-{Guid.NewGuid():N}.zip");
+        try
+        {
+            var ours = new float[2 * featurizer.FeatureSize];
+            featurizer.Featurize(images, ours);
+            var ml = new MLContext(seed: 1);
+            var fitData = ml.Data.LoadFromEnumerable(images.Select(m => new ImageRow { Image = MLImages.FromMat(m) }).ToList());
+            var transformer = BackboneEstimator.Build(ml, featurizer.Graph, nameof(ImageRow.Image), "Features", threads: 2).Fit(fitData);
+            // An image-only schema cannot be saved ("No valid columns to save"): no input schema in the zip.
+            ml.Model.Save(transformer, null, zip);
+
+            var reloaded = new MLContext(seed: 1);
+            BackboneEstimator.UseThreads(reloaded, 1);
+            var model = reloaded.Model.Load(zip, out _);
+            var data = reloaded.Data.LoadFromEnumerable(images.Select(m => new ImageRow { Image = MLImages.FromMat(m) }).ToList());
+            var theirs = model.Transform(data).GetColumn<float[]>("Features").ToArray();
+
+            for (int i = 0; i < images.Length; i++)
+            {
+                PixelGraphTests.AssertClose(theirs[i], ours.AsSpan(i * featurizer.FeatureSize, featurizer.FeatureSize).ToArray(), $"image {i}");
+            }
+        }
+        finally
+        {
+            File.Delete(zip);
+            foreach (var image in images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
     [SharedFact(FeaturesTestData.MaskSample)]
     public void ResizeImages_passes_an_image_at_the_target_size_through_and_ExtractPixels_then_equals_WritePixels()
     {
