@@ -1,28 +1,31 @@
 using System.Diagnostics;
 using System.Globalization;
 using MaskTrainer.Data;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Features;
 using MaskTrainer.Imaging;
 using MaskTrainer.Models;
 using MaskTrainer.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using OpenCvSharp;
-using MaskTrainer.Training;
 
 namespace MaskTrainer.Bench;
 
 /// <summary>
 /// Linear-probe study of candidate backbones on mask-sample: features of every image (cached in
-/// a workspace, so reruns only train heads), then 5-fold stratified cross-validation of a
-/// softmax head trained with L-BFGS; identical files always share a fold. Prints accuracy
+/// a workspace, so reruns only train heads), then 5-fold stratified cross-validation of the
+/// product's head — ML.NET's LbfgsMaximumEntropy behind MapValueToKey and NormalizeMeanVariance
+/// (<see cref="MaskModelTraining.FitHead"/>) on views with <see cref="FeatureDataView"/>'s columns,
+/// scored by <see cref="ClassificationMetrics.Evaluate"/>; identical files always share a fold. Prints accuracy
 /// (mean ± sd over folds) and featurizing cost (ms per image, decode included, measured at the
 /// end on a fixed subsample with no cache, all configurations round-robin) as a markdown table.
 /// Args: --data folder (default ../shared/data/mask-sample), --workspace folder (default
 /// &lt;temp&gt;/masktrainer-backbone-study), --folds K (5), --seed S (42), --timing-images N (48),
 /// --only name[,name] (configurations whose name contains one of these), --no-timing (skip the
-/// ms/image measurement, e.g. when only trying head settings), --optimizer lbfgs|adam, --l2 x,
-/// --max-epochs n (head settings; defaults L-BFGS and <see cref="HeadOptions"/>' defaults).
+/// ms/image measurement, e.g. when only trying head settings), --trainer lbfgs|sdca|lightgbm, --l2 x,
+/// --max-iterations n, --no-balance (head settings; defaults: <see cref="HeadOptions"/>' defaults).
 /// </summary>
 public static class BackboneStudy
 {
@@ -41,10 +44,16 @@ public static class BackboneStudy
         bool timing = !BenchPaths.Flag(args, "--no-timing");
         var head = new HeadOptions
         {
-            Kind = HeadKind.SoftmaxRegression,
-            Optimizer = BenchPaths.Option(args, "--optimizer", "lbfgs") == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs,
-            L2 = double.Parse(BenchPaths.Option(args, "--l2", HeadOptions.Default.L2.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
-            MaxEpochs = int.Parse(BenchPaths.Option(args, "--max-epochs", HeadOptions.Default.MaxEpochs.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            Trainer = BenchPaths.Option(args, "--trainer", "lbfgs").ToLowerInvariant() switch
+            {
+                "lbfgs" => TrainerKind.LbfgsMaximumEntropy,
+                "sdca" => TrainerKind.SdcaMaximumEntropy,
+                "lightgbm" => TrainerKind.LightGbm,
+                var other => throw new ArgumentException($"--trainer {other}: expected lbfgs, sdca or lightgbm"),
+            },
+            L2 = float.Parse(BenchPaths.Option(args, "--l2", HeadOptions.Default.L2.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            MaxIterations = int.Parse(BenchPaths.Option(args, "--max-iterations", HeadOptions.Default.MaxIterations.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            BalanceClasses = !BenchPaths.Flag(args, "--no-balance"),
             Seed = seed,
         };
 
@@ -55,7 +64,7 @@ public static class BackboneStudy
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
         var timingSet = Enumerable.Range(0, timingImages).Select(i => examples[i * examples.Count / timingImages]).ToArray();
         Console.WriteLine($"Backbone study: {examples.Count} images of {data} ({string.Join(", ", dataset.Summary.Select(c => $"{c.Label} {c.Count}"))}), " +
-            $"{folds}-fold stratified CV (seed {seed}), softmax head ({head.Optimizer}, L2 {head.L2:G3}, {head.MaxEpochs} epochs/iterations, no early stopping), face crop {(faceCrop is null ? "off" : faceCrop.CacheKey)}, cache {cache.Root}, {Environment.ProcessorCount} cores");
+            $"{folds}-fold stratified CV (seed {seed}), ML.NET head ({head.Trainer}, L2 {head.L2:G3}, {head.MaxIterations} iterations, balanced {head.BalanceClasses}), face crop {(faceCrop is null ? "off" : faceCrop.CacheKey)}, cache {cache.Root}, {Environment.ProcessorCount} cores");
 
         var results = new List<Row>();
         var features = new Dictionary<string, Table>();
@@ -155,6 +164,7 @@ public static class BackboneStudy
             };
         };
 
+        yield return new Config("resnet18", "Pooling395_Output_0 (GAP)", "224", Layer("resnet18", null), FeaturePooling.None);
         yield return new Config("fr-expression", "Flatten_373 (GAP)", "224", Layer("fr-expression", null), FeaturePooling.None);
         yield return new Config("fr-expression 160px", "Flatten_373 (GAP)", "160", Layer("fr-expression", null, 160), FeaturePooling.None);
         yield return new Config("fr-expression 128px", "Flatten_373 (GAP)", "128", Layer("fr-expression", null, 128), FeaturePooling.None);
@@ -205,12 +215,12 @@ public static class BackboneStudy
 
         for (int f = 0; f < folds; f++)
         {
-            var train = Subset(data, rowFold, f, inFold: false, labels.Count);
-            var test = Subset(data, rowFold, f, inFold: true, labels.Count);
-            var head = HeadTrainer.Train(train, null, options).Head;
-            var probabilities = new float[test.Rows * labels.Count];
-            head.PredictBatch(test.Features.Span, test.Rows, probabilities);
-            accuracies[f] = ClassificationMetrics.Compute(labels, test.Labels.Span, probabilities).Accuracy;
+            // A fresh seeded context per fold, as a training run makes one: folds do not depend on each other's order.
+            var ml = new MLContext(seed: options.Seed);
+            var train = Subset(ml, data, rowFold, f, inFold: false, labels, options.BalanceClasses);
+            var test = Subset(ml, data, rowFold, f, inFold: true, labels, balance: false);
+            var head = MaskModelTraining.FitHead(ml, train, null, labels, options).Head;
+            accuracies[f] = ClassificationMetrics.Evaluate(ml, head.Transform(test), labels).Accuracy;
         }
 
         double mean = accuracies.Average();
@@ -218,18 +228,49 @@ public static class BackboneStudy
         return new Row(config, data.Dimension, mean, sd, double.NaN, accuracies, null);
     }
 
-    private static FeatureSet Subset(Table data, int[] rowFold, int fold, bool inFold, int classes)
+    /// <summary>
+    /// The rows in (or out of) one fold as an ML.NET view laid out as <see cref="FeatureDataView.Create"/>
+    /// lays out a training split: Label (class name), Features (vector of the table's size), Weight
+    /// (N / (classes × class count) when balancing, as training weighs its rows; else 1). Built here
+    /// because fold subsets and concatenated features are not <see cref="FeaturizedData"/>.
+    /// </summary>
+    private static IDataView Subset(MLContext ml, Table data, int[] rowFold, int fold, bool inFold, IReadOnlyList<string> labels, bool balance)
     {
         var rows = Enumerable.Range(0, data.Rows).Where(r => (rowFold[r] == fold) == inFold).ToArray();
-        var features = new float[rows.Length * data.Dimension];
-        var labels = new int[rows.Length];
-        for (int i = 0; i < rows.Length; i++)
+        var counts = new int[labels.Count];
+        foreach (int r in rows)
         {
-            data.Row(rows[i]).CopyTo(features.AsSpan(i * data.Dimension, data.Dimension));
-            labels[i] = data.Labels[rows[i]];
+            counts[data.Labels[r]]++;
         }
 
-        return new FeatureSet(features, rows.Length, data.Dimension, labels, classes);
+        int present = counts.Count(c => c > 0);
+        var result = new FoldRow[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int label = data.Labels[rows[i]];
+            result[i] = new FoldRow
+            {
+                Label = labels[label],
+                Features = data.Row(rows[i]).ToArray(),
+                Weight = balance ? (float)((double)rows.Length / (present * (double)counts[label])) : 1f,
+            };
+        }
+
+        var schema = SchemaDefinition.Create(typeof(FoldRow));
+        schema[FeatureDataView.Features].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.Dimension);
+        return ml.Data.LoadFromEnumerable(result, schema);
+    }
+
+    private sealed class FoldRow
+    {
+        [ColumnName(FeatureDataView.Label)]
+        public string Label { get; set; } = "";
+
+        [ColumnName(FeatureDataView.Features)]
+        public float[] Features { get; set; } = [];
+
+        [ColumnName(FeatureDataView.Weight)]
+        public float Weight { get; set; }
     }
 
     /// <summary>Side-by-side features of the same rows (every part must hold the same images in the same order).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MaskTrainer.Faces;
+using MaskTrainer.Model;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
@@ -16,11 +17,13 @@ internal static class CropDiagnostics
     public static void Run(string[] args)
     {
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
-        var model = MaskClassifier.Load(BenchPaths.Option(args, "--model", "artifacts/mask_model.zip"), store);
+        using var model = MaskModel.Load(BenchPaths.Option(args, "--model", "artifacts/mask_model.zip"));
         string output = Directory.CreateDirectory(BenchPaths.Option(args, "--out", "crops")).FullName;
-        using var detector = FaceDetectors.Create(model.FaceCrop?.DetectorId ?? FaceDetectors.DefaultId, store);
-        var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = model.CropOptions, MinConfidence = model.FaceCrop?.MinConfidence });
-        using var engine = model.CreatePredictionEngine(store);
+        var policy = model.FaceCrop;
+        using var detector = FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store);
+        // The crop evaluation and training make (largest face, padded detection, whole-image fallback).
+        var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
+        using var predictor = new MaskPredictor(model);
         int wrong = 0, total = 0, fallbacks = 0;
         foreach (var label in model.Labels)
         {
@@ -28,10 +31,10 @@ internal static class CropDiagnostics
             {
                 using var image = ImageCodec.Read(file);
                 using var crop = stage.Apply(image);
-                var p = engine.PredictFace(crop.Image);
+                var p = predictor.Predict(crop.Image);
                 total++;
                 fallbacks += crop.FaceFound ? 0 : 1;
-                if (p.Label == label)
+                if (p.PredictedLabel == label)
                 {
                     continue;
                 }
@@ -39,7 +42,7 @@ internal static class CropDiagnostics
                 wrong++;
                 Cv2.Rectangle(image, crop.FaceBox, new Scalar(0, 0, 255), 3);
                 using var small = BenchCv.Resized(crop.Image, new Size(image.Rows, image.Rows));
-                Cv2.PutText(image, string.Create(CultureInfo.InvariantCulture, $"{p.Label} {p.Probability:0.00} face {crop.Score:0.00}"),
+                Cv2.PutText(image, string.Create(CultureInfo.InvariantCulture, $"{p.PredictedLabel} {p.Score.Max():0.00} face {crop.Score:0.00}"),
                     new Point(5, 25), HersheyFonts.HersheySimplex, 0.8, new Scalar(0, 0, 255), 2);
                 ImageCodec.Write(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}.jpg"), image);
                 ImageCodec.Write(Path.Combine(output, $"{label}-{Path.GetFileNameWithoutExtension(file)}-crop.jpg"), small);

@@ -4,7 +4,6 @@ using MaskTrainer.Bench;
 // Usage: dotnet run -c Release --project bench/MaskTrainer.Bench -- <name> [options]
 var benchmarks = new Dictionary<string, (string Description, Action<string[]> Run)>(StringComparer.OrdinalIgnoreCase)
 {
-    ["heads"] = ("head training time on 1,200 x 1024 synthetic features", _ => HeadTrainingBenchmark.Run()),
     ["featurize"] = ("default backbone: ours (ORT) vs bare ORT vs OpenCV DNN: agreement, images/s; cold vs warm cache", FeaturizationBenchmark.Run),
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
@@ -13,7 +12,14 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["framing"] = ("framing analysis: which detections land on faces pasted into photos", FramingBenchmark.Run),
     ["crops"] = ("misclassified images of a folder with the face crop the model saw", CropDiagnostics.Run),
     ["verifier"] = ("second-stage face verifier study (fr_landmark) on the detector candidates", VerifierStudy.Run),
-    ["training"] = ("default training: accuracy, determinism, framing robustness, prediction latency", TrainingBenchmark.Run),
+    ["training"] = ("default training (ML.NET): accuracy, same-seed zip bytes, cold/warm time, framing, featurizer vs bare ORT, loaded-zip prediction latency", TrainingBenchmark.Run),
+};
+
+var usages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+{
+    ["training"] = TrainingBenchmark.Usage,
+    ["detector"] = DetectorAppBenchmark.Usage,
+    ["featurize"] = "bench featurize [--images N] [--rounds R] [--backbone ID] [--data DIR]",
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
@@ -27,5 +33,18 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
     return args.Length == 0 ? 0 : 2;
 }
 
+if (args.Skip(1).TakeWhile(a => a != "--").Any(a => a is "--help" or "-h"))
+{
+    // Startup check without running anything: the benchmark's description and, where it has one, its usage.
+    Console.WriteLine($"{args[0]}: {chosen.Description}");
+    if (usages.TryGetValue(args[0], out var usage))
+    {
+        Console.WriteLine($"usage: {usage}");
+    }
+
+    return 0;
+}
+
 chosen.Run(args[1..]);
 return 0;
+

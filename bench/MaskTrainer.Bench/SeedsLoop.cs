@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using MaskTrainer.Faces;
+using MaskTrainer.Features;
 using MaskTrainer.Imaging;
+using MaskTrainer.Model;
 using MaskTrainer.Models;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 
@@ -12,10 +16,11 @@ namespace MaskTrainer.Bench;
 /// The seeds' detector loop, reproduced inside the bench as the baseline of
 /// <see cref="DetectorAppBenchmark"/>: one thread of control, per frame read → res10 (OpenCV DNN,
 /// blobFromImage 300x300, mean (104, 177, 123)) → for every face a crop (the model's own crop
-/// options, as our app cuts it) → the backbone in OpenCV DNN to the feature layer → global
-/// average pooling → the saved model's head → boxes and labels drawn → VideoWriter (mp4v).
-/// No tracking (every face classified in every frame), no pipeline threads; OpenCV's own
-/// intra-op threads are left at their default, as the seeds did.
+/// options, as our app cuts it) → the model's backbone in OpenCV DNN (its pixel graph, the same
+/// ONNX graph the saved ML.NET model runs: blobFromImage gives it raw planar pixels) → the saved
+/// model's head (its ML.NET head transformer, through a PredictionEngine on the feature vector) →
+/// boxes and labels drawn → VideoWriter (mp4v). No tracking (every face classified in every frame),
+/// no pipeline threads; OpenCV's own intra-op threads are left at their default, as the seeds did.
 /// </summary>
 internal sealed class SeedsLoop : IDisposable
 {
@@ -23,35 +28,33 @@ internal sealed class SeedsLoop : IDisposable
 
     private readonly Net _detector;
     private readonly Net _backbone;
-    private readonly MaskClassifier _model;
-    private readonly Preprocessing _p;
-    private readonly string _layer;
-    private readonly bool _pool;
+    private readonly MaskModel _model;
+    private readonly PixelGraph _graph;
+    private readonly PredictionEngine<FeatureInput, ModelOutput> _head;
+    private readonly FeatureInput _input = new();
     private readonly Mat[] _detections = [new Mat()];
     private readonly Mat[] _features = [new Mat()];
 
     public SeedsLoop(string modelZip, ModelStore store)
     {
-        _model = MaskClassifier.Load(modelZip, store);
+        _model = MaskModel.Load(modelZip);
         var res10 = ModelCatalog.Default.Get(Res10SsdDetector.ModelId);
         _detector = CvDnn.ReadNetFromTensorflow(store.GetFilePath(res10, res10.Files[0].Name), store.GetFilePath(res10, res10.Files[1].Name))
             ?? throw new InvalidOperationException("OpenCV could not read res10");
-        var backbone = _model.Backbone;
-        if (backbone.Format != ModelFormat.Onnx || backbone.Files.Count != 1)
+        using (var featurizer = ModelBackbone.OpenFeaturizer(_model, store))
         {
-            throw new InvalidOperationException($"the seeds' loop runs an ONNX backbone; the model's is {backbone.Id} ({backbone.Format})");
+            _graph = featurizer.Graph;
         }
 
-        _p = backbone.Preprocessing ?? throw new InvalidOperationException($"{backbone.Id} has no preprocessing");
-        if (_p.Std is not null || _p.Layout != TensorLayout.Nchw)
-        {
-            throw new InvalidOperationException($"{backbone.Id}: blobFromImage cannot do per-channel std or NHWC ({_p.Describe()})");
-        }
-
-        _backbone = CvDnn.ReadNetFromOnnx(_model.BackboneFiles[backbone.Files[0].Name])
-            ?? throw new InvalidOperationException($"OpenCV could not read {backbone.Id}");
-        _layer = backbone.FeatureLayer ?? "";
-        _pool = backbone.FeaturePooling == FeaturePooling.GlobalAverage;
+        // The pixel graph as OpenCV 4.13 can parse it (default-valued pooling attributes dropped, nothing else).
+        _backbone = CvDnn.ReadNetFromOnnx(FeaturizationLoops.OpenCvReadable(_graph, Path.Combine(Path.GetTempPath(), "masktrainer-bench-opencv")))
+            ?? throw new InvalidOperationException($"OpenCV could not read the pixel graph of {_model.Metadata.Backbone.Id}");
+        var schema = SchemaDefinition.Create(typeof(FeatureInput));
+        schema[FeatureDataView.Features].ColumnType = new VectorDataViewType(NumberDataViewType.Single, _graph.FeatureSize);
+        // OwnsTransformer false: ML.NET 6's engine would otherwise dispose the model's head with itself.
+        _head = _model.Context.Model.CreatePredictionEngine<FeatureInput, ModelOutput>(_model.Head,
+            new PredictionEngineOptions { InputSchemaDefinition = schema, OwnsTransformer = false });
+        _input.Features = new float[_graph.FeatureSize];
     }
 
     /// <summary>Runs the whole video (or <paramref name="maxFrames"/>), writing <paramref name="output"/>; returns FPS and latencies.</summary>
@@ -62,7 +65,7 @@ internal sealed class SeedsLoop : IDisposable
         VideoWriter? writer = null;
         using var frame = new Mat();
         var latencies = new List<double>();
-        var probabilities = new float[_model.Labels.Count];
+        var prediction = new ModelOutput();
         long first = 0, last = 0, faces = 0;
         try
         {
@@ -76,11 +79,11 @@ internal sealed class SeedsLoop : IDisposable
 
                 foreach (var (box, score) in DetectFaces(frame))
                 {
-                    Classify(frame, box, probabilities);
-                    int best = probabilities.AsSpan().IndexOf(probabilities.Max());
-                    var colour = _model.Labels[best].Contains("without", StringComparison.OrdinalIgnoreCase) ? new Scalar(0, 0, 255) : new Scalar(0, 255, 0);
+                    Classify(frame, box, ref prediction);
+                    float best = prediction.Score.Max();
+                    var colour = prediction.PredictedLabel.Contains("without", StringComparison.OrdinalIgnoreCase) ? new Scalar(0, 0, 255) : new Scalar(0, 255, 0);
                     Cv2.Rectangle(frame, box, colour, 2);
-                    Cv2.PutText(frame, string.Create(CultureInfo.InvariantCulture, $"{_model.Labels[best]} {probabilities[best]:P0} ({score:0.00})"),
+                    Cv2.PutText(frame, string.Create(CultureInfo.InvariantCulture, $"{prediction.PredictedLabel} {best:P0} ({score:0.00})"),
                         new Point(box.X, Math.Max(12, box.Y - 6)), HersheyFonts.HersheySimplex, 0.5, colour, 1);
                     faces++;
                 }
@@ -111,6 +114,8 @@ internal sealed class SeedsLoop : IDisposable
     {
         _detector.Dispose();
         _backbone.Dispose();
+        _head.Dispose();
+        _model.Dispose();
         _detections[0].Dispose();
         _features[0].Dispose();
     }
@@ -144,37 +149,27 @@ internal sealed class SeedsLoop : IDisposable
         return found;
     }
 
-    private void Classify(Mat frame, Rect box, float[] probabilities)
+    private void Classify(Mat frame, Rect box, ref ModelOutput output)
     {
-        using var crop = FaceCropper.Crop(frame, box, _model.CropOptions);
-        using (var blob = CvDnn.BlobFromImage(crop, _p.Scale, new Size(_p.InputWidth, _p.InputHeight),
-            new Scalar(_p.Mean[0], _p.Mean[1], _p.Mean[2]), swapRB: _p.ChannelOrder == ChannelOrder.Rgb, crop: false))
+        using var crop = FaceCropper.Crop(frame, box, _model.FaceCrop.CropOptions);
+        // Raw planar pixels in the graph's channel order, resized bilinearly: what the pixel graph takes.
+        using (var blob = CvDnn.BlobFromImage(crop, 1.0, new Size(_graph.InputWidth, _graph.InputHeight),
+            new Scalar(0, 0, 0), swapRB: _graph.ChannelOrder == ChannelOrder.Rgb, crop: false))
         {
-            _backbone.SetInput(blob);
-            _backbone.Forward(_features, _layer);
+            _backbone.SetInput(blob, _graph.InputName);
+            _backbone.Forward(_features, _graph.OutputName);
         }
 
-        var raw = _features[0].GetFloats();
-        var features = _pool ? GlobalAverage(raw, _features[0].Size(1)) : raw.ToArray();
-        _model.Head.Predict(features, probabilities);
+        _features[0].GetFloats()[.._graph.FeatureSize].CopyTo(_input.Features);
+        _head.Predict(_input, ref output);
     }
 
-    private static float[] GlobalAverage(ReadOnlySpan<float> raw, int channels)
+    /// <summary>One feature vector for the head (its input columns: Label is only mapped, not needed to predict).</summary>
+    private sealed class FeatureInput
     {
-        var pooled = new float[channels];
-        int area = raw.Length / channels;
-        for (int c = 0; c < channels; c++)
-        {
-            float sum = 0;
-            foreach (float v in raw.Slice(c * area, area))
-            {
-                sum += v;
-            }
+        public string Label { get; set; } = "";
 
-            pooled[c] = sum / area;
-        }
-
-        return pooled;
+        public float[] Features { get; set; } = [];
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
 using MaskTrainer.Models;
 using MaskTrainer.Synthesis;
 
@@ -15,8 +15,10 @@ namespace MaskTrainer.Bench;
 /// recall ≥ 0.85, accuracy ≥ 0.90), and on B + D.</item>
 /// <item>Real-mask model, for comparison: trained on A plus C; scored on B + D.</item>
 /// </list>
-/// Both go through the same training pipeline with its defaults (face crop, fr-pose backbone,
-/// softmax head); features are cached in the work folder, so a second run is fast.
+/// Both go through the same training pipeline with its defaults (face crop, the default backbone
+/// resnet18, ML.NET LbfgsMaximumEntropy head) and are scored from their saved zips
+/// (<see cref="MaskModel.Load(string, int)"/>, <see cref="MaskEvaluation"/>); features are cached in
+/// the work folder, so a second run is fast.
 /// Usage: Run([--data DIR] [--work DIR] [--seed N] [--masks-per-face N] [--crop-detector ID] [--max-turn X] [--min-face-inside X] [--min-mask-inside X] [--jpeg-quality Q] [--augment N] [--models-dir DIR]).
 /// </summary>
 public static class SynthRealismBenchmark
@@ -70,8 +72,8 @@ public static class SynthRealismBenchmark
         string evalAll = Folder(work, "eval-B-allreal", ("without_mask", bare.B), ("with_mask", masked.A.Concat(masked.B).ToList()));
         string evalBD = Folder(work, "eval-B-D", ("without_mask", bare.B), ("with_mask", masked.B));
 
-        var synthetic = Train(trainSynth, work, "synthetic", seed, detector, augment, store);
-        var real = Train(trainReal, work, "real", seed, detector, augment, store);
+        using var synthetic = Train(trainSynth, work, "synthetic", seed, detector, augment, store);
+        using var real = Train(trainReal, work, "real", seed, detector, augment, store);
 
         Console.WriteLine();
         Console.WriteLine("model                      eval set                      n     acc    with_mask recall  with_mask precision  without_mask recall");
@@ -81,7 +83,7 @@ public static class SynthRealismBenchmark
         Console.WriteLine($"Targets (issue #6): synthetic model on B + all real masked: with_mask recall >= 0.85, accuracy >= 0.90. Total {clock.Elapsed.TotalMinutes:0.0} min.");
     }
 
-    private static MaskClassifier Train(string dataDir, string work, string name, int seed, string detector, int augment, ModelStore store)
+    private static MaskModel Train(string dataDir, string work, string name, int seed, string detector, int augment, ModelStore store)
     {
         var options = new MaskTrainingOptions
         {
@@ -96,10 +98,10 @@ public static class SynthRealismBenchmark
         var run = new MaskTrainingPipeline(options, store).Run();
         var test = run.TestMetrics;
         Console.WriteLine($"trained '{name}' in {run.Elapsed.TotalSeconds:0} s: own test split acc {test.Accuracy:0.000}; faces found {run.Featurizing.FacesFound}, fallbacks {run.Featurizing.FaceFallbacks}");
-        return run.Model;
+        return MaskModel.Load(run.ModelPath);
     }
 
-    private static ClassificationMetrics Evaluate(MaskClassifier model, string dataDir, string work, ModelStore store) =>
+    private static ClassificationMetrics Evaluate(MaskModel model, string dataDir, string work, ModelStore store) =>
         MaskEvaluation.Evaluate(model, dataDir, store, Path.Combine(work, ".workspace")).Metrics;
 
     private static void Report(string model, string set, ClassificationMetrics m)

@@ -13,7 +13,7 @@ using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
-using MaskTrainer.Serialization;
+using MaskTrainer.Model;
 
 namespace MaskTrainer.Detect;
 
@@ -101,10 +101,10 @@ public sealed class DetectApp
 
         using var source = batch ? null : OpenSource(o, cancel);
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]));
-        var model = MaskClassifier.Load(o.ModelPath, store);
+        using var model = MaskModel.Load(o.ModelPath);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId, store), o.MinFaceConfidence);
-        using var classifier = new ModelFaceClassifier(model, store);
+        using var classifier = new ModelFaceClassifier(model);
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
         var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };

@@ -1,7 +1,8 @@
 using System.Globalization;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
-using MaskTrainer.Training;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 
 namespace MaskTrainer.Augmentation;
 

@@ -1,4 +1,5 @@
-using MaskTrainer.Training;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 
 namespace MaskTrainer.Data;
 

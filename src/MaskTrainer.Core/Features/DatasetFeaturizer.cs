@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
 using OpenCvSharp;

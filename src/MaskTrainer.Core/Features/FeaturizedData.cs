@@ -1,5 +1,5 @@
-using MaskTrainer.Evaluation;
-using MaskTrainer.Training;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 
 namespace MaskTrainer.Features;
 
@@ -57,7 +57,4 @@ public sealed class FeaturizedData
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Rows, nameof(row));
         return _features.AsSpan(row * Dimension, Dimension);
     }
-
-    /// <summary>The rows as a head-training set (shares the arrays; nothing is copied).</summary>
-    public FeatureSet ToFeatureSet(int classCount) => new(_features, Rows, Dimension, _labels, classCount);
 }

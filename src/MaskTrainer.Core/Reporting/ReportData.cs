@@ -40,8 +40,6 @@ public sealed record ReportData
     /// <summary>Per-class precision/recall/F1/support.</summary>
     public IReadOnlyList<ClassReportRow> PerClass { get; init; } = [];
 
-    /// <summary>One row per training epoch.</summary>
-    public IReadOnlyList<EpochReportRow> History { get; init; } = [];
 
     /// <summary>Test images the model got wrong (shown most confident first).</summary>
     public IReadOnlyList<MisclassifiedImage> Misclassified { get; init; } = [];

@@ -1,4 +1,5 @@
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 
 namespace MaskTrainer.Synthesis;
 

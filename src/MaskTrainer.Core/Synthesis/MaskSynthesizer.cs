@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using MaskTrainer.Data;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
-using MaskTrainer.Serialization;
 
 namespace MaskTrainer.Synthesis;
 

@@ -1,28 +1,30 @@
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Faces;
-using MaskTrainer.Models;
-using MaskTrainer.Imaging;
+using MaskTrainer.Features;
+using MaskTrainer.Model;
 using OpenCvSharp;
-using MaskTrainer.Prediction;
 
 namespace MaskTrainer.Detect.Inference;
 
 /// <summary>
-/// A trained <see cref="MaskClassifier"/> as the frame loop's classification step: every face
-/// is cut with <see cref="FaceCropper"/> and the model's own crop options (exactly as in
-/// training), and all faces of a frame go through the network as one batch.
+/// A trained <see cref="MaskModel"/> as the frame loop's classification step: every face is cut
+/// with <see cref="FaceCropper"/> and the model's own crop policy (exactly as in training),
+/// resized to the backbone's input with OpenCV, and classified by an ML.NET PredictionEngine
+/// rented from a <see cref="MaskPredictor"/> pool (engines are not thread-safe).
 /// </summary>
 public sealed class ModelFaceClassifier : IFaceClassifier
 {
-    private readonly MaskPredictionEngine _engine;
+    private readonly MaskPredictor _predictor;
     private readonly FaceCropOptions _crop;
-    private readonly List<Mat> _crops = [];
+    private readonly int _width, _height;
+    private ModelOutput _output = new();
 
-    public ModelFaceClassifier(MaskClassifier model, ModelStore? store = null)
+    public ModelFaceClassifier(MaskModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _engine = model.CreatePredictionEngine(store);
-        _crop = model.CropOptions;
+        _predictor = new MaskPredictor(model);
+        _crop = model.FaceCrop.CropOptions;
+        (_width, _height) = (model.Metadata.Backbone.InputWidth, model.Metadata.Backbone.InputHeight);
         Labels = model.Labels;
     }
 
@@ -37,29 +39,14 @@ public sealed class ModelFaceClassifier : IFaceClassifier
             throw new ArgumentException($"{faces.Length} faces need {faces.Length * labels} probability slots, got {probabilities.Length}", nameof(probabilities));
         }
 
-        try
+        for (int i = 0; i < faces.Length; i++)
         {
-            foreach (var face in faces)
-            {
-                _crops.Add(FaceCropper.Crop(frame, face, _crop));
-            }
-
-            var predictions = _engine.PredictFaces(_crops);
-            for (int i = 0; i < predictions.Length; i++)
-            {
-                predictions[i].Probabilities.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
-            }
-        }
-        finally
-        {
-            foreach (var crop in _crops)
-            {
-                crop.Dispose();
-            }
-
-            _crops.Clear();
+            using var crop = FaceCropper.Crop(frame, faces[i], _crop);
+            using var resized = InputTensor.ResizeForInput(crop, _width, _height);
+            _predictor.Predict(resized, ref _output);
+            _output.Score.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
         }
     }
 
-    public void Dispose() => _engine.Dispose();
+    public void Dispose() => _predictor.Dispose();
 }

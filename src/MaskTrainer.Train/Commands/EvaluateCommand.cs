@@ -1,5 +1,6 @@
 using System.CommandLine;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 using MaskTrainer.Models;
 using MaskTrainer.Train.Output;
 
@@ -19,7 +20,7 @@ internal static class EvaluateCommand
         command.SetAction((r, ct) =>
         {
             using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
-            var classifier = MaskClassifier.Load(r.GetValue(model)!, store);
+            using var classifier = MaskModel.Load(r.GetValue(model)!);
             bool asJson = r.GetValue(json);
             var observer = asJson ? null : new ConsoleObserver();
             var progress = observer is null ? null : new InlineProgress<Features.FeaturizeProgress>(p => observer.Featurizing("images", p));
@@ -36,7 +37,7 @@ internal static class EvaluateCommand
                 Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
             }
 
-            Console.WriteLine(ConfusionTableFormatter.Format(result.Metrics));
+            Console.WriteLine(result.Metrics.MlConfusionMatrix?.GetFormattedConfusionTable());
             Console.WriteLine(MetricsPrinter.Format(result.Metrics));
             return Task.FromResult(0);
         });

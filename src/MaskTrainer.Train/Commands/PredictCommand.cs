@@ -1,43 +1,108 @@
 using System.CommandLine;
 using System.Globalization;
-using MaskTrainer.Models;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
+using MaskTrainer.Model;
+using MaskTrainer.Models;
 using OpenCvSharp;
 
 namespace MaskTrainer.Train.Commands;
 
-/// <summary>`predict --model FILE IMAGE...`: one line per image: path, label, probability.</summary>
+/// <summary>
+/// `predict --model FILE IMAGE...`: every face of every image, one line each (box, label,
+/// probability), classified by an ML.NET PredictionEngine after the model's own face crop.
+/// An image without a face says so and is not given a label.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, label, probability, scores}]}" };
+        var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder" };
         var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("predict", "Classify image files with a saved model") { model, modelsDir, images };
+        var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, crops, images };
         command.SetAction((r, ct) =>
         {
             using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
-            var classifier = MaskClassifier.Load(r.GetValue(model)!, store);
-            using var engine = classifier.CreatePredictionEngine(store);
+            using var mask = MaskModel.Load(r.GetValue(model)!);
+            using var faces = new FacePredictor(mask, store);
+            var cropDir = r.GetValue(crops);
+            if (cropDir is not null)
+            {
+                Directory.CreateDirectory(cropDir);
+            }
+
+            bool asJson = r.GetValue(json);
             int failures = 0;
             foreach (var path in r.GetValue(images)!)
             {
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    var p = engine.Predict(path);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Probability:0.0000}"));
+                    using var image = ImageCodec.Read(path);
+                    var found = faces.Predict(image, cropDir is null ? null : (i, crop) =>
+                        ImageCodec.Write(Path.Combine(cropDir, $"{Path.GetFileNameWithoutExtension(path)}_face{i + 1}.png"), crop));
+                    Console.WriteLine(asJson ? Json(path, found, mask.Labels) : Text(path, found, mask.FaceCrop.Enabled));
                 }
-                catch (ImageDecodeException e)
+                catch (ImagingException e)
                 {
                     failures++;
                     Console.Error.WriteLine($"error: {e.Message}");
+                    if (asJson)
+                    {
+                        Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString());
+                    }
                 }
             }
 
             return Task.FromResult(failures == 0 ? 0 : 1);
         });
         return command;
+    }
+
+    private static string Text(string path, IReadOnlyList<FacePrediction> found, bool faceCrop)
+    {
+        if (found.Count == 0)
+        {
+            return $"{path}\tno face found (nothing classified)";
+        }
+
+        var lines = new List<string>(found.Count);
+        for (int i = 0; i < found.Count; i++)
+        {
+            var f = found[i];
+            var where = f.Box is { } b ? $"face {i + 1} at {b.X},{b.Y} {b.Width}x{b.Height}" : faceCrop ? "whole image" : "whole image (model trained without face crop)";
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{path}\t{where}\t{f.Label}\t{f.Probability:0.0000}"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Json(string path, IReadOnlyList<FacePrediction> found, IReadOnlyList<string> labels)
+    {
+        var faces = new JsonArray();
+        foreach (var f in found)
+        {
+            var scores = new JsonObject();
+            for (int c = 0; c < labels.Count; c++)
+            {
+                scores[labels[c]] = f.Scores[c];
+            }
+
+            faces.Add(new JsonObject
+            {
+                ["box"] = f.Box is { } b ? new JsonArray(b.X, b.Y, b.Width, b.Height) : null,
+                ["confidence"] = f.Confidence,
+                ["label"] = f.Label,
+                ["probability"] = f.Probability,
+                ["scores"] = scores,
+            });
+        }
+
+        return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 }

@@ -1,12 +1,11 @@
 using System.CommandLine;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
-using MaskTrainer.Evaluation;
+using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.Synthesis;
 using MaskTrainer.Train.Output;
-using MaskTrainer.Training;
 
 namespace MaskTrainer.Train.Commands;
 
@@ -16,9 +15,8 @@ internal sealed partial class TrainCommand
     private readonly Option<string> _data = new("--data") { Description = "Image folder, one sub-folder per class", DefaultValueFactory = _ => "data" };
     private readonly Option<string> _output = new("--output", "-o") { Description = "Model file to write", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
     private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
-    private readonly Option<HeadKind> _head = new Option<HeadKind>("--head") { Description = "Head: SoftmaxRegression or Mlp", DefaultValueFactory = _ => new HeadOptions().Kind }.OneOfEnum();
-    private readonly Option<OptimizerKind> _optimizer = new Option<OptimizerKind>("--optimizer") { Description = "Adam or Lbfgs", DefaultValueFactory = _ => new HeadOptions().Optimizer }.OneOfEnum();
-    private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Maximum epochs (early stopping on validation log-loss may stop sooner)", DefaultValueFactory = _ => new HeadOptions().MaxEpochs }.AtLeast(1);
+    private readonly Option<TrainerKind> _trainer = new Option<TrainerKind>("--trainer") { Description = "ML.NET trainer of the head: LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, or Auto (each, keeping the lowest validation log-loss)", DefaultValueFactory = _ => HeadOptions.Default.Trainer }.OneOfEnum();
+    private readonly Option<int> _iterations = new Option<int>("--iterations") { Description = "Iteration budget of the trainer (trees for LightGbm)", DefaultValueFactory = _ => HeadOptions.Default.MaxIterations }.AtLeast(1);
     private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, "a whole number");
     private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics", DefaultValueFactory = _ => new SplitOptions().TestFraction }.Fraction(allowOne: false);
     private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class for early stopping", DefaultValueFactory = _ => new SplitOptions().ValidationFraction }.Fraction(allowOne: false);
@@ -29,7 +27,6 @@ internal sealed partial class TrainCommand
     private readonly Option<bool> _keepContext = new("--keep-face-context") { Description = "Show the head the crop's margin around the face instead of grey (default: grey, so it cannot learn the datasets' framing)" };
     private readonly Option<string> _detector = new Option<string>("--detector") { Description = "Face detector for the crops (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId }.Check(v => ModelChoices.DetectorProblem(v));
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report" };
-    private readonly Option<bool> _noEmbed = new("--no-embed-backbone") { Description = "Leave the backbone out of the zip (smaller; needs the model store to run)" };
     private readonly Option<string?> _layer = new("--backbone-layer") { Description = "Own backbone: feature layer name" };
     private readonly Option<string?> _input = new Option<string?>("--backbone-input") { Description = "Own backbone: input size, e.g. 224 or 224x224", DefaultValueFactory = _ => "224" }.Check(v => OptionRules.Rejection(() => ParseSize(v)));
     private readonly Option<string?> _mean = new Option<string?>("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" }.Check(v => OptionRules.Rejection(() => ParseTriple(v)));
@@ -50,9 +47,9 @@ internal sealed partial class TrainCommand
         var t = new TrainCommand();
         foreach (var o in new Option[]
                  {
-                     t._data, t._output, t._backbone, t._head, t._optimizer, t._epochs, t._seed, t._testFraction,
+                     t._data, t._output, t._backbone, t._trainer, t._iterations, t._seed, t._testFraction,
                      t._validationFraction, t._augment, t._workspace, t._modelsDir, t._noFaceCrop, t._keepContext, t._detector,
-                     t._noReport, t._noEmbed, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout,
+                     t._noReport, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout,
                  })
         {
             command.Options.Add(o);
@@ -83,7 +80,7 @@ internal sealed partial class TrainCommand
         }
 
         Console.WriteLine();
-        Console.WriteLine(ConfusionTableFormatter.Format(run.TestMetrics));
+        Console.WriteLine(run.TestMetrics.MlConfusionMatrix?.GetFormattedConfusionTable());
         Console.WriteLine(MetricsPrinter.Format(run.TestMetrics));
         var f = run.Featurizing;
         Console.WriteLine($"Featurized {f.Computed} image(s), {f.CacheHits} from cache; faces found {f.FacesFound}, whole-image fallbacks {f.FaceFallbacks}; skipped {run.Skipped.Count}.");
@@ -138,7 +135,7 @@ internal sealed partial class TrainCommand
             OutputPath = r.GetValue(_output)!,
             Backbone = backbone,
             UserBackbone = user,
-            Head = new HeadOptions { Kind = r.GetValue(_head), Optimizer = r.GetValue(_optimizer), MaxEpochs = r.GetValue(_epochs) },
+            Head = new HeadOptions { Trainer = r.GetValue(_trainer), MaxIterations = r.GetValue(_iterations) },
             Split = new SplitOptions { TestFraction = r.GetValue(_testFraction), ValidationFraction = r.GetValue(_validationFraction) },
             Augmentation = new AugmentationOptions { Copies = r.GetValue(_augment) },
             Workspace = r.GetValue(_workspace)!,
@@ -147,7 +144,6 @@ internal sealed partial class TrainCommand
             FaceDetector = r.GetValue(_detector)!,
             FaceCropStage = new FaceCropStageOptions { Crop = r.GetValue(_keepContext) ? FaceCropOptions.Default : FaceCropOptions.Training },
             WriteReport = !r.GetValue(_noReport),
-            EmbedBackbone = !r.GetValue(_noEmbed),
             Seed = seed,
         };
     }

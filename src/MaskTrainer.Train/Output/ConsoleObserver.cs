@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MaskTrainer.Features;
-using MaskTrainer.Training;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
 
 namespace MaskTrainer.Train.Output;
 
@@ -78,18 +79,6 @@ internal sealed class ConsoleObserver : ITrainingObserver
                     Console.Error.WriteLine(line);
                 }
             }
-        }
-    }
-
-    public void Epoch(EpochReport r)
-    {
-        lock (_gate)
-        {
-            CloseBar();
-            var validation = r.ValidationLoss is double vl
-                ? $" | val loss {vl:0.0000} acc {r.ValidationAccuracy:0.0000}"
-                : "";
-            Console.WriteLine($"epoch {r.Epoch,3}  loss {r.TrainLoss:0.0000} acc {r.TrainAccuracy:0.0000}{validation}  lr {r.LearningRate:0.#####}");
         }
     }
 

@@ -2,7 +2,7 @@ using MaskTrainer.Data;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
-using MaskTrainer.Serialization;
+using MaskTrainer.Model;
 
 namespace MaskTrainer.Train.Output;
 

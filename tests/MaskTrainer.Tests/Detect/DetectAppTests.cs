@@ -24,7 +24,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         frame.RootElement.GetProperty("frame").GetInt64().Should().Be(0);
         var faces = frame.RootElement.GetProperty("faces").EnumerateArray().ToList();
         faces.Should().HaveCount(3);
-        var labels = fixture.Run!.Model.Labels;
+        var labels = fixture.Run!.Metadata.Labels;
         foreach (var f in faces)
         {
             labels.Should().Contain(f.GetProperty("label").GetString());

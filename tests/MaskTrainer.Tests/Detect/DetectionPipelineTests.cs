@@ -1,3 +1,4 @@
+using MaskTrainer.Model;
 using MaskTrainer.Detect.Inference;
 using MaskTrainer.Detect.Output;
 using MaskTrainer.Detect.Pipeline;
@@ -117,9 +118,9 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
 
     private DetectionPipeline CreatePipeline(IFrameSource source, out StringWriter json, out Resources resources, PipelineOptions? options = null, long maxFrames = 0)
     {
-        var model = MaskClassifier.Load(fixture.Run!.ModelPath, fixture.Store);
+        var model = MaskModel.Load(fixture.Run!.ModelPath);
         var detector = new CatalogFaceDetector(FaceDetectors.Create("ultraface", fixture.Store!), null);
-        var classifier = new ModelFaceClassifier(model, fixture.Store);
+        var classifier = new ModelFaceClassifier(model);
         json = new StringWriter { NewLine = "\n" };
         var writer = new JsonFrameWriter(json, model.Labels);
         var sink = new DetectorSink(new OverlayRenderer(model.Labels), writer);

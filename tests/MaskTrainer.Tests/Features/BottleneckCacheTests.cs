@@ -1,5 +1,7 @@
 using MaskTrainer.Features;
-using MaskTrainer.Tests.Serialization;
+
+
+using TempFolder = MaskTrainer.Tests.Model.ZipTempFolder;
 
 namespace MaskTrainer.Tests.Features;
 

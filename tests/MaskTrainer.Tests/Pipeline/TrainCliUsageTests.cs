@@ -25,14 +25,13 @@ public sealed class TrainCliUsageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--head", "Foo", new[] { "SoftmaxRegression", "Mlp" })]
-    [InlineData("--optimizer", "sgd", new[] { "Adam", "Lbfgs" })]
+    [InlineData("--trainer", "Foo", new[] { "LbfgsMaximumEntropy", "SdcaMaximumEntropy", "LightGbm", "Auto" })]
     [InlineData("--backbone-channels", "RGBA", new[] { "RGB", "BGR" })]
     [InlineData("--backbone-layout", "CHW", new[] { "NCHW", "NHWC" })]
     [InlineData("--detector", "yolo", new[] { "cascade", "res10", "haar" })]
     [InlineData("--test-fraction", "1.5", new[] { ">= 0", "< 1" })]
     [InlineData("--validation-fraction", "-0.1", new[] { ">= 0", "< 1" })]
-    [InlineData("--epochs", "0", new[] { ">= 1" })]
+    [InlineData("--iterations", "0", new[] { ">= 1" })]
     [InlineData("--augment", "many", new[] { ">= 0" })]
     public void Bad_train_option_value_is_one_line_naming_option_value_and_valid_values(string option, string value, string[] valid)
     {
@@ -48,18 +47,18 @@ public sealed class TrainCliUsageTests : IDisposable
     [Fact]
     public void Bad_value_of_the_explicit_train_command_is_reported_the_same_way()
     {
-        RunExpectingUsageError("train", "--data", MissingData, "--head", "Foo")
-            .Should().Be("error: --head: 'Foo' is not one of SoftmaxRegression, Mlp");
+        RunExpectingUsageError("train", "--data", MissingData, "--trainer", "Foo")
+            .Should().Be("error: --trainer: 'Foo' is not one of LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, Auto");
     }
 
     [Fact]
     public void Enum_values_are_case_insensitive()
     {
         // Parses, so the run reaches the (missing) data folder: exit 1, the folder named.
-        var (code, _, stderr) = TrainCli.Run("--data", MissingData, "--workspace", Workspace, "--head", "mlp", "--optimizer", "LBFGS");
+        var (code, _, stderr) = TrainCli.Run("--data", MissingData, "--workspace", Workspace, "--trainer", "lightgbm");
 
         code.Should().Be(1);
-        stderr.Should().Contain(MissingData).And.NotContain("--head");
+        stderr.Should().Contain(MissingData).And.NotContain("--trainer");
     }
 
     [Fact]
@@ -109,7 +108,7 @@ public sealed class TrainCliUsageTests : IDisposable
     [Fact]
     public void Missing_value_is_one_line_with_a_help_hint()
     {
-        RunExpectingUsageError("--data", MissingData, "--head").Should().Be("error: --head: missing value (see --help)");
+        RunExpectingUsageError("--data", MissingData, "--trainer").Should().Be("error: --trainer: missing value (see --help)");
     }
 
     [Theory]

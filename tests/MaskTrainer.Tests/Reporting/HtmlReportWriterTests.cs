@@ -34,13 +34,6 @@ public sealed class HtmlReportWriterTests : IDisposable
             new("without_mask", 0.93, 0.82, 0.87, 49),
             new("mask_weared_incorrect", 0.65, 1.0, 0.79, 13),
         ],
-        History =
-        [
-            new(1, 0.9, 1.0, 0.6, 0.55),
-            new(2, 0.6, null, 0.75, null),
-            new(3, 0.4, 0.5, 0.85, 0.8),
-            new(4, 0.3, 0.45, 0.9, 0.86),
-        ],
         Misclassified =
         [
             new("/data/b.jpg", "with_mask", "without_mask", 0.61, Jpeg),
@@ -117,29 +110,6 @@ public sealed class HtmlReportWriterTests : IDisposable
         sources[1].Should().Be("data:image/jpeg;base64," + Convert.ToBase64String(Jpeg));
         html.Should().Contain("no preview");
         html.Should().Contain("default-src 'none'", "a CSP keeps the page from loading or running anything");
-    }
-
-    [Fact]
-    public void Training_curves_have_both_series_and_leave_gaps_where_validation_is_missing()
-    {
-        var html = HtmlReportWriter.Render(Sample());
-
-        var charts = Regex.Matches(html, "<svg class=\"chart line-chart\".*?</svg>", RegexOptions.Singleline);
-        charts.Should().HaveCount(2);
-        foreach (Match chart in charts)
-        {
-            var svg = XElement.Parse(chart.Value);
-            var series = svg.Elements("g").Where(g => g.Attribute("class")?.Value == "series").ToList();
-            series.Select(g => g.Attribute("data-series")!.Value).Should().Equal("training", "validation");
-            series[0].Elements("polyline").Should().ContainSingle();
-            series[0].Elements("circle").Should().HaveCount(4);
-
-            // Epoch 2 has no validation value: epoch 1 is a lone point, epochs 3-4 a line.
-            series[1].Elements("polyline").Should().ContainSingle();
-            series[1].Elements("circle").Should().HaveCount(3);
-        }
-
-        html.Should().Contain(">Epoch<").And.Contain("(4 epochs)");
     }
 
     [Fact]

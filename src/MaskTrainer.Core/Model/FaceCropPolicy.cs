@@ -1,0 +1,35 @@
+using MaskTrainer.Faces;
+
+namespace MaskTrainer.Model;
+
+/// <summary>
+/// How faces were found and cropped before featurizing: recorded in the model, so training,
+/// evaluation, <c>predict</c> and the detector app all give the head the same framing.
+/// </summary>
+public sealed record FaceCropPolicy
+{
+    /// <summary>True when images were cropped to detected faces. Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Catalog id of the face detector used.</summary>
+    public string? DetectorId { get; init; }
+
+    /// <summary>Extra border around the detected box, as a fraction of the box size. Default 0.2.</summary>
+    public float Margin { get; init; } = 0.2f;
+
+    /// <summary>True when the crop was widened to a square around the box centre. Default true.</summary>
+    public bool Square { get; init; } = true;
+
+    /// <summary>True when everything outside the face box was filled with grey. Default false (models made before it existed).</summary>
+    public bool BlankMargin { get; init; }
+
+    /// <summary>Detections below this confidence were ignored. Default 0.5.</summary>
+    public float MinConfidence { get; init; } = 0.5f;
+
+    /// <summary>The crop options that go with this policy (<see cref="FaceCropper"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public FaceCropOptions CropOptions => new() { Margin = Margin, Square = Square, BlankMargin = BlankMargin };
+
+    /// <summary>No face crop: whole images.</summary>
+    public static FaceCropPolicy Off { get; } = new() { Enabled = false };
+}

@@ -1,0 +1,85 @@
+using MaskTrainer.Faces;
+using MaskTrainer.Features;
+using MaskTrainer.Models;
+using OpenCvSharp;
+
+namespace MaskTrainer.Model;
+
+/// <summary>One face and what the model says about it; <see cref="Box"/> is null when the whole image was classified.</summary>
+/// <param name="Scores">Probability of each label, in <see cref="MaskModel.Labels"/> order.</param>
+public sealed record FacePrediction(Rect? Box, float Confidence, string Label, float Probability, float[] Scores);
+
+/// <summary>
+/// Whole images in, one prediction per face out: faces are found with the detector the model was
+/// trained with, cut with its <see cref="MaskModel.FaceCrop"/> policy and classified through an
+/// ML.NET PredictionEngine. A model trained on whole images classifies the whole image instead.
+/// Thread-safe (the detector serialises its calls; engines come from a pool). Does not own the model.
+/// </summary>
+public sealed class FacePredictor : IDisposable
+{
+    private readonly MaskPredictor _predictor;
+    private readonly IFaceDetector? _detector;
+
+    public FacePredictor(MaskModel model, ModelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(store);
+        _predictor = new MaskPredictor(model);
+        var policy = model.FaceCrop;
+        _detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store) : null;
+    }
+
+    /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
+    /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it).</param>
+    public IReadOnlyList<FacePrediction> Predict(Mat image, Action<int, Mat>? onCrop = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var policy = _predictor.Model.FaceCrop;
+        if (_detector is null)
+        {
+            using var whole = ToInputSize(image);
+            onCrop?.Invoke(0, whole);
+            return [Classify(whole, null, 1f)];
+        }
+
+        var faces = _detector.Detect(image, policy.MinConfidence);
+        var results = new FacePrediction[faces.Count];
+        for (int i = 0; i < faces.Count; i++)
+        {
+            using var cut = FaceCropper.Crop(image, faces[i].Box, policy.CropOptions);
+            using var crop = ToInputSize(cut);
+            onCrop?.Invoke(i, crop);
+            results[i] = Classify(crop, faces[i].Box, faces[i].Score);
+        }
+
+        return results;
+    }
+
+    // The crop at the backbone's input size, resized by OpenCV as the training features were.
+    private Mat ToInputSize(Mat image)
+    {
+        var b = _predictor.Model.Metadata.Backbone;
+        return image.Cols == b.InputWidth && image.Rows == b.InputHeight ? image.Clone() : InputTensor.ResizeForInput(image, b.InputWidth, b.InputHeight);
+    }
+
+    private FacePrediction Classify(Mat crop, Rect? box, float confidence)
+    {
+        var output = _predictor.Predict(crop);
+        int best = 0;
+        for (int c = 1; c < output.Score.Length; c++)
+        {
+            if (output.Score[c] > output.Score[best])
+            {
+                best = c;
+            }
+        }
+
+        return new FacePrediction(box, confidence, output.PredictedLabel, output.Score[best], output.Score);
+    }
+
+    public void Dispose()
+    {
+        _predictor.Dispose();
+        _detector?.Dispose();
+    }
+}

@@ -1,0 +1,234 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
+using MaskTrainer.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MaskTrainer.Model;
+
+/// <summary>
+/// A trained face-mask classifier: an ML.NET model (<see cref="Transformer"/>, image →
+/// <c>PredictedLabel</c>/<c>Score</c>) plus MaskTrainer's <see cref="Metadata"/> (labels,
+/// face-crop policy, backbone, metrics). Immutable. Saved as an ML.NET zip that
+/// <c>new MLContext().Model.Load</c> opens in any program; our metadata is one extra entry.
+/// Create prediction engines with <see cref="CreatePredictionEngine"/> (one per thread: ML.NET's
+/// engines are not thread-safe) or share a <see cref="MaskPredictor"/>.
+/// </summary>
+public sealed class MaskModel : IDisposable
+{
+    // Zip entry times are fixed so that the same seed writes the same bytes.
+    private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private MaskModel(MLContext ml, ITransformer featurizer, ITransformer head, ModelMetadata metadata)
+    {
+        Context = ml;
+        Featurizer = featurizer;
+        Head = head;
+        Metadata = metadata;
+        Transformer = new TransformerChain<ITransformer>(featurizer, head);
+    }
+
+    /// <summary>The ML.NET context the model lives in (seeded; its ONNX threads set at load).</summary>
+    public MLContext Context { get; }
+
+    /// <summary>The whole chain: <c>Image</c> → <c>Features</c> → <c>Score</c>, <c>PredictedLabel</c>.</summary>
+    public ITransformer Transformer { get; }
+
+    /// <summary>The frozen part: ResizeImages → ExtractPixels → ApplyOnnxModel (image → <c>Features</c>).</summary>
+    public ITransformer Featurizer { get; }
+
+    /// <summary>The trained part: <c>Features</c> → <c>Score</c>, <c>PredictedLabel</c>.</summary>
+    public ITransformer Head { get; }
+
+    /// <summary>What MaskTrainer records beside the ML.NET model.</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>Class names in <see cref="ModelOutput.Score"/> order.</summary>
+    public IReadOnlyList<string> Labels => Metadata.Labels;
+
+    /// <summary>How faces must be cropped before they reach the model.</summary>
+    public FaceCropPolicy FaceCrop => Metadata.FaceCrop;
+
+    /// <summary>
+    /// Puts a fitted head behind <paramref name="backbone"/>'s featurizer. The featurizer has no
+    /// trainable state: it is fitted on an empty view only to bind its schema.
+    /// </summary>
+    /// <param name="threads">ONNX Runtime threads of the backbone (0 = every core).</param>
+    public static MaskModel Create(MLContext ml, PixelGraph backbone, ITransformer head, ModelMetadata metadata, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var featurizer = MaskModelTraining.BuildFeaturizer(ml, backbone, threads).Fit(EmptyInput(ml));
+        return new MaskModel(ml, featurizer, head, metadata);
+    }
+
+    /// <summary>
+    /// A new ML.NET prediction engine. Not thread-safe: one per thread (or use <see cref="MaskPredictor"/>).
+    /// Disposing it leaves the model usable (ML.NET's default would dispose the model's ONNX session with it).
+    /// </summary>
+    public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine() =>
+        Context.Model.CreatePredictionEngine<ModelInput, ModelOutput>(Transformer, new PredictionEngineOptions { OwnsTransformer = false });
+
+    /// <summary>ML.NET's metrics of the head on a <see cref="FeatureDataView"/> (cached features).</summary>
+    public ClassificationMetrics EvaluateFeatures(IDataView features) =>
+        ClassificationMetrics.Evaluate(Context, Head.Transform(features), Labels);
+
+    /// <summary>Saves to <paramref name="path"/> through a temp file and a rename: a failure leaves any previous file untouched.</summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.Write(path, Save);
+    }
+
+    /// <summary>Writes the ML.NET zip (<c>Model.Save</c> of <see cref="Transformer"/>) with the metadata entry added.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek || !stream.CanRead)
+        {
+            using var buffer = new MemoryStream();
+            Save(buffer);
+            buffer.Position = 0;
+            buffer.CopyTo(stream);
+            return;
+        }
+
+        long start = stream.Position;
+        Context.Model.Save(Transformer, EmptyInput(Context).Schema, stream);
+        stream.Position = start;
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.CreateEntry(ModelMetadata.EntryName, CompressionLevel.Optimal);
+            using (var writer = new StreamWriter(entry.Open(), new UTF8Encoding(false)))
+            {
+                writer.Write(Metadata.ToJson());
+            }
+
+            foreach (var e in zip.Entries)
+            {
+                e.LastWriteTime = EntryTime;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads a model zip. The backbone runs with <paramref name="threads"/> ONNX Runtime threads:
+    /// ML.NET does not save that option, so it is set on the context before ML.NET loads the chain.
+    /// </summary>
+    /// <exception cref="ModelFileException">Missing, not a zip, truncated, not made by MaskTrainer, of a newer or older format, or ML.NET cannot load it.</exception>
+    public static MaskModel Load(string path, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ModelFileException(path, "model file not found (train one with ./train.sh, or pass --model)");
+        }
+
+        using var stream = File.OpenRead(path);
+        return Load(stream, path, threads);
+    }
+
+    /// <inheritdoc cref="Load(string, int)"/>
+    public static MaskModel Load(Stream stream, int threads = 0) => Load(stream, "<stream>", threads);
+
+    private static MaskModel Load(Stream stream, string name, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+
+        long start = stream.Position;
+        var metadata = ReadMetadata(stream, name);
+        stream.Position = start;
+
+        var ml = new MLContext(seed: 0);
+        BackboneEstimator.UseThreads(ml, threads <= 0 ? Environment.ProcessorCount : threads);
+        ITransformer loaded;
+        try
+        {
+            loaded = ml.Model.Load(stream, out _);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ModelFileException(name, $"ML.NET cannot load the model: {FirstLine(e.Message)}", e);
+        }
+
+        if (loaded is not TransformerChain<ITransformer> chain || chain.Count() != 2)
+        {
+            (loaded as IDisposable)?.Dispose();
+            throw new ModelFileException(name, "the ML.NET model is not a MaskTrainer chain (featurizer, head)");
+        }
+
+        var parts = chain.ToArray();
+        return new MaskModel(ml, parts[0], parts[1], metadata);
+    }
+
+    private static ModelMetadata ReadMetadata(Stream stream, string name)
+    {
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = zip.GetEntry(ModelMetadata.EntryName);
+            if (entry is null)
+            {
+                throw new ModelFileException(name,
+                    zip.GetEntry("TransformerChain/Model.key") is not null
+                        ? $"an ML.NET model without MaskTrainer's {ModelMetadata.EntryName} (labels, face crop); it was not trained by MaskTrainer"
+                    : zip.GetEntry("manifest.json") is not null
+                        ? "made by an older MaskTrainer (before models were ML.NET models): retrain it with ./train.sh"
+                        : "not a MaskTrainer model (a zip without an ML.NET model in it)");
+            }
+
+            using var reader = new StreamReader(entry.Open(), Encoding.UTF8);
+            var metadata = ModelMetadata.FromJson(reader.ReadToEnd());
+            if (metadata.FormatVersion > ModelMetadata.CurrentFormatVersion)
+            {
+                throw new ModelFileException(name, $"made by a newer MaskTrainer (format {metadata.FormatVersion}; this one reads up to {ModelMetadata.CurrentFormatVersion}): update MaskTrainer");
+            }
+
+            if (metadata.FormatVersion < ModelMetadata.CurrentFormatVersion)
+            {
+                throw new ModelFileException(name, $"made by an older MaskTrainer (format {metadata.FormatVersion}, before models were ML.NET models): retrain it with ./train.sh");
+            }
+
+            if (metadata.Labels is not { Count: >= 2 })
+            {
+                throw new ModelFileException(name, "the metadata names fewer than two labels");
+            }
+
+            return metadata;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFileException(name, $"not a readable zip (corrupt or truncated): {FirstLine(e.Message)}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFileException(name, $"{ModelMetadata.EntryName} is not valid: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    private static IDataView EmptyInput(MLContext ml) => ml.Data.LoadFromEnumerable(Array.Empty<ModelInput>());
+
+    private static string FirstLine(string text)
+    {
+        int end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+
+    /// <summary>Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load).</summary>
+    public void Dispose()
+    {
+        (Featurizer as IDisposable)?.Dispose();
+        (Head as IDisposable)?.Dispose();
+    }
+}

@@ -1,0 +1,135 @@
+using MaskTrainer.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace MaskTrainer.Model;
+
+/// <summary>
+/// The estimator chain, laid out like Model Builder's <c>MLModel.training.cs</c>:
+/// <see cref="BuildPipeline"/> is the whole chain from image to <c>PredictedLabel</c>/<c>Score</c>;
+/// <see cref="BuildHead"/> is its trainable part, which training fits on cached features
+/// (featurizing every image through ML.NET one row at a time would be several times slower;
+/// the cached features are exactly what the chain's ApplyOnnxModel step computes).
+/// </summary>
+public static class MaskModelTraining
+{
+    /// <summary>
+    /// ResizeImages → ExtractPixels → ApplyOnnxModel (the backbone's pixel graph: preprocessing,
+    /// network, pooling) → MapValueToKey(Label) → NormalizeMeanVariance → trainer → MapKeyToValue.
+    /// </summary>
+    /// <param name="threads">ONNX Runtime intra-op threads of the backbone (0 = every core).</param>
+    public static IEstimator<ITransformer> BuildPipeline(MLContext ml, PixelGraph backbone, IReadOnlyList<string> labels,
+        HeadOptions? options = null, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return BuildFeaturizer(ml, backbone, threads)
+            .Append(BuildHead(ml, labels, options ?? HeadOptions.Default));
+    }
+
+    /// <summary>The frozen part: image column <c>Image</c> → feature column <c>Features</c>.</summary>
+    public static IEstimator<ITransformer> BuildFeaturizer(MLContext ml, PixelGraph backbone, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        return BackboneEstimator.Build(ml, backbone, FeatureDataView.Image, FeatureDataView.Features, threads <= 0 ? Environment.ProcessorCount : threads);
+    }
+
+    /// <summary>
+    /// The trainable part: <c>Features</c> → <c>Score</c> (probabilities in <paramref name="labels"/>
+    /// order) and <c>PredictedLabel</c> (class name). <see cref="HeadOptions.Trainer"/> must not be Auto here.
+    /// </summary>
+    public static IEstimator<ITransformer> BuildHead(MLContext ml, IReadOnlyList<string> labels, HeadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(options);
+        // The key order is the label order given (sorted class folders), so Score[i] is labels[i].
+        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l }));
+        return ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: keys)
+            .Append(ml.Transforms.NormalizeMeanVariance(FeatureDataView.Features))
+            .Append(Trainer(ml, options))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+    }
+
+    /// <summary>
+    /// Fits the head on <paramref name="train"/> (a <see cref="FeatureDataView"/>). With
+    /// <see cref="TrainerKind.Auto"/> every trainer is fitted and the one with the lowest
+    /// log-loss on <paramref name="validation"/> (the training rows when there is none) is kept.
+    /// </summary>
+    public static HeadFit FitHead(MLContext ml, IDataView train, IDataView? validation, IReadOnlyList<string> labels,
+        HeadOptions options, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Trainer != TrainerKind.Auto)
+        {
+            return new HeadFit(BuildHead(ml, labels, options).Fit(train), options.Trainer, []);
+        }
+
+        var candidates = new List<TrainerScore>();
+        ITransformer? best = null;
+        var bestKind = TrainerKind.LbfgsMaximumEntropy;
+        double bestLoss = double.PositiveInfinity;
+        foreach (var kind in new[] { TrainerKind.LbfgsMaximumEntropy, TrainerKind.SdcaMaximumEntropy, TrainerKind.LightGbm })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var head = BuildHead(ml, labels, options with { Trainer = kind }).Fit(train);
+            var metrics = ml.MulticlassClassification.Evaluate(head.Transform(validation ?? train));
+            candidates.Add(new TrainerScore(kind, metrics.LogLoss, metrics.MacroAccuracy, clock.Elapsed));
+            log?.Invoke(FormattableString.Invariant($"{kind}: validation log-loss {metrics.LogLoss:0.0000}, macro accuracy {metrics.MacroAccuracy:0.0000} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+            if (metrics.LogLoss < bestLoss)
+            {
+                (best, bestKind, bestLoss) = (head, kind, metrics.LogLoss);
+            }
+        }
+
+        return new HeadFit(best!, bestKind, candidates);
+    }
+
+    private static IEstimator<ITransformer> Trainer(MLContext ml, HeadOptions o) => o.Trainer switch
+    {
+        // One thread each: ML.NET's parallel reductions change the sums' order, and a seed must give the same model.
+        TrainerKind.LbfgsMaximumEntropy => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+        {
+            LabelColumnName = FeatureDataView.Label,
+            FeatureColumnName = FeatureDataView.Features,
+            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
+            L2Regularization = o.L2,
+            L1Regularization = 0,
+            MaximumNumberOfIterations = o.MaxIterations,
+            NumberOfThreads = 1,
+        }),
+        TrainerKind.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+        {
+            LabelColumnName = FeatureDataView.Label,
+            FeatureColumnName = FeatureDataView.Features,
+            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
+            L2Regularization = o.L2,
+            MaximumNumberOfIterations = o.MaxIterations,
+            NumberOfThreads = 1,
+        }),
+        TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        {
+            LabelColumnName = FeatureDataView.Label,
+            FeatureColumnName = FeatureDataView.Features,
+            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
+            NumberOfIterations = o.MaxIterations,
+            NumberOfThreads = 1,
+            Seed = o.Seed,
+            Verbose = false,
+            Silent = true,
+        }),
+        _ => throw new ArgumentException($"trainer {o.Trainer} cannot be built directly; Auto picks one of the others", nameof(o)),
+    };
+
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = "";
+    }
+}
+
+/// <summary>A fitted head and, for <see cref="TrainerKind.Auto"/>, how each candidate scored.</summary>
+public sealed record HeadFit(ITransformer Head, TrainerKind Trainer, IReadOnlyList<TrainerScore> Candidates);
+
+/// <summary>One trainer tried by <see cref="TrainerKind.Auto"/>.</summary>
+public sealed record TrainerScore(TrainerKind Trainer, double ValidationLogLoss, double ValidationMacroAccuracy, TimeSpan Elapsed);

@@ -1,0 +1,69 @@
+using MaskTrainer.Data;
+using MaskTrainer.Model;
+using MaskTrainer.Faces;
+using MaskTrainer.Features;
+using MaskTrainer.Models;
+
+namespace MaskTrainer;
+
+/// <summary>The metrics of a saved model on an image folder, and what could not be read.</summary>
+public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped)
+{
+    /// <summary>The metrics.json document (same schema as training writes).</summary>
+    public MetricsDocument Document => MetricsDocument.From(Metrics, Skipped);
+}
+
+/// <summary>Scores a saved <see cref="MaskModel"/> on any image folder, the way training scored its test split.</summary>
+public static class MaskEvaluation
+{
+    /// <summary>
+    /// Featurizes every image of <paramref name="dataDirectory"/> (class = sub-folder name, which
+    /// must be one of the model's labels) through the model's own face crop and backbone, then
+    /// computes ML.NET's metrics of the model's head. The features are the ones the model's own
+    /// ApplyOnnxModel step computes (same pixel graph), batched and cached.
+    /// </summary>
+    /// <param name="workspace">Bottleneck cache folder; null = no cache.</param>
+    public static EvaluationResult Evaluate(MaskModel model, string dataDirectory, ModelStore? store = null,
+        string? workspace = null, IProgress<FeaturizeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var data = ImageFolderDataset.Load(dataDirectory);
+        var examples = MapLabels(data, model.Labels);
+
+        using var ownedStore = store is null ? new ModelStore(ModelStoreOptions.FromEnvironment()) : null;
+        var s = store ?? ownedStore!;
+        using var featurizer = ModelBackbone.OpenFeaturizer(model, s);
+        var policy = model.FaceCrop;
+        using var detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, s) : null;
+        var stage = detector is null
+            ? null
+            : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
+        var cache = workspace is null ? null : new BottleneckCache(workspace);
+        var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
+        var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
+        return new EvaluationResult(model.EvaluateFeatures(view), featurized.Skipped);
+    }
+
+    private static List<ImageExample> MapLabels(ImageFolderDataset data, IReadOnlyList<string> modelLabels)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < modelLabels.Count; i++)
+        {
+            index[modelLabels[i]] = i;
+        }
+
+        var mapped = new List<ImageExample>(data.Examples.Count);
+        foreach (var e in data.Examples)
+        {
+            if (!index.TryGetValue(e.Label, out var i))
+            {
+                throw new DatasetException(
+                    $"class folder '{e.Label}' in '{data.Root}' is not one of the model's labels ({string.Join(", ", modelLabels)})");
+            }
+
+            mapped.Add(e with { LabelIndex = i });
+        }
+
+        return mapped;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MaskTrainer.Data;
+using MaskTrainer.Model;
+using MaskTrainer.Faces;
+using MaskTrainer.Features;
+using MaskTrainer.Models;
+using Microsoft.ML;
+
+namespace MaskTrainer;
+
+/// <summary>
+/// The training job, step by step as it reads: load the image folders → split → crop faces
+/// and featurize with the frozen backbone (cached) → train the head → evaluate on the test
+/// split → save the ML.NET model zip, metrics.json and the report. <see cref="Run"/> does all of it.
+/// </summary>
+public sealed class MaskTrainingPipeline
+{
+    private readonly MaskTrainingOptions _options;
+    private readonly ITrainingObserver _observer;
+    private readonly ModelStore _store;
+
+    /// <param name="options">What to train and where to write it.</param>
+    /// <param name="store">Where pretrained models come from; null = the default store (cache + MASKTRAINER_MODELS).</param>
+    /// <param name="observer">Progress sink; null = silent.</param>
+    public MaskTrainingPipeline(MaskTrainingOptions options, ModelStore? store = null, ITrainingObserver? observer = null)
+    {
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).WithSeedApplied();
+        _observer = observer ?? TrainingObserver.Silent;
+        _store = store ?? new ModelStore(ModelStoreOptions.FromEnvironment(options.ModelsDirectories));
+    }
+
+    /// <summary>Trains, evaluates and saves. Nothing is written until the model is complete.</summary>
+    /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work).</exception>
+    public TrainingRun Run(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = LoadData();
+        var split = Split(data);
+        var backbone = ResolveBackbone();
+
+        using var featurizer = BackboneFeaturizer.Create(backbone, _store);
+        using var detector = _options.FaceCrop ? FaceDetectors.Create(_options.FaceDetector, _store, new FaceDetectorOptions { OnFallback = _observer.Warning }) : null;
+        var faceStage = detector is null ? null : new FaceCropStage(detector, _options.FaceCropStage);
+        _observer.Info(faceStage is null
+            ? "Face crop: off (whole images)"
+            : $"Face crop: {detector!.Id} detector{(detector is IVerifiedFaceDetector { Verification: not null } ? " + face verifier" : "")}, " +
+              $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, square {_options.FaceCropStage.Crop.Square}");
+        var cache = new BottleneckCache(_options.Workspace);
+        var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
+
+        var train = Featurize(datasetFeaturizer, "train", split.Train, augment: _options.Augmentation.Copies > 0, cancellationToken);
+        var validation = split.Validation.Count > 0
+            ? Featurize(datasetFeaturizer, "validation", split.Validation, augment: false, cancellationToken)
+            : null;
+        var test = Featurize(datasetFeaturizer, "test", split.Test, augment: false, cancellationToken);
+
+        // The head: ML.NET trainers on the cached features (FeatureDataView), evaluated by ML.NET.
+        var ml = new MLContext(seed: _options.Head.Seed);
+        var labels = data.Labels;
+        var trainView = FeatureDataView.Create(ml, train, labels, _options.Head.BalanceClasses);
+        var validationView = validation is { Rows: > 0 } ? FeatureDataView.Create(ml, validation, labels, balance: false) : null;
+        var testView = FeatureDataView.Create(ml, test, labels, balance: false);
+        _observer.Info($"Training the head ({_options.Head.Trainer}) on {train.Rows} x {featurizer.FeatureSize} features");
+        var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info);
+        var scored = head.Head.Transform(testView);
+        var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
+        var testScores = FeatureDataView.ReadScores(scored, labels.Count);
+        var skipped = Concat(train.Skipped, validation?.Skipped, test.Skipped);
+        var document = MetricsDocument.From(metrics, skipped);
+
+        var faceCrop = faceStage is null ? FaceCropPolicy.Off : new FaceCropPolicy
+        {
+            Enabled = true,
+            DetectorId = detector!.Id,
+            Margin = _options.FaceCropStage.Crop.Margin,
+            Square = _options.FaceCropStage.Crop.Square,
+            BlankMargin = _options.FaceCropStage.Crop.BlankMargin,
+            MinConfidence = _options.FaceCropStage.MinConfidence ?? detector.DefaultMinConfidence,
+        };
+        var metadata = new ModelMetadata
+        {
+            ToolVersion = typeof(MaskModel).Assembly.GetName().Version?.ToString() ?? "",
+            Labels = labels.ToArray(),
+            FaceCrop = faceCrop,
+            Backbone = new BackboneIdentity
+            {
+                Id = backbone.Id,
+                Sha256 = backbone.Files.Select(f => f.Sha256).ToArray(),
+                GraphSha256 = FileHasher.Sha256(featurizer.Graph.Path),
+                FeatureSize = featurizer.FeatureSize,
+                InputWidth = featurizer.Graph.InputWidth,
+                InputHeight = featurizer.Graph.InputHeight,
+                CacheKey = featurizer.CacheKey,
+            },
+            Trainer = head.Trainer.ToString(),
+            Metrics = JsonNode.Parse(document.ToJson())!.AsObject(),
+            Dataset = DatasetJson(data, split, skipped),
+            TrainingOptions = OptionsJson(),
+        };
+        using var model = MaskModel.Create(ml, featurizer.Graph, head.Head, metadata);
+
+        var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.OutputPath))!;
+        Directory.CreateDirectory(outputDir);
+        model.Save(_options.OutputPath);
+        var metricsPath = Path.Combine(outputDir, "metrics.json");
+        AtomicFile.Write(metricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
+
+        string? reportPath = null;
+        if (_options.WriteReport)
+        {
+            reportPath = Path.Combine(outputDir, "report", "index.html");
+            TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped);
+        }
+
+        var totals = Sum(train, validation, test);
+        return new TrainingRun
+        {
+            Metadata = metadata,
+            TestMetrics = metrics,
+            Split = split,
+            Head = head,
+            Skipped = skipped,
+            Featurizing = totals,
+            ModelPath = _options.OutputPath,
+            MetricsPath = metricsPath,
+            ReportPath = reportPath,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>Step 1: reads the class folders and hashes every image (errors before any work).</summary>
+    public ImageFolderDataset LoadData()
+    {
+        var data = ImageFolderDataset.Load(_options.DataDirectory);
+        _observer.Info(data.ToString());
+        foreach (var conflict in data.Conflicts)
+        {
+            _observer.Warning($"the same image is in several classes ({string.Join(", ", conflict.Labels)}): {conflict.Examples[0].Path}");
+        }
+
+        return data;
+    }
+
+    /// <summary>Step 2: stratified, seeded split; identical images never straddle splits.</summary>
+    public DatasetSplit Split(ImageFolderDataset data)
+    {
+        var split = DatasetSplitter.Split(data, _options.Split);
+        _observer.Info(split.Describe());
+        return split;
+    }
+
+    /// <summary>The backbone the options name: a catalog id, or a user-supplied file.</summary>
+    public ModelSpec ResolveBackbone()
+    {
+        if (_options.UserBackbone is { } user)
+        {
+            return ModelCatalog.ForUserBackbone(_options.Backbone, user.Preprocessing, user.FeatureLayer, user.FeatureSize);
+        }
+
+        var spec = ModelCatalog.Default.Get(_options.Backbone);
+        if (spec.Role != ModelRole.Backbone)
+        {
+            throw new ArgumentException($"'{spec.Id}' is a {spec.Role} model, not a backbone; backbones: {string.Join(", ", BackboneIds())}");
+        }
+
+        return spec;
+    }
+
+    private static IEnumerable<string> BackboneIds()
+    {
+        foreach (var m in ModelCatalog.Default.WithRole(ModelRole.Backbone))
+        {
+            yield return m.Id;
+        }
+    }
+
+    private FeaturizedData Featurize(DatasetFeaturizer featurizer, string part, IReadOnlyList<ImageExample> examples, bool augment, CancellationToken ct)
+    {
+        var result = featurizer.Featurize(examples, augment, new InlineProgress<FeaturizeProgress>(p => _observer.Featurizing(part, p)), ct);
+        foreach (var s in result.Skipped)
+        {
+            _observer.Warning($"skipped {s.Path}: {s.Reason}");
+        }
+
+        return result;
+    }
+
+    private JsonObject OptionsJson() => new()
+    {
+        ["data"] = _options.DataDirectory,
+        ["backbone"] = _options.Backbone,
+        ["head"] = JsonSerializer.SerializeToNode(_options.Head, JsonOptions),
+        ["split"] = JsonSerializer.SerializeToNode(_options.Split, JsonOptions),
+        ["augmentation"] = JsonSerializer.SerializeToNode(_options.Augmentation, JsonOptions),
+        ["faceCrop"] = _options.FaceCrop,
+        ["faceDetector"] = _options.FaceCrop ? _options.FaceDetector : null,
+        ["seed"] = _options.Seed,
+    };
+
+    private static JsonObject DatasetJson(ImageFolderDataset data, DatasetSplit split, IReadOnlyList<SkippedItem> skipped)
+    {
+        var perClass = new JsonObject();
+        foreach (var c in split.Counts)
+        {
+            perClass[c.Label] = new JsonObject { ["train"] = c.Train, ["validation"] = c.Validation, ["test"] = c.Test };
+        }
+
+        return new JsonObject
+        {
+            ["root"] = data.Root,
+            ["images"] = data.Examples.Count,
+            ["duplicateGroups"] = data.DuplicateGroups.Count,
+            ["skipped"] = skipped.Count,
+            ["split"] = perClass,
+        };
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static List<SkippedItem> Concat(params IReadOnlyList<SkippedItem>?[] lists)
+    {
+        var all = new List<SkippedItem>();
+        foreach (var l in lists)
+        {
+            if (l is not null)
+            {
+                all.AddRange(l);
+            }
+        }
+
+        return all;
+    }
+
+    private static FeaturizeTotals Sum(params FeaturizedData?[] parts)
+    {
+        int computed = 0, hits = 0, faces = 0, fallbacks = 0;
+        var elapsed = TimeSpan.Zero;
+        foreach (var p in parts)
+        {
+            if (p is null)
+            {
+                continue;
+            }
+
+            computed += p.Stats.Computed;
+            hits += p.Stats.CacheHits;
+            faces += p.Stats.FacesFound;
+            fallbacks += p.Stats.FaceFallbacks;
+            elapsed += p.Stats.Elapsed;
+        }
+
+        return new FeaturizeTotals(computed, hits, faces, fallbacks, elapsed);
+    }
+}

@@ -1,0 +1,112 @@
+using MaskTrainer.Data;
+using MaskTrainer.Model;
+using MaskTrainer.Features;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+using MaskTrainer.Reporting;
+
+namespace MaskTrainer;
+
+/// <summary>Turns a run's results into the HTML report's data (thumbnails drawn with OpenCV).</summary>
+internal static class TrainingReport
+{
+    /// <summary>At most this many misclassified images are shown, lowest confidence in the truth first.</summary>
+    private const int MaxGallery = 48;
+    private const int ThumbnailSize = 128;
+
+    public static void Write(string path, MaskTrainingOptions options, ClassificationMetrics metrics, HeadFit head,
+        DatasetSplit split, FeaturizedData test, float[] testScores, IReadOnlyList<SkippedItem> skipped)
+    {
+        var data = new ReportData
+        {
+            Title = "MaskTrainer — training report",
+            CreatedUtc = DateTimeOffset.UtcNow,
+            ModelPath = options.OutputPath,
+            Labels = metrics.Labels,
+            ConfusionMatrix = metrics.ToConfusionArray(),
+            Accuracy = metrics.Accuracy,
+            MacroAccuracy = metrics.MacroAccuracy,
+            LogLoss = metrics.LogLoss,
+            LogLossReduction = metrics.LogLossReduction,
+            Auc = metrics.Auc,
+            PerClass = PerClass(metrics),
+            Misclassified = Misclassified(split.Test, test, testScores, metrics.Labels),
+            DatasetSummary = split.Describe().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Skipped = skipped.Select(s => new SkippedImage(s.Path, s.Reason)).ToList(),
+            Options =
+            [
+                $"backbone: {options.Backbone}",
+                $"head: ML.NET {head.Trainer}{Candidates(head)}",
+                $"face crop: {(options.FaceCrop ? options.FaceDetector : "off")}",
+                $"augmentation copies: {options.Augmentation.Copies}",
+                $"seed: {options.Split.Seed}",
+            ],
+        };
+        HtmlReportWriter.Write(path, data);
+    }
+
+    private static List<ClassReportRow> PerClass(ClassificationMetrics m)
+    {
+        var rows = new List<ClassReportRow>(m.Labels.Count);
+        foreach (var label in m.Labels)
+        {
+            var c = m.PerClass[label];
+            rows.Add(new ClassReportRow(label, c.Precision, c.Recall, c.F1, c.Support));
+        }
+
+        return rows;
+    }
+
+    private static string Candidates(HeadFit head) => head.Candidates.Count == 0
+        ? ""
+        : " (chosen by validation log-loss: " + string.Join(", ", head.Candidates.Select(c => FormattableString.Invariant($"{c.Trainer} {c.ValidationLogLoss:0.0000}"))) + ")";
+
+    private static List<MisclassifiedImage> Misclassified(IReadOnlyList<ImageExample> examples, FeaturizedData test,
+        float[] scores, IReadOnlyList<string> labels)
+    {
+        var wrong = new List<(ImageExample Example, int Predicted, float Probability, float TruthProbability)>();
+        for (int row = 0; row < test.Rows; row++)
+        {
+            var probabilities = scores.AsSpan(row * labels.Count, labels.Count);
+            int best = 0;
+            for (int c = 1; c < probabilities.Length; c++)
+            {
+                if (probabilities[c] > probabilities[best])
+                {
+                    best = c;
+                }
+            }
+
+            int truth = test.Labels.Span[row];
+            if (best != truth)
+            {
+                wrong.Add((examples[test.ExampleIndices.Span[row]], best, probabilities[best], probabilities[truth]));
+            }
+        }
+
+        wrong.Sort((a, b) => a.TruthProbability.CompareTo(b.TruthProbability));
+        var items = new List<MisclassifiedImage>();
+        foreach (var w in wrong.Take(MaxGallery))
+        {
+            items.Add(new MisclassifiedImage(w.Example.Path, w.Example.Label, labels[w.Predicted], w.Probability, Thumbnail(w.Example.Path)));
+        }
+
+        return items;
+    }
+
+    private static byte[]? Thumbnail(string path)
+    {
+        try
+        {
+            using var image = ImageCodec.Read(path);
+            double scale = (double)ThumbnailSize / Math.Max(image.Cols, image.Rows);
+            var size = new Size(Math.Max(1, (int)(image.Cols * scale)), Math.Max(1, (int)(image.Rows * scale)));
+            using var small = image.Resize(size, interpolation: InterpolationFlags.Area);
+            return ImageCodec.Encode(".jpg", small, 85);
+        }
+        catch (ImagingException)
+        {
+            return null;
+        }
+    }
+}

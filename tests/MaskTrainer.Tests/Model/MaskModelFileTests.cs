@@ -1,0 +1,168 @@
+using System.IO.Compression;
+using MaskTrainer.Model;
+using MaskTrainer.Tests.Pipeline;
+using Microsoft.ML;
+
+namespace MaskTrainer.Tests.Model;
+
+/// <summary>The saved model is an ML.NET zip plus our metadata entry; bad files get one-line reasons.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposable
+{
+    private readonly ZipTempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [SharedFact("data/mask-sample", "models")]
+    public void The_zip_is_a_plain_MLNET_model_with_our_metadata_entry()
+    {
+        var path = fixture.Run!.ModelPath;
+
+        var ml = new MLContext();
+        var transformer = ml.Model.Load(path, out _);
+        transformer.Should().NotBeNull();
+        (transformer as IDisposable)?.Dispose();
+        using var zip = ZipFile.OpenRead(path);
+        zip.GetEntry(ModelMetadata.EntryName).Should().NotBeNull();
+        zip.GetEntry("TransformerChain/Model.key").Should().NotBeNull();
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Load_restores_labels_face_crop_backbone_and_metrics()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+
+        model.Labels.Should().Equal("with_mask", "without_mask");
+        model.FaceCrop.Should().Be(fixture.Run.Metadata.FaceCrop);
+        model.FaceCrop.Enabled.Should().BeTrue();
+        model.FaceCrop.BlankMargin.Should().BeTrue();
+        model.Metadata.Backbone.Id.Should().Be(MaskTrainingOptions.DefaultBackbone);
+        model.Metadata.Backbone.Sha256.Should().NotBeEmpty();
+        model.Metadata.Backbone.FeatureSize.Should().BeGreaterThan(0);
+        model.Metadata.Trainer.Should().Be(nameof(TrainerKind.LbfgsMaximumEntropy));
+        model.Metadata.Metrics!["count"]!.GetValue<int>().Should().Be(fixture.Run.TestMetrics.Count);
+        model.Metadata.Dataset!["images"]!.GetValue<int>().Should().Be(2 * TrainedModelFixture.PerClass);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Saving_twice_writes_the_same_bytes_and_a_failed_save_keeps_the_previous_file()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        var a = _folder.File("a.zip");
+        var b = _folder.File("b.zip");
+
+        model.Save(a);
+        model.Save(b);
+
+        File.ReadAllBytes(a).Should().Equal(File.ReadAllBytes(b));
+        var before = File.ReadAllBytes(a);
+        var act = () => AtomicFile.Write(a, s =>
+        {
+            s.Write(new byte[100]);
+            throw new IOException("disk full (simulated)");
+        });
+        act.Should().Throw<IOException>();
+        File.ReadAllBytes(a).Should().Equal(before);
+        _folder.AllFiles().Should().Equal("a.zip", "b.zip");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Stream_overloads_round_trip()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var stream = new MemoryStream();
+
+        model.Save(stream);
+        stream.Position = 0;
+        using var again = MaskModel.Load(stream);
+
+        again.Metadata.Labels.Should().Equal(model.Labels);
+        stream.ToArray().Should().Equal(File.ReadAllBytes(fixture.Run.ModelPath));
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        var act = () => MaskModel.Load("/nonexistent/m.zip");
+        act.Should().Throw<ModelFileException>().WithMessage("/nonexistent/m.zip: model file not found*");
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_zip_is_rejected_in_one_line()
+    {
+        var path = _folder.File("text.zip");
+        File.WriteAllText(path, "hello");
+
+        var act = () => MaskModel.Load(path);
+        act.Should().Throw<ModelFileException>().Which.Message.Should().StartWith(path + ": not a readable zip").And.NotContain("\n");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void A_truncated_model_is_rejected_in_one_line()
+    {
+        var path = _folder.File("half.zip");
+        var bytes = File.ReadAllBytes(fixture.Run!.ModelPath);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var act = () => MaskModel.Load(path);
+        act.Should().Throw<ModelFileException>().Which.Message.Should().StartWith(path + ": not a readable zip").And.NotContain("\n");
+    }
+
+    [Fact]
+    public void A_zip_from_elsewhere_is_not_a_MaskTrainer_model()
+    {
+        var path = _folder.File("other.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using var w = new StreamWriter(zip.CreateEntry("readme.txt").Open());
+            w.Write("hi");
+        }
+
+        var act = () => MaskModel.Load(path);
+        act.Should().Throw<ModelFileException>().WithMessage("*not a MaskTrainer model*");
+    }
+
+    [Fact]
+    public void A_model_of_the_old_format_asks_for_retraining()
+    {
+        var path = _folder.File("old.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using var w = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            w.Write("{}");
+        }
+
+        var act = () => MaskModel.Load(path);
+        act.Should().Throw<ModelFileException>().WithMessage("*older MaskTrainer*retrain*");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void An_MLNET_model_without_our_entry_and_a_newer_format_are_refused()
+    {
+        var foreign = _folder.File("foreign.zip");
+        File.Copy(fixture.Run!.ModelPath, foreign);
+        using (var zip = ZipFile.Open(foreign, ZipArchiveMode.Update))
+        {
+            zip.GetEntry(ModelMetadata.EntryName)!.Delete();
+        }
+
+        var newer = _folder.File("newer.zip");
+        File.Copy(fixture.Run.ModelPath, newer);
+        using (var zip = ZipFile.Open(newer, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry(ModelMetadata.EntryName)!;
+            string json;
+            using (var r = new StreamReader(entry.Open()))
+            {
+                json = r.ReadToEnd();
+            }
+
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry(ModelMetadata.EntryName).Open());
+            w.Write(json.Replace($"\"formatVersion\": {ModelMetadata.CurrentFormatVersion}", "\"formatVersion\": 99"));
+        }
+
+        FluentActions.Invoking(() => MaskModel.Load(foreign)).Should().Throw<ModelFileException>().WithMessage("*ML.NET model without MaskTrainer's*");
+        FluentActions.Invoking(() => MaskModel.Load(newer)).Should().Throw<ModelFileException>().WithMessage("*newer MaskTrainer (format 99*");
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using MaskTrainer.Model;
+using MaskTrainer.Data;
+
+namespace MaskTrainer.Tests.Model;
+
+public sealed class MetricsDocumentTests
+{
+    [Fact]
+    public void ToJson_UsesTheDocumentedSchema()
+    {
+        var doc = MetricsDocument.From(BinaryMetrics(), [new SkippedItem("/d/x.jpg", "no face found")]);
+
+        using var json = JsonDocument.Parse(doc.ToJson());
+        var root = json.RootElement;
+
+        root.EnumerateObject().Select(p => p.Name).Should().Equal(
+            "labels", "count", "skipped", "accuracy", "macroAccuracy", "logLoss", "logLossReduction", "auc", "perClass", "confusionMatrix");
+        root.GetProperty("labels").EnumerateArray().Select(e => e.GetString()).Should().Equal("with_mask", "without_mask");
+        root.GetProperty("count").GetInt32().Should().Be(10);
+        var skipped = root.GetProperty("skipped")[0];
+        skipped.EnumerateObject().Select(p => p.Name).Should().Equal("path", "reason");
+        skipped.GetProperty("reason").GetString().Should().Be("no face found");
+        root.GetProperty("auc").ValueKind.Should().Be(JsonValueKind.Number);
+        var perClass = root.GetProperty("perClass");
+        perClass.EnumerateObject().Select(p => p.Name).Should().Equal("with_mask", "without_mask");
+        perClass.GetProperty("with_mask").EnumerateObject().Select(p => p.Name).Should().Equal("precision", "recall", "f1", "support");
+        perClass.GetProperty("without_mask").GetProperty("support").GetInt32().Should().Be(5);
+        root.GetProperty("confusionMatrix").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray())
+            .Should().BeEquivalentTo(new[] { new[] { 4, 1 }, new[] { 0, 5 } }, o => o.WithStrictOrdering());
+        doc.ToJson().Should().Contain("\n  \"labels\"", "the file is indented for people to read");
+    }
+
+    [Fact]
+    public void Json_RoundTripsEveryValue()
+    {
+        var doc = MetricsDocument.From(BinaryMetrics(), [new SkippedItem("a.jpg", "unreadable"), new SkippedItem("b.png", "no face found")]);
+
+        var back = MetricsDocument.FromJson(doc.ToJson());
+
+        back.Should().BeEquivalentTo(doc, o => o.WithStrictOrdering());
+        back.ToJson().Should().Be(doc.ToJson());
+    }
+
+    [Fact]
+    public void Json_AucIsNullForMoreThanTwoClasses()
+    {
+        var (truth, p) = MetricsTestData.FromConfusion([[2, 0, 0], [0, 2, 0], [1, 0, 1]]);
+        var doc = MetricsDocument.From(ClassificationMetrics.Compute(["a", "b", "c"], truth, p), []);
+
+        var json = doc.ToJson();
+
+        json.Should().Contain("\"auc\": null");
+        MetricsDocument.FromJson(json).Auc.Should().BeNull();
+    }
+
+    [Fact]
+    public void FromJson_RejectsGarbage()
+    {
+        FluentActions.Invoking(() => MetricsDocument.FromJson("{ not json"))
+            .Should().Throw<InvalidDataException>().WithMessage("not a valid metrics document:*");
+        FluentActions.Invoking(() => MetricsDocument.FromJson("null"))
+            .Should().Throw<InvalidDataException>();
+    }
+
+    [Fact]
+    public void MetricsPrinter_ListsOverallAndPerClassFigures()
+    {
+        var text = MetricsPrinter.Format(BinaryMetrics()).ReplaceLineEndings("\n");
+
+        text.Should().StartWith(
+            """
+            Examples:            10
+            Micro accuracy:      0.9000
+            Macro accuracy:      0.9000
+
+            """);
+        text.Should().Contain("AUC (without_mask):  ");
+        text.Should().Contain("Class         Precision   Recall       F1  Support\n");
+        text.Should().Contain("with_mask        1.0000   0.8000   0.8889        5\n");
+        text.Should().Contain("without_mask     0.8333   1.0000   0.9091        5\n");
+        text.Should().Contain("Macro avg        0.9167   0.9000   0.8990       10\n");
+    }
+
+    private static ClassificationMetrics BinaryMetrics()
+    {
+        var (truth, p) = MetricsTestData.FromConfusion([[4, 1], [0, 5]]);
+        return ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, p);
+    }
+}

@@ -1,0 +1,128 @@
+using MaskTrainer.Faces;
+using MaskTrainer.Features;
+using MaskTrainer.Imaging;
+using MaskTrainer.Model;
+using MaskTrainer.Tests.Pipeline;
+using OpenCvSharp;
+
+namespace MaskTrainer.Tests.Model;
+
+/// <summary>Prediction through ML.NET PredictionEngines from a loaded zip.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class PredictionTests(TrainedModelFixture fixture)
+{
+    [SharedFact("data/mask-sample", "models")]
+    public void Two_threads_x_500_predictions_give_exactly_the_single_threaded_scores()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var predictor = new MaskPredictor(model);
+        var crops = Crops(model, 10);
+        var expected = crops.Select(c => predictor.Predict(c).Score).ToArray();
+
+        var mismatches = new int[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t =>
+        {
+            var output = new ModelOutput();
+            for (int i = 0; i < 500; i++)
+            {
+                int k = (i + t * 5) % crops.Length;
+                predictor.Predict(crops[k], ref output);
+                if (!output.Score.AsSpan().SequenceEqual(expected[k]))
+                {
+                    mismatches[t]++;
+                }
+            }
+        });
+
+        mismatches.Should().Equal(0, 0);
+        foreach (var c in crops)
+        {
+            c.Dispose();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Disposing_an_engine_or_a_predictor_leaves_the_model_usable()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        var crops = Crops(model, 2);
+        float[] first;
+        using (var predictor = new MaskPredictor(model))
+        {
+            first = predictor.Predict(crops[0]).Score;
+        }
+
+        model.CreatePredictionEngine().Dispose();
+        using var again = new MaskPredictor(model);
+        again.Predict(crops[0]).Score.Should().Equal(first);
+        foreach (var c in crops)
+        {
+            c.Dispose();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Cached_training_features_equal_what_the_loaded_model_computes()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var featurizer = ModelBackbone.OpenFeaturizer(model, fixture.Store!);
+        var crops = Crops(model, 4);
+        var batched = new float[crops.Length * featurizer.FeatureSize];
+        featurizer.Featurize(crops, batched);
+
+        var engine = model.Context.Model.CreatePredictionEngine<ModelInput, FeaturesOnly>(model.Featurizer);
+        for (int i = 0; i < crops.Length; i++)
+        {
+            using var image = MLImages.FromMat(crops[i]);
+            var features = engine.Predict(new ModelInput { Image = image }).Features;
+            features.Should().HaveCount(featurizer.FeatureSize);
+            for (int j = 0; j < features.Length; j++)
+            {
+                Math.Abs(features[j] - batched[i * featurizer.FeatureSize + j]).Should().BeLessThan(1e-4f, $"crop {i}, feature {j}");
+            }
+        }
+
+        foreach (var c in crops)
+        {
+            c.Dispose();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Predict_says_no_face_found_instead_of_labelling_a_photo_without_faces()
+    {
+        var dogs = SharedData.Path("data/faces-dlib/images/dogs.jpg");
+        if (dogs is null)
+        {
+            return;
+        }
+
+        var (code, stdout, _) = TrainCli.Run("predict", "--model", fixture.Run!.ModelPath, dogs);
+
+        code.Should().Be(0);
+        stdout.Trim().Should().Be($"{dogs}\tno face found (nothing classified)");
+    }
+
+    /// <summary>Face crops of test images at the backbone's input size, as the apps make them.</summary>
+    internal static Mat[] Crops(MaskModel model, int count)
+    {
+        var files = Directory.GetFiles(SharedData.Full("data/mask-sample/without_mask")).Order(StringComparer.Ordinal).Skip(100).Take(count / 2)
+            .Concat(Directory.GetFiles(SharedData.Full("data/mask-sample/with_mask")).Order(StringComparer.Ordinal).Skip(100).Take(count - count / 2));
+        var b = model.Metadata.Backbone;
+        var crops = new List<Mat>();
+        foreach (var f in files)
+        {
+            using var image = ImageCodec.Read(f);
+            var face = new Rect(image.Cols / 8, image.Rows / 8, image.Cols * 3 / 4, image.Rows * 3 / 4);
+            using var crop = FaceCropper.Crop(image, face, model.FaceCrop.CropOptions);
+            crops.Add(InputTensor.ResizeForInput(crop, b.InputWidth, b.InputHeight));
+        }
+
+        return [.. crops];
+    }
+
+    private sealed class FeaturesOnly
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
