@@ -229,7 +229,7 @@ public static class BackboneStudy
     }
 
     /// <summary>
-    /// The rows in (or out of) one fold as an ML.NET view laid out as <see cref="FeatureDataView.Create"/>
+    /// The rows in (or out of) one fold as an ML.NET view laid out as <c>FeatureDataView.Create</c>
     /// lays out a training split: Label (class name), Features (vector of the table's size), Weight
     /// (N / (classes × class count) when balancing, as training weighs its rows; else 1). Built here
     /// because fold subsets and concatenated features are not <see cref="FeaturizedData"/>.

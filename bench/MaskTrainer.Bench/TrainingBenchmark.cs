@@ -47,7 +47,11 @@ internal static class TrainingBenchmark
             OutputPath = Path.Combine(root, "a", "mask_model.zip"),
             Workspace = BenchPaths.Option(args, "--workspace", Path.Combine(root, "workspace")),
             Backbone = BenchPaths.Option(args, "--backbone", MaskTrainingOptions.DefaultBackbone),
-            Head = new HeadOptions { Trainer = ParseTrainer(BenchPaths.Option(args, "--trainer", HeadOptions.Default.Trainer.ToString())) },
+            Head = new HeadOptions
+            {
+                Trainer = ParseTrainer(BenchPaths.Option(args, "--trainer", HeadOptions.Default.Trainer.ToString())),
+                L2 = float.Parse(BenchPaths.Option(args, "--l2", HeadOptions.Default.L2.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            },
             Seed = int.Parse(BenchPaths.Option(args, "--seed", "42"), CultureInfo.InvariantCulture),
         };
         if (BenchPaths.Flag(args, "--blank"))

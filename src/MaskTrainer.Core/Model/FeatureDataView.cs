@@ -16,26 +16,39 @@ public static class FeatureDataView
 
     /// <summary>The rows of <paramref name="data"/> (label indices into <paramref name="labels"/>).</summary>
     /// <param name="balance">Weight rows so every class weighs the same in total; false = weight 1.</param>
-    public static IDataView Create(MLContext ml, FeaturizedData data, IReadOnlyList<string> labels, bool balance)
+    public static IDataView Create(MLContext ml, FeaturizedData data, IReadOnlyList<string> labels, bool balance) =>
+        Create(ml, [data], labels, balance);
+
+    /// <summary>The rows of several parts (e.g. train and validation) as one view, in order.</summary>
+    public static IDataView Create(MLContext ml, IReadOnlyList<FeaturizedData> parts, IReadOnlyList<string> labels, bool balance)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(labels);
-        var classWeights = balance ? BalancedWeights(data.Labels.Span, labels.Count) : null;
-        var rows = new FeatureRow[data.Rows];
-        var label = data.Labels.Span;
-        for (int i = 0; i < rows.Length; i++)
+        var all = new List<int>();
+        foreach (var part in parts)
         {
-            rows[i] = new FeatureRow
+            all.AddRange(part.Labels.ToArray());
+        }
+
+        var classWeights = balance ? BalancedWeights(all.ToArray(), labels.Count) : null;
+        var rows = new List<FeatureRow>(all.Count);
+        foreach (var part in parts)
+        {
+            var label = part.Labels.Span;
+            for (int i = 0; i < part.Rows; i++)
             {
-                Label = labels[label[i]],
-                Features = data.Row(i).ToArray(),
-                Weight = classWeights is null ? 1f : classWeights[label[i]],
-            };
+                rows.Add(new FeatureRow
+                {
+                    Label = labels[label[i]],
+                    Features = part.Row(i).ToArray(),
+                    Weight = classWeights is null ? 1f : classWeights[label[i]],
+                });
+            }
         }
 
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[Features].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.Dimension);
+        schema[Features].ColumnType = new VectorDataViewType(NumberDataViewType.Single, parts.Count > 0 ? parts[0].Dimension : 0);
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 

@@ -36,8 +36,13 @@ public sealed record MaskTrainingOptions
     /// <summary>Train / validation / test fractions and the split seed.</summary>
     public SplitOptions Split { get; init; } = new();
 
-    /// <summary>Augmented copies of the training images (Copies = 0 turns it off; default 0).</summary>
-    public AugmentationOptions Augmentation { get; init; } = new();
+    /// <summary>
+    /// Augmented copies of the training images (default 1 copy; Copies = 0 turns it off).
+    /// Measured (bench training, resnet18, seed 42): one copy lifts framing robustness from
+    /// 0.971 to 0.983 and bare faces pasted into group photos from 0.942 to 0.983, for a test
+    /// accuracy of 0.9917 instead of 0.9958 (one image of 240) and twice the cold featurizing.
+    /// </summary>
+    public AugmentationOptions Augmentation { get; init; } = new() { Copies = 1 };
 
     /// <summary>
     /// Crop each image to its face with the detector app's crop (default true). Turning this off

@@ -59,10 +59,13 @@ public sealed class MaskTrainingPipeline
         // The head: ML.NET trainers on the cached features (FeatureDataView), evaluated by ML.NET.
         var ml = new MLContext(seed: _options.Head.Seed);
         var labels = data.Labels;
-        var trainView = FeatureDataView.Create(ml, train, labels, _options.Head.BalanceClasses);
+        // The validation split only chooses among trainers (--trainer Auto); a fixed trainer learns from it too.
+        bool foldValidation = _options.Head.Trainer != TrainerKind.Auto && validation is { Rows: > 0 };
+        var trainView = FeatureDataView.Create(ml, foldValidation ? [train, validation!] : [train], labels, _options.Head.BalanceClasses);
         var validationView = validation is { Rows: > 0 } ? FeatureDataView.Create(ml, validation, labels, balance: false) : null;
         var testView = FeatureDataView.Create(ml, test, labels, balance: false);
-        _observer.Info($"Training the head ({_options.Head.Trainer}) on {train.Rows} x {featurizer.FeatureSize} features");
+        int rows = train.Rows + (foldValidation ? validation!.Rows : 0);
+        _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({(foldValidation ? "train + validation" : "train; validation picks the trainer")})");
         var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info);
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
