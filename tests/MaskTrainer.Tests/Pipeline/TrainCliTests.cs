@@ -67,10 +67,11 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         foreach (var (extra, blank) in new[] { (Array.Empty<string>(), true), (["--keep-face-context"], false) })
         {
             var output = Path.Combine(fixture.Root!, blank ? "blank" : "context", "m.zip");
-            var (code, _, stderr) = Run(["--data", fixture.DataDirectory!, "--output", output, "--workspace", Path.Combine(fixture.Root!, "workspace"),
+            var (code, stdout, stderr) = Run(["--data", fixture.DataDirectory!, "--output", output, "--workspace", Path.Combine(fixture.Root!, "workspace"),
                 "--models-dir", SharedData.Full("models"), "--iterations", "5", "--no-report", .. extra]);
 
             code.Should().Be(0, stderr);
+            stdout.Should().Contain("note: only 12 test images", "60 images give a test split too small to judge");
             using var model = MaskModel.Load(output);
             model.FaceCrop.BlankMargin.Should().Be(blank);
         }
