@@ -20,33 +20,54 @@ internal static class ModelsCommand
     private static ModelStore OpenStore(ParseResult r, Option<string[]> modelsDir) =>
         new(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
 
+    private static string RoleName(ModelRole role) => role switch
+    {
+        ModelRole.Backbone => "backbone",
+        ModelRole.FaceDetector => "face-detector",
+        ModelRole.FaceVerifier => "face-verifier",
+        ModelRole.SampleImages => "sample-images",
+        _ => role.ToString(),
+    };
+
+    private static long TotalSize(ModelSpec m)
+    {
+        long size = 0;
+        foreach (var f in m.Files)
+        {
+            size += f.Size;
+        }
+
+        return size;
+    }
+
     private static Command List(Option<string[]> modelsDir)
     {
         var command = new Command("list", "Models in the catalog: id, role, size, cached?, licence");
         command.SetAction(r =>
         {
             using var store = OpenStore(r, modelsDir);
+            if (Console.IsOutputRedirected)
+            {
+                // Piped: one tab-separated line per model, no colours, no wrapped names.
+                Console.WriteLine("id\trole\tsize_mb\tcached\tlicence");
+                foreach (var m in ModelCatalog.Default.Models)
+                {
+                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{m.Id}\t{RoleName(m.Role)}\t{TotalSize(m) / 1e6:0.0}\t{(store.IsCached(m) ? "yes" : "no")}\t{m.Licence}"));
+                }
+
+                Console.WriteLine($"Cache: {store.Options.CacheDirectory}");
+                return 0;
+            }
+
             var table = new Table().Border(TableBorder.Simple)
                 .AddColumn("id").AddColumn("role").AddColumn(new TableColumn("size").RightAligned()).AddColumn("cached").AddColumn("licence");
             foreach (var m in ModelCatalog.Default.Models)
             {
-                long size = 0;
-                foreach (var f in m.Files)
-                {
-                    size += f.Size;
-                }
-
                 table.AddRow(
                     Markup.Escape(m.Id),
-                    m.Role switch
-                    {
-                        ModelRole.Backbone => "backbone",
-                        ModelRole.FaceDetector => "face-detector",
-                        ModelRole.FaceVerifier => "face-verifier",
-                        ModelRole.SampleImages => "sample-images",
-                        _ => m.Role.ToString(),
-                    },
-                    $"{size / 1e6:0.0} MB",
+                    RoleName(m.Role),
+                    $"{TotalSize(m) / 1e6:0.0} MB",
                     store.IsCached(m) ? "[green]yes[/]" : "no",
                     Markup.Escape(m.Licence));
             }

@@ -84,6 +84,15 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
 
         code.Should().Be(0);
         stdout.Should().Contain("res10").And.Contain("fr-pose").And.Contain("face-detector").And.Contain("backbone");
+        if (Console.IsOutputRedirected)
+        {
+            // Piped (as under the test runner): plain tab-separated lines, no ANSI codes, names whole.
+            stdout.Should().NotContain("\u001b");
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines[0].Should().Be("id\trole\tsize_mb\tcached\tlicence");
+            lines.Should().Contain(l => l.StartsWith("resnet18\tbackbone\t", StringComparison.Ordinal));
+            lines.Should().Contain(l => l.StartsWith("face-api-demo-photos\tsample-images\t", StringComparison.Ordinal));
+        }
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args) => TrainCli.Run(args);
