@@ -34,6 +34,12 @@ public sealed class ClassificationMetrics
         MacroF1 = perClass.Values.Average(c => c.F1);
     }
 
+    /// <summary>
+    /// Below this many examples accuracy is reported as too uncertain to judge (one image moves
+    /// it by more than 2 %); the CLI and the report both say so.
+    /// </summary>
+    public const int TooFewToJudge = 50;
+
     /// <summary>Class names; index = class index.</summary>
     public IReadOnlyList<string> Labels { get; }
 

@@ -100,14 +100,22 @@ public static class HtmlReportWriter
             cards.Add(("AUC", Html.Fixed(auc), "area under the ROC curve"));
         }
 
+        long testImages = 0;
         if (data.ConfusionMatrix is { } matrix)
         {
-            cards.Add(("Test images", Html.Int(matrix.Sum(row => row.Sum(c => (long)c))), $"{data.Misclassified.Count} misclassified"));
+            testImages = matrix.Sum(row => row.Sum(c => (long)c));
+            cards.Add(("Test images", Html.Int(testImages), $"{data.Misclassified.Count} misclassified"));
         }
 
         if (cards.Count == 0)
         {
             return;
+        }
+
+        if (testImages is > 0 and < Model.ClassificationMetrics.TooFewToJudge)
+        {
+            // One image moves accuracy by 1/n: say so before anyone reads "100 %".
+            html.Append($"<p class=\"warning\">Only {testImages} test images: one image is {100.0 / testImages:0.#} % of accuracy, too few to judge the model. Add photos, or evaluate it on another folder (<code>./train.sh evaluate --data DIR</code>).</p>\n");
         }
 
         html.Append("<div class=\"cards\">");
@@ -177,10 +185,26 @@ public static class HtmlReportWriter
 
     private static void AppendDataset(StringBuilder html, ReportData data)
     {
-        if (data.DatasetSummary.Count > 0)
+        if (data.DatasetSummary.Count > 0 || data.Split.Count > 0)
         {
             html.Append("<section id=\"dataset\"><h2>Dataset</h2>");
-            AppendLines(html, data.DatasetSummary);
+            if (data.Split.Count > 0)
+            {
+                html.Append("<table class=\"split\"><thead><tr><th>Class</th><th>Train</th><th>Validation</th><th>Test</th><th>Total</th></tr></thead><tbody>");
+                foreach (var c in data.Split)
+                {
+                    html.Append($"<tr><td>{Html.Escape(c.Label)}</td><td>{Html.Int(c.Train)}</td><td>{Html.Int(c.Validation)}</td><td>{Html.Int(c.Test)}</td><td>{Html.Int(c.Total)}</td></tr>");
+                }
+
+                html.Append($"<tr class=\"total\"><td>Total</td><td>{Html.Int(data.Split.Sum(c => c.Train))}</td><td>{Html.Int(data.Split.Sum(c => c.Validation))}</td><td>{Html.Int(data.Split.Sum(c => c.Test))}</td><td>{Html.Int(data.Split.Sum(c => c.Total))}</td></tr>");
+                html.Append("</tbody></table>");
+            }
+
+            if (data.DatasetSummary.Count > 0)
+            {
+                AppendLines(html, data.DatasetSummary);
+            }
+
             html.Append("</section>\n");
         }
 

@@ -47,6 +47,9 @@ public sealed record ReportData
     /// <summary>Free-form dataset lines; "key: value" lines are shown as a two-column list.</summary>
     public IReadOnlyList<string> DatasetSummary { get; init; } = [];
 
+    /// <summary>Images per class and split, shown as a table (class rows, train/validation/test/total columns, a total row).</summary>
+    public IReadOnlyList<Data.SplitClassCount> Split { get; init; } = [];
+
     /// <summary>Images left out of training or testing, and why.</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; init; } = [];
 

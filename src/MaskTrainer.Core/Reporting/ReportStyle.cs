@@ -20,6 +20,9 @@ internal static class ReportStyle
                   padding: 18px 20px; margin: 0 0 18px; }
         .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 12px; margin: 0 0 18px; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
+        .warning { background: #fff4e5; border-left: 4px solid #f08c00; padding: 8px 14px; margin: 0 0 18px; }
+        table.split td:not(:first-child), table.split th:not(:first-child) { text-align: right; }
+        table.split tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
         .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
         .card .name { color: var(--muted); font-size: 12.5px; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .card .hint { color: var(--muted); font-size: 11.5px; }

@@ -31,7 +31,7 @@ internal static class TrainingReport
             Auc = metrics.Auc,
             PerClass = PerClass(metrics),
             Misclassified = Misclassified(split.Test, test, testScores, metrics.Labels),
-            DatasetSummary = split.Describe().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Split = split.Counts,
             Skipped = skipped.Select(s => new SkippedImage(s.Path, s.Reason)).ToList(),
             Options =
             [

@@ -8,12 +8,13 @@ namespace MaskTrainer.Detect.Rendering;
 /// <summary>
 /// Draws the results into the frame like the seed projects: per face a box (green = mask,
 /// red = no mask) with "label probability" above it; orange lines between faces standing too
-/// close; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
+/// close (explained by a legend under the counters); labels of neighbouring faces never cover each other; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
 /// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p and 1080p both read well.
 /// </summary>
 public sealed class OverlayRenderer
 {
     private readonly TextCache _text;
+    private readonly List<Rect> _placed = [];
 
     /// <param name="labels">The model's labels, in output order (shown through <see cref="Classification.MaskLabels.Display"/>).</param>
     public OverlayRenderer(IReadOnlyList<string> labels)
@@ -40,6 +41,7 @@ public sealed class OverlayRenderer
         int thickness = Math.Max(2, (int)Math.Round(width / 500.0));
         int textThickness = Math.Max(1, (int)Math.Round(scale * 1.6));
         var faces = packet.Faces;
+        _placed.Clear();
 
         foreach (var pair in packet.ClosePairs)
         {
@@ -60,10 +62,9 @@ public sealed class OverlayRenderer
             int pad = Math.Max(2, thickness);
             int boxHeight = size.Height + baseline + 2 * pad;
 
-            // Above the box like the seeds; inside its top edge when the face touches the top of the frame.
-            int top = face.Box.Y - boxHeight >= 0 ? face.Box.Y - boxHeight : Math.Max(0, face.Box.Y);
-            int left = Math.Clamp(face.Box.X, 0, Math.Max(0, width - size.Width - 2 * pad));
-            Translucent.FillRectangle(frame, new Rect(left, top, size.Width + 2 * pad, boxHeight), colour, 1.0);
+            var place = PlaceLabel(face.Box, new Size(size.Width + 2 * pad, boxHeight), width, height, _placed);
+            int left = place.X, top = place.Y;
+            Translucent.FillRectangle(frame, place, colour, 1.0);
             var textColour = face.Verdict.Mask ? OverlayStyle.DarkText : OverlayStyle.Text;
             Cv2.PutText(frame, label, new Point(left + pad, top + pad + size.Height), OverlayStyle.Font, scale, textColour, textThickness);
         }
@@ -73,7 +74,72 @@ public sealed class OverlayRenderer
             DrawBanner(frame, width, height, scale, textThickness);
         }
 
-        DrawStatus(frame, fps, packet.FaceCount, scale, textThickness);
+        DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, scale, thickness, textThickness);
+    }
+
+    /// <summary>
+    /// Where a face's label goes: above the box like the seeds, else below it, else stacked above
+    /// (then below) the labels already placed, so neighbouring faces' labels never cover each
+    /// other; inside the frame. Adds the result to <paramref name="placed"/>.
+    /// </summary>
+    internal static Rect PlaceLabel(Rect face, Size label, int frameWidth, int frameHeight, List<Rect> placed)
+    {
+        int left = Math.Clamp(face.X, 0, Math.Max(0, frameWidth - label.Width));
+        int maxTop = Math.Max(0, frameHeight - label.Height);
+        var first = new Rect(left, Math.Clamp(face.Y - label.Height, 0, maxTop), label.Width, label.Height);
+        var chosen = first;
+        if (Overlap(first, placed) is not null)
+        {
+            var below = new Rect(left, Math.Clamp(face.Bottom, 0, maxTop), label.Width, label.Height);
+            chosen = Overlap(below, placed) is null ? below : Stack(first, placed, maxTop);
+        }
+
+        placed.Add(chosen);
+        return chosen;
+    }
+
+    // Moves up past each label in the way, then down past them if the top of the frame is reached.
+    private static Rect Stack(Rect start, List<Rect> placed, int maxTop)
+    {
+        var r = start;
+        for (int i = 0; i <= placed.Count && Overlap(r, placed) is { } hit; i++)
+        {
+            r.Y = hit.Y - r.Height;
+            if (r.Y < 0)
+            {
+                break;
+            }
+        }
+
+        if (r.Y >= 0 && Overlap(r, placed) is null)
+        {
+            return r;
+        }
+
+        r.Y = start.Y;
+        for (int i = 0; i <= placed.Count && Overlap(r, placed) is { } hit; i++)
+        {
+            r.Y = hit.Bottom;
+            if (r.Y > maxTop)
+            {
+                return start;
+            }
+        }
+
+        return r;
+    }
+
+    private static Rect? Overlap(Rect r, List<Rect> placed)
+    {
+        foreach (var p in placed)
+        {
+            if (r.IntersectsWith(p))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private static Point Centre(Rect r) => new(r.X + r.Width / 2, r.Y + r.Height / 2);
@@ -90,7 +156,7 @@ public sealed class OverlayRenderer
         Cv2.PutText(frame, OverlayStyle.ProximityMessage, org, OverlayStyle.Font, s, OverlayStyle.Text, t);
     }
 
-    private void DrawStatus(Mat frame, double fps, int faceCount, double scale, int textThickness)
+    private void DrawStatus(Mat frame, double fps, int faceCount, bool distancing, double scale, int thickness, int textThickness)
     {
         var fpsText = ShowFps ? _text.Fps(fps) : null;
         var facesText = _text.Faces(faceCount);
@@ -106,5 +172,16 @@ public sealed class OverlayRenderer
         }
 
         Cv2.PutText(frame, facesText, new Point(pad, pad + (lines - 1) * line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+        if (distancing)
+        {
+            // The legend of the orange lines, under the counters.
+            var c = Cv2.GetTextSize(OverlayStyle.DistancingLegend, OverlayStyle.Font, scale, textThickness, out _);
+            int swatch = c.Height * 2;
+            int y = lines * line + pad;
+            Translucent.FillRectangle(frame, new Rect(0, y, swatch + c.Width + 3 * pad, line + pad), OverlayStyle.Panel, 0.5);
+            int mid = y + pad + c.Height / 2;
+            Cv2.Line(frame, new Point(pad, mid), new Point(pad + swatch, mid), OverlayStyle.Distancing, thickness, LineTypes.AntiAlias);
+            Cv2.PutText(frame, OverlayStyle.DistancingLegend, new Point(2 * pad + swatch, y + pad + c.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+        }
     }
 }

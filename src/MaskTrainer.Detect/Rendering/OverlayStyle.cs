@@ -20,5 +20,8 @@ public static class OverlayStyle
     public static readonly Scalar Panel = new Scalar(0, 0, 0);
 
     public const string ProximityMessage = "KEEP YOUR DISTANCE";
+
+    /// <summary>What the orange lines mean, shown under the counters while any are drawn.</summary>
+    public const string DistancingLegend = "too close";
     public const HersheyFonts Font = HersheyFonts.HersheySimplex;
 }

@@ -82,10 +82,10 @@ internal sealed partial class TrainCommand
         Console.WriteLine();
         Console.WriteLine(run.TestMetrics.MlConfusionMatrix?.GetFormattedConfusionTable());
         Console.WriteLine(MetricsPrinter.Format(run.TestMetrics));
-        if (run.TestMetrics.Count < SmallTestSet)
+        if (run.TestMetrics.Count < ClassificationMetrics.TooFewToJudge)
         {
             // One image moves accuracy by 1/n: with a handful of test images 100 % says little.
-            Console.WriteLine($"note: only {run.TestMetrics.Count} test images: one image is {100.0 / run.TestMetrics.Count:0.#} % of accuracy, too few to judge the model; add photos (about {SmallTestSet / 0.2:0} images or more) or evaluate on another folder with `evaluate --data`.");
+            Console.WriteLine($"note: only {run.TestMetrics.Count} test images: one image is {100.0 / run.TestMetrics.Count:0.#} % of accuracy, too few to judge the model; add photos (about {ClassificationMetrics.TooFewToJudge / 0.2:0} images or more) or evaluate on another folder with `evaluate --data`.");
         }
 
         var f = run.Featurizing;
@@ -100,9 +100,6 @@ internal sealed partial class TrainCommand
         Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: ./detect.sh --model {run.ModelPath}");
         return 0;
     }
-
-    /// <summary>Below this many test images the accuracy is called too uncertain to judge.</summary>
-    internal const int SmallTestSet = 50;
 
     /// <summary>Issue #6: a fresh clone with an empty data/ still trains, on a small synthetic set built from photos the store downloads.</summary>
     private static void BuildStarterSet(MaskTrainingOptions options, ModelStore store, CancellationToken ct)

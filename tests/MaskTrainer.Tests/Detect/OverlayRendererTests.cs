@@ -29,6 +29,48 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void Labels_of_neighbouring_faces_never_cover_each_other_and_stay_in_the_frame()
+    {
+        // A row of five faces 30 px apart, each label 120 px wide: side by side they would overlap.
+        var placed = new List<Rect>();
+        var labels = new List<Rect>();
+        for (int i = 0; i < 5; i++)
+        {
+            labels.Add(OverlayRenderer.PlaceLabel(new Rect(100 + 30 * i, 200, 28, 28), new Size(120, 24), 640, 480, placed));
+        }
+
+        labels[0].Should().Be(new Rect(100, 176, 120, 24), "the first label sits just above its box, like the seeds'");
+        for (int a = 0; a < labels.Count; a++)
+        {
+            new Rect(0, 0, 640, 480).Contains(labels[a]).Should().BeTrue($"label {a} {labels[a]} is inside the frame");
+            for (int b = a + 1; b < labels.Count; b++)
+            {
+                labels[a].IntersectsWith(labels[b]).Should().BeFalse($"labels {a} {labels[a]} and {b} {labels[b]} must not overlap");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_orange_lines_get_a_legend_only_while_they_are_drawn()
+    {
+        using var close = Packet(640, 480,
+            (new Rect(100, 200, 100, 100), false, FaceAlerts.Distancing),
+            (new Rect(400, 200, 100, 100), true, FaceAlerts.Distancing));
+        close.ClosePairs.Add(new ClosePair(0, 1, 260));
+        using var apart = Packet(640, 480,
+            (new Rect(100, 200, 100, 100), false, FaceAlerts.None),
+            (new Rect(400, 200, 100, 100), true, FaceAlerts.None));
+        var renderer = new OverlayRenderer(Labels);
+        renderer.Draw(close, 30);
+        renderer.Draw(apart, 30);
+
+        // The legend's swatch: orange pixels in the top-left panel, under the two counter lines.
+        var legend = new Rect(0, 40, 80, 50);
+        CountColour(close.Frame, legend, (0, 165, 255)).Should().BeGreaterThan(10);
+        CountColour(apart.Frame, legend, (0, 165, 255)).Should().Be(0);
+    }
+
+    [Fact]
     public void Too_close_faces_are_joined_by_an_orange_line_and_the_proximity_banner_is_drawn()
     {
         using var packet = Packet(640, 480,

@@ -46,6 +46,30 @@ public sealed class HtmlReportWriterTests : IDisposable
     };
 
     [Fact]
+    public void The_dataset_is_a_table_per_class_and_split_with_a_total_row()
+    {
+        var path = Path.Combine(_folder, "split.html");
+        HtmlReportWriter.Write(path, Sample() with { Split = [new("with_mask", 420, 60, 120), new("without_mask", 410, 58, 118)] });
+
+        var html = File.ReadAllText(path);
+        html.Should().Contain("<table class=\"split\">")
+            .And.Contain("<tr><td>with_mask</td><td>420</td><td>60</td><td>120</td><td>600</td></tr>")
+            .And.Contain("<tr class=\"total\"><td>Total</td><td>830</td><td>118</td><td>238</td><td>1,186</td></tr>");
+    }
+
+    [Fact]
+    public void A_test_set_too_small_to_judge_is_called_so_and_a_large_one_is_not()
+    {
+        var small = Path.Combine(_folder, "small.html");
+        var large = Path.Combine(_folder, "large.html");
+        HtmlReportWriter.Write(small, Sample() with { Labels = ["with_mask", "without_mask"], ConfusionMatrix = [[3, 0], [0, 3]], PerClass = [] });
+        HtmlReportWriter.Write(large, Sample());
+
+        File.ReadAllText(small).Should().Contain("Only 6 test images: one image is 16.7 % of accuracy, too few to judge the model.");
+        File.ReadAllText(large).Should().NotContain("too few to judge");
+    }
+
+    [Fact]
     public void The_heat_map_shows_every_count_of_the_confusion_matrix_in_its_cell()
     {
         var data = Sample();
