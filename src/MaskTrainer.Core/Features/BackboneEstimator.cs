@@ -95,6 +95,9 @@ public static class BackboneEstimator
         _ => throw new ArgumentOutOfRangeException(nameof(order), order, null),
     };
 
+    /// <summary><paramref name="requested"/> ONNX Runtime threads, or every core when it is 0 or less (the default).</summary>
+    public static int ThreadsOrAll(int requested) => requested > 0 ? requested : Environment.ProcessorCount;
+
     /// <summary>
     /// Makes every ONNX session <paramref name="ml"/> opens from now on, including those of models
     /// it loads from a zip, use <paramref name="threads"/> intra-op threads, one inter-op thread,

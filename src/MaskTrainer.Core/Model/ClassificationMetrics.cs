@@ -176,11 +176,12 @@ public sealed class ClassificationMetrics
         var schema = SchemaDefinition.Create(typeof(ScoredRow));
         schema["Score"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, k);
         var ml = new MLContext(seed: 0);
-        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new ScoredRow { Label = l }), SchemaDefinition.Create(typeof(ScoredRow)));
-        var view = ml.Transforms.Conversion.MapValueToKey("Label", keyData: ml.Transforms.SelectColumns("Label").Fit(keys).Transform(keys))
-            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", keyData: ml.Transforms.SelectColumns("Label").Fit(keys).Transform(keys)))
-            .Fit(ml.Data.LoadFromEnumerable(rows, schema))
-            .Transform(ml.Data.LoadFromEnumerable(rows, schema));
+        var keys = FeatureDataView.LabelKeys(ml, labels);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        var view = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys)
+            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", keyData: keys))
+            .Fit(data)
+            .Transform(data);
         return Evaluate(ml, view, labels);
     }
 

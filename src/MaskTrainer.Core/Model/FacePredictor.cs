@@ -1,5 +1,4 @@
 using MaskTrainer.Faces;
-using MaskTrainer.Features;
 using MaskTrainer.Models;
 using OpenCvSharp;
 
@@ -37,9 +36,9 @@ public sealed class FacePredictor : IDisposable
         var policy = _predictor.Model.FaceCrop;
         if (_detector is null)
         {
-            using var whole = ToInputSize(image);
-            onCrop?.Invoke(0, whole);
-            return [Classify(whole, null, 1f)];
+            using var resized = _predictor.ResizeForModel(image);
+            onCrop?.Invoke(0, resized ?? image);
+            return [Classify(resized ?? image, null, 1f)];
         }
 
         var faces = _detector.Detect(image, policy.MinConfidence);
@@ -47,19 +46,12 @@ public sealed class FacePredictor : IDisposable
         for (int i = 0; i < faces.Count; i++)
         {
             using var cut = FaceCropper.Crop(image, faces[i].Box, policy.CropOptions);
-            using var crop = ToInputSize(cut);
-            onCrop?.Invoke(i, crop);
-            results[i] = Classify(crop, faces[i].Box, faces[i].Score);
+            using var resized = _predictor.ResizeForModel(cut);
+            onCrop?.Invoke(i, resized ?? cut);
+            results[i] = Classify(resized ?? cut, faces[i].Box, faces[i].Score);
         }
 
         return results;
-    }
-
-    // The crop at the backbone's input size, resized by OpenCV as the training features were.
-    private Mat ToInputSize(Mat image)
-    {
-        var b = _predictor.Model.Metadata.Backbone;
-        return image.Cols == b.InputWidth && image.Rows == b.InputHeight ? image.Clone() : InputTensor.ResizeForInput(image, b.InputWidth, b.InputHeight);
     }
 
     private FacePrediction Classify(Mat crop, Rect? box, float confidence)

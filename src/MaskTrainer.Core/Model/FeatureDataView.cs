@@ -52,6 +52,23 @@ public static class FeatureDataView
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
+    /// <summary>
+    /// The key set of the <c>Label</c> column: the labels in the order given (sorted class
+    /// folders), so <c>Score[i]</c> is <paramref name="labels"/>[i]. Pass it as MapValueToKey's keyData.
+    /// </summary>
+    public static IDataView LabelKeys(MLContext ml, IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(labels);
+        var rows = new LabelRow[labels.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = new LabelRow { Label = labels[i] };
+        }
+
+        return ml.Data.LoadFromEnumerable(rows);
+    }
+
     /// <summary>The <c>Score</c> column of a scored view, row-major (rows × <paramref name="classCount"/>).</summary>
     public static float[] ReadScores(IDataView scored, int classCount)
     {
@@ -90,6 +107,11 @@ public static class FeatureDataView
         }
 
         return weights;
+    }
+
+    private sealed class LabelRow
+    {
+        public string Label { get; set; } = "";
     }
 
     private sealed class FeatureRow

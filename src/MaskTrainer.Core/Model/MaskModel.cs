@@ -151,7 +151,7 @@ public sealed class MaskModel : IDisposable
         stream.Position = start;
 
         var ml = new MLContext(seed: 0);
-        BackboneEstimator.UseThreads(ml, threads <= 0 ? Environment.ProcessorCount : threads);
+        BackboneEstimator.UseThreads(ml, BackboneEstimator.ThreadsOrAll(threads));
         ITransformer loaded;
         try
         {

@@ -32,7 +32,7 @@ public static class MaskModelTraining
     public static IEstimator<ITransformer> BuildFeaturizer(MLContext ml, PixelGraph backbone, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(backbone);
-        return BackboneEstimator.Build(ml, backbone, FeatureDataView.Image, FeatureDataView.Features, threads <= 0 ? Environment.ProcessorCount : threads);
+        return BackboneEstimator.Build(ml, backbone, FeatureDataView.Image, FeatureDataView.Features, BackboneEstimator.ThreadsOrAll(threads));
     }
 
     /// <summary>
@@ -44,9 +44,7 @@ public static class MaskModelTraining
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(options);
-        // The key order is the label order given (sorted class folders), so Score[i] is labels[i].
-        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l }));
-        return ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: keys)
+        return ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: FeatureDataView.LabelKeys(ml, labels))
             .Append(ml.Transforms.NormalizeMeanVariance(FeatureDataView.Features))
             .Append(Trainer(ml, options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
@@ -86,45 +84,40 @@ public static class MaskModelTraining
         return new HeadFit(best!, bestKind, candidates);
     }
 
+    // One thread each: ML.NET's parallel reductions change the sums' order, and a seed must give the same model.
     private static IEstimator<ITransformer> Trainer(MLContext ml, HeadOptions o) => o.Trainer switch
     {
-        // One thread each: ML.NET's parallel reductions change the sums' order, and a seed must give the same model.
-        TrainerKind.LbfgsMaximumEntropy => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+        TrainerKind.LbfgsMaximumEntropy => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(Columns(o, new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
-            LabelColumnName = FeatureDataView.Label,
-            FeatureColumnName = FeatureDataView.Features,
-            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
             L2Regularization = o.L2,
             L1Regularization = 0,
             MaximumNumberOfIterations = o.MaxIterations,
             NumberOfThreads = 1,
-        }),
-        TrainerKind.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+        })),
+        TrainerKind.SdcaMaximumEntropy => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(Columns(o, new SdcaMaximumEntropyMulticlassTrainer.Options
         {
-            LabelColumnName = FeatureDataView.Label,
-            FeatureColumnName = FeatureDataView.Features,
-            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
             L2Regularization = o.L2,
             MaximumNumberOfIterations = o.MaxIterations,
             NumberOfThreads = 1,
-        }),
-        TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        })),
+        TrainerKind.LightGbm => ml.MulticlassClassification.Trainers.LightGbm(Columns(o, new LightGbmMulticlassTrainer.Options
         {
-            LabelColumnName = FeatureDataView.Label,
-            FeatureColumnName = FeatureDataView.Features,
-            ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null,
             NumberOfIterations = o.MaxIterations,
             NumberOfThreads = 1,
             Seed = o.Seed,
             Verbose = false,
             Silent = true,
-        }),
+        })),
         _ => throw new ArgumentException($"trainer {o.Trainer} cannot be built directly; Auto picks one of the others", nameof(o)),
     };
 
-    private sealed class LabelRow
+    /// <summary>The columns every trainer reads: Label, Features, and Weight when classes are balanced.</summary>
+    private static T Columns<T>(HeadOptions o, T options) where T : TrainerInputBaseWithWeight
     {
-        public string Label { get; set; } = "";
+        options.LabelColumnName = FeatureDataView.Label;
+        options.FeatureColumnName = FeatureDataView.Features;
+        options.ExampleWeightColumnName = o.BalanceClasses ? FeatureDataView.Weight : null;
+        return options;
     }
 }
 

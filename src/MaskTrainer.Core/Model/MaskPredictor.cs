@@ -60,10 +60,20 @@ public sealed class MaskPredictor : IDisposable
     public void Predict(Mat image, ref ModelOutput output)
     {
         ArgumentNullException.ThrowIfNull(image);
-        int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
-        using var resized = width > 0 && (image.Cols != width || image.Rows != height) ? InputTensor.ResizeForInput(image, width, height) : null;
+        using var resized = ResizeForModel(image);
         using var ml = MLImages.FromMat(resized ?? image);
         Predict(new ModelInput { Image = ml }, ref output);
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> at the backbone's input size, resized by OpenCV as the training
+    /// features were made; null when it already has that size. The caller disposes the result.
+    /// </summary>
+    public Mat? ResizeForModel(Mat image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
+        return image.Cols == width && image.Rows == height ? null : InputTensor.ResizeForInput(image, width, height);
     }
 
     /// <inheritdoc cref="Predict(Mat, ref ModelOutput)"/>

@@ -24,7 +24,4 @@ public sealed class ModelInput
     [ColumnName("Image")]
     [ImageType(DeclaredSize, DeclaredSize)]
     public MLImage? Image { get; set; }
-
-    /// <summary>Decodes an image file with ML.NET's decoder, as a foreign program would.</summary>
-    public static ModelInput FromFile(string path) => new() { Image = MLImage.CreateFromFile(path) };
 }

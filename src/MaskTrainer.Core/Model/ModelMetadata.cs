@@ -70,8 +70,8 @@ public sealed record BackboneIdentity
     /// <summary>SHA-256 of each source file, in catalog order.</summary>
     public IReadOnlyList<string> Sha256 { get; init; } = [];
 
-    /// <summary>SHA-256 of the pixel graph (pixels → features) embedded in the ML.NET model.</summary>
-    public string GraphSha256 { get; init; } = "";
+    /// <summary>The pixel graph's key (its sources' SHA-256s and the edit, <see cref="Features.PixelGraph.Key"/>) embedded in the ML.NET model.</summary>
+    public string GraphKey { get; init; } = "";
 
     /// <summary>Values per feature vector.</summary>
     public int FeatureSize { get; init; }

@@ -62,7 +62,7 @@ public sealed class MaskTrainingPipeline
         // The validation split only chooses among trainers (--trainer Auto); a fixed trainer learns from it too.
         bool foldValidation = _options.Head.Trainer != TrainerKind.Auto && validation is { Rows: > 0 };
         var trainView = FeatureDataView.Create(ml, foldValidation ? [train, validation!] : [train], labels, _options.Head.BalanceClasses);
-        var validationView = validation is { Rows: > 0 } ? FeatureDataView.Create(ml, validation, labels, balance: false) : null;
+        var validationView = !foldValidation && validation is { Rows: > 0 } ? FeatureDataView.Create(ml, validation, labels, balance: false) : null;
         var testView = FeatureDataView.Create(ml, test, labels, balance: false);
         int rows = train.Rows + (foldValidation ? validation!.Rows : 0);
         _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({(foldValidation ? "train + validation" : "train; validation picks the trainer")})");
@@ -91,7 +91,7 @@ public sealed class MaskTrainingPipeline
             {
                 Id = backbone.Id,
                 Sha256 = backbone.Files.Select(f => f.Sha256).ToArray(),
-                GraphSha256 = FileHasher.Sha256(featurizer.Graph.Path),
+                GraphKey = featurizer.Graph.Key,
                 FeatureSize = featurizer.FeatureSize,
                 InputWidth = featurizer.Graph.InputWidth,
                 InputHeight = featurizer.Graph.InputHeight,

@@ -1,6 +1,5 @@
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Faces;
-using MaskTrainer.Features;
 using MaskTrainer.Model;
 using OpenCvSharp;
 
@@ -16,7 +15,6 @@ public sealed class ModelFaceClassifier : IFaceClassifier
 {
     private readonly MaskPredictor _predictor;
     private readonly FaceCropOptions _crop;
-    private readonly int _width, _height;
     private ModelOutput _output = new();
 
     public ModelFaceClassifier(MaskModel model)
@@ -24,7 +22,6 @@ public sealed class ModelFaceClassifier : IFaceClassifier
         ArgumentNullException.ThrowIfNull(model);
         _predictor = new MaskPredictor(model);
         _crop = model.FaceCrop.CropOptions;
-        (_width, _height) = (model.Metadata.Backbone.InputWidth, model.Metadata.Backbone.InputHeight);
         Labels = model.Labels;
     }
 
@@ -42,8 +39,7 @@ public sealed class ModelFaceClassifier : IFaceClassifier
         for (int i = 0; i < faces.Length; i++)
         {
             using var crop = FaceCropper.Crop(frame, faces[i], _crop);
-            using var resized = InputTensor.ResizeForInput(crop, _width, _height);
-            _predictor.Predict(resized, ref _output);
+            _predictor.Predict(crop, ref _output);
             _output.Score.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
         }
     }
