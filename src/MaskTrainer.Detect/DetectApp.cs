@@ -100,7 +100,8 @@ public sealed class DetectApp
         }
 
         using var source = batch ? null : OpenSource(o, cancel);
-        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]));
+        // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr) });
         using var model = MaskModel.Load(o.ModelPath);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId, store), o.MinFaceConfidence);

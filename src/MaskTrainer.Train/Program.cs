@@ -30,6 +30,7 @@ public static class Program
                 EnableDefaultExceptionHandler = false,
                 Output = Console.Out,
                 Error = Console.Error,
+                ProcessTerminationTimeout = null, // InterruptSignal handles Ctrl+C
             };
             var parse = root.Parse(args);
             if (parse.Action is ParseErrorAction)
@@ -37,7 +38,8 @@ public static class Program
                 return UsageErrors.Report(parse, Console.Error);
             }
 
-            return await parse.InvokeAsync(invocation);
+            using var interrupt = new InterruptSignal();
+            return await parse.InvokeAsync(invocation, interrupt.Token);
         }
         catch (Exception e) when (Errors.IsUserFacing(e))
         {

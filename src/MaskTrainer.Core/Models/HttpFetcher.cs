@@ -32,24 +32,40 @@ internal sealed class HttpFetcher : IDisposable
     {
         string part = request.FinalPath + ".part";
         bool stalePartial = File.Exists(part);
-        await TransferWithRetriesAsync(request, part, progress, ct).ConfigureAwait(false);
         try
         {
-            Commit(request, part);
-        }
-        catch (ModelChecksumException) when (stalePartial)
-        {
-            // The partial left by an earlier run may not belong to the bytes served now: one clean try.
             await TransferWithRetriesAsync(request, part, progress, ct).ConfigureAwait(false);
-            Commit(request, part);
+            try
+            {
+                Commit(request, part, progress);
+            }
+            catch (ModelChecksumException) when (stalePartial)
+            {
+                // The partial left by an earlier run may not belong to the bytes served now: one clean try.
+                await TransferWithRetriesAsync(request, part, progress, ct).ConfigureAwait(false);
+                Commit(request, part, progress);
+            }
         }
+        catch (Exception) when (progress is not null)
+        {
+            // A display must close its line before the error is printed; what is kept is what resumes.
+            long kept = File.Exists(part) ? new FileInfo(part).Length : 0;
+            var stage = ct.IsCancellationRequested ? DownloadStage.Interrupted : DownloadStage.Failed;
+            progress.Report(new DownloadProgress(request.DisplayName, kept, request.Size, stage));
+            throw;
+        }
+
+        long size = new FileInfo(request.FinalPath).Length;
+        progress?.Report(new DownloadProgress(request.DisplayName, size, size, DownloadStage.Done));
     }
 
     /// <inheritdoc/>
     public void Dispose() => client.Dispose();
 
-    private static void Commit(DownloadRequest request, string part)
+    private static void Commit(DownloadRequest request, string part, IProgress<DownloadProgress>? progress)
     {
+        long length = new FileInfo(part).Length;
+        progress?.Report(new DownloadProgress(request.DisplayName, length, length, DownloadStage.Verifying));
         string actual = FileHasher.Sha256(part);
         if (actual != request.Sha256)
         {

@@ -54,6 +54,12 @@ public sealed record ModelStoreOptions
     public HttpMessageHandler? HttpHandler { get; init; }
 
     /// <summary>
+    /// Where downloads report when the caller passes no progress of its own, so a download deep
+    /// inside a detector or backbone lookup still shows (the CLIs set a console display). Default: null (silent).
+    /// </summary>
+    public IProgress<DownloadProgress>? Progress { get; init; }
+
+    /// <summary>
     /// Defaults plus the environment: <paramref name="modelsDirectories"/> (e.g. from <c>--models-dir</c>)
     /// come first, then the folders in <c>MASKTRAINER_MODELS</c>; <c>MASKTRAINER_NPM_REGISTRY</c>
     /// replaces the registry; <c>MASKTRAINER_OFFLINE=1</c> disables downloads.

@@ -6,8 +6,12 @@ using MaskTrainer.Models;
 
 namespace MaskTrainer;
 
-/// <summary>The metrics of a saved model on an image folder, and what could not be read.</summary>
-public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped)
+/// <summary>The metrics of a saved model on an image folder, what could not be read, and how many images had no face.</summary>
+/// <param name="Metrics">ML.NET's metrics of the model's head.</param>
+/// <param name="Skipped">Images left out, and why.</param>
+/// <param name="Featurizing">Counts of the featurizing, among them <see cref="FeaturizeStats.FaceFallbacks"/>: images with no face found, classified whole.</param>
+/// <param name="FaceCrop">Whether the model classifies face crops (else whole images, and there are no fallbacks).</param>
+public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped, FeaturizeStats Featurizing, bool FaceCrop)
 {
     /// <summary>The metrics.json document (same schema as training writes).</summary>
     public MetricsDocument Document => MetricsDocument.From(Metrics, Skipped);
@@ -41,7 +45,7 @@ public static class MaskEvaluation
         var cache = workspace is null ? null : new BottleneckCache(workspace);
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
-        return new EvaluationResult(model.EvaluateFeatures(view), featurized.Skipped);
+        return new EvaluationResult(model.EvaluateFeatures(view), featurized.Skipped, featurized.Stats, stage is not null);
     }
 
     private static List<ImageExample> MapLabels(ImageFolderDataset data, IReadOnlyList<string> modelLabels)

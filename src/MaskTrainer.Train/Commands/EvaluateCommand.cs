@@ -19,7 +19,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Score a saved model on an image folder") { model, data, json, workspace, modelsDir };
         command.SetAction((r, ct) =>
         {
-            using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
             using var classifier = MaskModel.Load(r.GetValue(model)!);
             bool asJson = r.GetValue(json);
             var observer = asJson ? null : new ConsoleObserver();
@@ -39,8 +39,27 @@ internal static class EvaluateCommand
 
             Console.WriteLine(result.Metrics.MlConfusionMatrix?.GetFormattedConfusionTable());
             Console.WriteLine(MetricsPrinter.Format(result.Metrics));
+            Console.WriteLine(FaceLine(result));
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// How many images were scored on a face: like predict's "no face found", evaluate must not
+    /// hide that some scores are of whole images (the model was trained on face crops).
+    /// </summary>
+    internal static string FaceLine(EvaluationResult result)
+    {
+        if (!result.FaceCrop)
+        {
+            return "Faces: not looked for; this model classifies whole images (trained with --no-face-crop).";
+        }
+
+        var (found, fallbacks) = (result.Featurizing.FacesFound, result.Featurizing.FaceFallbacks);
+        return fallbacks == 0
+            ? $"Faces: found in all {found} image(s)."
+            : $"Faces: found in {found} of {found + fallbacks} image(s); {fallbacks} had no face found and "
+              + (fallbacks == 1 ? "was classified as a whole image" : "were classified as whole images") + " instead (counted in the metrics above).";
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MaskTrainer.Models;
+using MaskTrainer.Train.Output;
 using Spectre.Console;
 
 namespace MaskTrainer.Train.Commands;
@@ -18,7 +19,7 @@ internal static class ModelsCommand
     }
 
     private static ModelStore OpenStore(ParseResult r, Option<string[]> modelsDir) =>
-        new(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+        DownloadDisplay.OpenStore(r.GetValue(modelsDir));
 
     private static string RoleName(ModelRole role) => role switch
     {
@@ -99,24 +100,8 @@ internal static class ModelsCommand
                 : ModelCatalog.Default.Models.ToList();
             foreach (var model in wanted)
             {
-                string last = "";
-                var progress = new InlineProgress<DownloadProgress>(p =>
-                {
-                    var line = p.TotalBytes is long total
-                        ? $"\r  {p.FileName}: {p.BytesDone / 1e6,6:0.0} / {total / 1e6:0.0} MB"
-                        : $"\r  {p.FileName}: {p.BytesDone / 1e6,6:0.0} MB";
-                    if (line != last)
-                    {
-                        Console.Error.Write(line);
-                        last = line;
-                    }
-                });
-                var paths = await store.FetchAsync(model, progress, ct);
-                if (last.Length > 0)
-                {
-                    Console.Error.WriteLine();
-                }
-
+                // The store's display shows each download (a bar on a terminal, plain lines when piped).
+                var paths = await store.FetchAsync(model, ct: ct);
                 foreach (var p in paths)
                 {
                     Console.WriteLine($"{model.Id}: {p} (verified)");

@@ -6,6 +6,7 @@ using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
 using MaskTrainer.Model;
 using MaskTrainer.Models;
+using MaskTrainer.Train.Output;
 using OpenCvSharp;
 
 namespace MaskTrainer.Train.Commands;
@@ -27,7 +28,7 @@ internal static class PredictCommand
         var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, crops, images };
         command.SetAction((r, ct) =>
         {
-            using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
             using var mask = MaskModel.Load(r.GetValue(model)!);
             using var faces = new FacePredictor(mask, store);
             var cropDir = r.GetValue(crops);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskTrainer.Models;
+using MaskTrainer.Train.Output;
 using MaskTrainer.Synthesis;
 
 namespace MaskTrainer.Train.Commands;
@@ -43,9 +44,9 @@ internal static class SynthMasksCommand
                 ContactSheet = defaults.ContactSheet with { MaxPairs = r.GetValue(sheetPairs) },
             };
             string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);
-            using var store = new ModelStore(ModelStoreOptions.FromEnvironment(r.GetValue(modelsDir) ?? []));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
             using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
-            var progress = new Progress(Console.IsErrorRedirected);
+            var progress = new Progress(!ProgressConsole.IsLive);
             var report = synthesizer.Run(r.GetValue(faces)!, r.GetValue(output)!, progress, ct);
             progress.Done();
             Print(report, r.GetValue(output)!);

@@ -62,7 +62,7 @@ internal sealed partial class TrainCommand
     private int Run(ParseResult r, CancellationToken ct)
     {
         var options = BuildOptions(r);
-        using var store = new ModelStore(ModelStoreOptions.FromEnvironment(options.ModelsDirectories));
+        using var store = DownloadDisplay.OpenStore(options.ModelsDirectories);
         if (r.GetResult(_data) is null or { Implicit: true } && !StarterDataset.HasImages(options.DataDirectory))
         {
             BuildStarterSet(options, store, ct);

@@ -14,7 +14,7 @@ internal sealed class ConsoleObserver : ITrainingObserver
 {
     private const int MaxWarnings = 20;
     private readonly Lock _gate = new();
-    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly bool _interactive = ProgressConsole.IsLive;
     private readonly Stopwatch _partClock = new();
     private string? _part;
     private int _lastQuarter = -1;

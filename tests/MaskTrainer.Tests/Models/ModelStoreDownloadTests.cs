@@ -32,7 +32,10 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         store.IsCached(model).Should().BeTrue();
         context.CacheFiles().Should().Equal(Path.Combine(".locks", "a.onnx.lock"), "a.onnx", "a.onnx.sha256");
         reports.Should().NotBeEmpty();
-        reports[^1].Should().Be(new DownloadProgress("a.onnx", Data.Length, Data.Length));
+        reports[0].Should().Be(new DownloadProgress("a.onnx", 0, Data.Length));
+        reports.Select(r => r.Stage).Distinct().Should().Equal(DownloadStage.Transferring, DownloadStage.Verifying, DownloadStage.Done);
+        reports[^2].Should().Be(new DownloadProgress("a.onnx", Data.Length, Data.Length, DownloadStage.Verifying));
+        reports[^1].Should().Be(new DownloadProgress("a.onnx", Data.Length, Data.Length, DownloadStage.Done));
     }
 
     [Fact]

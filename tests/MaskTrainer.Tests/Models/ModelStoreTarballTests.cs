@@ -113,7 +113,7 @@ public sealed class ModelStoreTarballTests : IAsyncLifetime
             name, StoreTestContext.Sha256(data), data.Length,
             new NpmTarballSource("demo-pkg", "1.2.3", path ?? $"package/model/{name}", TarballSha, Tarball.Length)));
 
-    private static byte[] MakeTarball(params (string Name, byte[] Data)[] entries)
+    internal static byte[] MakeTarball(params (string Name, byte[] Data)[] entries)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))

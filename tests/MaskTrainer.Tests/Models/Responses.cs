@@ -29,6 +29,19 @@ internal static class Responses
         Drop(stream);
     };
 
+    /// <summary>Serves all of <paramref name="data"/> (honouring Range) in <paramref name="chunks"/> parts, <paramref name="pause"/> apart: a download slow enough to watch.</summary>
+    public static LoopbackHandler Slow(byte[] data, int chunks, TimeSpan pause) => async (request, _, stream, ct) =>
+    {
+        long from = await WriteHeadForAsync(stream, request, data, honourRange: true, ct);
+        int step = (int)Math.Max(1, (data.Length - from + chunks - 1) / chunks);
+        for (long at = from; at < data.Length; at += step)
+        {
+            await stream.WriteAsync(data.AsMemory((int)at, (int)Math.Min(step, data.Length - at)), ct);
+            await stream.FlushAsync(ct);
+            await Task.Delay(pause, ct);
+        }
+    };
+
     /// <summary>Sends headers and the first <paramref name="sendFirst"/> bytes, then goes silent until the server stops.</summary>
     public static LoopbackHandler StallAfter(byte[] data, int sendFirst) => async (request, _, stream, ct) =>
     {
@@ -41,6 +54,14 @@ internal static class Responses
 
     private static async Task SendAsync(Stream stream, LoopbackRequest request, byte[] data, long sendUpTo, bool honourRange, CancellationToken ct)
     {
+        long from = await WriteHeadForAsync(stream, request, data, honourRange, ct);
+        await stream.WriteAsync(data.AsMemory((int)from, (int)(sendUpTo - from)), ct);
+        await stream.FlushAsync(ct);
+    }
+
+    /// <summary>Writes a 200 head, or a 206 one for a range request when <paramref name="honourRange"/>; returns where the body starts.</summary>
+    private static async Task<long> WriteHeadForAsync(Stream stream, LoopbackRequest request, byte[] data, bool honourRange, CancellationToken ct)
+    {
         long from = honourRange ? request.RangeStart ?? 0 : 0;
         if (from > 0)
         {
@@ -52,8 +73,7 @@ internal static class Responses
             await WriteHeadAsync(stream, "200 OK", data.Length, null, ct);
         }
 
-        await stream.WriteAsync(data.AsMemory((int)from, (int)(sendUpTo - from)), ct);
-        await stream.FlushAsync(ct);
+        return from;
     }
 
     private static async Task WriteHeadAsync(Stream stream, string status, long length, string? contentRange, CancellationToken ct)

@@ -20,6 +20,20 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_says_how_many_images_had_no_face_and_were_classified_whole()
+    {
+        var (code, stdout, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!);
+
+        code.Should().Be(0);
+        var line = stdout.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.StartsWith("Faces: ", StringComparison.Ordinal)).Subject;
+        var m = System.Text.RegularExpressions.Regex.Match(line,
+            @"^Faces: found in (all (?<found>\d+)|(?<found>\d+) of \d+) image\(s\)(; (?<none>\d+) had no face found and (was classified as a whole image|were classified as whole images) instead \(counted in the metrics above\))?\.$");
+        m.Success.Should().BeTrue(line);
+        int none = m.Groups["none"].Success ? int.Parse(m.Groups["none"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        (int.Parse(m.Groups["found"].Value, System.Globalization.CultureInfo.InvariantCulture) + none).Should().Be(2 * TrainedModelFixture.PerClass, "every image is counted once");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Predict_prints_one_tab_separated_line_per_face_with_its_box()
     {
         var images = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(2).ToArray();

@@ -1,0 +1,21 @@
+using MaskTrainer.Models;
+
+namespace MaskTrainer.Train.Output;
+
+/// <summary>Chooses how model downloads are shown: a live bar on a terminal, plain lines otherwise.</summary>
+internal static class DownloadDisplay
+{
+    /// <summary>The display for this process's stderr, as <see cref="ProgressConsole.IsLive"/> decides.</summary>
+    public static IProgress<DownloadProgress> ForStderr() => Create(ProgressConsole.IsLive, Console.Error);
+
+    /// <summary>A live Spectre bar on <paramref name="writer"/> when <paramref name="live"/>, else plain lines.</summary>
+    public static IProgress<DownloadProgress> Create(bool live, TextWriter writer) =>
+        live ? new LiveDownloadBar(ProgressConsole.Live(writer)) : new PlainDownloadLines(writer);
+
+    /// <summary>
+    /// The store every command uses: the environment's folders and settings, with downloads shown on
+    /// stderr (also those started deep inside detector and backbone lookups).
+    /// </summary>
+    public static ModelStore OpenStore(IEnumerable<string>? modelsDirectories) =>
+        new(ModelStoreOptions.FromEnvironment(modelsDirectories) with { Progress = ForStderr() });
+}
