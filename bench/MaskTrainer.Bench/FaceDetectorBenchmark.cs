@@ -18,7 +18,8 @@ namespace MaskTrainer.Bench;
 /// --ids a,b (default all), --thresholds 0.3,0.5 (extra rows per threshold; detection runs once
 /// at the lowest and is filtered, which gives the same boxes as running at each threshold),
 /// --frames N (timed frames, default 100; 0 skips the speed test), --masks N (images per mask class, default all), --videos 0 (skip the video table),
-/// --verify 0 (fused detectors without their face verifier).
+/// --verify 0 (fused detectors without their face verifier), --pasted N (mask-sample photos per class
+/// pasted small into faces-dlib, <see cref="PastedSmallFaces"/>; default 100, 0 skips).
 /// OpenCV's thread count is left as it is (all cores).
 /// </summary>
 public static class FaceDetectorBenchmark
@@ -36,6 +37,7 @@ public static class FaceDetectorBenchmark
         bool videos = Option(args, "--videos") != "0";
         // --verify 0 runs the fused detectors without their face verifier (for comparison).
         var options = new FaceDetectorOptions { VerifyFaces = Option(args, "--verify") != "0" };
+        int pastedPerClass = int.Parse(Option(args, "--pasted") ?? "100", CultureInfo.InvariantCulture);
 
         string dlib = Path.Combine(shared, "data", "faces-dlib");
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
@@ -53,6 +55,8 @@ public static class FaceDetectorBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         var notes = new List<string>();
         var videoRows = new List<string>();
+        var pastedRows = new List<string>();
+        using var pasted = pastedPerClass <= 0 ? null : PastedFaces(store, dlib, Path.Combine(shared, "data", "mask-sample"), pastedPerClass);
         foreach (var id in ids)
         {
             using var detector = FaceDetectors.Create(id, store, options);
@@ -124,6 +128,26 @@ public static class FaceDetectorBenchmark
             {
                 videoRows.Add(VideoRow(detector, shared));
             }
+
+            if (pasted is not null)
+            {
+                var found = pasted.Measure(detector);
+                pastedRows.Add("| " + id + " | " + string.Join(" | ", found.Select(f => string.Create(CultureInfo.InvariantCulture,
+                    $"{f.Found / (double)pasted.Count:0.000} ({f.FoundMasked / (double)Math.Max(1, pasted.MaskedCount):0.000})"))) + " |");
+            }
+        }
+
+        if (pasted is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Faces from a distance (PastedSmallFaces): {pasted.Count} mask-sample photos ({pasted.MaskedCount} masked) pasted into faces-dlib photos with the face N px wide; recall, all (masked only), default threshold.");
+            Console.WriteLine();
+            Console.WriteLine("| detector | " + string.Join(" | ", PastedSmallFaces.Sizes.Select(w => $"{w} px")) + " |");
+            Console.WriteLine("|---|" + string.Concat(PastedSmallFaces.Sizes.Select(_ => "---|")));
+            foreach (var row in pastedRows)
+            {
+                Console.WriteLine(row);
+            }
         }
 
         if (videoRows.Count > 0)
@@ -161,6 +185,13 @@ public static class FaceDetectorBenchmark
         using var padded = new Mat();
         Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
         return detector.Detect(padded, threshold);
+    }
+
+    /// <summary>The pasted scenes, their reference faces found by the training crop detector.</summary>
+    private static PastedSmallFaces PastedFaces(ModelStore store, string dlib, string maskSample, int perClass)
+    {
+        using var reference = FaceDetectors.Create(FaceDetectors.DefaultId, store);
+        return new PastedSmallFaces(dlib, maskSample, reference, perClass);
     }
 
     private static (long Calls, long Secondary) Counters(IFaceDetector detector) =>

@@ -53,10 +53,21 @@ internal sealed class PastedScenes : IDisposable
     public (Mat Scene, Rect Pasted) Next(Mat face)
     {
         var bg = _backgrounds[_random.Next(_backgrounds.Length)];
-        var canvas = bg.Clone();
         double fraction = 0.3 + _random.NextDouble() * 0.4;
-        double scale = fraction * Math.Min(canvas.Cols, canvas.Rows) / Math.Max(face.Cols, face.Rows);
-        var size = new Size(Math.Max(8, (int)(face.Cols * scale)), Math.Max(8, (int)(face.Rows * scale)));
+        double scale = fraction * Math.Min(bg.Cols, bg.Rows) / Math.Max(face.Cols, face.Rows);
+        return PasteOn(bg, face, scale);
+    }
+
+    /// <summary>
+    /// A new scene (caller disposes): the image scaled by <paramref name="scale"/> (area filter)
+    /// at a random place on a random background; where it was pasted.
+    /// </summary>
+    public (Mat Scene, Rect Pasted) Next(Mat face, double scale) => PasteOn(_backgrounds[_random.Next(_backgrounds.Length)], face, scale);
+
+    private (Mat Scene, Rect Pasted) PasteOn(Mat bg, Mat face, double scale)
+    {
+        var canvas = bg.Clone();
+        var size = new Size(Math.Min(canvas.Cols, Math.Max(8, (int)(face.Cols * scale))), Math.Min(canvas.Rows, Math.Max(8, (int)(face.Rows * scale))));
         using var small = BenchCv.Resized(face, size, InterpolationFlags.Area);
         int x = _random.Next(0, canvas.Cols - size.Width + 1);
         int y = _random.Next(0, canvas.Rows - size.Height + 1);

@@ -219,7 +219,7 @@ public sealed class DetectApp
     private static IFrameSource OpenSource(DetectorOptions o, CancellationToken cancel) => o.Input switch
     {
         InputKind.Image => new ImageSource(o.InputPath!),
-        InputKind.Video => new VideoFileSource(o.InputPath!, o.Loop),
+        InputKind.Video => o.Realtime ? new RealtimeSource(new VideoFileSource(o.InputPath!, o.Loop)) : new VideoFileSource(o.InputPath!, o.Loop),
         _ => new RetryingSource(() => new CameraSource(o.CameraIndex), RetryPolicy.Default, cancel),
     };
 

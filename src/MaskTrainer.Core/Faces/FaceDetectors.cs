@@ -22,6 +22,15 @@ public static class FaceDetectors
     public const string CascadeId = "cascade";
 
     /// <summary>
+    /// UltraFace on the whole image as alone, plus UltraFace on overlapping tiles of a large image
+    /// (faces far from the camera), the tiles' new faces checked by the face verifier (<see cref="TiledFaceDetector"/>).
+    /// </summary>
+    public const string UltraFaceTilesId = "ultraface-tiles";
+
+    /// <summary>The cascade (with its verifier) on the whole image, plus UltraFace's tiles as in <see cref="UltraFaceTilesId"/>.</summary>
+    public const string MultiScaleId = "multiscale";
+
+    /// <summary>
     /// Threshold of the ensemble and the cascade on their fused score, with the face verifier:
     /// the middle of the range [0.2, 0.275] in which every bar of issue #3 holds in cross-validation (README).
     /// </summary>
@@ -42,6 +51,8 @@ public static class FaceDetectors
         BlazeFaceDetector.BackModelId,
         BlazeFaceDetector.FrontModelId,
         UltraFaceDetector.ModelId,
+        UltraFaceTilesId,
+        MultiScaleId,
         HaarFaceDetector.ModelId,
     ];
 
@@ -61,9 +72,55 @@ public static class FaceDetectors
             BlazeFaceDetector.BackModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options),
             BlazeFaceDetector.FrontModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Front, store, options),
             UltraFaceDetector.ModelId => UltraFaceDetector.Create(store, options),
+            UltraFaceTilesId or MultiScaleId => CreateTiled(id, store, options),
             HaarFaceDetector.ModelId => HaarFaceDetector.Create(store, options),
             _ => throw new UnknownFaceDetectorException(id, Ids),
         };
+    }
+
+    /// <summary>
+    /// <see cref="UltraFaceTilesId"/> and <see cref="MultiScaleId"/>: UltraFace on the tiles, the
+    /// verifier on the faces only the tiles found. Needs every model (no fallback): without res10
+    /// or the verifier it would not be the detector that was measured.
+    /// </summary>
+    private static IFaceDetector CreateTiled(string id, ModelStore store, FaceDetectorOptions? options)
+    {
+        var o = options ?? FaceDetectorOptions.Default;
+        var memberOptions = new FaceDetectorOptions { NmsThreshold = o.NmsThreshold, Threads = o.Threads };
+        var owned = new List<IDisposable>();
+        try
+        {
+            var ultra = UltraFaceDetector.Create(store, memberOptions);
+            owned.Add(ultra);
+            IFaceDetector whole = ultra;
+            if (id == MultiScaleId)
+            {
+                var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
+                owned.Add(back);
+                var res10 = Res10SsdDetector.Create(store, memberOptions);
+                owned.Add(res10);
+                var verified = memberOptions with { VerifyFaces = o.VerifyFaces };
+                var cascadeVerifier = o.VerifyFaces ? FaceVerifier.Create(store, threads: o.Threads) : null;
+                if (cascadeVerifier is not null)
+                {
+                    owned.Add(cascadeVerifier);
+                }
+
+                whole = new CascadeFaceDetector(CascadeId, back, res10, cascadeVerifier is null ? UnverifiedFusedThreshold : FusedThreshold, verified, verifier: cascadeVerifier);
+            }
+
+            var verifier = o.VerifyFaces ? FaceVerifier.Create(store, threads: o.Threads) : null;
+            return new TiledFaceDetector(id, whole, ultra, UltraFaceDetector.InputSize, options, verifier);
+        }
+        catch
+        {
+            foreach (var d in owned)
+            {
+                d.Dispose();
+            }
+
+            throw;
+        }
     }
 
     private static IFaceDetector CreateFused(string id, ModelStore store, FaceDetectorOptions? options)

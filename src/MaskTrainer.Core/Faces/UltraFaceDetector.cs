@@ -20,6 +20,9 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     /// <summary>Default threshold 0.7: below it the model fires on dog faces (see README).</summary>
     public const float DefaultThreshold = 0.7f;
 
+    /// <summary>The network's input size (fixed: the anchors are baked into the graph).</summary>
+    public static readonly Size InputSize = new(320, 240);
+
     private readonly OnnxNet _net;
     private readonly Mat _scratch = new();
     private readonly FaceCandidates _candidates = new();

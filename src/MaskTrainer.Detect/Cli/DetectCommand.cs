@@ -58,7 +58,7 @@ public static class DetectCommand
         };
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
-        var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
+        var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, ultraface-tiles, multiscale, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };
         var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: the label containing with_mask, else the first not starting with without/no)", HelpName = "LABEL" };
@@ -76,6 +76,7 @@ public static class DetectCommand
         var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png); with --images, a folder for the annotated copies", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per frame, then a summary line, to stdout" };
         var loop = new Option<bool>("--loop") { Description = "Play --video again from the start when it ends" };
+        var realtime = new Option<bool>("--realtime") { Description = "Play --video at its own frame rate, as a camera delivers frames: late frames are skipped, latency is a live user's" };
         var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
 
         Between(threshold, 0, 1);
@@ -115,7 +116,7 @@ public static class DetectCommand
                                    "Reads camera 0 by default; q or Esc closes the window.")
         {
             camera, video, image, images, model, modelsDir, detector, minFace, threshold, maskLabel, proximity, minDistance,
-            reclassify, smoothing, noWindow, output, json, loop, maxFrames,
+            reclassify, smoothing, noWindow, output, json, loop, realtime, maxFrames,
         };
         root.Validators.Add(r =>
         {
@@ -129,6 +130,11 @@ public static class DetectCommand
             if (r.GetResult(loop) is not null && r.GetResult(video) is null)
             {
                 r.AddError("--loop needs --video");
+            }
+
+            if (r.GetResult(realtime) is not null && r.GetResult(video) is null)
+            {
+                r.AddError("--realtime needs --video");
             }
         });
 
@@ -161,6 +167,7 @@ public static class DetectCommand
                 OutputPath = r.GetValue(output),
                 Json = r.GetValue(json),
                 Loop = r.GetValue(loop),
+                Realtime = r.GetValue(realtime),
                 MaxFrames = r.GetValue(maxFrames),
             };
         }

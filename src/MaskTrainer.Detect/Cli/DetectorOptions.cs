@@ -70,6 +70,9 @@ public sealed record DetectorOptions
     /// <summary>--loop: play a video again from the start when it ends.</summary>
     public bool Loop { get; init; }
 
+    /// <summary>--realtime: play --video at its own frame rate, like a camera (<see cref="Sources.RealtimeSource"/>).</summary>
+    public bool Realtime { get; init; }
+
     /// <summary>--max-frames (0 = no limit).</summary>
     public long MaxFrames { get; init; }
 }

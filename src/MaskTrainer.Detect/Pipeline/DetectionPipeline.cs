@@ -84,7 +84,10 @@ public sealed class DetectionPipeline
             _p = pipeline;
             _cancel = cancel;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            int q = pipeline._options.QueueCapacity;
+
+            // Live input: a frame waiting in a queue only grows older; one place per queue keeps the
+            // stages overlapping while a frame waits at most one stage's time at each.
+            int q = pipeline._source.IsLive ? 1 : pipeline._options.QueueCapacity;
 
             // The pool bounds the frames in flight (latency and memory); a live camera needs one
             // more, to read into while the oldest waiting frame is being replaced.
@@ -170,7 +173,7 @@ public sealed class DetectionPipeline
             _p._sink.Complete(userQuit, _cancel);
             var seconds = frames == 0 ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
             return new RunSummary(frames, faces, classified, seconds, latency.Percentile(50), latency.Percentile(95),
-                _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) };
+                _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) + _p._source.Skipped };
         }
 
         public void Dispose()
@@ -205,6 +208,10 @@ public sealed class DetectionPipeline
                     {
                         ok = _p._source.Read(packet.Frame, out var timeMs);
                         packet.TimeMs = timeMs;
+
+                        // A live frame's latency starts when it came into being, not when we asked for it.
+                        long born = _p._source.FrameTimestamp;
+                        packet.ReadTimestamp = born != 0 ? born : packet.ReadTimestamp;
                     }
                     catch
                     {

@@ -21,7 +21,10 @@ public sealed class FramePacket : IDisposable
     /// <summary>The frame's time (see <see cref="Sources.IFrameSource.Read"/>).</summary>
     public double TimeMs { get; set; }
 
-    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp taken just before the frame was read, for latency.</summary>
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp where the frame's latency starts: when a
+    /// live frame came into being (<see cref="Sources.IFrameSource.FrameTimestamp"/>), else just before it was read.
+    /// </summary>
     public long ReadTimestamp { get; set; }
 
     public int FaceCount { get; private set; }

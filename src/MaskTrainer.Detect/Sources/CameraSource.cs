@@ -14,6 +14,10 @@ public sealed class CameraSource : IFrameSource
     public CameraSource(int index)
     {
         _capture = VideoIo.OpenCamera(index);
+
+        // One buffered frame: with the driver's default (often 4) a late reader gets frames that
+        // are 4 frame-times old. Back-ends without the property ignore it.
+        _capture.Set(VideoCaptureProperties.BufferSize, 1);
         Name = $"camera {index}";
         var fps = _capture.Fps;
         Fps = fps is > 0 and < 1000 ? fps : 30;
@@ -25,9 +29,14 @@ public sealed class CameraSource : IFrameSource
 
     public double Fps { get; }
 
+    public long FrameTimestamp { get; private set; }
+
     public bool Read(Mat frame, out double timeMs)
     {
         var ok = _capture.Read(frame);
+        // The read returns as the frame arrives (or at once with the one buffered): the best
+        // estimate of its delivery that the back-ends give.
+        FrameTimestamp = Stopwatch.GetTimestamp();
         timeMs = Stopwatch.GetElapsedTime(Start).TotalMilliseconds;
         return ok;
     }

@@ -21,4 +21,15 @@ public interface IFrameSource : IDisposable
     /// since the camera was first opened, 0 for an image. False when the input ended.
     /// </summary>
     bool Read(Mat frame, out double timeMs);
+
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the frame last read came into
+    /// being (a live source: when the camera delivered it, or when a --realtime file's frame was
+    /// due), where a frame's latency starts; 0 when the source does not know (files, images): then
+    /// it starts when the read began.
+    /// </summary>
+    long FrameTimestamp => 0;
+
+    /// <summary>Frames a live source skipped itself because the reader came late (the newest frame wins).</summary>
+    long Skipped => 0;
 }

@@ -85,6 +85,10 @@ public sealed class RetryingSource : IFrameSource
             $"{Name} stopped delivering frames (no frame after {_policy.Retries} retries over {waited:0.0} s){(last is null ? "" : ": " + last.Message)}", last);
     }
 
+    public long FrameTimestamp => _inner?.FrameTimestamp ?? 0;
+
+    public long Skipped => _inner?.Skipped ?? 0;
+
     public void Dispose() => _inner?.Dispose();
 
     private static bool TryRead(IFrameSource source, Mat frame, out double timeMs) =>

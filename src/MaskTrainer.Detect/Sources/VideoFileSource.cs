@@ -55,5 +55,21 @@ public sealed class VideoFileSource : IFrameSource
         return true;
     }
 
+    /// <summary>
+    /// Moves past the next frame without converting it to BGR (a --realtime reader that came late
+    /// skips frames this way); false at the end of the file. A looping source wraps around in
+    /// <see cref="Read"/>, so a skip at the very end is only lost, not an error.
+    /// </summary>
+    public bool Skip()
+    {
+        if (!_capture.Grab())
+        {
+            return false;
+        }
+
+        _frames++;
+        return true;
+    }
+
     public void Dispose() => _capture.Dispose();
 }

@@ -9,6 +9,7 @@ public sealed class CommandLineTests
     [InlineData("use only one of --camera, --video, --image and --images", "--image", "a.jpg", "--video", "a.mp4")]
     [InlineData("use only one of --camera, --video, --image and --images", "--image", "a.jpg", "--images", "b")]
     [InlineData("--loop needs --video", "--loop")]
+    [InlineData("--realtime needs --video", "--camera", "1", "--realtime")]
     [InlineData("--threshold must be between 0 and 1, got 1.5", "--threshold", "1.5")]
     [InlineData("--smoothing must be more than 0 and at most 1, got 0", "--smoothing", "0")]
     [InlineData("--min-face-confidence must be between 0 and 1, got 2", "--min-face-confidence", "2")]
@@ -43,7 +44,7 @@ public sealed class CommandLineTests
                  {
                      "--camera", "--video", "--image", "--images", "--model", "--models-dir", "--detector", "--min-face-confidence", "--threshold",
                      "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--smoothing", "--no-window",
-                     "--output", "--json", "--loop", "--max-frames",
+                     "--output", "--json", "--loop", "--realtime", "--max-frames",
                  })
         {
             stdout.Should().Contain(option);
@@ -68,6 +69,8 @@ public sealed class CommandLineTests
         v.Input.Should().Be(InputKind.Video);
         v.InputPath.Should().Be("v.mp4");
         v.Loop.Should().BeTrue();
+        v.Realtime.Should().BeFalse();
+        read(root.Parse(["--video", "v.mp4", "--realtime"])).Realtime.Should().BeTrue();
         v.MinDistance.ToString().Should().Be("150px");
         (v.Json, v.NoWindow, v.OutputPath, v.Threshold, v.MinFaceConfidence).Should().Be((true, true, "o.mp4", 0.7f, 0.6f));
         read(root.Parse(["--headless"])).NoWindow.Should().BeTrue();

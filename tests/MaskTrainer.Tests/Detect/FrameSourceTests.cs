@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MaskTrainer.Detect.Sources;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
@@ -52,6 +53,41 @@ public sealed class FrameSourceTests
         firstPixels[4].Should().BeCloseTo(firstPixels[0], 3, "frame 4 is the first frame again");
         firstPixels[8].Should().BeCloseTo(firstPixels[0], 3);
         last.Should().Be(9 * 40);
+    }
+
+    [Fact]
+    public void A_realtime_video_waits_for_each_frame_and_a_late_reader_gets_the_newest()
+    {
+        using var temp = new TempFolder();
+        var path = DetectTestFrames.WriteNumberedVideo(temp.File("v.avi"), 20, fps: 10);
+        using var source = new RealtimeSource(new VideoFileSource(path));
+        source.IsLive.Should().BeTrue();
+        using var frame = new Mat();
+
+        // On time: frames 0, 1, 2, each returned once due (not before) and promptly.
+        var times = new List<double>();
+        long start = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            source.Read(frame, out var t).Should().BeTrue();
+            var age = Stopwatch.GetElapsedTime(source.FrameTimestamp);
+            age.Should().BeGreaterThanOrEqualTo(TimeSpan.Zero).And.BeLessThan(TimeSpan.FromMilliseconds(80));
+            start = i == 0 ? source.FrameTimestamp : start;
+            times.Add(t);
+        }
+
+        times.Should().Equal(0, 100, 200);
+        Stopwatch.GetElapsedTime(start, source.FrameTimestamp).TotalMilliseconds.Should().BeApproximately(200, 1, "frame 2 is due 200 ms after frame 0");
+        source.Skipped.Should().Be(0);
+
+        // Late by several frame-times: the frames in between are gone, as a camera's would be.
+        Thread.Sleep(450);
+        source.Read(frame, out var late).Should().BeTrue();
+        int index = (int)Math.Round(late / 100);
+        index.Should().BeGreaterThanOrEqualTo(6);
+        source.Skipped.Should().Be(index - 3);
+        Stopwatch.GetElapsedTime(source.FrameTimestamp).Should().BeLessThan(TimeSpan.FromMilliseconds(100 + 80), "the frame given is the newest due");
+        ((int)DetectTestFrames.Pixel(frame, 10, 10).G).Should().BeCloseTo(index * 10 % 250, 4, "the pixels are that frame's");
     }
 
     [Fact]

@@ -13,9 +13,9 @@ public sealed class FaceDetectorTests
     /// <summary>All but BlazeFace front, a close-range model: the faces of these photos (~60 px in 500) are too small for it at 128x128.</summary>
     public static TheoryData<string> FarIds() => [.. FaceDetectors.Ids.Where(id => id != BlazeFaceDetector.FrontModelId)];
 
-    /// <summary>Single models with real scores (not Haar's constant, not the cascade whose work depends on the threshold).</summary>
+    /// <summary>Single models with real scores (not Haar's constant, not the cascade, alone or in multiscale, whose work depends on the threshold).</summary>
     public static TheoryData<string> ScoredIds() =>
-        [.. FaceDetectors.Ids.Where(id => id is not (HaarFaceDetector.ModelId or FaceDetectors.CascadeId))];
+        [.. FaceDetectors.Ids.Where(id => id is not (HaarFaceDetector.ModelId or FaceDetectors.CascadeId or FaceDetectors.MultiScaleId))];
 
     [SharedTheory("data/faces-dlib", "models")]
     [MemberData(nameof(FarIds))]
@@ -48,6 +48,8 @@ public sealed class FaceDetectorTests
     [SharedTheory("data/faces-dlib", "models")]
     [InlineData(UltraFaceDetector.ModelId)]
     [InlineData(BlazeFaceDetector.FrontModelId)]
+    [InlineData(FaceDetectors.UltraFaceTilesId)]
+    [InlineData(FaceDetectors.MultiScaleId)]
     public void Finds_no_face_on_the_dog_photo(string id)
     {
         using var dogs = FaceTestData.Read(FaceTestData.Dogs);
@@ -244,7 +246,7 @@ public sealed class FaceDetectorTests
         var act = () => FaceDetectors.Create("yolo", FaceTestData.Store);
 
         act.Should().Throw<UnknownFaceDetectorException>()
-            .WithMessage("unknown face detector 'yolo'; known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, haar")
+            .WithMessage("unknown face detector 'yolo'; known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, ultraface-tiles, multiscale, haar")
             .Which.Id.Should().Be("yolo");
         FaceDetectors.Ids.Should().StartWith(FaceDetectors.DefaultId);
     }

@@ -1,0 +1,123 @@
+using MaskTrainer.Faces;
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+
+namespace MaskTrainer.Bench;
+
+/// <summary>
+/// Recall on faces seen from a distance (issue #13): mask-sample photos (masked and bare) pasted
+/// into the faces-dlib photos (<see cref="PastedScenes"/>, dogs.jpg excluded) at the scale that
+/// makes their face <see cref="Sizes"/> px wide. The face box in each photo is the reference
+/// detector's (the training crop detector, on the photo padded by 25% as training pads it);
+/// photos where it finds none are left out. A pasted face counts as found when a detection's
+/// centre lies in its box grown by 25% and the detection is 0.5–2x as wide: boxes of different
+/// detectors frame a face differently, so IoU against another detector's box would judge the
+/// framing, not the finding. Faces already in the photos are ignored. Seeded: every detector
+/// sees the same scenes.
+/// </summary>
+internal sealed class PastedSmallFaces : IDisposable
+{
+    /// <summary>Face widths in pixels.</summary>
+    public static readonly int[] Sizes = [24, 32, 48, 64];
+
+    private const int Seed = 13;
+    private readonly string _facesDlib;
+    private readonly List<(Mat Image, Rect Face, bool Masked)> _faces = [];
+
+    /// <param name="maskSample">mask-sample with with_mask/ and without_mask/.</param>
+    /// <param name="perClass">Photos taken per class (the first by name).</param>
+    public PastedSmallFaces(string facesDlib, string maskSample, IFaceDetector reference, int perClass)
+    {
+        _facesDlib = facesDlib;
+        foreach (var (folder, masked) in new[] { ("with_mask", true), ("without_mask", false) })
+        {
+            var files = Directory.GetFiles(Path.Combine(maskSample, folder)).Where(ImageCodec.HasImageExtension)
+                .Order(StringComparer.Ordinal).Take(perClass);
+            foreach (var file in files)
+            {
+                var image = ImageCodec.Read(file);
+                if (Reference(reference, image) is { } face)
+                {
+                    _faces.Add((image, face, masked));
+                }
+                else
+                {
+                    image.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>Photos with a reference face.</summary>
+    public int Count => _faces.Count;
+
+    public int MaskedCount => _faces.Count(f => f.Masked);
+
+    /// <summary>Found / pasted per size, for all faces and for the masked ones.</summary>
+    public (int Found, int FoundMasked)[] Measure(IFaceDetector detector)
+    {
+        var result = new (int, int)[Sizes.Length];
+        using var scenes = new PastedScenes(_facesDlib, Seed);
+        for (int s = 0; s < Sizes.Length; s++)
+        {
+            foreach (var (image, face, masked) in _faces)
+            {
+                double scale = Sizes[s] / (double)face.Width;
+                var (scene, pasted) = scenes.Next(image, scale);
+                using (scene)
+                {
+                    var box = new Rect(pasted.X + (int)Math.Round(face.X * scale), pasted.Y + (int)Math.Round(face.Y * scale),
+                        (int)Math.Round(face.Width * scale), (int)Math.Round(face.Height * scale));
+                    if (Found(detector.Detect(scene), box))
+                    {
+                        result[s].Item1++;
+                        result[s].Item2 += masked ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var f in _faces)
+        {
+            f.Image.Dispose();
+        }
+    }
+
+    private static bool Found(IReadOnlyList<DetectedFace> detections, Rect face)
+    {
+        int gx = face.Width / 4, gy = face.Height / 4;
+        var zone = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy);
+        foreach (var d in detections)
+        {
+            var centre = new Point(d.Box.X + d.Box.Width / 2, d.Box.Y + d.Box.Height / 2);
+            if (zone.Contains(centre) && d.Box.Width >= face.Width / 2 && d.Box.Width <= face.Width * 2)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The most confident face in the photo padded by 25% (replicated border), in the photo's coordinates and inside it.</summary>
+    private static Rect? Reference(IFaceDetector detector, Mat image)
+    {
+        int padX = (int)Math.Round(image.Cols * 0.25), padY = (int)Math.Round(image.Rows * 0.25);
+        using var padded = new Mat();
+        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
+        var faces = detector.Detect(padded);
+        if (faces.Count == 0)
+        {
+            return null;
+        }
+
+        var best = faces.MaxBy(f => f.Score)!.Box;
+        var box = new Rect(best.X - padX, best.Y - padY, best.Width, best.Height).Intersect(new Rect(0, 0, image.Cols, image.Rows));
+        return box.Width >= 8 && box.Height >= 8 ? box : null;
+    }
+}

@@ -1,0 +1,246 @@
+using MaskTrainer.Imaging;
+using OpenCvSharp;
+
+namespace MaskTrainer.Faces;
+
+/// <summary>
+/// A detector at a larger effective input where the image is large (issue #13): the whole-image
+/// detector runs as it does alone, and when the image is at least <see cref="TileFrom"/> times the
+/// tile detector's input, that detector also runs on a grid of overlapping tiles
+/// (<see cref="Tiles"/>), so that a face far from the camera covers more of the network's input
+/// (UltraFace on a 1280x720 frame: each tile is shrunk 2.3x instead of 4x; on a 500x375 photo
+/// enlarged 1.1x instead of shrunk 1.6x).
+/// <para>A tile detection that touches an edge the tile shares with a neighbour is dropped: that
+/// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
+/// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
+/// tile face that a whole-image face already covers is dropped too; the rest, the faces only the
+/// tiles found, must pass the face verifier, which keeps the extra passes off textures and dog
+/// faces. So the whole-image faces are exactly the whole-image detector's, and the tiles only add.</para>
+/// <para>Each member keeps its own threshold (scores of different models are not comparable); a
+/// threshold given by the caller only raises a member's, never lowers it.</para>
+/// </summary>
+public sealed class TiledFaceDetector : IVerifiedFaceDetector
+{
+    /// <summary>The image is tiled when it is this many times the detector's input, in width or height.</summary>
+    public const double TileFrom = 1.5;
+
+    /// <summary>Overlap of neighbouring tiles, as a fraction of a tile's width (height).</summary>
+    public const double Overlap = 0.25;
+
+    /// <summary>
+    /// The grid has size / (this x the input) tiles per axis, rounded up (at least 2): before the
+    /// overlap widens them, no tile is shrunk more than twice, i.e. UltraFace sees a large image as
+    /// if its input were 640x480; with the overlap, at most 2 / (1 - <see cref="Overlap"/>) = 2.7 times.
+    /// </summary>
+    public const double MaxTileShrink = 2;
+
+    private readonly IFaceDetector _whole;
+    private readonly IFaceDetector _tiled;
+    private readonly Size _input;
+    private readonly FaceVerification? _verification;
+    private readonly FaceCandidates _candidates = new();
+    private Rect[] _tiles = new Rect[4];
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    /// <param name="id">The detector's id.</param>
+    /// <param name="whole">The detector run on the whole image (owned).</param>
+    /// <param name="tiled">The detector run on the tiles (owned; may be <paramref name="whole"/>).</param>
+    /// <param name="input">Its network's input size, which decides the tiles.</param>
+    /// <param name="verifier">Checks the faces only the tiles found (owned); null = none.</param>
+    public TiledFaceDetector(string id, IFaceDetector whole, IFaceDetector tiled, Size input,
+        FaceDetectorOptions? options = null, FaceVerifier? verifier = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        _whole = whole ?? throw new ArgumentNullException(nameof(whole));
+        _tiled = tiled ?? throw new ArgumentNullException(nameof(tiled));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Height);
+        _input = input;
+        Options = options ?? FaceDetectorOptions.Default;
+        Options.Validate();
+        Id = id;
+        DefaultMinConfidence = Options.MinConfidence ?? Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
+        _verification = FaceVerification.For(verifier, Options);
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public float DefaultMinConfidence { get; }
+
+    /// <summary>The options this detector was made with.</summary>
+    public FaceDetectorOptions Options { get; }
+
+    /// <inheritdoc />
+    public FaceVerification? Verification => _verification;
+
+    /// <summary>
+    /// The tiles of an image of <paramref name="size"/> for a detector whose input is
+    /// <paramref name="input"/>: none when the image is under <see cref="TileFrom"/> times the
+    /// input in both directions; else a grid of at least 2x2, more on images over
+    /// <see cref="MaxTileShrink"/> times the input; neighbours overlap by <see cref="Overlap"/> of a tile. Writes the tiles into a buffer grown as needed; returns how many.
+    /// </summary>
+    public static int Tiles(Size size, Size input, ref Rect[] tiles)
+    {
+        if (size.Width < TileFrom * input.Width && size.Height < TileFrom * input.Height)
+        {
+            return 0;
+        }
+
+        int cols = Math.Max(2, (int)Math.Ceiling(size.Width / (MaxTileShrink * input.Width)));
+        int rows = Math.Max(2, (int)Math.Ceiling(size.Height / (MaxTileShrink * input.Height)));
+        if (tiles.Length < cols * rows)
+        {
+            tiles = new Rect[cols * rows];
+        }
+
+        // Tile width w and stride s: cols tiles cover the width, neighbours overlapping by Overlap * w.
+        int w = (int)Math.Ceiling(size.Width / (cols - (cols - 1) * Overlap)), h = (int)Math.Ceiling(size.Height / (rows - (rows - 1) * Overlap));
+        w = Math.Min(w, size.Width);
+        h = Math.Min(h, size.Height);
+        int n = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                // The last tile ends at the edge exactly.
+                int x = c == cols - 1 ? size.Width - w : (int)Math.Round(c * w * (1 - Overlap));
+                int y = r == rows - 1 ? size.Height - h : (int)Math.Round(r * h * (1 - Overlap));
+                tiles[n++] = new Rect(x, y, w, h);
+            }
+        }
+
+        return n;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        minConfidence ??= Options.MinConfidence;
+        if (minConfidence is { } t && !(t >= 0 && t <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minConfidence), t, "minConfidence must lie in [0, 1]");
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = _whole.Detect(image, AtLeastOwn(_whole, minConfidence));
+            int n = Tiles(image.Size(), _input, ref _tiles);
+            if (n == 0)
+            {
+                return found;
+            }
+
+            _candidates.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                using var view = new Mat(image, _tiles[i]);
+                Add(_tiled.Detect(view, AtLeastOwn(_tiled, minConfidence)), _tiles[i], image.Size());
+            }
+
+            var fromTiles = _candidates.Suppress(AtLeastOwn(_tiled, minConfidence) ?? _tiled.DefaultMinConfidence, Options.NmsThreshold);
+            List<DetectedFace>? added = null;
+            foreach (var f in fromTiles)
+            {
+                if (!Covered(f.Box, found))
+                {
+                    (added ??= []).Add(f);
+                }
+            }
+
+            if (added is null)
+            {
+                return found;
+            }
+
+            // Only the tiles' new faces are verified: the whole-image faces are what the whole-image
+            // detector reports alone, measured on its own.
+            var kept = _verification is null ? added : _verification.Filter(added, image);
+            if (kept.Count == 0)
+            {
+                return found;
+            }
+
+            var all = new List<DetectedFace>(found.Count + kept.Count);
+            all.AddRange(found);
+            all.AddRange(kept);
+            all.Sort((a, b) => b.Score.CompareTo(a.Score));
+            return all;
+        }
+    }
+
+    /// <summary>Whether a whole-image face already stands for a tile's face: they overlap as NMS would suppress, or the tile's face lies inside it (a part of a big face).</summary>
+    private bool Covered(Rect box, IReadOnlyList<DetectedFace> found)
+    {
+        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        foreach (var f in found)
+        {
+            if (f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Options.NmsThreshold)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static float? AtLeastOwn(IFaceDetector member, float? threshold) =>
+        threshold is { } t ? Math.Max(t, member.DefaultMinConfidence) : null;
+
+    /// <summary>Adds faces found in <paramref name="tile"/> (empty = the whole image) in image coordinates, without those cut by an inner tile edge.</summary>
+    private void Add(IReadOnlyList<DetectedFace> faces, Rect tile, Size image)
+    {
+        const int edge = 2; // pixels: a box this close to an inner edge is cut by it
+        foreach (var f in faces)
+        {
+            var b = f.Box;
+            if (tile.Width > 0 && ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
+                || (tile.Right < image.Width && b.Right >= tile.Width - edge) || (tile.Bottom < image.Height && b.Bottom >= tile.Height - edge)))
+            {
+                continue;
+            }
+
+            _candidates.Add(b.X + tile.X, b.Y + tile.Y, b.Right + tile.X, b.Bottom + tile.Y, f.Score, f.Landmarks is null ? null : Shift(f.Landmarks, tile));
+        }
+    }
+
+    private static IReadOnlyList<Point2f>? Shift(IReadOnlyList<Point2f> points, Rect tile)
+    {
+        if (tile.X == 0 && tile.Y == 0)
+        {
+            return points;
+        }
+
+        var shifted = new Point2f[points.Count];
+        for (int i = 0; i < shifted.Length; i++)
+        {
+            shifted[i] = new Point2f(points[i].X + tile.X, points[i].Y + tile.Y);
+        }
+
+        return shifted;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _whole.Dispose();
+            if (!ReferenceEquals(_tiled, _whole))
+            {
+                _tiled.Dispose();
+            }
+
+            _verification?.Dispose();
+        }
+    }
+}

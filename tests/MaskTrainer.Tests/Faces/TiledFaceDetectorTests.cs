@@ -1,0 +1,92 @@
+using MaskTrainer.Faces;
+using OpenCvSharp;
+
+namespace MaskTrainer.Tests.Faces;
+
+/// <summary>The tiles of <see cref="TiledFaceDetector"/>, and what they add on real faces seen from a distance.</summary>
+public sealed class TiledFaceDetectorTests
+{
+    private static readonly Size UltraFaceInput = UltraFaceDetector.InputSize;
+
+    [Fact]
+    public void Small_images_are_not_tiled()
+    {
+        var tiles = new Rect[4];
+        TiledFaceDetector.Tiles(new Size(320, 240), UltraFaceInput, ref tiles).Should().Be(0);
+        TiledFaceDetector.Tiles(new Size(479, 359), UltraFaceInput, ref tiles).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(500, 375, 2, 2)]
+    [InlineData(1280, 720, 2, 2)]
+    [InlineData(1920, 1080, 3, 3)]
+    [InlineData(1986, 1545, 4, 4)]
+    public void Tiles_cover_the_image_overlap_and_are_shrunk_at_most_twice(int width, int height, int cols, int rows)
+    {
+        var tiles = new Rect[1];
+        int n = TiledFaceDetector.Tiles(new Size(width, height), UltraFaceInput, ref tiles);
+
+        n.Should().Be(cols * rows);
+        var image = new Rect(0, 0, width, height);
+        var covered = new bool[width, height];
+        foreach (var t in tiles.Take(n))
+        {
+            t.Intersect(image).Should().Be(t, "a tile lies inside the image");
+            (t.Width / (double)UltraFaceInput.Width).Should().BeLessThanOrEqualTo(TiledFaceDetector.MaxTileShrink / (1 - TiledFaceDetector.Overlap));
+            (t.Height / (double)UltraFaceInput.Height).Should().BeLessThanOrEqualTo(TiledFaceDetector.MaxTileShrink / (1 - TiledFaceDetector.Overlap));
+            for (int x = t.X; x < t.Right; x++)
+            {
+                for (int y = t.Y; y < t.Bottom; y++)
+                {
+                    covered[x, y] = true;
+                }
+            }
+        }
+
+        covered.Cast<bool>().Should().AllBeEquivalentTo(true, "every pixel lies in some tile");
+
+        // Neighbours overlap by a quarter of a tile: a face that narrow is whole in one of them.
+        var first = tiles[0];
+        var right = tiles[1];
+        (first.Right - right.X).Should().BeGreaterThanOrEqualTo((int)(TiledFaceDetector.Overlap * first.Width) - 1);
+    }
+
+    [SharedFact("data/faces-dlib", "models")]
+    public void Finds_faces_too_small_for_the_whole_frame_and_keeps_the_whole_frame_faces()
+    {
+        // The three faces of the photo (~100 px) at 40% in a 1280x720 frame: ~40 px faces, 10 px at
+        // UltraFace's whole-frame input, 17 px in a tile.
+        using var photo = FaceTestData.Read(FaceTestData.Faces3);
+        using var small = new Mat();
+        Cv2.Resize(photo, small, new Size(photo.Cols * 2 / 5, photo.Rows * 2 / 5), interpolation: InterpolationFlags.Area);
+        using var frame = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(90, 100, 110));
+        small.CopyTo(new Mat(frame, new Rect(700, 400, small.Cols, small.Rows)));
+
+        var alone = FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(frame);
+        var tiled = FaceTestData.Detector(FaceDetectors.UltraFaceTilesId).Detect(frame);
+
+        var truth = FaceTestData.Labels[FaceTestData.Faces3]
+            .Select(f => f with { Box = new Rect(700 + f.Box.X * 2 / 5, 400 + f.Box.Y * 2 / 5, f.Box.Width * 2 / 5, f.Box.Height * 2 / 5) }).ToList();
+        var byAlone = FaceMatch.Compare(truth, alone);
+        var byTiles = FaceMatch.Compare(truth, tiled);
+        byAlone.Found.Should().BeLessThanOrEqualTo(1, "UltraFace alone sees the frame at a quarter of its size");
+        byTiles.Found.Should().Be(3, $"the tiles see these faces 1.7x larger; found {string.Join(", ", tiled.Select(f => f.Box))}");
+        byTiles.FalsePositives.Should().Be(0);
+        tiled.Select(f => f.Box).Should().Contain(alone.Select(f => f.Box), "the whole-frame faces are kept as they are");
+    }
+
+    [SharedFact("data/faces-dlib", "models")]
+    public void On_a_large_photo_the_whole_frame_faces_are_UltraFaces_own()
+    {
+        using var photo = FaceTestData.Read(FaceTestData.Faces3);
+        using var large = new Mat();
+        Cv2.Resize(photo, large, new Size(1000, 750));
+
+        var alone = FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(large);
+        var tiled = FaceTestData.Detector(FaceDetectors.UltraFaceTilesId).Detect(large);
+
+        alone.Should().HaveCount(3);
+        tiled.Should().HaveCount(3, "the tiles' faces are the same faces, so they add nothing");
+        tiled.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box));
+    }
+}
