@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["framing"] = ("framing analysis: which detections land on faces pasted into photos", FramingBenchmark.Run),
     ["crops"] = ("misclassified images of a folder with the face crop the model saw", CropDiagnostics.Run),
     ["verifier"] = ("second-stage face verifier study (fr_landmark) on the detector candidates", VerifierStudy.Run),
+    ["small-faces"] = ("a model on small, dim and far faces: recall by face width, faces-dlib's bare faces, videos downscaled/darkened", SmallFacesBenchmark.Run),
     ["training"] = ("default training (ML.NET): accuracy, same-seed zip bytes, cold/warm time, framing, featurizer vs bare ORT, loaded-zip prediction latency", TrainingBenchmark.Run),
 };
 
@@ -19,6 +20,7 @@ var usages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
 {
     ["training"] = TrainingBenchmark.Usage,
     ["detector"] = DetectorAppBenchmark.Usage,
+    ["small-faces"] = SmallFacesBenchmark.Usage,
     ["featurize"] = "bench featurize [--images N] [--rounds R] [--backbone ID] [--data DIR]",
 };
 

@@ -112,6 +112,7 @@ public sealed class DetectApp
         var pipelineOptions = new PipelineOptions
         {
             MaskLabelIndex = maskIndex,
+            MinFaceSize = o.MinFaceSize ?? model.FaceCrop.MinFaceSize,
             Threshold = o.Threshold,
             Smoothing = o.Smoothing,
             Tracker = TrackerOptions.Default with { ReclassifyEvery = o.ReclassifyEvery },

@@ -5,8 +5,9 @@ namespace MaskTrainer.Augmentation;
 /// <summary>
 /// Random image augmentation in the spirit of Keras' ImageDataGenerator: each augmented copy
 /// gets its own random horizontal flip, rotation, zoom, shear, brightness and contrast, drawn
-/// uniformly within the limits below. Off by default (<see cref="Copies"/> = 0). Everything is
-/// seeded: copy k of an image is the same in every run.
+/// uniformly within the limits below, then what a camera does to a face far away or in poor light
+/// (<see cref="Camera"/>). Off by default here (<see cref="Copies"/> = 0; training turns one copy
+/// on). Everything is seeded: copy k of an image is the same in every run.
 /// </summary>
 public sealed record AugmentationOptions
 {
@@ -34,6 +35,9 @@ public sealed record AugmentationOptions
     /// <summary>Largest contrast change: distance from mid-grey (128) multiplied by a factor in [1 − c, 1 + c] (default 0.2).</summary>
     public double MaxContrast { get; init; } = 0.2;
 
+    /// <summary>Camera effects (small, blurred, dark, noisy, JPEG) drawn for each copy; <see cref="CameraEffects.None"/> turns them off.</summary>
+    public CameraEffects Camera { get; init; } = CameraEffects.Default;
+
     /// <summary>Seed of the random draws (default 42).</summary>
     public int Seed { get; init; } = 42;
 
@@ -46,13 +50,15 @@ public sealed record AugmentationOptions
         Check(MaxShear, 1, nameof(MaxShear));
         Check(MaxBrightness, 1, nameof(MaxBrightness));
         Check(MaxContrast, 1, nameof(MaxContrast));
+        ArgumentNullException.ThrowIfNull(Camera, nameof(Camera));
+        Camera.Validate();
     }
 
     /// <summary>One line for logs, e.g. <c>2 copies: flip, ±10°, zoom ±0.1, shear ±0.1, brightness ±0.2, contrast ±0.2, seed 42</c>.</summary>
     public string Describe() => Copies == 0
         ? "off"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Copies} {(Copies == 1 ? "copy" : "copies")}: {(FlipHorizontal ? "flip, " : "")}±{MaxRotationDegrees}°, zoom ±{MaxZoom}, shear ±{MaxShear}, brightness ±{MaxBrightness}, contrast ±{MaxContrast}, seed {Seed}");
+            $"{Copies} {(Copies == 1 ? "copy" : "copies")}: {(FlipHorizontal ? "flip, " : "")}±{MaxRotationDegrees}°, zoom ±{MaxZoom}, shear ±{MaxShear}, brightness ±{MaxBrightness}, contrast ±{MaxContrast}, {Camera.Describe()}, seed {Seed}");
 
     private static void Check(double value, double max, string name)
     {

@@ -7,7 +7,8 @@ namespace MaskTrainer.Augmentation;
 /// <param name="Shear">Horizontal shear factor.</param>
 /// <param name="Brightness">Multiplier of pixel values.</param>
 /// <param name="Contrast">Multiplier of the distance from mid-grey.</param>
-public sealed record AugmentationParameters(bool Flip, double RotationDegrees, double Zoom, double Shear, double Brightness, double Contrast)
+/// <param name="Camera">The camera effects (<see cref="CameraEffects"/>); null = none.</param>
+public sealed record AugmentationParameters(bool Flip, double RotationDegrees, double Zoom, double Shear, double Brightness, double Contrast, CameraParameters? Camera = null)
 {
     /// <summary>No change at all.</summary>
     public static AugmentationParameters Identity { get; } = new(false, 0, 1, 0, 1, 1);

@@ -17,7 +17,8 @@ namespace MaskTrainer.Augmentation;
 public sealed class ImageAugmenter
 {
     // Bump when the way copies are drawn or rendered changes, so cached features of copies refill.
-    private const int AlgorithmVersion = 1;
+    // 2: camera effects (CameraSimulator) after the geometry and brightness/contrast.
+    private const int AlgorithmVersion = 2;
 
     /// <summary>Creates an augmenter; throws <see cref="ArgumentOutOfRangeException"/> for out-of-range options.</summary>
     public ImageAugmenter(AugmentationOptions? options = null)
@@ -25,7 +26,7 @@ public sealed class ImageAugmenter
         Options = options ?? AugmentationOptions.Default;
         Options.Validate();
         CacheKey = string.Create(CultureInfo.InvariantCulture,
-            $"aug:v{AlgorithmVersion}|flip:{Options.FlipHorizontal}|rot:{Options.MaxRotationDegrees:R}|zoom:{Options.MaxZoom:R}|shear:{Options.MaxShear:R}|bright:{Options.MaxBrightness:R}|contrast:{Options.MaxContrast:R}|seed:{Options.Seed}");
+            $"aug:v{AlgorithmVersion}|flip:{Options.FlipHorizontal}|rot:{Options.MaxRotationDegrees:R}|zoom:{Options.MaxZoom:R}|shear:{Options.MaxShear:R}|bright:{Options.MaxBrightness:R}|contrast:{Options.MaxContrast:R}|{Options.Camera.Key()}|seed:{Options.Seed}");
     }
 
     /// <summary>The options in use.</summary>
@@ -51,14 +52,20 @@ public sealed class ImageAugmenter
         double shear = Symmetric(random, Options.MaxShear);
         double brightness = 1 + Symmetric(random, Options.MaxBrightness);
         double contrast = 1 + Symmetric(random, Options.MaxContrast);
-        return new AugmentationParameters(flip && Options.FlipHorizontal, rotation, zoom, shear, brightness, contrast);
+        var camera = CameraSimulator.Sample(Options.Camera, random);
+        return new AugmentationParameters(flip && Options.FlipHorizontal, rotation, zoom, shear, brightness, contrast, camera);
     }
 
-    /// <summary>Copy <paramref name="copyIndex"/> (≥ 1) of <paramref name="image"/>, a new Mat of the same size and type; the caller disposes it.</summary>
-    public Mat Apply(Mat image, int copyIndex, string contentHash) => Apply(image, Sample(copyIndex, contentHash));
+    /// <summary>
+    /// Copy <paramref name="copyIndex"/> (≥ 1) of <paramref name="image"/>, a new Mat of the same type
+    /// (smaller when the copy is a distant face); the caller disposes it.
+    /// </summary>
+    /// <param name="faceScale">Image width ÷ face width: 1 + 2 × margin for a face crop, 1 when the whole image is the face.</param>
+    public Mat Apply(Mat image, int copyIndex, string contentHash, double faceScale = 1) => Apply(image, Sample(copyIndex, contentHash), faceScale);
 
     /// <summary>Renders <paramref name="parameters"/> on <paramref name="image"/> (8-bit, any channel count); a new Mat the caller disposes.</summary>
-    public static Mat Apply(Mat image, AugmentationParameters parameters)
+    /// <param name="faceScale">Image width ÷ face width (see <see cref="CameraSimulator.Apply"/>).</param>
+    public static Mat Apply(Mat image, AugmentationParameters parameters, double faceScale = 1)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -82,6 +89,12 @@ public sealed class ImageAugmenter
             if (alpha != 1 || beta != 0)
             {
                 result.ConvertTo(result, result.Type(), alpha, beta);
+            }
+
+            if (parameters.Camera is { } camera && CameraSimulator.Apply(result, camera, faceScale) is { } degraded)
+            {
+                result.Dispose();
+                result = degraded;
             }
 
             return result;

@@ -364,12 +364,14 @@ public sealed class DatasetFeaturizer
             {
                 var basis = decoded;
                 int tag = 0;
+                double faceScale = 1; // crop width ÷ face width, so a "distant" copy shrinks the face itself to its drawn width
                 if (_owner.FaceCrop is { } stage)
                 {
                     crop = stage.Apply(decoded);
                     basis = crop.Image;
                     tag = crop.FaceFound ? TagFaceFound : TagFaceFallback;
                     _tags[i] = tag;
+                    faceScale = crop.FaceFound ? Math.Max(1, (double)crop.Image.Cols / Math.Max(1, crop.FaceBox.Width)) : 1;
                 }
 
                 for (int k = 0; k < _perImage; k++)
@@ -379,9 +381,10 @@ public sealed class DatasetFeaturizer
                         continue;
                     }
 
-                    using var augmented = k == 0 ? null : _owner._augmenter!.Apply(basis, k, example.ContentHash);
+                    using var augmented = k == 0 ? null : _owner._augmenter!.Apply(basis, k, example.ContentHash, faceScale);
                     var resized = new Mat();
                     prepared.Add(new Item(i, k, resized, tag));
+                    // The detector app's own enlargement (InputTensor.ResizeForInput: OpenCV bilinear), also for distant copies.
                     Cv2.Resize(augmented ?? basis, resized, size);
                 }
             }

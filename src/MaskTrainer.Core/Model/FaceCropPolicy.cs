@@ -1,4 +1,5 @@
 using MaskTrainer.Faces;
+using OpenCvSharp;
 
 namespace MaskTrainer.Model;
 
@@ -25,6 +26,23 @@ public sealed record FaceCropPolicy
 
     /// <summary>Detections below this confidence were ignored. Default 0.5.</summary>
     public float MinConfidence { get; init; } = 0.5f;
+
+    /// <summary>
+    /// The smallest face, in pixels (the box's shorter side), that <c>predict</c> and the detector app
+    /// classify; a smaller face is reported as too small to judge, never as masked or bare. Default
+    /// <see cref="DefaultMinFaceSize"/>. Both apps can override it (<c>--min-face-size</c>).
+    /// </summary>
+    public int MinFaceSize { get; init; } = DefaultMinFaceSize;
+
+    /// <summary>
+    /// Default <see cref="MinFaceSize"/>: 16 px. `bench small-faces` on the default training (seed 42)
+    /// keeps both recalls at or above 0.90 down to 16 px wide faces, and they fall apart below that
+    /// (see docs/small-faces.md); below it a face is a few blurred pixels of skin and cloth.
+    /// </summary>
+    public const int DefaultMinFaceSize = 16;
+
+    /// <summary>True when <paramref name="box"/> is below <paramref name="minFaceSize"/> (or this policy's <see cref="MinFaceSize"/>).</summary>
+    public bool IsTooSmall(Rect box, int? minFaceSize = null) => Math.Min(box.Width, box.Height) < (minFaceSize ?? MinFaceSize);
 
     /// <summary>The crop options that go with this policy (<see cref="FaceCropper"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

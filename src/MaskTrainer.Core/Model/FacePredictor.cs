@@ -5,8 +5,9 @@ using OpenCvSharp;
 namespace MaskTrainer.Model;
 
 /// <summary>One face and what the model says about it; <see cref="Box"/> is null when the whole image was classified.</summary>
-/// <param name="Scores">Probability of each label, in <see cref="MaskModel.Labels"/> order.</param>
-public sealed record FacePrediction(Rect? Box, float Confidence, string Label, float Probability, float[] Scores);
+/// <param name="Scores">Probability of each label, in <see cref="MaskModel.Labels"/> order; empty when <paramref name="TooSmall"/>.</param>
+/// <param name="TooSmall">The face is below the minimum face size: not classified (<paramref name="Label"/> is empty).</param>
+public sealed record FacePrediction(Rect? Box, float Confidence, string Label, float Probability, float[] Scores, bool TooSmall = false);
 
 /// <summary>
 /// Whole images in, one prediction per face out: faces are found with the detector the model was
@@ -19,14 +20,20 @@ public sealed class FacePredictor : IDisposable
     private readonly MaskPredictor _predictor;
     private readonly IFaceDetector? _detector;
 
-    public FacePredictor(MaskModel model, ModelStore store)
+    /// <param name="minFaceSize">Faces below this size (px, the box's shorter side) are reported too small instead of classified; null = the model's <see cref="FaceCropPolicy.MinFaceSize"/>, 0 = classify every face.</param>
+    public FacePredictor(MaskModel model, ModelStore store, int? minFaceSize = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(minFaceSize ?? 0, nameof(minFaceSize));
+        MinFaceSize = minFaceSize ?? model?.FaceCrop.MinFaceSize ?? throw new ArgumentNullException(nameof(model));
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
         _predictor = new MaskPredictor(model);
         var policy = model.FaceCrop;
         _detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store) : null;
     }
+
+    /// <summary>Faces below this size (px, the box's shorter side) are not classified.</summary>
+    public int MinFaceSize { get; }
 
     /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
     /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it).</param>
@@ -45,6 +52,12 @@ public sealed class FacePredictor : IDisposable
         var results = new FacePrediction[faces.Count];
         for (int i = 0; i < faces.Count; i++)
         {
+            if (policy.IsTooSmall(faces[i].Box, MinFaceSize))
+            {
+                results[i] = new FacePrediction(faces[i].Box, faces[i].Score, "", 0, [], TooSmall: true);
+                continue;
+            }
+
             using var cut = FaceCropper.Crop(image, faces[i].Box, policy.CropOptions);
             using var resized = _predictor.ResizeForModel(cut);
             onCrop?.Invoke(i, resized ?? cut);

@@ -3,10 +3,10 @@ namespace MaskTrainer.Model;
 /// <summary>The ML.NET trainer that fits the head on the backbone's features (<c>--trainer</c>).</summary>
 public enum TrainerKind
 {
-    /// <summary>Multinomial logistic regression, L-BFGS (ML.NET <c>LbfgsMaximumEntropy</c>). The default: on features of a good backbone a linear head is as accurate as anything else here, and fastest.</summary>
+    /// <summary>Multinomial logistic regression, L-BFGS (ML.NET <c>LbfgsMaximumEntropy</c>).</summary>
     LbfgsMaximumEntropy,
 
-    /// <summary>Multinomial logistic regression, SDCA (ML.NET <c>SdcaMaximumEntropy</c>).</summary>
+    /// <summary>Multinomial logistic regression, SDCA (ML.NET <c>SdcaMaximumEntropy</c>): the default (see <see cref="HeadOptions.Trainer"/>).</summary>
     SdcaMaximumEntropy,
 
     /// <summary>Gradient-boosted trees (ML.NET <c>LightGbm</c>).</summary>

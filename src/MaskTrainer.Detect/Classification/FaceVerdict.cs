@@ -2,10 +2,14 @@ namespace MaskTrainer.Detect.Classification;
 
 /// <summary>
 /// The decision for one face: the label shown, its (smoothed) probability, and whether it
-/// counts as masked (P(mask label) &gt;= threshold).
+/// counts as masked (P(mask label) &gt;= threshold); or, for a face below the minimum face size,
+/// <see cref="TooSmall"/>: no label, not counted as masked.
 /// </summary>
-public readonly record struct FaceVerdict(int LabelIndex, float Probability, bool Mask, float MaskProbability)
+public readonly record struct FaceVerdict(int LabelIndex, float Probability, bool Mask, float MaskProbability, bool TooSmall = false)
 {
+    /// <summary>A face too small to judge: no label (index −1), not masked.</summary>
+    public static FaceVerdict TooSmallToJudge { get; } = new(-1, 0, false, 0, TooSmall: true);
+
     /// <summary>
     /// Decides from class probabilities: masked when P(mask) &gt;= <paramref name="threshold"/>,
     /// shown as the mask label; otherwise shown as the most probable other label.

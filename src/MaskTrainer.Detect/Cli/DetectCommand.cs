@@ -59,6 +59,7 @@ public static class DetectCommand
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
         var detector = new Option<string>("--detector", "-d") { Description = "Face detector: ultraface, ultraface-tiles, multiscale, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download)", DefaultValueFactory = _ => DetectorOptions.DefaultDetectorId, HelpName = "ID" };
+        var minFaceSize = new Option<int?>("--min-face-size") { Description = "Faces smaller than this (px) are shown as too small to judge, not classified; default: the model's (16 unless trained otherwise); 0 = classify every face", HelpName = "PX" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };
         var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: the label containing with_mask, else the first not starting with without/no)", HelpName = "LABEL" };
@@ -90,6 +91,13 @@ public static class DetectCommand
         });
         NotNegative(proximity);
         NotNegative(maxFrames);
+        minFaceSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int v && v < 0)
+            {
+                r.AddError($"--min-face-size must be 0 or more, got {v}");
+            }
+        });
         minFace.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<float?>() is float v && !(v >= 0 && v <= 1))
@@ -115,7 +123,7 @@ public static class DetectCommand
         var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
                                    "Reads camera 0 by default; q or Esc closes the window.")
         {
-            camera, video, image, images, model, modelsDir, detector, minFace, threshold, maskLabel, proximity, minDistance,
+            camera, video, image, images, model, modelsDir, detector, minFace, minFaceSize, threshold, maskLabel, proximity, minDistance,
             reclassify, smoothing, noWindow, output, json, loop, realtime, maxFrames,
         };
         root.Validators.Add(r =>
@@ -157,6 +165,7 @@ public static class DetectCommand
                 ModelsDirectories = r.GetValue(modelsDir) ?? [],
                 DetectorId = r.GetValue(detector)!,
                 MinFaceConfidence = r.GetValue(minFace),
+                MinFaceSize = r.GetValue(minFaceSize),
                 Threshold = r.GetValue(threshold),
                 MaskLabel = r.GetValue(maskLabel),
                 ProximityWidth = r.GetValue(proximity),

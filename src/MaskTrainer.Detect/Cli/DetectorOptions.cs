@@ -40,6 +40,9 @@ public sealed record DetectorOptions
     /// <summary>--min-face-confidence; null = the detector's own default.</summary>
     public float? MinFaceConfidence { get; init; }
 
+    /// <summary>--min-face-size: faces below this many pixels are too small to judge; null = the model's <see cref="Model.FaceCropPolicy.MinFaceSize"/>.</summary>
+    public int? MinFaceSize { get; init; }
+
     /// <summary>--threshold: masked when P(mask) &gt;= this (default 0.5).</summary>
     public float Threshold { get; init; } = 0.5f;
 

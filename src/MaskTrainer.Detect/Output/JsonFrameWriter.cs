@@ -9,7 +9,8 @@ namespace MaskTrainer.Detect.Output;
 
 /// <summary>
 /// --json: one line per frame,
-/// <c>{"frame":0,"timeMs":0,"faces":[{"track":1,"box":{"x":..,"y":..,"width":..,"height":..},"faceScore":0.99,"label":"without_mask","probability":0.97,"mask":false,"maskProbability":0.03,"classified":true,"alerts":["proximity"]}]}</c>,
+/// <c>{"frame":0,"timeMs":0,"faces":[{"track":1,"box":{"x":..,"y":..,"width":..,"height":..},"faceScore":0.99,"state":"classified","label":"without_mask","probability":0.97,"mask":false,"maskProbability":0.03,"classified":true,"alerts":["proximity"]}]}</c>;
+/// a face below the minimum face size has <c>"state":"too_small"</c>, null label and probabilities, and <c>"mask":false</c>,
 /// then one summary line <c>{"summary":{...}}</c> (see docs/detector.md). Buffers are reused,
 /// so a line costs no allocations.
 /// </summary>
@@ -26,6 +27,9 @@ public sealed class JsonFrameWriter : IDisposable
     private static readonly JsonEncodedText WidthName = JsonEncodedText.Encode("width");
     private static readonly JsonEncodedText HeightName = JsonEncodedText.Encode("height");
     private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("faceScore");
+    private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
+    private static readonly JsonEncodedText ClassifiedState = JsonEncodedText.Encode("classified");
+    private static readonly JsonEncodedText TooSmallState = JsonEncodedText.Encode("too_small");
     private static readonly JsonEncodedText LabelName = JsonEncodedText.Encode("label");
     private static readonly JsonEncodedText ProbabilityName = JsonEncodedText.Encode("probability");
     private static readonly JsonEncodedText MaskName = JsonEncodedText.Encode("mask");
@@ -82,11 +86,24 @@ public sealed class JsonFrameWriter : IDisposable
             _json.WriteNumber(HeightName, f.Box.Height);
             _json.WriteEndObject();
             _json.WriteNumber(ScoreName, Math.Round(f.Score, 4));
-            _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
-            _json.WriteNumber(ProbabilityName, Math.Round(f.Verdict.Probability, 4));
-            _json.WriteBoolean(MaskName, f.Verdict.Mask);
-            _json.WriteNumber(MaskProbabilityName, Math.Round(f.Verdict.MaskProbability, 4));
-            _json.WriteBoolean(ClassifiedName, f.Classified);
+            if (f.Verdict.TooSmall)
+            {
+                _json.WriteString(StateName, TooSmallState);
+                _json.WriteNull(LabelName);
+                _json.WriteNull(ProbabilityName);
+                _json.WriteBoolean(MaskName, false);
+                _json.WriteNull(MaskProbabilityName);
+                _json.WriteBoolean(ClassifiedName, false);
+            }
+            else
+            {
+                _json.WriteString(StateName, ClassifiedState);
+                _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
+                _json.WriteNumber(ProbabilityName, Math.Round(f.Verdict.Probability, 4));
+                _json.WriteBoolean(MaskName, f.Verdict.Mask);
+                _json.WriteNumber(MaskProbabilityName, Math.Round(f.Verdict.MaskProbability, 4));
+                _json.WriteBoolean(ClassifiedName, f.Classified);
+            }
             _json.WriteStartArray(AlertsName);
             if ((f.Alerts & FaceAlerts.Proximity) != 0)
             {

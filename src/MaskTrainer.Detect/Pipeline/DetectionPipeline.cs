@@ -352,10 +352,10 @@ public sealed class DetectionPipeline
                         }
 
                         // One batch for all faces due for classification in this frame.
-                        int due = 0;
+                        int due = 0, minSize = _p._options.MinFaceSize;
                         foreach (ref readonly var f in faces)
                         {
-                            if (f.Classified)
+                            if (Due(f, smoother, minSize))
                             {
                                 boxes[due++] = f.Box;
                             }
@@ -367,7 +367,7 @@ public sealed class DetectionPipeline
                             int j = 0;
                             foreach (ref readonly var f in faces)
                             {
-                                if (f.Classified)
+                                if (Due(f, smoother, minSize))
                                 {
                                     smoother.Observe(f.TrackId, probabilities.AsSpan(j++ * labels, labels));
                                 }
@@ -376,8 +376,9 @@ public sealed class DetectionPipeline
 
                         for (int i = 0; i < faces.Length; i++)
                         {
-                            var smoothed = smoother.Get(faces[i].TrackId);
-                            faces[i].Verdict = FaceVerdict.Decide(smoothed, _p._options.MaskLabelIndex, _p._options.Threshold);
+                            faces[i].Verdict = TooSmall(faces[i].Box, minSize)
+                                ? FaceVerdict.TooSmallToJudge
+                                : FaceVerdict.Decide(smoother.Get(faces[i].TrackId), _p._options.MaskLabelIndex, _p._options.Threshold);
                             masked[i] = faces[i].Verdict.Mask;
                             boxes[i] = faces[i].Box;
                         }
@@ -409,6 +410,13 @@ public sealed class DetectionPipeline
                 _toSink.Complete();
             }
         }
+
+        // A face below the size the model was validated for is reported, not guessed at (small bare faces look masked).
+        private static bool TooSmall(Rect box, int minSize) => Math.Min(box.Width, box.Height) < minSize;
+
+        // Due when the tracker asks, or when a face that was too small so far has grown big enough (it has no verdict yet).
+        private static bool Due(in FaceResult face, LabelSmoother smoother, int minSize) =>
+            !TooSmall(face.Box, minSize) && (face.Classified || !smoother.Knows(face.TrackId));
 
         private Thread StartStage(string name, Action body)
         {

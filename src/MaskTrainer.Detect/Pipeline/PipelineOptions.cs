@@ -12,6 +12,12 @@ public sealed record PipelineOptions
     /// <summary>A face counts as masked when its smoothed P(mask) is at least this (default 0.5).</summary>
     public float Threshold { get; init; } = 0.5f;
 
+    /// <summary>
+    /// Faces whose box has a side below this many pixels are not classified but reported as too
+    /// small to judge (default 0: every face is classified; the app passes the model's value).
+    /// </summary>
+    public int MinFaceSize { get; init; }
+
     /// <summary>Weight of a new classification in a track's moving average, in (0, 1] (default 0.5; 1 = no smoothing).</summary>
     public float Smoothing { get; init; } = 0.5f;
 

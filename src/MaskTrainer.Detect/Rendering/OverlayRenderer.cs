@@ -7,7 +7,7 @@ namespace MaskTrainer.Detect.Rendering;
 
 /// <summary>
 /// Draws the results into the frame like the seed projects: per face a box (green = mask,
-/// red = no mask) with "label probability" above it; orange lines between faces standing too
+/// red = no mask; thin grey with "?" = too small to judge) with "label probability" above it; orange lines between faces standing too
 /// close (explained by a legend under the counters); labels of neighbouring faces never cover each other; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
 /// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p and 1080p both read well.
 /// </summary>
@@ -50,6 +50,12 @@ public sealed class OverlayRenderer
 
         foreach (ref readonly var face in faces)
         {
+            if (face.Verdict.TooSmall)
+            {
+                DrawTooSmall(frame, face.Box, scale, textThickness);
+                continue;
+            }
+
             var colour = face.Verdict.Mask ? OverlayStyle.Mask : OverlayStyle.NoMask;
             Cv2.Rectangle(frame, face.Box, colour, thickness);
             if ((face.Alerts & FaceAlerts.Distancing) != 0)
@@ -75,6 +81,14 @@ public sealed class OverlayRenderer
         }
 
         DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, scale, thickness, textThickness);
+    }
+
+    /// <summary>A thin grey box with a small "?" above it: a face was found but is too small to judge.</summary>
+    private static void DrawTooSmall(Mat frame, Rect box, double scale, int textThickness)
+    {
+        Cv2.Rectangle(frame, box, OverlayStyle.TooSmall, 1);
+        var at = new Point(box.X, Math.Max(box.Y - 3, 10));
+        Cv2.PutText(frame, "?", at, OverlayStyle.Font, Math.Max(0.35, scale * 0.5), OverlayStyle.TooSmall, Math.Max(1, textThickness - 1));
     }
 
     /// <summary>

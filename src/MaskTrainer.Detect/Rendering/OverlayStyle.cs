@@ -7,6 +7,9 @@ namespace MaskTrainer.Detect.Rendering;
 public static class OverlayStyle
 {
     public static readonly Scalar Mask = new Scalar(0, 255, 0);
+
+    /// <summary>A face too small to judge: grey, thin, labelled "?" — neither green nor red, because nothing was decided.</summary>
+    public static readonly Scalar TooSmall = new Scalar(160, 160, 160);
     public static readonly Scalar NoMask = new Scalar(0, 0, 255);
 
     /// <summary>Lines between faces that stand too close.</summary>

@@ -64,6 +64,23 @@ internal static class OptionRules
     public static Option<int> AtLeast(this Option<int> option, int min) =>
         option.Number(v => v >= min, $"a whole number >= {min}");
 
+    /// <summary>An optional whole number >= <paramref name="min"/> (absent = null, e.g. "use the model's value").</summary>
+    public static Option<int?> AtLeast(this Option<int?> option, int min)
+    {
+        option.CustomParser = r =>
+        {
+            string text = Text(r);
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min)
+            {
+                return value;
+            }
+
+            r.AddError($"{Typed(r)}: '{text}' is not a whole number >= {min}");
+            return null;
+        };
+        return option;
+    }
+
     public static Option<double> AtLeast(this Option<double> option, double min) =>
         option.Number(v => v >= min && double.IsFinite(v), Invariant($"a number >= {min}"));
 

@@ -22,15 +22,16 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
-        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, label, probability, scores}]}" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, state (classified|too_small), label, probability, scores}]}" };
+        var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);
         var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder" };
         var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, crops, images };
+        var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, minFaceSize, crops, images };
         command.SetAction((r, ct) =>
         {
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
             using var mask = MaskModel.Load(r.GetValue(model)!);
-            using var faces = new FacePredictor(mask, store);
+            using var faces = new FacePredictor(mask, store, r.GetValue(minFaceSize));
             var cropDir = r.GetValue(crops);
             if (cropDir is not null)
             {
@@ -47,7 +48,7 @@ internal static class PredictCommand
                     using var image = ImageCodec.Read(path);
                     var found = faces.Predict(image, cropDir is null ? null : (i, crop) =>
                         ImageCodec.Write(Path.Combine(cropDir, $"{Path.GetFileNameWithoutExtension(path)}_face{i + 1}.png"), crop));
-                    Console.WriteLine(asJson ? Json(path, found, mask.Labels) : Text(path, found, mask.FaceCrop.Enabled));
+                    Console.WriteLine(asJson ? Json(path, found, mask.Labels) : Text(path, found, mask.FaceCrop.Enabled, faces.MinFaceSize));
                 }
                 catch (ImagingException e)
                 {
@@ -65,7 +66,7 @@ internal static class PredictCommand
         return command;
     }
 
-    private static string Text(string path, IReadOnlyList<FacePrediction> found, bool faceCrop)
+    private static string Text(string path, IReadOnlyList<FacePrediction> found, bool faceCrop, int minFaceSize)
     {
         if (found.Count == 0)
         {
@@ -77,7 +78,9 @@ internal static class PredictCommand
         {
             var f = found[i];
             var where = f.Box is { } b ? $"face {i + 1} at {b.X},{b.Y} {b.Width}x{b.Height}" : faceCrop ? "whole image" : "whole image (model trained without face crop)";
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{path}\t{where}\t{f.Label}\t{f.Probability:0.0000}"));
+            lines.Add(f.TooSmall
+                ? $"{path}\t{where}\ttoo small to judge (under {minFaceSize} px)"
+                : string.Create(CultureInfo.InvariantCulture, $"{path}\t{where}\t{f.Label}\t{f.Probability:0.0000}"));
         }
 
         return string.Join(Environment.NewLine, lines);
@@ -89,7 +92,7 @@ internal static class PredictCommand
         foreach (var f in found)
         {
             var scores = new JsonObject();
-            for (int c = 0; c < labels.Count; c++)
+            for (int c = 0; c < f.Scores.Length; c++)
             {
                 scores[labels[c]] = f.Scores[c];
             }
@@ -98,9 +101,10 @@ internal static class PredictCommand
             {
                 ["box"] = f.Box is { } b ? new JsonArray(b.X, b.Y, b.Width, b.Height) : null,
                 ["confidence"] = f.Confidence,
-                ["label"] = f.Label,
-                ["probability"] = f.Probability,
-                ["scores"] = scores,
+                ["state"] = f.TooSmall ? "too_small" : "classified",
+                ["label"] = f.TooSmall ? null : f.Label,
+                ["probability"] = f.TooSmall ? null : f.Probability,
+                ["scores"] = f.TooSmall ? null : scores,
             });
         }
 

@@ -16,11 +16,12 @@ internal sealed partial class TrainCommand
     private readonly Option<string> _output = new("--output", "-o") { Description = "Model file to write", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
     private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
     private readonly Option<TrainerKind> _trainer = new Option<TrainerKind>("--trainer") { Description = "ML.NET trainer of the head: LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, or Auto (each, keeping the lowest validation log-loss)", DefaultValueFactory = _ => HeadOptions.Default.Trainer }.OneOfEnum();
+    private readonly Option<double> _l2 = new Option<double>("--l2") { Description = "L2 penalty of the linear trainers (features are standardised first)", DefaultValueFactory = _ => Math.Round(HeadOptions.Default.L2, 6) }.AtLeast(0);
     private readonly Option<int> _iterations = new Option<int>("--iterations") { Description = "Iteration budget of the trainer (trees for LightGbm)", DefaultValueFactory = _ => HeadOptions.Default.MaxIterations }.AtLeast(1);
     private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, "a whole number");
     private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics", DefaultValueFactory = _ => new SplitOptions().TestFraction }.Fraction(allowOne: false);
     private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class for early stopping", DefaultValueFactory = _ => new SplitOptions().ValidationFraction }.Fraction(allowOne: false);
-    private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast); 0 = off", DefaultValueFactory = _ => new MaskTrainingOptions().Augmentation.Copies }.AtLeast(0);
+    private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast, and camera effects: small, blurred, dark, noisy, JPEG faces); 0 = off", DefaultValueFactory = _ => new MaskTrainingOptions().Augmentation.Copies }.AtLeast(0);
     private readonly Option<string> _workspace = new("--workspace") { Description = "Folder for the bottleneck-feature cache", DefaultValueFactory = _ => ".workspace" };
     private readonly Option<string[]> _modelsDir = new("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<bool> _noFaceCrop = new("--no-face-crop") { Description = "Train on whole images instead of the detector's face crops (not recommended)" };
@@ -47,7 +48,7 @@ internal sealed partial class TrainCommand
         var t = new TrainCommand();
         foreach (var o in new Option[]
                  {
-                     t._data, t._output, t._backbone, t._trainer, t._iterations, t._seed, t._testFraction,
+                     t._data, t._output, t._backbone, t._trainer, t._l2, t._iterations, t._seed, t._testFraction,
                      t._validationFraction, t._augment, t._workspace, t._modelsDir, t._noFaceCrop, t._keepContext, t._detector,
                      t._noReport, t._layer, t._input, t._mean, t._scale, t._std, t._channels, t._layout,
                  })
@@ -141,7 +142,7 @@ internal sealed partial class TrainCommand
             OutputPath = r.GetValue(_output)!,
             Backbone = backbone,
             UserBackbone = user,
-            Head = new HeadOptions { Trainer = r.GetValue(_trainer), MaxIterations = r.GetValue(_iterations) },
+            Head = new HeadOptions { Trainer = r.GetValue(_trainer), MaxIterations = r.GetValue(_iterations), L2 = (float)r.GetValue(_l2) },
             Split = new SplitOptions { TestFraction = r.GetValue(_testFraction), ValidationFraction = r.GetValue(_validationFraction) },
             Augmentation = new AugmentationOptions { Copies = r.GetValue(_augment) },
             Workspace = r.GetValue(_workspace)!,

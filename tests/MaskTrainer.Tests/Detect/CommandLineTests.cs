@@ -13,6 +13,7 @@ public sealed class CommandLineTests
     [InlineData("--threshold must be between 0 and 1, got 1.5", "--threshold", "1.5")]
     [InlineData("--smoothing must be more than 0 and at most 1, got 0", "--smoothing", "0")]
     [InlineData("--min-face-confidence must be between 0 and 1, got 2", "--min-face-confidence", "2")]
+    [InlineData("--min-face-size must be 0 or more, got -4", "--min-face-size", "-4")]
     [InlineData("--min-distance: 'far' is not a distance: use pixels (\"120\" or \"120px\") or face widths (\"3w\")", "--min-distance", "far")]
     [InlineData("--proximity-width cannot be negative", "--proximity-width", "-0.1")]
     [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
@@ -42,7 +43,7 @@ public sealed class CommandLineTests
         code.Should().Be(0);
         foreach (var option in new[]
                  {
-                     "--camera", "--video", "--image", "--images", "--model", "--models-dir", "--detector", "--min-face-confidence", "--threshold",
+                     "--camera", "--video", "--image", "--images", "--model", "--models-dir", "--detector", "--min-face-confidence", "--min-face-size", "--threshold",
                      "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--smoothing", "--no-window",
                      "--output", "--json", "--loop", "--realtime", "--max-frames",
                  })
@@ -74,6 +75,8 @@ public sealed class CommandLineTests
         v.MinDistance.ToString().Should().Be("150px");
         (v.Json, v.NoWindow, v.OutputPath, v.Threshold, v.MinFaceConfidence).Should().Be((true, true, "o.mp4", 0.7f, 0.6f));
         read(root.Parse(["--headless"])).NoWindow.Should().BeTrue();
+        o.MinFaceSize.Should().BeNull("the model's own minimum unless given");
+        read(root.Parse(["--min-face-size", "0"])).MinFaceSize.Should().Be(0);
         read(root.Parse(["--image", "a.jpg"])).Input.Should().Be(InputKind.Image);
 
         var batch = read(root.Parse(["--images", "a.jpg", "photos", "--images", "more", "-o", "annotated"]));

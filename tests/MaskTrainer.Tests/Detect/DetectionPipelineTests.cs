@@ -40,6 +40,48 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Faces_below_the_minimum_size_are_too_small_to_judge_and_a_face_that_grows_is_then_classified()
+    {
+        using var temp = new TempFolder();
+        // Frames 0-2: the video frame shrunk to 80 % and centred on a grey canvas; frames 3-8: as recorded.
+        // The face is one track throughout (its box moves little), and the minimum size lies between its two widths.
+        using var capture = VideoIo.OpenFile(SharedData.Full("data/videos/Gituatu_nomask.mp4"));
+        using var frame = new Mat();
+        capture.Read(frame).Should().BeTrue();
+        using var shrunk = new Mat(frame.Size(), frame.Type(), Scalar.All(128));
+        using (var small = new Mat())
+        {
+            Cv2.Resize(frame, small, new Size(frame.Cols * 4 / 5, frame.Rows * 4 / 5), interpolation: InterpolationFlags.Area);
+            small.CopyTo(new Mat(shrunk, new Rect((frame.Cols - small.Cols) / 2, (frame.Rows - small.Rows) / 2, small.Cols, small.Rows)));
+        }
+
+        using var ultraface = FaceDetectors.Create("ultraface", fixture.Store!);
+        int smallWidth = ultraface.Detect(shrunk).Should().ContainSingle().Subject.Box.Width;
+        int fullWidth = ultraface.Detect(frame).Should().ContainSingle().Subject.Box.Width;
+        var clip = temp.File("grow.avi");
+        using (var writer = VideoIo.CreateWriter(clip, "MJPG", 25, frame.Size()))
+        {
+            for (int i = 0; i < 9; i++)
+            {
+                writer.Write(i < 3 ? shrunk : frame);
+            }
+        }
+
+        var options = new PipelineOptions { MinFaceSize = (smallWidth + fullWidth) / 2, Tracker = new() { ReclassifyEvery = 100 } };
+        var (json, summary) = RunToJson(new VideoFileSource(clip), options);
+
+        var lines = json.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(9);
+        lines.Take(3).Should().OnlyContain(l => l.Contains("\"state\":\"too_small\",\"label\":null,\"probability\":null,\"mask\":false,\"maskProbability\":null,\"classified\":false"));
+        lines.Skip(3).Should().OnlyContain(l => l.Contains("\"state\":\"classified\",\"label\":\"without_mask\""),
+            "the grown face is classified at once, although the tracker would only ask again after 100 frames");
+        summary.Faces.Should().Be(9);
+
+        var (all, _) = RunToJson(new VideoFileSource(clip), options with { MinFaceSize = 0 });
+        all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().OnlyContain(l => l.Contains("\"state\":\"classified\""), "0 classifies every face");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_camera_that_stops_ends_the_run_after_its_last_frame_with_the_reason()
     {
         using var temp = new TempFolder();

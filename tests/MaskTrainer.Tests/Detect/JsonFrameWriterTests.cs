@@ -37,7 +37,7 @@ public sealed class JsonFrameWriterTests
 
         var faces = root.GetProperty("faces").EnumerateArray().ToArray();
         faces.Should().HaveCount(2);
-        Names(faces[0]).Should().Equal("track", "box", "faceScore", "label", "probability", "mask", "maskProbability", "classified", "alerts");
+        Names(faces[0]).Should().Equal("track", "box", "faceScore", "state", "label", "probability", "mask", "maskProbability", "classified", "alerts");
         faces[0].GetProperty("track").GetInt32().Should().Be(1);
         var box = faces[0].GetProperty("box");
         Names(box).Should().Equal("x", "y", "width", "height");

@@ -29,6 +29,21 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void A_face_too_small_to_judge_gets_a_thin_grey_box_neither_green_nor_red()
+    {
+        using var packet = Packet(640, 480, (new Rect(300, 200, 14, 14), false, FaceAlerts.None));
+        packet.Faces[0].Verdict = MaskTrainer.Detect.Classification.FaceVerdict.TooSmallToJudge;
+
+        new OverlayRenderer(Labels).Draw(packet, 30);
+
+        Pixel(packet.Frame, 306, 200).Should().Be(((byte)160, (byte)160, (byte)160), "top edge of the box");
+        Pixel(packet.Frame, 306, 201).Should().Be(((byte)0, (byte)0, (byte)0), "one pixel thin: the box does not hide the small face");
+        CountColour(packet.Frame, new Rect(280, 170, 60, 50), (0, 0, 255)).Should().Be(0, "not red: nothing was decided");
+        CountColour(packet.Frame, new Rect(280, 170, 60, 50), (0, 255, 0)).Should().Be(0, "not green");
+        CountColour(packet.Frame, new Rect(298, 180, 20, 20), (160, 160, 160)).Should().BeGreaterThan(3, "a '?' above the box");
+    }
+
+    [Fact]
     public void Labels_of_neighbouring_faces_never_cover_each_other_and_stay_in_the_frame()
     {
         // A row of five faces 30 px apart, each label 120 px wide: side by side they would overlap.

@@ -39,7 +39,8 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         model.Metadata.Backbone.Id.Should().Be(MaskTrainingOptions.DefaultBackbone);
         model.Metadata.Backbone.Sha256.Should().NotBeEmpty();
         model.Metadata.Backbone.FeatureSize.Should().BeGreaterThan(0);
-        model.Metadata.Trainer.Should().Be(nameof(TrainerKind.LbfgsMaximumEntropy));
+        model.Metadata.Trainer.Should().Be(HeadOptions.Default.Trainer.ToString());
+        model.FaceCrop.MinFaceSize.Should().Be(FaceCropPolicy.DefaultMinFaceSize, "the model records the smallest face it judges");
         model.Metadata.Metrics!["count"]!.GetValue<int>().Should().Be(fixture.Run.TestMetrics.Count);
         model.Metadata.Dataset!["images"]!.GetValue<int>().Should().Be(2 * TrainedModelFixture.PerClass);
     }

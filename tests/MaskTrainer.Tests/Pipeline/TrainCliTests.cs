@@ -54,6 +54,28 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Predict_reports_faces_below_the_minimum_size_as_too_small_not_as_a_label()
+    {
+        var image = SharedData.Full("data/faces-dlib/images/2008_002506.jpg");
+
+        var (code, stdout, _) = Run("predict", "--model", fixture.Run!.ModelPath, "--min-face-size", "100000", image);
+        var (jsonCode, json, _) = Run("predict", "--model", fixture.Run!.ModelPath, "--min-face-size", "100000", "--json", image);
+        var (allCode, all, _) = Run("predict", "--model", fixture.Run!.ModelPath, "--min-face-size", "0", "--json", image);
+        var (badCode, _, badError) = Run("predict", "--model", fixture.Run!.ModelPath, "--min-face-size", "-3", image);
+
+        code.Should().Be(0);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3, "the photo has three faces").And.OnlyContain(l => l.EndsWith("\ttoo small to judge (under 100000 px)", StringComparison.Ordinal));
+        jsonCode.Should().Be(0);
+        var faces = System.Text.Json.Nodes.JsonNode.Parse(json)!["faces"]!.AsArray();
+        faces.Should().HaveCount(3).And.OnlyContain(f => (string)f!["state"]! == "too_small" && f["label"] == null && f["scores"] == null);
+        allCode.Should().Be(0);
+        System.Text.Json.Nodes.JsonNode.Parse(all)!["faces"]!.AsArray().Should().OnlyContain(f => (string)f!["state"]! == "classified" && f["label"] != null);
+        badCode.Should().NotBe(0);
+        badError.Should().Contain("--min-face-size").And.Contain("-3");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Bad_data_folder_is_a_one_line_error_and_exit_code_1()
     {
         var missing = Path.Combine(fixture.Root!, "missing-data");
