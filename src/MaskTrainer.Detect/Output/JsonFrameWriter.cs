@@ -93,7 +93,7 @@ public sealed class JsonFrameWriter : IDisposable
                 _json.WriteNull(ProbabilityName);
                 _json.WriteBoolean(MaskName, false);
                 _json.WriteNull(MaskProbabilityName);
-                _json.WriteBoolean(ClassifiedName, false);
+                _json.WriteBoolean(ClassifiedName, f.Classified);
             }
             else
             {

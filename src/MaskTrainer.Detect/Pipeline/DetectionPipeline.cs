@@ -352,12 +352,15 @@ public sealed class DetectionPipeline
                         }
 
                         // One batch for all faces due for classification in this frame.
+                        // Classified now says what really runs: faces the tracker asked for that are big
+                        // enough, and grown faces with no verdict yet (so the sink and JSON count truly).
                         int due = 0, minSize = _p._options.MinFaceSize;
-                        foreach (ref readonly var f in faces)
+                        for (int i = 0; i < faces.Length; i++)
                         {
-                            if (Due(f, smoother, minSize))
+                            faces[i].Classified = Due(faces[i], smoother, minSize);
+                            if (faces[i].Classified)
                             {
-                                boxes[due++] = f.Box;
+                                boxes[due++] = faces[i].Box;
                             }
                         }
 
@@ -367,7 +370,7 @@ public sealed class DetectionPipeline
                             int j = 0;
                             foreach (ref readonly var f in faces)
                             {
-                                if (Due(f, smoother, minSize))
+                                if (f.Classified)
                                 {
                                     smoother.Observe(f.TrackId, probabilities.AsSpan(j++ * labels, labels));
                                 }
