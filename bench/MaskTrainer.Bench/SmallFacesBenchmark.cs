@@ -32,7 +32,7 @@ internal static class SmallFacesBenchmark
 {
     public const string Usage = "bench small-faces --model ZIP | --train off|default|small-only|no-tone|no-cast|gentle|min16 [--augment N] [--l2 X] [--trainer NAME] [--workspace DIR]; [--data DIR] [--seed N] [--detector ID] [--frames N] [--misses DIR (the by-size crops it got wrong, as the model saw them)]";
 
-    private static readonly int[] Widths = [12, 16, 20, 24, 32, 48, 64];
+    private static readonly int[] Widths = [8, 10, 12, 16, 20, 24, 32, 48, 64];
 
     public static void Run(string[] args)
     {
@@ -106,7 +106,7 @@ internal static class SmallFacesBenchmark
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
         var run = new MaskTrainingPipeline(options, store).Run();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# trained variant '{variant}': {options.Augmentation.Describe()}, L2 {options.Head.L2}, {options.Head.Trainer}: test accuracy {run.TestMetrics.MacroAccuracy:0.0000} → {options.OutputPath}"));
+            $"# trained variant '{variant}': {options.WithSeedApplied().Augmentation.Describe()}, L2 {options.Head.L2}, {options.Head.Trainer}: test accuracy {run.TestMetrics.MacroAccuracy:0.0000} → {options.OutputPath}"));
         return options.OutputPath;
     }
 

@@ -59,8 +59,10 @@ internal sealed class ConsoleObserver : ITrainingObserver
 
             int total = Math.Max(1, progress.Total);
             double fraction = Math.Clamp((double)progress.Done / total, 0, 1);
-            double rate = progress.Done / Math.Max(1e-3, _partClock.Elapsed.TotalSeconds);
-            string line = $"Featurizing {part,-10} [{Bar(fraction)}] {progress.Done,5}/{progress.Total} {rate,6:0} img/s";
+            // The rate counts images the backbone ran on: cache hits arrive thousands per second and mean nothing.
+            double rate = progress.Computed / Math.Max(1e-3, _partClock.Elapsed.TotalSeconds);
+            string speed = progress.Computed > 0 ? $"{rate,6:0} img/s" : "cached";
+            string line = $"Featurizing {part,-10} [{Bar(fraction)}] {progress.Done,5}/{progress.Total} {speed}";
             if (_interactive)
             {
                 Console.Error.Write($"\r{line}");
