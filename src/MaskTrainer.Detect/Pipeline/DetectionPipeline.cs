@@ -89,9 +89,11 @@ public sealed class DetectionPipeline
             // stages overlapping while a frame waits at most one stage's time at each.
             int q = pipeline._source.IsLive ? 1 : pipeline._options.QueueCapacity;
 
-            // The pool bounds the frames in flight (latency and memory); a live camera needs one
-            // more, to read into while the oldest waiting frame is being replaced.
-            int poolSize = pipeline._options.MaxFramesInFlight + (pipeline._source.IsLive ? 1 : 0);
+            // The pool bounds the frames in flight (latency and memory). Live input gets one frame
+            // per stage: every stage stays busy, and a frame never waits behind another for a slow
+            // stage; the capture stage then reads when a frame has left, and the source hands it
+            // the newest frame (the older ones are dropped, not queued).
+            int poolSize = pipeline._source.IsLive ? Math.Min(LiveFramesInFlight, pipeline._options.MaxFramesInFlight) : pipeline._options.MaxFramesInFlight;
             _pool = new StageQueue<FramePacket>(poolSize);
             for (int i = 0; i < poolSize; i++)
             {
@@ -184,6 +186,9 @@ public sealed class DetectionPipeline
                 packet.Dispose();
             }
         }
+
+        // Live input: one frame per stage (capture, detect, classify, sink).
+        private const int LiveFramesInFlight = 4;
 
         // Frames between the gen-0 collections that release OpenCvSharp's native argument wrappers.
         private const int NativeReleaseInterval = 64;
