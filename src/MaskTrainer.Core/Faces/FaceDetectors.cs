@@ -27,6 +27,12 @@ public static class FaceDetectors
     /// </summary>
     public const string UltraFaceTilesId = "ultraface-tiles";
 
+    /// <summary>
+    /// BlazeFace-back with the face verifier (<see cref="VerifiedFaceDetector"/>): what the cascade
+    /// falls back to when res10 cannot be fetched (it comes from GitHub; these two from npm).
+    /// </summary>
+    public const string BackVerifiedId = "blazeface-back-verified";
+
     /// <summary>The cascade (with its verifier) on the whole image, plus UltraFace's tiles as in <see cref="UltraFaceTilesId"/>.</summary>
     public const string MultiScaleId = "multiscale";
 
@@ -49,6 +55,7 @@ public static class FaceDetectors
         EnsembleId,
         Res10SsdDetector.ModelId,
         BlazeFaceDetector.BackModelId,
+        BackVerifiedId,
         BlazeFaceDetector.FrontModelId,
         UltraFaceDetector.ModelId,
         UltraFaceTilesId,
@@ -70,6 +77,7 @@ public static class FaceDetectors
             CascadeId or EnsembleId => CreateFused(id, store, options),
             Res10SsdDetector.ModelId => Res10SsdDetector.Create(store, options),
             BlazeFaceDetector.BackModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options),
+            BackVerifiedId => CreateBackVerified(store, options),
             BlazeFaceDetector.FrontModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Front, store, options),
             UltraFaceDetector.ModelId => UltraFaceDetector.Create(store, options),
             UltraFaceTilesId or MultiScaleId => CreateTiled(id, store, options),
@@ -123,6 +131,22 @@ public static class FaceDetectors
         }
     }
 
+    private static VerifiedFaceDetector CreateBackVerified(ModelStore store, FaceDetectorOptions? options)
+    {
+        var o = options ?? FaceDetectorOptions.Default;
+        var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
+        try
+        {
+            var verifier = FaceVerifier.Create(store, threads: o.Threads);
+            return new VerifiedFaceDetector(BackVerifiedId, back, FaceVerification.For(verifier, o)!);
+        }
+        catch
+        {
+            back.Dispose();
+            throw;
+        }
+    }
+
     private static IFaceDetector CreateFused(string id, ModelStore store, FaceDetectorOptions? options)
     {
         // Members keep the NMS setting but no threshold override: the fused detector asks them
@@ -139,10 +163,20 @@ public static class FaceDetectors
             catch (ModelDownloadException e)
             {
                 // Degrade rather than stop: BlazeFace-back alone still finds every labelled
-                // face of faces-dlib and 89% of masked faces at its own threshold (README).
+                // face of faces-dlib and 89% of masked faces at its own threshold (README), and
+                // the verifier (from npm, like BlazeFace) still rejects what is not a face.
                 back.Dispose();
-                options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BlazeFaceDetector.BackModelId} alone");
-                return BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
+                try
+                {
+                    var verified = CreateBackVerified(store, options);
+                    options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BackVerifiedId} (BlazeFace-back and the face verifier)");
+                    return verified;
+                }
+                catch (ModelDownloadException)
+                {
+                    options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BlazeFaceDetector.BackModelId} alone");
+                    return BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
+                }
             }
 
             FaceVerifier? verifier = null;

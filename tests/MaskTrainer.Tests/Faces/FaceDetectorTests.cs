@@ -1,4 +1,6 @@
 using MaskTrainer.Onnx;
+using MaskTrainer.Models;
+using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
@@ -240,13 +242,38 @@ public sealed class FaceDetectorTests
         act.Should().Throw<ArgumentException>().WithMessage("blazeface-back: face detection needs an 8-bit 3-channel BGR image*");
     }
 
+    [SharedFact("models", "data/faces-dlib")]
+    public void Without_res10_the_cascade_keeps_the_face_verifier_and_still_rejects_the_dogs()
+    {
+        // A machine that reaches only the package registries: BlazeFace and the verifier (npm) but no res10 (GitHub).
+        using var temp = new TempFolder();
+        var models = Directory.CreateDirectory(temp.File("models")).FullName;
+        foreach (var name in new[] { "face_detection_back_256x256_barracuda.onnx", "fr_landmark.onnx" })
+        {
+            File.CreateSymbolicLink(Path.Combine(models, name), SharedData.Full(Path.Combine("models", name)));
+        }
+
+        using var store = new ModelStore(new ModelStoreOptions { CacheDirectory = temp.File("cache"), ModelsDirectories = [models], AllowDownload = false });
+        var warnings = new List<string>();
+        using var detector = FaceDetectors.Create(FaceDetectors.CascadeId, store, new FaceDetectorOptions { OnFallback = warnings.Add });
+        using var dogs = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/dogs.jpg"));
+        using var people = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
+
+        detector.Id.Should().Be(FaceDetectors.BackVerifiedId, "the model records what really cropped its faces");
+        warnings.Should().ContainSingle().Which.Should().Contain("needs res10").And.Contain(FaceDetectors.BackVerifiedId);
+        detector.Detect(dogs).Should().BeEmpty("the verifier rejects the dog faces BlazeFace-back alone reports");
+        detector.Detect(people).Should().HaveCount(3);
+        using var again = FaceDetectors.Create(FaceDetectors.BackVerifiedId, store);
+        again.Detect(dogs).Should().BeEmpty("the recorded id makes the same detector again");
+    }
+
     [Fact]
     public void Unknown_id_names_the_known_ones()
     {
         var act = () => FaceDetectors.Create("yolo", FaceTestData.Store);
 
         act.Should().Throw<UnknownFaceDetectorException>()
-            .WithMessage("unknown face detector 'yolo'; known: cascade, ensemble, res10, blazeface-back, blazeface, ultraface, ultraface-tiles, multiscale, haar")
+            .WithMessage("unknown face detector 'yolo'; known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, multiscale, haar")
             .Which.Id.Should().Be("yolo");
         FaceDetectors.Ids.Should().StartWith(FaceDetectors.DefaultId);
     }
