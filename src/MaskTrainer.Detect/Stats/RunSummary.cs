@@ -21,7 +21,7 @@ public sealed record RunSummary(
     double StartupSeconds,
     StopReason Reason)
 {
-    /// <summary>Camera frames skipped because processing was behind (live input only; the newest frame wins).</summary>
+    /// <summary>Live frames (camera, --realtime) skipped because processing was behind (the newest frame wins).</summary>
     public long Dropped { get; init; }
 
     /// <summary>For --images: the files skipped and failed (<see cref="Frames"/> counts the images processed); null otherwise.</summary>
@@ -34,5 +34,5 @@ public sealed record RunSummary(
         ? string.Create(CultureInfo.InvariantCulture,
             $"{Frames} images, {Faces} faces ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s)")
         : string.Create(CultureInfo.InvariantCulture,
-        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} camera frames dropped" : "")}");
+        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} live frames dropped (late)" : "")}");
 }

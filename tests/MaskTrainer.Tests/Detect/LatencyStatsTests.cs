@@ -56,6 +56,6 @@ public sealed class LatencyStatsTests
         var s = new RunSummary(300, 290, 80, 10, 40.04, 61.26, 1.5, StopReason.EndOfInput);
         s.MeanFps.Should().Be(30);
         s.ToString().Should().Be("300 frames, 290 faces (80 classified) in 10.00 s: 30.0 FPS, frame latency p50 40.0 ms, p95 61.3 ms (start-up 1.50 s)");
-        (s with { Dropped = 3 }).ToString().Should().EndWith(", 3 camera frames dropped");
+        (s with { Dropped = 3 }).ToString().Should().EndWith(", 3 live frames dropped (late)");
     }
 }
