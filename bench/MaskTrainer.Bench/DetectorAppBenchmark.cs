@@ -17,7 +17,8 @@ namespace MaskTrainer.Bench;
 /// frames skipped, latency from when each frame was due), and the seeds' loop, run in interleaved
 /// rounds (medians): FPS (issue #13: defaults &gt;= 45; ours res10-every-frame / seeds &gt;= 3), p50/p95
 /// frame latency (live: p50 &lt;= the seeds' loop's p50, which is its processing time per frame, the
-/// least a simple loop adds on a live input; p95 &lt;= 150 ms);</item>
+/// least a simple loop adds on a live input; p95 &lt;= 150 ms); without --detector, also ours with
+/// plain ultraface (file and live), for what the default's tiles cost;</item>
 /// <item>memory over 5,000 frames (the video looped), for both of our configurations: RSS growth after warm-up (bar &lt; 20 MB).</item>
 /// </list>
 /// Options: --model FILE (default artifacts/mask_model.zip; trained on ../shared/data/mask-sample
@@ -95,8 +96,15 @@ public static class DetectorAppBenchmark
             // the seeds' loop in interleaved rounds, so that load from other processes hits all alike.
             var nomask = Path.Combine(shared, "data", "videos", "Gituatu_nomask.mp4");
             List<string> live = [.. extra, "--realtime"];
-            var ours = Throughput(detect, repo, nomask, temp, model, rounds,
-                [("ours res10, every frame", res10), ("ours defaults", extra), ("ours defaults, live", live)], out var seeds);
+            List<(string, List<string>)> configurations = [("ours res10, every frame", res10), ("ours defaults", extra), ("ours defaults, live", live)];
+            if (Arg(args, "--detector") is null)
+            {
+                // What the default's tiles for faces far from the camera cost (docs/detector.md): UltraFace alone, side by side.
+                List<string> whole = [.. extra, "--detector", Faces.UltraFaceDetector.ModelId];
+                configurations.AddRange([("ours ultraface (no tiles)", whole), ("ours ultraface, live", [.. whole, "--realtime"])]);
+            }
+
+            var ours = Throughput(detect, repo, nomask, temp, model, rounds, configurations, out var seeds);
             var defaults = ours[1];
             bars.Add(("throughput >= 45 FPS (1280x720, output video)", defaults.Fps >= 45,
                 string.Create(CultureInfo.InvariantCulture, $"{defaults.Fps:0.0} FPS, p50 {defaults.P50:0.0} ms, p95 {defaults.P95:0.0} ms (medians of {rounds} rounds)")));
