@@ -26,7 +26,7 @@ namespace MaskTrainer.Bench;
 /// confident face classified, at the file's size, 640x360, 320x180 and darkened: share of frames
 /// with a face labelled with the video's class.</item>
 /// </list>
-/// Usage: bench small-faces --model ZIP [--data DIR] [--seed N] [--detector ID (the app's, ultraface)] [--frames N]
+/// Usage: bench small-faces --model ZIP [--data DIR] [--seed N] [--detector ID (the app's, ultraface-tiles)] [--frames N]
 /// </summary>
 internal static class SmallFacesBenchmark
 {
@@ -45,7 +45,8 @@ internal static class SmallFacesBenchmark
         }
 
         int maxFrames = int.Parse(BenchPaths.Option(args, "--frames", "100000"), CultureInfo.InvariantCulture);
-        var appDetector = BenchPaths.Option(args, "--detector", "ultraface");
+        // The detector app's default (DetectorOptions.DefaultDetectorId; the bench does not reference the app).
+        var appDetector = BenchPaths.Option(args, "--detector", FaceDetectors.UltraFaceTilesId);
 
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
         using var model = MaskModel.Load(modelPath);
