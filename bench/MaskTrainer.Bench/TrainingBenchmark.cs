@@ -25,12 +25,12 @@ namespace MaskTrainer.Bench;
 /// with <c>threads: 1</c> passed to Load, and a <see cref="MaskPredictor"/> shared by 1 and 2 threads.
 /// Usage: bench training [--data DIR] [--backbone ID] [--trainer lbfgs|sdca|lightgbm|auto] [--seed N]
 /// [--rounds R (featurizer rounds, 3)] [--workspace DIR (keep the cache: the cold figures are then warm)]
-/// [--no-latency] [--keep DIR (keep the models and pasted scenes there)] [--blank] [--augment N] [--margin X]
+/// [--no-latency] [--keep DIR (keep the models and pasted scenes there)] [--blank] [--augment N] [--margin X] [--detector ID (training's crop detector)]
 /// </summary>
 internal static class TrainingBenchmark
 {
     public const string Usage =
-        "bench training [--data DIR] [--backbone ID] [--trainer lbfgs|sdca|lightgbm|auto] [--seed N] [--rounds R] [--workspace DIR] [--no-latency] [--keep DIR] [--blank] [--augment N] [--margin X]";
+        "bench training [--data DIR] [--backbone ID] [--trainer lbfgs|sdca|lightgbm|auto] [--seed N] [--rounds R] [--workspace DIR] [--no-latency] [--keep DIR] [--blank] [--augment N] [--margin X] [--detector ID]";
 
     private const double AccuracyBar = 0.99, FramingBar = 0.97, CacheBar = 20, FeaturizeBar = 0.9, LatencyBar = 20;
 
@@ -53,6 +53,7 @@ internal static class TrainingBenchmark
                 L2 = float.Parse(BenchPaths.Option(args, "--l2", HeadOptions.Default.L2.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
             },
             Seed = int.Parse(BenchPaths.Option(args, "--seed", "42"), CultureInfo.InvariantCulture),
+            FaceDetector = BenchPaths.Option(args, "--detector", FaceDetectors.DefaultId),
         };
         if (BenchPaths.Flag(args, "--blank"))
         {
