@@ -45,8 +45,8 @@ internal static class SmallFacesBenchmark
         }
 
         int maxFrames = int.Parse(BenchPaths.Option(args, "--frames", "100000"), CultureInfo.InvariantCulture);
-        // The detector app's default (DetectorOptions.DefaultDetectorId; the bench does not reference the app).
-        var appDetector = BenchPaths.Option(args, "--detector", FaceDetectors.UltraFaceTilesId);
+        // The detector app's default: the live detector every model records.
+        var appDetector = BenchPaths.Option(args, "--detector", FaceDetectors.LiveId);
 
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment());
         using var model = MaskModel.Load(modelPath);

@@ -75,7 +75,7 @@ public sealed class DetectApp
             throw new DetectorException($"--{o.Input.ToString().ToLowerInvariant()} needs a file name");
         }
 
-        if (!IsKnownDetector(o.DetectorId))
+        if (o.DetectorId is not null && !IsKnownDetector(o.DetectorId))
         {
             throw new DetectorException($"--detector '{o.DetectorId}': unknown face detector (known: {string.Join(", ", FaceDetectors.Ids)})");
         }
@@ -104,7 +104,8 @@ public sealed class DetectApp
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr) });
         using var model = MaskModel.Load(o.ModelPath);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
-        using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId, store), o.MinFaceConfidence);
+        // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
+        using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId, store), o.MinFaceConfidence);
         using var classifier = new ModelFaceClassifier(model);
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;

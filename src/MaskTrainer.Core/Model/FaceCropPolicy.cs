@@ -15,6 +15,14 @@ public sealed record FaceCropPolicy
     /// <summary>Catalog id of the face detector used.</summary>
     public string? DetectorId { get; init; }
 
+    /// <summary>
+    /// The face detector the detector app uses on live frames with this model unless <c>--detector</c>
+    /// says otherwise (<see cref="FaceDetectors.LiveId"/> when trained; null in models made before it
+    /// existed, which then get <see cref="FaceDetectors.LiveId"/> too). It differs from
+    /// <see cref="DetectorId"/> for a measured reason: see <see cref="FaceDetectors.LiveId"/>.
+    /// </summary>
+    public string? LiveDetectorId { get; init; }
+
     /// <summary>Extra border around the detected box, as a fraction of the box size. Default 0.2.</summary>
     public float Margin { get; init; } = 0.2f;
 

@@ -77,6 +77,7 @@ public sealed class MaskTrainingPipeline
         {
             Enabled = true,
             DetectorId = detector!.Id,
+            LiveDetectorId = FaceDetectors.LiveId,
             Margin = _options.FaceCropStage.Crop.Margin,
             Square = _options.FaceCropStage.Crop.Square,
             BlankMargin = _options.FaceCropStage.Crop.BlankMargin,

@@ -26,18 +26,10 @@ public sealed record DetectorOptions
     public IReadOnlyList<string> ModelsDirectories { get; init; } = [];
 
     /// <summary>
-    /// The live default face detector: UltraFace, on the whole frame and on tiles of a large one
-    /// (<see cref="Faces.FaceDetectors.UltraFaceTilesId"/>). Measured on this project's data
-    /// (docs/detector.md): UltraFace is the fastest detector that finds the face in every frame of
-    /// both test videos and reports nothing on dogs.jpg, and the tiles find faces far from the
-    /// camera it misses (pasted 32 px faces 0.34 -> 0.63) while the app keeps 48 FPS at 720p and
-    /// a live p50 latency of 27 ms. The catalog default (<see cref="Faces.FaceDetectors.DefaultId"/>,
-    /// a fusion tuned for dataset crops) finds more masked close-ups but is 3-5x slower per frame.
+    /// --detector: a catalog face-detector id; null (default) = the one the model records for live
+    /// frames (<see cref="Model.FaceCropPolicy.LiveDetectorId"/>), else <see cref="Faces.FaceDetectors.LiveId"/>.
     /// </summary>
-    public const string DefaultDetectorId = Faces.FaceDetectors.UltraFaceTilesId;
-
-    /// <summary>--detector: a catalog face-detector id (default <see cref="DefaultDetectorId"/>).</summary>
-    public string DetectorId { get; init; } = DefaultDetectorId;
+    public string? DetectorId { get; init; }
 
     /// <summary>--min-face-confidence; null = the detector's own default.</summary>
     public float? MinFaceConfidence { get; init; }

@@ -76,6 +76,8 @@ public sealed class CommandLineTests
         (v.Json, v.NoWindow, v.OutputPath, v.Threshold, v.MinFaceConfidence).Should().Be((true, true, "o.mp4", 0.7f, 0.6f));
         read(root.Parse(["--headless"])).NoWindow.Should().BeTrue();
         o.MinFaceSize.Should().BeNull("the model's own minimum unless given");
+        o.DetectorId.Should().BeNull("the live detector the model records unless given");
+        read(root.Parse(["--detector", "res10"])).DetectorId.Should().Be("res10");
         read(root.Parse(["--min-face-size", "0"])).MinFaceSize.Should().Be(0);
         read(root.Parse(["--image", "a.jpg"])).Input.Should().Be(InputKind.Image);
 

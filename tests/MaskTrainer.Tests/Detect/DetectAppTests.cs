@@ -57,6 +57,46 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task The_app_uses_the_live_detector_the_model_records_unless_told_otherwise()
+    {
+        // BlazeFace-back alone reports a face on dogs.jpg; the recorded default (ultraface-tiles) does not.
+        using var temp = new TempFolder();
+        var model = temp.File("blazeface-live.zip");
+        File.Copy(fixture.Run!.ModelPath, model);
+        using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry(MaskTrainer.Model.ModelMetadata.EntryName)!;
+            string json;
+            using (var r = new StreamReader(entry.Open()))
+            {
+                json = r.ReadToEnd();
+            }
+
+            json.Should().Contain($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "training records the live detector");
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry(MaskTrainer.Model.ModelMetadata.EntryName).Open());
+            w.Write(json.Replace($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "\"liveDetectorId\": \"blazeface-back\""));
+        }
+
+        var dogs = SharedData.Full("data/faces-dlib/images/dogs.jpg");
+        string[] args = ["--image", dogs, "--json", "--models-dir", SharedData.Full("models"), "--no-window"];
+        var (_, recorded, _) = await CommandLineTests.Invoke(["--model", fixture.Run.ModelPath, .. args]);
+        var (code, changed, stderr) = await CommandLineTests.Invoke(["--model", model, .. args]);
+        var (_, overridden, _) = await CommandLineTests.Invoke(["--model", model, "--detector", MaskTrainer.Faces.FaceDetectors.LiveId, .. args]);
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        Faces(recorded).Should().Be(0);
+        Faces(changed).Should().BeGreaterThan(0, "the model now records blazeface-back for live frames");
+        Faces(overridden).Should().Be(0, "--detector wins over the model");
+
+        static int Faces(string stdout)
+        {
+            using var frame = JsonDocument.Parse(stdout.Split('\n')[0]);
+            return frame.RootElement.GetProperty("faces").GetArrayLength();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()
     {
         using var temp = new TempFolder();

@@ -41,6 +41,7 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         model.Metadata.Backbone.FeatureSize.Should().BeGreaterThan(0);
         model.Metadata.Trainer.Should().Be(HeadOptions.Default.Trainer.ToString());
         model.FaceCrop.MinFaceSize.Should().Be(FaceCropPolicy.DefaultMinFaceSize, "the model records the smallest face it judges");
+        model.FaceCrop.LiveDetectorId.Should().Be(MaskTrainer.Faces.FaceDetectors.LiveId, "and the detector for live frames");
         model.Metadata.Metrics!["count"]!.GetValue<int>().Should().Be(fixture.Run.TestMetrics.Count);
         model.Metadata.Dataset!["images"]!.GetValue<int>().Should().Be(2 * TrainedModelFixture.PerClass);
     }
