@@ -105,7 +105,13 @@ public sealed class DetectApp
         using var model = MaskModel.Load(o.ModelPath);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
-        using var detector = new CatalogFaceDetector(CreateDetector(o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId, store), o.MinFaceConfidence);
+        string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
+        if (!IsKnownDetector(detectorId))
+        {
+            throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
+        }
+
+        using var detector = new CatalogFaceDetector(CreateDetector(detectorId, store), o.MinFaceConfidence);
         using var classifier = new ModelFaceClassifier(model);
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;

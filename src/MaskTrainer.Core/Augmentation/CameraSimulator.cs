@@ -125,11 +125,13 @@ public static class CameraSimulator
         return result;
     }
 
-    /// <summary>Exposure, gamma and per-channel gain as one lookup table: out = 255 · gain · exposure · (in / 255)^γ.</summary>
+    /// <summary>
+    /// Exposure, gamma and per-channel gain as one lookup table: out = 255 · gain · exposure · (in / 255)^γ.
+    /// Images other than BGR get one table for every channel, with the mean gain.
+    /// </summary>
     private static Mat Tone(Mat image, CameraParameters p)
     {
-        int channels = image.Channels();
-        Span<double> gains = channels == 3 ? [p.CastBlue, p.CastGreen, p.CastRed] : [(p.CastBlue + p.CastGreen + p.CastRed) / 3];
+        Span<double> gains = image.Channels() == 3 ? [p.CastBlue, p.CastGreen, p.CastRed] : [(p.CastBlue + p.CastGreen + p.CastRed) / 3];
         var table = new byte[256 * gains.Length];
         for (int v = 0; v < 256; v++)
         {
@@ -142,33 +144,8 @@ public static class CameraSimulator
 
         using var lut = Mat.FromPixelData(1, 256, gains.Length == 3 ? MatType.CV_8UC3 : MatType.CV_8UC1, table);
         var result = new Mat();
-        if (channels is 1 or 3)
-        {
-            Cv2.LUT(image, lut, result);
-            return result;
-        }
-
-        // BGRA and the like: tone the colour planes with the mean gain, keep the others.
-        using var grey = Mat.FromPixelData(1, 256, MatType.CV_8UC1, Grey(table, gains.Length));
-        Cv2.LUT(image, grey, result);
+        Cv2.LUT(image, lut, result);
         return result;
-    }
-
-    private static byte[] Grey(byte[] table, int channels)
-    {
-        var grey = new byte[256];
-        for (int v = 0; v < 256; v++)
-        {
-            int sum = 0;
-            for (int c = 0; c < channels; c++)
-            {
-                sum += table[v * channels + c];
-            }
-
-            grey[v] = (byte)(sum / channels);
-        }
-
-        return grey;
     }
 
     /// <summary>A normalised line kernel of <paramref name="length"/> pixels through the centre at <paramref name="angleDegrees"/>.</summary>

@@ -179,17 +179,23 @@ public static class FaceDetectors
                 // face of faces-dlib and 89% of masked faces at its own threshold (README), and
                 // the verifier (from npm, like BlazeFace) still rejects what is not a face.
                 back.Dispose();
-                try
+                string reason = $"face detector '{id}' needs res10, which could not be fetched ({e.Message})";
+                if ((options ?? FaceDetectorOptions.Default).VerifyFaces)
                 {
-                    var verified = CreateBackVerified(store, options);
-                    options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BackVerifiedId} (BlazeFace-back and the face verifier)");
-                    return verified;
+                    try
+                    {
+                        var verified = CreateBackVerified(store, options);
+                        options?.OnFallback?.Invoke($"{reason}; using {BackVerifiedId} (BlazeFace-back and the face verifier)");
+                        return verified;
+                    }
+                    catch (ModelDownloadException)
+                    {
+                        // The verifier cannot be fetched either: BlazeFace-back alone, below.
+                    }
                 }
-                catch (ModelDownloadException)
-                {
-                    options?.OnFallback?.Invoke($"face detector '{id}' needs res10, which could not be fetched ({e.Message}); using {BlazeFaceDetector.BackModelId} alone");
-                    return BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
-                }
+
+                options?.OnFallback?.Invoke($"{reason}; using {BlazeFaceDetector.BackModelId} alone");
+                return BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options);
             }
 
             FaceVerifier? verifier = null;

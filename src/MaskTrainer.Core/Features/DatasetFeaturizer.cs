@@ -382,10 +382,9 @@ public sealed class DatasetFeaturizer
                     }
 
                     using var augmented = k == 0 ? null : _owner._augmenter!.Apply(basis, k, example.ContentHash, faceScale);
-                    var resized = new Mat();
-                    prepared.Add(new Item(i, k, resized, tag));
-                    // The detector app's own enlargement (InputTensor.ResizeForInput: OpenCV bilinear), also for distant copies.
-                    Cv2.Resize(augmented ?? basis, resized, size);
+                    // The same resize the detector app gives a face (MaskPredictor.ResizeForModel), so a distant
+                    // copy is enlarged in training exactly as a small face is in the app.
+                    prepared.Add(new Item(i, k, InputTensor.ResizeForInput(augmented ?? basis, size.Width, size.Height), tag));
                 }
             }
             finally

@@ -49,8 +49,11 @@ public sealed record FaceCropPolicy
     /// </summary>
     public const int DefaultMinFaceSize = 16;
 
-    /// <summary>True when <paramref name="box"/> is below <paramref name="minFaceSize"/> (or this policy's <see cref="MinFaceSize"/>).</summary>
-    public bool IsTooSmall(Rect box, int? minFaceSize = null) => Math.Min(box.Width, box.Height) < (minFaceSize ?? MinFaceSize);
+    /// <summary>
+    /// The one test of "too small to judge", for <c>predict</c> and the detector app alike: the box's
+    /// shorter side is under <paramref name="minFaceSize"/> pixels (0 = nothing is too small).
+    /// </summary>
+    public static bool IsTooSmall(Rect box, int minFaceSize) => Math.Min(box.Width, box.Height) < minFaceSize;
 
     /// <summary>The crop options that go with this policy (<see cref="FaceCropper"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -23,10 +23,10 @@ public sealed class FacePredictor : IDisposable
     /// <param name="minFaceSize">Faces below this size (px, the box's shorter side) are reported too small instead of classified; null = the model's <see cref="FaceCropPolicy.MinFaceSize"/>, 0 = classify every face.</param>
     public FacePredictor(MaskModel model, ModelStore store, int? minFaceSize = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(minFaceSize ?? 0, nameof(minFaceSize));
-        MinFaceSize = minFaceSize ?? model?.FaceCrop.MinFaceSize ?? throw new ArgumentNullException(nameof(model));
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfNegative(minFaceSize ?? 0, nameof(minFaceSize));
+        MinFaceSize = minFaceSize ?? model.FaceCrop.MinFaceSize;
         _predictor = new MaskPredictor(model);
         var policy = model.FaceCrop;
         _detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store) : null;
@@ -52,7 +52,7 @@ public sealed class FacePredictor : IDisposable
         var results = new FacePrediction[faces.Count];
         for (int i = 0; i < faces.Count; i++)
         {
-            if (policy.IsTooSmall(faces[i].Box, MinFaceSize))
+            if (FaceCropPolicy.IsTooSmall(faces[i].Box, MinFaceSize))
             {
                 results[i] = new FacePrediction(faces[i].Box, faces[i].Score, "", 0, [], TooSmall: true);
                 continue;

@@ -1,3 +1,4 @@
+using MaskTrainer.Model;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MaskTrainer.Detect.Alerts;
@@ -384,7 +385,8 @@ public sealed class DetectionPipeline
 
                         for (int i = 0; i < faces.Length; i++)
                         {
-                            faces[i].Verdict = TooSmall(faces[i].Box, minSize)
+                            // A face below the size the model was validated for is reported, not guessed at (small bare faces look masked).
+                            faces[i].Verdict = FaceCropPolicy.IsTooSmall(faces[i].Box, minSize)
                                 ? FaceVerdict.TooSmallToJudge
                                 : FaceVerdict.Decide(smoother.Get(faces[i].TrackId), _p._options.MaskLabelIndex, _p._options.Threshold);
                             masked[i] = faces[i].Verdict.Mask;
@@ -419,12 +421,9 @@ public sealed class DetectionPipeline
             }
         }
 
-        // A face below the size the model was validated for is reported, not guessed at (small bare faces look masked).
-        private static bool TooSmall(Rect box, int minSize) => Math.Min(box.Width, box.Height) < minSize;
-
         // Due when the tracker asks, or when a face that was too small so far has grown big enough (it has no verdict yet).
         private static bool Due(in FaceResult face, LabelSmoother smoother, int minSize) =>
-            !TooSmall(face.Box, minSize) && (face.Classified || !smoother.Knows(face.TrackId));
+            !FaceCropPolicy.IsTooSmall(face.Box, minSize) && (face.Classified || !smoother.Knows(face.TrackId));
 
         private Thread StartStage(string name, Action body)
         {

@@ -61,26 +61,11 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     {
         // BlazeFace-back alone reports a face on dogs.jpg; the recorded default (ultraface-tiles) does not.
         using var temp = new TempFolder();
-        var model = temp.File("blazeface-live.zip");
-        File.Copy(fixture.Run!.ModelPath, model);
-        using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry(MaskTrainer.Model.ModelMetadata.EntryName)!;
-            string json;
-            using (var r = new StreamReader(entry.Open()))
-            {
-                json = r.ReadToEnd();
-            }
-
-            json.Should().Contain($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "training records the live detector");
-            entry.Delete();
-            using var w = new StreamWriter(zip.CreateEntry(MaskTrainer.Model.ModelMetadata.EntryName).Open());
-            w.Write(json.Replace($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "\"liveDetectorId\": \"blazeface-back\""));
-        }
+        var model = WithLiveDetector(temp.File("blazeface-live.zip"), "blazeface-back");
 
         var dogs = SharedData.Full("data/faces-dlib/images/dogs.jpg");
         string[] args = ["--image", dogs, "--json", "--models-dir", SharedData.Full("models"), "--no-window"];
-        var (_, recorded, _) = await CommandLineTests.Invoke(["--model", fixture.Run.ModelPath, .. args]);
+        var (_, recorded, _) = await CommandLineTests.Invoke(["--model", fixture.Run!.ModelPath, .. args]);
         var (code, changed, stderr) = await CommandLineTests.Invoke(["--model", model, .. args]);
         var (_, overridden, _) = await CommandLineTests.Invoke(["--model", model, "--detector", MaskTrainer.Faces.FaceDetectors.LiveId, .. args]);
 
@@ -94,6 +79,40 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
             using var frame = JsonDocument.Parse(stdout.Split('\n')[0]);
             return frame.RootElement.GetProperty("faces").GetArrayLength();
         }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task A_model_recording_an_unknown_live_detector_is_a_one_line_error_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var model = WithLiveDetector(temp.File("future.zip"), "yolo9");
+
+        var (code, stdout, stderr) = await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", model, "--no-window");
+
+        code.Should().NotBe(ExitCodes.Ok);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith($"error: {model}: records the live face detector 'yolo9'").And.Contain("--detector");
+        (await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", model, "--no-window", "--detector", "ultraface")).Code
+            .Should().Be(ExitCodes.Ok, "--detector gets past it");
+    }
+
+    /// <summary>A copy of the fixture's model whose metadata records <paramref name="id"/> as its live detector.</summary>
+    private string WithLiveDetector(string path, string id)
+    {
+        File.Copy(fixture.Run!.ModelPath, path);
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update);
+        var entry = zip.GetEntry(MaskTrainer.Model.ModelMetadata.EntryName)!;
+        string json;
+        using (var r = new StreamReader(entry.Open()))
+        {
+            json = r.ReadToEnd();
+        }
+
+        json.Should().Contain($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "training records the live detector");
+        entry.Delete();
+        using var w = new StreamWriter(zip.CreateEntry(MaskTrainer.Model.ModelMetadata.EntryName).Open());
+        w.Write(json.Replace($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", $"\"liveDetectorId\": \"{id}\""));
+        return path;
     }
 
     [SharedFact("data/mask-sample", "models")]
