@@ -21,7 +21,7 @@ internal static class CropDiagnostics
         string output = Directory.CreateDirectory(BenchPaths.Option(args, "--out", "crops")).FullName;
         var policy = model.FaceCrop;
         using var detector = FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store);
-        // The crop evaluation and training make (largest face, padded detection, whole-image fallback).
+        // The crop evaluation and training make (padded detection, the face most inside the photo, whole-image fallback).
         var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
         using var predictor = new MaskPredictor(model);
         int wrong = 0, total = 0, fallbacks = 0;

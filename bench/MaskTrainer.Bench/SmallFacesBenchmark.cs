@@ -118,7 +118,7 @@ internal static class SmallFacesBenchmark
         var policy = predictor.Model.FaceCrop;
         var rows = new (int Correct, int Total)[Widths.Length + 1, predictor.Labels.Count];
         int noFace = 0;
-        // The training crop stage (padding, largest face, the model's policy), so full size equals the test metric.
+        // The training crop stage (padding, the face most inside the photo, the model's policy), so full size equals the test metric.
         var stage = new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
         foreach (var example in test)
         {
