@@ -46,7 +46,7 @@ public sealed class FaceCropStage
 
     /// <summary>A string that changes whenever the crop this stage produces would change.</summary>
     public string CacheKey =>
-        FormattableString.Invariant($"face:{_detector.Id}{VerifierKey(_detector)}:m{Options.Crop.Margin}:s{Options.Crop.Square}{(Options.Crop.BlankMargin ? ":blank" : "")}:p{Options.DetectionPadding}:{MainFaceRule}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
+        FormattableString.Invariant($"face:{_detector.Id}:r{FaceDetectors.Revision}{VerifierKey(_detector)}:m{Options.Crop.Margin}:s{Options.Crop.Square}{(Options.Crop.BlankMargin ? ":blank" : "")}:p{Options.DetectionPadding}:{MainFaceRule}:c{Options.MinConfidence ?? _detector.DefaultMinConfidence}");
 
     // Names how the main face is chosen (largest visible area), so features cut by the old rule
     // (largest box) are not read back from the cache.

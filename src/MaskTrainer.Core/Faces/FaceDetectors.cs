@@ -15,6 +15,14 @@ public static class FaceDetectors
     /// </summary>
     public const string DefaultId = CascadeId;
 
+    /// <summary>
+    /// Revision of the detectors' implementation, part of every cached crop's key: bump it when
+    /// a detector may return other boxes for the same image, so no crop cut by the old one is
+    /// reused. 2: res10 runs in ONNX Runtime (converted from its TensorFlow graph) instead of
+    /// OpenCV's DNN; the same boxes to within rounding, but not bit for bit.
+    /// </summary>
+    public const int Revision = 2;
+
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";
 

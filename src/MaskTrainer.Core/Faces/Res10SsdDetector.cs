@@ -2,16 +2,17 @@ using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using MaskTrainer.Features;
 using OpenCvSharp;
-using OpenCvSharp.Dnn;
+using MaskTrainer.Onnx;
 
 namespace MaskTrainer.Faces;
 
 /// <summary>
-/// OpenCV's res10 SSD face detector (ResNet-10 backbone, TensorFlow graph with 8-bit weights).
+/// OpenCV's res10 SSD face detector (ResNet-10 backbone, TensorFlow graph with 8-bit weights),
+/// run by ONNX Runtime from the graph <see cref="Res10OnnxGraph"/> converts once and caches: OpenCV's
+/// DNN ran it at about 30 frames/s here and capped every loop detecting on each frame.
 /// Input: the whole image resized to 300x300, BGR, mean (104, 177, 123) subtracted, scale 1
-/// (from the catalog). Output 1x1xNx7 rows [image, class, score, x1, y1, x2, y2], corners
-/// normalised to 0..1, which map back by the image size (the resize is not aspect-preserving,
-/// and neither was the training).
+/// (from the catalog). Outputs: boxes as corners normalised to 0..1, which map back by the image
+/// size (the resize is not aspect-preserving, and neither was the training), and face scores.
 /// </summary>
 public sealed class Res10SsdDetector : FaceDetectorBase
 {
@@ -21,21 +22,23 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     /// <summary>Default threshold 0.5: the usual one for this model; see README for what it finds.</summary>
     public const float DefaultThreshold = 0.5f;
 
-    private readonly Net _net;
-    private readonly Mat _blob;
-    private readonly Mat _output = new();
-    private readonly Mat _scratch = new();
-    private readonly Mat[] _outputs;
-    private readonly FaceCandidates _candidates = new();
-    private readonly Preprocessing _preprocessing;
+    // The NMS of the .pbtxt's DetectionOutput, which OpenCV applied before ours.
+    private const float GraphNmsThreshold = 0.45f;
 
-    /// <summary>Loads the model from its .pb weights and .pbtxt config.</summary>
+    private readonly OnnxNet _net;
+    private readonly Mat _scratch = new();
+    private readonly FaceCandidates _candidates = new();
+    private readonly FaceCandidates _kept = new();
+    private readonly Preprocessing _preprocessing;
+    private readonly int _boxes, _scores;
+
+    /// <summary>Loads the model from its .pb weights and .pbtxt config (converted to ONNX on first use, then cached).</summary>
     public Res10SsdDetector(string modelPath, string configPath, FaceDetectorOptions? options = null)
         : base(ModelId, DefaultThreshold, options)
     {
-        var pre = ModelCatalog.Default.Get(ModelId).Preprocessing
+        var spec = ModelCatalog.Default.Get(ModelId);
+        _preprocessing = spec.Preprocessing
             ?? throw new InvalidOperationException($"catalog model '{ModelId}' has no preprocessing");
-        _preprocessing = pre;
         foreach (var file in new[] { modelPath, configPath })
         {
             if (!File.Exists(file))
@@ -44,19 +47,19 @@ public sealed class Res10SsdDetector : FaceDetectorBase
             }
         }
 
-        // A TensorFlow graph: OpenCV's DNN runs it (ONNX Runtime only takes ONNX).
+        string graph;
         try
         {
-            _net = CvDnn.ReadNetFromTensorflow(modelPath, configPath)
-                ?? throw new ImagingException($"{modelPath}: OpenCV could not read the res10 graph");
+            graph = Res10OnnxGraph.Prepare(modelPath, configPath, [spec.Files[0].Sha256, spec.Files[1].Sha256]);
         }
-        catch (OpenCVException e)
+        catch (OnnxGraphEditException e)
         {
-            throw new ImagingException($"{modelPath}: OpenCV could not read the res10 graph: {e.Message}", e);
+            throw new ImagingException(e.Message, e);
         }
 
-        _blob = new Mat(InputTensor.Shape(pre, 1), MatType.CV_32FC1);
-        _outputs = [_output];
+        _net = OnnxNet.Load(graph, Options.Threads);
+        _boxes = IndexOf(_net, Res10OnnxGraph.BoxesName);
+        _scores = IndexOf(_net, Res10OnnxGraph.ScoresName);
     }
 
     /// <summary>Loads the model from <paramref name="store"/> (downloading it if the store allows).</summary>
@@ -70,33 +73,52 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         int w = image.Cols, h = image.Rows;
-        InputTensor.Write(image, _preprocessing, _blob.GetFloats(), _scratch);
-        _net.SetInput(_blob);
-        _net.Forward(_outputs, "detection_out");
-        var rows = _output.GetFloats();
+        InputTensor.Write(image, _preprocessing, _net.Input(1), _scratch);
+        _net.Run(1);
+        var boxes = _net.Output(_boxes);
+        var scores = _net.Output(_scores);
+        // As the .pbtxt's DetectionOutput did: NMS at 0.45 over every candidate first...
         _candidates.Clear();
-        for (int i = 0; i + 7 <= rows.Length; i += 7)
+        for (int i = 0; i < scores.Length; i++)
         {
-            float score = rows[i + 2];
-            float cx = (rows[i + 3] + rows[i + 5]) / 2, cy = (rows[i + 4] + rows[i + 6]) / 2;
-
-            // The SSD head sometimes regresses confident boxes entirely off the image (corners
-            // beyond 1.0 on small inputs); a face's centre is always inside the frame.
-            if (score >= minConfidence && cx is >= 0 and <= 1 && cy is >= 0 and <= 1)
+            if (scores[i] >= minConfidence)
             {
-                _candidates.Add(rows[i + 3] * w, rows[i + 4] * h, rows[i + 5] * w, rows[i + 6] * h, score);
+                _candidates.Add(boxes[i * 4] * w, boxes[i * 4 + 1] * h, boxes[i * 4 + 2] * w, boxes[i * 4 + 3] * h, scores[i]);
             }
         }
 
-        // The graph already applies NMS (0.45); ours at the configured IoU keeps all detectors alike.
-        return _candidates.Suppress(minConfidence, Options.NmsThreshold);
+        // ...then ours over what is left. The SSD head sometimes regresses confident boxes
+        // entirely off the image (corners beyond 1.0 on small inputs); a face's centre is
+        // always inside the frame, so those go before our NMS.
+        _kept.Clear();
+        foreach (var face in _candidates.Suppress(minConfidence, GraphNmsThreshold))
+        {
+            float cx = face.Box.X + (face.Box.Width / 2f), cy = face.Box.Y + (face.Box.Height / 2f);
+            if (cx >= 0 && cx <= w && cy >= 0 && cy <= h)
+            {
+                _kept.Add(face.Box.Left, face.Box.Top, face.Box.Right, face.Box.Bottom, face.Score);
+            }
+        }
+
+        return _kept.Suppress(minConfidence, Options.NmsThreshold);
     }
 
     protected override void DisposeCore()
     {
         _net.Dispose();
-        _blob.Dispose();
-        _output.Dispose();
         _scratch.Dispose();
+    }
+
+    private static int IndexOf(OnnxNet net, string output)
+    {
+        for (int i = 0; i < net.OutputNames.Count; i++)
+        {
+            if (net.OutputNames[i] == output)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"{net.Source}: expected outputs [{Res10OnnxGraph.BoxesName}, {Res10OnnxGraph.ScoresName}], the graph has [{string.Join(", ", net.OutputNames)}]");
     }
 }

@@ -161,7 +161,7 @@ public static class FeatureGraphs
     }
 
     /// <summary>The file's bytes, re-checked against the hash the cache key was made from (it could have changed since it was hashed).</summary>
-    private static byte[] ReadChecked(string path, string sha256)
+    internal static byte[] ReadChecked(string path, string sha256)
     {
         byte[] bytes;
         try
@@ -182,7 +182,7 @@ public static class FeatureGraphs
         return bytes;
     }
 
-    private static string CacheDirectory(string? cacheDirectory)
+    internal static string CacheDirectory(string? cacheDirectory)
     {
         var cache = cacheDirectory ?? Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
         Directory.CreateDirectory(cache);

@@ -4,7 +4,10 @@ using OpenCvSharp.Dnn;
 
 namespace MaskTrainer.Tests.Imaging;
 
-/// <summary>res10 is a TensorFlow graph, so it stays on OpenCV's DNN (OpenCvSharp 4.13).</summary>
+/// <summary>
+/// res10 is a TensorFlow graph that OpenCV's DNN (OpenCvSharp 4.13) reads: the bench's seeds' loop
+/// runs it there, and <c>Res10OnnxGraph</c> takes its priors from it when converting it to ONNX.
+/// </summary>
 public sealed class DnnTests
 {
     private const string Res10 = "models/opencv_face_detector_uint8.pb";
