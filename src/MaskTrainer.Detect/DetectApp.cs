@@ -101,7 +101,7 @@ public sealed class DetectApp
 
         using var source = batch ? null : OpenSource(o, cancel);
         // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
-        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr) });
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
         using var model = MaskModel.Load(o.ModelPath);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.

@@ -34,7 +34,7 @@ public sealed class ModelStore : IDisposable
     /// <summary>The settings in use.</summary>
     public ModelStoreOptions Options { get; }
 
-    /// <summary>Blocking form of <see cref="GetFilePathAsync"/>, for code that is not async.</summary>
+    /// <summary>Blocking form of <see cref="GetFilePathAsync"/>, for code that is not async (cancelled by <see cref="ModelStoreOptions.Cancellation"/>).</summary>
     public string GetFilePath(ModelSpec model, string fileName) =>
         Task.Run(() => GetFilePathAsync(model, fileName)).GetAwaiter().GetResult();
 
@@ -67,7 +67,13 @@ public sealed class ModelStore : IDisposable
             throw new ModelDownloadException(file.Name, DownloadUrl(file), $"downloads are disabled ({ModelStoreOptions.OfflineVariable}){why}", PlaceHint(file));
         }
 
-        return await DownloadAsync(file, progress, ct).ConfigureAwait(false);
+        if (!Options.Cancellation.CanBeCanceled || Options.Cancellation == ct)
+        {
+            return await DownloadAsync(file, progress, ct).ConfigureAwait(false);
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, Options.Cancellation);
+        return await DownloadAsync(file, progress, either.Token).ConfigureAwait(false);
     }
 
     /// <summary>Local paths of all of <paramref name="model"/>'s files, in <see cref="ModelSpec.Files"/> order, downloading what is missing.</summary>

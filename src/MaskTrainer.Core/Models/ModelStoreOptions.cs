@@ -60,6 +60,13 @@ public sealed record ModelStoreOptions
     public IProgress<DownloadProgress>? Progress { get; init; }
 
     /// <summary>
+    /// Cancels every download the store starts, together with the caller's own token: also those
+    /// started by the blocking <see cref="ModelStore.GetFilePath"/> deep inside a detector or
+    /// backbone lookup, which has no token to pass (the CLI sets its Ctrl+C here). Default: none.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
     /// Defaults plus the environment: <paramref name="modelsDirectories"/> (e.g. from <c>--models-dir</c>)
     /// come first, then the folders in <c>MASKTRAINER_MODELS</c>; <c>MASKTRAINER_NPM_REGISTRY</c>
     /// replaces the registry; <c>MASKTRAINER_OFFLINE=1</c> disables downloads.

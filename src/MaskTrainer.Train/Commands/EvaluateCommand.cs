@@ -19,7 +19,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Score a saved model on an image folder") { model, data, json, workspace, modelsDir };
         command.SetAction((r, ct) =>
         {
-            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var classifier = MaskModel.Load(r.GetValue(model)!);
             bool asJson = r.GetValue(json);
             var observer = asJson ? null : new ConsoleObserver();

@@ -18,8 +18,8 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static ModelStore OpenStore(ParseResult r, Option<string[]> modelsDir) =>
-        DownloadDisplay.OpenStore(r.GetValue(modelsDir));
+    private static ModelStore OpenStore(ParseResult r, Option<string[]> modelsDir, CancellationToken ct = default) =>
+        DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
 
     private static string RoleName(ModelRole role) => role switch
     {
@@ -94,7 +94,7 @@ internal static class ModelsCommand
         var command = new Command("fetch", "Download and verify models into the cache") { ids };
         command.SetAction(async (r, ct) =>
         {
-            using var store = OpenStore(r, modelsDir);
+            using var store = OpenStore(r, modelsDir, ct);
             var wanted = r.GetValue(ids) is { Length: > 0 } list
                 ? list.Select(ModelCatalog.Default.Get).ToList()
                 : ModelCatalog.Default.Models.ToList();

@@ -29,7 +29,7 @@ internal static class PredictCommand
         var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, minFaceSize, crops, images };
         command.SetAction((r, ct) =>
         {
-            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var mask = MaskModel.Load(r.GetValue(model)!);
             using var faces = new FacePredictor(mask, store, r.GetValue(minFaceSize));
             var cropDir = r.GetValue(crops);

