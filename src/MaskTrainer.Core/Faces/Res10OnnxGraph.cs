@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
@@ -109,8 +108,8 @@ public static class Res10OnnxGraph
         var conf3 = b.Op("Reshape", [conf, b.Ints("ssd/conf_shape", [0, count, 2])]);
         var face = b.Op("Slice", [conf3, b.Ints("ssd/c1", [1]), b.Ints("ssd/c2", [2]), b.Ints("ssd/axisc", [2])]);
         var scores = b.Op("Reshape", [face, b.Ints("ssd/score_shape", [0, count])], ScoresName);
-        graph.Output.Add(new ValueInfoProto { Name = boxes, Type = TensorFlowToOnnx.FloatType(["N", count, 4]) });
-        graph.Output.Add(new ValueInfoProto { Name = scores, Type = TensorFlowToOnnx.FloatType(["N", count]) });
+        graph.Output.Add(OnnxProtos.TensorInfo(boxes, "N", count, 4));
+        graph.Output.Add(OnnxProtos.TensorInfo(scores, "N", count));
 
         var model = new ModelProto
         {
@@ -157,25 +156,13 @@ public static class Res10OnnxGraph
 
         public string Ints(string name, long[] values)
         {
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-            t.Dims.Add(values.Length);
-            t.Int64Data.AddRange(values);
-            graph.Initializer.Add(t);
+            graph.Initializer.Add(OnnxProtos.Int64s(name, values));
             return name;
         }
 
         public string Floats(string name, float[] values, long[] shape)
         {
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-            t.Dims.AddRange(shape);
-            var bytes = new byte[values.Length * 4];
-            for (var i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-            }
-
-            t.RawData = ByteString.CopyFrom(bytes);
-            graph.Initializer.Add(t);
+            graph.Initializer.Add(OnnxProtos.Floats(name, values, shape));
             return name;
         }
     }

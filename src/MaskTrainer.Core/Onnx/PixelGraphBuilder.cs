@@ -63,7 +63,7 @@ internal static class PixelGraphBuilder
         model.OpsetImport.AddRange(net.OpsetImport.Select(o => o.Clone()));
         var graph = new GraphProto { Name = "masktrainer_pixel_graph" };
         model.Graph = graph;
-        graph.Input.Add(TensorInfo(Features.PixelGraph.PixelsName, ["N", 3, height, width]));
+        graph.Input.Add(OnnxProtos.TensorInfo(Features.PixelGraph.PixelsName, ["N", 3, height, width]));
 
         // Preprocessing: its output feeds the network's input.
         string preprocessed;
@@ -101,8 +101,8 @@ internal static class PixelGraphBuilder
         graph.Node.Add(flatten);
 
         // One pass on a zero image, with the layer as a second output, measures D and the layer's shape.
-        graph.Output.Add(new ValueInfoProto { Name = Features.PixelGraph.FeaturesName, Type = FloatType(null) });
-        graph.Output.Add(new ValueInfoProto { Name = layerTensor, Type = FloatType(null) });
+        graph.Output.Add(new ValueInfoProto { Name = Features.PixelGraph.FeaturesName, Type = OnnxProtos.FloatType(null) });
+        graph.Output.Add(new ValueInfoProto { Name = layerTensor, Type = OnnxProtos.FloatType(null) });
         var (featureShape, layerShape) = Measure(model.ToByteArray(), networkName, width, height, layer, preprocessing);
         if (featureShape.Length != 2 || featureShape[0] != 1 || layerShape.Length < 1 || layerShape[0] != 1)
         {
@@ -118,7 +118,7 @@ internal static class PixelGraphBuilder
 
         int featureSize = checked((int)featureShape[1]);
         graph.Output.RemoveAt(1);
-        graph.Output[0] = TensorInfo(Features.PixelGraph.FeaturesName, ["N", featureSize]);
+        graph.Output[0] = OnnxProtos.TensorInfo(Features.PixelGraph.FeaturesName, ["N", featureSize]);
         var perImage = layerShape[1..];
         model.MetadataProps.Add(new StringStringEntryProto { Key = FeatureSizeKey, Value = featureSize.ToString(CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = LayerShapeKey, Value = string.Join(',', perImage) });
@@ -308,37 +308,7 @@ internal static class PixelGraphBuilder
     }
 
     /// <summary>A float [1, 3, 1, 1] initializer (broadcasts over N, H, W).</summary>
-    private static TensorProto Constant(string name, float[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1, 3, 1, 1 } };
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
-        return tensor;
-    }
-
-    private static TypeProto FloatType(TensorShapeProto? shape)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
-        if (shape is not null)
-        {
-            tensor.Shape = shape;
-        }
-
-        return new TypeProto { TensorType = tensor };
-    }
-
-    /// <summary>A float tensor value info; string dimensions are symbolic, numbers fixed.</summary>
-    private static ValueInfoProto TensorInfo(string name, object[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var dim in dims)
-        {
-            shape.Dim.Add(dim is string param
-                ? new TensorShapeProto.Types.Dimension { DimParam = param }
-                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, CultureInfo.InvariantCulture) });
-        }
-
-        return new ValueInfoProto { Name = name, Type = FloatType(shape) };
-    }
+    private static TensorProto Constant(string name, float[] values) => OnnxProtos.Floats(name, values, 1, 3, 1, 1);
 
     /// <summary>Runs <paramref name="model"/> once on a zero image; returns the shapes of its two outputs (features, layer).</summary>
     private static (long[] Features, int[] Layer) Measure(byte[] model, string networkName, int width, int height, string? layer, Preprocessing preprocessing)

@@ -52,7 +52,7 @@ internal sealed class TensorFlowToOnnx
                 throw new OnnxGraphEditException($"{source}: output node '{output}' is not a computed tensor of the graph");
             }
 
-            converter._graph.Output.Add(new ValueInfoProto { Name = name, Type = FloatType() });
+            converter._graph.Output.Add(new ValueInfoProto { Name = name, Type = OnnxProtos.FloatType() });
         }
 
         return converter._graph;
@@ -65,7 +65,7 @@ internal sealed class TensorFlowToOnnx
             switch (node.Op)
             {
                 case "Placeholder":
-                    _graph.Input.Add(new ValueInfoProto { Name = inputName, Type = FloatType(["N", channels, height, width]) });
+                    _graph.Input.Add(OnnxProtos.TensorInfo(inputName, "N", channels, height, width));
                     _alias[node.Name] = inputName;
                     _rank[inputName] = 4;
                     break;
@@ -328,11 +328,9 @@ internal sealed class TensorFlowToOnnx
 
     private void Concat(TensorFlowGraph.Node node)
     {
-        var axisInput = node.Inputs[^1];
         var parts = node.Inputs.Take(node.Inputs.Count - 1).Select(Resolve).ToList();
         int rank = RankOf(node, parts[0]);
         int axis = Axis(node, (int)Const(node, node.Inputs.Count - 1).Ints()[0], rank);
-        _ = axisInput;
         Node("Concat", node.Name, parts, node.Name).Attribute.Add(Int("axis", axis));
         _rank[node.Name] = rank;
     }
@@ -532,25 +530,13 @@ internal sealed class TensorFlowToOnnx
 
     private string Initializer(string name, float[] values, long[] shape)
     {
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(shape);
-        var bytes = new byte[values.Length * 4];
-        for (var i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-        }
-
-        t.RawData = ByteString.CopyFrom(bytes);
-        _graph.Initializer.Add(t);
+        _graph.Initializer.Add(OnnxProtos.Floats(name, values, shape));
         return name;
     }
 
     private string IntInitializer(string name, long[] values)
     {
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Dims.Add(values.Length);
-        t.Int64Data.AddRange(values);
-        _graph.Initializer.Add(t);
+        _graph.Initializer.Add(OnnxProtos.Int64s(name, values));
         return name;
     }
 
@@ -562,21 +548,6 @@ internal sealed class TensorFlowToOnnx
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);
         return a;
-    }
-
-    internal static TypeProto FloatType(object[]? dims = null)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float };
-        if (dims is not null)
-        {
-            tensor.Shape = new TensorShapeProto();
-            foreach (var d in dims)
-            {
-                tensor.Shape.Dim.Add(d is string s ? new TensorShapeProto.Types.Dimension { DimParam = s } : new TensorShapeProto.Types.Dimension { DimValue = System.Convert.ToInt64(d, System.Globalization.CultureInfo.InvariantCulture) });
-            }
-        }
-
-        return new TypeProto { TensorType = tensor };
     }
 
     private static float[] Floats(byte[] content)
