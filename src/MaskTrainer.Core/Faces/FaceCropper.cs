@@ -14,7 +14,7 @@ public static class FaceCropper
     /// <summary>
     /// The region to cut for a face box: the box grown by <see cref="FaceCropOptions.Margin"/>
     /// on each side and, when <see cref="FaceCropOptions.Square"/>, made square around its
-    /// centre. May extend past the image; <see cref="Crop"/> fills the outside by replicating
+    /// centre. May extend past the image; <see cref="Crop(Mat, Rect, FaceCropOptions)"/> fills the outside by replicating
     /// the border, so a face at the edge keeps the same framing instead of being shifted.
     /// </summary>
     public static Rect Region(Rect face, FaceCropOptions options)
@@ -37,15 +37,33 @@ public static class FaceCropper
     /// <summary>Cuts the face region (see <see cref="Region"/>) out of a BGR image as a new Mat.</summary>
     public static Mat Crop(Mat image, Rect face, FaceCropOptions options)
     {
+        var crop = new Mat();
+        try
+        {
+            Crop(image, face, options, crop);
+            return crop;
+        }
+        catch
+        {
+            crop.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Crop(Mat, Rect, FaceCropOptions)"/> into <paramref name="destination"/>, whose
+    /// buffer is reused when it already has the crop's size (a frame loop's per-face scratch).
+    /// </summary>
+    public static void Crop(Mat image, Rect face, FaceCropOptions options, Mat destination)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        var crop = CropRegion(image, face, options);
+        ArgumentNullException.ThrowIfNull(destination);
+        CropRegion(image, face, options, destination);
         if (options.BlankMargin)
         {
             var region = Region(face, options);
-            Blank(crop, new Rect(face.X - region.X, face.Y - region.Y, face.Width, face.Height));
+            Blank(destination, new Rect(face.X - region.X, face.Y - region.Y, face.Width, face.Height));
         }
-
-        return crop;
     }
 
     /// <summary>Sets every pixel of a BGR crop outside <paramref name="keep"/> to mid-grey.</summary>
@@ -69,7 +87,7 @@ public static class FaceCropper
         }
     }
 
-    private static Mat CropRegion(Mat image, Rect face, FaceCropOptions options)
+    private static void CropRegion(Mat image, Rect face, FaceCropOptions options, Mat destination)
     {
         ArgumentNullException.ThrowIfNull(image);
         var region = Region(face, options);
@@ -80,19 +98,18 @@ public static class FaceCropper
             throw new ArgumentException($"face box {face.Describe()} lies outside the {image.Cols}x{image.Rows} image", nameof(face));
         }
 
+        using var part = new Mat(image, inside); // a view: copied once, into the destination
         if (inside == region)
         {
-            return image.Clone(region);
+            part.CopyTo(destination);
+            return;
         }
 
-        using var part = new Mat(image, inside); // a view: CopyMakeBorder copies it once
-        var padded = new Mat();
-        Cv2.CopyMakeBorder(part, padded,
+        Cv2.CopyMakeBorder(part, destination,
             top: inside.Y - region.Y,
             bottom: region.Bottom - inside.Bottom,
             left: inside.X - region.X,
             right: region.Right - inside.Right,
             BorderTypes.Replicate);
-        return padded;
     }
 }

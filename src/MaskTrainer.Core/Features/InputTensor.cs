@@ -97,6 +97,19 @@ public static class InputTensor
         }
     }
 
+    /// <summary>
+    /// <see cref="ResizeForInput(Mat, int, int)"/> into <paramref name="destination"/>, whose buffer
+    /// is reused when it already has that size (a frame loop's per-face scratch).
+    /// </summary>
+    public static void ResizeForInput(Mat image, int width, int height, Mat destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        WithBgr(image, width, height, default, destination, copyInto: true);
+    }
+
     private delegate void PixelWriter(ReadOnlySpan<byte> bgr, Span<float> destination);
 
     /// <summary>

@@ -66,6 +66,26 @@ public sealed class MaskPredictor : IDisposable
     }
 
     /// <summary>
+    /// <see cref="Predict(Mat, ref ModelOutput)"/> with the resize written into
+    /// <paramref name="scratch"/>, reused from face to face by one caller (a frame loop's classify step).
+    /// </summary>
+    public void Predict(Mat image, ref ModelOutput output, Mat scratch)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(scratch);
+        int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
+        var input = image;
+        if (image.Cols != width || image.Rows != height)
+        {
+            InputTensor.ResizeForInput(image, width, height, scratch);
+            input = scratch;
+        }
+
+        using var ml = MLImages.FromMat(input);
+        Predict(new ModelInput { Image = ml }, ref output);
+    }
+
+    /// <summary>
     /// <paramref name="image"/> at the backbone's input size, resized by OpenCV as the training
     /// features were made; null when it already has that size. The caller disposes the result.
     /// </summary>

@@ -17,6 +17,10 @@ public sealed class ModelFaceClassifier : IFaceClassifier
     private readonly FaceCropOptions _crop;
     private ModelOutput _output = new();
 
+    // Per-face scratch, reused from face to face and frame to frame (one thread uses a classifier).
+    private readonly Mat _cropped = new();
+    private readonly Mat _resized = new();
+
     public ModelFaceClassifier(MaskModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -38,11 +42,16 @@ public sealed class ModelFaceClassifier : IFaceClassifier
 
         for (int i = 0; i < faces.Length; i++)
         {
-            using var crop = FaceCropper.Crop(frame, faces[i], _crop);
-            _predictor.Predict(crop, ref _output);
+            FaceCropper.Crop(frame, faces[i], _crop, _cropped);
+            _predictor.Predict(_cropped, ref _output, _resized);
             _output.Score.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
         }
     }
 
-    public void Dispose() => _predictor.Dispose();
+    public void Dispose()
+    {
+        _predictor.Dispose();
+        _cropped.Dispose();
+        _resized.Dispose();
+    }
 }

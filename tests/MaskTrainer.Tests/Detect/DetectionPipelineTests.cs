@@ -39,6 +39,34 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs);
     }
 
+    [SharedFact("data/mask-sample", "models", "data/faces-dlib/images/2008_002506.jpg")]
+    public void The_classify_step_reusing_its_scratch_gives_the_scores_predict_gives()
+    {
+        // The frame loop crops and resizes every face into the same two Mats; faces of different
+        // sizes in a row must still reach the model as predict's freshly allocated crops do.
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var frame = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
+        using var ultraface = FaceDetectors.Create("ultraface", fixture.Store!);
+        var boxes = ultraface.Detect(frame).Select(f => f.Box).ToArray();
+        boxes.Should().HaveCount(3);
+        boxes = [.. boxes, boxes[0], new Rect(0, 0, 40, 60)]; // the first again, and one at the image corner
+        int labels = model.Labels.Count;
+        var scores = new float[boxes.Length * labels];
+
+        using (var classifier = new ModelFaceClassifier(model))
+        {
+            classifier.Classify(frame, boxes, scores);
+        }
+
+        using var predictor = new MaskPredictor(model);
+        for (int i = 0; i < boxes.Length; i++)
+        {
+            using var crop = FaceCropper.Crop(frame, boxes[i], model.FaceCrop.CropOptions);
+            var expected = predictor.Predict(crop).Score.Take(labels);
+            scores.AsSpan(i * labels, labels).ToArray().Should().Equal(expected, $"face {i} at {boxes[i].Describe()}");
+        }
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public void Faces_below_the_minimum_size_are_too_small_to_judge_and_a_face_that_grows_is_then_classified()
     {

@@ -86,6 +86,27 @@ public sealed class FaceCropperTests
     }
 
     [Fact]
+    public void Cropping_into_a_reused_destination_gives_the_same_pixels_and_keeps_its_buffer()
+    {
+        // The detector's classify step crops every face of every frame into one scratch Mat.
+        using var image = Gradient(100, 80);
+        var options = new FaceCropOptions { Margin = 0.5f, BlankMargin = true };
+        using var destination = new Mat();
+        IntPtr? buffer = null;
+        foreach (var face in new[] { new Rect(30, 20, 20, 20), new Rect(0, 0, 20, 20), new Rect(70, 50, 20, 20), new Rect(40, 30, 20, 20) })
+        {
+            using var expected = FaceCropper.Crop(image, face, options);
+
+            FaceCropper.Crop(image, face, options, destination);
+
+            destination.Size().Should().Be(expected.Size());
+            destination.GetBytes().SequenceEqual(expected.GetBytes()).Should().BeTrue($"crop of {face.Describe()}");
+            buffer ??= destination.Data;
+            destination.Data.Should().Be(buffer.Value, "a crop of the same size reuses the destination's pixels");
+        }
+    }
+
+    [Fact]
     public void A_box_outside_the_image_is_an_error_naming_it()
     {
         using var image = Gradient(100, 80);
