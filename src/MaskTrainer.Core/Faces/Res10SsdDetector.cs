@@ -77,6 +77,7 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         _net.Run(1);
         var boxes = _net.Output(_boxes);
         var scores = _net.Output(_scores);
+
         // As the .pbtxt's DetectionOutput did: NMS at 0.45 over every candidate first...
         _candidates.Clear();
         for (int i = 0; i < scores.Length; i++)
