@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
 using MaskTrainer.Imaging;
+using MaskTrainer.Models;
 using MaskTrainer.Onnx;
 using Onnx;
 using OpenCvSharp;
@@ -22,7 +23,7 @@ namespace MaskTrainer.Faces;
 /// is a few element-wise nodes. NMS stays in C# (<see cref="FaceCandidates"/>), as for every
 /// detector.</item>
 /// </list>
-/// Input <c>data</c> float [N, 3, 300, 300] (BGR, mean subtracted, as before); outputs
+/// Input <c>data</c> float [N, 3, H, W] at the catalog's input size (300x300; BGR, mean subtracted, as before); outputs
 /// <c>boxes</c> [N, P, 4] (x1, y1, x2, y2 in 0..1 of the input) and <c>scores</c> [N, P] (face).
 /// </summary>
 public static class Res10OnnxGraph
@@ -39,20 +40,20 @@ public static class Res10OnnxGraph
     // Part of the cache key: bump it whenever the conversion changes.
     private const string Version = "1";
 
-    private const int Side = 300;
-
     /// <summary>
-    /// The cached ONNX graph for the res10 pair (<paramref name="modelPath"/> .pb,
-    /// <paramref name="configPath"/> .pbtxt), made now when missing. The files are checked
-    /// against <paramref name="sha256s"/> (the catalog's) before they are converted.
+    /// The cached ONNX graph for <paramref name="spec"/>'s pair of files (<paramref name="modelPath"/>
+    /// .pb, <paramref name="configPath"/> .pbtxt), made now when missing, at the input size of the
+    /// spec's preprocessing. The files are checked against the spec's SHA-256s before they are converted.
     /// </summary>
     /// <exception cref="OnnxGraphEditException">The files do not match, or cannot be converted.</exception>
-    public static string Prepare(string modelPath, string configPath, IReadOnlyList<string> sha256s, string? cacheDirectory = null)
+    public static string Prepare(ModelSpec spec, string modelPath, string configPath, string? cacheDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(modelPath);
         ArgumentNullException.ThrowIfNull(configPath);
-        ArgumentNullException.ThrowIfNull(sha256s);
-        var description = $"res10-onnx v{Version}\n{sha256s[0]}\n{sha256s[1]}\nopset {TensorFlowToOnnx.Opset}\n";
+        var input = spec.Preprocessing ?? throw new OnnxGraphEditException($"model '{spec.Id}' has no preprocessing");
+        string[] sha256s = [spec.Files[0].Sha256, spec.Files[1].Sha256];
+        var description = $"res10-onnx v{Version}\n{sha256s[0]}\n{sha256s[1]}\nopset {TensorFlowToOnnx.Opset}\ninput {input.InputWidth}x{input.InputHeight}\n";
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)).AsSpan(0, 8));
         var target = Path.Combine(FeatureGraphs.CacheDirectory(cacheDirectory), $"{Path.GetFileNameWithoutExtension(modelPath)}.{sha256s[0][..16]}.onnx-{key}.onnx");
         if (File.Exists(target) && new FileInfo(target).Length > 0)
@@ -63,16 +64,16 @@ public static class Res10OnnxGraph
 
         var pb = FeatureGraphs.ReadChecked(modelPath, sha256s[0]);
         _ = FeatureGraphs.ReadChecked(configPath, sha256s[1]);
-        var model = Build(pb, modelPath, Priors(modelPath, configPath));
+        var model = Build(pb, modelPath, input.InputWidth, input.InputHeight, Priors(modelPath, configPath, input.InputWidth, input.InputHeight));
         OnnxGraphEdit.WriteAtomically(target, model.ToByteArray(), replace: File.Exists(target));
         return target;
     }
 
-    /// <summary>The converted network plus the SSD box decoding.</summary>
-    internal static ModelProto Build(byte[] pb, string source, float[] priors)
+    /// <summary>The converted network at a <paramref name="width"/> x <paramref name="height"/> input, plus the SSD box decoding.</summary>
+    internal static ModelProto Build(byte[] pb, string source, int width, int height, float[] priors)
     {
         var tf = TensorFlowGraph.Parse(pb, source);
-        var graph = TensorFlowToOnnx.Convert(tf, source, InputName, 3, Side, Side, ["mbox_loc", "mbox_conf_flatten"]);
+        var graph = TensorFlowToOnnx.Convert(tf, source, InputName, 3, height, width, ["mbox_loc", "mbox_conf_flatten"]);
         string loc = graph.Output[0].Name, conf = graph.Output[1].Name;
         graph.Output.Clear();
         int count = priors.Length / 8;
@@ -122,14 +123,14 @@ public static class Res10OnnxGraph
         return model;
     }
 
-    /// <summary>OpenCV's priors for the 300x300 input: [P×4 corners, P×4 variances].</summary>
-    private static float[] Priors(string modelPath, string configPath)
+    /// <summary>OpenCV's priors for the input size: [P×4 corners, P×4 variances].</summary>
+    private static float[] Priors(string modelPath, string configPath, int width, int height)
     {
         try
         {
             using var net = CvDnn.ReadNetFromTensorflow(modelPath, configPath)
                 ?? throw new OnnxGraphEditException($"{modelPath}: OpenCV could not read the res10 graph");
-            using var blob = new Mat([1, 3, Side, Side], MatType.CV_32FC1, Scalar.All(0));
+            using var blob = new Mat([1, 3, height, width], MatType.CV_32FC1, Scalar.All(0));
             net.SetInput(blob);
             using var priors = net.Forward("mbox_priorbox");
             return priors.GetFloats().ToArray();

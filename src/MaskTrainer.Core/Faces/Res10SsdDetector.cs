@@ -50,7 +50,7 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         string graph;
         try
         {
-            graph = Res10OnnxGraph.Prepare(modelPath, configPath, [spec.Files[0].Sha256, spec.Files[1].Sha256]);
+            graph = Res10OnnxGraph.Prepare(spec, modelPath, configPath);
         }
         catch (OnnxGraphEditException e)
         {

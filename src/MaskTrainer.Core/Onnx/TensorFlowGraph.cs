@@ -11,22 +11,10 @@ namespace MaskTrainer.Onnx;
 /// </summary>
 internal sealed class TensorFlowGraph
 {
-    private TensorFlowGraph(IReadOnlyList<Node> nodes)
-    {
-        Nodes = nodes;
-        var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
-        foreach (var node in nodes)
-        {
-            byName[node.Name] = node;
-        }
-
-        ByName = byName;
-    }
+    private TensorFlowGraph(IReadOnlyList<Node> nodes) => Nodes = nodes;
 
     /// <summary>The nodes in file order (a frozen graph lists inputs before their users).</summary>
     public IReadOnlyList<Node> Nodes { get; }
-
-    public IReadOnlyDictionary<string, Node> ByName { get; }
 
     /// <summary>Parses a frozen GraphDef.</summary>
     /// <exception cref="OnnxGraphEditException">The bytes are not a GraphDef.</exception>
@@ -139,7 +127,7 @@ internal sealed class TensorFlowGraph
         {
             if (WireFormat.GetTagFieldNumber(tag) == 3)
             {
-                ReadVarints(input, tag, values);
+                ReadRepeated(input, tag, values, static i => i.ReadInt64());
             }
             else
             {
@@ -167,22 +155,8 @@ internal sealed class TensorFlowGraph
                 case 1: dtype = input.ReadEnum(); break;
                 case 2: shape = ReadShape(input.ReadBytes()); break;
                 case 4: content = input.ReadBytes().ToByteArray(); break;
-                case 5:
-                    if (WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-                    {
-                        var packed = input.ReadBytes().CreateCodedInput();
-                        while (!packed.IsAtEnd)
-                        {
-                            floats.Add(packed.ReadFloat());
-                        }
-                    }
-                    else
-                    {
-                        floats.Add(input.ReadFloat());
-                    }
-
-                    break;
-                case 7: ReadVarints(input, tag, ints); break;
+                case 5: ReadRepeated(input, tag, floats, static i => i.ReadFloat()); break;
+                case 7: ReadRepeated(input, tag, ints, static i => i.ReadInt64()); break;
                 default: input.SkipLastField(); break;
             }
         }
@@ -226,19 +200,19 @@ internal sealed class TensorFlowGraph
         return [.. dims];
     }
 
-    private static void ReadVarints(CodedInputStream input, uint tag, List<long> values)
+    /// <summary>A repeated scalar field, packed (one length-delimited run) or one value per tag.</summary>
+    private static void ReadRepeated<T>(CodedInputStream input, uint tag, List<T> values, Func<CodedInputStream, T> read)
     {
-        if (WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+        if (WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
         {
-            var packed = input.ReadBytes().CreateCodedInput();
-            while (!packed.IsAtEnd)
-            {
-                values.Add(packed.ReadInt64());
-            }
+            values.Add(read(input));
+            return;
         }
-        else
+
+        var packed = input.ReadBytes().CreateCodedInput();
+        while (!packed.IsAtEnd)
         {
-            values.Add(input.ReadInt64());
+            values.Add(read(packed));
         }
     }
 

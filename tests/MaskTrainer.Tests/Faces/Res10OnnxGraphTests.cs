@@ -70,10 +70,9 @@ public sealed class Res10OnnxGraphTests : IDisposable
     public void The_graph_is_converted_once_and_reused_from_the_cache()
     {
         var spec = ModelCatalog.Default.Get(Res10SsdDetector.ModelId);
-        string[] hashes = [spec.Files[0].Sha256, spec.Files[1].Sha256];
-        var first = Res10OnnxGraph.Prepare(ImagingTestData.Res10Model, ImagingTestData.Res10Config, hashes, _cache);
+        var first = Res10OnnxGraph.Prepare(spec, ImagingTestData.Res10Model, ImagingTestData.Res10Config, _cache);
         var written = File.GetLastWriteTimeUtc(first);
-        var again = Res10OnnxGraph.Prepare(ImagingTestData.Res10Model, ImagingTestData.Res10Config, hashes, _cache);
+        var again = Res10OnnxGraph.Prepare(spec, ImagingTestData.Res10Model, ImagingTestData.Res10Config, _cache);
 
         again.Should().Be(first);
         File.GetLastWriteTimeUtc(again).Should().Be(written);
@@ -89,7 +88,7 @@ public sealed class Res10OnnxGraphTests : IDisposable
         File.WriteAllBytes(fake, [1, 2, 3]);
         var spec = ModelCatalog.Default.Get(Res10SsdDetector.ModelId);
 
-        var act = () => Res10OnnxGraph.Prepare(fake, ImagingTestData.Res10Config, [spec.Files[0].Sha256, spec.Files[1].Sha256], _cache);
+        var act = () => Res10OnnxGraph.Prepare(spec, fake, ImagingTestData.Res10Config, _cache);
 
         act.Should().Throw<OnnxGraphEditException>().WithMessage($"{fake}: SHA-256 is *, not the expected {spec.Files[0].Sha256}");
     }
@@ -121,7 +120,7 @@ public sealed class Res10OnnxGraphTests : IDisposable
 
         byte[] pb = [.. Node("data", "Placeholder", null), .. Node("odd", "Cumsum", "data")];
 
-        var act = () => Res10OnnxGraph.Build(pb, "odd.pb", new float[16]);
+        var act = () => Res10OnnxGraph.Build(pb, "odd.pb", 300, 300, new float[16]);
 
         act.Should().Throw<OnnxGraphEditException>().WithMessage("odd.pb: cannot convert node 'odd' (Cumsum) to ONNX: operator Cumsum is not supported");
     }

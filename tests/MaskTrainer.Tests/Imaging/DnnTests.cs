@@ -22,7 +22,7 @@ public sealed class DnnTests
     {
         using var net = CvDnn.ReadNetFromTensorflow(ImagingTestData.Res10Model, ImagingTestData.Res10Config)!;
         using var image = ImageCodec.Read(ImagingTestData.FaceImage);
-        using var blob = CvDnn.BlobFromImage(image, 1.0, new Size(300, 300), Res10Mean, swapRB: false);
+        using var blob = CvDnn.BlobFromImage(image, 1.0, new Size(300, 300), Res10Mean, swapRB: false, crop: false);
 
         net.SetInput(blob);
         using var output = net.Forward();
