@@ -6,8 +6,8 @@ namespace MaskTrainer.Augmentation;
 /// Random image augmentation in the spirit of Keras' ImageDataGenerator: each augmented copy
 /// gets its own random horizontal flip, rotation, zoom, shear, brightness and contrast, drawn
 /// uniformly within the limits below, then what a camera does to a face far away or in poor light
-/// (<see cref="Camera"/>). Off by default here (<see cref="Copies"/> = 0; training turns one copy
-/// on). Everything is seeded: copy k of an image is the same in every run.
+/// (<see cref="Camera"/>). Off by default here (<see cref="Copies"/> = 0; training turns two
+/// copies on: <c>MaskTrainingOptions.Augmentation</c>). Everything is seeded: copy k of an image is the same in every run.
 /// </summary>
 public sealed record AugmentationOptions
 {

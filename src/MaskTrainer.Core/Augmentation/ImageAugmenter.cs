@@ -10,7 +10,8 @@ namespace MaskTrainer.Augmentation;
 /// Makes augmented copies of images (see <see cref="AugmentationOptions"/>). The geometry —
 /// flip, rotation, zoom and shear about the image centre — is composed into one affine warp
 /// (bilinear, border replicated, same size as the input), then brightness and contrast are one
-/// linear pixel map. Copy k of an image depends only on the seed, the image's content hash and
+/// linear pixel map, then the camera effects (<see cref="CameraSimulator"/>), which leave a
+/// distant copy smaller than the input. Copy k of an image depends only on the seed, the image's content hash and
 /// k, so copies are reproducible, cacheable, and independent of thread scheduling. Stateless
 /// and thread-safe.
 /// </summary>

@@ -121,6 +121,15 @@ public static class FaceDetectors
         {
             var ultra = UltraFaceDetector.Create(store, memberOptions);
             owned.Add(ultra);
+
+            // One verifier serves the cascade and the tiles (its calls are serialised and its
+            // Dispose runs once, so both may release it).
+            var verifier = o.VerifyFaces ? FaceVerifier.Create(store, threads: o.Threads) : null;
+            if (verifier is not null)
+            {
+                owned.Add(verifier);
+            }
+
             IFaceDetector whole = ultra;
             if (id == MultiScaleId)
             {
@@ -128,18 +137,10 @@ public static class FaceDetectors
                 owned.Add(back);
                 var res10 = Res10SsdDetector.Create(store, memberOptions);
                 owned.Add(res10);
-                var verified = memberOptions with { VerifyFaces = o.VerifyFaces };
-                var cascadeVerifier = o.VerifyFaces ? FaceVerifier.Create(store, threads: o.Threads) : null;
-                if (cascadeVerifier is not null)
-                {
-                    owned.Add(cascadeVerifier);
-                }
-
-                whole = new CascadeFaceDetector(CascadeId, back, res10, cascadeVerifier is null ? UnverifiedFusedThreshold : FusedThreshold, verified, verifier: cascadeVerifier);
+                whole = Cascade(CascadeId, back, res10, verifier, memberOptions with { MinFaceLikelihood = o.MinFaceLikelihood });
             }
 
-            var verifier = o.VerifyFaces ? FaceVerifier.Create(store, threads: o.Threads) : null;
-            return new TiledFaceDetector(id, whole, ultra, UltraFaceDetector.InputSize, options, verifier);
+            return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, verifier);
         }
         catch
         {
@@ -151,6 +152,10 @@ public static class FaceDetectors
             throw;
         }
     }
+
+    /// <summary>The cascade of BlazeFace-back and res10 at the fused threshold that goes with its verifier (or its absence).</summary>
+    private static CascadeFaceDetector Cascade(string id, BlazeFaceDetector back, Res10SsdDetector res10, FaceVerifier? verifier, FaceDetectorOptions? options) =>
+        new(id, back, res10, verifier is null ? UnverifiedFusedThreshold : FusedThreshold, options, verifier: verifier);
 
     private static VerifiedFaceDetector CreateBackVerified(ModelStore store, FaceDetectorOptions? options)
     {
@@ -223,10 +228,9 @@ public static class FaceDetectors
                     }
                 }
 
-                float threshold = verifier is null ? UnverifiedFusedThreshold : FusedThreshold;
                 return id == CascadeId
-                    ? new CascadeFaceDetector(id, back, res10, threshold, options, verifier: verifier)
-                    : new EnsembleFaceDetector(id, [back, res10], threshold, options, verifier: verifier);
+                    ? Cascade(id, back, res10, verifier, options)
+                    : new EnsembleFaceDetector(id, [back, res10], verifier is null ? UnverifiedFusedThreshold : FusedThreshold, options, verifier: verifier);
             }
             catch
             {

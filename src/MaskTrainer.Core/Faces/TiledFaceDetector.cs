@@ -96,7 +96,7 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
             tiles = new Rect[cols * rows];
         }
 
-        // Tile width w and stride s: cols tiles cover the width, neighbours overlapping by Overlap * w.
+        // Tile width w: cols tiles cover the width, neighbours overlapping by Overlap * w.
         int w = (int)Math.Ceiling(size.Width / (cols - (cols - 1) * Overlap)), h = (int)Math.Ceiling(size.Height / (rows - (rows - 1) * Overlap));
         w = Math.Min(w, size.Width);
         h = Math.Min(h, size.Height);
@@ -129,7 +129,8 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var found = _whole.Detect(image, AtLeastOwn(_whole, minConfidence));
-            int n = Tiles(image.Size(), _input, ref _tiles);
+            var size = image.Size();
+            int n = Tiles(size, _input, ref _tiles);
             if (n == 0)
             {
                 return found;
@@ -139,7 +140,7 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
             for (int i = 0; i < n; i++)
             {
                 using var view = new Mat(image, _tiles[i]);
-                Add(_tiled.Detect(view, AtLeastOwn(_tiled, minConfidence)), _tiles[i], image.Size());
+                Add(_tiled.Detect(view, AtLeastOwn(_tiled, minConfidence)), _tiles[i], size);
             }
 
             var fromTiles = _candidates.Suppress(AtLeastOwn(_tiled, minConfidence) ?? _tiled.DefaultMinConfidence, Options.NmsThreshold);
@@ -191,15 +192,15 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
     private static float? AtLeastOwn(IFaceDetector member, float? threshold) =>
         threshold is { } t ? Math.Max(t, member.DefaultMinConfidence) : null;
 
-    /// <summary>Adds faces found in <paramref name="tile"/> (empty = the whole image) in image coordinates, without those cut by an inner tile edge.</summary>
+    /// <summary>Adds faces found in <paramref name="tile"/> in image coordinates, without those cut by an inner tile edge.</summary>
     private void Add(IReadOnlyList<DetectedFace> faces, Rect tile, Size image)
     {
         const int edge = 2; // pixels: a box this close to an inner edge is cut by it
         foreach (var f in faces)
         {
             var b = f.Box;
-            if (tile.Width > 0 && ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
-                || (tile.Right < image.Width && b.Right >= tile.Width - edge) || (tile.Bottom < image.Height && b.Bottom >= tile.Height - edge)))
+            if ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
+                || (tile.Right < image.Width && b.Right >= tile.Width - edge) || (tile.Bottom < image.Height && b.Bottom >= tile.Height - edge))
             {
                 continue;
             }

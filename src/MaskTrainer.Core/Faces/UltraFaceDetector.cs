@@ -20,8 +20,8 @@ public sealed class UltraFaceDetector : FaceDetectorBase
     /// <summary>Default threshold 0.7: below it the model fires on dog faces (see README).</summary>
     public const float DefaultThreshold = 0.7f;
 
-    /// <summary>The network's input size (fixed: the anchors are baked into the graph).</summary>
-    public static readonly Size InputSize = new(320, 240);
+    /// <summary>The network's input size, from the catalog (fixed: the anchors are baked into the graph).</summary>
+    public Size InputSize => new(_preprocessing.InputWidth, _preprocessing.InputHeight);
 
     private readonly OnnxNet _net;
     private readonly Mat _scratch = new();

@@ -28,14 +28,14 @@ public sealed class VerifiedFaceDetector : IVerifiedFaceDetector
 
     public float DefaultMinConfidence => _inner.DefaultMinConfidence;
 
-    public FaceVerification? Verification { get; }
+    public FaceVerification Verification { get; }
 
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null) =>
-        Verification!.Filter(_inner.Detect(image, minConfidence), image);
+        Verification.Filter(_inner.Detect(image, minConfidence), image);
 
     public void Dispose()
     {
         _inner.Dispose();
-        Verification?.Dispose();
+        Verification.Dispose();
     }
 }

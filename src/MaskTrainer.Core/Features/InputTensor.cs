@@ -81,13 +81,10 @@ public static class InputTensor
     /// </summary>
     public static Mat ResizeForInput(Mat image, int width, int height)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         var result = new Mat();
         try
         {
-            WithBgr(image, width, height, default, result, copyInto: true);
+            ResizeForInput(image, width, height, result);
             return result;
         }
         catch

@@ -205,6 +205,11 @@ public sealed class MaskModel : IDisposable
                 throw new ModelFileException(name, "the metadata names fewer than two labels");
             }
 
+            if (metadata.FaceCrop.MinFaceSize < 0)
+            {
+                throw new ModelFileException(name, $"faceCrop.minFaceSize must be 0 or more, got {metadata.FaceCrop.MinFaceSize}");
+            }
+
             return metadata;
         }
         catch (InvalidDataException e)

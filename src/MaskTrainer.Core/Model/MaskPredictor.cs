@@ -57,32 +57,31 @@ public sealed class MaskPredictor : IDisposable
     /// It is resized to the backbone's input with OpenCV first, exactly as the cached training
     /// features were made (ML.NET's own resize, a different filter, then leaves it as it is).
     /// </summary>
-    public void Predict(Mat image, ref ModelOutput output)
+    /// <param name="image">The face crop.</param>
+    /// <param name="output">Filled with the prediction; its arrays are reused.</param>
+    /// <param name="scratch">Where the resize goes when given, reused from face to face by one
+    /// caller (a frame loop's classify step); a temporary Mat otherwise.</param>
+    public void Predict(Mat image, ref ModelOutput output, Mat? scratch = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var resized = ResizeForModel(image);
-        using var ml = MLImages.FromMat(resized ?? image);
-        Predict(new ModelInput { Image = ml }, ref output);
-    }
-
-    /// <summary>
-    /// <see cref="Predict(Mat, ref ModelOutput)"/> with the resize written into
-    /// <paramref name="scratch"/>, reused from face to face by one caller (a frame loop's classify step).
-    /// </summary>
-    public void Predict(Mat image, ref ModelOutput output, Mat scratch)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(scratch);
         int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
-        var input = image;
-        if (image.Cols != width || image.Rows != height)
+        Mat? temporary = null;
+        try
         {
-            InputTensor.ResizeForInput(image, width, height, scratch);
-            input = scratch;
-        }
+            var input = image;
+            if (image.Cols != width || image.Rows != height)
+            {
+                input = scratch ?? (temporary = new Mat());
+                InputTensor.ResizeForInput(image, width, height, input);
+            }
 
-        using var ml = MLImages.FromMat(input);
-        Predict(new ModelInput { Image = ml }, ref output);
+            using var ml = MLImages.FromMat(input);
+            Predict(new ModelInput { Image = ml }, ref output);
+        }
+        finally
+        {
+            temporary?.Dispose();
+        }
     }
 
     /// <summary>
@@ -96,7 +95,7 @@ public sealed class MaskPredictor : IDisposable
         return image.Cols == width && image.Rows == height ? null : InputTensor.ResizeForInput(image, width, height);
     }
 
-    /// <inheritdoc cref="Predict(Mat, ref ModelOutput)"/>
+    /// <inheritdoc cref="Predict(Mat, ref ModelOutput, Mat?)"/>
     public ModelOutput Predict(Mat image)
     {
         var output = new ModelOutput();

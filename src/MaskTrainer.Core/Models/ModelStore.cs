@@ -67,11 +67,6 @@ public sealed class ModelStore : IDisposable
             throw new ModelDownloadException(file.Name, DownloadUrl(file), $"downloads are disabled ({ModelStoreOptions.OfflineVariable}){why}", PlaceHint(file));
         }
 
-        if (!Options.Cancellation.CanBeCanceled || Options.Cancellation == ct)
-        {
-            return await DownloadAsync(file, progress, ct).ConfigureAwait(false);
-        }
-
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, Options.Cancellation);
         return await DownloadAsync(file, progress, either.Token).ConfigureAwait(false);
     }

@@ -53,10 +53,10 @@ public sealed class LabelSmoother
         }
     }
 
-    /// <summary>The smoothed probabilities of <paramref name="trackId"/>, or an empty span when it was never observed.</summary>
     /// <summary>True once <paramref name="trackId"/> has been observed (and not forgotten).</summary>
     public bool Knows(int trackId) => _tracks.ContainsKey(trackId);
 
+    /// <summary>The smoothed probabilities of <paramref name="trackId"/>, or an empty span when it was never observed.</summary>
     public ReadOnlySpan<float> Get(int trackId) =>
         _tracks.TryGetValue(trackId, out var state) ? state : ReadOnlySpan<float>.Empty;
 

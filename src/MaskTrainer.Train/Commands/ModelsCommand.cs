@@ -68,7 +68,7 @@ internal static class ModelsCommand
                 table.AddRow(
                     Markup.Escape(m.Id),
                     RoleName(m.Role),
-                    $"{TotalSize(m) / 1e6:0.0} MB",
+                    DownloadText.Megabytes(TotalSize(m)),
                     store.IsCached(m) ? "[green]yes[/]" : "no",
                     Markup.Escape(m.Licence));
             }

@@ -1,4 +1,5 @@
 using MaskTrainer.Faces;
+using MaskTrainer.Models;
 using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Faces;
@@ -6,7 +7,7 @@ namespace MaskTrainer.Tests.Faces;
 /// <summary>The tiles of <see cref="TiledFaceDetector"/>, and what they add on real faces seen from a distance.</summary>
 public sealed class TiledFaceDetectorTests
 {
-    private static readonly Size UltraFaceInput = UltraFaceDetector.InputSize;
+    private static readonly Size UltraFaceInput = InputOf(ModelCatalog.Default.Get(UltraFaceDetector.ModelId));
 
     [Fact]
     public void Small_images_are_not_tiled()
@@ -89,4 +90,6 @@ public sealed class TiledFaceDetectorTests
         tiled.Should().HaveCount(3, "the tiles' faces are the same faces, so they add nothing");
         tiled.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box));
     }
+
+    private static Size InputOf(ModelSpec spec) => new(spec.Preprocessing!.InputWidth, spec.Preprocessing.InputHeight);
 }
