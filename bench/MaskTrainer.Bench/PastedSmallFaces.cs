@@ -29,6 +29,7 @@ internal sealed class PastedSmallFaces : IDisposable
     public PastedSmallFaces(string facesDlib, string maskSample, IFaceDetector reference, int perClass)
     {
         _facesDlib = facesDlib;
+        var stage = new FaceCropStage(reference, new FaceCropStageOptions());
         foreach (var (folder, masked) in new[] { ("with_mask", true), ("without_mask", false) })
         {
             var files = Directory.GetFiles(Path.Combine(maskSample, folder)).Where(ImageCodec.HasImageExtension)
@@ -36,7 +37,7 @@ internal sealed class PastedSmallFaces : IDisposable
             foreach (var file in files)
             {
                 var image = ImageCodec.Read(file);
-                if (Reference(reference, image) is { } face)
+                if (Reference(stage, image) is { } face)
                 {
                     _faces.Add((image, face, masked));
                 }
@@ -104,20 +105,15 @@ internal sealed class PastedSmallFaces : IDisposable
         return false;
     }
 
-    /// <summary>The most confident face in the photo padded by 25% (replicated border), in the photo's coordinates and inside it.</summary>
-    private static Rect? Reference(IFaceDetector detector, Mat image)
+    /// <summary>The photo's main face as training finds it (<see cref="FaceCropStage.FindMainFace"/>: padded by 25 %, the face most inside the photo), clipped to the photo.</summary>
+    private static Rect? Reference(FaceCropStage stage, Mat image)
     {
-        int padX = (int)Math.Round(image.Cols * 0.25), padY = (int)Math.Round(image.Rows * 0.25);
-        using var padded = new Mat();
-        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
-        var faces = detector.Detect(padded);
-        if (faces.Count == 0)
+        if (stage.FindMainFace(image) is not { } face)
         {
             return null;
         }
 
-        var best = faces.MaxBy(f => f.Score)!.Box;
-        var box = new Rect(best.X - padX, best.Y - padY, best.Width, best.Height).Intersect(new Rect(0, 0, image.Cols, image.Rows));
+        var box = face.Box.Intersect(new Rect(0, 0, image.Cols, image.Rows));
         return box.Width >= 8 && box.Height >= 8 ? box : null;
     }
 }

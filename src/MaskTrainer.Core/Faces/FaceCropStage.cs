@@ -59,6 +59,20 @@ public sealed class FaceCropStage
     /// <summary>Crops the main face of <paramref name="image"/>; the caller disposes the result.</summary>
     public FaceCrop Apply(Mat image)
     {
+        if (FindMainFace(image) is not { } face)
+        {
+            return new FaceCrop(image.Clone(), new Rect(0, 0, image.Cols, image.Rows), 0f, FaceFound: false);
+        }
+
+        return new FaceCrop(FaceCropper.Crop(image, face.Box, Options.Crop), face.Box, face.Score, FaceFound: true);
+    }
+
+    /// <summary>
+    /// The main face of <paramref name="image"/>, its box in the image's coordinates (it may reach
+    /// past the image), as <see cref="Apply"/> crops it; null when no face is found.
+    /// </summary>
+    public DetectedFace? FindMainFace(Mat image)
+    {
         ArgumentNullException.ThrowIfNull(image);
         int padX = (int)Math.Round(image.Cols * Options.DetectionPadding);
         int padY = (int)Math.Round(image.Rows * Options.DetectionPadding);
@@ -96,13 +110,7 @@ public sealed class FaceCropStage
             }
         }
 
-        if (best is null)
-        {
-            return new FaceCrop(image.Clone(), new Rect(0, 0, image.Cols, image.Rows), 0f, FaceFound: false);
-        }
-
-        var box = new Rect(best.Box.X - padX, best.Box.Y - padY, best.Box.Width, best.Box.Height);
-        return new FaceCrop(FaceCropper.Crop(image, box, Options.Crop), box, best.Score, FaceFound: true);
+        return best is null ? null : best with { Box = new Rect(best.Box.X - padX, best.Box.Y - padY, best.Box.Width, best.Box.Height) };
     }
 }
 
