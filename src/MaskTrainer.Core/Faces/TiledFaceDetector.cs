@@ -19,7 +19,7 @@ namespace MaskTrainer.Faces;
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
-public sealed class TiledFaceDetector : IVerifiedFaceDetector
+public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 {
     /// <summary>The image is tiled when it is this many times the detector's input, in width or height.</summary>
     public const double TileFrom = 1.5;
@@ -40,8 +40,6 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
     private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
     private Rect[] _tiles = new Rect[4];
-    private readonly object _gate = new();
-    private bool _disposed;
 
     /// <param name="id">The detector's id.</param>
     /// <param name="whole">The detector run on the whole image (owned).</param>
@@ -50,28 +48,16 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
     /// <param name="verifier">Checks the faces only the tiles found (owned); null = none.</param>
     public TiledFaceDetector(string id, IFaceDetector whole, IFaceDetector tiled, Size input,
         FaceDetectorOptions? options = null, FaceVerifier? verifier = null)
+        : base(id, LowerDefault(whole, tiled), options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        _whole = whole ?? throw new ArgumentNullException(nameof(whole));
-        _tiled = tiled ?? throw new ArgumentNullException(nameof(tiled));
+        _whole = whole;
+        _tiled = tiled;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Height);
         _input = input;
-        Options = options ?? FaceDetectorOptions.Default;
-        Options.Validate();
-        Id = id;
-        DefaultMinConfidence = Options.MinConfidence ?? Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
         _verification = FaceVerification.For(verifier, Options);
     }
-
-    /// <inheritdoc />
-    public string Id { get; }
-
-    /// <inheritdoc />
-    public float DefaultMinConfidence { get; }
-
-    /// <summary>The options this detector was made with.</summary>
-    public FaceDetectorOptions Options { get; }
 
     /// <inheritdoc />
     public FaceVerification? Verification => _verification;
@@ -115,63 +101,56 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
         return n;
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
+    /// <summary>
+    /// Each member at <paramref name="minConfidence"/> or its own threshold, whichever is higher
+    /// (scores of different models are not comparable; the default is the lower of the two).
+    /// </summary>
+    protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        minConfidence ??= Options.MinConfidence;
-        if (minConfidence is { } t && !(t >= 0 && t <= 1))
+        var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
+        var size = image.Size();
+        int n = Tiles(size, _input, ref _tiles);
+        if (n == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(minConfidence), t, "minConfidence must lie in [0, 1]");
+            return found;
         }
 
-        lock (_gate)
+        float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
+        _candidates.Clear();
+        for (int i = 0; i < n; i++)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var found = _whole.Detect(image, AtLeastOwn(_whole, minConfidence));
-            var size = image.Size();
-            int n = Tiles(size, _input, ref _tiles);
-            if (n == 0)
-            {
-                return found;
-            }
-
-            _candidates.Clear();
-            for (int i = 0; i < n; i++)
-            {
-                using var view = new Mat(image, _tiles[i]);
-                Add(_tiled.Detect(view, AtLeastOwn(_tiled, minConfidence)), _tiles[i], size);
-            }
-
-            var fromTiles = _candidates.Suppress(AtLeastOwn(_tiled, minConfidence) ?? _tiled.DefaultMinConfidence, Options.NmsThreshold);
-            List<DetectedFace>? added = null;
-            foreach (var f in fromTiles)
-            {
-                if (!Covered(f.Box, found))
-                {
-                    (added ??= []).Add(f);
-                }
-            }
-
-            if (added is null)
-            {
-                return found;
-            }
-
-            // Only the tiles' new faces are verified: the whole-image faces are what the whole-image
-            // detector reports alone, measured on its own.
-            var kept = _verification is null ? added : _verification.Filter(added, image);
-            if (kept.Count == 0)
-            {
-                return found;
-            }
-
-            var all = new List<DetectedFace>(found.Count + kept.Count);
-            all.AddRange(found);
-            all.AddRange(kept);
-            all.Sort((a, b) => b.Score.CompareTo(a.Score));
-            return all;
+            using var view = new Mat(image, _tiles[i]);
+            Add(_tiled.Detect(view, tileThreshold), _tiles[i], size);
         }
+
+        var fromTiles = _candidates.Suppress(tileThreshold, Options.NmsThreshold);
+        List<DetectedFace>? added = null;
+        foreach (var f in fromTiles)
+        {
+            if (!Covered(f.Box, found))
+            {
+                (added ??= []).Add(f);
+            }
+        }
+
+        if (added is null)
+        {
+            return found;
+        }
+
+        // Only the tiles' new faces are verified: the whole-image faces are what the whole-image
+        // detector reports alone, measured on its own.
+        var kept = _verification is null ? added : _verification.Filter(added, image);
+        if (kept.Count == 0)
+        {
+            return found;
+        }
+
+        var all = new List<DetectedFace>(found.Count + kept.Count);
+        all.AddRange(found);
+        all.AddRange(kept);
+        all.Sort((a, b) => b.Score.CompareTo(a.Score));
+        return all;
     }
 
     /// <summary>Whether a whole-image face already stands for a tile's face: they overlap as NMS would suppress, or the tile's face lies inside it (a part of a big face).</summary>
@@ -189,8 +168,12 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
         return false;
     }
 
-    private static float? AtLeastOwn(IFaceDetector member, float? threshold) =>
-        threshold is { } t ? Math.Max(t, member.DefaultMinConfidence) : null;
+    private static float LowerDefault(IFaceDetector whole, IFaceDetector tiled)
+    {
+        ArgumentNullException.ThrowIfNull(whole);
+        ArgumentNullException.ThrowIfNull(tiled);
+        return Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
+    }
 
     /// <summary>Adds faces found in <paramref name="tile"/> in image coordinates, without those cut by an inner tile edge.</summary>
     private void Add(IReadOnlyList<DetectedFace> faces, Rect tile, Size image)
@@ -225,23 +208,14 @@ public sealed class TiledFaceDetector : IVerifiedFaceDetector
         return shifted;
     }
 
-    public void Dispose()
+    protected override void DisposeCore()
     {
-        lock (_gate)
+        _whole.Dispose();
+        if (!ReferenceEquals(_tiled, _whole))
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _whole.Dispose();
-            if (!ReferenceEquals(_tiled, _whole))
-            {
-                _tiled.Dispose();
-            }
-
-            _verification?.Dispose();
+            _tiled.Dispose();
         }
+
+        _verification?.Dispose();
     }
 }
