@@ -26,15 +26,17 @@ internal static class EvaluateCommand
             var progress = observer is null ? null : new InlineProgress<Features.FeaturizeProgress>(p => observer.Featurizing("images", p));
             var result = MaskEvaluation.Evaluate(classifier, r.GetValue(data)!, store, r.GetValue(workspace), progress, ct);
             observer?.Finish();
-            if (asJson)
-            {
-                Console.WriteLine(result.Document.ToJson());
-                return Task.FromResult(0);
-            }
-
             foreach (var s in result.Skipped)
             {
                 Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
+            }
+
+            if (asJson)
+            {
+                // stdout is exactly metrics.json; what it cannot say about faces goes to stderr.
+                Console.WriteLine(result.Document.ToJson());
+                Console.Error.WriteLine(FaceLine(result));
+                return Task.FromResult(0);
             }
 
             Console.WriteLine(result.Metrics.MlConfusionMatrix?.GetFormattedConfusionTable());

@@ -20,6 +20,16 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_json_still_says_on_stderr_how_the_faces_were_found()
+    {
+        var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");
+
+        code.Should().Be(0);
+        stdout.Should().NotContain("Faces: ");
+        stderr.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.StartsWith("Faces: found in ", StringComparison.Ordinal));
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_says_how_many_images_had_no_face_and_were_classified_whole()
     {
         var (code, stdout, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!);
