@@ -18,7 +18,7 @@ namespace MaskTrainer.Bench;
 /// rounds (medians): FPS (issue #13: defaults &gt;= 45; ours res10-every-frame / seeds &gt;= 3), p50/p95
 /// frame latency (live: p50 &lt;= the seeds' loop's p50, which is its processing time per frame, the
 /// least a simple loop adds on a live input; p95 &lt;= 150 ms); without --detector, also ours with
-/// plain ultraface (file and live), for what the default's tiles cost;</item>
+/// ultraface-tiles and plain ultraface (file and live), for what the default's extra passes cost;</item>
 /// <item>memory over 5,000 frames (the video looped), for both of our configurations: RSS growth after warm-up, the median of the last fifth of the per-frame readings against the median of the first (bar &lt; 20 MB).</item>
 /// </list>
 /// Options: --model FILE (default artifacts/mask_model.zip; trained on ../shared/data/mask-sample
@@ -99,9 +99,12 @@ public static class DetectorAppBenchmark
             List<(string, List<string>)> configurations = [("ours res10, every frame", res10), ("ours defaults", extra), ("ours defaults, live", live)];
             if (Arg(args, "--detector") is null)
             {
-                // What the default's tiles for faces far from the camera cost (docs/detector.md): UltraFace alone, side by side.
+                // What the default's extra passes cost (docs/detector.md), side by side: UltraFace
+                // with its tiles but without BlazeFace-back for masked faces, and UltraFace alone.
+                List<string> tiles = [.. extra, "--detector", Faces.FaceDetectors.UltraFaceTilesId];
                 List<string> whole = [.. extra, "--detector", Faces.UltraFaceDetector.ModelId];
-                configurations.AddRange([("ours ultraface (no tiles)", whole), ("ours ultraface, live", [.. whole, "--realtime"])]);
+                configurations.AddRange([("ours ultraface-tiles", tiles), ("ours ultraface-tiles, live", [.. tiles, "--realtime"]),
+                    ("ours ultraface (no tiles)", whole), ("ours ultraface, live", [.. whole, "--realtime"])]);
             }
 
             var ours = Throughput(detect, repo, nomask, temp, model, rounds, configurations, out var seeds);

@@ -36,17 +36,42 @@ public static class FaceDetectors
     public const string UltraFaceTilesId = "ultraface-tiles";
 
     /// <summary>
-    /// The face detector for live frames: UltraFace, on the whole frame and on tiles of a large one
-    /// (<see cref="UltraFaceTilesId"/>). Training records it in every model
-    /// (<c>FaceCropPolicy.LiveDetectorId</c>) and the detector app uses the model's unless told
-    /// otherwise. Why not <see cref="DefaultId"/>, which cuts the training crops: measured on this
-    /// project's data (docs/detector.md), UltraFace is the fastest detector that finds the face in
-    /// every frame of both test videos and reports nothing on dogs.jpg, and the tiles find faces far
-    /// from the camera it misses (pasted 32 px faces 0.34 -> 0.63) while the app keeps 48 FPS at
-    /// 720p and a live p50 latency of 27 ms; the cascade, a fusion tuned for dataset crops, finds
-    /// more masked close-ups but is 3-5x slower per frame.
+    /// <see cref="UltraFaceTilesId"/> plus BlazeFace-back on the whole image from
+    /// <see cref="BackSecondPassThreshold"/>: UltraFace misses a quarter of masked faces (it scores
+    /// many masked close-ups under 0.1), BlazeFace-back finds them. Every face UltraFace's whole-image
+    /// pass did not find (BlazeFace's and the tiles') must pass the face verifier as it is and
+    /// mirrored (<see cref="FaceVerification.BothWays"/>), which keeps hands and arms out.
     /// </summary>
-    public const string LiveId = UltraFaceTilesId;
+    public const string UltraFaceBackTilesId = "ultraface-back-tiles";
+
+    /// <summary>
+    /// BlazeFace-back's threshold in <see cref="UltraFaceBackTilesId"/>, under its own 0.5: alone at
+    /// 0.5 it finds 0.875 of the padded masked faces; at 0.25, with UltraFace, 0.977. Its false faces
+    /// at that level (hands, arms) are what the verifier, run both ways, is for (docs/detector.md).
+    /// </summary>
+    public const float BackSecondPassThreshold = 0.25f;
+
+    /// <summary>
+    /// The face verifier's bar in <see cref="UltraFaceBackTilesId"/> (unless the options set one):
+    /// 0.03, the top of the range in which the cascade's bars held in cross-validation, rather than
+    /// <see cref="FaceVerifier.DefaultMinLikelihood"/> (0.015), because every face judged there is one
+    /// the first detector did not find. At 0.015 BlazeFace-back's boxes on a blurred tree behind the
+    /// person of the bare-face test video (likelihood 0.016-0.045) got through in 10 of 206 frames.
+    /// </summary>
+    public const float SecondPassMinLikelihood = 0.03f;
+
+    /// <summary>
+    /// The face detector for live frames: UltraFace on the whole frame and on tiles of a large one,
+    /// plus BlazeFace-back for the masked faces UltraFace misses (<see cref="UltraFaceBackTilesId"/>).
+    /// Training records it in every model (<c>FaceCropPolicy.LiveDetectorId</c>) and the detector
+    /// app uses the model's unless told otherwise. Why not <see cref="DefaultId"/>, which cuts the
+    /// training crops: measured on this project's data (docs/detector.md), UltraFace finds the face
+    /// in every frame of both test videos and reports nothing on dogs.jpg, the tiles find faces far
+    /// from the camera (pasted 32 px faces 0.34 -> 0.64), and BlazeFace-back with the verifier run
+    /// both ways lifts padded masked faces from 0.750 to 0.977 with 2 false faces on faces-dlib, all
+    /// from npm; the cascade needs res10 (GitHub) for the same masked-face rate, with 4 false faces.
+    /// </summary>
+    public const string LiveId = UltraFaceBackTilesId;
 
     /// <summary>
     /// BlazeFace-back with the face verifier (<see cref="VerifiedFaceDetector"/>): what the cascade
@@ -80,6 +105,7 @@ public static class FaceDetectors
         BlazeFaceDetector.FrontModelId,
         UltraFaceDetector.ModelId,
         UltraFaceTilesId,
+        UltraFaceBackTilesId,
         MultiScaleId,
         HaarFaceDetector.ModelId,
     ];
@@ -101,15 +127,15 @@ public static class FaceDetectors
             BackVerifiedId => CreateBackVerified(store, options),
             BlazeFaceDetector.FrontModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Front, store, options),
             UltraFaceDetector.ModelId => UltraFaceDetector.Create(store, options),
-            UltraFaceTilesId or MultiScaleId => CreateTiled(id, store, options),
+            UltraFaceTilesId or UltraFaceBackTilesId or MultiScaleId => CreateTiled(id, store, options),
             HaarFaceDetector.ModelId => HaarFaceDetector.Create(store, options),
             _ => throw new UnknownFaceDetectorException(id, Ids),
         };
     }
 
     /// <summary>
-    /// <see cref="UltraFaceTilesId"/> and <see cref="MultiScaleId"/>: UltraFace on the tiles, the
-    /// verifier on the faces only the tiles found. Needs every model (no fallback): without res10
+    /// <see cref="UltraFaceTilesId"/>, <see cref="UltraFaceBackTilesId"/> and <see cref="MultiScaleId"/>:
+    /// UltraFace on the tiles, the verifier on the faces only the tiles (or BlazeFace-back) found. Needs every model (no fallback): without res10
     /// or the verifier it would not be the detector that was measured.
     /// </summary>
     private static IFaceDetector CreateTiled(string id, ModelStore store, FaceDetectorOptions? options)
@@ -138,6 +164,14 @@ public static class FaceDetectors
                 var res10 = Res10SsdDetector.Create(store, memberOptions);
                 owned.Add(res10);
                 whole = Cascade(CascadeId, back, res10, verifier, memberOptions with { MinFaceLikelihood = o.MinFaceLikelihood });
+            }
+
+            if (id == UltraFaceBackTilesId)
+            {
+                var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
+                owned.Add(back);
+                return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, o with { MinFaceLikelihood = o.MinFaceLikelihood ?? SecondPassMinLikelihood }, verifier,
+                    new SecondPass(back, BackSecondPassThreshold), verifyBothWays: true);
             }
 
             return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, verifier);

@@ -14,8 +14,10 @@ public sealed class FaceVerification : IDisposable
     private long _rejected;
 
     /// <summary>Verifies with <paramref name="verifier"/> (owned) at <paramref name="minLikelihood"/>.</summary>
-    public FaceVerification(FaceVerifier verifier, float minLikelihood = FaceVerifier.DefaultMinLikelihood)
+    /// <param name="bothWays">Each face must also pass mirrored (see <see cref="BothWays"/>).</param>
+    public FaceVerification(FaceVerifier verifier, float minLikelihood = FaceVerifier.DefaultMinLikelihood, bool bothWays = false)
     {
+        BothWays = bothWays;
         Verifier = verifier ?? throw new ArgumentNullException(nameof(verifier));
         if (!(minLikelihood >= 0 && minLikelihood <= 1))
         {
@@ -31,20 +33,26 @@ public sealed class FaceVerification : IDisposable
     /// <summary>Faces scoring under this are dropped.</summary>
     public float MinLikelihood { get; }
 
+    /// <summary>
+    /// Whether a face is judged as it is and mirrored, and the lower likelihood counts: for faces
+    /// a lower detection threshold lets through, where hands and arms are the usual mistakes.
+    /// </summary>
+    public bool BothWays { get; }
+
     /// <summary>Faces dropped so far.</summary>
     public long Rejections => Interlocked.Read(ref _rejected);
 
     /// <summary>Changes whenever the faces kept would: the head's fingerprint and the threshold (feature-cache keys use it).</summary>
-    public string CacheKey => string.Create(CultureInfo.InvariantCulture, $"+v{Verifier.Fingerprint}@{MinLikelihood}");
+    public string CacheKey => string.Create(CultureInfo.InvariantCulture, $"+v{Verifier.Fingerprint}@{MinLikelihood}{(BothWays ? "x2" : "")}");
 
     /// <summary>
     /// A stage for <paramref name="verifier"/> with the threshold of <paramref name="options"/>
     /// (default <see cref="FaceVerifier.DefaultMinLikelihood"/>); null when there is no verifier.
     /// </summary>
-    public static FaceVerification? For(FaceVerifier? verifier, FaceDetectorOptions options)
+    public static FaceVerification? For(FaceVerifier? verifier, FaceDetectorOptions options, bool bothWays = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return verifier is null ? null : new FaceVerification(verifier, options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood);
+        return verifier is null ? null : new FaceVerification(verifier, options.MinFaceLikelihood ?? FaceVerifier.DefaultMinLikelihood, bothWays);
     }
 
     /// <summary>
@@ -60,7 +68,7 @@ public sealed class FaceVerification : IDisposable
 
         // All faces in one forward pass; a frame rarely has more than a handful.
         Span<float> likelihoods = faces.Count <= 64 ? stackalloc float[faces.Count] : new float[faces.Count];
-        Verifier.Likelihoods(image, faces, likelihoods);
+        Verifier.Likelihoods(image, faces, likelihoods, BothWays);
         List<DetectedFace>? kept = null;
         for (int i = 0; i < faces.Count; i++)
         {

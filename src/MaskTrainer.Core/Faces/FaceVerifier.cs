@@ -39,7 +39,7 @@ public sealed class FaceVerifier : IDisposable
     private readonly string _featureLayer;
     private readonly float _scale;
     private readonly FaceVerifierHead _head;
-    private readonly Mat _grey = new(), _grey64 = new();
+    private readonly Mat _grey = new(), _grey64 = new(), _mirror64 = new();
 
     // A frame's judgeable faces (indices into the boxes) go through the network in one batch.
     private readonly List<int> _batchFaces = [];
@@ -100,7 +100,16 @@ public sealed class FaceVerifier : IDisposable
     /// <paramref name="likelihoods"/>[i] for <paramref name="boxes"/>[i] (1 for a box that misses
     /// the image).
     /// </summary>
-    public void Likelihoods(Mat image, IReadOnlyList<DetectedFace> boxes, Span<float> likelihoods)
+    public void Likelihoods(Mat image, IReadOnlyList<DetectedFace> boxes, Span<float> likelihoods) =>
+        Likelihoods(image, boxes, likelihoods, bothWays: false);
+
+    /// <summary>
+    /// As <see cref="Likelihoods(Mat, IReadOnlyList{DetectedFace}, Span{float})"/>; with
+    /// <paramref name="bothWays"/>, each crop is also judged mirrored and the lower likelihood
+    /// counts. A face looks like a face both ways; a hand, an arm or a pattern that happens to
+    /// look like one seldom does (same forward pass, twice the batch).
+    /// </summary>
+    public void Likelihoods(Mat image, IReadOnlyList<DetectedFace> boxes, Span<float> likelihoods, bool bothWays)
     {
         ArgumentNullException.ThrowIfNull(boxes);
         if (likelihoods.Length < boxes.Count)
@@ -115,10 +124,17 @@ public sealed class FaceVerifier : IDisposable
                 likelihoods[i] = 1f;
             }
 
-            var all = EmbedAll(image, boxes);
+            var all = EmbedAll(image, boxes, bothWays);
+            int copies = bothWays ? 2 : 1;
             for (int k = 0; k < _batchFaces.Count; k++)
             {
-                likelihoods[_batchFaces[k]] = _head.Likelihood(all.Slice(k * _embeddingSize, _embeddingSize));
+                float likelihood = _head.Likelihood(all.Slice(k * copies * _embeddingSize, _embeddingSize));
+                if (bothWays)
+                {
+                    likelihood = Math.Min(likelihood, _head.Likelihood(all.Slice((k * copies + 1) * _embeddingSize, _embeddingSize)));
+                }
+
+                likelihoods[_batchFaces[k]] = likelihood;
             }
         }
     }
@@ -136,7 +152,7 @@ public sealed class FaceVerifier : IDisposable
 
         lock (_gate)
         {
-            var all = EmbedAll(image, [new DetectedFace(box, 1f)]);
+            var all = EmbedAll(image, [new DetectedFace(box, 1f)], mirrored: false);
             if (_batchFaces.Count == 0)
             {
                 return false;
@@ -150,8 +166,9 @@ public sealed class FaceVerifier : IDisposable
     /// <summary>
     /// Embeds every judgeable box in one forward pass (caller holds the lock); the embeddings,
     /// in the order of <see cref="_batchFaces"/> (indices into <paramref name="boxes"/>), valid until the next call.
+    /// With <paramref name="mirrored"/>, each box's embedding is followed by its mirror image's.
     /// </summary>
-    private ReadOnlySpan<float> EmbedAll(Mat image, IReadOnlyList<DetectedFace> boxes)
+    private ReadOnlySpan<float> EmbedAll(Mat image, IReadOnlyList<DetectedFace> boxes, bool mirrored)
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -169,7 +186,8 @@ public sealed class FaceVerifier : IDisposable
             }
         }
 
-        int n = _batchFaces.Count;
+        int copies = mirrored ? 2 : 1;
+        int n = _batchFaces.Count * copies;
         if (n == 0)
         {
             return default;
@@ -177,14 +195,15 @@ public sealed class FaceVerifier : IDisposable
 
         var input = _net.Input(n);
         const int pixels = InputSize * InputSize;
-        for (int k = 0; k < n; k++)
+        for (int k = 0; k < _batchFaces.Count; k++)
         {
             PrepareInput(image, boxes[_batchFaces[k]].Box, _grey64);
-            var grey = _grey64.GetBytes();
-            var slice = input.Slice(k * pixels, pixels);
-            for (int p = 0; p < pixels; p++)
+            Write(_grey64, input.Slice(k * copies * pixels, pixels));
+            if (mirrored)
             {
-                slice[p] = grey[p] * _scale;
+                // The crop region is centred on the box, so mirroring the crop is the mirrored box's crop.
+                Cv2.Flip(_grey64, _mirror64, FlipMode.Y);
+                Write(_mirror64, input.Slice((k * copies + 1) * pixels, pixels));
             }
         }
 
@@ -196,6 +215,15 @@ public sealed class FaceVerifier : IDisposable
         }
 
         return features;
+    }
+
+    private void Write(Mat grey64, Span<float> destination)
+    {
+        var grey = grey64.GetBytes();
+        for (int p = 0; p < destination.Length; p++)
+        {
+            destination[p] = grey[p] * _scale;
+        }
     }
 
     /// <summary>The network's input for one box: the wide square crop, grey, 64x64.</summary>
@@ -230,6 +258,7 @@ public sealed class FaceVerifier : IDisposable
             _net.Dispose();
             _grey.Dispose();
             _grey64.Dispose();
+            _mirror64.Dispose();
         }
     }
 }

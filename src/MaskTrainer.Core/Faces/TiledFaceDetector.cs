@@ -9,13 +9,15 @@ namespace MaskTrainer.Faces;
 /// tile detector's input, that detector also runs on a grid of overlapping tiles
 /// (<see cref="Tiles"/>), so that a face far from the camera covers more of the network's input
 /// (UltraFace on a 1280x720 frame: each tile is shrunk 2.3x instead of 4x; on a 500x375 photo
-/// enlarged 1.1x instead of shrunk 1.6x).
+/// enlarged 1.1x instead of shrunk 1.6x). Optionally a <see cref="SecondPass"/> (another model on
+/// the whole image) adds the faces the first one misses, such as masked faces for UltraFace.
 /// <para>A tile detection that touches an edge the tile shares with a neighbour is dropped: that
 /// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
 /// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
-/// tile face that a whole-image face already covers is dropped too; the rest, the faces only the
-/// tiles found, must pass the face verifier, which keeps the extra passes off textures and dog
-/// faces. So the whole-image faces are exactly the whole-image detector's, and the tiles only add.</para>
+/// tile or second-pass face that a whole-image face already covers is dropped too (a tile face
+/// also when a second-pass face covers it); the rest, the faces only the extra passes found, must
+/// pass the face verifier, which keeps the extra passes off textures, hands and dog faces. So the
+/// whole-image faces are exactly the whole-image detector's, and the extra passes only add.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
@@ -36,6 +38,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     private readonly IFaceDetector _whole;
     private readonly IFaceDetector _tiled;
+    private readonly SecondPass? _second;
     private readonly Size _input;
     private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
@@ -45,18 +48,26 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// <param name="whole">The detector run on the whole image (owned).</param>
     /// <param name="tiled">The detector run on the tiles (owned; may be <paramref name="whole"/>).</param>
     /// <param name="input">Its network's input size, which decides the tiles.</param>
-    /// <param name="verifier">Checks the faces only the tiles found (owned); null = none.</param>
+    /// <param name="verifier">Checks the faces only the tiles or the second pass found (owned); null = none.</param>
+    /// <param name="second">Another model on the whole image (owned); null = none.</param>
+    /// <param name="verifyBothWays">The verifier judges each face as it is and mirrored (<see cref="FaceVerification.BothWays"/>).</param>
     public TiledFaceDetector(string id, IFaceDetector whole, IFaceDetector tiled, Size input,
-        FaceDetectorOptions? options = null, FaceVerifier? verifier = null)
-        : base(id, LowerDefault(whole, tiled), options)
+        FaceDetectorOptions? options = null, FaceVerifier? verifier = null, SecondPass? second = null, bool verifyBothWays = false)
+        : base(id, LowestDefault(whole, tiled, second), options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         _whole = whole;
         _tiled = tiled;
+        if (second is not null && !(second.MinConfidence >= 0 && second.MinConfidence <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(second), second.MinConfidence, "the second pass's threshold must lie in [0, 1]");
+        }
+
+        _second = second;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Height);
         _input = input;
-        _verification = FaceVerification.For(verifier, Options);
+        _verification = FaceVerification.For(verifier, Options, verifyBothWays);
     }
 
     /// <inheritdoc />
@@ -103,33 +114,41 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     /// <summary>
     /// Each member at <paramref name="minConfidence"/> or its own threshold, whichever is higher
-    /// (scores of different models are not comparable; the default is the lower of the two).
+    /// (scores of different models are not comparable; the default is the lowest of them).
     /// </summary>
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
+        List<DetectedFace>? added = null;
+        if (_second is { } second)
+        {
+            foreach (var f in second.Detector.Detect(image, Math.Max(minConfidence, second.MinConfidence)))
+            {
+                if (!Covered(f.Box, found))
+                {
+                    (added ??= []).Add(f);
+                }
+            }
+        }
+
         var size = image.Size();
         int n = Tiles(size, _input, ref _tiles);
-        if (n == 0)
+        if (n > 0)
         {
-            return found;
-        }
-
-        float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
-        _candidates.Clear();
-        for (int i = 0; i < n; i++)
-        {
-            using var view = new Mat(image, _tiles[i]);
-            Add(_tiled.Detect(view, tileThreshold), _tiles[i], size);
-        }
-
-        var fromTiles = _candidates.Suppress(tileThreshold, Options.NmsThreshold);
-        List<DetectedFace>? added = null;
-        foreach (var f in fromTiles)
-        {
-            if (!Covered(f.Box, found))
+            float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
+            _candidates.Clear();
+            for (int i = 0; i < n; i++)
             {
-                (added ??= []).Add(f);
+                using var view = new Mat(image, _tiles[i]);
+                Add(_tiled.Detect(view, tileThreshold), _tiles[i], size);
+            }
+
+            foreach (var f in _candidates.Suppress(tileThreshold, Options.NmsThreshold))
+            {
+                if (!Covered(f.Box, found) && (added is null || !Covered(f.Box, added)))
+                {
+                    (added ??= []).Add(f);
+                }
             }
         }
 
@@ -138,8 +157,8 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             return found;
         }
 
-        // Only the tiles' new faces are verified: the whole-image faces are what the whole-image
-        // detector reports alone, measured on its own.
+        // Only the extra passes' new faces are verified: the whole-image faces are what the
+        // whole-image detector reports alone, measured on its own.
         var kept = _verification is null ? added : _verification.Filter(added, image);
         if (kept.Count == 0)
         {
@@ -168,11 +187,12 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         return false;
     }
 
-    private static float LowerDefault(IFaceDetector whole, IFaceDetector tiled)
+    private static float LowestDefault(IFaceDetector whole, IFaceDetector tiled, SecondPass? second)
     {
         ArgumentNullException.ThrowIfNull(whole);
         ArgumentNullException.ThrowIfNull(tiled);
-        return Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
+        float lowest = Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
+        return second is null ? lowest : Math.Min(lowest, second.MinConfidence);
     }
 
     /// <summary>Adds faces found in <paramref name="tile"/> in image coordinates, without those cut by an inner tile edge.</summary>
@@ -216,6 +236,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             _tiled.Dispose();
         }
 
+        _second?.Detector.Dispose();
         _verification?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using MaskTrainer.Faces;
+using MaskTrainer.Imaging;
 using MaskTrainer.Models;
 using OpenCvSharp;
 
@@ -89,6 +90,36 @@ public sealed class TiledFaceDetectorTests
         alone.Should().HaveCount(3);
         tiled.Should().HaveCount(3, "the tiles' faces are the same faces, so they add nothing");
         tiled.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box));
+    }
+
+    [SharedFact("data/mask-sample/with_mask", "models")]
+    public void The_second_pass_finds_a_masked_face_UltraFace_misses()
+    {
+        // A masked close-up padded as the training crops are: UltraFace scores it under its
+        // threshold; BlazeFace-back finds it, and the verifier passes it both ways.
+        using var photo = ImageCodec.Read(SharedData.Full("data/mask-sample/with_mask/0_0_5.jpg"));
+        using var padded = FaceTestData.Pad(photo, 0.25f);
+        var inside = new Rect((int)Math.Round(photo.Cols * 0.25), (int)Math.Round(photo.Rows * 0.25), photo.Cols, photo.Rows);
+
+        var alone = FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(padded);
+        var layered = FaceTestData.Detector(FaceDetectors.UltraFaceBackTilesId).Detect(padded);
+
+        alone.Should().BeEmpty();
+        layered.Should().ContainSingle();
+        layered[0].Box.Intersect(inside).Area.Should().BeGreaterThan(layered[0].Box.Area / 2, $"the face lies in the photo, got {layered[0].Box}");
+        ((IVerifiedFaceDetector)FaceTestData.Detector(FaceDetectors.UltraFaceBackTilesId)).Verification!.BothWays.Should().BeTrue();
+    }
+
+    [SharedFact("data/faces-dlib", "models")]
+    public void With_a_second_pass_the_whole_frame_faces_are_still_UltraFaces_own()
+    {
+        using var photo = FaceTestData.Read(FaceTestData.Faces3);
+
+        var alone = FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(photo);
+        var layered = FaceTestData.Detector(FaceDetectors.UltraFaceBackTilesId).Detect(photo);
+
+        alone.Should().HaveCount(3);
+        layered.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box), "BlazeFace-back finds the same three faces, which add nothing");
     }
 
     private static Size InputOf(ModelSpec spec) => new(spec.Preprocessing!.InputWidth, spec.Preprocessing.InputHeight);
