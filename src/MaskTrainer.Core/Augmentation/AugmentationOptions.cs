@@ -6,7 +6,8 @@ namespace MaskTrainer.Augmentation;
 /// Random image augmentation in the spirit of Keras' ImageDataGenerator: each augmented copy
 /// gets its own random horizontal flip, rotation, zoom, shear, brightness and contrast, drawn
 /// uniformly within the limits below, then what a camera does to a face far away or in poor light
-/// (<see cref="Camera"/>). Off by default here (<see cref="Copies"/> = 0; training turns two
+/// (<see cref="Camera"/>); before all that, scene content where the face box runs past the photo
+/// (<see cref="SceneFillProbability"/>). Off by default here (<see cref="Copies"/> = 0; training turns two
 /// copies on: <c>MaskTrainingOptions.Augmentation</c>). Everything is seeded: copy k of an image is the same in every run.
 /// </summary>
 public sealed record AugmentationOptions
@@ -38,6 +39,14 @@ public sealed record AugmentationOptions
     /// <summary>Camera effects (small, blurred, dark, noisy, JPEG) drawn for each copy; <see cref="CameraEffects.None"/> turns them off.</summary>
     public CameraEffects Camera { get; init; } = CameraEffects.Default;
 
+    /// <summary>
+    /// Share of copies (default 0.5) whose face box, where it runs past the source photo, shows
+    /// procedural scene content (<see cref="SceneFill"/>) instead of the photo's replicated border,
+    /// as a camera would show neck, clothes or background there. Only that part of the crop changes,
+    /// so copies of photos that hold the whole box are untouched; 0 turns it off (docs/small-faces.md has the figures).
+    /// </summary>
+    public double SceneFillProbability { get; init; } = 0.5;
+
     /// <summary>Seed of the random draws (default 42).</summary>
     public int Seed { get; init; } = 42;
 
@@ -50,15 +59,16 @@ public sealed record AugmentationOptions
         Check(MaxShear, 1, nameof(MaxShear));
         Check(MaxBrightness, 1, nameof(MaxBrightness));
         Check(MaxContrast, 1, nameof(MaxContrast));
+        Check(SceneFillProbability, 1, nameof(SceneFillProbability));
         ArgumentNullException.ThrowIfNull(Camera, nameof(Camera));
         Camera.Validate();
     }
 
-    /// <summary>One line for logs, e.g. <c>2 copies: flip, ±10°, zoom ±0.1, shear ±0.1, brightness ±0.2, contrast ±0.2, seed 42</c>.</summary>
+    /// <summary>One line for logs, e.g. <c>2 copies: flip, ±10°, zoom ±0.1, shear ±0.1, brightness ±0.2, contrast ±0.2, camera: …, scene beyond the photo 50 %, seed 42</c>.</summary>
     public string Describe() => Copies == 0
         ? "off"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Copies} {(Copies == 1 ? "copy" : "copies")}: {(FlipHorizontal ? "flip, " : "")}±{MaxRotationDegrees}°, zoom ±{MaxZoom}, shear ±{MaxShear}, brightness ±{MaxBrightness}, contrast ±{MaxContrast}, {Camera.Describe()}, seed {Seed}");
+            $"{Copies} {(Copies == 1 ? "copy" : "copies")}: {(FlipHorizontal ? "flip, " : "")}±{MaxRotationDegrees}°, zoom ±{MaxZoom}, shear ±{MaxShear}, brightness ±{MaxBrightness}, contrast ±{MaxContrast}, {Camera.Describe()}, scene beyond the photo {SceneFillProbability:P0}, seed {Seed}");
 
     private static void Check(double value, double max, string name)
     {

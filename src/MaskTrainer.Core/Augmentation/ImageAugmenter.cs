@@ -11,15 +11,16 @@ namespace MaskTrainer.Augmentation;
 /// flip, rotation, zoom and shear about the image centre — is composed into one affine warp
 /// (bilinear, border replicated, same size as the input), then brightness and contrast are one
 /// linear pixel map, then the camera effects (<see cref="CameraSimulator"/>), which leave a
-/// distant copy smaller than the input. Copy k of an image depends only on the seed, the image's content hash and
-/// k, so copies are reproducible, cacheable, and independent of thread scheduling. Stateless
-/// and thread-safe.
+/// distant copy smaller than the input. For a face crop, <see cref="FillBeyondPhoto"/> comes first.
+/// Copy k of an image depends only on the seed, the image's content hash and k, so copies are
+/// reproducible, cacheable, and independent of thread scheduling. Stateless and thread-safe.
 /// </summary>
 public sealed class ImageAugmenter
 {
     // Bump when the way copies are drawn or rendered changes, so cached features of copies refill.
     // 2: camera effects (CameraSimulator) after the geometry and brightness/contrast.
-    private const int AlgorithmVersion = 2;
+    // 3: scene content beyond the photo (SceneFill) before everything else.
+    private const int AlgorithmVersion = 3;
 
     /// <summary>Creates an augmenter; throws <see cref="ArgumentOutOfRangeException"/> for out-of-range options.</summary>
     public ImageAugmenter(AugmentationOptions? options = null)
@@ -27,7 +28,7 @@ public sealed class ImageAugmenter
         Options = options ?? AugmentationOptions.Default;
         Options.Validate();
         CacheKey = string.Create(CultureInfo.InvariantCulture,
-            $"aug:v{AlgorithmVersion}|flip:{Options.FlipHorizontal}|rot:{Options.MaxRotationDegrees:R}|zoom:{Options.MaxZoom:R}|shear:{Options.MaxShear:R}|bright:{Options.MaxBrightness:R}|contrast:{Options.MaxContrast:R}|{Options.Camera.Key()}|seed:{Options.Seed}");
+            $"aug:v{AlgorithmVersion}|flip:{Options.FlipHorizontal}|rot:{Options.MaxRotationDegrees:R}|zoom:{Options.MaxZoom:R}|shear:{Options.MaxShear:R}|bright:{Options.MaxBrightness:R}|contrast:{Options.MaxContrast:R}|{Options.Camera.Key()}|scene:{Options.SceneFillProbability:R}|seed:{Options.Seed}");
     }
 
     /// <summary>The options in use.</summary>
@@ -56,6 +57,28 @@ public sealed class ImageAugmenter
         var camera = CameraSimulator.Sample(Options.Camera, random);
         return new AugmentationParameters(flip && Options.FlipHorizontal, rotation, zoom, shear, brightness, contrast, camera);
     }
+
+    /// <summary>
+    /// The scene fill of copy <paramref name="copyIndex"/> (≥ 1), or null when the copy keeps the crop's own
+    /// border. Drawn from its own stream, so the fill leaves the other draws of <see cref="Sample"/> alone.
+    /// </summary>
+    public SceneFillParameters? SampleSceneFill(int copyIndex, string contentHash)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(copyIndex, 1);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        var random = SeededRandom.ForKey(Options.Seed, string.Create(CultureInfo.InvariantCulture, $"{contentHash}#{copyIndex}#scene"));
+        return SceneFill.Sample(Options.SceneFillProbability, random);
+    }
+
+    /// <summary>
+    /// The first step of copy <paramref name="copyIndex"/> (≥ 1) of a face crop, before <see cref="Apply(Mat, int, string, double)"/>:
+    /// the crop with scene content beyond the photo (<see cref="SceneFill.Apply"/>), a new Mat the caller
+    /// disposes; null when this copy draws no fill or the box lies inside the photo (use the crop as it is).
+    /// </summary>
+    /// <param name="photo">Where the source photo lies, in the crop's coordinates.</param>
+    /// <param name="within">Where scene content may go, in the crop's coordinates (the face box when the margin is blanked).</param>
+    public Mat? FillBeyondPhoto(Mat crop, Rect photo, Rect within, int copyIndex, string contentHash) =>
+        SampleSceneFill(copyIndex, contentHash) is { } fill ? SceneFill.Apply(crop, photo, within, fill) : null;
 
     /// <summary>
     /// Copy <paramref name="copyIndex"/> (≥ 1) of <paramref name="image"/>, a new Mat of the same type

@@ -365,6 +365,7 @@ public sealed class DatasetFeaturizer
                 var basis = decoded;
                 int tag = 0;
                 double faceScale = 1; // crop width ÷ face width, so a "distant" copy shrinks the face itself to its drawn width
+                (Rect Photo, Rect Within)? beyond = null; // where a copy may show scene content past the photo (crop coordinates)
                 if (_owner.FaceCrop is { } stage)
                 {
                     crop = stage.Apply(decoded);
@@ -372,6 +373,7 @@ public sealed class DatasetFeaturizer
                     tag = crop.FaceFound ? TagFaceFound : TagFaceFallback;
                     _tags[i] = tag;
                     faceScale = crop.FaceFound ? Math.Max(1, (double)crop.Image.Cols / Math.Max(1, crop.FaceBox.Width)) : 1;
+                    beyond = crop.FaceFound ? BeyondPhoto(crop, decoded.Size(), stage.Options.Crop) : null;
                 }
 
                 for (int k = 0; k < _perImage; k++)
@@ -381,7 +383,9 @@ public sealed class DatasetFeaturizer
                         continue;
                     }
 
-                    using var augmented = k == 0 ? null : _owner._augmenter!.Apply(basis, k, example.ContentHash, faceScale);
+                    // Scene content past the photo first, so the geometry, light and camera act on it too.
+                    using var filled = k == 0 || beyond is not { } b ? null : _owner._augmenter!.FillBeyondPhoto(basis, b.Photo, b.Within, k, example.ContentHash);
+                    using var augmented = k == 0 ? null : _owner._augmenter!.Apply(filled ?? basis, k, example.ContentHash, faceScale);
                     // The same resize the detector app gives a face (MaskPredictor.ResizeForModel), so a distant
                     // copy is enlarged in training exactly as a small face is in the app.
                     prepared.Add(new Item(i, k, InputTensor.ResizeForInput(augmented ?? basis, size.Width, size.Height), tag));
@@ -391,6 +395,20 @@ public sealed class DatasetFeaturizer
             {
                 crop?.Dispose();
             }
+        }
+
+        /// <summary>
+        /// The photo and the part of the crop that may show scene content beyond it, both in the crop's
+        /// coordinates: the face box when the margin is blanked (the margin stays blank), else the whole crop.
+        /// </summary>
+        private static (Rect Photo, Rect Within) BeyondPhoto(FaceCrop crop, Size image, FaceCropOptions options)
+        {
+            var region = FaceCropper.Region(crop.FaceBox, options);
+            var photo = new Rect(-region.X, -region.Y, image.Width, image.Height);
+            var within = options.BlankMargin
+                ? new Rect(crop.FaceBox.X - region.X, crop.FaceBox.Y - region.Y, crop.FaceBox.Width, crop.FaceBox.Height)
+                : new Rect(0, 0, region.Width, region.Height);
+            return (photo, within);
         }
 
         private int MissingRows(int i)

@@ -150,7 +150,7 @@ public sealed class ImageAugmenterTests
             baseline with { FlipHorizontal = false }, baseline with { MaxRotationDegrees = 11 }, baseline with { MaxZoom = 0.2 },
             baseline with { MaxShear = 0.05 }, baseline with { MaxBrightness = 0.1 }, baseline with { MaxContrast = 0.1 }, baseline with { Seed = 1 },
             baseline with { Camera = CameraEffects.None }, baseline with { Camera = CameraEffects.Default with { MinFaceWidth = 16 } },
-            baseline with { Camera = CameraEffects.Default with { JpegProbability = 0.2 } },
+            baseline with { Camera = CameraEffects.Default with { JpegProbability = 0.2 } }, baseline with { SceneFillProbability = 0 },
         ];
 
         changed.Select(o => new ImageAugmenter(o).CacheKey).Should().OnlyHaveUniqueItems().And.NotContain(key);

@@ -1,7 +1,9 @@
 using MaskTrainer.Imaging;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
+using MaskTrainer.Faces;
 using MaskTrainer.Features;
+using MaskTrainer.Tests.Faces;
 using MaskTrainer.Tests.Imaging;
 
 using TempFolder = MaskTrainer.Tests.Model.ZipTempFolder;
@@ -148,6 +150,35 @@ public sealed class DatasetFeaturizerTests : IClassFixture<FrPoseFixture>, IDisp
         again.Features.ToArray().Should().Equal(augmented.Features.ToArray(), "copies are deterministic");
         reseeded.Stats.Computed.Should().Be(4, "another seed changes the copies' key, not the images'");
         reseeded.Row(1).ToArray().Should().NotEqual(augmented.Row(1).ToArray());
+    }
+
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void Scene_fill_changes_only_the_copies_of_faces_whose_box_runs_past_the_photo()
+    {
+        var examples = FeaturesTestData.Examples(8);
+        var stage = new FaceCropStage(FaceTestData.Detector(FaceDetectors.DefaultId));
+
+        var off = new DatasetFeaturizer(_pose.Featurizer, stage, augmentation: TwoCopies with { SceneFillProbability = 0 }).Featurize(examples, augment: true);
+        var on = new DatasetFeaturizer(_pose.Featurizer, stage, augmentation: TwoCopies with { SceneFillProbability = 1 }).Featurize(examples, augment: true);
+
+        int past = 0, inside = 0;
+        for (int i = 0; i < examples.Length; i++)
+        {
+            using var image = ImageCodec.Read(examples[i].Path);
+            var box = stage.FindMainFace(image)?.Box;
+            bool beyond = box is { } b && (b.X < 0 || b.Y < 0 || b.Right > image.Cols || b.Bottom > image.Rows);
+            past += beyond ? 1 : 0;
+            inside += beyond ? 0 : 1;
+            on.Row(i * 3).ToArray().Should().Equal(off.Row(i * 3).ToArray(), "copy 0 is the plain crop");
+            for (int k = 1; k <= 2; k++)
+            {
+                bool same = on.Row(i * 3 + k).SequenceEqual(off.Row(i * 3 + k));
+                same.Should().Be(!beyond, $"copy {k} of {Path.GetFileName(examples[i].Path)} (face {box}, image {image.Cols}x{image.Rows})");
+            }
+        }
+
+        past.Should().BePositive("some tight crops' boxes run past the photo");
+        inside.Should().BePositive("some photos hold the whole box");
     }
 
     [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
