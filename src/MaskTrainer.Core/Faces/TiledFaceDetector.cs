@@ -15,7 +15,7 @@ namespace MaskTrainer.Faces;
 /// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
 /// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
 /// tile or second-pass face that a whole-image face already covers is dropped too (a tile face
-/// also when a second-pass face covers it); the rest, the faces only the extra passes found, must
+/// also when a second-pass face covers it, a second-pass face when a better one does); the rest, the faces only the extra passes found, must
 /// pass the face verifier, which keeps the extra passes off textures, hands and dog faces. So the
 /// whole-image faces are exactly the whole-image detector's, and the extra passes only add.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
@@ -122,9 +122,11 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         List<DetectedFace>? added = null;
         if (_second is { } second)
         {
+            // Best first, so a second box on the same face (BlazeFace's NMS keeps boxes overlapping
+            // under its IoU, e.g. on a tight close-up) is covered by the better one and dropped.
             foreach (var f in second.Detector.Detect(image, Math.Max(minConfidence, second.MinConfidence)))
             {
-                if (!Covered(f.Box, found))
+                if (!Covered(f.Box, found) && (added is null || !Covered(f.Box, added)))
                 {
                     (added ??= []).Add(f);
                 }
