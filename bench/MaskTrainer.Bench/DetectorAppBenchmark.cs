@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MaskTrainer.Model;
 using MaskTrainer.Models;
 
 namespace MaskTrainer.Bench;
@@ -60,6 +61,12 @@ public static class DetectorAppBenchmark
         {
             var detect = Prepare(repo, shared, ref model, temp);
             Console.WriteLine($"Detector app: {Environment.ProcessorCount} cores, model {model}, app {detect}");
+            // "Defaults" run the model's own live detector: a model trained before a new default keeps its own.
+            using (var recorded = MaskModel.Load(model))
+            {
+                Console.WriteLine($"The model records the live face detector {recorded.FaceCrop.LiveDetectorId ?? "(none: the app's default)"}; this version's default is {Faces.FaceDetectors.LiveId}.");
+            }
+
             extra.InsertRange(0, ["--model", model, "--no-window"]);
             // The seeds' configuration in our app: res10, every face classified in every frame.
             List<string> res10 = ["--model", model, "--no-window", .. passThrough, "--detector", "res10", "--reclassify-every", "1"];

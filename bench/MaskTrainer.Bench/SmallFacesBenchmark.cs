@@ -26,7 +26,7 @@ namespace MaskTrainer.Bench;
 /// confident face classified, at the file's size, 640x360, 320x180 and darkened: share of frames
 /// with a face labelled with the video's class.</item>
 /// </list>
-/// Usage: bench small-faces --model ZIP [--data DIR] [--seed N] [--detector ID (the app's, ultraface-tiles)] [--frames N]
+/// Usage: bench small-faces --model ZIP [--data DIR] [--seed N] [--detector ID (the app's default, FaceDetectors.LiveId)] [--frames N]
 /// </summary>
 internal static class SmallFacesBenchmark
 {

@@ -34,6 +34,8 @@ public sealed class DetectApp
         _stderr = stderr ?? throw new ArgumentNullException(nameof(stderr));
     }
 
+    private string? _detectorId;
+
     /// <summary>The summary of the last run (null before, or when it failed).</summary>
     public RunSummary? LastSummary { get; private set; }
 
@@ -106,6 +108,7 @@ public sealed class DetectApp
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
         string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
+        _detectorId = detectorId;
         if (!IsKnownDetector(detectorId))
         {
             throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
@@ -200,6 +203,8 @@ public sealed class DetectApp
     /// <summary>The summary: a JSON line on stdout and text on stderr with --json, else text on stdout.</summary>
     private void Report(RunSummary summary, JsonFrameWriter? json)
     {
+        // Which detector ran: a model records its own (models trained before a new default keep theirs).
+        summary = summary with { Detector = _detectorId };
         LastSummary = summary;
         if (json is not null)
         {

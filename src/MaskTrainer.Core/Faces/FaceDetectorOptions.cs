@@ -32,7 +32,9 @@ public sealed record FaceDetectorOptions
     public bool VerifyFaces { get; init; } = true;
 
     /// <summary>
-    /// Face likelihood under which the verifier drops a face (null = <see cref="FaceVerifier.DefaultMinLikelihood"/>).
+    /// Face likelihood under which the verifier drops a face (null = the detector's own:
+    /// <see cref="FaceVerifier.DefaultMinLikelihood"/>, or <see cref="FaceDetectors.SecondPassMinLikelihood"/>
+    /// for <see cref="FaceDetectors.UltraFaceBackTilesId"/>).
     /// </summary>
     public float? MinFaceLikelihood { get; init; }
 

@@ -46,7 +46,8 @@ public static class FaceDetectors
 
     /// <summary>
     /// BlazeFace-back's threshold in <see cref="UltraFaceBackTilesId"/>, under its own 0.5: alone at
-    /// 0.5 it finds 0.875 of the padded masked faces; at 0.25, with UltraFace, 0.977. Its false faces
+    /// 0.5 it finds 0.888 of the padded masked faces; at 0.25, with UltraFace, 0.977. Without the
+    /// verifier it runs at its own 0.5 (nothing else would check its low scores). Its false faces
     /// at that level (hands, arms) are what the verifier, run both ways, is for (docs/detector.md).
     /// </summary>
     public const float BackSecondPassThreshold = 0.25f;
@@ -56,7 +57,8 @@ public static class FaceDetectors
     /// 0.03, the top of the range in which the cascade's bars held in cross-validation, rather than
     /// <see cref="FaceVerifier.DefaultMinLikelihood"/> (0.015), because every face judged there is one
     /// the first detector did not find. At 0.015 BlazeFace-back's boxes on a blurred tree behind the
-    /// person of the bare-face test video (likelihood 0.016-0.045) got through in 10 of 206 frames.
+    /// person of the bare-face test video (likelihood 0.016-0.029 both ways, up to 0.045 one way)
+    /// got through in 10 of 206 frames.
     /// </summary>
     public const float SecondPassMinLikelihood = 0.03f;
 
@@ -67,7 +69,7 @@ public static class FaceDetectors
     /// app uses the model's unless told otherwise. Why not <see cref="DefaultId"/>, which cuts the
     /// training crops: measured on this project's data (docs/detector.md), UltraFace finds the face
     /// in every frame of both test videos and reports nothing on dogs.jpg, the tiles find faces far
-    /// from the camera (pasted 32 px faces 0.34 -> 0.64), and BlazeFace-back with the verifier run
+    /// from the camera (pasted 32 px faces 0.34 -> 0.65), and BlazeFace-back with the verifier run
     /// both ways lifts padded masked faces from 0.750 to 0.977 with 2 false faces on faces-dlib, all
     /// from npm; the cascade needs res10 (GitHub) for the same masked-face rate, with 4 false faces.
     /// </summary>
@@ -166,15 +168,19 @@ public static class FaceDetectors
                 whole = Cascade(CascadeId, back, res10, verifier, memberOptions with { MinFaceLikelihood = o.MinFaceLikelihood });
             }
 
-            if (id == UltraFaceBackTilesId)
+            if (id != UltraFaceBackTilesId)
             {
-                var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
-                owned.Add(back);
-                return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, o with { MinFaceLikelihood = o.MinFaceLikelihood ?? SecondPassMinLikelihood }, verifier,
-                    new SecondPass(back, BackSecondPassThreshold), verifyBothWays: true);
+                return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, FaceVerification.For(verifier, o));
             }
 
-            return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, verifier);
+            var second = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
+            owned.Add(second);
+            // Without the verifier (VerifyFaces off) BlazeFace-back's low scores would go unchecked:
+            // it then runs at its own threshold, as it does alone.
+            var verification = verifier is null ? null
+                : new FaceVerification(verifier, o.MinFaceLikelihood ?? SecondPassMinLikelihood, bothWays: true);
+            return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, verification,
+                new SecondPass(second, verifier is null ? second.DefaultMinConfidence : BackSecondPassThreshold));
         }
         catch
         {

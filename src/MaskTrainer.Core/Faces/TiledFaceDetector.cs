@@ -14,10 +14,11 @@ namespace MaskTrainer.Faces;
 /// <para>A tile detection that touches an edge the tile shares with a neighbour is dropped: that
 /// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
 /// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
-/// tile or second-pass face that a whole-image face already covers is dropped too (a tile face
-/// also when a second-pass face covers it, a second-pass face when a better one does); the rest, the faces only the extra passes found, must
-/// pass the face verifier, which keeps the extra passes off textures, hands and dog faces. So the
-/// whole-image faces are exactly the whole-image detector's, and the extra passes only add.</para>
+/// tile or second-pass face that a whole-image face already covers is dropped too; the rest, the
+/// faces only the extra passes found, must pass the face verifier, which keeps the extra passes
+/// off textures, hands and dog faces. Of those that pass, a second-pass face is dropped when a
+/// better second-pass face covers it, a tile face when a second-pass face does. So the whole-image
+/// faces are exactly the whole-image detector's, and the extra passes only add.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
@@ -42,17 +43,18 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     private readonly Size _input;
     private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
+    private readonly List<DetectedFace> _extra = [];
     private Rect[] _tiles = new Rect[4];
 
     /// <param name="id">The detector's id.</param>
     /// <param name="whole">The detector run on the whole image (owned).</param>
     /// <param name="tiled">The detector run on the tiles (owned; may be <paramref name="whole"/>).</param>
     /// <param name="input">Its network's input size, which decides the tiles.</param>
-    /// <param name="verifier">Checks the faces only the tiles or the second pass found (owned); null = none.</param>
+    /// <param name="verification">Checks the faces only the tiles or the second pass found (owned): its
+    /// threshold and whether faces are judged mirrored too are decided where it is made; null = none.</param>
     /// <param name="second">Another model on the whole image (owned); null = none.</param>
-    /// <param name="verifyBothWays">The verifier judges each face as it is and mirrored (<see cref="FaceVerification.BothWays"/>).</param>
     public TiledFaceDetector(string id, IFaceDetector whole, IFaceDetector tiled, Size input,
-        FaceDetectorOptions? options = null, FaceVerifier? verifier = null, SecondPass? second = null, bool verifyBothWays = false)
+        FaceDetectorOptions? options = null, FaceVerification? verification = null, SecondPass? second = null)
         : base(id, LowestDefault(whole, tiled, second), options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -67,7 +69,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Height);
         _input = input;
-        _verification = FaceVerification.For(verifier, Options, verifyBothWays);
+        _verification = verification;
     }
 
     /// <inheritdoc />
@@ -119,20 +121,13 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
-        List<DetectedFace>? added = null;
+        _extra.Clear();
         if (_second is { } second)
         {
-            // Best first, so a second box on the same face (BlazeFace's NMS keeps boxes overlapping
-            // under its IoU, e.g. on a tight close-up) is covered by the better one and dropped.
-            foreach (var f in second.Detector.Detect(image, Math.Max(minConfidence, second.MinConfidence)))
-            {
-                if (!Covered(f.Box, found) && (added is null || !Covered(f.Box, added)))
-                {
-                    (added ??= []).Add(f);
-                }
-            }
+            AddUncovered(second.Detector.Detect(image, Math.Max(minConfidence, second.MinConfidence)), found);
         }
 
+        int fromSecond = _extra.Count;
         var size = image.Size();
         int n = Tiles(size, _input, ref _tiles);
         if (n > 0)
@@ -145,41 +140,72 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
                 Add(_tiled.Detect(view, tileThreshold), _tiles[i], size);
             }
 
-            foreach (var f in _candidates.Suppress(tileThreshold, Options.NmsThreshold))
+            AddUncovered(_candidates.Suppress(tileThreshold, Options.NmsThreshold), found);
+        }
+
+        if (_extra.Count == 0)
+        {
+            return found;
+        }
+
+        // Only the extra passes' new faces are verified (all in one batch): the whole-image faces are
+        // what the whole-image detector reports alone, measured on its own. Verified before they are
+        // matched with each other, so that a box which fails cannot take a good one down with it.
+        var verified = _verification is null ? _extra : _verification.Filter(_extra, image);
+        var all = new List<DetectedFace>(found.Count + verified.Count);
+        all.AddRange(found);
+        int secondKept = 0, v = 0;
+        for (int i = 0; i < _extra.Count && v < verified.Count; i++)
+        {
+            var f = _extra[i];
+            if (!ReferenceEquals(f, verified[v]))
             {
-                if (!Covered(f.Box, found) && (added is null || !Covered(f.Box, added)))
-                {
-                    (added ??= []).Add(f);
-                }
+                continue; // dropped by the verifier (Filter keeps the order and the instances)
+            }
+
+            v++;
+            // A second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS
+            // keeps boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face
+            // is dropped when a kept second-pass face covers it; among tile faces NMS decides, as before.
+            if (!Covered(f.Box, all, found.Count, secondKept))
+            {
+                all.Add(f);
+                secondKept += i < fromSecond ? 1 : 0;
             }
         }
 
-        if (added is null)
+        if (all.Count == found.Count)
         {
             return found;
         }
 
-        // Only the extra passes' new faces are verified: the whole-image faces are what the
-        // whole-image detector reports alone, measured on its own.
-        var kept = _verification is null ? added : _verification.Filter(added, image);
-        if (kept.Count == 0)
-        {
-            return found;
-        }
-
-        var all = new List<DetectedFace>(found.Count + kept.Count);
-        all.AddRange(found);
-        all.AddRange(kept);
         all.Sort((a, b) => b.Score.CompareTo(a.Score));
         return all;
     }
 
-    /// <summary>Whether a whole-image face already stands for a tile's face: they overlap as NMS would suppress, or the tile's face lies inside it (a part of a big face).</summary>
-    private bool Covered(Rect box, IReadOnlyList<DetectedFace> found)
+    /// <summary>Adds to the extra passes' faces those of <paramref name="faces"/> that no whole-image face covers.</summary>
+    private void AddUncovered(IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedFace> found)
+    {
+        foreach (var f in faces)
+        {
+            if (!Covered(f.Box, found, 0, found.Count))
+            {
+                _extra.Add(f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether one of <paramref name="count"/> faces of <paramref name="faces"/> from <paramref name="start"/>
+    /// already stands for <paramref name="box"/>: they overlap as NMS would suppress, or the box's centre lies
+    /// inside it (a part of a big face, or a second box on the same face).
+    /// </summary>
+    private bool Covered(Rect box, IReadOnlyList<DetectedFace> faces, int start, int count)
     {
         var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
-        foreach (var f in found)
+        for (int i = start; i < start + count; i++)
         {
+            var f = faces[i];
             if (f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Options.NmsThreshold)
             {
                 return true;

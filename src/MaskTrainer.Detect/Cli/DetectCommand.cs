@@ -58,7 +58,7 @@ public static class DetectCommand
         };
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
-        var detector = new Option<string>("--detector", "-d") { Description = $"Face detector: ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, blazeface, blazeface-back, res10, cascade, ensemble, or haar (no download); default: the one the model records for live frames ({MaskTrainer.Faces.FaceDetectors.LiveId})", HelpName = "ID" };
+        var detector = new Option<string>("--detector", "-d") { Description = $"Face detector: {string.Join(", ", MaskTrainer.Faces.FaceDetectors.Ids)} (haar needs no download); default: the one the model records for live frames ({MaskTrainer.Faces.FaceDetectors.LiveId} for models trained by this version)", HelpName = "ID" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are shown as too small to judge, not classified; default: the model's ({MaskTrainer.Model.FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };

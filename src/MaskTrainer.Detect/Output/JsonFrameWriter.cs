@@ -147,6 +147,10 @@ public sealed class JsonFrameWriter : IDisposable
         _json.WriteNumber("startupSeconds", Math.Round(summary.StartupSeconds, 3));
         _json.WriteNumber("dropped", summary.Dropped);
         _json.WriteString("stopReason", JsonNamingPolicy.CamelCase.ConvertName(summary.Reason.ToString()));
+        if (summary.Detector is { } detector)
+        {
+            _json.WriteString("detector", detector);
+        }
         _json.WriteEndObject();
         _json.WriteEndObject();
         End();

@@ -27,12 +27,17 @@ public sealed record RunSummary(
     /// <summary>For --images: the files skipped and failed (<see cref="Frames"/> counts the images processed); null otherwise.</summary>
     public ImageBatchCounts? Batch { get; init; }
 
+    /// <summary>The face detector's id (the model's live detector unless --detector chose another); null when not known.</summary>
+    public string? Detector { get; init; }
+
     /// <summary>Frames per second over the run, end to end.</summary>
     public double MeanFps => Seconds > 0 ? Frames / Seconds : 0;
 
     public override string ToString() => Batch is { } b
         ? string.Create(CultureInfo.InvariantCulture,
-            $"{Frames} images, {Faces} faces ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s)")
+            $"{Frames} images, {Faces} faces ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){DetectorNote}")
         : string.Create(CultureInfo.InvariantCulture,
-        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} live frames dropped (late)" : "")}");
+        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} live frames dropped (late)" : "")}{DetectorNote}");
+
+    private string DetectorNote => Detector is null ? "" : $"; face detector {Detector}";
 }

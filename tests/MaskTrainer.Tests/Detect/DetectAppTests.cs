@@ -59,7 +59,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models")]
     public async Task The_app_uses_the_live_detector_the_model_records_unless_told_otherwise()
     {
-        // BlazeFace-back alone reports a face on dogs.jpg; the recorded default (ultraface-tiles) does not.
+        // BlazeFace-back alone reports a face on dogs.jpg; the recorded default (FaceDetectors.LiveId) does not.
         using var temp = new TempFolder();
         var model = WithLiveDetector(temp.File("blazeface-live.zip"), "blazeface-back");
 
@@ -73,6 +73,16 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         Faces(recorded).Should().Be(0);
         Faces(changed).Should().BeGreaterThan(0, "the model now records blazeface-back for live frames");
         Faces(overridden).Should().Be(0, "--detector wins over the model");
+        Detector(recorded).Should().Be(MaskTrainer.Faces.FaceDetectors.LiveId, "the summary says which detector ran");
+        Detector(changed).Should().Be("blazeface-back");
+        Detector(overridden).Should().Be(MaskTrainer.Faces.FaceDetectors.LiveId);
+        stderr.Should().Contain("; face detector blazeface-back\n");
+
+        static string? Detector(string stdout)
+        {
+            using var summary = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+            return summary.RootElement.GetProperty("summary").GetProperty("detector").GetString();
+        }
 
         static int Faces(string stdout)
         {

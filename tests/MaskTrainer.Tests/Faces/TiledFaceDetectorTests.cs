@@ -135,5 +135,77 @@ public sealed class TiledFaceDetectorTests
         layered.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box), "BlazeFace-back finds the same three faces, which add nothing");
     }
 
+    [Fact]
+    public void The_second_pass_adds_only_faces_the_first_missed_and_one_box_per_face()
+    {
+        // The merge rules on fixed boxes (the networks are tested on real photos above): an image
+        // under 1.5x the input is not tiled, so only the whole-image pass and the second pass run.
+        using var image = new Mat(200, 300, MatType.CV_8UC3, Scalar.All(128));
+        var whole = new FixedFaces("whole", 0.7f, [new DetectedFace(new Rect(10, 10, 60, 60), 0.9f)]);
+        var second = new FixedFaces("second", 0.5f,
+        [
+            new DetectedFace(new Rect(150, 40, 80, 80), 0.49f), // a face the first pass missed
+            new DetectedFace(new Rect(15, 15, 50, 50), 0.45f), // the first pass's face again: covered
+            new DetectedFace(new Rect(140, 30, 60, 60), 0.29f), // a second box on the missed face: its centre lies in the better box
+            new DetectedFace(new Rect(240, 140, 40, 40), 0.2f), // under the second pass's threshold
+        ]);
+        using var detector = new TiledFaceDetector("test", whole, whole, new Size(320, 240), second: new SecondPass(second, 0.25f));
+
+        var faces = detector.Detect(image);
+
+        detector.DefaultMinConfidence.Should().Be(0.25f, "the lowest member threshold");
+        second.LastThreshold.Should().Be(0.25f);
+        faces.Select(f => f.Box).Should().Equal(new Rect(10, 10, 60, 60), new Rect(150, 40, 80, 80));
+        detector.Detect(image, 0.6f).Should().ContainSingle("a caller's threshold raises the second pass's too");
+        second.LastThreshold.Should().Be(0.6f);
+    }
+
+    [Fact]
+    public void The_second_pass_is_disposed_with_the_detector_and_its_threshold_is_checked()
+    {
+        var whole = new FixedFaces("whole", 0.7f, []);
+        var second = new FixedFaces("second", 0.5f, []);
+
+        var act = () => new TiledFaceDetector("test", whole, whole, new Size(320, 240), second: new SecondPass(second, 1.5f));
+        act.Should().Throw<ArgumentOutOfRangeException>();
+        new TiledFaceDetector("test", whole, whole, new Size(320, 240), second: new SecondPass(second, 0.25f)).Dispose();
+
+        second.Disposed.Should().BeTrue();
+        whole.Disposed.Should().BeTrue();
+    }
+
+    [SharedFact("models")]
+    public void Without_the_verifier_the_second_pass_runs_at_BlazeFaces_own_threshold()
+    {
+        using var detector = FaceDetectors.Create(FaceDetectors.UltraFaceBackTilesId, FaceTestData.Store, new FaceDetectorOptions { VerifyFaces = false });
+        using var verified = FaceDetectors.Create(FaceDetectors.UltraFaceBackTilesId, FaceTestData.Store);
+
+        detector.DefaultMinConfidence.Should().Be(0.5f, "BlazeFace-back's low scores would go unchecked");
+        verified.DefaultMinConfidence.Should().Be(FaceDetectors.BackSecondPassThreshold);
+        ((IVerifiedFaceDetector)verified).Verification!.MinLikelihood.Should().Be(FaceDetectors.SecondPassMinLikelihood);
+        ((IVerifiedFaceDetector)verified).Verification!.CacheKey.Should().EndWith("x2", "faces judged both ways are other faces than one way");
+    }
+
+    /// <summary>Fixed boxes standing in for a network, to test how the passes are merged.</summary>
+    private sealed class FixedFaces(string id, float threshold, IReadOnlyList<DetectedFace> faces) : IFaceDetector
+    {
+        public string Id => id;
+
+        public float DefaultMinConfidence => threshold;
+
+        public float? LastThreshold { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
+        {
+            LastThreshold = minConfidence;
+            float t = minConfidence ?? threshold;
+            return faces.Where(f => f.Score >= t).ToList();
+        }
+
+        public void Dispose() => Disposed = true;
+    }
+
     private static Size InputOf(ModelSpec spec) => new(spec.Preprocessing!.InputWidth, spec.Preprocessing.InputHeight);
 }
