@@ -102,7 +102,10 @@ public static class SceneFill
         var bytes = scene.GetBytes();
         double angle = p.AngleDegrees * Math.PI / 180;
         double cos = Math.Cos(angle), sin = Math.Sin(angle);
-        // The origin lies inside the painted part, so an edge or a gradient always crosses it.
+        // The origin lies anywhere in the face box (the painted area), most of which is the photo:
+        // an edge or a gradient then often falls outside the strip beyond the photo, which shows one
+        // colour. So the strip's own pattern mix has more flat colours than the draw shares say
+        // (docs/small-faces.md); changing that changes every copy, and is left for a measured change.
         double ox = p.OriginX * area.Width, oy = p.OriginY * area.Height;
         double period = Math.Max(2, p.Period * side);
         for (int y = 0; y < area.Height; y++)
