@@ -34,8 +34,6 @@ public sealed class DetectApp
         _stderr = stderr ?? throw new ArgumentNullException(nameof(stderr));
     }
 
-    private string? _detectorId;
-
     /// <summary>The summary of the last run (null before, or when it failed).</summary>
     public RunSummary? LastSummary { get; private set; }
 
@@ -108,7 +106,6 @@ public sealed class DetectApp
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
         string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
-        _detectorId = detectorId;
         if (!IsKnownDetector(detectorId))
         {
             throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
@@ -133,7 +130,7 @@ public sealed class DetectApp
         {
             var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions)
                 .Run(images, o.OutputPath, Stopwatch.GetElapsedTime(started), cancel);
-            Report(batchSummary, json);
+            Report(batchSummary with { Detector = detectorId }, json);
             if (o.OutputPath is not null && batchSummary.Frames > 0)
             {
                 _stderr.WriteLine($"wrote {batchSummary.Frames} annotated images to {o.OutputPath}");
@@ -161,7 +158,7 @@ public sealed class DetectApp
         }
 
         sink.Dispose(); // closes the output file before we say we are done
-        Report(summary, json);
+        Report(summary with { Detector = detectorId }, json);
         if (o.OutputPath is not null && summary.Frames > 0)
         {
             _stderr.WriteLine($"wrote {o.OutputPath}");
@@ -203,8 +200,6 @@ public sealed class DetectApp
     /// <summary>The summary: a JSON line on stdout and text on stderr with --json, else text on stdout.</summary>
     private void Report(RunSummary summary, JsonFrameWriter? json)
     {
-        // Which detector ran: a model records its own (models trained before a new default keep theirs).
-        summary = summary with { Detector = _detectorId };
         LastSummary = summary;
         if (json is not null)
         {

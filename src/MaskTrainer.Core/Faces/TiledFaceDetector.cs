@@ -152,6 +152,11 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         // what the whole-image detector reports alone, measured on its own. Verified before they are
         // matched with each other, so that a box which fails cannot take a good one down with it.
         var verified = _verification is null ? _extra : _verification.Filter(_extra, image);
+        if (verified.Count == 0)
+        {
+            return found; // the usual frame: every extra candidate was a hand, a texture or a tree
+        }
+
         var all = new List<DetectedFace>(found.Count + verified.Count);
         all.AddRange(found);
         int secondKept = 0, v = 0;

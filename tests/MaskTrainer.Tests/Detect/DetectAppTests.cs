@@ -107,23 +107,13 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     /// <summary>A copy of the fixture's model whose metadata records <paramref name="id"/> as its live detector.</summary>
-    private string WithLiveDetector(string path, string id)
-    {
-        File.Copy(fixture.Run!.ModelPath, path);
-        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update);
-        var entry = zip.GetEntry(MaskTrainer.Model.ModelMetadata.EntryName)!;
-        string json;
-        using (var r = new StreamReader(entry.Open()))
+    private string WithLiveDetector(string path, string id) =>
+        ModelFiles.CopyWithMetadata(fixture.Run!.ModelPath, path, json =>
         {
-            json = r.ReadToEnd();
-        }
-
-        json.Should().Contain($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", "training records the live detector");
-        entry.Delete();
-        using var w = new StreamWriter(zip.CreateEntry(MaskTrainer.Model.ModelMetadata.EntryName).Open());
-        w.Write(json.Replace($"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"", $"\"liveDetectorId\": \"{id}\""));
-        return path;
-    }
+            var recorded = $"\"liveDetectorId\": \"{MaskTrainer.Faces.FaceDetectors.LiveId}\"";
+            json.Should().Contain(recorded, "training records the live detector");
+            return json.Replace(recorded, $"\"liveDetectorId\": \"{id}\"");
+        });
 
     [SharedFact("data/mask-sample", "models")]
     public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()

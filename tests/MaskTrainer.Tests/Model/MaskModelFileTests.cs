@@ -148,21 +148,8 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
             zip.GetEntry(ModelMetadata.EntryName)!.Delete();
         }
 
-        var newer = _folder.File("newer.zip");
-        File.Copy(fixture.Run.ModelPath, newer);
-        using (var zip = ZipFile.Open(newer, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry(ModelMetadata.EntryName)!;
-            string json;
-            using (var r = new StreamReader(entry.Open()))
-            {
-                json = r.ReadToEnd();
-            }
-
-            entry.Delete();
-            using var w = new StreamWriter(zip.CreateEntry(ModelMetadata.EntryName).Open());
-            w.Write(json.Replace($"\"formatVersion\": {ModelMetadata.CurrentFormatVersion}", "\"formatVersion\": 99"));
-        }
+        var newer = ModelFiles.CopyWithMetadata(fixture.Run.ModelPath, _folder.File("newer.zip"),
+            json => json.Replace($"\"formatVersion\": {ModelMetadata.CurrentFormatVersion}", "\"formatVersion\": 99"));
 
         FluentActions.Invoking(() => MaskModel.Load(foreign)).Should().Throw<ModelFileException>().WithMessage("*ML.NET model without MaskTrainer's*");
         FluentActions.Invoking(() => MaskModel.Load(newer)).Should().Throw<ModelFileException>().WithMessage("*newer MaskTrainer (format 99*");
@@ -171,21 +158,8 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
     [SharedFact("data/mask-sample", "models")]
     public void A_negative_minimum_face_size_is_refused_in_one_line()
     {
-        var path = _folder.File("negative.zip");
-        File.Copy(fixture.Run!.ModelPath, path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry(ModelMetadata.EntryName)!;
-            string json;
-            using (var r = new StreamReader(entry.Open()))
-            {
-                json = r.ReadToEnd();
-            }
-
-            entry.Delete();
-            using var w = new StreamWriter(zip.CreateEntry(ModelMetadata.EntryName).Open());
-            w.Write(System.Text.RegularExpressions.Regex.Replace(json, "\"minFaceSize\": *\\d+", "\"minFaceSize\": -3"));
-        }
+        var path = ModelFiles.CopyWithMetadata(fixture.Run!.ModelPath, _folder.File("negative.zip"),
+            json => System.Text.RegularExpressions.Regex.Replace(json, "\"minFaceSize\": *\\d+", "\"minFaceSize\": -3"));
 
         FluentActions.Invoking(() => MaskModel.Load(path)).Should().Throw<ModelFileException>()
             .Which.Message.Should().Contain("negative.zip").And.Contain("faceCrop.minFaceSize must be 0 or more, got -3").And.NotContain("\n");
