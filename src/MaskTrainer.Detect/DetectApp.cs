@@ -111,7 +111,7 @@ public sealed class DetectApp
             throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
         }
 
-        using var detector = new CatalogFaceDetector(CreateDetector(detectorId, store), o.MinFaceConfidence);
+        using var detector = new CatalogFaceDetector(CreateDetector(detectorId, store, consecutive: o.Input is InputKind.Camera or InputKind.Video), o.MinFaceConfidence);
         using var classifier = new ModelFaceClassifier(model);
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
@@ -246,6 +246,8 @@ public sealed class DetectApp
         return null;
     }
 
-    private static IFaceDetector CreateDetector(string id, ModelStore store) =>
-        FaceDetectors.Create(Canonical(id) ?? id, store);
+    /// <param name="consecutive">The frames come from a video or camera, in order: the detector may spread
+    /// its extra passes over them (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>); not for separate images.</param>
+    private static IFaceDetector CreateDetector(string id, ModelStore store, bool consecutive) =>
+        FaceDetectors.Create(Canonical(id) ?? id, store, new FaceDetectorOptions { ConsecutiveFrames = consecutive });
 }

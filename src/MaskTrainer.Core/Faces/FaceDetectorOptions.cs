@@ -43,6 +43,16 @@ public sealed record FaceDetectorOptions
     /// </summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// The images are consecutive frames of one video or camera, given in order by one caller
+    /// (default false: every image is judged on its own, as photos and training crops are). A
+    /// detector with extra passes may then spread them over frames: <see cref="TiledFaceDetector"/>
+    /// runs its second pass and its tiles on alternate frames, and a face one of them found stands
+    /// in the next frame too, unless a face found there stands for it. The detector app sets it for
+    /// video and camera input.
+    /// </summary>
+    public bool ConsecutiveFrames { get; init; }
+
     /// <summary>Default options.</summary>
     public static FaceDetectorOptions Default { get; } = new();
 

@@ -19,6 +19,10 @@ namespace MaskTrainer.Faces;
 /// off textures, hands and dog faces. Of those that pass, a second-pass face is dropped when a
 /// better second-pass face covers it, a tile face when a second-pass face does. So the whole-image
 /// faces are exactly the whole-image detector's, and the extra passes only add.</para>
+/// <para>On the consecutive frames of a video (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>),
+/// the second pass and the tiles take turns, and the faces the other one found in the previous
+/// frame stand in for it (unless a whole-image face now covers them): about half their cost, for
+/// boxes one frame old on the faces only they find.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
@@ -44,6 +48,12 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
     private readonly List<DetectedFace> _extra = [];
+
+    // The verified faces each extra pass found when it last ran: this frame's, or with
+    // ConsecutiveFrames, the previous frame's for the pass that takes its turn next frame.
+    private readonly List<DetectedFace> _heldSecond = [];
+    private readonly List<DetectedFace> _heldTiles = [];
+    private long _frame;
     private Rect[] _tiles = new Rect[4];
 
     /// <param name="id">The detector's id.</param>
@@ -121,16 +131,25 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
         var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
+        var size = image.Size();
+        int n = Tiles(size, _input, ref _tiles);
+
+        // On consecutive frames the second pass and the tiles take turns: together they cost more
+        // than the rest of a 720p frame, and a face that one of them found one frame (40 ms) ago
+        // is still there. The whole-image pass, which finds most faces, runs on every frame.
+        bool alternate = Options.ConsecutiveFrames && _second is not null && n > 0;
+        bool runSecond = _second is not null && (!alternate || _frame % 2 == 0);
+        bool runTiles = n > 0 && (!alternate || _frame % 2 == 1);
+        _frame++;
+
         _extra.Clear();
-        if (_second is { } second)
+        if (runSecond)
         {
-            AddUncovered(second.Detector.Detect(image, Math.Max(minConfidence, second.MinConfidence)), found);
+            AddUncovered(_second!.Detector.Detect(image, Math.Max(minConfidence, _second.MinConfidence)), found);
         }
 
         int fromSecond = _extra.Count;
-        var size = image.Size();
-        int n = Tiles(size, _input, ref _tiles);
-        if (n > 0)
+        if (runTiles)
         {
             float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
             _candidates.Clear();
@@ -143,39 +162,60 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             AddUncovered(_candidates.Suppress(tileThreshold, Options.NmsThreshold), found);
         }
 
-        if (_extra.Count == 0)
-        {
-            return found;
-        }
-
         // Only the extra passes' new faces are verified (all in one batch): the whole-image faces are
         // what the whole-image detector reports alone, measured on its own. Verified before they are
         // matched with each other, so that a box which fails cannot take a good one down with it.
-        var verified = _verification is null ? _extra : _verification.Filter(_extra, image);
-        if (verified.Count == 0)
+        // (Filter keeps the order and the instances.) Faces held from the previous frame were verified there.
+        var verified = _extra.Count == 0 || _verification is null ? _extra : _verification.Filter(_extra, image);
+        if (runSecond)
+        {
+            Split(verified, 0, fromSecond, _heldSecond);
+        }
+
+        if (runTiles)
+        {
+            Split(verified, fromSecond, _extra.Count, _heldTiles);
+        }
+
+        if (!alternate)
+        {
+            // Each image on its own: nothing stands in for a pass that did not run on it.
+            if (!runSecond)
+            {
+                _heldSecond.Clear();
+            }
+
+            if (!runTiles)
+            {
+                _heldTiles.Clear();
+            }
+        }
+
+        if (_heldSecond.Count + _heldTiles.Count == 0)
         {
             return found; // the usual frame: every extra candidate was a hand, a texture or a tree
         }
 
-        var all = new List<DetectedFace>(found.Count + verified.Count);
+        var all = new List<DetectedFace>(found.Count + _heldSecond.Count + _heldTiles.Count);
         all.AddRange(found);
-        int secondKept = 0, v = 0;
-        for (int i = 0; i < _extra.Count && v < verified.Count; i++)
+        // A second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS
+        // keeps boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face
+        // is dropped when a kept second-pass face covers it; among tile faces NMS decides, as before.
+        // Covered by a whole-image face: only a held face can be (the fresh ones were checked above).
+        foreach (var f in _heldSecond)
         {
-            var f = _extra[i];
-            if (!ReferenceEquals(f, verified[v]))
-            {
-                continue; // dropped by the verifier (Filter keeps the order and the instances)
-            }
-
-            v++;
-            // A second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS
-            // keeps boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face
-            // is dropped when a kept second-pass face covers it; among tile faces NMS decides, as before.
-            if (!Covered(f.Box, all, found.Count, secondKept))
+            if (!Covered(f.Box, all, 0, all.Count))
             {
                 all.Add(f);
-                secondKept += i < fromSecond ? 1 : 0;
+            }
+        }
+
+        int kept = all.Count;
+        foreach (var f in _heldTiles)
+        {
+            if (!Covered(f.Box, all, 0, kept))
+            {
+                all.Add(f);
             }
         }
 
@@ -186,6 +226,26 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
         all.Sort((a, b) => b.Score.CompareTo(a.Score));
         return all;
+    }
+
+    /// <summary>Replaces <paramref name="into"/> with the faces of <c>_extra[start..end)</c> that passed the verifier.</summary>
+    private void Split(IReadOnlyList<DetectedFace> verified, int start, int end, List<DetectedFace> into)
+    {
+        into.Clear();
+        int v = 0;
+        for (int i = 0; i < end && v < verified.Count; i++)
+        {
+            if (!ReferenceEquals(_extra[i], verified[v]))
+            {
+                continue;
+            }
+
+            v++;
+            if (i >= start)
+            {
+                into.Add(_extra[i]);
+            }
+        }
     }
 
     /// <summary>Adds to the extra passes' faces those of <paramref name="faces"/> that no whole-image face covers.</summary>

@@ -111,6 +111,26 @@ public sealed class TiledFaceDetectorTests
     }
 
     [SharedFact("data/mask-sample/with_mask", "models")]
+    public void On_video_frames_the_masked_face_is_in_every_frame_though_the_second_pass_runs_on_every_other()
+    {
+        // The padded masked close-up, enlarged to 524x708 so that it is tiled: as a run of video
+        // frames, BlazeFace-back runs on frames 0 and 2, the tiles (which miss this face, as
+        // UltraFace does) on 1 and 3, where BlazeFace-back's face of the frame before stands in.
+        using var photo = ImageCodec.Read(SharedData.Full("data/mask-sample/with_mask/0_0_5.jpg"));
+        using var padded = FaceTestData.Pad(photo, 0.25f);
+        using var frame = new Mat();
+        Cv2.Resize(padded, frame, new Size(), 3.2, 3.2, InterpolationFlags.Area);
+        using var video = FaceDetectors.Create(FaceDetectors.UltraFaceBackTilesId, FaceTestData.Store, new FaceDetectorOptions { ConsecutiveFrames = true });
+        var photoFaces = FaceTestData.Detector(FaceDetectors.UltraFaceBackTilesId).Detect(frame);
+
+        var frames = Enumerable.Range(0, 4).Select(_ => video.Detect(frame).Select(f => f.Box).ToList()).ToList();
+
+        photoFaces.Should().ContainSingle();
+        FaceTestData.Detector(FaceDetectors.UltraFaceTilesId).Detect(frame).Should().BeEmpty("UltraFace misses it, whole and tiled");
+        frames.Should().AllSatisfy(boxes => boxes.Should().Equal([photoFaces[0].Box], "the same face, found or standing in"));
+    }
+
+    [SharedFact("data/mask-sample/with_mask", "models")]
     public void A_close_up_gets_one_face_not_two()
     {
         // The same masked photo as it is (109x148, the face fills it): BlazeFace-back finds the
@@ -161,6 +181,45 @@ public sealed class TiledFaceDetectorTests
     }
 
     [Fact]
+    public void On_consecutive_frames_the_second_pass_and_the_tiles_take_turns_and_their_faces_stand_in_between()
+    {
+        // 640x480 for a 320x240 input: 2x2 tiles (366x275 at x 0 / 274, y 0 / 205).
+        using var image = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(128));
+        var wholeFaces = new List<DetectedFace> { new(new Rect(300, 200, 60, 60), 0.9f) };
+        var whole = new FixedFaces("whole", 0.7f, wholeFaces);
+        var tiles = new FixedFaces("tiles", 0.7f, [new DetectedFace(new Rect(100, 100, 30, 30), 0.8f)]); // tile coordinates: one face per tile
+        var second = new FixedFaces("second", 0.5f, [new DetectedFace(new Rect(500, 40, 70, 70), 0.4f)]);
+        using var detector = new TiledFaceDetector("test", whole, tiles, new Size(320, 240),
+            new FaceDetectorOptions { ConsecutiveFrames = true }, second: new SecondPass(second, 0.25f));
+        var secondFace = new Rect(500, 40, 70, 70);
+        Rect[] tileFaces = [new(100, 100, 30, 30), new(374, 100, 30, 30), new(100, 305, 30, 30), new(374, 305, 30, 30)];
+
+        var first = detector.Detect(image);
+        (second.Calls, tiles.Calls).Should().Be((1, 0), "the first frame runs the second pass only");
+        first.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, secondFace]);
+
+        var next = detector.Detect(image);
+        (second.Calls, tiles.Calls).Should().Be((1, 4), "the next frame runs the tiles only");
+        next.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, secondFace, .. tileFaces], "the second pass's face stands in");
+
+        // The whole-image pass now finds the second pass's face itself: the held box gives way to it.
+        wholeFaces.Add(new DetectedFace(new Rect(505, 45, 70, 70), 0.95f));
+        detector.Detect(image);
+        var last = detector.Detect(image);
+        (second.Calls, tiles.Calls).Should().Be((2, 8));
+        last.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, wholeFaces[1].Box, .. tileFaces]);
+
+        // Photos are judged on their own: every pass on every image, nothing held.
+        var photoTiles = new FixedFaces("tiles", 0.7f, []);
+        var photoSecond = new FixedFaces("second", 0.5f, [new DetectedFace(new Rect(500, 40, 70, 70), 0.4f)]);
+        using var photos = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, []), photoTiles, new Size(320, 240), second: new SecondPass(photoSecond, 0.25f));
+        photos.Detect(image).Should().ContainSingle();
+        photoSecond.Faces = [];
+        photos.Detect(image).Should().BeEmpty("without ConsecutiveFrames no face stands in for a pass");
+        (photoSecond.Calls, photoTiles.Calls).Should().Be((2, 8));
+    }
+
+    [Fact]
     public void The_second_pass_is_disposed_with_the_detector_and_its_threshold_is_checked()
     {
         var whole = new FixedFaces("whole", 0.7f, []);
@@ -191,6 +250,10 @@ public sealed class TiledFaceDetectorTests
     {
         public string Id => id;
 
+        public IReadOnlyList<DetectedFace> Faces { get; set; } = faces;
+
+        public int Calls { get; private set; }
+
         public float DefaultMinConfidence => threshold;
 
         public float? LastThreshold { get; private set; }
@@ -200,8 +263,9 @@ public sealed class TiledFaceDetectorTests
         public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
         {
             LastThreshold = minConfidence;
+            Calls++;
             float t = minConfidence ?? threshold;
-            return faces.Where(f => f.Score >= t).ToList();
+            return Faces.Where(f => f.Score >= t).ToList();
         }
 
         public void Dispose() => Disposed = true;
