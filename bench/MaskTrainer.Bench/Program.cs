@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, (string Description, Action<string[]> Ru
     ["featurize"] = ("default backbone: ours (ORT) vs bare ORT vs OpenCV DNN: agreement, images/s; cold vs warm cache", FeaturizationBenchmark.Run),
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
+    ["recall-study"] = ("experiment: what extra passes (BlazeFace front, BlazeFace-back on tiles, lower/finer UltraFace tiles) add to ultraface-back-tiles", RecallStudy.Run),
     ["synth-realism"] = ("synthetic vs real masks: train on drawn masks, test on real ones", SynthRealismBenchmark.Run),
     ["detector"] = ("the detector app end to end: faces, label rates, FPS/latency vs the seeds' loop, memory", a => DetectorAppBenchmark.Run(a)),
     ["framing"] = ("framing analysis: which detections land on faces pasted into photos", FramingBenchmark.Run),

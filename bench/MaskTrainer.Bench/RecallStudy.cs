@@ -1,0 +1,628 @@
+using System.Diagnostics;
+using System.Globalization;
+using MaskTrainer.Faces;
+using MaskTrainer.Imaging;
+using MaskTrainer.Models;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+
+namespace MaskTrainer.Bench;
+
+/// <summary>
+/// Experiment on the recall of ultraface-back-tiles (time-boxed study, not a product): which
+/// padded masked faces it misses and why, and what extra passes (BlazeFace front on the whole
+/// image, BlazeFace-back on UltraFace's tiles, UltraFace tiles at a lower threshold or on a finer
+/// grid) add on the issue's data. Each model runs once per image at a low floor, the verifier's
+/// likelihood (both ways) is computed once for every candidate the whole-image UltraFace does not
+/// cover, and every composition is then replayed from those raw outputs with
+/// <see cref="TiledFaceDetector"/>'s rules (NMS and per-threshold filtering commute: greedy NMS
+/// keeps a box by the better boxes alone). <c>base</c> reproduces ultraface-back-tiles, which the
+/// output checks against the live detector. Speed is timed with the real composite detector
+/// (<see cref="Composite"/>) on 2008_002506.jpg resized to 640x480 and 1280x720.
+/// Options: --shared DIR, --pasted N (per class, default 100), --frames N (timed frames per size, default 40).
+/// </summary>
+public static class RecallStudy
+{
+    private const float WholeThreshold = UltraFaceDetector.DefaultThreshold;
+    private const float VerifyBar = FaceDetectors.SecondPassMinLikelihood;
+    private const float Nms = 0.3f;
+    private static readonly int[] Sizes = [24, 32, 48, 64];
+
+    /// <summary>Extra passes: whole-image second passes first (same-pass faces deduplicated best first), then tile passes.</summary>
+    public enum Pass { Back, Front, UltraTiles, BackTiles, UltraFine, UltraLow }
+
+    private static readonly float[] Floors = [0.05f, 0.05f, 0.25f, 0.2f, 0.4f, 0.1f];
+
+    /// <summary>A composition: UltraFace whole at 0.7 plus these passes at these thresholds, extras verified both ways at 0.03.</summary>
+    public sealed record Config(string Name, params (Pass Pass, float Threshold)[] Passes);
+
+    private static bool IsTiled(Pass p) => p is Pass.UltraTiles or Pass.BackTiles or Pass.UltraFine;
+
+    private sealed class Models(ModelStore store) : IDisposable
+    {
+        public UltraFaceDetector Ultra { get; } = UltraFaceDetector.Create(store);
+        public BlazeFaceDetector Back { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store);
+        public BlazeFaceDetector Front { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Front, store);
+        public FaceVerifier Verifier { get; } = FaceVerifier.Create(store);
+
+        public IFaceDetector DetectorOf(Pass p) => p switch
+        {
+            Pass.Back or Pass.BackTiles => Back,
+            Pass.Front => Front,
+            _ => Ultra,
+        };
+
+        public void Dispose()
+        {
+            Ultra.Dispose();
+            Back.Dispose();
+            Front.Dispose();
+            Verifier.Dispose();
+        }
+    }
+
+    /// <summary>One image's raw outputs: the whole-image UltraFace, each pass's candidates (tile passes: after the edge rule, before cross-tile NMS), likelihoods.</summary>
+    private sealed class Raw
+    {
+        public DetectedFace[] Whole = [];
+        public readonly DetectedFace[][] ByPass = new DetectedFace[Floors.Length][];
+        public readonly Dictionary<DetectedFace, float> Likelihood = new(ReferenceEqualityComparer.Instance);
+    }
+
+    public static void Run(string[] args)
+    {
+        string shared = Option(args, "--shared") ?? "/work/shared";
+        int perClass = int.Parse(Option(args, "--pasted") ?? "100", CultureInfo.InvariantCulture);
+        int frames = int.Parse(Option(args, "--frames") ?? "40", CultureInfo.InvariantCulture);
+        string dlib = Path.Combine(shared, "data", "faces-dlib");
+        using var store = new ModelStore(ModelStoreOptions.FromEnvironment([Path.Combine(shared, "models")]));
+        using var models = new Models(store);
+        var all = Enum.GetValues<Pass>();
+        var sw = Stopwatch.StartNew();
+
+        // faces-dlib
+        var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
+        var dlibFiles = Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        var dlibRaw = dlibFiles.Select(f => { using var m = ImageCodec.Read(f); return Collect(models, m, all); }).ToArray();
+        Console.Error.WriteLine($"dlib done {sw.Elapsed}");
+
+        // padded mask-sample
+        var maskRoot = Path.Combine(shared, "data", "mask-sample");
+        var masked = Directory.GetFiles(Path.Combine(maskRoot, "with_mask")).Where(ImageCodec.HasImageExtension).Order(StringComparer.Ordinal).ToArray();
+        var bare = Directory.GetFiles(Path.Combine(maskRoot, "without_mask")).Where(ImageCodec.HasImageExtension).Order(StringComparer.Ordinal).ToArray();
+        var maskedRaw = masked.Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
+        var bareRaw = bare.Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
+        Console.Error.WriteLine($"padded done {sw.Elapsed}");
+
+        // videos, every frame
+        var videoRaw = new[] { "Gituatu_nomask.mp4", "Gituatu_mask.mp4" }.Select(v =>
+        {
+            var list = new List<Raw>();
+            using var capture = VideoIo.OpenFile(Path.Combine(shared, "data", "videos", v));
+            using var frame = new Mat();
+            while (capture.Read(frame) && !frame.IsEmpty)
+            {
+                list.Add(Collect(models, frame, all));
+            }
+
+            return list.ToArray();
+        }).ToArray();
+        Console.Error.WriteLine($"videos done {sw.Elapsed}");
+
+        // pasted small faces (PastedSmallFaces' scenes and rule, copied so the raw outputs can be kept)
+        var pasted = new List<(int Size, Rect Box, bool Masked, Raw Raw)>();
+        {
+            var refs = new List<(Mat Image, Rect Face, bool Masked)>();
+            using (var reference = FaceDetectors.Create(FaceDetectors.DefaultId, store))
+            {
+                var stage = new FaceCropStage(reference, new FaceCropStageOptions());
+                foreach (var (folder, isMasked) in new[] { ("with_mask", true), ("without_mask", false) })
+                {
+                    foreach (var file in Directory.GetFiles(Path.Combine(maskRoot, folder)).Where(ImageCodec.HasImageExtension).Order(StringComparer.Ordinal).Take(perClass))
+                    {
+                        var image = ImageCodec.Read(file);
+                        if (stage.FindMainFace(image) is { } face && face.Box.Intersect(new Rect(0, 0, image.Cols, image.Rows)) is { Width: >= 8, Height: >= 8 } box)
+                        {
+                            refs.Add((image, box, isMasked));
+                        }
+                        else
+                        {
+                            image.Dispose();
+                        }
+                    }
+                }
+            }
+
+            using var scenes = new PastedScenes(dlib, 13);
+            foreach (int size in Sizes)
+            {
+                foreach (var (image, face, isMasked) in refs)
+                {
+                    double scale = size / (double)face.Width;
+                    var (scene, at) = scenes.Next(image, scale);
+                    using (scene)
+                    {
+                        var box = new Rect(at.X + (int)Math.Round(face.X * scale), at.Y + (int)Math.Round(face.Y * scale),
+                            (int)Math.Round(face.Width * scale), (int)Math.Round(face.Height * scale));
+                        pasted.Add((size, box, isMasked, Collect(models, scene, all)));
+                    }
+                }
+            }
+
+            foreach (var r in refs)
+            {
+                r.Image.Dispose();
+            }
+        }
+
+        Console.Error.WriteLine($"pasted done {sw.Elapsed}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Recall study: raw passes collected in {sw.Elapsed.TotalSeconds:0} s; faces-dlib {dlibFiles.Length} images, padded {masked.Length}+{bare.Length}, videos {videoRaw[0].Length}+{videoRaw[1].Length} frames, pasted {pasted.Count / Sizes.Length} faces x {Sizes.Length} sizes ({pasted.Count(p => p.Masked) / Sizes.Length} masked). Load {Load()}"));
+
+        // Q1: misses of the base composition among padded masked faces
+        var baseCfg = new Config("base", (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f));
+        Console.WriteLine();
+        Console.WriteLine("Q1 padded with_mask missed by base: best score of each model (floors: back/front 0.05, ultra 0.05, back-tiles 0.2) among boxes centred in the unpadded photo and >= 1/4 its width, verifier (as is / mirrored) of that box.");
+        Console.WriteLine();
+        Console.WriteLine("| file | size | back best (v as-is/mirror) | front best (v) | ultra whole best (v) | back-tiles best (v) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        for (int i = 0; i < masked.Length; i++)
+        {
+            if (Combine(maskedRaw[i], baseCfg).Count > 0)
+            {
+                continue;
+            }
+
+            using var image = Padded(masked[i]);
+            var r = maskedRaw[i];
+            // Only boxes that can be the face: centre in the unpadded photo, at least a quarter of its width.
+            int ow = (int)Math.Round(image.Cols / 1.5), px = (image.Cols - ow) / 2, oh = (int)Math.Round(image.Rows / 1.5), py = (image.Rows - oh) / 2;
+            var photo = new Rect(px, py, ow, oh);
+            DetectedFace[] Plausible(DetectedFace[] faces) => faces.Where(f => photo.Contains(new Point(f.Box.X + f.Box.Width / 2, f.Box.Y + f.Box.Height / 2)) && f.Box.Width >= ow / 4).ToArray();
+            Console.WriteLine($"| {Path.GetFileName(masked[i])} | {image.Cols}x{image.Rows} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.Back]))} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.Front]))} | {Describe(models, image, Plausible(r.Whole))} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.BackTiles]))} |");
+        }
+
+        // Grid
+        var configs = new List<Config> { baseCfg };
+        foreach (float t in new[] { 0.2f, 0.3f, 0.4f, 0.5f })
+        {
+            configs.Add(new Config($"base+front@{t}", (Pass.Back, 0.25f), (Pass.Front, t), (Pass.UltraTiles, 0.7f)));
+        }
+
+        configs.Add(new Config("back@0.2+tiles", (Pass.Back, 0.2f), (Pass.UltraTiles, 0.7f)));
+        foreach (float t in new[] { 0.3f, 0.4f, 0.5f })
+        {
+            configs.Add(new Config($"base+backtiles@{t}", (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f), (Pass.BackTiles, t)));
+        }
+
+        configs.Add(new Config("base+backtiles@0.25", (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f), (Pass.BackTiles, 0.25f)));
+        foreach (float t in new[] { 0.1f, 0.15f, 0.2f, 0.3f, 0.4f, 0.5f })
+        {
+            configs.Add(new Config($"base+ultralow@{t}", (Pass.Back, 0.25f), (Pass.UltraLow, t), (Pass.UltraTiles, 0.7f)));
+        }
+
+        foreach (float t in new[] { 0.15f, 0.2f })
+        {
+            configs.Add(new Config($"base+ultralow@{t}+front@0.5", (Pass.Back, 0.25f), (Pass.UltraLow, t), (Pass.Front, 0.5f), (Pass.UltraTiles, 0.7f)));
+            configs.Add(new Config($"base+ultralow@{t}+backtiles@0.5", (Pass.Back, 0.25f), (Pass.UltraLow, t), (Pass.UltraTiles, 0.7f), (Pass.BackTiles, 0.5f)));
+            configs.Add(new Config($"base+ultralow@{t}, ultratiles@0.5", (Pass.Back, 0.25f), (Pass.UltraLow, t), (Pass.UltraTiles, 0.5f)));
+        }
+
+        foreach (float t in new[] { 0.3f, 0.4f, 0.5f, 0.6f })
+        {
+            configs.Add(new Config($"base, ultratiles@{t}", (Pass.Back, 0.25f), (Pass.UltraTiles, t)));
+        }
+
+        foreach (float t in new[] { 0.6f, 0.7f })
+        {
+            configs.Add(new Config($"base, finer grid@{t}", (Pass.Back, 0.25f), (Pass.UltraFine, t)));
+            configs.Add(new Config($"base+finer grid@{t}", (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f), (Pass.UltraFine, t)));
+        }
+
+        foreach (var (f, b) in new[] { (0.3f, 0.4f), (0.4f, 0.4f), (0.3f, 0.5f), (0.4f, 0.5f), (0.5f, 0.5f) })
+        {
+            configs.Add(new Config($"base+front@{f}+backtiles@{b}", (Pass.Back, 0.25f), (Pass.Front, f), (Pass.UltraTiles, 0.7f), (Pass.BackTiles, b)));
+        }
+
+        foreach (var a in args.SkipWhile(a => a != "--only").Skip(1).Take(1))
+        {
+            configs = configs.Where(c => c.Name == "base" || a.Split(',').Contains(c.Name)).ToList();
+        }
+
+        using var frame640 = Frame(Path.Combine(dlib, "images", "2008_002506.jpg"), new Size(640, 480));
+        using var frame720 = Frame(Path.Combine(dlib, "images", "2008_002506.jpg"), new Size(1280, 720));
+        Console.WriteLine();
+        Console.WriteLine("Grid: UltraFace whole 0.7 + passes; extras verified both ways at 0.03. dlib recall/FP/dogs; padded found; videos frames found / frames >1 box; pasted recall all (masked); ms = real composite, median of 5 rounds.");
+        Console.WriteLine();
+        Console.WriteLine("| config | dlib | FP | dogs | with_mask | without | nomask vid | mask vid | pasted 24 | 32 | 48 | 64 | ms 640x480 | ms 1280x720 |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var cfg in configs)
+        {
+            var total = default(FaceMatch);
+            int dogs = 0;
+            for (int i = 0; i < dlibFiles.Length; i++)
+            {
+                string name = Path.GetFileName(dlibFiles[i]);
+                var kept = Combine(dlibRaw[i], cfg).Select(f => f.Face).ToArray();
+                if (name == "dogs.jpg")
+                {
+                    dogs = kept.Length;
+                }
+                else if (labels.TryGetValue(name, out var truth))
+                {
+                    total += FaceMatch.Compare(truth, kept);
+                }
+            }
+
+            double mRate = maskedRaw.Count(r => Combine(r, cfg).Count > 0) / (double)maskedRaw.Length;
+            double bRate = bareRaw.Count(r => Combine(r, cfg).Count > 0) / (double)bareRaw.Length;
+            var vids = videoRaw.Select(v => $"{v.Count(r => Combine(r, cfg).Count > 0)}/{v.Length} / {v.Count(r => Combine(r, cfg).Count > 1)}").ToArray();
+            var pastedCells = Sizes.Select(s =>
+            {
+                var at = pasted.Where(p => p.Size == s).ToArray();
+                int found = 0, foundMasked = 0;
+                foreach (var p in at)
+                {
+                    if (Found(Combine(p.Raw, cfg).Select(f => f.Face), p.Box))
+                    {
+                        found++;
+                        foundMasked += p.Masked ? 1 : 0;
+                    }
+                }
+
+                return string.Create(CultureInfo.InvariantCulture, $"{found / (double)at.Length:0.000} ({foundMasked / (double)Math.Max(1, at.Count(p => p.Masked)):0.00})");
+            }).ToArray();
+            string ms640 = "", ms720 = "";
+            if (frames > 0)
+            {
+                using var composite = new Composite(cfg, models);
+                ms640 = Time(composite, frame640, frames).ToString("0.0", CultureInfo.InvariantCulture);
+                ms720 = Time(composite, frame720, frames).ToString("0.0", CultureInfo.InvariantCulture);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {cfg.Name} | {total.Recall:0.000} | {total.FalsePositives} | {dogs} | {mRate:0.000} | {bRate:0.000} | {vids[0]} | {vids[1]} | {string.Join(" | ", pastedCells)} | {ms640} | {ms720} |"));
+        }
+
+        // Q3: which pass finds the pasted faces, what happens to the missed ones
+        Console.WriteLine();
+        Console.WriteLine("Q3 pasted faces by pass (first matching kept face: whole / pass name); missed: a zone-matching candidate at the pass threshold the verifier rejected (v<0.03), one covered/deduplicated, only under threshold (raw floor), none.");
+        Console.WriteLine();
+        Console.WriteLine("| config | size | whole | back | front | ultratiles | backtiles | finer | ultralow | missed: verifier | covered | under thr | none |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var cfg in configs.Where(c => c.Name is "base" or "base+backtiles@0.4" or "base+backtiles@0.5" or "base, ultratiles@0.5" or "base+finer grid@0.7" or "base+ultralow@0.2"))
+        {
+            foreach (int s in new[] { 24, 32 })
+            {
+                var counts = new int[Floors.Length + 1];
+                int verifier = 0, covered = 0, under = 0, none = 0;
+                foreach (var p in pasted.Where(p => p.Size == s))
+                {
+                    var kept = Combine(p.Raw, cfg);
+                    var hit = kept.FirstOrDefault(k => Found([k.Face], p.Box));
+                    if (hit.Face is not null)
+                    {
+                        counts[hit.Group + 1]++;
+                        continue;
+                    }
+
+                    bool rejected = false, atThreshold = false, anyRaw = Found(p.Raw.Whole, p.Box);
+                    foreach (var (pass, thr) in cfg.Passes)
+                    {
+                        foreach (var c in p.Raw.ByPass[(int)pass].Where(c => Found([c], p.Box)))
+                        {
+                            anyRaw = true;
+                            if (c.Score >= thr)
+                            {
+                                atThreshold = true;
+                                rejected |= p.Raw.Likelihood.TryGetValue(c, out float l) && l < VerifyBar;
+                            }
+                        }
+                    }
+
+                    if (rejected)
+                    {
+                        verifier++;
+                    }
+                    else if (atThreshold)
+                    {
+                        covered++;
+                    }
+                    else if (anyRaw)
+                    {
+                        under++;
+                    }
+                    else
+                    {
+                        none++;
+                    }
+                }
+
+                Console.WriteLine($"| {cfg.Name} | {s} | {counts[0]} | {counts[1 + (int)Pass.Back]} | {counts[1 + (int)Pass.Front]} | {counts[1 + (int)Pass.UltraTiles]} | {counts[1 + (int)Pass.BackTiles]} | {counts[1 + (int)Pass.UltraFine]} | {counts[1 + (int)Pass.UltraLow]} | {verifier} | {covered} | {under} | {none} |");
+            }
+        }
+
+        // Check: the replay of base against the live detector on the padded masked images and faces-dlib.
+        using var live = FaceDetectors.Create(FaceDetectors.UltraFaceBackTilesId, store);
+        int agree = 0, checkedCount = 0;
+        for (int i = 0; i < masked.Length; i += 5)
+        {
+            using var image = Padded(masked[i]);
+            agree += SameBoxes(live.Detect(image), Combine(maskedRaw[i], baseCfg)) ? 1 : 0;
+            checkedCount++;
+        }
+
+        for (int i = 0; i < dlibFiles.Length; i++)
+        {
+            using var image = ImageCodec.Read(dlibFiles[i]);
+            agree += SameBoxes(live.Detect(image), Combine(dlibRaw[i], baseCfg)) ? 1 : 0;
+            checkedCount++;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Check: replayed base gives the live ultraface-back-tiles boxes on {agree}/{checkedCount} images (every 5th padded masked + faces-dlib). Load at end {Load()}; total {sw.Elapsed.TotalSeconds:0} s.");
+    }
+
+    private static bool SameBoxes(IReadOnlyList<DetectedFace> live, List<(DetectedFace Face, int Group)> replay) =>
+        live.Count == replay.Count && live.Select(f => f.Box).OrderBy(b => b.X).ThenBy(b => b.Y).SequenceEqual(replay.Select(f => f.Face.Box).OrderBy(b => b.X).ThenBy(b => b.Y));
+
+    /// <summary>The best candidate's score and its likelihood as is / mirrored, or "-".</summary>
+    private static string Describe(Models models, Mat image, DetectedFace[] faces)
+    {
+        if (faces.Length == 0)
+        {
+            return "-";
+        }
+
+        var best = faces.MaxBy(f => f.Score)!;
+        float asIs = models.Verifier.Likelihood(image, best.Box);
+        using var flipped = new Mat();
+        Cv2.Flip(image, flipped, FlipMode.Y);
+        var b = best.Box;
+        float mirrored = models.Verifier.Likelihood(flipped, new Rect(image.Cols - b.Right, b.Y, b.Width, b.Height));
+        return string.Create(CultureInfo.InvariantCulture, $"{best.Score:0.000} ({asIs:0.000}/{mirrored:0.000}) {b.Width}px");
+    }
+
+    /// <summary>Every pass at its floor (whole UltraFace at <paramref name="wholeFloor"/>), and with <paramref name="verify"/> the both-ways likelihood of each candidate the whole-image faces do not cover.</summary>
+    private static Raw Collect(Models models, Mat image, IEnumerable<Pass> passes, float[]? floors = null, float wholeFloor = 0.05f, bool verify = true)
+    {
+        floors ??= Floors;
+        var raw = new Raw { Whole = [.. models.Ultra.Detect(image, wholeFloor)] };
+        var found = raw.Whole.Where(f => f.Score >= WholeThreshold).ToArray();
+        var toVerify = new List<DetectedFace>();
+        foreach (var p in passes)
+        {
+            raw.ByPass[(int)p] = p == Pass.UltraLow ? [.. raw.Whole.Where(f => f.Score >= floors[(int)p] && f.Score < WholeThreshold)]
+                : IsTiled(p) ? TileCandidates(models.DetectorOf(p), image, floors[(int)p], p == Pass.UltraFine) : [.. models.DetectorOf(p).Detect(image, floors[(int)p])];
+            toVerify.AddRange(raw.ByPass[(int)p].Where(c => !Covered(c.Box, found)));
+        }
+
+        for (int i = 0; i < raw.ByPass.Length; i++)
+        {
+            raw.ByPass[i] ??= [];
+        }
+
+        if (verify && toVerify.Count > 0)
+        {
+            var l = new float[toVerify.Count];
+            models.Verifier.Likelihoods(image, toVerify, l, bothWays: true);
+            for (int i = 0; i < l.Length; i++)
+            {
+                raw.Likelihood[toVerify[i]] = l[i];
+            }
+        }
+
+        return raw;
+    }
+
+    private static List<(DetectedFace Face, int Group)> Combine(Raw raw, Config cfg) =>
+        Combine(raw, cfg, extras => extras.Select(c => raw.Likelihood.TryGetValue(c, out float l) ? l : throw new InvalidOperationException("unverified candidate")).ToArray());
+
+    /// <summary>
+    /// TiledFaceDetector's rules replayed: whole faces; extras = each pass's faces at its threshold
+    /// (tile passes: cross-tile NMS) that no whole face covers, verified in one batch; those that pass,
+    /// in pass order, are dropped when a kept extra of an earlier pass (or a better one of the same
+    /// whole-image pass) covers them. Group -1 = whole image, else the pass.
+    /// </summary>
+    private static List<(DetectedFace Face, int Group)> Combine(Raw raw, Config cfg, Func<List<DetectedFace>, float[]> likelihoods)
+    {
+        var result = raw.Whole.Where(f => f.Score >= WholeThreshold).Select(f => (f, -1)).ToList();
+        var found = result.Select(r => r.f).ToArray();
+        var order = cfg.Passes.OrderBy(p => IsTiled(p.Pass) ? 1 : 0).ToArray(); // whole-image passes first (stable)
+        var extras = new List<DetectedFace>();
+        var groups = new List<int>();
+        for (int g = 0; g < order.Length; g++)
+        {
+            var (pass, thr) = order[g];
+            var candidates = raw.ByPass[(int)pass].Where(c => c.Score >= thr).ToArray();
+            if (IsTiled(pass) && candidates.Length > 0)
+            {
+                CvDnn.NMSBoxes(candidates.Select(c => c.Box), candidates.Select(c => c.Score), thr, Nms, out int[] keep);
+                candidates = keep.Select(k => candidates[k]).ToArray();
+            }
+
+            foreach (var c in candidates.Where(c => !Covered(c.Box, found)))
+            {
+                extras.Add(c);
+                groups.Add(g);
+            }
+        }
+
+        if (extras.Count == 0)
+        {
+            return result;
+        }
+
+        var l = likelihoods(extras);
+        var kept = new List<(DetectedFace Face, int G)>();
+        for (int i = 0; i < extras.Count; i++)
+        {
+            int g = groups[i];
+            if (l[i] < VerifyBar)
+            {
+                continue;
+            }
+
+            bool tiled = IsTiled(order[g].Pass);
+            if (!kept.Any(k => (k.G < g || (k.G == g && !tiled)) && Covered(extras[i].Box, [k.Face])))
+            {
+                kept.Add((extras[i], g));
+                result.Add((extras[i], (int)order[g].Pass));
+            }
+        }
+
+        return result;
+    }
+
+    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces)
+    {
+        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        return faces.Any(f => f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Nms);
+    }
+
+    /// <summary>The tile detector's faces on UltraFace's tiles (or a grid one finer per axis), in image coordinates, without those cut by an inner edge.</summary>
+    private static DetectedFace[] TileCandidates(IFaceDetector detector, Mat image, float floor, bool finer)
+    {
+        var size = image.Size();
+        var input = new Size(320, 240);
+        var tiles = new Rect[4];
+        int n = finer ? FinerTiles(size, input, ref tiles) : TiledFaceDetector.Tiles(size, input, ref tiles);
+        var list = new List<DetectedFace>();
+        const int edge = 2;
+        for (int i = 0; i < n; i++)
+        {
+            var tile = tiles[i];
+            using var view = new Mat(image, tile);
+            foreach (var f in detector.Detect(view, floor))
+            {
+                var b = f.Box;
+                if ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
+                    || (tile.Right < size.Width && b.Right >= tile.Width - edge) || (tile.Bottom < size.Height && b.Bottom >= tile.Height - edge))
+                {
+                    continue;
+                }
+
+                list.Add(new DetectedFace(FaceBoxes.Offset(b, tile.X, tile.Y), f.Score,
+                    f.Landmarks?.Select(p => new Point2f(p.X + tile.X, p.Y + tile.Y)).ToArray()));
+            }
+        }
+
+        return [.. list];
+    }
+
+    /// <summary>TiledFaceDetector.Tiles with one more column and row.</summary>
+    private static int FinerTiles(Size size, Size input, ref Rect[] tiles)
+    {
+        if (size.Width < TiledFaceDetector.TileFrom * input.Width && size.Height < TiledFaceDetector.TileFrom * input.Height)
+        {
+            return 0;
+        }
+
+        const double overlap = TiledFaceDetector.Overlap;
+        int cols = 1 + Math.Max(2, (int)Math.Ceiling(size.Width / (TiledFaceDetector.MaxTileShrink * input.Width)));
+        int rows = 1 + Math.Max(2, (int)Math.Ceiling(size.Height / (TiledFaceDetector.MaxTileShrink * input.Height)));
+        tiles = new Rect[cols * rows];
+        int w = Math.Min((int)Math.Ceiling(size.Width / (cols - (cols - 1) * overlap)), size.Width);
+        int h = Math.Min((int)Math.Ceiling(size.Height / (rows - (rows - 1) * overlap)), size.Height);
+        int n = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                int x = c == cols - 1 ? size.Width - w : (int)Math.Round(c * w * (1 - overlap));
+                int y = r == rows - 1 ? size.Height - h : (int)Math.Round(r * h * (1 - overlap));
+                tiles[n++] = new Rect(x, y, w, h);
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>The composition as a detector, for timing: the passes run at their thresholds, extras verified in one batch.</summary>
+    private sealed class Composite(Config cfg, Models models) : FaceDetectorBase("recall-study:" + cfg.Name, 0.05f, null)
+    {
+        private readonly float[] _floors = BuildFloors(cfg);
+
+        private static float[] BuildFloors(Config cfg)
+        {
+            var f = (float[])Floors.Clone();
+            foreach (var (p, t) in cfg.Passes)
+            {
+                f[(int)p] = t;
+            }
+
+            return f;
+        }
+
+        protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
+        {
+            // The passes at the config's own thresholds; the extras verified in one batch, as the live detector does.
+            var raw = Collect(models, image, cfg.Passes.Select(p => p.Pass).Distinct(), _floors, cfg.Passes.Any(p => p.Pass == Pass.UltraLow) ? Math.Min(WholeThreshold, _floors[(int)Pass.UltraLow]) : WholeThreshold, verify: false);
+            return Combine(raw, cfg, extras =>
+            {
+                var l = new float[extras.Count];
+                models.Verifier.Likelihoods(image, extras, l, bothWays: true);
+                return l;
+            }).Select(r => r.Face).ToArray();
+        }
+
+        protected override void DisposeCore()
+        {
+        }
+    }
+
+    private static double Time(IFaceDetector detector, Mat frame, int frames)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            detector.Detect(frame);
+        }
+
+        var ms = new double[5];
+        int per = Math.Max(1, frames / 5);
+        for (int r = 0; r < 5; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < per; i++)
+            {
+                detector.Detect(frame);
+            }
+
+            ms[r] = sw.Elapsed.TotalMilliseconds / per;
+        }
+
+        Array.Sort(ms);
+        return ms[2];
+    }
+
+    private static bool Found(IEnumerable<DetectedFace> detections, Rect face)
+    {
+        int gx = face.Width / 4, gy = face.Height / 4;
+        var zone = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy);
+        return detections.Any(d => zone.Contains(new Point(d.Box.X + d.Box.Width / 2, d.Box.Y + d.Box.Height / 2))
+            && d.Box.Width >= face.Width / 2 && d.Box.Width <= face.Width * 2);
+    }
+
+    private static Mat Padded(string path)
+    {
+        using var image = ImageCodec.Read(path);
+        int padX = (int)Math.Round(image.Cols * 0.25), padY = (int)Math.Round(image.Rows * 0.25);
+        var padded = new Mat();
+        Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
+        return padded;
+    }
+
+    private static Mat Frame(string path, Size size)
+    {
+        using var image = ImageCodec.Read(path);
+        return BenchCv.Resized(image, size);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
