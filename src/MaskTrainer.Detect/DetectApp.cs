@@ -122,7 +122,7 @@ public sealed class DetectApp
             MinFaceSize = o.MinFaceSize ?? model.FaceCrop.MinFaceSize,
             Threshold = o.Threshold,
             Smoothing = o.Smoothing,
-            Tracker = TrackerOptions.Default with { ReclassifyEvery = o.ReclassifyEvery },
+            Tracker = TrackerOptions.Default with { ReclassifyEvery = o.ReclassifyEvery, HoldFrames = o.HoldFrames },
             Alerts = new AlertOptions { ProximityWidth = o.ProximityWidth, MinDistance = o.MinDistance },
             MaxFrames = o.MaxFrames,
         };

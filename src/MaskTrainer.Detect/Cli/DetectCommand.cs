@@ -72,6 +72,7 @@ public static class DetectCommand
             HelpName = "D",
         };
         var reclassify = new Option<int>("--reclassify-every") { Description = "Classify a tracked face again every N frames (sooner when it moves); 1 = every frame", DefaultValueFactory = _ => Tracking.TrackerOptions.Default.ReclassifyEvery, HelpName = "N" };
+        var holdFrames = new Option<int>("--hold-frames") { Description = $"Keep showing a face the detector missed for up to N frames in a row, at its last box with its last label (video and camera only); 0 = off, at most {Tracking.TrackerOptions.Default.MaxMissedFrames}", DefaultValueFactory = _ => Tracking.TrackerOptions.Default.HoldFrames, HelpName = "N" };
         var smoothing = new Option<float>("--smoothing") { Description = "Weight of a new classification in a face's moving average, in (0, 1]; 1 = no smoothing", DefaultValueFactory = _ => 0.5f, HelpName = "A" };
         var noWindow = new Option<bool>("--no-window", "--headless") { Description = "Do not open a window" };
         var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png); with --images, a folder for the annotated copies", HelpName = "FILE" };
@@ -119,12 +120,20 @@ public static class DetectCommand
                 r.AddError("--reclassify-every must be 1 or more");
             }
         });
+        holdFrames.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<int>();
+            if (v < 0 || v > Tracking.TrackerOptions.Default.MaxMissedFrames)
+            {
+                r.AddError($"--hold-frames must be between 0 and {Tracking.TrackerOptions.Default.MaxMissedFrames}, got {v}");
+            }
+        });
 
         var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
                                    "Reads camera 0 by default; q or Esc closes the window.")
         {
             camera, video, image, images, model, modelsDir, detector, minFace, minFaceSize, threshold, maskLabel, proximity, minDistance,
-            reclassify, smoothing, noWindow, output, json, loop, realtime, maxFrames,
+            reclassify, holdFrames, smoothing, noWindow, output, json, loop, realtime, maxFrames,
         };
         root.Validators.Add(r =>
         {
@@ -171,6 +180,7 @@ public static class DetectCommand
                 ProximityWidth = r.GetValue(proximity),
                 MinDistance = r.GetValue(minDistance),
                 ReclassifyEvery = r.GetValue(reclassify),
+                HoldFrames = r.GetValue(holdFrames),
                 Smoothing = r.GetValue(smoothing),
                 NoWindow = r.GetValue(noWindow),
                 OutputPath = r.GetValue(output),

@@ -52,6 +52,9 @@ public sealed record DetectorOptions
     /// <summary>--reclassify-every (default 4 frames).</summary>
     public int ReclassifyEvery { get; init; } = Tracking.TrackerOptions.Default.ReclassifyEvery;
 
+    /// <summary>--hold-frames: frames a confirmed face the detector missed is still shown (default 2; video and camera only).</summary>
+    public int HoldFrames { get; init; } = Tracking.TrackerOptions.Default.HoldFrames;
+
     /// <summary>--smoothing: weight of a new classification in the moving average (default 0.5).</summary>
     public float Smoothing { get; init; } = 0.5f;
 

@@ -10,7 +10,10 @@ namespace MaskTrainer.Detect.Output;
 /// <summary>
 /// --json: one line per frame,
 /// <c>{"frame":0,"timeMs":0,"faces":[{"track":1,"box":{"x":..,"y":..,"width":..,"height":..},"faceScore":0.99,"state":"classified","label":"without_mask","probability":0.97,"mask":false,"maskProbability":0.03,"classified":true,"alerts":["proximity"]}]}</c>;
-/// a face below the minimum face size has <c>"state":"too_small"</c>, null label and probabilities, and <c>"mask":false</c>,
+/// a face below the minimum face size has <c>"state":"too_small"</c>, null label and probabilities, and <c>"mask":false</c>;
+/// a held face (<see cref="FaceResult.Held"/>: missed by the detector in this frame, reported at its track's last box
+/// with its last smoothed label) has <c>"state":"held"</c>, <c>"faceScore":0</c> and <c>"classified":false</c>
+/// (null label and probabilities when that box is below the minimum face size),
 /// then one summary line <c>{"summary":{...}}</c> (see docs/detector.md). Buffers are reused,
 /// so a line costs no allocations.
 /// </summary>
@@ -30,6 +33,7 @@ public sealed class JsonFrameWriter : IDisposable
     private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
     private static readonly JsonEncodedText ClassifiedState = JsonEncodedText.Encode("classified");
     private static readonly JsonEncodedText TooSmallState = JsonEncodedText.Encode("too_small");
+    private static readonly JsonEncodedText HeldState = JsonEncodedText.Encode("held");
     private static readonly JsonEncodedText LabelName = JsonEncodedText.Encode("label");
     private static readonly JsonEncodedText ProbabilityName = JsonEncodedText.Encode("probability");
     private static readonly JsonEncodedText MaskName = JsonEncodedText.Encode("mask");
@@ -88,7 +92,7 @@ public sealed class JsonFrameWriter : IDisposable
             _json.WriteNumber(ScoreName, Math.Round(f.Score, 4));
             if (f.Verdict.TooSmall)
             {
-                _json.WriteString(StateName, TooSmallState);
+                _json.WriteString(StateName, f.Held ? HeldState : TooSmallState);
                 _json.WriteNull(LabelName);
                 _json.WriteNull(ProbabilityName);
                 _json.WriteBoolean(MaskName, false);
@@ -97,7 +101,7 @@ public sealed class JsonFrameWriter : IDisposable
             }
             else
             {
-                _json.WriteString(StateName, ClassifiedState);
+                _json.WriteString(StateName, f.Held ? HeldState : ClassifiedState);
                 _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
                 _json.WriteNumber(ProbabilityName, Math.Round(f.Verdict.Probability, 4));
                 _json.WriteBoolean(MaskName, f.Verdict.Mask);
@@ -140,6 +144,7 @@ public sealed class JsonFrameWriter : IDisposable
         _json.WriteNumber("frames", summary.Frames);
         _json.WriteNumber("faces", summary.Faces);
         _json.WriteNumber("classifications", summary.Classifications);
+        _json.WriteNumber("heldFaces", summary.Held);
         _json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
         _json.WriteNumber("meanFps", Math.Round(summary.MeanFps, 2));
         _json.WriteNumber("p50LatencyMs", Math.Round(summary.P50LatencyMs, 2));

@@ -43,6 +43,7 @@ public sealed class DetectionPipeline
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.QueueCapacity, 1, nameof(PipelineOptions.QueueCapacity));
+        _options.Tracker.Validate(); // here, not first in the detect stage's thread
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxFramesInFlight, 1, nameof(PipelineOptions.MaxFramesInFlight));
     }
 
@@ -121,7 +122,7 @@ public sealed class DetectionPipeline
 
             var latency = new LatencyHistogram();
             var fps = new FpsMeter();
-            long frames = 0, faces = 0, classified = 0;
+            long frames = 0, faces = 0, classified = 0, held = 0;
             long first = 0, last = 0;
             bool userQuit = false;
             while (_toSink.TryTake(out var packet))
@@ -146,6 +147,7 @@ public sealed class DetectionPipeline
                         foreach (ref readonly var f in packet.Faces)
                         {
                             classified += f.Classified ? 1 : 0;
+                            held += f.Held ? 1 : 0;
                         }
 
                         latency.Add(Stopwatch.GetElapsedTime(packet.ReadTimestamp, done).TotalMilliseconds);
@@ -176,7 +178,7 @@ public sealed class DetectionPipeline
             _p._sink.Complete(userQuit, _cancel);
             var seconds = frames == 0 ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
             return new RunSummary(frames, faces, classified, seconds, latency.Percentile(50), latency.Percentile(95),
-                _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) + _p._source.Skipped };
+                _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) + _p._source.Skipped, Held = held };
         }
 
         public void Dispose()
@@ -263,6 +265,7 @@ public sealed class DetectionPipeline
         {
             var tracker = new FaceTracker(_p._options.Tracker);
             var found = new List<FaceBox>();
+            var held = new List<HeldTrack>();
             var boxes = new Rect[16];
             var assignments = new TrackAssignment[16];
             try
@@ -293,23 +296,38 @@ public sealed class DetectionPipeline
                             assignments = new TrackAssignment[n * 2];
                         }
 
-                        var faces = packet.ResetFaces(n);
                         int k = 0;
+                        foreach (var f in found)
+                        {
+                            if (!f.Box.Intersect(frame).IsEmpty)
+                            {
+                                boxes[k++] = f.Box;
+                            }
+                        }
+
+                        tracker.Update(boxes.AsSpan(0, n), assignments, packet.EndedTracks, held);
+
+                        // The detected faces, then the confirmed tracks missed in this frame (held at their last box).
+                        var faces = packet.ResetFaces(n + held.Count);
+                        k = 0;
                         foreach (var f in found)
                         {
                             if (!f.Box.Intersect(frame).IsEmpty)
                             {
                                 faces[k].Box = f.Box;
                                 faces[k].Score = f.Score;
-                                boxes[k++] = f.Box;
+                                faces[k].TrackId = assignments[k].TrackId;
+                                faces[k].Classified = assignments[k].Classify;
+                                k++;
                             }
                         }
 
-                        tracker.Update(boxes.AsSpan(0, n), assignments, packet.EndedTracks);
-                        for (int i = 0; i < n; i++)
+                        foreach (var h in held)
                         {
-                            faces[i].TrackId = assignments[i].TrackId;
-                            faces[i].Classified = assignments[i].Classify;
+                            faces[k].Box = h.Box;
+                            faces[k].TrackId = h.TrackId;
+                            faces[k].Held = true;
+                            k++;
                         }
                     }
                     catch (Exception e)
@@ -385,6 +403,8 @@ public sealed class DetectionPipeline
 
                         for (int i = 0; i < faces.Length; i++)
                         {
+                            // A held face keeps its last verdict: its box is its last detected one, so it is too small
+                            // exactly when it was, and otherwise its track was classified then (the smoother knows it).
                             // A face below the size the model was validated for is reported, not guessed at (small bare faces look masked).
                             faces[i].Verdict = FaceCropPolicy.IsTooSmall(faces[i].Box, minSize)
                                 ? FaceVerdict.TooSmallToJudge
@@ -422,8 +442,9 @@ public sealed class DetectionPipeline
         }
 
         // Due when the tracker asks, or when a face that was too small so far has grown big enough (it has no verdict yet).
+        // Never a held face: its box is from an earlier frame, so a crop of this frame would miss the face.
         private static bool Due(in FaceResult face, LabelSmoother smoother, int minSize) =>
-            !FaceCropPolicy.IsTooSmall(face.Box, minSize) && (face.Classified || !smoother.Knows(face.TrackId));
+            !face.Held && !FaceCropPolicy.IsTooSmall(face.Box, minSize) && (face.Classified || !smoother.Knows(face.TrackId));
 
         private Thread StartStage(string name, Action body)
         {

@@ -11,7 +11,7 @@ public struct FaceResult
     /// <summary>Box in frame pixels, as the detector gave it.</summary>
     public Rect Box;
 
-    /// <summary>Detector confidence.</summary>
+    /// <summary>Detector confidence (0 for a <see cref="Held"/> face: nothing was detected in this frame).</summary>
     public float Score;
 
     /// <summary>The track this face belongs to (stable across frames).</summary>
@@ -19,6 +19,13 @@ public struct FaceResult
 
     /// <summary>True when the face was classified in this frame (otherwise its track's smoothed label was reused).</summary>
     public bool Classified;
+
+    /// <summary>
+    /// True when the detector missed this face in this frame and its track is reported anyway
+    /// (<see cref="Tracking.TrackerOptions.HoldFrames"/>): <see cref="Box"/> is the track's last
+    /// detected box, the verdict its last smoothed one, and it is never classified.
+    /// </summary>
+    public bool Held;
 
     /// <summary>The smoothed decision.</summary>
     public FaceVerdict Verdict;

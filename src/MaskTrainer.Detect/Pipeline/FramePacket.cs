@@ -29,7 +29,7 @@ public sealed class FramePacket : IDisposable
 
     public int FaceCount { get; private set; }
 
-    /// <summary>The faces of this frame.</summary>
+    /// <summary>The faces of this frame: the detected ones, then the held ones (<see cref="FaceResult.Held"/>).</summary>
     public Span<FaceResult> Faces => _faces.AsSpan(0, FaceCount);
 
     /// <summary>Tracks that ended at this frame, so later stages drop their state.</summary>

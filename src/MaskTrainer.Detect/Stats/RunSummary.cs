@@ -4,7 +4,7 @@ namespace MaskTrainer.Detect.Stats;
 
 /// <summary>What a run did and how fast: printed at the end, and the last JSON line with --json.</summary>
 /// <param name="Frames">Frames processed end to end.</param>
-/// <param name="Faces">Faces reported, summed over frames.</param>
+/// <param name="Faces">Faces reported, summed over frames (held faces included: <see cref="Held"/>).</param>
 /// <param name="Classifications">Face crops that went through the classifier (fewer than faces: tracks are re-classified every few frames).</param>
 /// <param name="Seconds">Wall time from the first frame read to the last frame written.</param>
 /// <param name="P50LatencyMs">Median time from reading a frame to having written/shown it.</param>
@@ -21,6 +21,12 @@ public sealed record RunSummary(
     double StartupSeconds,
     StopReason Reason)
 {
+    /// <summary>
+    /// Of <see cref="Faces"/>, those held: reported through a frame in which the detector missed them
+    /// (<see cref="Tracking.TrackerOptions.HoldFrames"/>). Always 0 for images.
+    /// </summary>
+    public long Held { get; init; }
+
     /// <summary>Live frames (camera, --realtime) skipped because processing was behind (the newest frame wins).</summary>
     public long Dropped { get; init; }
 
@@ -37,7 +43,7 @@ public sealed record RunSummary(
         ? string.Create(CultureInfo.InvariantCulture,
             $"{Frames} images, {Faces} faces ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){DetectorNote}")
         : string.Create(CultureInfo.InvariantCulture,
-        $"{Frames} frames, {Faces} faces ({Classifications} classified) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} live frames dropped (late)" : "")}{DetectorNote}");
+        $"{Frames} frames, {Faces} faces ({Classifications} classified{(Held > 0 ? $", {Held} held" : "")}) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Dropped} live frames dropped (late)" : "")}{DetectorNote}");
 
     private string DetectorNote => Detector is null ? "" : $"; face detector {Detector}";
 }

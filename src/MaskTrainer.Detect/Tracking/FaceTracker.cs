@@ -5,7 +5,8 @@ namespace MaskTrainer.Detect.Tracking;
 
 /// <summary>
 /// Follows faces across frames by box overlap (greedy IoU matching, highest overlap first) and
-/// decides when each track needs a fresh classification. Not thread-safe: one pipeline stage owns it.
+/// decides when each track needs a fresh classification, and which tracks missed in a frame are
+/// still reported ("held", <see cref="TrackerOptions.HoldFrames"/>). Not thread-safe: one pipeline stage owns it.
 /// </summary>
 public sealed class FaceTracker
 {
@@ -17,8 +18,7 @@ public sealed class FaceTracker
     public FaceTracker(TrackerOptions? options = null)
     {
         _options = options ?? TrackerOptions.Default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReclassifyEvery, 1, nameof(TrackerOptions.ReclassifyEvery));
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxMissedFrames, nameof(TrackerOptions.MaxMissedFrames));
+        _options.Validate();
     }
 
     /// <summary>Tracks alive now (seen recently, possibly not in the last frame).</summary>
@@ -28,9 +28,22 @@ public sealed class FaceTracker
     /// Matches this frame's detections to the tracks. Writes one assignment per box (same
     /// order) and appends the ids of tracks that expired to <paramref name="removed"/>.
     /// </summary>
-    public void Update(ReadOnlySpan<Rect> boxes, Span<TrackAssignment> assignments, List<int> removed)
+    public void Update(ReadOnlySpan<Rect> boxes, Span<TrackAssignment> assignments, List<int> removed) =>
+        Update(boxes, assignments, removed, null);
+
+    /// <summary>
+    /// As <see cref="Update(ReadOnlySpan{Rect}, Span{TrackAssignment}, List{int})"/>, and clears
+    /// <paramref name="held"/> (when given) and fills it with the tracks to report in this frame
+    /// although no detection matched them: confirmed tracks (matched in at least
+    /// <see cref="TrackerOptions.ConfirmFrames"/> frames) missed for 1..<see cref="TrackerOptions.HoldFrames"/>
+    /// frames in a row, at their last box, oldest track first. A track is not held when a detection of this frame
+    /// covers its box's centre: that face is then in the frame under another track, and holding
+    /// it would show the face twice.
+    /// </summary>
+    public void Update(ReadOnlySpan<Rect> boxes, Span<TrackAssignment> assignments, List<int> removed, List<HeldTrack>? held)
     {
         ArgumentNullException.ThrowIfNull(removed);
+        held?.Clear();
         if (assignments.Length < boxes.Length)
         {
             throw new ArgumentException($"{boxes.Length} boxes need as many assignment slots, got {assignments.Length}", nameof(assignments));
@@ -99,6 +112,7 @@ public sealed class FaceTracker
                 track = _tracks[trackOfBox[b]];
                 track.Box = boxes[b];
                 track.Missed = 0;
+                track.Hits += track.Hits < int.MaxValue ? 1 : 0; // a camera left running for years must not wrap
                 track.FramesSinceClassified++;
             }
 
@@ -130,6 +144,35 @@ public sealed class FaceTracker
                 _free.Push(track);
             }
         }
+
+        if (held is null || _options.HoldFrames == 0)
+        {
+            return;
+        }
+
+        foreach (var track in _tracks)
+        {
+            if (!track.Matched && track.Hits >= _options.ConfirmFrames && track.Missed <= _options.HoldFrames
+                && !Covered(track.Box, boxes))
+            {
+                held.Add(new HeldTrack(track.Id, track.Box, track.Missed));
+            }
+        }
+    }
+
+    // True when one of the boxes contains the centre of box.
+    private static bool Covered(Rect box, ReadOnlySpan<Rect> boxes)
+    {
+        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        foreach (var b in boxes)
+        {
+            if (b.Contains(centre))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class Track
@@ -138,6 +181,7 @@ public sealed class FaceTracker
         public Rect Box;
         public Rect ClassifiedBox;
         public int Missed;
+        public int Hits;
         public int FramesSinceClassified;
         public bool Matched;
 
@@ -147,6 +191,7 @@ public sealed class FaceTracker
             Box = box;
             ClassifiedBox = box;
             Missed = 0;
+            Hits = 1;
             FramesSinceClassified = 0;
             Matched = true;
         }

@@ -17,6 +17,8 @@ public sealed class CommandLineTests
     [InlineData("--min-distance: 'far' is not a distance: use pixels (\"120\" or \"120px\") or face widths (\"3w\")", "--min-distance", "far")]
     [InlineData("--proximity-width cannot be negative", "--proximity-width", "-0.1")]
     [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
+    [InlineData("--hold-frames must be between 0 and 10, got -1", "--hold-frames", "-1")]
+    [InlineData("--hold-frames must be between 0 and 10, got 11", "--hold-frames", "11")]
     [InlineData("--camera must be 0 or more", "--camera", "-1")]
     [InlineData("--max-frames cannot be negative", "--max-frames", "-5")]
     public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
@@ -44,7 +46,7 @@ public sealed class CommandLineTests
         foreach (var option in new[]
                  {
                      "--camera", "--video", "--image", "--images", "--model", "--models-dir", "--detector", "--min-face-confidence", "--min-face-size", "--threshold",
-                     "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--smoothing", "--no-window",
+                     "--mask-label", "--proximity-width", "--min-distance", "--reclassify-every", "--hold-frames", "--smoothing", "--no-window",
                      "--output", "--json", "--loop", "--realtime", "--max-frames",
                  })
         {
@@ -65,6 +67,8 @@ public sealed class CommandLineTests
         o.ProximityWidth.Should().Be(0.25);
         o.MinDistance.ToString().Should().Be("3w");
         o.ReclassifyEvery.Should().Be(4);
+        o.HoldFrames.Should().Be(2);
+        read(root.Parse(["--hold-frames", "0"])).HoldFrames.Should().Be(0);
 
         var v = read(root.Parse(["--video", "v.mp4", "--loop", "--min-distance", "150px", "--json", "--no-window", "-o", "o.mp4", "-t", "0.7", "--min-face-confidence", "0.6"]));
         v.Input.Should().Be(InputKind.Video);

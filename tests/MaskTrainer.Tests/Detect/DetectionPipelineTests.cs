@@ -110,6 +110,46 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_frame_where_the_detector_misses_the_face_reports_it_held_with_its_label()
+    {
+        // Frames 0-3 and 5-6 as recorded, frame 4 blank grey: no face to find there, and the tracked face is held.
+        using var temp = new TempFolder();
+        var clip = temp.File("gap.avi");
+        using (var capture = VideoIo.OpenFile(SharedData.Full("data/videos/Gituatu_nomask.mp4")))
+        using (var frame = new Mat())
+        {
+            capture.Read(frame).Should().BeTrue();
+            using var grey = new Mat(frame.Size(), frame.Type(), Scalar.All(128));
+            using var writer = VideoIo.CreateWriter(clip, "MJPG", 25, frame.Size());
+            for (int i = 0; i < 7; i++)
+            {
+                writer.Write(i == 4 ? grey : frame);
+                capture.Read(frame).Should().BeTrue();
+            }
+        }
+
+        var (json, summary) = RunToJson(new VideoFileSource(clip), new PipelineOptions());
+
+        var lines = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l)).ToArray();
+        lines.Should().HaveCount(7);
+        var faces = lines.Select(l => l.RootElement.GetProperty("faces")).ToArray();
+        faces.Should().OnlyContain(f => f.GetArrayLength() == 1, "one face in every frame, the blank one included");
+        var held = faces[4][0];
+        held.GetProperty("state").GetString().Should().Be("held");
+        held.GetProperty("classified").GetBoolean().Should().BeFalse();
+        held.GetProperty("label").GetString().Should().Be("without_mask");
+        held.GetProperty("track").GetInt32().Should().Be(faces[3][0].GetProperty("track").GetInt32());
+        held.GetProperty("box").GetRawText().Should().Be(faces[3][0].GetProperty("box").GetRawText(), "the box of the frame before");
+        faces.Where((_, i) => i != 4).Should().OnlyContain(f => f[0].GetProperty("state").GetString() == "classified");
+        faces[5][0].GetProperty("track").GetInt32().Should().Be(faces[3][0].GetProperty("track").GetInt32(), "the face found again keeps its track");
+        (summary.Faces, summary.Held).Should().Be((7, 1));
+        foreach (var l in lines)
+        {
+            l.Dispose();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_camera_that_stops_ends_the_run_after_its_last_frame_with_the_reason()
     {
         using var temp = new TempFolder();

@@ -8,6 +8,7 @@ public sealed class FaceTrackerTests
 {
     private readonly TrackAssignment[] _assignments = new TrackAssignment[8];
     private readonly List<int> _ended = [];
+    private readonly List<HeldTrack> _held = [];
 
     [Fact]
     public void IoU_is_one_for_the_same_box_zero_for_disjoint_ones_and_exact_in_between()
@@ -98,9 +99,113 @@ public sealed class FaceTrackerTests
         tracker.ActiveTracks.Should().Be(2);
     }
 
+    [Fact]
+    public void A_confirmed_track_missed_for_up_to_HoldFrames_is_held_at_its_last_box_then_no_longer()
+    {
+        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MaxMissedFrames = 10, ConfirmFrames = 3 });
+        Update(tracker, new Rect(0, 0, 100, 100));
+        Update(tracker, new Rect(2, 0, 100, 100));
+        Update(tracker, new Rect(4, 2, 100, 100));
+        var id = _assignments[0].TrackId;
+        _held.Should().BeEmpty("the face was detected");
+
+        Update(tracker);
+        _held.Should().Equal(new HeldTrack(id, new Rect(4, 2, 100, 100), 1));
+        Update(tracker);
+        _held.Should().Equal(new HeldTrack(id, new Rect(4, 2, 100, 100), 2));
+        Update(tracker);
+        _held.Should().BeEmpty("three misses are more than HoldFrames");
+        _ended.Should().BeEmpty("the track itself lives on (MaxMissedFrames)");
+        tracker.ActiveTracks.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_track_seen_in_fewer_than_ConfirmFrames_frames_is_never_held()
+    {
+        // The second box is a false detection that came once and stood in on the next frame (as the
+        // default detector's extra passes do on video): two frames, not confirmed.
+        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2 });
+        TrackerOptions.Default.ConfirmFrames.Should().Be(3);
+        Update(tracker, new Rect(0, 0, 100, 100), new Rect(300, 0, 100, 100));
+        Update(tracker, new Rect(2, 0, 100, 100), new Rect(300, 0, 100, 100));
+        Update(tracker, new Rect(4, 0, 100, 100));
+        _held.Should().BeEmpty();
+        var face = _assignments[0].TrackId;
+        Update(tracker);
+        _held.Select(h => h.TrackId).Should().Equal([face], "only the track seen in three frames is held");
+
+        // With ConfirmFrames = 1 even a one-frame detection is held.
+        tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, ConfirmFrames = 1 });
+        Update(tracker, new Rect(300, 0, 100, 100));
+        Update(tracker);
+        _held.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_held_track_matched_again_continues_with_the_same_id_and_is_held_again_after_a_new_miss()
+    {
+        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, ReclassifyEvery = 100 });
+        Update(tracker, new Rect(0, 0, 100, 100));
+        Update(tracker, new Rect(1, 0, 100, 100));
+        Update(tracker, new Rect(2, 0, 100, 100));
+        var id = _assignments[0].TrackId;
+        Update(tracker);
+        Update(tracker);
+        _held.Should().ContainSingle().Which.TrackId.Should().Be(id);
+
+        Update(tracker, new Rect(6, 0, 100, 100));
+        _assignments[0].TrackId.Should().Be(id);
+        _assignments[0].IsNew.Should().BeFalse();
+        _assignments[0].Classify.Should().BeFalse("the box barely moved and the held frames did not count as classifications");
+        _held.Should().BeEmpty();
+
+        Update(tracker);
+        _held.Should().Equal([new HeldTrack(id, new Rect(6, 0, 100, 100), 1)], "the miss count starts again");
+    }
+
+    [Fact]
+    public void A_track_is_not_held_where_a_detection_of_this_frame_covers_its_centre()
+    {
+        // The face's box jumped (another detector pass, a turned head): it starts a new track; the
+        // old one must not be shown beside it as a second face.
+        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MatchIoU = 0.3f });
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(40, 40, 220, 220)); // IoU 0.21: a new track, over the old one's centre
+        _assignments[0].IsNew.Should().BeTrue();
+        _held.Should().BeEmpty();
+
+        // A face elsewhere in the frame does not stand for it.
+        tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MatchIoU = 0.3f });
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(100, 100, 100, 100));
+        Update(tracker, new Rect(400, 100, 100, 100));
+        _held.Should().ContainSingle().Which.Box.Should().Be(new Rect(100, 100, 100, 100));
+    }
+
+    [Fact]
+    public void HoldFrames_0_holds_nothing_and_out_of_range_values_are_refused()
+    {
+        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 0 });
+        Update(tracker, new Rect(0, 0, 100, 100));
+        Update(tracker, new Rect(0, 0, 100, 100));
+        Update(tracker);
+        _held.Should().BeEmpty();
+        TrackerOptions.Default.HoldFrames.Should().Be(2);
+
+        FluentActions.Invoking(() => new FaceTracker(new TrackerOptions { HoldFrames = -1 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("HoldFrames");
+        FluentActions.Invoking(() => new FaceTracker(new TrackerOptions { HoldFrames = 3, MaxMissedFrames = 2 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("HoldFrames");
+        FluentActions.Invoking(() => new FaceTracker(new TrackerOptions { ConfirmFrames = 0 }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("ConfirmFrames");
+    }
+
     private void Update(FaceTracker tracker, params Rect[] boxes)
     {
         _ended.Clear();
-        tracker.Update(boxes, _assignments, _ended);
+        tracker.Update(boxes, _assignments, _ended, _held);
     }
 }

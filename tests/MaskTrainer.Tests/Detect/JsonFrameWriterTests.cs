@@ -72,7 +72,7 @@ public sealed class JsonFrameWriterTests
         lines[0].Should().Be("{\"frame\":0,\"timeMs\":0,\"faces\":[]}");
         using var doc = JsonDocument.Parse(lines[1]);
         var s = doc.RootElement.GetProperty("summary");
-        Names(s).Should().Equal("frames", "faces", "classifications", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
+        Names(s).Should().Equal("frames", "faces", "classifications", "heldFaces", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
         s.GetProperty("meanFps").GetDouble().Should().Be(2);
         s.GetProperty("p95LatencyMs").GetDouble().Should().Be(20.01);
         s.GetProperty("dropped").GetInt64().Should().Be(2);
@@ -94,8 +94,37 @@ public sealed class JsonFrameWriterTests
         lines[0].Should().Be("{\"path\":\"photos/\\u0022odd\\u0022.jpg\",\"frame\":0,\"timeMs\":0,\"faces\":[]}");
         using var doc = JsonDocument.Parse(lines[1]);
         var s = doc.RootElement.GetProperty("summary");
-        Names(s).Should().Equal("images", "skipped", "failed", "frames", "faces", "classifications", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
+        Names(s).Should().Equal("images", "skipped", "failed", "frames", "faces", "classifications", "heldFaces", "seconds", "meanFps", "p50LatencyMs", "p95LatencyMs", "startupSeconds", "dropped", "stopReason");
         (s.GetProperty("images").GetInt64(), s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32()).Should().Be((2, 1, 4));
+    }
+
+    [Fact]
+    public void A_held_face_has_state_held_its_label_and_classified_false_and_the_summary_counts_held_faces()
+    {
+        using var packet = DetectTestFrames.Packet(640, 480,
+            (new Rect(10, 20, 100, 120), false, FaceAlerts.None),
+            (new Rect(300, 40, 50, 60), true, FaceAlerts.None),
+            (new Rect(400, 40, 10, 10), true, FaceAlerts.None));
+        packet.Faces[1].Held = true;
+        packet.Faces[1].Classified = false;
+        packet.Faces[1].Score = 0;
+        packet.Faces[2].Held = true;
+        packet.Faces[2].Classified = false;
+        packet.Faces[2].Verdict = MaskTrainer.Detect.Classification.FaceVerdict.TooSmallToJudge;
+        var output = new StringWriter();
+        using (var writer = new JsonFrameWriter(output, Labels))
+        {
+            writer.WriteFrame(packet);
+            writer.WriteSummary(new RunSummary(10, 12, 3, 0.5, 1, 2, 1, StopReason.EndOfInput) { Held = 2 });
+        }
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Contain("{\"track\":1,\"box\":{\"x\":10,\"y\":20,\"width\":100,\"height\":120},\"faceScore\":0.9877,\"state\":\"classified\",");
+        lines[0].Should().Contain("{\"track\":2,\"box\":{\"x\":300,\"y\":40,\"width\":50,\"height\":60},\"faceScore\":0,\"state\":\"held\",\"label\":\"with_mask\",\"probability\":0.9,\"mask\":true,\"maskProbability\":0.9,\"classified\":false,\"alerts\":[]}");
+        lines[0].Should().Contain("\"state\":\"held\",\"label\":null,\"probability\":null,\"mask\":false,\"maskProbability\":null,\"classified\":false", "a held face too small to judge stays too small");
+        using var doc = JsonDocument.Parse(lines[1]);
+        var s = doc.RootElement.GetProperty("summary");
+        (s.GetProperty("faces").GetInt64(), s.GetProperty("heldFaces").GetInt64()).Should().Be((12, 2));
     }
 
     [Fact]
