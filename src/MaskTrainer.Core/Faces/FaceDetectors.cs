@@ -19,9 +19,10 @@ public static class FaceDetectors
     /// Revision of the detectors' implementation, part of every cached crop's key: bump it when
     /// a detector may return other boxes for the same image, so no crop cut by the old one is
     /// reused. 2: res10 runs in ONNX Runtime (converted from its TensorFlow graph) instead of
-    /// OpenCV's DNN; the same boxes to within rounding, but not bit for bit.
+    /// OpenCV's DNN; the same boxes to within rounding, but not bit for bit. 3: the tiled detectors
+    /// tile still images finer (<see cref="TiledFaceDetector.StillMaxTileShrink"/>).
     /// </summary>
-    public const int Revision = 2;
+    public const int Revision = 3;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";

@@ -7,7 +7,7 @@ namespace MaskTrainer.Faces;
 /// A detector at a larger effective input where the image is large (issue #13): the whole-image
 /// detector runs as it does alone, and when the image is at least <see cref="TileFrom"/> times the
 /// tile detector's input, that detector also runs on a grid of overlapping tiles
-/// (<see cref="Tiles"/>), so that a face far from the camera covers more of the network's input
+/// (<see cref="Tiles(Size, Size, ref Rect[])"/>), so that a face far from the camera covers more of the network's input
 /// (UltraFace on a 1280x720 frame: each tile is shrunk 2.3x instead of 4x; on a 500x375 photo
 /// enlarged 1.1x instead of shrunk 1.6x). Optionally a <see cref="SecondPass"/> (another model on
 /// the whole image) adds the faces the first one misses, such as masked faces for UltraFace.
@@ -40,6 +40,18 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// if its input were 640x480; with the overlap, at most 2 / (1 - <see cref="Overlap"/>) = 2.7 times.
     /// </summary>
     public const double MaxTileShrink = 2;
+
+    /// <summary>
+    /// <see cref="MaxTileShrink"/> for still images (photos are not frames of a video, <see cref="FaceDetectorOptions.ConsecutiveFrames"/>
+    /// off): no frame rate to keep, so the tiles are enlarged at least 1.33 times, and a face 24 px wide
+    /// reaches the network 32 px wide or more (a 500x375 photo gets 3x3 tiles instead of 2x2, a
+    /// 1920x1080 one 8x6 instead of 3x3), up to <see cref="MaxStillTiles"/> tiles.
+    /// </summary>
+    public const double StillMaxTileShrink = 0.75;
+
+    /// <summary>At most this many tiles on a still image (about 0.1 s of UltraFace here): a 12 MP photo
+    /// would need 289 at <see cref="StillMaxTileShrink"/>, so its tiles are shrunk as much as this allows.</summary>
+    public const int MaxStillTiles = 64;
 
     private readonly IFaceDetector _whole;
     private readonly IFaceDetector _tiled;
@@ -91,15 +103,36 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// input in both directions; else a grid of at least 2x2, more on images over
     /// <see cref="MaxTileShrink"/> times the input; neighbours overlap by <see cref="Overlap"/> of a tile. Writes the tiles into a buffer grown as needed; returns how many.
     /// </summary>
-    public static int Tiles(Size size, Size input, ref Rect[] tiles)
+    public static int Tiles(Size size, Size input, ref Rect[] tiles) => Tiles(size, input, MaxTileShrink, int.MaxValue, ref tiles);
+
+    /// <summary>
+    /// As <see cref="Tiles(Size, Size, ref Rect[])"/>, no tile shrunk more than <paramref name="maxShrink"/>
+    /// times (before the overlap) unless that takes more than <paramref name="maxTiles"/> tiles; then
+    /// the finest grid of at most that many (at least 2x2).
+    /// </summary>
+    public static int Tiles(Size size, Size input, double maxShrink, int maxTiles, ref Rect[] tiles)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShrink);
         if (size.Width < TileFrom * input.Width && size.Height < TileFrom * input.Height)
         {
             return 0;
         }
 
-        int cols = Math.Max(2, (int)Math.Ceiling(size.Width / (MaxTileShrink * input.Width)));
-        int rows = Math.Max(2, (int)Math.Ceiling(size.Height / (MaxTileShrink * input.Height)));
+        int cols = Math.Max(2, (int)Math.Ceiling(size.Width / (maxShrink * input.Width)));
+        int rows = Math.Max(2, (int)Math.Ceiling(size.Height / (maxShrink * input.Height)));
+        while (cols * rows > maxTiles && (cols > 2 || rows > 2))
+        {
+            // Coarser along the axis whose tiles are enlarged most (or shrunk least).
+            if (cols > 2 && (rows <= 2 || size.Width / (double)cols < size.Height * input.Width / (double)(rows * input.Height)))
+            {
+                cols--;
+            }
+            else
+            {
+                rows--;
+            }
+        }
+
         if (tiles.Length < cols * rows)
         {
             tiles = new Rect[cols * rows];
@@ -132,7 +165,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     {
         var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
         var size = image.Size();
-        int n = Tiles(size, _input, ref _tiles);
+        int n = Options.ConsecutiveFrames ? Tiles(size, _input, ref _tiles) : Tiles(size, _input, StillMaxTileShrink, MaxStillTiles, ref _tiles);
 
         // On consecutive frames the second pass and the tiles take turns: together they cost more
         // than the rest of a 720p frame, and a face that one of them found one frame (40 ms) ago

@@ -53,6 +53,40 @@ public sealed class TiledFaceDetectorTests
         (first.Right - right.X).Should().BeGreaterThanOrEqualTo((int)(TiledFaceDetector.Overlap * first.Width) - 1);
     }
 
+    [Theory]
+    [InlineData(500, 375, 9)]
+    [InlineData(1280, 720, 24)]
+    [InlineData(1920, 1080, 48)]
+    [InlineData(1986, 1545, 64)]
+    [InlineData(4000, 3000, 64)]
+    public void Still_images_get_tiles_enlarged_a_third_up_to_64_tiles(int width, int height, int expected)
+    {
+        var tiles = new Rect[1];
+        int n = TiledFaceDetector.Tiles(new Size(width, height), UltraFaceInput, TiledFaceDetector.StillMaxTileShrink, TiledFaceDetector.MaxStillTiles, ref tiles);
+
+        n.Should().BeLessThanOrEqualTo(expected).And.BeGreaterThan(expected * 3 / 4);
+        var image = new Rect(0, 0, width, height);
+        var covered = new bool[width, height];
+        foreach (var t in tiles.Take(n))
+        {
+            t.Intersect(image).Should().Be(t, "a tile lies inside the image");
+            for (int x = t.X; x < t.Right; x++)
+            {
+                for (int y = t.Y; y < t.Bottom; y++)
+                {
+                    covered[x, y] = true;
+                }
+            }
+        }
+
+        covered.Cast<bool>().Should().AllBeEquivalentTo(true, "every pixel lies in some tile");
+        if (expected < TiledFaceDetector.MaxStillTiles)
+        {
+            n.Should().Be(expected);
+            (tiles[0].Width / (double)UltraFaceInput.Width).Should().BeLessThanOrEqualTo(TiledFaceDetector.StillMaxTileShrink / (1 - TiledFaceDetector.Overlap));
+        }
+    }
+
     [SharedFact("data/faces-dlib", "models")]
     public void Finds_faces_too_small_for_the_whole_frame_and_keeps_the_whole_frame_faces()
     {
@@ -216,7 +250,10 @@ public sealed class TiledFaceDetectorTests
         photos.Detect(image).Should().ContainSingle();
         photoSecond.Faces = [];
         photos.Detect(image).Should().BeEmpty("without ConsecutiveFrames no face stands in for a pass");
-        (photoSecond.Calls, photoTiles.Calls).Should().Be((2, 8));
+        var grid = new Rect[1];
+        int stillTiles = TiledFaceDetector.Tiles(image.Size(), new Size(320, 240), TiledFaceDetector.StillMaxTileShrink, TiledFaceDetector.MaxStillTiles, ref grid);
+        stillTiles.Should().Be(9, "a photo's tiles are finer than a video frame's 2x2");
+        (photoSecond.Calls, photoTiles.Calls).Should().Be((2, 2 * stillTiles));
     }
 
     [Fact]
