@@ -480,13 +480,15 @@ public static class RecallStudy
         return faces.Any(f => f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Nms);
     }
 
-    /// <summary>The tile detector's faces on UltraFace's tiles (or a grid one finer per axis), in image coordinates, without those cut by an inner edge.</summary>
+    /// <summary>The tile detector's faces on UltraFace's still-image tiles (or a finer grid), in image coordinates, without those cut by an inner edge.</summary>
     private static DetectedFace[] TileCandidates(IFaceDetector detector, Mat image, float floor, bool finer)
     {
         var size = image.Size();
         var input = new Size(320, 240);
         var tiles = new Rect[4];
-        int n = finer ? FinerTiles(size, input, ref tiles) : TiledFaceDetector.Tiles(size, input, ref tiles);
+        // The live detector's grid for still images, or one with tiles shrunk 0.75x that much (finer).
+        double shrink = finer ? 0.75 * TiledFaceDetector.StillMaxTileShrink : TiledFaceDetector.StillMaxTileShrink;
+        int n = TiledFaceDetector.Tiles(size, input, shrink, finer ? 2 * TiledFaceDetector.MaxStillTiles : TiledFaceDetector.MaxStillTiles, ref tiles);
         var list = new List<DetectedFace>();
         const int edge = 2;
         for (int i = 0; i < n; i++)
@@ -508,34 +510,6 @@ public static class RecallStudy
         }
 
         return [.. list];
-    }
-
-    /// <summary>TiledFaceDetector.Tiles with one more column and row.</summary>
-    private static int FinerTiles(Size size, Size input, ref Rect[] tiles)
-    {
-        if (size.Width < TiledFaceDetector.TileFrom * input.Width && size.Height < TiledFaceDetector.TileFrom * input.Height)
-        {
-            return 0;
-        }
-
-        const double overlap = TiledFaceDetector.Overlap;
-        int cols = 1 + Math.Max(2, (int)Math.Ceiling(size.Width / (TiledFaceDetector.MaxTileShrink * input.Width)));
-        int rows = 1 + Math.Max(2, (int)Math.Ceiling(size.Height / (TiledFaceDetector.MaxTileShrink * input.Height)));
-        tiles = new Rect[cols * rows];
-        int w = Math.Min((int)Math.Ceiling(size.Width / (cols - (cols - 1) * overlap)), size.Width);
-        int h = Math.Min((int)Math.Ceiling(size.Height / (rows - (rows - 1) * overlap)), size.Height);
-        int n = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                int x = c == cols - 1 ? size.Width - w : (int)Math.Round(c * w * (1 - overlap));
-                int y = r == rows - 1 ? size.Height - h : (int)Math.Round(r * h * (1 - overlap));
-                tiles[n++] = new Rect(x, y, w, h);
-            }
-        }
-
-        return n;
     }
 
     /// <summary>The composition as a detector, for timing: the passes run at their thresholds, extras verified in one batch.</summary>

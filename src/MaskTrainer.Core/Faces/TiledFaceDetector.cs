@@ -8,8 +8,8 @@ namespace MaskTrainer.Faces;
 /// detector runs as it does alone, and when the image is at least <see cref="TileFrom"/> times the
 /// tile detector's input, that detector also runs on a grid of overlapping tiles
 /// (<see cref="Tiles(Size, Size, ref Rect[])"/>), so that a face far from the camera covers more of the network's input
-/// (UltraFace on a 1280x720 frame: each tile is shrunk 2.3x instead of 4x; on a 500x375 photo
-/// enlarged 1.1x instead of shrunk 1.6x). Optionally a <see cref="SecondPass"/> (another model on
+/// (UltraFace on a 1280x720 video frame: 2x2 tiles, each shrunk 2.3x instead of 4x; a still 500x375
+/// photo gets 3x3 tiles, each enlarged 1.6x instead of the photo shrunk 1.6x). Optionally a <see cref="SecondPass"/> (another model on
 /// the whole image) adds the faces the first one misses, such as masked faces for UltraFace.
 /// <para>A tile detection that touches an edge the tile shares with a neighbour is dropped: that
 /// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
@@ -43,9 +43,10 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     /// <summary>
     /// <see cref="MaxTileShrink"/> for still images (photos are not frames of a video, <see cref="FaceDetectorOptions.ConsecutiveFrames"/>
-    /// off): no frame rate to keep, so the tiles are enlarged at least 1.33 times, and a face 24 px wide
-    /// reaches the network 32 px wide or more (a 500x375 photo gets 3x3 tiles instead of 2x2, a
-    /// 1920x1080 one 8x6 instead of 3x3), up to <see cref="MaxStillTiles"/> tiles.
+    /// off): no frame rate to keep, so the grid has a tile per 0.75 x the input, rounded up. The overlap
+    /// widens each tile again, so how much a tile is enlarged depends on the grid: 1.6x on a 500x375
+    /// photo (3x3 tiles instead of 2x2), 1.25x on 640x480 (3x3), 1.04x on 1920x1080 (8x6 instead of
+    /// 3x3); never shrunk while the grid stays under <see cref="MaxStillTiles"/> tiles.
     /// </summary>
     public const double StillMaxTileShrink = 0.75;
 
@@ -168,23 +169,30 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         int n = Options.ConsecutiveFrames ? Tiles(size, _input, ref _tiles) : Tiles(size, _input, StillMaxTileShrink, MaxStillTiles, ref _tiles);
 
         // On consecutive frames the second pass and the tiles take turns: together they cost more
-        // than the rest of a 720p frame, and a face that one of them found one frame (40 ms) ago
+        // than the rest of a 720p frame, and a face that one of them found one frame (~40 ms) ago
         // is still there. The whole-image pass, which finds most faces, runs on every frame.
         bool alternate = Options.ConsecutiveFrames && _second is not null && n > 0;
         bool runSecond = _second is not null && (!alternate || _frame % 2 == 0);
         bool runTiles = n > 0 && (!alternate || _frame % 2 == 1);
         _frame++;
+        if (!alternate)
+        {
+            // Each image on its own: nothing found in an earlier image stands in on this one.
+            _heldSecond.Clear();
+            _heldTiles.Clear();
+        }
 
         _extra.Clear();
+        float secondThreshold = _second is null ? 1 : Math.Max(minConfidence, _second.MinConfidence);
         if (runSecond)
         {
-            AddUncovered(_second!.Detector.Detect(image, Math.Max(minConfidence, _second.MinConfidence)), found);
+            AddUncovered(_second!.Detector.Detect(image, secondThreshold), found);
         }
 
         int fromSecond = _extra.Count;
+        float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
         if (runTiles)
         {
-            float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
             _candidates.Clear();
             for (int i = 0; i < n; i++)
             {
@@ -210,20 +218,6 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             Split(verified, fromSecond, _extra.Count, _heldTiles);
         }
 
-        if (!alternate)
-        {
-            // Each image on its own: nothing stands in for a pass that did not run on it.
-            if (!runSecond)
-            {
-                _heldSecond.Clear();
-            }
-
-            if (!runTiles)
-            {
-                _heldTiles.Clear();
-            }
-        }
-
         if (_heldSecond.Count + _heldTiles.Count == 0)
         {
             return found; // the usual frame: every extra candidate was a hand, a texture or a tree
@@ -231,27 +225,15 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
         var all = new List<DetectedFace>(found.Count + _heldSecond.Count + _heldTiles.Count);
         all.AddRange(found);
-        // A second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS
-        // keeps boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face
-        // is dropped when a kept second-pass face covers it; among tile faces NMS decides, as before.
-        // Covered by a whole-image face: only a held face can be (the fresh ones were checked above).
-        foreach (var f in _heldSecond)
-        {
-            if (!Covered(f.Box, all, 0, all.Count))
-            {
-                all.Add(f);
-            }
-        }
-
-        int kept = all.Count;
-        foreach (var f in _heldTiles)
-        {
-            if (!Covered(f.Box, all, 0, kept))
-            {
-                all.Add(f);
-            }
-        }
-
+        // This frame's faces go before those held from the previous frame, so that a stale box never
+        // takes the place of a fresh one; without turns, the second pass's before the tiles'. A
+        // second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS keeps
+        // boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face is dropped
+        // when a face before its group covers it; among tile faces NMS decided. A held face also
+        // answers to this call's threshold, which may be higher than the one it was found at.
+        bool tilesFirst = alternate && runTiles;
+        AddKept(tilesFirst ? _heldTiles : _heldSecond, all, tilesFirst ? tileThreshold : secondThreshold, withinGroup: !tilesFirst);
+        AddKept(tilesFirst ? _heldSecond : _heldTiles, all, tilesFirst ? secondThreshold : tileThreshold, withinGroup: tilesFirst);
         if (all.Count == found.Count)
         {
             return found;
@@ -259,6 +241,22 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
         all.Sort((a, b) => b.Score.CompareTo(a.Score));
         return all;
+    }
+
+    /// <summary>
+    /// Adds the faces of <paramref name="group"/> scored at least <paramref name="threshold"/> that no face
+    /// already in <paramref name="all"/> covers, nor (<paramref name="withinGroup"/>) a better one of the group.
+    /// </summary>
+    private void AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup)
+    {
+        int before = all.Count;
+        foreach (var f in group)
+        {
+            if (f.Score >= threshold && !Covered(f.Box, all, 0, withinGroup ? all.Count : before))
+            {
+                all.Add(f);
+            }
+        }
     }
 
     /// <summary>Replaces <paramref name="into"/> with the faces of <c>_extra[start..end)</c> that passed the verifier.</summary>

@@ -26,13 +26,7 @@ public sealed class FaceTracker
 
     /// <summary>
     /// Matches this frame's detections to the tracks. Writes one assignment per box (same
-    /// order) and appends the ids of tracks that expired to <paramref name="removed"/>.
-    /// </summary>
-    public void Update(ReadOnlySpan<Rect> boxes, Span<TrackAssignment> assignments, List<int> removed) =>
-        Update(boxes, assignments, removed, null);
-
-    /// <summary>
-    /// As <see cref="Update(ReadOnlySpan{Rect}, Span{TrackAssignment}, List{int})"/>, and clears
+    /// order) and appends the ids of tracks that expired to <paramref name="removed"/>. Clears
     /// <paramref name="held"/> (when given) and fills it with the tracks to report in this frame
     /// although no detection matched them: confirmed tracks (matched in at least
     /// <see cref="TrackerOptions.ConfirmFrames"/> frames) missed for 1..<see cref="TrackerOptions.HoldFrames"/>

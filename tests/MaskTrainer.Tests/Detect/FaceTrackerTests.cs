@@ -188,11 +188,17 @@ public sealed class FaceTrackerTests
     [Fact]
     public void HoldFrames_0_holds_nothing_and_out_of_range_values_are_refused()
     {
-        var tracker = new FaceTracker(new TrackerOptions { HoldFrames = 0 });
-        Update(tracker, new Rect(0, 0, 100, 100));
-        Update(tracker, new Rect(0, 0, 100, 100));
-        Update(tracker);
-        _held.Should().BeEmpty();
+        // A confirmed track (three frames) missed once: held by default, not with HoldFrames 0.
+        foreach (var (hold, expected) in new[] { (2, 1), (0, 0) })
+        {
+            var tracker = new FaceTracker(new TrackerOptions { HoldFrames = hold });
+            Update(tracker, new Rect(0, 0, 100, 100));
+            Update(tracker, new Rect(0, 0, 100, 100));
+            Update(tracker, new Rect(0, 0, 100, 100));
+            Update(tracker);
+            _held.Should().HaveCount(expected, $"HoldFrames {hold}");
+        }
+
         TrackerOptions.Default.HoldFrames.Should().Be(2);
 
         FluentActions.Invoking(() => new FaceTracker(new TrackerOptions { HoldFrames = -1 }))

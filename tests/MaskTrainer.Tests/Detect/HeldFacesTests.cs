@@ -66,12 +66,17 @@ public sealed class HeldFacesTests
     [Fact]
     public void HoldFrames_0_reports_only_what_the_detector_found()
     {
-        var detector = new ScriptedDetector(i => i == 2 ? [] : [Face(i)]);
+        // Found in frames 0-2 (a confirmed track), missed in 3: the default holds it there.
+        static Rect[] Script(int i) => i == 3 ? [] : [Face(i)];
         using var temp = new TempFolder();
-        var (lines, summary) = Run(DetectTestFrames.WriteNumberedVideo(temp.File("clip.avi"), 4, 320, 240), detector, new ScriptedClassifier(),
-            new PipelineOptions { Tracker = new() { HoldFrames = 0 } });
+        var video = DetectTestFrames.WriteNumberedVideo(temp.File("clip.avi"), 5, 320, 240);
+        var (held, _) = Run(video, new ScriptedDetector(Script), new ScriptedClassifier(), new PipelineOptions());
+        held.Select(l => l.RootElement.GetProperty("faces").GetArrayLength()).Should().Equal(1, 1, 1, 1, 1);
+        held.ForEach(l => l.Dispose());
 
-        lines.Select(l => l.RootElement.GetProperty("faces").GetArrayLength()).Should().Equal(1, 1, 0, 1);
+        var (lines, summary) = Run(video, new ScriptedDetector(Script), new ScriptedClassifier(), new PipelineOptions { Tracker = new() { HoldFrames = 0 } });
+
+        lines.Select(l => l.RootElement.GetProperty("faces").GetArrayLength()).Should().Equal(1, 1, 1, 0, 1);
         summary.Held.Should().Be(0);
         lines.ForEach(l => l.Dispose());
     }

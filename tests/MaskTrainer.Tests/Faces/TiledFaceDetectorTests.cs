@@ -85,6 +85,11 @@ public sealed class TiledFaceDetectorTests
             n.Should().Be(expected);
             (tiles[0].Width / (double)UltraFaceInput.Width).Should().BeLessThanOrEqualTo(TiledFaceDetector.StillMaxTileShrink / (1 - TiledFaceDetector.Overlap));
         }
+        else
+        {
+            var grid = (tiles.Take(n).Select(t => t.X).Distinct().Count(), tiles.Take(n).Select(t => t.Y).Distinct().Count());
+            grid.Should().Be((8, 8), "capped at 64 tiles, the grid stays as square as the photo's aspect allows");
+        }
     }
 
     [SharedFact("data/faces-dlib", "models")]
@@ -161,6 +166,11 @@ public sealed class TiledFaceDetectorTests
 
         photoFaces.Should().ContainSingle();
         FaceTestData.Detector(FaceDetectors.UltraFaceTilesId).Detect(frame).Should().BeEmpty("UltraFace misses it, whole and tiled");
+        using (var tilesOnVideo = FaceDetectors.Create(FaceDetectors.UltraFaceTilesId, FaceTestData.Store, new FaceDetectorOptions { ConsecutiveFrames = true }))
+        {
+            Enumerable.Range(0, 2).Select(_ => tilesOnVideo.Detect(frame).Count).Should().Equal([0, 0], "nor do the video frames' coarser tiles");
+        }
+
         frames.Should().AllSatisfy(boxes => boxes.Should().Equal([photoFaces[0].Box], "the same face, found or standing in"));
     }
 
@@ -236,12 +246,21 @@ public sealed class TiledFaceDetectorTests
         (second.Calls, tiles.Calls).Should().Be((1, 4), "the next frame runs the tiles only");
         next.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, secondFace, .. tileFaces], "the second pass's face stands in");
 
+        var third = detector.Detect(image);
+        (second.Calls, tiles.Calls).Should().Be((2, 4), "then the second pass again");
+        third.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, secondFace, .. tileFaces], "the tiles' faces stand in");
+
         // The whole-image pass now finds the second pass's face itself: the held box gives way to it.
         wholeFaces.Add(new DetectedFace(new Rect(505, 45, 70, 70), 0.95f));
-        detector.Detect(image);
         var last = detector.Detect(image);
         (second.Calls, tiles.Calls).Should().Be((2, 8));
         last.Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, wholeFaces[1].Box, .. tileFaces]);
+
+        // A held face answers to this call's threshold, which may be higher than the one it was found at.
+        wholeFaces.RemoveAt(1);
+        detector.Detect(image).Should().HaveCount(2 + tileFaces.Length, "the second pass's face found again");
+        detector.Detect(image, 0.6f).Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box, .. tileFaces], "the held 0.4 face is under 0.6");
+        detector.Detect(image, 0.9f).Select(f => f.Box).Should().BeEquivalentTo([wholeFaces[0].Box], "the held 0.8 tile faces are under 0.9");
 
         // Photos are judged on their own: every pass on every image, nothing held.
         var photoTiles = new FixedFaces("tiles", 0.7f, []);
@@ -250,10 +269,37 @@ public sealed class TiledFaceDetectorTests
         photos.Detect(image).Should().ContainSingle();
         photoSecond.Faces = [];
         photos.Detect(image).Should().BeEmpty("without ConsecutiveFrames no face stands in for a pass");
+        photoTiles.Faces = [new DetectedFace(new Rect(60, 60, 30, 30), 0.8f)];
+        photos.Detect(image).Should().HaveCount(9, "one face per tile");
+        photoTiles.Faces = [];
+        photos.Detect(image).Should().BeEmpty("nor for the tiles");
         var grid = new Rect[1];
         int stillTiles = TiledFaceDetector.Tiles(image.Size(), new Size(320, 240), TiledFaceDetector.StillMaxTileShrink, TiledFaceDetector.MaxStillTiles, ref grid);
         stillTiles.Should().Be(9, "a photo's tiles are finer than a video frame's 2x2");
-        (photoSecond.Calls, photoTiles.Calls).Should().Be((2, 2 * stillTiles));
+        (photoSecond.Calls, photoTiles.Calls).Should().Be((4, 4 * stillTiles));
+    }
+
+    [Fact]
+    public void A_fresh_face_takes_the_place_of_a_held_one_on_the_same_face()
+    {
+        // 640x480, 2x2 tiles (x 0 / 274, y 0 / 205): the tile face at (230, 45) of the top-right tile
+        // is the held second-pass face (500, 40) found again one frame later, a little moved.
+        using var image = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(128));
+        var tiles = new FixedFaces("tiles", 0.7f, [new DetectedFace(new Rect(230, 45, 60, 60), 0.8f)]);
+        var second = new FixedFaces("second", 0.5f, [new DetectedFace(new Rect(500, 40, 70, 70), 0.4f)]);
+        using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, []), tiles, new Size(320, 240),
+            new FaceDetectorOptions { ConsecutiveFrames = true }, second: new SecondPass(second, 0.25f));
+
+        detector.Detect(image).Select(f => f.Box).Should().Equal(new Rect(500, 40, 70, 70));
+        var next = detector.Detect(image).Select(f => f.Box).ToList();
+
+        next.Should().Contain(new Rect(504, 45, 60, 60), "this frame's box").And.NotContain(new Rect(500, 40, 70, 70), "the held box gives way");
+        next.Should().HaveCount(4, "one face per tile");
+
+        // Frames too small to tile: no turns, and nothing held from the tiled frames.
+        using var small = new Mat(240, 320, MatType.CV_8UC3, Scalar.All(128));
+        second.Faces = [];
+        detector.Detect(small).Should().BeEmpty("the tiles' faces of a larger frame do not stand in");
     }
 
     [Fact]
