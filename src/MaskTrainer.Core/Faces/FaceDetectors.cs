@@ -20,9 +20,10 @@ public static class FaceDetectors
     /// a detector may return other boxes for the same image, so no crop cut by the old one is
     /// reused. 2: res10 runs in ONNX Runtime (converted from its TensorFlow graph) instead of
     /// OpenCV's DNN; the same boxes to within rounding, but not bit for bit. 3: the tiled detectors
-    /// tile still images finer (<see cref="TiledFaceDetector.StillMaxTileShrink"/>).
+    /// tile still images finer (<see cref="TiledFaceDetector.StillMaxTileShrink"/>). 4: <see cref="UltraFaceBackTilesId"/>
+    /// keeps UltraFace's verified faces from <see cref="UnsureUltraFaceFrom"/>.
     /// </summary>
-    public const int Revision = 3;
+    public const int Revision = 4;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";
@@ -41,7 +42,8 @@ public static class FaceDetectors
     /// <see cref="BackSecondPassThreshold"/>: UltraFace misses a quarter of masked faces (it scores
     /// many masked close-ups under 0.1), BlazeFace-back finds them. Every face UltraFace's whole-image
     /// pass did not find (BlazeFace's and the tiles') must pass the face verifier as it is and
-    /// mirrored (<see cref="FaceVerification.BothWays"/>), which keeps hands and arms out.
+    /// mirrored (<see cref="FaceVerification.BothWays"/>), which keeps hands and arms out; so must
+    /// UltraFace's own faces scored from <see cref="UnsureUltraFaceFrom"/> up to its threshold.
     /// </summary>
     public const string UltraFaceBackTilesId = "ultraface-back-tiles";
 
@@ -62,6 +64,16 @@ public static class FaceDetectors
     /// got through in 10 of 206 frames.
     /// </summary>
     public const float SecondPassMinLikelihood = 0.03f;
+
+    /// <summary>
+    /// In <see cref="UltraFaceBackTilesId"/>, UltraFace's whole-image faces scored from 0.3 up to its
+    /// 0.7 are kept when the verifier passes them both ways, as BlazeFace-back's are: masked faces
+    /// UltraFace is unsure of. Measured with <c>bench recall-study</c> (docs/detector.md): padded masked
+    /// faces 0.978 -> 0.980, pasted 32 px 0.690 -> 0.695, with no new false face on faces-dlib, dogs.jpg
+    /// or either test video, and no measurable cost (the boxes come from the pass that runs anyway).
+    /// From 0.2 a face on dogs.jpg and 3 false faces on faces-dlib; 0.4 keeps the masked-face gain.
+    /// </summary>
+    public const float UnsureUltraFaceFrom = 0.3f;
 
     /// <summary>
     /// The face detector for live frames: UltraFace on the whole frame and on tiles of a large one,
@@ -181,7 +193,8 @@ public static class FaceDetectors
             var verification = verifier is null ? null
                 : new FaceVerification(verifier, o.MinFaceLikelihood ?? SecondPassMinLikelihood, bothWays: true);
             return new TiledFaceDetector(id, whole, ultra, ultra.InputSize, options, verification,
-                new SecondPass(second, verifier is null ? second.DefaultMinConfidence : BackSecondPassThreshold));
+                new SecondPass(second, verifier is null ? second.DefaultMinConfidence : BackSecondPassThreshold),
+                verifyWholeFrom: verifier is null ? null : UnsureUltraFaceFrom);
         }
         catch
         {

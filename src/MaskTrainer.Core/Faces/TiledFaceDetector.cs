@@ -10,7 +10,9 @@ namespace MaskTrainer.Faces;
 /// (<see cref="Tiles(Size, Size, ref Rect[])"/>), so that a face far from the camera covers more of the network's input
 /// (UltraFace on a 1280x720 video frame: 2x2 tiles, each shrunk 2.3x instead of 4x; a still 500x375
 /// photo gets 3x3 tiles, each enlarged 1.6x instead of the photo shrunk 1.6x). Optionally a <see cref="SecondPass"/> (another model on
-/// the whole image) adds the faces the first one misses, such as masked faces for UltraFace.
+/// the whole image) adds the faces the first one misses, such as masked faces for UltraFace, and
+/// the whole-image detector's own boxes scored under its threshold, from <c>verifyWholeFrom</c>, may
+/// be kept as the extra passes' faces are: when the verifier passes them.
 /// <para>A tile detection that touches an edge the tile shares with a neighbour is dropped: that
 /// face is cut there, and lies whole in the neighbour (tiles overlap by <see cref="Overlap"/> of a
 /// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
@@ -57,6 +59,9 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     private readonly IFaceDetector _whole;
     private readonly IFaceDetector _tiled;
     private readonly SecondPass? _second;
+    private readonly float? _verifyWholeFrom;
+    private readonly List<DetectedFace> _unsure = [];
+    private readonly List<DetectedFace> _unsureKept = [];
     private readonly Size _input;
     private readonly FaceVerification? _verification;
     private readonly FaceCandidates _candidates = new();
@@ -76,10 +81,24 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// <param name="verification">Checks the faces only the tiles or the second pass found (owned): its
     /// threshold and whether faces are judged mirrored too are decided where it is made; null = none.</param>
     /// <param name="second">Another model on the whole image (owned); null = none.</param>
+    /// <param name="verifyWholeFrom">With a verifier: the whole-image detector's faces scored from this up
+    /// to its own threshold are kept when the verifier passes them (a face the model is unsure of,
+    /// such as a masked one, that the verifier finds face-like); null = none.</param>
     public TiledFaceDetector(string id, IFaceDetector whole, IFaceDetector tiled, Size input,
-        FaceDetectorOptions? options = null, FaceVerification? verification = null, SecondPass? second = null)
-        : base(id, LowestDefault(whole, tiled, second), options)
+        FaceDetectorOptions? options = null, FaceVerification? verification = null, SecondPass? second = null, float? verifyWholeFrom = null)
+        : base(id, LowestDefault(whole, tiled, second, verifyWholeFrom), options)
     {
+        if (verifyWholeFrom is { } from && !(from >= 0 && from <= whole.DefaultMinConfidence))
+        {
+            throw new ArgumentOutOfRangeException(nameof(verifyWholeFrom), from, "must lie between 0 and the whole-image detector's threshold");
+        }
+
+        if (verifyWholeFrom is not null && verification is null)
+        {
+            throw new ArgumentException("the whole-image detector's unsure faces need a verifier", nameof(verifyWholeFrom));
+        }
+
+        _verifyWholeFrom = verifyWholeFrom;
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         _whole = whole;
         _tiled = tiled;
@@ -164,7 +183,9 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// </summary>
     protected override IReadOnlyList<DetectedFace> DetectCore(Mat image, float minConfidence)
     {
-        var found = _whole.Detect(image, Math.Max(minConfidence, _whole.DefaultMinConfidence));
+        float wholeThreshold = Math.Max(minConfidence, _whole.DefaultMinConfidence);
+        float lowThreshold = _verifyWholeFrom is { } from ? Math.Max(minConfidence, from) : wholeThreshold;
+        var found = SplitWhole(_whole.Detect(image, lowThreshold), wholeThreshold);
         var size = image.Size();
         int n = Options.ConsecutiveFrames ? Tiles(size, _input, ref _tiles) : Tiles(size, _input, StillMaxTileShrink, MaxStillTiles, ref _tiles);
 
@@ -189,7 +210,9 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             AddUncovered(_second!.Detector.Detect(image, secondThreshold), found);
         }
 
-        int fromSecond = _extra.Count;
+        int fromLow = _extra.Count;
+        AddUncovered(_unsure, found); // the whole-image pass's unsure faces (empty unless verifyWholeFrom)
+        int fromTiles = _extra.Count;
         float tileThreshold = Math.Max(minConfidence, _tiled.DefaultMinConfidence);
         if (runTiles)
         {
@@ -210,30 +233,42 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         var verified = _extra.Count == 0 || _verification is null ? _extra : _verification.Filter(_extra, image);
         if (runSecond)
         {
-            Split(verified, 0, fromSecond, _heldSecond);
+            Split(verified, 0, fromLow, _heldSecond);
         }
 
+        Split(verified, fromLow, fromTiles, _unsureKept);
         if (runTiles)
         {
-            Split(verified, fromSecond, _extra.Count, _heldTiles);
+            Split(verified, fromTiles, _extra.Count, _heldTiles);
         }
 
-        if (_heldSecond.Count + _heldTiles.Count == 0)
+        if (_heldSecond.Count + _unsureKept.Count + _heldTiles.Count == 0)
         {
             return found; // the usual frame: every extra candidate was a hand, a texture or a tree
         }
 
-        var all = new List<DetectedFace>(found.Count + _heldSecond.Count + _heldTiles.Count);
+        var all = new List<DetectedFace>(found.Count + _heldSecond.Count + _unsureKept.Count + _heldTiles.Count);
         all.AddRange(found);
         // This frame's faces go before those held from the previous frame, so that a stale box never
-        // takes the place of a fresh one; without turns, the second pass's before the tiles'. A
-        // second-pass face (best first) is dropped when a better one covers it: BlazeFace's NMS keeps
-        // boxes on one face that overlap under its IoU, e.g. on a tight close-up. A tile face is dropped
-        // when a face before its group covers it; among tile faces NMS decided. A held face also
-        // answers to this call's threshold, which may be higher than the one it was found at.
-        bool tilesFirst = alternate && runTiles;
-        AddKept(tilesFirst ? _heldTiles : _heldSecond, all, tilesFirst ? tileThreshold : secondThreshold, withinGroup: !tilesFirst);
-        AddKept(tilesFirst ? _heldSecond : _heldTiles, all, tilesFirst ? secondThreshold : tileThreshold, withinGroup: tilesFirst);
+        // takes the place of a fresh one; among this frame's, the second pass's, the whole-image
+        // pass's unsure ones, then the tiles'. A second-pass or unsure face (best first) is dropped
+        // when a better one covers it: BlazeFace's NMS keeps boxes on one face that overlap under its
+        // IoU, e.g. on a tight close-up. A tile face is dropped when a face before its group covers
+        // it; among tile faces NMS decided. A held face also answers to this call's threshold, which
+        // may be higher than the one it was found at.
+        bool secondFresh = !alternate || runSecond;
+        if (secondFresh)
+        {
+            AddKept(_heldSecond, all, secondThreshold, withinGroup: true);
+        }
+
+        AddKept(_unsureKept, all, lowThreshold, withinGroup: true);
+        AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
+        if (!secondFresh)
+        {
+            AddKept(_heldSecond, all, secondThreshold, withinGroup: true);
+        }
+
         if (all.Count == found.Count)
         {
             return found;
@@ -241,6 +276,43 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
         all.Sort((a, b) => b.Score.CompareTo(a.Score));
         return all;
+    }
+
+    /// <summary>
+    /// The whole-image detector's faces at <paramref name="threshold"/> or over; those under it (its
+    /// unsure faces, when it ran lower) go to <c>_unsure</c>, to be verified as the extra passes' faces are.
+    /// </summary>
+    private IReadOnlyList<DetectedFace> SplitWhole(IReadOnlyList<DetectedFace> faces, float threshold)
+    {
+        _unsure.Clear();
+        int sure = 0;
+        foreach (var f in faces)
+        {
+            if (f.Score >= threshold)
+            {
+                sure++;
+            }
+            else
+            {
+                _unsure.Add(f);
+            }
+        }
+
+        if (_unsure.Count == 0)
+        {
+            return faces; // the usual frame: no new list
+        }
+
+        var found = new List<DetectedFace>(sure);
+        foreach (var f in faces)
+        {
+            if (f.Score >= threshold)
+            {
+                found.Add(f);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>
@@ -311,12 +383,13 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         return false;
     }
 
-    private static float LowestDefault(IFaceDetector whole, IFaceDetector tiled, SecondPass? second)
+    private static float LowestDefault(IFaceDetector whole, IFaceDetector tiled, SecondPass? second, float? verifyWholeFrom)
     {
         ArgumentNullException.ThrowIfNull(whole);
         ArgumentNullException.ThrowIfNull(tiled);
         float lowest = Math.Min(whole.DefaultMinConfidence, tiled.DefaultMinConfidence);
-        return second is null ? lowest : Math.Min(lowest, second.MinConfidence);
+        lowest = second is null ? lowest : Math.Min(lowest, second.MinConfidence);
+        return verifyWholeFrom is { } from ? Math.Min(lowest, from) : lowest;
     }
 
     /// <summary>Adds faces found in <paramref name="tile"/> in image coordinates, without those cut by an inner tile edge.</summary>

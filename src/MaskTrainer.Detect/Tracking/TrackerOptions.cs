@@ -27,8 +27,9 @@ public sealed record TrackerOptions
     /// whose face the detector missed for at most this many consecutive frames is still reported
     /// in those frames, "held": at its last box, with its last smoothed label, not classified
     /// (default 2; 0 = off; at most <see cref="MaxMissedFrames"/>). Detectors miss a face for a
-    /// frame or two (masked faces, turned heads, blur), which made its box and label blink; a
-    /// held box is at most this many frames old.
+    /// frame or two (masked faces, turned heads, blur), which made its box and label blink. A held
+    /// box is at most this many frames older than the detector's last box for the face, which may
+    /// itself be a frame old (the default detector's extra passes take turns on video).
     /// </summary>
     public int HoldFrames { get; init; } = 2;
 

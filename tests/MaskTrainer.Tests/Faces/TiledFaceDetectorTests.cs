@@ -175,6 +175,37 @@ public sealed class TiledFaceDetectorTests
     }
 
     [SharedFact("data/mask-sample/with_mask", "models")]
+    public void A_masked_face_UltraFace_is_unsure_of_is_kept_when_the_verifier_passes_it()
+    {
+        // 180.jpg padded: UltraFace's best box on the face scores about 0.48 (under its 0.7), and
+        // BlazeFace-back's about 0.29, which the verifier turns down; UltraFace's box passes it both ways.
+        using var photo = ImageCodec.Read(SharedData.Full("data/mask-sample/with_mask/180.jpg"));
+        using var padded = FaceTestData.Pad(photo, 0.25f);
+        var inside = new Rect((int)Math.Round(photo.Cols * 0.25), (int)Math.Round(photo.Rows * 0.25), photo.Cols, photo.Rows);
+
+        var unsure = FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(padded, FaceDetectors.UnsureUltraFaceFrom);
+        var layered = FaceTestData.Detector(FaceDetectors.UltraFaceBackTilesId).Detect(padded);
+
+        FaceTestData.Detector(UltraFaceDetector.ModelId).Detect(padded).Should().BeEmpty("UltraFace alone scores it under 0.7");
+        unsure.Should().NotBeEmpty();
+        layered.Should().ContainSingle($"got {string.Join(", ", layered.Select(f => $"{f.Box} {f.Score:0.00}"))}");
+        layered[0].Box.Should().Be(unsure[0].Box, "UltraFace's own box, verified");
+        layered[0].Box.Intersect(inside).Area.Should().BeGreaterThan(layered[0].Box.Area / 2);
+    }
+
+    [Fact]
+    public void The_whole_image_passs_unsure_faces_need_a_verifier_and_a_threshold_under_its_own()
+    {
+        var whole = new FixedFaces("whole", 0.7f, [new DetectedFace(new Rect(10, 10, 60, 60), 0.5f)]);
+
+        FluentActions.Invoking(() => new TiledFaceDetector("test", whole, whole, new Size(320, 240), verifyWholeFrom: 0.3f))
+            .Should().Throw<ArgumentException>().Which.ParamName.Should().Be("verifyWholeFrom");
+        using var detector = new TiledFaceDetector("test", whole, whole, new Size(320, 240));
+        using var image = new Mat(200, 300, MatType.CV_8UC3, Scalar.All(128));
+        detector.Detect(image).Should().BeEmpty("without verifyWholeFrom the whole-image pass keeps its own threshold");
+    }
+
+    [SharedFact("data/mask-sample/with_mask", "models")]
     public void A_close_up_gets_one_face_not_two()
     {
         // The same masked photo as it is (109x148, the face fills it): BlazeFace-back finds the
