@@ -163,7 +163,7 @@ public static class RecallStudy
         // Q1: misses of the base composition among padded masked faces
         // base: the live detector. bt: its passes before UltraFace's unsure faces were kept (BlazeFace-back
         // and the tiles); the grid's "bt+X" rows add X to those.
-        var baseCfg = new Config("base", (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.UltraTiles, WholeThreshold));
+        var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold));
         Console.WriteLine();
         Console.WriteLine("Q1 padded with_mask missed by base: best score of each model (floors: back/front 0.05, ultra 0.05, back-tiles 0.2) among boxes centred in the unpadded photo and >= 1/4 its width, verifier (as is / mirrored) of that box.");
         Console.WriteLine();

@@ -82,7 +82,7 @@ public static class FaceDetectors
     /// app uses the model's unless told otherwise. Why not <see cref="DefaultId"/>, which cuts the
     /// training crops: measured on this project's data (docs/detector.md), UltraFace finds the face
     /// in every frame of both test videos and reports nothing on dogs.jpg, the tiles find faces far
-    /// from the camera (pasted 32 px faces 0.34 -> 0.70 with the photos' finer tiles), and BlazeFace-back
+    /// from the camera (pasted 32 px faces 0.34 -> 0.68 with the photos' finer tiles), and BlazeFace-back
     /// and UltraFace's unsure faces, with the verifier run both ways, lift padded masked faces from 0.750
     /// to 0.980 with 1 false face on faces-dlib, all from npm; the cascade needs res10 (GitHub) for the same masked-face rate, with 4 false faces.
     /// </summary>

@@ -18,13 +18,15 @@ namespace MaskTrainer.Faces;
 /// tile, wider than the faces the tiles are for) or is big enough for the whole-image pass. A
 /// tile or second-pass face that a whole-image face already covers is dropped too; the rest, the
 /// faces only the extra passes found, must pass the face verifier, which keeps the extra passes
-/// off textures, hands and dog faces. Of those that pass, a second-pass face is dropped when a
-/// better second-pass face covers it, a tile face when a second-pass face does. So the whole-image
-/// faces are exactly the whole-image detector's, and the extra passes only add.</para>
+/// off textures, hands and dog faces. Of those that pass, in this order: an unsure face or a
+/// second-pass face is dropped when a better one of its kind or one before it covers it, a tile face
+/// when an unsure or second-pass face does. So the whole-image faces are exactly the whole-image
+/// detector's, and the extra passes only add.</para>
 /// <para>On the consecutive frames of a video (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>),
 /// the second pass and the tiles take turns, and the faces the other one found in the previous
-/// frame stand in for it (unless a whole-image face now covers them): about half their cost, for
-/// boxes one frame old on the faces only they find.</para>
+/// frame stand in for it (unless a face of this frame covers them, or they score under this call's
+/// threshold): about half their cost, for boxes one frame old on the faces only they find. The
+/// order above holds on every frame, so a face keeps the same pass's box.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
@@ -249,25 +251,17 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
         var all = new List<DetectedFace>(found.Count + _heldSecond.Count + _unsureKept.Count + _heldTiles.Count);
         all.AddRange(found);
-        // This frame's faces go before those held from the previous frame, so that a stale box never
-        // takes the place of a fresh one; among this frame's, the second pass's, the whole-image
-        // pass's unsure ones, then the tiles'. A second-pass or unsure face (best first) is dropped
-        // when a better one covers it: BlazeFace's NMS keeps boxes on one face that overlap under its
-        // IoU, e.g. on a tight close-up. A tile face is dropped when a face before its group covers
-        // it; among tile faces NMS decided. A held face also answers to this call's threshold, which
-        // may be higher than the one it was found at.
-        bool secondFresh = !alternate || runSecond;
-        if (secondFresh)
-        {
-            AddKept(_heldSecond, all, secondThreshold, withinGroup: true);
-        }
-
+        // The same order on every frame, whichever pass ran on it, so that a face two passes find keeps
+        // one pass's box instead of changing shape (and score, and being classified again) from frame
+        // to frame: the whole-image pass's unsure faces (from the same model as its sure ones, and
+        // fresh on every frame), the second pass's, then the tiles'. An unsure or second-pass face
+        // (best first) is dropped when a better one covers it: BlazeFace's NMS keeps boxes on one face
+        // that overlap under its IoU, e.g. on a tight close-up. A tile face is dropped when a face
+        // before its group covers it; among tile faces NMS decided. A face held from the previous
+        // frame also answers to this call's threshold, which may be higher than the one it was found at.
         AddKept(_unsureKept, all, lowThreshold, withinGroup: true);
+        AddKept(_heldSecond, all, secondThreshold, withinGroup: true);
         AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
-        if (!secondFresh)
-        {
-            AddKept(_heldSecond, all, secondThreshold, withinGroup: true);
-        }
 
         if (all.Count == found.Count)
         {

@@ -59,7 +59,7 @@ public sealed class TiledFaceDetectorTests
     [InlineData(1920, 1080, 48)]
     [InlineData(1986, 1545, 64)]
     [InlineData(4000, 3000, 64)]
-    public void Still_images_get_tiles_enlarged_a_third_up_to_64_tiles(int width, int height, int expected)
+    public void Still_images_get_finer_tiles_never_shrunk_up_to_64_tiles(int width, int height, int expected)
     {
         var tiles = new Rect[1];
         int n = TiledFaceDetector.Tiles(new Size(width, height), UltraFaceInput, TiledFaceDetector.StillMaxTileShrink, TiledFaceDetector.MaxStillTiles, ref tiles);
@@ -199,7 +199,13 @@ public sealed class TiledFaceDetectorTests
         var whole = new FixedFaces("whole", 0.7f, [new DetectedFace(new Rect(10, 10, 60, 60), 0.5f)]);
 
         FluentActions.Invoking(() => new TiledFaceDetector("test", whole, whole, new Size(320, 240), verifyWholeFrom: 0.3f))
-            .Should().Throw<ArgumentException>().Which.ParamName.Should().Be("verifyWholeFrom");
+            .Should().ThrowExactly<ArgumentException>().Which.ParamName.Should().Be("verifyWholeFrom");
+        foreach (float from in new[] { 0.8f, -0.1f })
+        {
+            FluentActions.Invoking(() => new TiledFaceDetector("test", whole, whole, new Size(320, 240), verifyWholeFrom: from))
+                .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("verifyWholeFrom");
+        }
+
         using var detector = new TiledFaceDetector("test", whole, whole, new Size(320, 240));
         using var image = new Mat(200, 300, MatType.CV_8UC3, Scalar.All(128));
         detector.Detect(image).Should().BeEmpty("without verifyWholeFrom the whole-image pass keeps its own threshold");
@@ -303,7 +309,7 @@ public sealed class TiledFaceDetectorTests
         photoTiles.Faces = [new DetectedFace(new Rect(60, 60, 30, 30), 0.8f)];
         photos.Detect(image).Should().HaveCount(9, "one face per tile");
         photoTiles.Faces = [];
-        photos.Detect(image).Should().BeEmpty("nor for the tiles");
+        photos.Detect(image);
         var grid = new Rect[1];
         int stillTiles = TiledFaceDetector.Tiles(image.Size(), new Size(320, 240), TiledFaceDetector.StillMaxTileShrink, TiledFaceDetector.MaxStillTiles, ref grid);
         stillTiles.Should().Be(9, "a photo's tiles are finer than a video frame's 2x2");
@@ -311,26 +317,54 @@ public sealed class TiledFaceDetectorTests
     }
 
     [Fact]
-    public void A_fresh_face_takes_the_place_of_a_held_one_on_the_same_face()
+    public void A_face_two_passes_find_keeps_one_passs_box_on_every_frame()
     {
         // 640x480, 2x2 tiles (x 0 / 274, y 0 / 205): the tile face at (230, 45) of the top-right tile
-        // is the held second-pass face (500, 40) found again one frame later, a little moved.
+        // is the second-pass face (500, 40), a little moved. The second pass runs on even frames and
+        // the tiles on odd ones; the same box is reported on both, so the face does not change shape.
         using var image = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(128));
         var tiles = new FixedFaces("tiles", 0.7f, [new DetectedFace(new Rect(230, 45, 60, 60), 0.8f)]);
         var second = new FixedFaces("second", 0.5f, [new DetectedFace(new Rect(500, 40, 70, 70), 0.4f)]);
         using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, []), tiles, new Size(320, 240),
             new FaceDetectorOptions { ConsecutiveFrames = true }, second: new SecondPass(second, 0.25f));
 
-        detector.Detect(image).Select(f => f.Box).Should().Equal(new Rect(500, 40, 70, 70));
-        var next = detector.Detect(image).Select(f => f.Box).ToList();
+        var frames = Enumerable.Range(0, 4).Select(_ => detector.Detect(image).Select(f => f.Box).ToList()).ToList();
 
-        next.Should().Contain(new Rect(504, 45, 60, 60), "this frame's box").And.NotContain(new Rect(500, 40, 70, 70), "the held box gives way");
-        next.Should().HaveCount(4, "one face per tile");
+        frames[0].Should().Equal(new Rect(500, 40, 70, 70));
+        frames.Should().AllSatisfy(boxes => boxes.Should().Contain(new Rect(500, 40, 70, 70)).And.NotContain(new Rect(504, 45, 60, 60)));
+        frames.Skip(1).Should().AllSatisfy(boxes => boxes.Should().HaveCount(4, "the face and the tiles' three others"));
 
         // Frames too small to tile: no turns, and nothing held from the tiled frames.
         using var small = new Mat(240, 320, MatType.CV_8UC3, Scalar.All(128));
         second.Faces = [];
         detector.Detect(small).Should().BeEmpty("the tiles' faces of a larger frame do not stand in");
+    }
+
+    [SharedFact("models")]
+    public void The_whole_image_passs_unsure_faces_are_verified_kept_first_and_answer_to_the_callers_threshold()
+    {
+        // Fixed boxes, with the real verifier at a bar of 0 (it passes every box): how the unsure
+        // faces are merged. A: sure; U: unsure (0.5, between 0.3 and 0.7); L: under 0.3; S1: the
+        // second pass on U's face; S2: a face only the second pass finds.
+        using var verifier = FaceVerifier.Create(FaceTestData.Store);
+        Rect a = new(10, 10, 60, 60), u = new(150, 40, 80, 80), l = new(240, 140, 40, 40), s1 = new(155, 45, 70, 70), s2 = new(20, 120, 50, 50);
+        var whole = new FixedFaces("whole", 0.7f, [new(a, 0.9f), new(u, 0.5f), new(l, 0.2f)]);
+        var second = new FixedFaces("second", 0.5f, [new(s1, 0.45f), new(s2, 0.3f)]);
+        using var detector = new TiledFaceDetector("test", whole, whole, new Size(320, 240), null,
+            new FaceVerification(verifier, 0, bothWays: true), new SecondPass(second, 0.25f), verifyWholeFrom: 0.3f);
+        using var image = new Mat(200, 300, MatType.CV_8UC3, Scalar.All(128));
+
+        detector.Detect(image).Select(f => f.Box).Should().Equal([a, u, s2], "U's own box, not the second pass's");
+        whole.LastThreshold.Should().Be(0.3f, "the whole-image pass runs down to the unsure faces");
+        detector.Detect(image, 0.4f).Select(f => f.Box).Should().Equal([a, u]);
+        detector.Detect(image, 0.6f).Select(f => f.Box).Should().Equal([a], "U is under 0.6");
+
+        // On video frames (tiled, so the second pass takes turns) U keeps its box on every frame.
+        using var frame = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(128));
+        using var video = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, [new(u, 0.5f)]), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
+            new FaceDetectorOptions { ConsecutiveFrames = true }, new FaceVerification(verifier, 0, bothWays: true),
+            new SecondPass(new FixedFaces("second", 0.5f, [new(s1, 0.45f)]), 0.25f), verifyWholeFrom: 0.3f);
+        Enumerable.Range(0, 4).Select(_ => video.Detect(frame).Select(f => f.Box).Single()).Should().Equal([u, u, u, u]);
     }
 
     [Fact]
