@@ -181,7 +181,7 @@ public static class RecallStudy
             // Only boxes that can be the face: centre in the unpadded photo, at least a quarter of its width.
             int ow = (int)Math.Round(image.Cols / 1.5), px = (image.Cols - ow) / 2, oh = (int)Math.Round(image.Rows / 1.5), py = (image.Rows - oh) / 2;
             var photo = new Rect(px, py, ow, oh);
-            DetectedFace[] Plausible(DetectedFace[] faces) => faces.Where(f => photo.Contains(new Point(f.Box.X + f.Box.Width / 2, f.Box.Y + f.Box.Height / 2)) && f.Box.Width >= ow / 4).ToArray();
+            DetectedFace[] Plausible(DetectedFace[] faces) => faces.Where(f => photo.Contains(FaceBoxes.Centre(f.Box)) && f.Box.Width >= ow / 4).ToArray();
             Console.WriteLine($"| {Path.GetFileName(masked[i])} | {image.Cols}x{image.Rows} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.Back]))} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.Front]))} | {Describe(models, image, Plausible(r.Whole))} | {Describe(models, image, Plausible(r.ByPass[(int)Pass.BackTiles]))} |");
         }
 
@@ -479,7 +479,7 @@ public static class RecallStudy
 
     private static bool Covered(Rect box, IEnumerable<DetectedFace> faces)
     {
-        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        var centre = FaceBoxes.Centre(box);
         return faces.Any(f => f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Nms);
     }
 
@@ -493,21 +493,18 @@ public static class RecallStudy
         double shrink = finer ? 0.75 * TiledFaceDetector.StillMaxTileShrink : TiledFaceDetector.StillMaxTileShrink;
         int n = TiledFaceDetector.Tiles(size, input, shrink, finer ? 2 * TiledFaceDetector.MaxStillTiles : TiledFaceDetector.MaxStillTiles, ref tiles);
         var list = new List<DetectedFace>();
-        const int edge = 2;
         for (int i = 0; i < n; i++)
         {
             var tile = tiles[i];
             using var view = new Mat(image, tile);
             foreach (var f in detector.Detect(view, floor))
             {
-                var b = f.Box;
-                if ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
-                    || (tile.Right < size.Width && b.Right >= tile.Width - edge) || (tile.Bottom < size.Height && b.Bottom >= tile.Height - edge))
+                if (TiledFaceDetector.CutByInnerEdge(f.Box, tile, size))
                 {
                     continue;
                 }
 
-                list.Add(new DetectedFace(FaceBoxes.Offset(b, tile.X, tile.Y), f.Score,
+                list.Add(new DetectedFace(FaceBoxes.Offset(f.Box, tile.X, tile.Y), f.Score,
                     f.Landmarks?.Select(p => new Point2f(p.X + tile.X, p.Y + tile.Y)).ToArray()));
             }
         }
@@ -576,7 +573,7 @@ public static class RecallStudy
     {
         int gx = face.Width / 4, gy = face.Height / 4;
         var zone = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy);
-        return detections.Any(d => zone.Contains(new Point(d.Box.X + d.Box.Width / 2, d.Box.Y + d.Box.Height / 2))
+        return detections.Any(d => zone.Contains(FaceBoxes.Centre(d.Box))
             && d.Box.Width >= face.Width / 2 && d.Box.Width <= face.Width * 2);
     }
 

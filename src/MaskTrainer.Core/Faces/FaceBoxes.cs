@@ -20,6 +20,9 @@ public static class FaceBoxes
         return u > 0 ? (float)((double)i / u) : 0f;
     }
 
+    /// <summary>The centre pixel of <paramref name="box"/> (rounded down): where the merge rules ask whether another box stands for it.</summary>
+    public static Point Centre(Rect box) => new(box.X + box.Width / 2, box.Y + box.Height / 2);
+
     /// <summary><paramref name="box"/> moved by (<paramref name="dx"/>, <paramref name="dy"/>).</summary>
     public static Rect Offset(Rect box, int dx, int dy) => new(box.X + dx, box.Y + dy, box.Width, box.Height);
 }

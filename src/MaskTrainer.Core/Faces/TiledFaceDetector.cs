@@ -364,7 +364,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// </summary>
     private bool Covered(Rect box, IReadOnlyList<DetectedFace> faces, int start, int count)
     {
-        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        var centre = FaceBoxes.Centre(box);
         for (int i = start; i < start + count; i++)
         {
             var f = faces[i];
@@ -386,15 +386,24 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         return verifyWholeFrom is { } from ? Math.Min(lowest, from) : lowest;
     }
 
+    /// <summary>
+    /// Whether <paramref name="box"/>, found in <paramref name="tile"/> (tile coordinates), touches an edge the
+    /// tile shares with a neighbour (within 2 px): that face is cut there, and lies whole in the neighbour.
+    /// </summary>
+    public static bool CutByInnerEdge(Rect box, Rect tile, Size image)
+    {
+        const int edge = 2;
+        return (tile.X > 0 && box.X <= edge) || (tile.Y > 0 && box.Y <= edge)
+            || (tile.Right < image.Width && box.Right >= tile.Width - edge) || (tile.Bottom < image.Height && box.Bottom >= tile.Height - edge);
+    }
+
     /// <summary>Adds faces found in <paramref name="tile"/> in image coordinates, without those cut by an inner tile edge.</summary>
     private void Add(IReadOnlyList<DetectedFace> faces, Rect tile, Size image)
     {
-        const int edge = 2; // pixels: a box this close to an inner edge is cut by it
         foreach (var f in faces)
         {
             var b = f.Box;
-            if ((tile.X > 0 && b.X <= edge) || (tile.Y > 0 && b.Y <= edge)
-                || (tile.Right < image.Width && b.Right >= tile.Width - edge) || (tile.Bottom < image.Height && b.Bottom >= tile.Height - edge))
+            if (CutByInnerEdge(b, tile, image))
             {
                 continue;
             }

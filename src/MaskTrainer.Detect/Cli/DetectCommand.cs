@@ -81,53 +81,16 @@ public static class DetectCommand
         var realtime = new Option<bool>("--realtime") { Description = "Play --video at its own frame rate, as a camera delivers frames: late frames are skipped, latency is a live user's" };
         var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
 
-        Between(threshold, 0, 1);
-        smoothing.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<float>();
-            if (!(v > 0 && v <= 1))
-            {
-                r.AddError(string.Create(CultureInfo.InvariantCulture, $"--smoothing must be more than 0 and at most 1, got {v}"));
-            }
-        });
-        NotNegative(proximity);
-        NotNegative(maxFrames);
-        minFaceSize.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is int v && v < 0)
-            {
-                r.AddError($"--min-face-size must be 0 or more, got {v}");
-            }
-        });
-        minFace.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float?>() is float v && !(v >= 0 && v <= 1))
-            {
-                r.AddError($"--min-face-confidence must be between 0 and 1, got {v.ToString(CultureInfo.InvariantCulture)}");
-            }
-        });
-        camera.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--camera must be 0 or more");
-            }
-        });
-        reclassify.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--reclassify-every must be 1 or more");
-            }
-        });
-        holdFrames.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<int>();
-            if (v < 0 || v > Tracking.TrackerOptions.Default.MaxMissedFrames)
-            {
-                r.AddError($"--hold-frames must be between 0 and {Tracking.TrackerOptions.Default.MaxMissedFrames}, got {v}");
-            }
-        });
+        Rule(threshold, v => v is >= 0 and <= 1, "must be between 0 and 1");
+        Rule(smoothing, v => v is > 0 and <= 1, "must be more than 0 and at most 1");
+        Rule(proximity, v => v >= 0, "cannot be negative", showValue: false);
+        Rule(maxFrames, v => v >= 0, "cannot be negative", showValue: false);
+        Rule(minFaceSize, v => v is null or >= 0, "must be 0 or more");
+        Rule(minFace, v => v is null or (>= 0 and <= 1), "must be between 0 and 1");
+        Rule(camera, v => v >= 0, "must be 0 or more", showValue: false);
+        Rule(reclassify, v => v >= 1, "must be 1 or more", showValue: false);
+        Rule(holdFrames, v => v >= 0 && v <= Tracking.TrackerOptions.Default.MaxMissedFrames,
+            $"must be between 0 and {Tracking.TrackerOptions.Default.MaxMissedFrames}");
 
         var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
                                    "Reads camera 0 by default; q or Esc closes the window.")
@@ -216,28 +179,27 @@ public static class DetectCommand
         return default;
     }
 
-    private static void Between(Option<float> option, float min, float max) => option.Validators.Add(r =>
+    /// <summary>
+    /// Adds the error "OPTION REQUIREMENT, got VALUE" (without the value unless <paramref name="showValue"/>)
+    /// when the option's value breaks <paramref name="ok"/>.
+    /// A value that does not parse (e.g. "abc" for a number) is left to the library's own one-line
+    /// error: reading it here would throw instead.
+    /// </summary>
+    private static void Rule<T>(Option<T> option, Func<T, bool> ok, string requirement, bool showValue = true) => option.Validators.Add(r =>
     {
-        var v = r.GetValueOrDefault<float>();
-        if (!(v >= min && v <= max))
+        T value;
+        try
         {
-            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be between {min} and {max}, got {v}"));
+            value = r.GetValueOrDefault<T>();
         }
-    });
-
-    private static void NotNegative(Option<double> option) => option.Validators.Add(r =>
-    {
-        if (!(r.GetValueOrDefault<double>() >= 0))
+        catch (InvalidOperationException)
         {
-            r.AddError($"{option.Name} cannot be negative");
+            return;
         }
-    });
 
-    private static void NotNegative(Option<long> option) => option.Validators.Add(r =>
-    {
-        if (r.GetValueOrDefault<long>() < 0)
+        if (!ok(value))
         {
-            r.AddError($"{option.Name} cannot be negative");
+            r.AddError(showValue ? string.Create(CultureInfo.InvariantCulture, $"{option.Name} {requirement}, got {value}") : $"{option.Name} {requirement}");
         }
     });
 }

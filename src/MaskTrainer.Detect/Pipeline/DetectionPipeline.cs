@@ -283,51 +283,45 @@ public sealed class DetectionPipeline
                         _p._detector.Detect(packet.Frame, found);
                         var frame = new Rect(0, 0, packet.Frame.Cols, packet.Frame.Rows);
 
-                        // Boxes may reach past the edge; one wholly outside has nothing to crop.
+                        // Boxes may reach past the edge; one wholly outside has nothing to crop (dropped in place).
                         int n = 0;
-                        foreach (var f in found)
+                        for (int i = 0; i < found.Count; i++)
                         {
-                            n += f.Box.Intersect(frame).IsEmpty ? 0 : 1;
+                            if (!found[i].Box.Intersect(frame).IsEmpty)
+                            {
+                                found[n++] = found[i];
+                            }
                         }
 
+                        found.RemoveRange(n, found.Count - n);
                         if (n > boxes.Length)
                         {
                             boxes = new Rect[n * 2];
                             assignments = new TrackAssignment[n * 2];
                         }
 
-                        int k = 0;
-                        foreach (var f in found)
+                        for (int i = 0; i < n; i++)
                         {
-                            if (!f.Box.Intersect(frame).IsEmpty)
-                            {
-                                boxes[k++] = f.Box;
-                            }
+                            boxes[i] = found[i].Box;
                         }
 
                         tracker.Update(boxes.AsSpan(0, n), assignments, packet.EndedTracks, held);
 
                         // The detected faces, then the confirmed tracks missed in this frame (held at their last box).
                         var faces = packet.ResetFaces(n + held.Count);
-                        k = 0;
-                        foreach (var f in found)
+                        for (int i = 0; i < n; i++)
                         {
-                            if (!f.Box.Intersect(frame).IsEmpty)
-                            {
-                                faces[k].Box = f.Box;
-                                faces[k].Score = f.Score;
-                                faces[k].TrackId = assignments[k].TrackId;
-                                faces[k].Classified = assignments[k].Classify;
-                                k++;
-                            }
+                            faces[i].Box = found[i].Box;
+                            faces[i].Score = found[i].Score;
+                            faces[i].TrackId = assignments[i].TrackId;
+                            faces[i].Classified = assignments[i].Classify;
                         }
 
-                        foreach (var h in held)
+                        for (int i = 0; i < held.Count; i++)
                         {
-                            faces[k].Box = h.Box;
-                            faces[k].TrackId = h.TrackId;
-                            faces[k].Held = true;
-                            k++;
+                            faces[n + i].Box = held[i].Box;
+                            faces[n + i].TrackId = held[i].TrackId;
+                            faces[n + i].Held = true;
                         }
                     }
                     catch (Exception e)

@@ -1,3 +1,4 @@
+using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
 
@@ -157,7 +158,7 @@ public sealed class FaceTracker
     // True when one of the boxes contains the centre of box.
     private static bool Covered(Rect box, ReadOnlySpan<Rect> boxes)
     {
-        var centre = new Point(box.X + box.Width / 2, box.Y + box.Height / 2);
+        var centre = FaceBoxes.Centre(box);
         foreach (var b in boxes)
         {
             if (b.Contains(centre))

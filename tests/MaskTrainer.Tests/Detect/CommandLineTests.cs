@@ -21,6 +21,9 @@ public sealed class CommandLineTests
     [InlineData("--hold-frames must be between 0 and 10, got 11", "--hold-frames", "11")]
     [InlineData("--camera must be 0 or more", "--camera", "-1")]
     [InlineData("--max-frames cannot be negative", "--max-frames", "-5")]
+    [InlineData("Cannot parse argument 'abc' for option '--hold-frames' as expected type 'System.Int32'.", "--hold-frames", "abc")]
+    [InlineData("Cannot parse argument 'x' for option '--reclassify-every' as expected type 'System.Int32'.", "--reclassify-every", "x")]
+    [InlineData("Cannot parse argument 'half' for option '--threshold' as expected type 'System.Single'.", "--threshold", "half")]
     public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
     {
         var (code, stdout, stderr) = await Invoke(args);
