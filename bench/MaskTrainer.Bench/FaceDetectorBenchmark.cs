@@ -19,7 +19,8 @@ namespace MaskTrainer.Bench;
 /// at the lowest and is filtered, which gives the same boxes as running at each threshold),
 /// --frames N (timed frames, default 100; 0 skips the speed test), --masks N (images per mask class, default all), --videos 0 (skip the video table),
 /// --verify 0 (fused detectors without their face verifier), --pasted N (mask-sample photos per class
-/// pasted small into faces-dlib, <see cref="PastedSmallFaces"/>; default 100, 0 skips).
+/// pasted small into faces-dlib, <see cref="PastedSmallFaces"/>; default 100, 0 skips), --shrunk 0 (skip
+/// the faces-dlib photos shrunk into 1280x720 frames, <see cref="ShrunkScenes"/>).
 /// OpenCV's thread count is left as it is (all cores).
 /// </summary>
 public static class FaceDetectorBenchmark
@@ -38,6 +39,7 @@ public static class FaceDetectorBenchmark
         // --verify 0 runs the fused detectors without their face verifier (for comparison).
         var options = new FaceDetectorOptions { VerifyFaces = Option(args, "--verify") != "0" };
         int pastedPerClass = int.Parse(Option(args, "--pasted") ?? "100", CultureInfo.InvariantCulture);
+        bool shrunk = Option(args, "--shrunk") != "0";
 
         string dlib = Path.Combine(shared, "data", "faces-dlib");
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
@@ -56,6 +58,8 @@ public static class FaceDetectorBenchmark
         var notes = new List<string>();
         var videoRows = new List<string>();
         var pastedRows = new List<string>();
+        var shrunkRows = new List<string>();
+        using var shrunkScenes = shrunk ? new ShrunkScenes(dlib) : null;
         using var pasted = pastedPerClass <= 0 ? null : PastedFaces(store, dlib, Path.Combine(shared, "data", "mask-sample"), pastedPerClass);
         foreach (var id in ids)
         {
@@ -135,6 +139,28 @@ public static class FaceDetectorBenchmark
                 pastedRows.Add("| " + id + " | " + string.Join(" | ", found.Select(f => string.Create(CultureInfo.InvariantCulture,
                     $"{f.Found / (double)pasted.Count:0.000} ({f.FoundMasked / (double)Math.Max(1, pasted.MaskedCount):0.000})"))) + " |");
             }
+
+            if (shrunkScenes is not null)
+            {
+                shrunkRows.Add(ShrunkRow(id, "photos", shrunkScenes, detector, video: false));
+                using var live = FaceDetectors.Create(id, store, options with { ConsecutiveFrames = true });
+                shrunkRows.Add(ShrunkRow(id, "video frames", shrunkScenes, live, video: true));
+            }
+        }
+
+        if (shrunkScenes is not null)
+        {
+            var labelled = shrunkScenes.Labelled(out int shrunkFrames);
+            Console.WriteLine();
+            Console.WriteLine($"Faces from a distance in their own surroundings (ShrunkScenes): the labelled faces-dlib photos shrunk to {string.Join(" / ", ShrunkScenes.Scales)} and packed into {shrunkFrames} frames of 1280x720; recall by face width (faces), detections matching no labelled face; default threshold. As photos: every pass on every frame; as video frames: the passes take turns (ConsecutiveFrames), each frame given twice.");
+            Console.WriteLine();
+            Console.WriteLine("| detector | asked as | " + string.Join(" | ", ShrunkScenes.Bins.Select((b, i) =>
+                (i + 1 < ShrunkScenes.Bins.Length ? $"{b}-{ShrunkScenes.Bins[i + 1] - 1} px" : $"{b}+ px") + $" ({labelled[i]})")) + " | unmatched |");
+            Console.WriteLine("|---|---|" + string.Concat(ShrunkScenes.Bins.Select(_ => "---|")) + "---|");
+            foreach (var row in shrunkRows)
+            {
+                Console.WriteLine(row);
+            }
         }
 
         if (pasted is not null)
@@ -192,6 +218,14 @@ public static class FaceDetectorBenchmark
     {
         using var reference = FaceDetectors.Create(FaceDetectors.DefaultId, store);
         return new PastedSmallFaces(dlib, maskSample, reference, perClass);
+    }
+
+    private static string ShrunkRow(string id, string mode, ShrunkScenes scenes, IFaceDetector detector, bool video)
+    {
+        var labelled = scenes.Labelled(out _);
+        var (found, unmatched) = scenes.Measure(detector, video);
+        return $"| {id} | {mode} | " + string.Join(" | ", found.Select((f, i) => labelled[i] == 0 ? "-"
+            : string.Create(CultureInfo.InvariantCulture, $"{f / (double)labelled[i]:0.000}"))) + $" | {unmatched} |";
     }
 
     private static (long Calls, long Secondary) Counters(IFaceDetector detector) =>

@@ -21,9 +21,10 @@ public static class FaceDetectors
     /// reused. 2: res10 runs in ONNX Runtime (converted from its TensorFlow graph) instead of
     /// OpenCV's DNN; the same boxes to within rounding, but not bit for bit. 3: the tiled detectors
     /// tile still images finer (<see cref="TiledFaceDetector.StillMaxTileShrink"/>). 4: <see cref="UltraFaceBackTilesId"/>
-    /// keeps UltraFace's verified faces from <see cref="UnsureUltraFaceFrom"/>.
+    /// keeps UltraFace's verified faces from <see cref="UnsureUltraFaceFrom"/>. 5: on a tiled image a face
+    /// small for the whole-image passes keeps the tiles' box (<see cref="TiledFaceDetector.CoarseFaceWidth"/>).
     /// </summary>
-    public const int Revision = 4;
+    public const int Revision = 5;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";

@@ -340,6 +340,57 @@ public sealed class TiledFaceDetectorTests
         detector.Detect(small).Should().BeEmpty("the tiles' faces of a larger frame do not stand in");
     }
 
+    [Fact]
+    public void A_face_small_for_the_whole_image_passes_keeps_the_tiles_box()
+    {
+        // 640x480 for a 320x240 input: 2x2 tiles, and a whole-image face under CoarseFaceWidth (24)
+        // px of the input is under 48 px here. The second pass's 30 px box and the tile's 24 px box
+        // are one face: the tile saw it larger, so its box is kept, on every frame. A small face no
+        // tile found is still reported, and a large second-pass face still comes before the tiles'.
+        using var image = new Mat(480, 640, MatType.CV_8UC3, Scalar.All(128));
+        var tileFace = new Rect(104, 104, 24, 24); // in the top-left tile, at the same place in the image
+        var tiles = new FixedFaces("tiles", 0.7f, [new DetectedFace(tileFace, 0.8f)]);
+        var second = new FixedFaces("second", 0.5f,
+        [
+            new DetectedFace(new Rect(100, 100, 30, 30), 0.4f), // the tile's face, boxed coarsely
+            new DetectedFace(new Rect(200, 420, 30, 30), 0.35f), // a small face no tile found
+            new DetectedFace(new Rect(480, 20, 70, 70), 0.3f), // large: before the tiles, as before
+        ]);
+        using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, []), tiles, new Size(320, 240),
+            new FaceDetectorOptions { ConsecutiveFrames = true }, second: new SecondPass(second, 0.25f));
+
+        var frames = Enumerable.Range(0, 4).Select(_ => detector.Detect(image).Select(f => f.Box).ToList()).ToList();
+
+        frames[0].Should().BeEquivalentTo([new Rect(100, 100, 30, 30), new Rect(200, 420, 30, 30), new Rect(480, 20, 70, 70)],
+            "before the tiles first run, the second pass's boxes are all there is");
+        frames.Skip(1).Should().AllSatisfy(boxes => boxes.Should().Contain([tileFace, new Rect(200, 420, 30, 30), new Rect(480, 20, 70, 70)])
+            .And.NotContain(new Rect(100, 100, 30, 30)));
+    }
+
+    [SharedFact("data/faces-dlib", "models")]
+    public void Faces_far_away_get_the_tiles_boxes_not_the_whole_image_passes_coarse_ones()
+    {
+        // The three faces of the photo (~100 px) at 25 % in a 1280x720 frame: ~24 px faces, 6 px at
+        // the whole-image passes' scale, where their boxes are a few pixels off; a tile sees them at
+        // 2x that. Before the tiles' boxes were preferred, one face got a coarse box (IoU under 0.4),
+        // counted once as missed and once as a false face. Every one is found, and no second box.
+        using var photo = FaceTestData.Read(FaceTestData.Faces3);
+        using var small = new Mat();
+        Cv2.Resize(photo, small, new Size(photo.Cols / 4, photo.Rows / 4), interpolation: InterpolationFlags.Area);
+        using var frame = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(114, 114, 114));
+        small.CopyTo(new Mat(frame, new Rect(600, 300, small.Cols, small.Rows)));
+        var truth = FaceTestData.Labels[FaceTestData.Faces3].Select(f => f with
+        {
+            Box = new Rect(600 + (int)Math.Round(f.Box.X / 4.0), 300 + (int)Math.Round(f.Box.Y / 4.0), (int)Math.Round(f.Box.Width / 4.0), (int)Math.Round(f.Box.Height / 4.0)),
+        }).ToList();
+
+        var faces = FaceTestData.Detector(FaceDetectors.LiveId).Detect(frame);
+
+        var match = FaceMatch.Compare(truth, faces);
+        match.Found.Should().Be(3, $"found {string.Join(", ", faces.Select(f => $"{f.Box} {f.Score:0.00}"))}");
+        match.FalsePositives.Should().Be(0);
+    }
+
     [SharedFact("models")]
     public void The_whole_image_passs_unsure_faces_are_verified_kept_first_and_answer_to_the_callers_threshold()
     {
