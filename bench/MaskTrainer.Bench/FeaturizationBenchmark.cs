@@ -25,7 +25,8 @@ namespace MaskTrainer.Bench;
 /// </list>
 /// <c>bench training</c> runs (A) against (B) through <see cref="Compare"/> on the face crops of its test split.
 /// Args: --images N (default 200), --rounds R (default 3), --backbone id (default: the training
-/// default, resnet18), --data folder.
+/// default, resnet18-int8, whose 8-bit graph OpenCV's DNN cannot run, so (C) is left out for it;
+/// --backbone resnet18 for the float one), --data folder.
 /// </summary>
 internal static class FeaturizationBenchmark
 {

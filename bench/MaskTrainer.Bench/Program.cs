@@ -4,6 +4,7 @@ using MaskTrainer.Bench;
 // Usage: dotnet run -c Release --project bench/MaskTrainer.Bench -- <name> [options]
 var benchmarks = new Dictionary<string, (string Description, Action<string[]> Run)>(StringComparer.OrdinalIgnoreCase)
 {
+    ["quantize"] = ("8-bit backbone: measure activation ranges (--write FILE), float vs int8 features and speed", QuantizationBenchmark.Run),
     ["featurize"] = ("default backbone: ours (ORT) vs bare ORT vs OpenCV DNN: agreement, images/s; cold vs warm cache", FeaturizationBenchmark.Run),
     ["backbones"] = ("linear-probe study of the catalog backbones on mask-sample (5-fold)", BackboneStudy.Run),
     ["detectors"] = ("face detectors: recall/FP on faces-dlib, masked-face rates, detections/s", FaceDetectorBenchmark.Run),
@@ -23,6 +24,7 @@ var usages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     ["detector"] = DetectorAppBenchmark.Usage,
     ["small-faces"] = SmallFacesBenchmark.Usage,
     ["featurize"] = "bench featurize [--images N] [--rounds R] [--backbone ID] [--data DIR]",
+    ["quantize"] = "bench quantize [--backbone ID] [--int8 ID] [--images N] [--rounds R] [--write FILE]",
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

@@ -46,6 +46,15 @@ internal sealed class SeedsLoop : IDisposable
             _graph = featurizer.Graph;
         }
 
+        // The seeds ran a float network in OpenCV's DNN, which cannot run an 8-bit (QDQ) graph: for a
+        // model on an 8-bit backbone the loop runs the float graph of the same network, the seeds' work.
+        // Its features differ slightly from the model's (cosine about 0.997), which only matters for labels.
+        if (ModelCatalog.Default.TryGet(_model.Metadata.Backbone.Id, out var spec) && spec.Int8Ranges is not null)
+        {
+            using var floats = BackboneFeaturizer.Create(spec with { Int8Ranges = null }, store);
+            _graph = floats.Graph;
+        }
+
         // The pixel graph as OpenCV 4.13 can parse it (default-valued pooling attributes dropped, nothing else).
         _backbone = CvDnn.ReadNetFromOnnx(FeaturizationLoops.OpenCvReadable(_graph, Path.Combine(Path.GetTempPath(), "masktrainer-bench-opencv")))
             ?? throw new InvalidOperationException($"OpenCV could not read the pixel graph of {_model.Metadata.Backbone.Id}");

@@ -71,6 +71,7 @@ internal static class CatalogJson
             "global-average" => FeaturePooling.GlobalAverage,
             var other => throw new ModelCatalogException($"model '{m.Id}': featurePooling '{other}' is not 'none' or 'global-average'"),
         },
+        Int8Ranges = m.Int8Ranges,
         Outputs = m.Outputs ?? [],
         OutputsNote = m.OutputsNote,
     };
@@ -195,6 +196,8 @@ internal static class CatalogJson
         public int? FeatureSize { get; set; }
 
         public string? FeaturePooling { get; set; }
+
+        public string? Int8Ranges { get; set; }
 
         public string[]? Outputs { get; set; }
 

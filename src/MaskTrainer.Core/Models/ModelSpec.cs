@@ -45,6 +45,12 @@ public sealed record ModelSpec
     /// <summary>Pooling applied to <see cref="FeatureLayer"/>'s output (global average lets an early conv layer serve as features).</summary>
     public FeaturePooling FeaturePooling { get; init; } = FeaturePooling.None;
 
+    /// <summary>
+    /// For ONNX backbones: the embedded activation ranges (<see cref="Onnx.Int8Ranges"/>) with which the
+    /// pixel graph is quantized to 8 bits (<see cref="Onnx.Int8Quantizer"/>); null = float.
+    /// </summary>
+    public string? Int8Ranges { get; init; }
+
     /// <summary>Output names (ONNX graph outputs / OpenCV layer names); detectors decode these.</summary>
     public IReadOnlyList<string> Outputs { get; init; } = [];
 

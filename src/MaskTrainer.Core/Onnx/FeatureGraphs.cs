@@ -115,8 +115,14 @@ public static class FeatureGraphs
         var built = PixelGraphBuilder.Build(network, files[0], backbone.FeatureLayer, p, backbone.FeaturePooling,
             prep, prepIndex > 0 ? files[prepIndex] : null, description);
 
+        var bytes = built.Model;
+        if (backbone.Int8Ranges is { } rangesName)
+        {
+            bytes = Int8Quantizer.Quantize(Int8Quantizer.Fold(bytes, target), Int8Ranges.Embedded(rangesName), target);
+        }
+
         // Replace a file that is there but unreadable (its metadata missing): it cannot be this graph.
-        OnnxGraphEdit.WriteAtomically(target, built.Model, replace: File.Exists(target));
+        OnnxGraphEdit.WriteAtomically(target, bytes, replace: File.Exists(target));
         return Graph(target, p, built.FeatureSize, built.LayerShape, key);
     }
 
@@ -133,6 +139,12 @@ public static class FeatureGraphs
         text.Append(CultureInfo.InvariantCulture, $"preprocessing {backbone.Preprocessing?.Describe()}\n");
         text.Append(CultureInfo.InvariantCulture, $"layer {backbone.FeatureLayer ?? "<last>"}\n");
         text.Append(CultureInfo.InvariantCulture, $"pooling {backbone.FeaturePooling}\n");
+        if (backbone.Int8Ranges is { } ranges)
+        {
+            // Only quantized graphs get this line, so the float graphs keep their cache keys.
+            text.Append(CultureInfo.InvariantCulture, $"int8 v{Int8Quantizer.Version} {ranges} {Int8Ranges.Embedded(ranges).Fingerprint}\n");
+        }
+
         return text.ToString();
     }
 

@@ -17,6 +17,7 @@ public sealed class BackboneEstimatorTests
 {
     [SharedTheory(FeaturesTestData.FrExpression, FeaturesTestData.MaskSample)]
     [InlineData("resnet18")]
+    [InlineData("resnet18-int8")]
     [InlineData("fr-expression-b3")]
     public void MLNET_features_equal_the_batched_featurizers_on_images_at_the_input_size(string id)
     {

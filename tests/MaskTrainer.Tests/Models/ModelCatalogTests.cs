@@ -14,7 +14,7 @@ public sealed class ModelCatalogTests(ITestOutputHelper output)
     {
         Catalog.Models.Select(m => m.Id).Should().Contain(["res10", "blazeface", "ultraface", "haar", "resnet18", "fr-expression", "fr-pose", "fr-feature"]);
         Catalog.Models.Select(m => m.Id).Should().OnlyHaveUniqueItems();
-        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("resnet18", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
+        Catalog.WithRole(ModelRole.Backbone).Select(m => m.Id).Should().Equal("resnet18", "resnet18-int8", "fr-expression", "fr-expression-b3", "fr-pose", "fr-feature");
     }
 
     [Fact]
