@@ -279,8 +279,10 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
         if (coarseUnder > 0)
         {
-            AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder);
-            AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder);
+            // Here a coarse box that holds the centre of a face already kept is that face too (a few
+            // pixels off and larger), or spans it and a neighbour: either way not a new face.
+            AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
+            AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
         }
 
         if (all.Count == found.Count)
@@ -332,18 +334,35 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// <summary>
     /// Adds the faces of <paramref name="group"/> scored at least <paramref name="threshold"/> that no face
     /// already in <paramref name="all"/> covers, nor (<paramref name="withinGroup"/>) a better one of the group,
-    /// and whose width lies in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>).
+    /// and whose width lies in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>); with <paramref name="holdsCentre"/>,
+    /// nor one whose box holds the centre of a face already kept.
     /// </summary>
-    private void AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity)
+    private void AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool holdsCentre = false)
     {
         int before = all.Count;
         foreach (var f in group)
         {
-            if (f.Score >= threshold && f.Box.Width >= minWidth && f.Box.Width < maxWidth && !Covered(f.Box, all, 0, withinGroup ? all.Count : before))
+            int count = withinGroup ? all.Count : before;
+            if (f.Score >= threshold && f.Box.Width >= minWidth && f.Box.Width < maxWidth && !Covered(f.Box, all, 0, count)
+                && !(holdsCentre && HoldsCentre(f.Box, all, count)))
             {
                 all.Add(f);
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="box"/> holds the centre of one of the first <paramref name="count"/> faces.</summary>
+    private static bool HoldsCentre(Rect box, List<DetectedFace> faces, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (box.Contains(FaceBoxes.Centre(faces[i].Box)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Replaces <paramref name="into"/> with the faces of <c>_extra[start..end)</c> that passed the verifier.</summary>

@@ -101,8 +101,10 @@ public sealed class BackboneFeaturizer : IDisposable
                 $"{files[0]}: layer '{LayerName}' gives {FeatureSize} values per image{PoolingNote()}, model '{backbone.Id}' says {expected}");
         }
 
+        // An 8-bit backbone computes other features from the same files: its graph's key (quantizer
+        // version, ranges' fingerprint) joins the key; float backbones keep theirs as they were.
         CacheKey = string.Create(CultureInfo.InvariantCulture,
-            $"backbone:v{AlgorithmVersion}|sha256:{string.Join('+', hashes)}|{Preprocessing.Describe()}|layer:{LayerName}|pool:{_pooling}|dim:{FeatureSize}");
+            $"backbone:v{AlgorithmVersion}|sha256:{string.Join('+', hashes)}|{Preprocessing.Describe()}|layer:{LayerName}|pool:{_pooling}|dim:{FeatureSize}{(backbone.Int8Ranges is null ? "" : $"|int8:{Graph.Key}")}");
     }
 
     /// <summary>The backbone's spec (preprocessing, feature layer, files).</summary>

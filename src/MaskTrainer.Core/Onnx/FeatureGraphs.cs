@@ -118,7 +118,9 @@ public static class FeatureGraphs
         var bytes = built.Model;
         if (backbone.Int8Ranges is { } rangesName)
         {
+            // Run once before it is cached: a graph ONNX Runtime rejects must not be reused as this one.
             bytes = Int8Quantizer.Quantize(Int8Quantizer.Fold(bytes, target), Int8Ranges.Embedded(rangesName), target);
+            Int8Quantizer.RunOnce(bytes, p.InputWidth, p.InputHeight, target);
         }
 
         // Replace a file that is there but unreadable (its metadata missing): it cannot be this graph.

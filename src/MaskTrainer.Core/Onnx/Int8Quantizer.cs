@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
 namespace MaskTrainer.Onnx;
@@ -43,6 +44,11 @@ public static class Int8Quantizer
     public static ModelProto Fold(byte[] model, string modelName)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Guard(modelName, () => FoldCore(model, modelName));
+    }
+
+    private static ModelProto FoldCore(byte[] model, string modelName)
+    {
         var proto = OnnxGraphEdit.Parse(model, modelName);
         var g = proto.Graph;
         var init = Initializers(g);
@@ -139,6 +145,43 @@ public static class Int8Quantizer
     {
         ArgumentNullException.ThrowIfNull(folded);
         ArgumentNullException.ThrowIfNull(ranges);
+        return Guard(modelName, () => QuantizeCore(folded, ranges, modelName));
+    }
+
+    /// <summary>Runs <paramref name="model"/> once on a zero image, with every optimisation (the integer kernels' fusion) on.</summary>
+    /// <exception cref="OnnxGraphEditException">ONNX Runtime rejects the graph.</exception>
+    public static void RunOnce(byte[] model, int width, int height, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+            using var session = new InferenceSession(model, options);
+            using var value = OrtValue.CreateTensorValueFromMemory(new float[3 * width * height], [1, 3, height, width]);
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, [session.InputNames[0]], [value], session.OutputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxGraphEditException($"{modelName}: ONNX Runtime cannot run the 8-bit graph: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
+    /// <summary>Any failure of the graph surgery as the one exception the featurizer reports (a graph this code does not handle).</summary>
+    private static T Guard<T>(string modelName, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or InvalidProtocolBufferException)
+        {
+            throw new OnnxGraphEditException($"{modelName}: cannot quantize this graph ({e.GetType().Name}: {e.Message}); 8-bit pixel graphs are made for Conv/BatchNormalization/Relu/Add networks such as ResNet", e);
+        }
+    }
+
+    private static byte[] QuantizeCore(ModelProto folded, Int8Ranges ranges, string modelName)
+    {
         var proto = folded.Clone();
         var g = proto.Graph;
         var init = Initializers(g);
@@ -232,6 +275,19 @@ public static class Int8Quantizer
     /// <summary>The Conv's weights as int8 (symmetric, per output channel) and its bias as int32, each behind a DequantizeLinear.</summary>
     private static IEnumerable<NodeProto> QuantizeWeights(GraphProto g, Dictionary<string, TensorProto> init, NodeProto conv, float inputScale)
     {
+        if (conv.Input.Count < 3 || conv.Input[2].Length == 0)
+        {
+            // A Conv without a bias (none was folded into it) gets zeros, so every Conv has the same form.
+            string zeros = conv.Input[1] + "/zero_bias";
+            Replace(g, init, OnnxProtos.Floats(zeros, new float[init[conv.Input[1]].Dims[0]], init[conv.Input[1]].Dims[0]));
+            while (conv.Input.Count < 3)
+            {
+                conv.Input.Add("");
+            }
+
+            conv.Input[2] = zeros;
+        }
+
         string wName = conv.Input[1], bName = conv.Input[2];
         var w = Floats(init[wName]);
         var dims = init[wName].Dims.ToArray();
