@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using MaskTrainer.Data;
 using MaskTrainer.Faces;
 using MaskTrainer.Features;
 using MaskTrainer.Imaging;
 using MaskTrainer.Models;
 using MaskTrainer.Onnx;
-using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using OpenCvSharp;
 
@@ -213,18 +214,7 @@ internal static class QuantizationBenchmark
         return pixels;
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
-    }
+    private static double Cosine(float[] a, float[] b) => TensorPrimitives.CosineSimilarity(a, b);
 
     private static double Median(List<double> values)
     {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MaskTrainer.Features;
 using MaskTrainer.Imaging;
 using MaskTrainer.Models;
@@ -116,16 +117,5 @@ public sealed class Int8QuantizerTests
         return Int8Quantizer.Fold(File.ReadAllBytes(floats.Graph.Path), floats.Graph.Path);
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-
-        return dot / Math.Sqrt(na * nb);
-    }
+    private static double Cosine(float[] a, float[] b) => TensorPrimitives.CosineSimilarity(a, b);
 }
