@@ -150,7 +150,8 @@ public static class FaceDetectorBenchmark
 
         if (shrunkScenes is not null)
         {
-            var labelled = shrunkScenes.Labelled(out int shrunkFrames);
+            var labelled = shrunkScenes.Labelled;
+            int shrunkFrames = shrunkScenes.Frames;
             Console.WriteLine();
             Console.WriteLine($"Faces from a distance in their own surroundings (ShrunkScenes): the labelled faces-dlib photos shrunk to {string.Join(" / ", ShrunkScenes.Scales)} and packed into {shrunkFrames} frames of 1280x720; recall by face width (faces), detections matching no labelled face; default threshold. As photos: every pass on every frame; as video frames: the passes take turns (ConsecutiveFrames), each frame given twice.");
             Console.WriteLine();
@@ -222,7 +223,7 @@ public static class FaceDetectorBenchmark
 
     private static string ShrunkRow(string id, string mode, ShrunkScenes scenes, IFaceDetector detector, bool video)
     {
-        var labelled = scenes.Labelled(out _);
+        var labelled = scenes.Labelled;
         var (found, unmatched) = scenes.Measure(detector, video);
         return $"| {id} | {mode} | " + string.Join(" | ", found.Select((f, i) => labelled[i] == 0 ? "-"
             : string.Create(CultureInfo.InvariantCulture, $"{f / (double)labelled[i]:0.000}"))) + $" | {unmatched} |";

@@ -71,8 +71,10 @@ internal static class QuantizationBenchmark
         var ranges = Measure(folded, tensors, calibrationInputs, percentile);
         if (write is not null)
         {
-            File.WriteAllText(write, ranges.ToJson(string.Create(CultureInfo.InvariantCulture,
+            // Written beside and renamed, so a failed run leaves the shipped file as it was.
+            File.WriteAllText(write + ".tmp", ranges.ToJson(string.Create(CultureInfo.InvariantCulture,
                 $"bench quantize --percentile {percentile}: {(percentile >= 100 ? "min and max" : $"the {100 - percentile:0.#####} % and {percentile} % points (every {Stride}th value)")} of each tensor over {calibration.Length} mask-sample images (every other one of {n} spread over both classes), face crops as training cuts them ({stage.CacheKey}), resized to {graph.InputWidth}x{graph.InputHeight}, through the pixel graph of {floatSpec.Id} ({Path.GetFileName(graph.Path)}) with BatchNormalization folded")));
+            File.Move(write + ".tmp", write, overwrite: true);
             Console.WriteLine($"wrote {write} ({ranges.Tensors.Count} ranges, fingerprint {ranges.Fingerprint})");
         }
 
@@ -100,7 +102,7 @@ internal static class QuantizationBenchmark
                     q8Times.Add(tb);
                     if (r == 0)
                     {
-                        double c = Cosine(a, b);
+                        double c = TensorPrimitives.CosineSimilarity(a, b);
                         cosSum += c;
                         cosMin = Math.Min(cosMin, c);
                     }
@@ -213,8 +215,6 @@ internal static class QuantizationBenchmark
         InputTensor.WritePixels(crop.Image, graph, pixels);
         return pixels;
     }
-
-    private static double Cosine(float[] a, float[] b) => TensorPrimitives.CosineSimilarity(a, b);
 
     private static double Median(List<double> values)
     {

@@ -49,26 +49,27 @@ internal sealed class ShrunkScenes : IDisposable
                 p.Image.Dispose();
             }
         }
-    }
 
-    /// <summary>Labelled faces (not ignored) per bin, over every frame.</summary>
-    public int[] Labelled(out int frames)
-    {
-        frames = _frames.Count;
-        var counts = new int[Bins.Length];
+        var labelled = new int[Bins.Length];
         foreach (var (_, faces) in _frames)
         {
             foreach (var f in faces)
             {
                 if (!f.Ignore)
                 {
-                    counts[BinOf(f.Box.Width)]++;
+                    labelled[BinOf(f.Box.Width)]++;
                 }
             }
         }
 
-        return counts;
+        Labelled = labelled;
     }
+
+    /// <summary>Labelled faces (not ignored) per bin, over every frame.</summary>
+    public IReadOnlyList<int> Labelled { get; }
+
+    /// <summary>How many 1280x720 frames the photos fill.</summary>
+    public int Frames => _frames.Count;
 
     /// <summary>Found faces per bin and unmatched detections.</summary>
     public (int[] Found, int Unmatched) Measure(IFaceDetector detector, bool video)

@@ -118,9 +118,15 @@ public static class FeatureGraphs
         var bytes = built.Model;
         if (backbone.Int8Ranges is { } rangesName)
         {
-            // Run once before it is cached: a graph ONNX Runtime rejects must not be reused as this one.
             bytes = Int8Quantizer.Quantize(Int8Quantizer.Fold(bytes, target), Int8Ranges.Embedded(rangesName), target);
-            Int8Quantizer.RunOnce(bytes, p.InputWidth, p.InputHeight, target);
+
+            // Run once, as the float graph was, before it is cached: a graph ONNX Runtime rejects, or
+            // one whose outputs changed shape, must not be reused as this one.
+            var (features, _) = PixelGraphBuilder.Measure(bytes, target, p.InputWidth, p.InputHeight, backbone.FeatureLayer, p);
+            if (features.Length != 2 || features[1] != built.FeatureSize)
+            {
+                throw new OnnxGraphEditException($"{target}: the 8-bit graph gives features of shape [{string.Join(", ", features)}], the float one {built.FeatureSize} values");
+            }
         }
 
         // Replace a file that is there but unreadable (its metadata missing): it cannot be this graph.

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
 namespace MaskTrainer.Onnx;
@@ -146,25 +145,6 @@ public static class Int8Quantizer
         ArgumentNullException.ThrowIfNull(folded);
         ArgumentNullException.ThrowIfNull(ranges);
         return Guard(modelName, () => QuantizeCore(folded, ranges, modelName));
-    }
-
-    /// <summary>Runs <paramref name="model"/> once on a zero image, with every optimisation (the integer kernels' fusion) on.</summary>
-    /// <exception cref="OnnxGraphEditException">ONNX Runtime rejects the graph.</exception>
-    public static void RunOnce(byte[] model, int width, int height, string modelName)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        try
-        {
-            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-            using var session = new InferenceSession(model, options);
-            using var value = OrtValue.CreateTensorValueFromMemory(new float[3 * width * height], [1, 3, height, width]);
-            using var runOptions = new RunOptions();
-            using var results = session.Run(runOptions, [session.InputNames[0]], [value], session.OutputNames);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new OnnxGraphEditException($"{modelName}: ONNX Runtime cannot run the 8-bit graph: {e.Message.Split('\n')[0]}", e);
-        }
     }
 
     /// <summary>Any failure of the graph surgery as the one exception the featurizer reports (a graph this code does not handle).</summary>

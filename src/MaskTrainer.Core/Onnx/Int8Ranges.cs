@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,16 +12,37 @@ namespace MaskTrainer.Onnx;
 /// catalog's <c>int8Ranges</c>), made by <c>bench quantize --write</c> from real face images, so the
 /// quantized graph is built the same everywhere, offline, without data.
 /// </summary>
-public sealed record Int8Ranges(IReadOnlyDictionary<string, (float Min, float Max)> Tensors)
+public sealed class Int8Ranges
 {
-    /// <summary>First 16 hex digits of the SHA-256 of the ranges as JSON: part of the quantized graph's cache key.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson("")))[..8]);
+    // Each embedded file is parsed once: graph keys ask for its fingerprint on every featurizer.
+    private static readonly ConcurrentDictionary<string, Lazy<Int8Ranges>> EmbeddedByName = new(StringComparer.Ordinal);
 
-    /// <summary>The ranges embedded under <paramref name="name"/> (e.g. <c>resnet18-int8.json</c>).</summary>
+    private readonly Lazy<string> _fingerprint;
+
+    /// <summary>Ranges by tensor name.</summary>
+    public Int8Ranges(IReadOnlyDictionary<string, (float Min, float Max)> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        Tensors = tensors;
+        _fingerprint = new(() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson("")))[..8]));
+    }
+
+    /// <summary>Min and max of each tensor, by name.</summary>
+    public IReadOnlyDictionary<string, (float Min, float Max)> Tensors { get; }
+
+    /// <summary>First 16 hex digits of the SHA-256 of the ranges as JSON (the note left out): part of the quantized graph's cache key.</summary>
+    public string Fingerprint => _fingerprint.Value;
+
+    /// <summary>The ranges embedded under <paramref name="name"/> (e.g. <c>resnet18-int8.json</c>), parsed once.</summary>
     /// <exception cref="OnnxGraphEditException">No such resource, or it does not parse.</exception>
     public static Int8Ranges Embedded(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return EmbeddedByName.GetOrAdd(name, n => new Lazy<Int8Ranges>(() => ReadEmbedded(n))).Value;
+    }
+
+    private static Int8Ranges ReadEmbedded(string name)
+    {
         using var stream = typeof(Int8Ranges).Assembly.GetManifestResourceStream("MaskTrainer.Onnx." + name)
             ?? throw new OnnxGraphEditException($"no int8 ranges named '{name}' ship with MaskTrainer (embedded: {string.Join(", ", Names())})");
         using var reader = new StreamReader(stream);
@@ -71,5 +92,5 @@ public sealed record Int8Ranges(IReadOnlyDictionary<string, (float Min, float Ma
     }
 
     private static IEnumerable<string> Names() =>
-        Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith("MaskTrainer.Onnx.", StringComparison.Ordinal));
+        typeof(Int8Ranges).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("MaskTrainer.Onnx.", StringComparison.Ordinal));
 }

@@ -310,8 +310,8 @@ internal static class PixelGraphBuilder
     /// <summary>A float [1, 3, 1, 1] initializer (broadcasts over N, H, W).</summary>
     private static TensorProto Constant(string name, float[] values) => OnnxProtos.Floats(name, values, 1, 3, 1, 1);
 
-    /// <summary>Runs <paramref name="model"/> once on a zero image; returns the shapes of its two outputs (features, layer).</summary>
-    private static (long[] Features, int[] Layer) Measure(byte[] model, string networkName, int width, int height, string? layer, Preprocessing preprocessing)
+    /// <summary>Runs <paramref name="model"/> once on a zero image; returns the shapes of its outputs (features, and the layer when it is the second; else empty).</summary>
+    internal static (long[] Features, int[] Layer) Measure(byte[] model, string networkName, int width, int height, string? layer, Preprocessing preprocessing)
     {
         using var options = new SessionOptions
         {
@@ -328,7 +328,8 @@ internal static class PixelGraphBuilder
             using var runOptions = new RunOptions();
             using var results = session.Run(runOptions, [Features.PixelGraph.PixelsName], [value], session.OutputNames);
             var features = results[0].GetTensorTypeAndShape().Shape;
-            var layerShape = Array.ConvertAll(results[1].GetTensorTypeAndShape().Shape, d => checked((int)d));
+            // A finished pixel graph has no layer output (only the one being built does).
+            var layerShape = results.Count > 1 ? Array.ConvertAll(results[1].GetTensorTypeAndShape().Shape, d => checked((int)d)) : [];
             return (features, layerShape);
         }
         catch (OnnxRuntimeException e)
