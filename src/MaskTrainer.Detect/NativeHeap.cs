@@ -3,14 +3,19 @@ using System.Runtime.InteropServices;
 namespace MaskTrainer.Detect;
 
 /// <summary>
-/// Keeps glibc's native heap from growing over long runs. glibc gives threads that allocate
-/// under contention their own arenas; the frame loop's stage threads and OpenCV's workers
-/// allocate and free native buffers of varying sizes (frames, face crops, network blobs) in
-/// them, and the freed fragments stay resident. Measured on 720p video, resident memory from
-/// frame 500 to 2,000: +40 to +46 MB untuned; +6 to +17 MB with a fixed mmap threshold; +28 MB
-/// with trimming alone; +4 MB with all three (fixed mmap threshold, two arenas, trimming every
-/// 5 s), at the same frame rate. Does nothing where glibc is absent. (MALLOC_ARENA_MAX=2 in the
-/// environment does the arena part best, since it also covers arenas the runtime made before Main.)
+/// Keeps glibc's native heap flat over long runs without paying for it on every frame. glibc
+/// gives threads that allocate under contention their own arenas; the frame loop's stage threads
+/// and OpenCV's workers allocate and free native buffers in them, and freed fragments of varying
+/// sizes stay resident. Measured on 720p video, resident memory from frame 500 to 2,000: +40 to
+/// +46 MB untuned; +4 MB with a fixed 256 KB mmap threshold, two arenas and trimming every 5 s.
+/// That threshold, though, put every frame-sized block (FFmpeg's copy of each frame it encodes,
+/// 1.4 MB at 720p; each face crop) in a fresh mapping: about 600 page faults a frame, 8 % of the
+/// app's CPU. Face crops now go into one growing buffer (<see cref="Faces.FaceCropBuffer"/>), so
+/// the blocks that remain have fixed sizes, and the threshold sits above a 1080p BGR frame: the
+/// same blocks are reused from frame to frame. Session 11 (docs/detector.md, Performance): page
+/// faults 450,000 → 75,000 over 600 frames, and RSS flat at 280–310 MB over 5,000 frames.
+/// Does nothing where glibc is absent. (MALLOC_ARENA_MAX=2 in the environment does the arena
+/// part best, since it also covers arenas the runtime made before Main.)
 /// </summary>
 internal static partial class NativeHeap
 {
@@ -22,10 +27,10 @@ internal static partial class NativeHeap
 
     /// <summary>
     /// Fixes the size from which blocks get their own mapping (and go straight back to the
-    /// system when freed). glibc otherwise raises it after the first large free, after which
-    /// frame-sized buffers come from the arenas and fragment them.
+    /// system when freed), instead of glibc's threshold that moves with the blocks freed. The
+    /// default, 8 MB, keeps frames up to 1080p BGR (6.2 MB) and their encoder copies in the arenas.
     /// </summary>
-    public static void FixMmapThreshold(int bytes = 256 * 1024) => TryCall(() => mallopt(MmapThresholdParameter, bytes));
+    public static void FixMmapThreshold(int bytes = 8 * 1024 * 1024) => TryCall(() => mallopt(MmapThresholdParameter, bytes));
 
     /// <summary>Returns free heap pages to the system every <paramref name="period"/> until disposed.</summary>
     public static IDisposable StartTrimming(TimeSpan period)

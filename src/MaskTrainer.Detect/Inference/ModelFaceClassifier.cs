@@ -7,7 +7,7 @@ namespace MaskTrainer.Detect.Inference;
 
 /// <summary>
 /// A trained <see cref="MaskModel"/> as the frame loop's classification step: every face is cut
-/// with <see cref="FaceCropper"/> and the model's own crop policy (exactly as in training),
+/// with <see cref="FaceCropper"/> (into a <see cref="FaceCropBuffer"/>) and the model's own crop policy (exactly as in training),
 /// resized to the backbone's input with OpenCV, and classified by an ML.NET PredictionEngine
 /// rented from a <see cref="MaskPredictor"/> pool (engines are not thread-safe).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class ModelFaceClassifier : IFaceClassifier
     private ModelOutput _output = new();
 
     // Per-face scratch, reused from face to face and frame to frame (one thread uses a classifier).
-    private readonly Mat _cropped = new();
+    private readonly FaceCropBuffer _cropped = new();
     private readonly Mat _resized = new();
 
     public ModelFaceClassifier(MaskModel model)
@@ -42,8 +42,8 @@ public sealed class ModelFaceClassifier : IFaceClassifier
 
         for (int i = 0; i < faces.Length; i++)
         {
-            FaceCropper.Crop(frame, faces[i], _crop, _cropped);
-            _predictor.Predict(_cropped, ref _output, _resized);
+            var crop = _cropped.Crop(frame, faces[i], _crop);
+            _predictor.Predict(crop, ref _output, _resized);
             _output.Score.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
         }
     }
