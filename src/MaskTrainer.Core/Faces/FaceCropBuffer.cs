@@ -21,7 +21,7 @@ public sealed class FaceCropBuffer : IDisposable
 
     /// <summary>
     /// The face region of <paramref name="image"/> (see <see cref="FaceCropper.Region"/>) cut as
-    /// <see cref="FaceCropper.Crop(Mat, Rect, FaceCropOptions)"/> cuts it: a continuous BGR Mat
+    /// <see cref="FaceCropper.Crop(Mat, Rect, FaceCropOptions)"/> cuts it: a continuous Mat of the image's type
     /// over this buffer, valid until the next call. Do not dispose it.
     /// </summary>
     public Mat Crop(Mat image, Rect face, FaceCropOptions options)
@@ -29,7 +29,7 @@ public sealed class FaceCropBuffer : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         var region = FaceCropper.Region(face, options);
-        var type = MatType.CV_8UC(image.Channels());
+        var type = image.Type();
         long bytes = (long)region.Width * region.Height * image.ElemSize();
         if (_storage.Empty() || _storage.Total() < bytes)
         {
@@ -37,10 +37,14 @@ public sealed class FaceCropBuffer : IDisposable
             _storage = new Mat(1, (int)Math.Min(int.MaxValue, (long)(bytes * Headroom)), MatType.CV_8UC1);
         }
 
-        _crop?.Dispose();
-        // A header of exactly the crop's size over the storage: continuous, and OpenCV writes
-        // into it without reallocating because its size and type already match.
-        _crop = Mat.FromPixelData(region.Height, region.Width, type, _storage.Data);
+        if (_crop is null || _crop.Rows != region.Height || _crop.Cols != region.Width || _crop.Type() != type || _crop.Data != _storage.Data)
+        {
+            _crop?.Dispose();
+            // A header of exactly the crop's size over the storage: continuous, and OpenCV writes
+            // into it without reallocating because its size and type already match.
+            _crop = Mat.FromPixelData(region.Height, region.Width, type, _storage.Data);
+        }
+
         FaceCropper.Crop(image, face, options, _crop);
         return _crop;
     }

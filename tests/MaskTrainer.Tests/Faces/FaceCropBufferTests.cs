@@ -51,5 +51,7 @@ public sealed class FaceCropBufferTests
         grown.Size().Should().Be(new Size(140, 140));
         var pixels = grown.Data;
         buffer.Crop(image, new Rect(30, 20, 20, 20), options).Data.Should().Be(pixels, "it never shrinks");
+        var header = buffer.Crop(image, new Rect(31, 21, 20, 20), options);
+        buffer.Crop(image, new Rect(29, 19, 20, 20), options).Should().BeSameAs(header, "a crop of the same size reuses the Mat too");
     }
 }
