@@ -13,7 +13,7 @@ namespace MaskTrainer.Detect;
 /// app's CPU. Face crops now go into one growing buffer (<see cref="Faces.FaceCropBuffer"/>), so
 /// the blocks that remain have fixed sizes, and the threshold sits above a 1080p BGR frame: the
 /// same blocks are reused from frame to frame. Session 11 (docs/detector.md, Performance): page
-/// faults 450,000 → 75,000 over 600 frames, and RSS flat at 280–310 MB over 5,000 frames.
+/// faults 450,000 → 75,000 over 600 frames, and RSS flat at 280–320 MB over 5,000 frames.
 /// Does nothing where glibc is absent. (MALLOC_ARENA_MAX=2 in the environment does the arena
 /// part best, since it also covers arenas the runtime made before Main.)
 /// </summary>
