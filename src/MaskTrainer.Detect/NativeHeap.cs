@@ -9,11 +9,12 @@ namespace MaskTrainer.Detect;
 /// sizes stay resident. Measured on 720p video, resident memory from frame 500 to 2,000: +40 to
 /// +46 MB untuned; +4 MB with a fixed 256 KB mmap threshold, two arenas and trimming every 5 s.
 /// That threshold, though, put every frame-sized block (FFmpeg's copy of each frame it encodes,
-/// 1.4 MB at 720p; each face crop) in a fresh mapping: about 600 page faults a frame, 8 % of the
-/// app's CPU. Face crops now go into one growing buffer (<see cref="Faces.FaceCropBuffer"/>), so
+/// 1.4 MB at 720p; each face crop) in a fresh mapping: about 750 page faults a frame in all, a
+/// tenth of the app's CPU spent in the kernel. Face crops now go into one growing buffer (<see cref="Faces.FaceCropBuffer"/>), so
 /// the blocks that remain have fixed sizes, and the threshold sits above a 1080p BGR frame: the
 /// same blocks are reused from frame to frame. Session 11 (docs/detector.md, Performance): page
-/// faults 450,000 → 75,000 over 600 frames, and RSS flat at 280–320 MB over 5,000 frames.
+/// faults 450,000 → 75,000 over 600 frames (most of those left are start-up), and resident memory
+/// flat at 280–320 MB over 5,000 frames.
 /// Does nothing where glibc is absent. (MALLOC_ARENA_MAX=2 in the environment does the arena
 /// part best, since it also covers arenas the runtime made before Main.)
 /// </summary>

@@ -1,3 +1,4 @@
+using MaskTrainer.Imaging;
 using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
@@ -21,7 +22,8 @@ public sealed class FaceCropBuffer : IDisposable
 
     /// <summary>
     /// The face region of <paramref name="image"/> (see <see cref="FaceCropper.Region"/>) cut as
-    /// <see cref="FaceCropper.Crop(Mat, Rect, FaceCropOptions)"/> cuts it: a continuous Mat of the image's type
+    /// <see cref="FaceCropper.Crop(Mat, Rect, FaceCropOptions)"/> cuts it (which, with
+    /// <see cref="FaceCropOptions.BlankMargin"/>, takes BGR): a continuous Mat of the image's type
     /// over this buffer, valid until the next call. Do not dispose it.
     /// </summary>
     public Mat Crop(Mat image, Rect face, FaceCropOptions options)
@@ -31,10 +33,17 @@ public sealed class FaceCropBuffer : IDisposable
         var region = FaceCropper.Region(face, options);
         var type = image.Type();
         long bytes = (long)region.Width * region.Height * image.ElemSize();
+        if (bytes > int.MaxValue)
+        {
+            throw new ArgumentException($"face box {face.Describe()} needs a {region.Width}x{region.Height} crop, over 2 GB", nameof(face));
+        }
+
         if (_storage.Empty() || _storage.Total() < bytes)
         {
+            // The new block first: if it cannot be had, the buffer keeps the old one.
+            var grown = new Mat(1, (int)Math.Min(int.MaxValue, (long)(bytes * Headroom)), MatType.CV_8UC1);
             _storage.Dispose();
-            _storage = new Mat(1, (int)Math.Min(int.MaxValue, (long)(bytes * Headroom)), MatType.CV_8UC1);
+            _storage = grown;
         }
 
         if (_crop is null || _crop.Rows != region.Height || _crop.Cols != region.Width || _crop.Type() != type || _crop.Data != _storage.Data)

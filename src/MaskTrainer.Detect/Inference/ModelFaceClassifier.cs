@@ -14,18 +14,18 @@ namespace MaskTrainer.Detect.Inference;
 public sealed class ModelFaceClassifier : IFaceClassifier
 {
     private readonly MaskPredictor _predictor;
-    private readonly FaceCropOptions _crop;
+    private readonly FaceCropOptions _cropOptions;
     private ModelOutput _output = new();
 
     // Per-face scratch, reused from face to face and frame to frame (one thread uses a classifier).
-    private readonly FaceCropBuffer _cropped = new();
+    private readonly FaceCropBuffer _cropBuffer = new();
     private readonly Mat _resized = new();
 
     public ModelFaceClassifier(MaskModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         _predictor = new MaskPredictor(model);
-        _crop = model.FaceCrop.CropOptions;
+        _cropOptions = model.FaceCrop.CropOptions;
         Labels = model.Labels;
     }
 
@@ -42,7 +42,7 @@ public sealed class ModelFaceClassifier : IFaceClassifier
 
         for (int i = 0; i < faces.Length; i++)
         {
-            var crop = _cropped.Crop(frame, faces[i], _crop);
+            var crop = _cropBuffer.Crop(frame, faces[i], _cropOptions);
             _predictor.Predict(crop, ref _output, _resized);
             _output.Score.AsSpan(0, labels).CopyTo(probabilities.Slice(i * labels, labels));
         }
@@ -51,7 +51,7 @@ public sealed class ModelFaceClassifier : IFaceClassifier
     public void Dispose()
     {
         _predictor.Dispose();
-        _cropped.Dispose();
+        _cropBuffer.Dispose();
         _resized.Dispose();
     }
 }

@@ -42,8 +42,9 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models", "data/faces-dlib/images/2008_002506.jpg")]
     public void The_classify_step_reusing_its_scratch_gives_the_scores_predict_gives()
     {
-        // The frame loop crops and resizes every face into the same two Mats; faces of different
-        // sizes in a row must still reach the model as predict's freshly allocated crops do.
+        // The frame loop crops every face into one growing buffer and resizes it into one Mat;
+        // faces of different sizes in a row must still reach the model as predict's freshly
+        // allocated crops do.
         using var model = MaskModel.Load(fixture.Run!.ModelPath);
         using var frame = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
         using var ultraface = FaceDetectors.Create("ultraface", fixture.Store!);

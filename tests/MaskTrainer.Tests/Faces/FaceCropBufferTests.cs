@@ -36,6 +36,37 @@ public sealed class FaceCropBufferTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Sizes_the_buffer_by_the_image_s_element_size(int kind)
+    {
+        // Grey (1 byte a pixel) and float BGR (12 bytes): a buffer sized by channels alone would be short.
+        using var bgr = Gradient(100, 80);
+        using var image = new Mat();
+        if (kind == 1)
+        {
+            Cv2.CvtColor(bgr, image, ColorConversionCodes.BGR2GRAY);
+        }
+        else
+        {
+            bgr.ConvertTo(image, MatType.CV_32FC3, 1 / 255.0);
+        }
+
+        var options = new FaceCropOptions { Margin = 0.5f };
+        using var buffer = new FaceCropBuffer();
+        foreach (var face in Faces)
+        {
+            using var expected = FaceCropper.Crop(image, face, options);
+
+            var crop = buffer.Crop(image, face, options);
+
+            crop.Type().Should().Be(image.Type());
+            crop.Size().Should().Be(expected.Size());
+            Cv2.Norm(crop, expected, NormTypes.INF).Should().Be(0, $"crop of {face.Describe()}");
+        }
+    }
+
     [Fact]
     public void Reuses_its_pixels_until_a_crop_is_larger_than_any_before()
     {
