@@ -40,13 +40,16 @@ public sealed class FaceCropBuffer : IDisposable
 
         if (_storage.Empty() || _storage.Total() < bytes)
         {
-            // The new block first: if it cannot be had, the buffer keeps the old one.
+            // The new block first: if it cannot be had, the buffer keeps the old one. The header
+            // over the old block goes with it.
             var grown = new Mat(1, (int)Math.Min(int.MaxValue, (long)(bytes * Headroom)), MatType.CV_8UC1);
+            _crop?.Dispose();
+            _crop = null;
             _storage.Dispose();
             _storage = grown;
         }
 
-        if (_crop is null || _crop.Rows != region.Height || _crop.Cols != region.Width || _crop.Type() != type || _crop.Data != _storage.Data)
+        if (_crop is null || _crop.Rows != region.Height || _crop.Cols != region.Width || _crop.Type() != type)
         {
             _crop?.Dispose();
             // A header of exactly the crop's size over the storage: continuous, and OpenCV writes

@@ -40,6 +40,7 @@ public sealed class FaceVerifier : IDisposable
     private readonly float _scale;
     private readonly FaceVerifierHead _head;
     private readonly Mat _grey = new(), _grey64 = new(), _mirror64 = new();
+    private readonly FaceCropBuffer _border = new(); // faces at the image's edge, padded as in training
 
     // A frame's judgeable faces (indices into the boxes) go through the network in one batch.
     private readonly List<int> _batchFaces = [];
@@ -232,10 +233,14 @@ public sealed class FaceVerifier : IDisposable
         // Most crops lie inside the frame: a region view then saves copying the face's pixels
         // (the crop is not blanked); at the border, FaceCropper pads it as in training.
         var region = FaceCropper.Region(box, CropOptions);
-        var inside = region.Intersect(new Rect(0, 0, image.Cols, image.Rows)) == region;
-        using (var crop = inside ? new Mat(image, region) : FaceCropper.Crop(image, box, CropOptions))
+        if (region.Intersect(new Rect(0, 0, image.Cols, image.Rows)) == region)
         {
-            Cv2.CvtColor(crop, _grey, ColorConversionCodes.BGR2GRAY);
+            using var view = new Mat(image, region);
+            Cv2.CvtColor(view, _grey, ColorConversionCodes.BGR2GRAY);
+        }
+        else
+        {
+            Cv2.CvtColor(_border.Crop(image, box, CropOptions), _grey, ColorConversionCodes.BGR2GRAY);
         }
 
         Cv2.Resize(_grey, grey64, new Size(InputSize, InputSize), interpolation: InterpolationFlags.Linear);
@@ -257,6 +262,7 @@ public sealed class FaceVerifier : IDisposable
             _disposed = true;
             _net.Dispose();
             _grey.Dispose();
+            _border.Dispose();
             _grey64.Dispose();
             _mirror64.Dispose();
         }
