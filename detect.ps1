@@ -3,6 +3,6 @@
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 . "$PSScriptRoot/scripts/setup.ps1"
-Invoke-MtSetup -Configuration Release -Project 'src/MaskTrainer.Detect/MaskTrainer.Detect.csproj'
-& dotnet 'src/MaskTrainer.Detect/bin/Release/net10.0/masktrainer-detect.dll' @args
+Invoke-MtSetup -Configuration Release -Project 'src/MaskTrainer.Detect/MaskTrainer.Detect.csproj' -Publish 'src/MaskTrainer.Detect/bin/Release/publish'
+& dotnet 'src/MaskTrainer.Detect/bin/Release/publish/masktrainer-detect.dll' @args
 exit $LASTEXITCODE

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Live face-mask detection: ./detect.sh [--camera N | --video FILE | --image FILE] [options]
-# Installs what is missing (apt: GTK 3 and OpenCV data files), builds, and runs the detector app.
+# Installs what is missing (apt: GTK 3 and OpenCV data files), publishes the detector app
+# compiled ahead of time, and runs it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/setup.sh
-mt_setup Release src/MaskTrainer.Detect/MaskTrainer.Detect.csproj
-exec dotnet "src/MaskTrainer.Detect/bin/Release/net10.0/masktrainer-detect.dll" "$@"
+project=src/MaskTrainer.Detect/MaskTrainer.Detect.csproj
+# Published ahead of time (ReadyToRun), not just built: see scripts/setup.sh. That needs the
+# SDK's compiler packs from NuGet once; offline without them, the plain build runs instead.
+app="src/MaskTrainer.Detect/bin/Release/publish"
+if ! (MT_PUBLISH="$root/$app" mt_setup Release "$project"); then
+  mt_note "could not compile the app ahead of time (see above): running the plain build instead"
+  mt_setup Release "$project"
+  app="src/MaskTrainer.Detect/bin/Release/net10.0"
+fi
+exec dotnet "$app/masktrainer-detect.dll" "$@"

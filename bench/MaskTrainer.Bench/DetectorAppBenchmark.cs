@@ -8,7 +8,7 @@ namespace MaskTrainer.Bench;
 
 /// <summary>
 /// Acceptance figures of the detector app (issue #5), measured on the real program the way a
-/// user runs it (./detect.sh, then the built masktrainer-detect in a child process, headless):
+/// user runs it (./detect.sh, then the masktrainer-detect it publishes, in a child process, headless):
 /// <list type="bullet">
 /// <item>faces reported on the faces-dlib photo 2008_002506.jpg (3 expected) and on dogs.jpg (none);</item>
 /// <item>label rates on Gituatu_nomask.mp4 (no-mask in &gt;= 95% of the frames with a face) and Gituatu_mask.mp4 (mask &gt;= 95%);</item>
@@ -151,14 +151,14 @@ public static class DetectorAppBenchmark
         }
     }
 
-    /// <summary>Builds the app through ./detect.sh (installs and builds like a user's first run) and makes sure a model exists.</summary>
+    /// <summary>Publishes the app through ./detect.sh (installs and publishes like a user's first run) and makes sure a model exists.</summary>
     private static string Prepare(string repo, string shared, ref string model, string temp)
     {
         Exec(repo, Path.Combine(repo, "detect.sh"), ["--help"], quiet: true);
-        var dll = Path.Combine(repo, "src", "MaskTrainer.Detect", "bin", "Release", "net10.0", "masktrainer-detect.dll");
+        var dll = Path.Combine(repo, "src", "MaskTrainer.Detect", "bin", "Release", "publish", "masktrainer-detect.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} was not built by ./detect.sh");
+            throw new InvalidOperationException($"{dll} was not published by ./detect.sh (offline without the SDK's compiler packs? it then falls back to the plain build)");
         }
 
         if (!File.Exists(model))

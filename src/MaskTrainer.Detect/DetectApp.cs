@@ -99,10 +99,11 @@ public sealed class DetectApp
             }
         }
 
-        using var source = batch ? null : OpenSource(o, cancel);
+        int threads = WorkerThreads.For(o);
+        using var source = batch ? null : OpenSource(o, threads, cancel);
         // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
-        using var model = MaskModel.Load(o.ModelPath);
+        using var model = MaskModel.Load(o.ModelPath, threads);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
         string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
@@ -111,8 +112,9 @@ public sealed class DetectApp
             throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
         }
 
-        using var detector = new CatalogFaceDetector(CreateDetector(detectorId, store, consecutive: o.Input is InputKind.Camera or InputKind.Video), o.MinFaceConfidence);
         using var classifier = new ModelFaceClassifier(model);
+        using var detector = LoadWhileWarmingUp(classifier, () => new CatalogFaceDetector(
+            CreateDetector(detectorId, store, consecutive: o.Input is InputKind.Camera or InputKind.Video, threads), o.MinFaceConfidence));
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
         var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };
@@ -224,10 +226,10 @@ public sealed class DetectApp
         return ExitCodes.CameraLost;
     }
 
-    private static IFrameSource OpenSource(DetectorOptions o, CancellationToken cancel) => o.Input switch
+    private static IFrameSource OpenSource(DetectorOptions o, int decodeThreads, CancellationToken cancel) => o.Input switch
     {
         InputKind.Image => new ImageSource(o.InputPath!),
-        InputKind.Video => o.Realtime ? new RealtimeSource(new VideoFileSource(o.InputPath!, o.Loop)) : new VideoFileSource(o.InputPath!, o.Loop),
+        InputKind.Video => o.Realtime ? new RealtimeSource(new VideoFileSource(o.InputPath!, o.Loop, decodeThreads)) : new VideoFileSource(o.InputPath!, o.Loop, decodeThreads),
         _ => new RetryingSource(() => new CameraSource(o.CameraIndex), RetryPolicy.Default, cancel),
     };
 
@@ -246,8 +248,40 @@ public sealed class DetectApp
         return null;
     }
 
+    /// <summary>
+    /// Loads the detector while the classifier warms up on another core (<see cref="ModelFaceClassifier.WarmUp"/>):
+    /// its first face costs about 250 ms, paid here instead of in the first frame.
+    /// </summary>
+    private static CatalogFaceDetector LoadWhileWarmingUp(ModelFaceClassifier classifier, Func<CatalogFaceDetector> load)
+    {
+        var warmUp = Task.Run(classifier.WarmUp);
+        CatalogFaceDetector? detector = null;
+        try
+        {
+            detector = load();
+            warmUp.GetAwaiter().GetResult();
+            return detector;
+        }
+        catch
+        {
+            // The caller disposes the classifier on the way out: let the warm-up finish with it
+            // first. The error reported is the one that brought us here.
+            try
+            {
+                warmUp.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            detector?.Dispose();
+            throw;
+        }
+    }
+
     /// <param name="consecutive">The frames come from a video or camera, in order: the detector may spread
     /// its extra passes over them (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>); not for separate images.</param>
-    private static IFaceDetector CreateDetector(string id, ModelStore store, bool consecutive) =>
-        FaceDetectors.Create(Canonical(id) ?? id, store, new FaceDetectorOptions { ConsecutiveFrames = consecutive });
+    /// <param name="threads">Threads of each of its ONNX Runtime sessions (<see cref="WorkerThreads"/>).</param>
+    private static IFaceDetector CreateDetector(string id, ModelStore store, bool consecutive, int threads) =>
+        FaceDetectors.Create(Canonical(id) ?? id, store, new FaceDetectorOptions { ConsecutiveFrames = consecutive, Threads = threads });
 }

@@ -230,9 +230,10 @@ public static class FaceDetectors
 
     private static IFaceDetector CreateFused(string id, ModelStore store, FaceDetectorOptions? options)
     {
-        // Members keep the NMS setting but no threshold override: the fused detector asks them
-        // for everything above its floor and applies MinConfidence to the fused score.
-        var memberOptions = new FaceDetectorOptions { NmsThreshold = (options ?? FaceDetectorOptions.Default).NmsThreshold };
+        // Members keep the NMS setting and the threads but no threshold override: the fused
+        // detector asks them for everything above its floor and applies MinConfidence to the fused score.
+        var o = options ?? FaceDetectorOptions.Default;
+        var memberOptions = new FaceDetectorOptions { NmsThreshold = o.NmsThreshold, Threads = o.Threads };
         var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
         try
         {
@@ -248,7 +249,7 @@ public static class FaceDetectors
                 // the verifier (from npm, like BlazeFace) still rejects what is not a face.
                 back.Dispose();
                 string reason = $"face detector '{id}' needs res10, which could not be fetched ({e.Message})";
-                if ((options ?? FaceDetectorOptions.Default).VerifyFaces)
+                if (o.VerifyFaces)
                 {
                     try
                     {
@@ -269,11 +270,11 @@ public static class FaceDetectors
             FaceVerifier? verifier = null;
             try
             {
-                if ((options ?? FaceDetectorOptions.Default).VerifyFaces)
+                if (o.VerifyFaces)
                 {
                     try
                     {
-                        verifier = FaceVerifier.Create(store, threads: (options ?? FaceDetectorOptions.Default).Threads);
+                        verifier = FaceVerifier.Create(store, threads: o.Threads);
                     }
                     catch (ModelDownloadException e)
                     {

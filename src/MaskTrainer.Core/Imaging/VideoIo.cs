@@ -46,34 +46,70 @@ public static class VideoIo
         }
     }
 
-    /// <summary>Opens a video file (or an image sequence pattern with <see cref="VideoCaptureAPIs.IMAGES"/>).</summary>
-    public static VideoCapture OpenFile(string path, VideoCaptureAPIs api = VideoCaptureAPIs.ANY)
+    /// <summary>cv::CAP_PROP_N_THREADS, the FFmpeg back-end's decoding threads, which OpenCvSharp's enum lacks.</summary>
+    public const VideoCaptureProperties DecodeThreadsProperty = (VideoCaptureProperties)70;
+
+    /// <summary>
+    /// Opens a video file (or an image sequence pattern with <see cref="VideoCaptureAPIs.IMAGES"/>).
+    /// <paramref name="decodeThreads"/> caps the decoder's threads (FFmpeg back-end; 0 = the
+    /// back-end's default, one per core): FFmpeg's frame threads cost about a quarter more CPU a
+    /// 720p H.264 frame than one thread (5.4-6.3 against 4.3-4.7 ms here), worth it only when
+    /// decoding is all there is to do.
+    /// </summary>
+    public static VideoCapture OpenFile(string path, VideoCaptureAPIs api = VideoCaptureAPIs.ANY, int decodeThreads = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(decodeThreads);
         if (api != VideoCaptureAPIs.IMAGES && !File.Exists(path))
         {
             throw new ImagingException($"{path}: video file not found");
         }
 
-        var capture = new VideoCapture();
+        // Only an open parameter sets the decoder's threads, and only FFmpeg knows it: OpenCV's
+        // other back-ends refuse an open with a parameter they do not know, so a file that FFmpeg
+        // cannot read is opened again without it, by whichever back-end can.
+        if (decodeThreads > 0 && api is VideoCaptureAPIs.ANY or VideoCaptureAPIs.FFMPEG
+            && TryOpen(path, VideoCaptureAPIs.FFMPEG, [(int)DecodeThreadsProperty, decodeThreads]) is { } ffmpeg)
+        {
+            return ffmpeg;
+        }
+
+        return TryOpen(path, api, null)
+            ?? throw new ImagingException($"{path}: cannot open video (unreadable, or not a video OpenCV's back-ends can decode)");
+    }
+
+    /// <summary>The opened capture, or null when no back-end opened it.</summary>
+    private static VideoCapture? TryOpen(string path, VideoCaptureAPIs api, int[]? parameters)
+    {
+        VideoCapture? capture = null;
         try
         {
-            if (!capture.Open(path, api) || !capture.IsOpened())
+            if (parameters is null)
             {
-                throw new ImagingException($"{path}: cannot open video (unreadable, or not a video OpenCV's back-ends can decode)");
+                capture = new VideoCapture();
+                capture.Open(path, api);
+            }
+            else
+            {
+                capture = new VideoCapture(path, api, parameters);
             }
 
-            return capture;
+            if (!capture.IsOpened())
+            {
+                return null;
+            }
+
+            var opened = capture;
+            capture = null;
+            return opened;
         }
         catch (OpenCVException e)
         {
-            capture.Dispose();
             throw new ImagingException($"{path}: cannot open video: {e.Message}", e);
         }
-        catch
+        finally
         {
-            capture.Dispose();
-            throw;
+            capture?.Dispose();
         }
     }
 

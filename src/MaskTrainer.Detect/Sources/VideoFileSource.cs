@@ -10,13 +10,18 @@ public sealed class VideoFileSource : IFrameSource
     public const double FallbackFps = 25;
 
     private readonly bool _loop;
+    private readonly int _decodeThreads;
     private VideoCapture _capture;
     private long _frames;
 
+    /// <param name="path">The video file.</param>
+    /// <param name="loop">Play it again from the start when it ends.</param>
+    /// <param name="decodeThreads">The decoder's threads (0 = one per core; <see cref="VideoIo.OpenFile"/>).</param>
     /// <exception cref="ImagingException">The file is missing or cannot be decoded (message names it).</exception>
-    public VideoFileSource(string path, bool loop = false)
+    public VideoFileSource(string path, bool loop = false, int decodeThreads = 0)
     {
-        _capture = VideoIo.OpenFile(path);
+        _decodeThreads = decodeThreads;
+        _capture = VideoIo.OpenFile(path, decodeThreads: decodeThreads);
         _loop = loop;
         Name = path;
         var fps = _capture.Fps;
@@ -45,7 +50,7 @@ public sealed class VideoFileSource : IFrameSource
 
         // Reopening is more reliable than seeking to 0 across back-ends and containers.
         _capture.Dispose();
-        _capture = VideoIo.OpenFile(Name);
+        _capture = VideoIo.OpenFile(Name, decodeThreads: _decodeThreads);
         if (!_capture.Read(frame))
         {
             return false;

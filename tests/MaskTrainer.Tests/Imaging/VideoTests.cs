@@ -87,6 +87,30 @@ public sealed class VideoTests
         capture.Get(VideoCaptureProperties.PosFrames).Should().Be(244);
     }
 
+    [SharedFact("data/videos/Gituatu_nomask.mp4")]
+    public void One_decoding_thread_gives_the_same_frames_as_the_default()
+    {
+        var path = SharedData.Full("data/videos/Gituatu_nomask.mp4");
+        using var threaded = VideoIo.OpenFile(path);
+        using var single = VideoIo.OpenFile(path, decodeThreads: 1);
+        using var a = new Mat();
+        using var b = new Mat();
+
+        single.Get(VideoIo.DecodeThreadsProperty).Should().Be(1, "the open parameter reached the decoder");
+        if (Environment.ProcessorCount > 1)
+        {
+            threaded.Get(VideoIo.DecodeThreadsProperty).Should().BeGreaterThan(1, "the default decodes on every core");
+        }
+
+        for (int i = 0; i < 40; i++)
+        {
+            threaded.Read(a).Should().BeTrue();
+            single.Read(b).Should().BeTrue();
+            b.Size().Should().Be(new Size(1280, 720));
+            Cv2.Norm(a, b, NormTypes.INF).Should().Be(0, $"frame {i} decodes to the same pixels on one thread");
+        }
+    }
+
     [Fact]
     public void Missing_or_unreadable_video_files_are_named()
     {
@@ -97,6 +121,9 @@ public sealed class VideoTests
 
         Assert.Throws<ImagingException>(() => VideoIo.OpenFile(missing)).Message.Should().Be($"{missing}: video file not found");
         Assert.Throws<ImagingException>(() => VideoIo.OpenFile(text)).Message.Should().StartWith($"{text}: cannot open video");
+        Assert.Throws<ImagingException>(() => VideoIo.OpenFile(missing, decodeThreads: 1)).Message.Should().Be($"{missing}: video file not found");
+        Assert.Throws<ImagingException>(() => VideoIo.OpenFile(text, decodeThreads: 1)).Message.Should().Be(
+            $"{text}: cannot open video (unreadable, or not a video OpenCV's back-ends can decode)");
     }
 
     [Fact]
