@@ -89,7 +89,7 @@ mt_setup() {
   if ! "${cmd[@]}" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log" "$started"
-    mt_die "build failed (see above)"
+    mt_die "${cmd[1]} failed (see above)"
   fi
   rm -f "$log"
   mv -f "$started" "$stamp"
