@@ -3,6 +3,17 @@
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 . "$PSScriptRoot/scripts/setup.ps1"
-Invoke-MtSetup -Configuration Release -Project 'src/MaskTrainer.Detect/MaskTrainer.Detect.csproj' -Publish 'src/MaskTrainer.Detect/bin/Release/publish'
-& dotnet 'src/MaskTrainer.Detect/bin/Release/publish/masktrainer-detect.dll' @args
+$project = 'src/MaskTrainer.Detect/MaskTrainer.Detect.csproj'
+$app = 'src/MaskTrainer.Detect/bin/Release/publish'
+# Published precompiled (ReadyToRun), as detect.sh does; the plain build when that fails
+# (offline without the SDK's compiler packs), unless MT_PUBLISH_REQUIRED=1.
+try {
+  Invoke-MtSetup -Configuration Release -Project $project -Publish $app
+} catch {
+  if ($env:MT_PUBLISH_REQUIRED -eq '1') { throw }
+  Write-Warning "could not compile the app ahead of time ($_): running the plain build instead"
+  Invoke-MtSetup -Configuration Release -Project $project
+  $app = 'src/MaskTrainer.Detect/bin/Release/net10.0'
+}
+& dotnet "$app/masktrainer-detect.dll" @args
 exit $LASTEXITCODE

@@ -12,8 +12,9 @@ function Invoke-MtSetup {
   }
   if ($Publish) {
     dotnet publish $Project -c $Configuration --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o $Publish -nologo -v q
+    if ($LASTEXITCODE -ne 0) { throw 'publish failed (see above)' }
   } else {
     dotnet build $Project -c $Configuration -nologo -v q
+    if ($LASTEXITCODE -ne 0) { throw 'build failed (see above)' }
   }
-  if ($LASTEXITCODE -ne 0) { throw 'build failed (see above)' }
 }

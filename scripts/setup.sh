@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shared set-up for train.sh, detect.sh and test.sh: installs what is missing on a
-# Debian/Ubuntu machine (apt, via sudo when not root), then builds the solution.
-# Source it, then call `mt_setup <build-config> [extra apt packages...]`.
+# Debian/Ubuntu machine (apt, via sudo when not root), then builds (or publishes) a project.
+# Source it, then call `mt_setup <build-config> <project or solution> [extra apt packages...]`.
 
 # The repository root, wherever the script is sourced from.
 MT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,9 +57,11 @@ mt_build_needed() {
 
 # mt_setup CONFIG PROJECT [extra apt packages...]: install, then build PROJECT quietly, unless
 # nothing changed since its last successful build (then the command starts at once).
-# MT_REBUILD=1 forces the build. MT_PUBLISH=DIR publishes PROJECT into DIR instead, compiled
-# ahead of time for this machine (ReadyToRun): the detect app then starts without compiling
-# ML.NET's code and never recompiles it while frames go by (docs/detector.md, Performance).
+# MT_REBUILD=1 forces the build. MT_PUBLISH=DIR publishes PROJECT into DIR instead, precompiled
+# (ReadyToRun): the detect app then never compiles ML.NET's code while frames go by
+# (docs/detector.md, Performance). A publish that fails (offline without the SDK's compiler
+# packs) returns 3 instead of stopping, so the caller can build instead; it is not tried again
+# until a source changes or MT_REBUILD=1, as a restore that cannot reach NuGet can take minutes.
 mt_setup() {
   local config=$1 project=$2
   shift 2
@@ -68,15 +70,24 @@ mt_setup() {
   stamp="$root/.build-stamps/$(basename "$project").$config${publish:+.publish}"
   mt_check_dotnet
   mt_apt_install "${MT_APT_PACKAGES[@]}" "$@"
-  local output="$root/$(dirname "$project")/bin/$config"
-  [ -n "$publish" ] && output=$publish
-  if [ "${MT_REBUILD:-0}" != 1 ] && ! mt_build_needed "$stamp" && { [[ "$project" != *.csproj ]] || compgen -G "$output/*.dll" >/dev/null; }; then
+  # Built before: the configuration's output folder exists; published: the folder holds the app.
+  local built
+  if [ -n "$publish" ]; then
+    compgen -G "$publish/*.dll" >/dev/null && built=1
+  else
+    { [[ "$project" != *.csproj ]] || [ -d "$root/$(dirname "$project")/bin/$config" ]; } && built=1
+  fi
+  if [ "${MT_REBUILD:-0}" != 1 ] && ! mt_build_needed "$stamp" && [ -n "${built:-}" ]; then
     return 0
+  fi
+  if [ -n "$publish" ] && [ "${MT_REBUILD:-0}" != 1 ] && [ -f "$stamp.failed" ] && ! mt_build_needed "$stamp.failed"; then
+    mt_note "the last publish failed and nothing changed since (MT_REBUILD=1 tries again)"
+    return 3
   fi
   local cmd=(dotnet build "$project" -c "$config")
   if [ -n "$publish" ]; then
-    # --use-current-runtime: the SDK's own portable identifier (linux-x64), also where a
-    # distribution's SDK reports its own (ubuntu.24.04-x64), which has no runtime packs.
+    # --use-current-runtime picks the SDK's portable runtime identifier (linux-x64), even where
+    # a distribution's SDK reports its own (ubuntu.24.04-x64), for which no packs exist.
     cmd=(dotnet publish "$project" -c "$config" --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$publish")
     mt_note "compiling the app ahead of time (after each change; about 30 s)"
   fi
@@ -89,8 +100,13 @@ mt_setup() {
   if ! "${cmd[@]}" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log" "$started"
-    mt_die "${cmd[1]} failed (see above)"
+    if [ -n "$publish" ]; then
+      printf 'error: publish failed (see above)\n' >&2
+      touch "$stamp.failed"
+      return 3
+    fi
+    mt_die "build failed (see above)"
   fi
-  rm -f "$log"
+  rm -f "$log" "$stamp.failed"
   mv -f "$started" "$stamp"
 }

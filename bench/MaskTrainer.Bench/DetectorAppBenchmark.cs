@@ -158,7 +158,7 @@ public static class DetectorAppBenchmark
         var dll = Path.Combine(repo, "src", "MaskTrainer.Detect", "bin", "Release", "publish", "masktrainer-detect.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} was not published by ./detect.sh (offline without the SDK's compiler packs? it then falls back to the plain build)");
+            throw new InvalidOperationException($"{dll} was not published by ./detect.sh");
         }
 
         if (!File.Exists(model))
@@ -318,6 +318,9 @@ public static class DetectorAppBenchmark
     {
         var info = new ProcessStartInfo(file, args) { WorkingDirectory = repo, RedirectStandardOutput = quiet, RedirectStandardError = quiet };
         info.Environment["MASKTRAINER_MODELS"] = _models;
+        // The bench measures the published app: detect.sh must fail rather than fall back to the
+        // plain build and leave an older publish folder to be measured.
+        info.Environment["MT_PUBLISH_REQUIRED"] = "1";
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var output = quiet ? process.StandardOutput.ReadToEndAsync() : Task.FromResult("");
         var error = quiet ? process.StandardError.ReadToEndAsync() : Task.FromResult("");

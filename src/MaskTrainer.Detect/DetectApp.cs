@@ -250,7 +250,7 @@ public sealed class DetectApp
 
     /// <summary>
     /// Loads the detector while the classifier warms up on another core (<see cref="ModelFaceClassifier.WarmUp"/>):
-    /// its first face costs about 250 ms, paid here instead of in the first frame.
+    /// the classifier's first face costs about 250 ms, paid here instead of in the first frame.
     /// </summary>
     private static CatalogFaceDetector LoadWhileWarmingUp(ModelFaceClassifier classifier, Func<CatalogFaceDetector> load)
     {

@@ -157,7 +157,7 @@ public static class FaceDetectors
     private static IFaceDetector CreateTiled(string id, ModelStore store, FaceDetectorOptions? options)
     {
         var o = options ?? FaceDetectorOptions.Default;
-        var memberOptions = new FaceDetectorOptions { NmsThreshold = o.NmsThreshold, Threads = o.Threads };
+        var memberOptions = MemberOptions(o);
         var owned = new List<IDisposable>();
         try
         {
@@ -228,12 +228,17 @@ public static class FaceDetectors
         }
     }
 
+    /// <summary>
+    /// What a combined detector's members take from its options: the NMS setting and the threads,
+    /// but no threshold override, as the combined detector asks them for everything above its
+    /// floor and applies MinConfidence to what it reports.
+    /// </summary>
+    private static FaceDetectorOptions MemberOptions(FaceDetectorOptions o) => new() { NmsThreshold = o.NmsThreshold, Threads = o.Threads };
+
     private static IFaceDetector CreateFused(string id, ModelStore store, FaceDetectorOptions? options)
     {
-        // Members keep the NMS setting and the threads but no threshold override: the fused
-        // detector asks them for everything above its floor and applies MinConfidence to the fused score.
         var o = options ?? FaceDetectorOptions.Default;
-        var memberOptions = new FaceDetectorOptions { NmsThreshold = o.NmsThreshold, Threads = o.Threads };
+        var memberOptions = MemberOptions(o);
         var back = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, memberOptions);
         try
         {

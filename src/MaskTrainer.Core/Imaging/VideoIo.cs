@@ -52,7 +52,7 @@ public static class VideoIo
     /// <summary>
     /// Opens a video file (or an image sequence pattern with <see cref="VideoCaptureAPIs.IMAGES"/>).
     /// <paramref name="decodeThreads"/> caps the decoder's threads (FFmpeg back-end; 0 = the
-    /// back-end's default, one per core): FFmpeg's frame threads cost about a quarter more CPU a
+    /// back-end's default, one per core): FFmpeg's frame threads cost about 30 % more CPU a
     /// 720p H.264 frame than one thread (5.4-6.3 against 4.3-4.7 ms here), worth it only when
     /// decoding is all there is to do.
     /// </summary>
@@ -68,7 +68,7 @@ public static class VideoIo
         // Only an open parameter sets the decoder's threads, and only FFmpeg knows it: OpenCV's
         // other back-ends refuse an open with a parameter they do not know, so a file that FFmpeg
         // cannot read is opened again without it, by whichever back-end can.
-        if (decodeThreads > 0 && api is VideoCaptureAPIs.ANY or VideoCaptureAPIs.FFMPEG
+        if (decodeThreads > 0 && api is (VideoCaptureAPIs.ANY or VideoCaptureAPIs.FFMPEG)
             && TryOpen(path, VideoCaptureAPIs.FFMPEG, [(int)DecodeThreadsProperty, decodeThreads]) is { } ffmpeg)
         {
             return ffmpeg;

@@ -97,9 +97,9 @@ public sealed class VideoTests
         using var b = new Mat();
 
         single.Get(VideoIo.DecodeThreadsProperty).Should().Be(1, "the open parameter reached the decoder");
-        if (Environment.ProcessorCount > 1)
+        if (Cv2.GetNumberOfCpus() > 1)
         {
-            threaded.Get(VideoIo.DecodeThreadsProperty).Should().BeGreaterThan(1, "the default decodes on every core");
+            threaded.Get(VideoIo.DecodeThreadsProperty).Should().BeGreaterThan(1, "the default decodes on every core OpenCV sees");
         }
 
         for (int i = 0; i < 40; i++)
@@ -109,6 +109,29 @@ public sealed class VideoTests
             b.Size().Should().Be(new Size(1280, 720));
             Cv2.Norm(a, b, NormTypes.INF).Should().Be(0, $"frame {i} decodes to the same pixels on one thread");
         }
+    }
+
+    [Fact]
+    public void Decoding_threads_are_asked_of_FFmpeg_only_so_an_image_sequence_still_opens()
+    {
+        using var dir = new TempFolder();
+        using (var frame = new Mat(48, 64, MatType.CV_8UC3, Scalar.All(90)))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                Cv2.ImWrite(dir.File($"frame{i:000}.png"), frame);
+            }
+        }
+
+        using var capture = VideoIo.OpenFile(dir.File("frame%03d.png"), VideoCaptureAPIs.IMAGES, decodeThreads: 1);
+        using var read = new Mat();
+        int frames = 0;
+        while (capture.Read(read) && !read.Empty())
+        {
+            frames++;
+        }
+
+        frames.Should().Be(3);
     }
 
     [Fact]
@@ -122,8 +145,7 @@ public sealed class VideoTests
         Assert.Throws<ImagingException>(() => VideoIo.OpenFile(missing)).Message.Should().Be($"{missing}: video file not found");
         Assert.Throws<ImagingException>(() => VideoIo.OpenFile(text)).Message.Should().StartWith($"{text}: cannot open video");
         Assert.Throws<ImagingException>(() => VideoIo.OpenFile(missing, decodeThreads: 1)).Message.Should().Be($"{missing}: video file not found");
-        Assert.Throws<ImagingException>(() => VideoIo.OpenFile(text, decodeThreads: 1)).Message.Should().Be(
-            $"{text}: cannot open video (unreadable, or not a video OpenCV's back-ends can decode)");
+        Assert.Throws<ImagingException>(() => VideoIo.OpenFile(text, decodeThreads: 1)).Message.Should().StartWith($"{text}: cannot open video");
     }
 
     [Fact]
