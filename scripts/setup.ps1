@@ -11,8 +11,16 @@ function Invoke-MtSetup {
     throw 'The .NET 10 SDK is not installed: see https://dot.net'
   }
   if ($Publish) {
-    dotnet publish $Project -c $Configuration --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o $Publish -nologo -v q
-    if ($LASTEXITCODE -ne 0) { throw 'publish failed (see above)' }
+    # Into a new folder, swapped in only when complete: a failed publish leaves the last one whole.
+    $new = "$Publish.new"
+    if (Test-Path $new) { Remove-Item -Recurse -Force $new }
+    dotnet publish $Project -c $Configuration --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o $new -nologo -v q
+    if ($LASTEXITCODE -ne 0) {
+      if (Test-Path $new) { Remove-Item -Recurse -Force $new }
+      throw 'publish failed (see above)'
+    }
+    if (Test-Path $Publish) { Remove-Item -Recurse -Force $Publish }
+    Move-Item $new $Publish
   } else {
     dotnet build $Project -c $Configuration -nologo -v q
     if ($LASTEXITCODE -ne 0) { throw 'build failed (see above)' }

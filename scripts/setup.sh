@@ -88,7 +88,9 @@ mt_setup() {
   if [ -n "$publish" ]; then
     # --use-current-runtime picks the SDK's portable runtime identifier (linux-x64), even where
     # a distribution's SDK reports its own (ubuntu.24.04-x64), for which no packs exist.
-    cmd=(dotnet publish "$project" -c "$config" --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$publish")
+    # Into a new folder, swapped in only when complete: a failed publish leaves the last one whole.
+    rm -rf "$publish.new"
+    cmd=(dotnet publish "$project" -c "$config" --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$publish.new")
     mt_note "compiling the app ahead of time (after each change; about 30 s)"
   fi
   local log
@@ -101,11 +103,18 @@ mt_setup() {
     cat "$log" >&2
     rm -f "$log" "$started"
     if [ -n "$publish" ]; then
+      rm -rf "$publish.new"
       printf 'error: publish failed (see above)\n' >&2
       touch "$stamp.failed"
       return 3
     fi
     mt_die "build failed (see above)"
+  fi
+  if [ -n "$publish" ]; then
+    rm -rf "$publish.old"
+    [ ! -d "$publish" ] || mv "$publish" "$publish.old"
+    mv "$publish.new" "$publish"
+    rm -rf "$publish.old"
   fi
   rm -f "$log" "$stamp.failed"
   mv -f "$started" "$stamp"

@@ -13,12 +13,12 @@ namespace MaskTrainer.Detect.Inference;
 /// </summary>
 public sealed class ModelFaceClassifier : IFaceClassifier
 {
-    private readonly MaskPredictor _predictor;
-    private readonly FaceCropOptions _cropOptions;
     // The warm-up's image: mid-grey (no face, so no label is worth anything), big enough for the
     // crop policy's margin around a face half its width.
     private const int WarmUpSize = 64;
 
+    private readonly MaskPredictor _predictor;
+    private readonly FaceCropOptions _cropOptions;
     private ModelOutput _output = new();
 
     // Per-face scratch, reused from face to face and frame to frame (one thread uses a classifier).
