@@ -17,7 +17,7 @@ namespace MaskTrainer.Bench;
 /// cover, and every composition is then replayed from those raw outputs with
 /// <see cref="TiledFaceDetector"/>'s rules (NMS and per-threshold filtering commute: greedy NMS
 /// keeps a box by the better boxes alone). <c>base</c> reproduces ultraface-back-tiles, which the
-/// output checks against the live detector; <c>bt</c> is it without UltraFace's unsure faces
+/// output checks against the live detector (the grid's other rows keep the old rule for a small face inside a kept one unless their name gives a cover ratio); <c>bt</c> is it without UltraFace's unsure faces
 /// (<see cref="FaceDetectors.UnsureUltraFaceFrom"/>), and the grid's <c>bt+X</c> rows add X to that. Speed is timed with the real composite detector
 /// (<see cref="Composite"/>) on 2008_002506.jpg resized to 640x480 and 1280x720.
 /// Options: --shared DIR, --pasted N (per class, default 100), --frames N (timed frames per size, default 40).
@@ -30,14 +30,29 @@ public static class RecallStudy
     private static readonly int[] Sizes = [24, 32, 48, 64];
 
     /// <summary>Extra passes: whole-image second passes first (same-pass faces deduplicated best first), then tile passes.</summary>
-    public enum Pass { Back, Front, UltraTiles, BackTiles, UltraFine, UltraLow }
+    public enum Pass { Back, Front, UltraTiles, BackTiles, UltraFine, UltraLow, Full, FullTiles }
 
-    private static readonly float[] Floors = [0.05f, 0.05f, 0.25f, 0.2f, 0.4f, 0.1f];
+    private static readonly float[] Floors = [0.05f, 0.05f, 0.25f, 0.2f, 0.4f, 0.1f, 0.05f, 0.2f];
 
     /// <summary>A composition: UltraFace whole at 0.7 plus these passes at these thresholds, extras verified both ways at 0.03.</summary>
-    public sealed record Config(string Name, params (Pass Pass, float Threshold)[] Passes);
+    public sealed record Config(string Name, params (Pass Pass, float Threshold)[] Passes)
+    {
+        /// <summary>0: a box whose centre lies in a kept face is covered. r: only when it is at least r times that face's width.</summary>
+        public float CoverRatio { get; init; }
 
-    private static bool IsTiled(Pass p) => p is Pass.UltraTiles or Pass.BackTiles or Pass.UltraFine;
+        /// <summary>Candidates under their pass's live threshold (back 0.25, tiles 0.7, unsure 0.3) need this likelihood (0: the usual bar).</summary>
+        public float StrictBar { get; init; }
+    }
+
+    private static float LiveThreshold(Pass p) => p switch
+    {
+        Pass.Back => FaceDetectors.BackSecondPassThreshold,
+        Pass.UltraTiles => UltraFaceDetector.DefaultThreshold,
+        Pass.UltraLow => FaceDetectors.UnsureUltraFaceFrom,
+        _ => 0f,
+    };
+
+    private static bool IsTiled(Pass p) => p is Pass.UltraTiles or Pass.BackTiles or Pass.UltraFine or Pass.FullTiles;
 
     private sealed class Models(ModelStore store) : IDisposable
     {
@@ -45,11 +60,13 @@ public static class RecallStudy
         public BlazeFaceDetector Back { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store);
         public BlazeFaceDetector Front { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Front, store);
         public FaceVerifier Verifier { get; } = FaceVerifier.Create(store);
+        public BlazeFaceFullDetector Full { get; } = BlazeFaceFullDetector.Create(store);
 
         public IFaceDetector DetectorOf(Pass p) => p switch
         {
             Pass.Back or Pass.BackTiles => Back,
             Pass.Front => Front,
+            Pass.Full or Pass.FullTiles => Full,
             _ => Ultra,
         };
 
@@ -59,6 +76,7 @@ public static class RecallStudy
             Back.Dispose();
             Front.Dispose();
             Verifier.Dispose();
+            Full.Dispose();
         }
     }
 
@@ -84,6 +102,17 @@ public static class RecallStudy
         // faces-dlib
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
         var dlibFiles = Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        bool pastedOnly = args.Contains("--pasted-only");
+        if (!args.Contains("--full"))
+        {
+            all = [.. all.Where(p => p is not (Pass.Full or Pass.FullTiles))];
+        }
+
+        if (pastedOnly)
+        {
+            all = [Pass.Back, Pass.UltraTiles, Pass.UltraLow];
+        }
+
         var dlibRaw = dlibFiles.Select(f => { using var m = ImageCodec.Read(f); return Collect(models, m, all); }).ToArray();
         Console.Error.WriteLine($"dlib done {sw.Elapsed}");
 
@@ -91,12 +120,12 @@ public static class RecallStudy
         var maskRoot = Path.Combine(shared, "data", "mask-sample");
         var masked = Directory.GetFiles(Path.Combine(maskRoot, "with_mask")).Where(ImageCodec.HasImageExtension).Order(StringComparer.Ordinal).ToArray();
         var bare = Directory.GetFiles(Path.Combine(maskRoot, "without_mask")).Where(ImageCodec.HasImageExtension).Order(StringComparer.Ordinal).ToArray();
-        var maskedRaw = masked.Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
-        var bareRaw = bare.Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
+        var maskedRaw = masked.Take(pastedOnly ? 0 : masked.Length).Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
+        var bareRaw = bare.Take(pastedOnly ? 0 : bare.Length).Select(f => { using var m = Padded(f); return Collect(models, m, all); }).ToArray();
         Console.Error.WriteLine($"padded done {sw.Elapsed}");
 
         // videos, every frame
-        var videoRaw = new[] { "Gituatu_nomask.mp4", "Gituatu_mask.mp4" }.Select(v =>
+        var videoRaw = new[] { "Gituatu_nomask.mp4", "Gituatu_mask.mp4" }.Take(pastedOnly ? 0 : 2).Select(v =>
         {
             var list = new List<Raw>();
             using var capture = VideoIo.OpenFile(Path.Combine(shared, "data", "videos", v));
@@ -112,6 +141,13 @@ public static class RecallStudy
 
         // pasted small faces (PastedSmallFaces' scenes and rule, copied so the raw outputs can be kept)
         var pasted = new List<(int Size, Rect Box, bool Masked, Raw Raw)>();
+        string? dump = Option(args, "--dump");
+        int dumped = 0;
+        var baseCfgForDump = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
+        if (dump is not null)
+        {
+            Directory.CreateDirectory(dump);
+        }
         {
             var refs = new List<(Mat Image, Rect Face, bool Masked)>();
             using (var reference = FaceDetectors.Create(FaceDetectors.DefaultId, store))
@@ -145,7 +181,44 @@ public static class RecallStudy
                     {
                         var box = new Rect(at.X + (int)Math.Round(face.X * scale), at.Y + (int)Math.Round(face.Y * scale),
                             (int)Math.Round(face.Width * scale), (int)Math.Round(face.Height * scale));
-                        pasted.Add((size, box, isMasked, Collect(models, scene, all)));
+                        var raw = Collect(models, scene, all);
+                        pasted.Add((size, box, isMasked, raw));
+                        if (dump is not null && size == 32)
+                        {
+                            var kept = Combine(raw, baseCfgForDump);
+                            if (!Found(kept.Select(k => k.Face), box))
+                            {
+                                var region = Rect.FromLTRB(Math.Max(0, at.X - 40), Math.Max(0, at.Y - 40), Math.Min(scene.Cols, at.Right + 40), Math.Min(scene.Rows, at.Bottom + 40));
+                                using var view = scene.Clone(region);
+                                Cv2.Rectangle(view, new Rect(at.X - region.X, at.Y - region.Y, at.Width, at.Height), Scalar.Blue, 1);
+                                Cv2.Rectangle(view, new Rect(box.X - region.X, box.Y - region.Y, box.Width, box.Height), Scalar.Lime, 1);
+                                var notes = new List<string>();
+                                foreach (var (f, g) in kept.Where(k => k.Face.Box.IntersectsWith(region)))
+                                {
+                                    Cv2.Rectangle(view, new Rect(f.Box.X - region.X, f.Box.Y - region.Y, f.Box.Width, f.Box.Height), Scalar.Red, 1);
+                                    notes.Add($"kept g{g} {f.Box.X - box.X},{f.Box.Y - box.Y} {f.Box.Width}x{f.Box.Height} s{f.Score:0.00}");
+                                }
+
+                                foreach (var p in all)
+                                {
+                                    foreach (var c in raw.ByPass[(int)p].Where(c => Found([c], box)))
+                                    {
+                                        notes.Add($"cand {p} {c.Box.X - box.X},{c.Box.Y - box.Y} {c.Box.Width}x{c.Box.Height} s{c.Score:0.00} v{(raw.Likelihood.TryGetValue(c, out var l) ? l : -1):0.000}");
+                                    }
+                                }
+
+                                foreach (var c in raw.Whole.Where(c => c.Box.IntersectsWith(box)))
+                                {
+                                    notes.Add($"whole {c.Box.X - box.X},{c.Box.Y - box.Y} {c.Box.Width}x{c.Box.Height} s{c.Score:0.00}");
+                                }
+
+                                using var big = new Mat();
+                                Cv2.Resize(view, big, new Size(view.Cols * 3, view.Rows * 3), interpolation: InterpolationFlags.Nearest);
+                                var name = $"{dumped++:000}-{(isMasked ? "m" : "b")}-ref{box.Width}x{box.Height}-pasted{at.Width}x{at.Height}";
+                                Cv2.ImWrite(Path.Combine(dump, name + ".png"), big);
+                                File.WriteAllLines(Path.Combine(dump, name + ".txt"), notes);
+                            }
+                        }
                     }
                 }
             }
@@ -157,13 +230,19 @@ public static class RecallStudy
         }
 
         Console.Error.WriteLine($"pasted done {sw.Elapsed}");
+        if (pastedOnly)
+        {
+            Console.WriteLine($"misses at 32 px written to {dump}: {dumped}");
+            return;
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Recall study: raw passes collected in {sw.Elapsed.TotalSeconds:0} s; faces-dlib {dlibFiles.Length} images, padded {masked.Length}+{bare.Length}, videos {videoRaw[0].Length}+{videoRaw[1].Length} frames, pasted {pasted.Count / Sizes.Length} faces x {Sizes.Length} sizes ({pasted.Count(p => p.Masked) / Sizes.Length} masked). Load {Load()}"));
 
         // Q1: misses of the base composition among padded masked faces
         // base: the live detector. bt: its passes before UltraFace's unsure faces were kept (BlazeFace-back
         // and the tiles); the grid's "bt+X" rows add X to those.
-        var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold));
+        var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
         Console.WriteLine();
         Console.WriteLine("Q1 padded with_mask missed by base: best score of each model (floors: back/front 0.05, ultra 0.05, back-tiles 0.2) among boxes centred in the unpadded photo and >= 1/4 its width, verifier (as is / mirrored) of that box.");
         Console.WriteLine();
@@ -227,9 +306,47 @@ public static class RecallStudy
             configs.Add(new Config($"bt+front@{f}+backtiles@{b}", (Pass.Back, 0.25f), (Pass.Front, f), (Pass.UltraTiles, 0.7f), (Pass.BackTiles, b)));
         }
 
+        foreach (float r in new[] { 0f, 0.1f, 0.2f })
+        {
+            configs.Add(baseCfg with { Name = $"base cover{r}", CoverRatio = r });
+        }
+
+        foreach (float r in new[] { 0.25f, 0.34f, 0.5f })
+        {
+            configs.Add(baseCfg with { Name = $"base cover{r}", CoverRatio = r });
+            foreach (var (b, u) in new[] { (0.2f, 0.5f), (0.2f, 0.4f), (0.25f, 0.5f), (0.2f, 0.6f) })
+            {
+                configs.Add(new Config($"back@{b}, tiles@{u}, cover{r}", (Pass.UltraLow, 0.3f), (Pass.Back, b), (Pass.UltraTiles, u)) { CoverRatio = r });
+            }
+        }
+
+        foreach (var (b, u) in new[] { (0.2f, 0.5f), (0.2f, 0.4f), (0.25f, 0.5f), (0.2f, 0.6f) })
+        {
+            configs.Add(new Config($"back@{b}, tiles@{u}", (Pass.UltraLow, 0.3f), (Pass.Back, b), (Pass.UltraTiles, u)));
+        }
+
+        foreach (float bar in new[] { 0.1f, 0.2f, 0.3f, 0.5f, 0.7f })
+        {
+            foreach (var (b, u, lo) in new[] { (0.2f, 0.5f, 0.3f), (0.2f, 0.4f, 0.3f), (0.15f, 0.4f, 0.2f), (0.15f, 0.3f, 0.15f) })
+            {
+                configs.Add(new Config($"strict{bar} back@{b}, tiles@{u}, unsure@{lo}, cover0.25", (Pass.UltraLow, lo), (Pass.Back, b), (Pass.UltraTiles, u)) { CoverRatio = 0.25f, StrictBar = bar });
+            }
+        }
+
+        foreach (float t in new[] { 0.3f, 0.5f })
+        {
+            configs.Add(new Config($"bt+full@{t}", (Pass.Back, 0.25f), (Pass.UltraLow, 0.3f), (Pass.Full, t), (Pass.UltraTiles, 0.7f)));
+        }
+
+        foreach (float t in new[] { 0.2f, 0.3f, 0.4f, 0.5f, 0.6f })
+        {
+            configs.Add(new Config($"base+fulltiles@{t}", (Pass.UltraLow, 0.3f), (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f), (Pass.FullTiles, t)));
+            configs.Add(new Config($"base-ultratiles+fulltiles@{t}", (Pass.UltraLow, 0.3f), (Pass.Back, 0.25f), (Pass.FullTiles, t)));
+        }
+
         foreach (var a in args.SkipWhile(a => a != "--only").Skip(1).Take(1))
         {
-            configs = configs.Where(c => c.Name == "base" || a.Split(',').Contains(c.Name)).ToList();
+            configs = configs.Where(c => c.Name == "base" || a.Split(';').Any(prefix => c.Name.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         }
 
         using var frame640 = Frame(Path.Combine(dlib, "images", "2008_002506.jpg"), new Size(640, 480));
@@ -397,7 +514,8 @@ public static class RecallStudy
         {
             raw.ByPass[(int)p] = p == Pass.UltraLow ? [.. raw.Whole.Where(f => f.Score >= floors[(int)p] && f.Score < WholeThreshold)]
                 : IsTiled(p) ? TileCandidates(models.DetectorOf(p), image, floors[(int)p], p == Pass.UltraFine) : [.. models.DetectorOf(p).Detect(image, floors[(int)p])];
-            toVerify.AddRange(raw.ByPass[(int)p].Where(c => !Covered(c.Box, found)));
+            // Every candidate a whole face does not overlap: the configs that keep a small face inside a big one need them too.
+            toVerify.AddRange(raw.ByPass[(int)p].Where(c => !Covered(c.Box, found, float.PositiveInfinity)));
         }
 
         for (int i = 0; i < raw.ByPass.Length; i++)
@@ -444,7 +562,7 @@ public static class RecallStudy
                 candidates = keep.Select(k => candidates[k]).ToArray();
             }
 
-            foreach (var c in candidates.Where(c => !Covered(c.Box, found)))
+            foreach (var c in candidates.Where(c => !Covered(c.Box, found, cfg.CoverRatio)))
             {
                 extras.Add(c);
                 groups.Add(g);
@@ -461,13 +579,13 @@ public static class RecallStudy
         for (int i = 0; i < extras.Count; i++)
         {
             int g = groups[i];
-            if (l[i] < VerifyBar)
+            if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar))
             {
                 continue;
             }
 
             bool tiled = IsTiled(order[g].Pass);
-            if (!kept.Any(k => (k.G < g || (k.G == g && !tiled)) && Covered(extras[i].Box, [k.Face])))
+            if (!kept.Any(k => (k.G < g || (k.G == g && !tiled)) && Covered(extras[i].Box, [k.Face], cfg.CoverRatio)))
             {
                 kept.Add((extras[i], g));
                 result.Add((extras[i], (int)order[g].Pass));
@@ -477,10 +595,10 @@ public static class RecallStudy
         return result;
     }
 
-    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces)
+    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces, float ratio = 0)
     {
         var centre = FaceBoxes.Centre(box);
-        return faces.Any(f => f.Box.Contains(centre) || FaceBoxes.IoU(f.Box, box) > Nms);
+        return faces.Any(f => (f.Box.Contains(centre) && box.Width >= ratio * f.Box.Width) || FaceBoxes.IoU(f.Box, box) > Nms);
     }
 
     /// <summary>The tile detector's faces on UltraFace's still-image tiles (or a finer grid), in image coordinates, without those cut by an inner edge.</summary>

@@ -23,8 +23,9 @@ public static class FaceDetectors
     /// tile still images finer (<see cref="TiledFaceDetector.StillMaxTileShrink"/>). 4: <see cref="UltraFaceBackTilesId"/>
     /// keeps UltraFace's verified faces from <see cref="UnsureUltraFaceFrom"/>. 5: on a tiled image a face
     /// small for the whole-image passes keeps the tiles' box (<see cref="TiledFaceDetector.CoarseFaceWidth"/>).
+    /// 6: a face far narrower than a kept face whose box holds its centre is a face of its own (<see cref="TiledFaceDetector.InnerFaceWidthRatio"/>).
     /// </summary>
-    public const int Revision = 5;
+    public const int Revision = 6;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";
@@ -119,6 +120,7 @@ public static class FaceDetectors
         BlazeFaceDetector.BackModelId,
         BackVerifiedId,
         BlazeFaceDetector.FrontModelId,
+        BlazeFaceFullDetector.ModelId,
         UltraFaceDetector.ModelId,
         UltraFaceTilesId,
         UltraFaceBackTilesId,
@@ -142,6 +144,7 @@ public static class FaceDetectors
             BlazeFaceDetector.BackModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Back, store, options),
             BackVerifiedId => CreateBackVerified(store, options),
             BlazeFaceDetector.FrontModelId => BlazeFaceDetector.Create(BlazeFaceVariant.Front, store, options),
+            BlazeFaceFullDetector.ModelId => BlazeFaceFullDetector.Create(store, options),
             UltraFaceDetector.ModelId => UltraFaceDetector.Create(store, options),
             UltraFaceTilesId or UltraFaceBackTilesId or MultiScaleId => CreateTiled(id, store, options),
             HaarFaceDetector.ModelId => HaarFaceDetector.Create(store, options),

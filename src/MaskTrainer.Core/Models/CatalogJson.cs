@@ -158,7 +158,8 @@ internal static class CatalogJson
         "caffe" => ModelFormat.Caffe,
         "haar" => ModelFormat.Haar,
         "image" => ModelFormat.Image,
-        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, caffe, haar or image"),
+        "tensorflowjs" => ModelFormat.TensorFlowJs,
+        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, tensorflowjs, caffe, haar or image"),
     };
 
     private static string Required(string? value, string key) =>

@@ -127,7 +127,7 @@ public sealed class TiledFaceDetectorTests
         var tiled = FaceTestData.Detector(FaceDetectors.UltraFaceTilesId).Detect(large);
 
         alone.Should().HaveCount(3);
-        tiled.Should().HaveCount(3, "the tiles' faces are the same faces, so they add nothing");
+        tiled.Should().HaveCount(3, $"the tiles' faces are the same faces, so they add nothing; found {string.Join(", ", tiled.Select(f => $"{f.Box} {f.Score:0.00}"))}, alone {string.Join(", ", alone.Select(f => f.Box))}");
         tiled.Select(f => f.Box).Should().BeEquivalentTo(alone.Select(f => f.Box));
     }
 
@@ -366,6 +366,58 @@ public sealed class TiledFaceDetectorTests
             "before the tiles first run, the second pass's boxes are all there is, one per face");
         frames.Skip(1).Should().AllSatisfy(boxes => boxes.Should().Contain([tileFace, new Rect(200, 420, 30, 30), new Rect(480, 20, 70, 70)])
             .And.NotContain([new Rect(100, 100, 30, 30), new Rect(112, 92, 36, 36)]));
+    }
+
+    [Fact]
+    public void A_face_far_narrower_than_the_near_face_whose_box_holds_it_is_a_face_of_its_own()
+    {
+        // A near face's 400 px box holds the centres of a 40 px face (a tenth as wide: a face further
+        // away, e.g. over a shoulder) and of a 120 px box (a part of the near face, or a second box
+        // on it). The first is kept, the second is not; a box overlapping the near face as NMS
+        // would suppress stands for it whatever its size.
+        using var image = new Mat(720, 1280, MatType.CV_8UC3, Scalar.All(128));
+        var near = new DetectedFace(new Rect(400, 100, 400, 400), 0.99f);
+        var far = new DetectedFace(new Rect(430, 130, 40, 40), 0.9f);
+        var part = new DetectedFace(new Rect(540, 240, 120, 120), 0.9f);
+        var second = new DetectedFace(new Rect(410, 110, 380, 380), 0.9f);
+        var tiles = new FixedFaces("tiles", 0.7f, []);
+        using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, [near]), tiles, new Size(320, 240),
+            second: new SecondPass(new FixedFaces("second", 0.5f, [far, part, second]), 0.5f));
+
+        detector.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([near.Box, far.Box]);
+        TiledFaceDetector.InnerFaceWidthRatio.Should().BeInRange(40f / 400 + 0.01f, 120f / 400);
+    }
+
+    [SharedFact("data/faces-dlib", "models")]
+    public void A_face_pasted_inside_a_close_ups_face_box_is_found_beside_it()
+    {
+        // faces-dlib's close-up portrait (one face, most of the photo) with a face of another photo
+        // pasted 40 px wide on its forehead: inside the close-up's box, where before it counted as a
+        // part of that face and was dropped.
+        using var portrait = FaceTestData.Read("Tom_Cruise_avp_2014_4.jpg");
+        var detector = FaceTestData.Detector(FaceDetectors.LiveId); // shared: not disposed here
+        var alone = detector.Detect(portrait);
+        alone.Should().ContainSingle("the portrait has one face");
+        var big = alone[0].Box;
+
+        using var source = FaceTestData.Read(FaceTestData.Faces3);
+        var face = FaceTestData.Labels[FaceTestData.Faces3][2].Box; // 90 px
+        var around = new Rect(face.X - face.Width / 3, face.Y - face.Height / 3, face.Width * 5 / 3, face.Height * 5 / 3);
+        using var crop = new Mat(source, around);
+        using var small = new Mat();
+        double scale = 40.0 / face.Width;
+        Cv2.Resize(crop, small, new Size((int)(around.Width * scale), (int)(around.Height * scale)), interpolation: InterpolationFlags.Area);
+        using var scene = portrait.Clone();
+        var at = new Point(big.X + big.Width / 5, big.Y + big.Height / 10);
+        small.CopyTo(new Mat(scene, new Rect(at, small.Size())));
+        var pasted = new Rect(at.X + (int)((face.X - around.X) * scale), at.Y + (int)((face.Y - around.Y) * scale), 40, 40);
+        big.Contains(FaceBoxes.Centre(pasted)).Should().BeTrue("the pasted face lies inside the close-up's box");
+
+        var faces = detector.Detect(scene);
+
+        var described = string.Join(", ", faces.Select(f => $"{f.Box} {f.Score:0.00}"));
+        faces.Should().Contain(f => FaceBoxes.IoU(f.Box, pasted) >= 0.4f, $"the pasted face at {pasted}; found {described}");
+        faces.Should().Contain(f => FaceBoxes.IoU(f.Box, big) >= 0.5f, $"the close-up's face is still found; found {described}");
     }
 
     [SharedFact("data/faces-dlib", "models")]
