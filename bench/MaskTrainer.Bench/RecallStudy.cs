@@ -30,9 +30,9 @@ public static class RecallStudy
     private static readonly int[] Sizes = [24, 32, 48, 64];
 
     /// <summary>Extra passes: whole-image second passes first (same-pass faces deduplicated best first), then tile passes.</summary>
-    public enum Pass { Back, Front, UltraTiles, BackTiles, UltraFine, UltraLow, Full, FullTiles }
+    public enum Pass { Back, Front, UltraTiles, BackTiles, UltraFine, UltraLow }
 
-    private static readonly float[] Floors = [0.05f, 0.05f, 0.25f, 0.2f, 0.4f, 0.1f, 0.05f, 0.2f];
+    private static readonly float[] Floors = [0.05f, 0.05f, 0.25f, 0.2f, 0.4f, 0.1f];
 
     /// <summary>A composition: UltraFace whole at 0.7 plus these passes at these thresholds, extras verified both ways at 0.03.</summary>
     public sealed record Config(string Name, params (Pass Pass, float Threshold)[] Passes)
@@ -52,7 +52,7 @@ public static class RecallStudy
         _ => 0f,
     };
 
-    private static bool IsTiled(Pass p) => p is Pass.UltraTiles or Pass.BackTiles or Pass.UltraFine or Pass.FullTiles;
+    private static bool IsTiled(Pass p) => p is Pass.UltraTiles or Pass.BackTiles or Pass.UltraFine;
 
     private sealed class Models(ModelStore store) : IDisposable
     {
@@ -60,13 +60,11 @@ public static class RecallStudy
         public BlazeFaceDetector Back { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Back, store);
         public BlazeFaceDetector Front { get; } = BlazeFaceDetector.Create(BlazeFaceVariant.Front, store);
         public FaceVerifier Verifier { get; } = FaceVerifier.Create(store);
-        public BlazeFaceFullDetector Full { get; } = BlazeFaceFullDetector.Create(store);
 
         public IFaceDetector DetectorOf(Pass p) => p switch
         {
             Pass.Back or Pass.BackTiles => Back,
             Pass.Front => Front,
-            Pass.Full or Pass.FullTiles => Full,
             _ => Ultra,
         };
 
@@ -76,7 +74,6 @@ public static class RecallStudy
             Back.Dispose();
             Front.Dispose();
             Verifier.Dispose();
-            Full.Dispose();
         }
     }
 
@@ -103,10 +100,6 @@ public static class RecallStudy
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
         var dlibFiles = Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
         bool pastedOnly = args.Contains("--pasted-only");
-        if (!args.Contains("--full"))
-        {
-            all = [.. all.Where(p => p is not (Pass.Full or Pass.FullTiles))];
-        }
 
         if (pastedOnly)
         {
@@ -331,17 +324,6 @@ public static class RecallStudy
             {
                 configs.Add(new Config($"strict{bar} back@{b}, tiles@{u}, unsure@{lo}, cover0.25", (Pass.UltraLow, lo), (Pass.Back, b), (Pass.UltraTiles, u)) { CoverRatio = 0.25f, StrictBar = bar });
             }
-        }
-
-        foreach (float t in new[] { 0.3f, 0.5f })
-        {
-            configs.Add(new Config($"bt+full@{t}", (Pass.Back, 0.25f), (Pass.UltraLow, 0.3f), (Pass.Full, t), (Pass.UltraTiles, 0.7f)));
-        }
-
-        foreach (float t in new[] { 0.2f, 0.3f, 0.4f, 0.5f, 0.6f })
-        {
-            configs.Add(new Config($"base+fulltiles@{t}", (Pass.UltraLow, 0.3f), (Pass.Back, 0.25f), (Pass.UltraTiles, 0.7f), (Pass.FullTiles, t)));
-            configs.Add(new Config($"base-ultratiles+fulltiles@{t}", (Pass.UltraLow, 0.3f), (Pass.Back, 0.25f), (Pass.FullTiles, t)));
         }
 
         foreach (var a in args.SkipWhile(a => a != "--only").Skip(1).Take(1))

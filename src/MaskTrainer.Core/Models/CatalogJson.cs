@@ -158,8 +158,7 @@ internal static class CatalogJson
         "caffe" => ModelFormat.Caffe,
         "haar" => ModelFormat.Haar,
         "image" => ModelFormat.Image,
-        "tensorflowjs" => ModelFormat.TensorFlowJs,
-        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, tensorflowjs, caffe, haar or image"),
+        _ => throw new ArgumentException($"format '{format}' is not onnx, tensorflow, caffe, haar or image"),
     };
 
     private static string Required(string? value, string key) =>

@@ -51,11 +51,6 @@ internal static class CatalogValidator
             return "a Caffe model needs its .prototxt as the second file";
         }
 
-        if (model.Format == ModelFormat.TensorFlowJs && model.Files.Count != 2)
-        {
-            return "a TensorFlow.js model has two files: its model JSON, then its weights";
-        }
-
         if (model.Role == ModelRole.Backbone && string.IsNullOrWhiteSpace(model.FeatureLayer))
         {
             return "a backbone needs a featureLayer";

@@ -2,7 +2,7 @@ namespace MaskTrainer.Models;
 
 /// <summary>
 /// How OpenCV loads a model. Catalog spelling: <c>"onnx"</c>, <c>"tensorflow"</c>, <c>"caffe"</c>,
-/// <c>"haar"</c>, <c>"image"</c>, <c>"tensorflowjs"</c>. For TensorFlow and Caffe, <see cref="ModelSpec.Files"/>[1] is the text config
+/// <c>"haar"</c>, <c>"image"</c>. For TensorFlow and Caffe, <see cref="ModelSpec.Files"/>[1] is the text config
 /// (.pbtxt / .prototxt) that goes with the weights in Files[0].
 /// </summary>
 public enum ModelFormat
@@ -18,12 +18,6 @@ public enum ModelFormat
 
     /// <summary>OpenCV cascade classifier XML (cv::CascadeClassifier); no DNN preprocessing.</summary>
     Haar,
-
-    /// <summary>
-    /// TensorFlow.js graph model: Files[0] the model JSON, Files[1] its one weight file. Converted
-    /// to ONNX for ONNX Runtime (<see cref="Onnx.TensorFlowJsModels"/>); OpenCV cannot load it.
-    /// </summary>
-    TensorFlowJs,
 
     /// <summary>Image files (JPEG/PNG) of a <see cref="ModelRole.SampleImages"/> entry; nothing to load into OpenCV's DNN module.</summary>
     Image,

@@ -16,10 +16,6 @@ internal sealed class TensorFlowGraph
     /// <summary>The nodes in file order (a frozen graph lists inputs before their users).</summary>
     public IReadOnlyList<Node> Nodes { get; }
 
-    /// <summary>A graph of nodes read elsewhere (<see cref="TensorFlowJsGraph"/>), inputs before their users.</summary>
-    internal static TensorFlowGraph FromNodes(IReadOnlyList<Node> nodes, string source) =>
-        nodes.Count > 0 ? new TensorFlowGraph(nodes) : throw new OnnxGraphEditException($"{source}: not a TensorFlow graph (no nodes)");
-
     /// <summary>Parses a frozen GraphDef.</summary>
     /// <exception cref="OnnxGraphEditException">The bytes are not a GraphDef.</exception>
     public static TensorFlowGraph Parse(byte[] bytes, string source)
@@ -238,9 +234,6 @@ internal sealed class TensorFlowGraph
         public bool? B { get; set; }
 
         public long[]? Ints { get; set; }
-
-        /// <summary>A list of strings (TensorFlow.js graphs: a fused op's parts).</summary>
-        public string[]? Strings { get; set; }
 
         public Tensor? Tensor { get; set; }
     }

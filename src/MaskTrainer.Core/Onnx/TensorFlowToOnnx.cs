@@ -8,10 +8,8 @@ namespace MaskTrainer.Onnx;
 /// Converts a frozen TensorFlow graph in NHWC layout (OpenCV's res10 face detector is one) into an
 /// ONNX graph in NCHW layout that ONNX Runtime runs. Covers the operators such convolutional
 /// detectors are made of: Conv2D (with SpaceToBatchND/BatchToSpaceND around it = a dilated
-/// convolution), depthwise convolutions, TensorFlow.js's fused convolutions, BiasAdd,
-/// FusedBatchNorm, Mul, Add, Maximum, Relu, MaxPool, Pad, Square, Sum, Rsqrt, Reshape
-/// (flattening, or to per-anchor rows with the batch taken from Shape/StridedSlice/Pack),
-/// ConcatV2, Softmax, DepthToSpace, ResizeBilinear; constants and 8-bit Dequantize are folded
+/// convolution), BiasAdd, FusedBatchNorm, Mul, Add, Maximum, Relu, MaxPool, Pad, Square, Sum,
+/// Rsqrt, Reshape (flattening), ConcatV2, Softmax; constants and 8-bit Dequantize are folded
 /// into float initializers. Anything else is a one-line error naming the node, never a guess.
 /// Activations of rank 4 are NCHW in the result: weights, paddings, strides and reduction axes
 /// are permuted here, and a flattening Reshape first transposes back to NHWC so the flattened
@@ -29,8 +27,6 @@ internal sealed class TensorFlowToOnnx
     private readonly Dictionary<string, int> _rank = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _alias = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorFlowGraph.Node> _spaceToBatch = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _shapeOf = new(StringComparer.Ordinal); // Shape node → its tensor
-    private readonly HashSet<string> _batchOf = new(StringComparer.Ordinal); // scalars that are a tensor's batch size
     private int _counter;
 
     private TensorFlowToOnnx(TensorFlowGraph tf, string source)
@@ -77,14 +73,6 @@ internal sealed class TensorFlowToOnnx
                 case "Dequantize": _constants[node.Name] = Dequantize(node); break;
                 case "Identity": _alias[node.Name] = Resolve(node.Inputs[0]); break;
                 case "Conv2D": Conv(node); break;
-                case "_FusedConv2D": Conv(node, depthwise: false, fused: true); break;
-                case "DepthwiseConv2dNative": Conv(node, depthwise: true); break;
-                case "FusedDepthwiseConv2dNative": Conv(node, depthwise: true, fused: true); break;
-                case "DepthToSpace": DepthToSpace(node); break;
-                case "ResizeBilinear": ResizeBilinear(node); break;
-                case "Shape": _shapeOf[node.Name] = Resolve(node.Inputs[0]); break;
-                case "StridedSlice": BatchOfShape(node); break;
-                case "Pack": PackShape(node); break;
                 case "SpaceToBatchND": _spaceToBatch[node.Name] = node; break;
                 case "BatchToSpaceND": break; // folded into the dilated convolution before it
                 case "BiasAdd": Elementwise(node, "Add"); break;
@@ -108,32 +96,13 @@ internal sealed class TensorFlowToOnnx
 
     // ---- operators ---------------------------------------------------------------------------
 
-    /// <summary>
-    /// Conv2D, or a depthwise one (weights [H, W, C, M] → ONNX group C); a TensorFlow.js fused
-    /// one adds its bias as the Conv's own and then its activation (fused_ops BiasAdd[, Relu |
-    /// Relu6 | Prelu]).
-    /// </summary>
-    private void Conv(TensorFlowGraph.Node node, bool depthwise = false, bool fused = false)
+    private void Conv(TensorFlowGraph.Node node)
     {
         RequireNhwc(node);
         var weights = Const(node, 1);
         if (weights.Shape.Length != 4)
         {
             throw Unsupported(node, "weights are not 4-D (HWIO)");
-        }
-
-        string? bias = null, activation = null;
-        if (fused)
-        {
-            var parts = node.Attr("fused_ops")?.Strings ?? [];
-            if (parts.Length is < 1 or > 2 || parts[0] != "BiasAdd" || (parts.Length == 2 && parts[1] is not ("Relu" or "Relu6" or "Prelu")))
-            {
-                throw Unsupported(node, $"fused operations [{string.Join(", ", parts)}] (BiasAdd, then Relu, Relu6 or Prelu, are supported)");
-            }
-
-            var b = Const(node, 2);
-            bias = Initializer(node.Name + "/bias", b.Floats, [b.Floats.Length]);
-            activation = parts.Length == 2 ? parts[1] : null;
         }
 
         var strides = NhwcPair(node, "strides", 1);
@@ -164,7 +133,7 @@ internal sealed class TensorFlowToOnnx
             _alias[node.Name] = output;
         }
 
-        // HWIO → OIHW; depthwise HWCM → (C·M)1HW, output channel c·M + m as in TensorFlow.
+        // HWIO → OIHW.
         long kh = weights.Shape[0], kw = weights.Shape[1], ci = weights.Shape[2], co = weights.Shape[3];
         var oihw = new float[weights.Floats.Length];
         for (long h = 0; h < kh; h++)
@@ -175,20 +144,14 @@ internal sealed class TensorFlowToOnnx
                 {
                     for (long o = 0; o < co; o++)
                     {
-                        long target = depthwise ? ((i * co + o) * kh + h) * kw + w : ((o * ci + i) * kh + h) * kw + w;
-                        oihw[target] = weights.Floats[((h * kw + w) * ci + i) * co + o];
+                        oihw[((o * ci + i) * kh + h) * kw + w] = weights.Floats[((h * kw + w) * ci + i) * co + o];
                     }
                 }
             }
         }
 
-        var w4 = depthwise ? Initializer(node.Name + "/oihw", oihw, [ci * co, 1, kh, kw]) : Initializer(node.Name + "/oihw", oihw, [co, ci, kh, kw]);
-        string convOutput = activation is null ? output : Fresh(node.Name + "/conv");
-        var conv = Node("Conv", convOutput, bias is null ? [Resolve(input), w4] : [Resolve(input), w4, bias], convOutput);
-        if (depthwise)
-        {
-            conv.Attribute.Add(Int("group", ci));
-        }
+        var w4 = Initializer(node.Name + "/oihw", oihw, [co, ci, kh, kw]);
+        var conv = Node("Conv", node.Name, [Resolve(input), w4], output);
         conv.Attribute.Add(Ints("kernel_shape", kh, kw));
         conv.Attribute.Add(Ints("strides", strides.Item1, strides.Item2));
         conv.Attribute.Add(Ints("dilations", dilations.Item1, dilations.Item2));
@@ -202,96 +165,7 @@ internal sealed class TensorFlowToOnnx
             conv.Attribute.Add(Ints("pads", pads));
         }
 
-        switch (activation)
-        {
-            case "Relu":
-                Node("Relu", output, [convOutput], output);
-                break;
-            case "Relu6":
-                Node("Clip", output, [convOutput, Initializer(Fresh(node.Name + "/min"), [0f], []), Initializer(Fresh(node.Name + "/max"), [6f], [])], output);
-                break;
-            case "Prelu":
-                var alpha = Const(node, 3);
-                Node("PRelu", output, [convOutput, Initializer(node.Name + "/alpha", alpha.Floats, [alpha.Floats.Length, 1, 1])], output);
-                break;
-        }
-
         _rank[output] = 4;
-    }
-
-    private void DepthToSpace(TensorFlowGraph.Node node)
-    {
-        RequireNhwc(node);
-        var input = Resolve(node.Inputs[0]);
-        // TensorFlow's channel order (block row, block column, depth) is ONNX's DCR mode.
-        var d2s = Node("DepthToSpace", node.Name, [input], node.Name);
-        d2s.Attribute.Add(Int("blocksize", node.Attr("block_size")?.I ?? throw Unsupported(node, "no block_size")));
-        d2s.Attribute.Add(new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("DCR") });
-        _rank[node.Name] = 4;
-    }
-
-    private void ResizeBilinear(TensorFlowGraph.Node node)
-    {
-        var input = Resolve(node.Inputs[0]);
-        var size = Const(node, 1).Ints();
-        if (RankOf(node, input) != 4 || size.Length != 2)
-        {
-            throw Unsupported(node, "only a 4-D resize to a constant size is supported");
-        }
-
-        bool alignCorners = node.Attr("align_corners")?.B == true, halfPixel = node.Attr("half_pixel_centers")?.B == true;
-        string mode = alignCorners ? "align_corners" : halfPixel ? "half_pixel" : "asymmetric";
-
-        // Sizes = [N, C] of the input (N is symbolic) followed by the constant [H, W].
-        var shape = Fresh(node.Name + "/shape");
-        Node("Shape", shape, [input], shape);
-        var nc = Fresh(node.Name + "/nc");
-        Node("Slice", nc, [shape, IntInitializer(Fresh(node.Name + "/s0"), [0]), IntInitializer(Fresh(node.Name + "/s2"), [2])], nc);
-        var sizes = Fresh(node.Name + "/sizes");
-        Node("Concat", sizes, [nc, IntInitializer(Fresh(node.Name + "/hw"), size)], sizes).Attribute.Add(Int("axis", 0));
-        var resize = Node("Resize", node.Name, [input, "", "", sizes], node.Name);
-        resize.Attribute.Add(new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("linear") });
-        resize.Attribute.Add(new AttributeProto { Name = "coordinate_transformation_mode", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(mode) });
-        _rank[node.Name] = 4;
-    }
-
-    /// <summary>
-    /// <c>StridedSlice(Shape(x), [0], [1], [1])</c> with the axis shrunk: the batch size, which a
-    /// Keras export packs into its Reshapes' shapes. Nothing else is computed on shapes.
-    /// </summary>
-    private void BatchOfShape(TensorFlowGraph.Node node)
-    {
-        if (!_shapeOf.ContainsKey(Strip(node.Inputs[0])) || node.Inputs.Count != 4
-            || Const(node, 1).Ints() is not [0] || Const(node, 2).Ints() is not [1] || Const(node, 3).Ints() is not [1]
-            || node.Attr("shrink_axis_mask")?.I != 1)
-        {
-            throw Unsupported(node, "only the batch size taken from a tensor's shape is supported");
-        }
-
-        _batchOf.Add(node.Name);
-    }
-
-    /// <summary>A Reshape's shape packed from the batch size and constants: a constant with -1 for the batch.</summary>
-    private void PackShape(TensorFlowGraph.Node node)
-    {
-        var values = new long[node.Inputs.Count];
-        for (var k = 0; k < values.Length; k++)
-        {
-            if (_batchOf.Contains(Strip(node.Inputs[k])))
-            {
-                values[k] = -1;
-            }
-            else if (Const(node, k).Ints() is [var v])
-            {
-                values[k] = v;
-            }
-            else
-            {
-                throw Unsupported(node, $"input {k} is neither the batch size nor a scalar constant");
-            }
-        }
-
-        _constants[node.Name] = new Constant([values.Length], [], values, null);
     }
 
     private void Elementwise(TensorFlowGraph.Node node, string op)
@@ -434,14 +308,6 @@ internal sealed class TensorFlowToOnnx
             Node("Transpose", nhwc, [input], nhwc).Attribute.Add(Ints("perm", 0, 2, 3, 1));
             Node("Flatten", node.Name, [nhwc], node.Name).Attribute.Add(Int("axis", 1));
             _rank[node.Name] = 2;
-        }
-        else if (rank == 4 && shape.Length == 3 && shape[0] == -1 && shape[1] is -1 or > 0 && shape[2] > 0)
-        {
-            // [N, H, W, C] → [N, K, M] (a detector's per-anchor rows): in TensorFlow's order.
-            var nhwc = Fresh(node.Name + "/nhwc");
-            Node("Transpose", nhwc, [input], nhwc).Attribute.Add(Ints("perm", 0, 2, 3, 1));
-            Node("Reshape", node.Name, [nhwc, IntInitializer(node.Name + "/shape", [0, shape[1], shape[2]])], node.Name);
-            _rank[node.Name] = 3;
         }
         else if (rank == 2 && shape.Length == 2 && shape[0] == -1 && shape[1] > 0)
         {
