@@ -20,7 +20,12 @@ namespace MaskTrainer.Bench;
 /// output checks against the live detector (the grid's other rows keep the old rule for a small face inside a kept one unless their name gives a cover ratio); <c>bt</c> is it without UltraFace's unsure faces
 /// (<see cref="FaceDetectors.UnsureUltraFaceFrom"/>), and the grid's <c>bt+X</c> rows add X to that. Speed is timed with the real composite detector
 /// (<see cref="Composite"/>) on 2008_002506.jpg resized to 640x480 and 1280x720.
-/// Options: --shared DIR, --pasted N (per class, default 100), --frames N (timed frames per size, default 40).
+/// The replay does not model <see cref="TiledFaceDetector.CoarseFaceWidth"/>'s order (small whole-image
+/// boxes after the tiles'), so on small faces a row can differ from the live detector by which box is
+/// kept; the figures a decision rests on are measured again with the live detector (<c>bench detectors</c>).
+/// Options: --shared DIR, --pasted N (per class, default 100), --frames N (timed frames per size, default 40),
+/// --only "a;b" (only the rows whose names start so, plus base), --pasted-only (collect the pasted scenes
+/// and stop), --dump DIR (with it: each 32 px face base misses, drawn with its candidates).
 /// </summary>
 public static class RecallStudy
 {
@@ -94,6 +99,10 @@ public static class RecallStudy
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([Path.Combine(shared, "models")]));
         using var models = new Models(store);
         var all = Enum.GetValues<Pass>();
+
+        // base: the live detector. bt: its passes before UltraFace's unsure faces were kept (BlazeFace-back
+        // and the tiles); the grid's "bt+X" rows add X to those.
+        var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
         var sw = Stopwatch.StartNew();
 
         // faces-dlib
@@ -136,7 +145,6 @@ public static class RecallStudy
         var pasted = new List<(int Size, Rect Box, bool Masked, Raw Raw)>();
         string? dump = Option(args, "--dump");
         int dumped = 0;
-        var baseCfgForDump = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
         if (dump is not null)
         {
             Directory.CreateDirectory(dump);
@@ -178,7 +186,7 @@ public static class RecallStudy
                         pasted.Add((size, box, isMasked, raw));
                         if (dump is not null && size == 32)
                         {
-                            var kept = Combine(raw, baseCfgForDump);
+                            var kept = Combine(raw, baseCfg);
                             if (!Found(kept.Select(k => k.Face), box))
                             {
                                 var region = Rect.FromLTRB(Math.Max(0, at.X - 40), Math.Max(0, at.Y - 40), Math.Min(scene.Cols, at.Right + 40), Math.Min(scene.Rows, at.Bottom + 40));
@@ -225,7 +233,7 @@ public static class RecallStudy
         Console.Error.WriteLine($"pasted done {sw.Elapsed}");
         if (pastedOnly)
         {
-            Console.WriteLine($"misses at 32 px written to {dump}: {dumped}");
+            Console.WriteLine(dump is null ? "pasted scenes collected; pass --dump DIR to write the 32 px misses" : $"misses at 32 px written to {dump}: {dumped}");
             return;
         }
 
@@ -233,9 +241,6 @@ public static class RecallStudy
             $"Recall study: raw passes collected in {sw.Elapsed.TotalSeconds:0} s; faces-dlib {dlibFiles.Length} images, padded {masked.Length}+{bare.Length}, videos {videoRaw[0].Length}+{videoRaw[1].Length} frames, pasted {pasted.Count / Sizes.Length} faces x {Sizes.Length} sizes ({pasted.Count(p => p.Masked) / Sizes.Length} masked). Load {Load()}"));
 
         // Q1: misses of the base composition among padded masked faces
-        // base: the live detector. bt: its passes before UltraFace's unsure faces were kept (BlazeFace-back
-        // and the tiles); the grid's "bt+X" rows add X to those.
-        var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
         Console.WriteLine();
         Console.WriteLine("Q1 padded with_mask missed by base: best score of each model (floors: back/front 0.05, ultra 0.05, back-tiles 0.2) among boxes centred in the unpadded photo and >= 1/4 its width, verifier (as is / mirrored) of that box.");
         Console.WriteLine();

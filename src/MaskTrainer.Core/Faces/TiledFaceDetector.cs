@@ -72,16 +72,19 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     /// <summary>
     /// A box whose centre lies inside a face already kept stands for that face (a part of it, or a
-    /// second box on it) unless it is narrower than this fraction of that face's width: then it is a
-    /// face further away that the near face's box happens to hold (over a shoulder, beside a cheek),
-    /// and the verifier judges it as it judges every other extra face. Boxes that overlap as NMS would
-    /// suppress still stand for one face whatever their sizes. Measured with <c>bench recall-study</c>
-    /// (docs/detector.md): pasted faces 32 px wide 0.695 -> 0.750, 24 px 0.670 -> 0.685, 64 px
-    /// 0.850 -> 0.860, with no new false face on faces-dlib, dogs.jpg or either test video. Why not
-    /// more: from a third, boxes on parts of the bare-face video's near face got through (6 frames
-    /// at a third, 10 at a half), and on faces-dlib's three-face photo at 1000x750 a tile boxed a
-    /// part of a 209 px face at 51 px (0.24 of it), which ultraface-tiles' one-way verifier passed.
-    /// 0.2 and 0.25 gained no more at 32 px.
+    /// second box on it) unless it is narrower than this fraction of the kept face's width: then it
+    /// is a face further away that the near face's box happens to hold (over a shoulder, beside a
+    /// cheek), and the verifier judges it as it judges every other extra face. Only with a verifier:
+    /// without one nothing would check such a box, so the centre rule holds for every width. Boxes
+    /// that overlap as NMS would suppress are one face whatever their sizes. The tracker keeps to the
+    /// same rule when it decides whether a detection stands for a held face. Measured with
+    /// <c>bench recall-study</c> and <c>bench detectors</c> (docs/detector.md): pasted faces 32 px
+    /// wide 0.695 -> 0.750, 24 px 0.670 -> 0.685, 64 px 0.850 -> 0.860, with no new false face on
+    /// faces-dlib, dogs.jpg or either test video. From a third on, boxes on parts of the bare-face
+    /// video's near face got through (6 frames at a third, 10 at a half). 0.2 and 0.25 gain no more
+    /// at 32 px (0.870 / 0.885 at 64 px), and on faces-dlib's three-face photo at 1000x750 a tile boxed
+    /// a part of a 209 px face at 51 px (0.24 of it), which ultraface-tiles' one-way verifier passed:
+    /// 0.15 keeps a margin under the narrowest face part seen.
     /// </summary>
     public const float InnerFaceWidthRatio = 0.15f;
 
@@ -415,16 +418,16 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// <summary>
     /// Whether one of <paramref name="count"/> faces of <paramref name="faces"/> from <paramref name="start"/>
     /// already stands for <paramref name="box"/>: they overlap as NMS would suppress, or the box's centre lies
-    /// inside it (a part of a big face, or a second box on the same face) and the box is not much narrower
-    /// (<see cref="InnerFaceWidthRatio"/>).
+    /// inside it (a part of a big face, or a second box on the same face) and, with a verifier, the box is
+    /// not much narrower (<see cref="InnerFaceWidthRatio"/>).
     /// </summary>
     private bool Covered(Rect box, IReadOnlyList<DetectedFace> faces, int start, int count)
     {
-        var centre = FaceBoxes.Centre(box);
+        float ratio = _verification is null ? 0 : InnerFaceWidthRatio;
         for (int i = start; i < start + count; i++)
         {
             var f = faces[i];
-            if ((f.Box.Contains(centre) && box.Width >= InnerFaceWidthRatio * f.Box.Width) || FaceBoxes.IoU(f.Box, box) > Options.NmsThreshold)
+            if (FaceBoxes.HoldsAsPart(f.Box, box, ratio) || FaceBoxes.IoU(f.Box, box) > Options.NmsThreshold)
             {
                 return true;
             }

@@ -155,13 +155,13 @@ public sealed class FaceTracker
         }
     }
 
-    // True when one of the boxes contains the centre of box.
+    // True when one of the boxes stands for box by the detector's own centre rule: it holds its centre
+    // and box is not far narrower (a far face beside a near one is held on its own).
     private static bool Covered(Rect box, ReadOnlySpan<Rect> boxes)
     {
-        var centre = FaceBoxes.Centre(box);
         foreach (var b in boxes)
         {
-            if (b.Contains(centre))
+            if (FaceBoxes.HoldsAsPart(b, box, TiledFaceDetector.InnerFaceWidthRatio))
             {
                 return true;
             }

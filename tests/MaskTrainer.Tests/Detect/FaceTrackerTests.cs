@@ -183,6 +183,17 @@ public sealed class FaceTrackerTests
         Update(tracker, new Rect(100, 100, 100, 100));
         Update(tracker, new Rect(400, 100, 100, 100));
         _held.Should().ContainSingle().Which.Box.Should().Be(new Rect(100, 100, 100, 100));
+
+        // Nor does a near face whose box holds the centre of a far narrower one (the detector's rule,
+        // TiledFaceDetector.InnerFaceWidthRatio): the far face missed for a frame is held.
+        tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MatchIoU = 0.3f });
+        var near = new Rect(100, 50, 600, 600);
+        var far = new Rect(200, 100, 50, 50);
+        Update(tracker, near, far);
+        Update(tracker, near, far);
+        Update(tracker, near, far);
+        Update(tracker, near);
+        _held.Should().ContainSingle().Which.Box.Should().Be(far);
     }
 
     [Fact]

@@ -368,24 +368,32 @@ public sealed class TiledFaceDetectorTests
             .And.NotContain([new Rect(100, 100, 30, 30), new Rect(112, 92, 36, 36)]));
     }
 
-    [Fact]
+    [SharedFact("models")]
     public void A_face_far_narrower_than_the_near_face_whose_box_holds_it_is_a_face_of_its_own()
     {
-        // A near face's 400 px box holds the centres of a 40 px face (a tenth as wide: a face further
-        // away, e.g. over a shoulder) and of a 120 px box (a part of the near face, or a second box
-        // on it). The first is kept, the second is not; a box overlapping the near face as NMS
-        // would suppress stands for it whatever its size.
+        // Fixed boxes, the real verifier at a bar of 0 (it passes every box). A near face's 800 px box
+        // holds the centres of a 100 px face (an eighth as wide: a face further away, e.g. over a
+        // shoulder), of a second 98 px box on that far face, and of a 150 px box (a part of the near
+        // face, or a second box on it). The far face is kept once; the part is not. All are at least
+        // CoarseFaceWidth (96 px of this frame), so the usual merge decides, not the coarse-box rule.
         using var image = new Mat(720, 1280, MatType.CV_8UC3, Scalar.All(128));
-        var near = new DetectedFace(new Rect(400, 100, 400, 400), 0.99f);
-        var far = new DetectedFace(new Rect(430, 130, 40, 40), 0.9f);
-        var part = new DetectedFace(new Rect(540, 240, 120, 120), 0.9f);
-        var second = new DetectedFace(new Rect(410, 110, 380, 380), 0.9f);
-        var tiles = new FixedFaces("tiles", 0.7f, []);
-        using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, [near]), tiles, new Size(320, 240),
-            second: new SecondPass(new FixedFaces("second", 0.5f, [far, part, second]), 0.5f));
+        var near = new DetectedFace(new Rect(200, 0, 800, 700), 0.99f);
+        var far = new DetectedFace(new Rect(250, 40, 100, 100), 0.9f);
+        var again = new DetectedFace(new Rect(254, 44, 98, 98), 0.85f);
+        var part = new DetectedFace(new Rect(500, 300, 150, 150), 0.8f);
+        using var verifier = FaceVerifier.Create(FaceTestData.Store);
+        FixedFaces Whole() => new("whole", 0.7f, [near]);
+        FixedFaces Second() => new("second", 0.5f, [far, again, part]);
+        using var detector = new TiledFaceDetector("test", Whole(), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
+            verification: new FaceVerification(verifier, 0, bothWays: true), second: new SecondPass(Second(), 0.5f));
 
         detector.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([near.Box, far.Box]);
-        TiledFaceDetector.InnerFaceWidthRatio.Should().BeInRange(40f / 400 + 0.01f, 120f / 400);
+        TiledFaceDetector.InnerFaceWidthRatio.Should().BeInRange(100f / 800 + 0.01f, 150f / 800);
+
+        // Without a verifier nothing would judge the far box, so the centre rule holds for every width.
+        using var unverified = new TiledFaceDetector("test", Whole(), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
+            second: new SecondPass(Second(), 0.5f));
+        unverified.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([near.Box]);
     }
 
     [SharedFact("data/faces-dlib", "models")]
@@ -409,7 +417,11 @@ public sealed class TiledFaceDetectorTests
         Cv2.Resize(crop, small, new Size((int)(around.Width * scale), (int)(around.Height * scale)), interpolation: InterpolationFlags.Area);
         using var scene = portrait.Clone();
         var at = new Point(big.X + big.Width / 5, big.Y + big.Height / 10);
-        small.CopyTo(new Mat(scene, new Rect(at, small.Size())));
+        using (var roi = new Mat(scene, new Rect(at, small.Size())))
+        {
+            small.CopyTo(roi);
+        }
+
         var pasted = new Rect(at.X + (int)((face.X - around.X) * scale), at.Y + (int)((face.Y - around.Y) * scale), 40, 40);
         big.Contains(FaceBoxes.Centre(pasted)).Should().BeTrue("the pasted face lies inside the close-up's box");
 
