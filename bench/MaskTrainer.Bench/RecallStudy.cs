@@ -103,6 +103,21 @@ public static class RecallStudy
         // base: the live detector. bt: its passes before UltraFace's unsure faces were kept (BlazeFace-back
         // and the tiles); the grid's "bt+X" rows add X to those.
         var baseCfg = new Config("base", (Pass.UltraLow, FaceDetectors.UnsureUltraFaceFrom), (Pass.Back, FaceDetectors.BackSecondPassThreshold), (Pass.UltraTiles, WholeThreshold)) { CoverRatio = TiledFaceDetector.InnerFaceWidthRatio };
+        // Before the minutes of collecting: a folder that cannot be made is a one-line error now, not then.
+        string? dump = Option(args, "--dump");
+        if (dump is not null)
+        {
+            try
+            {
+                Directory.CreateDirectory(dump);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: --dump {dump}: cannot create the folder: {e.Message}");
+                Environment.Exit(2);
+            }
+        }
+
         var sw = Stopwatch.StartNew();
 
         // faces-dlib
@@ -143,12 +158,7 @@ public static class RecallStudy
 
         // pasted small faces (PastedSmallFaces' scenes and rule, copied so the raw outputs can be kept)
         var pasted = new List<(int Size, Rect Box, bool Masked, Raw Raw)>();
-        string? dump = Option(args, "--dump");
         int dumped = 0;
-        if (dump is not null)
-        {
-            Directory.CreateDirectory(dump);
-        }
         {
             var refs = new List<(Mat Image, Rect Face, bool Masked)>();
             using (var reference = FaceDetectors.Create(FaceDetectors.DefaultId, store))
@@ -184,41 +194,9 @@ public static class RecallStudy
                             (int)Math.Round(face.Width * scale), (int)Math.Round(face.Height * scale));
                         var raw = Collect(models, scene, all);
                         pasted.Add((size, box, isMasked, raw));
-                        if (dump is not null && size == 32)
+                        if (dump is not null && size == 32 && Combine(raw, baseCfg) is var kept && !Found(kept.Select(k => k.Face), box))
                         {
-                            var kept = Combine(raw, baseCfg);
-                            if (!Found(kept.Select(k => k.Face), box))
-                            {
-                                var region = Rect.FromLTRB(Math.Max(0, at.X - 40), Math.Max(0, at.Y - 40), Math.Min(scene.Cols, at.Right + 40), Math.Min(scene.Rows, at.Bottom + 40));
-                                using var view = scene.Clone(region);
-                                Cv2.Rectangle(view, new Rect(at.X - region.X, at.Y - region.Y, at.Width, at.Height), Scalar.Blue, 1);
-                                Cv2.Rectangle(view, new Rect(box.X - region.X, box.Y - region.Y, box.Width, box.Height), Scalar.Lime, 1);
-                                var notes = new List<string>();
-                                foreach (var (f, g) in kept.Where(k => k.Face.Box.IntersectsWith(region)))
-                                {
-                                    Cv2.Rectangle(view, new Rect(f.Box.X - region.X, f.Box.Y - region.Y, f.Box.Width, f.Box.Height), Scalar.Red, 1);
-                                    notes.Add($"kept g{g} {f.Box.X - box.X},{f.Box.Y - box.Y} {f.Box.Width}x{f.Box.Height} s{f.Score:0.00}");
-                                }
-
-                                foreach (var p in all)
-                                {
-                                    foreach (var c in raw.ByPass[(int)p].Where(c => Found([c], box)))
-                                    {
-                                        notes.Add($"cand {p} {c.Box.X - box.X},{c.Box.Y - box.Y} {c.Box.Width}x{c.Box.Height} s{c.Score:0.00} v{(raw.Likelihood.TryGetValue(c, out var l) ? l : -1):0.000}");
-                                    }
-                                }
-
-                                foreach (var c in raw.Whole.Where(c => c.Box.IntersectsWith(box)))
-                                {
-                                    notes.Add($"whole {c.Box.X - box.X},{c.Box.Y - box.Y} {c.Box.Width}x{c.Box.Height} s{c.Score:0.00}");
-                                }
-
-                                using var big = new Mat();
-                                Cv2.Resize(view, big, new Size(view.Cols * 3, view.Rows * 3), interpolation: InterpolationFlags.Nearest);
-                                var name = $"{dumped++:000}-{(isMasked ? "m" : "b")}-ref{box.Width}x{box.Height}-pasted{at.Width}x{at.Height}";
-                                Cv2.ImWrite(Path.Combine(dump, name + ".png"), big);
-                                File.WriteAllLines(Path.Combine(dump, name + ".txt"), notes);
-                            }
+                            WriteMiss(dump, dumped++, scene, at, box, isMasked, raw, kept, all);
                         }
                     }
                 }
@@ -582,11 +560,49 @@ public static class RecallStudy
         return result;
     }
 
-    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces, float ratio = 0)
+    /// <summary>
+    /// One missed pasted face for <c>--dump</c>: the scene around the pasted image (blue), the face
+    /// (green) and the kept faces (red), 3x, and a text file of every candidate on the face with its
+    /// score and likelihood (offsets from the face's corner).
+    /// </summary>
+    private static void WriteMiss(string dump, int index, Mat scene, Rect at, Rect box, bool isMasked, Raw raw, List<(DetectedFace Face, int Group)> kept, Pass[] passes)
     {
-        var centre = FaceBoxes.Centre(box);
-        return faces.Any(f => (f.Box.Contains(centre) && box.Width >= ratio * f.Box.Width) || FaceBoxes.IoU(f.Box, box) > Nms);
+        var region = Rect.FromLTRB(Math.Max(0, at.X - 40), Math.Max(0, at.Y - 40), Math.Min(scene.Cols, at.Right + 40), Math.Min(scene.Rows, at.Bottom + 40));
+        using var view = scene.Clone(region);
+        void Draw(Rect r, Scalar colour) => Cv2.Rectangle(view, new Rect(r.X - region.X, r.Y - region.Y, r.Width, r.Height), colour, 1);
+        string Where(Rect r) => $"{r.X - box.X},{r.Y - box.Y} {r.Width}x{r.Height}";
+        Draw(at, Scalar.Blue);
+        Draw(box, Scalar.Lime);
+        var notes = new List<string>();
+        foreach (var (f, g) in kept.Where(k => k.Face.Box.IntersectsWith(region)))
+        {
+            Draw(f.Box, Scalar.Red);
+            notes.Add($"kept g{g} {Where(f.Box)} s{f.Score:0.00}");
+        }
+
+        foreach (var p in passes)
+        {
+            foreach (var c in raw.ByPass[(int)p].Where(c => Found([c], box)))
+            {
+                notes.Add($"cand {p} {Where(c.Box)} s{c.Score:0.00} v{(raw.Likelihood.TryGetValue(c, out var l) ? l : -1):0.000}");
+            }
+        }
+
+        foreach (var c in raw.Whole.Where(c => c.Box.IntersectsWith(box)))
+        {
+            notes.Add($"whole {Where(c.Box)} s{c.Score:0.00}");
+        }
+
+        using var big = new Mat();
+        Cv2.Resize(view, big, new Size(view.Cols * 3, view.Rows * 3), interpolation: InterpolationFlags.Nearest);
+        var name = $"{index:000}-{(isMasked ? "m" : "b")}-ref{box.Width}x{box.Height}-pasted{at.Width}x{at.Height}";
+        Cv2.ImWrite(Path.Combine(dump, name + ".png"), big);
+        File.WriteAllLines(Path.Combine(dump, name + ".txt"), notes);
     }
+
+    /// <summary>TiledFaceDetector's Covered: the same centre rule (<see cref="FaceBoxes.HoldsAsPart"/>) and NMS overlap.</summary>
+    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces, float ratio = 0) =>
+        faces.Any(f => FaceBoxes.HoldsAsPart(f.Box, box, ratio) || FaceBoxes.IoU(f.Box, box) > Nms);
 
     /// <summary>The tile detector's faces on UltraFace's still-image tiles (or a finer grid), in image coordinates, without those cut by an inner edge.</summary>
     private static DetectedFace[] TileCandidates(IFaceDetector detector, Mat image, float floor, bool finer)
