@@ -21,6 +21,7 @@ namespace MaskTrainer.Bench;
 internal sealed class PastedScenes : IDisposable
 {
     private readonly Mat[] _backgrounds;
+    private readonly string[] _files;
     private readonly Random _random;
 
     /// <param name="facesDlib">The faces-dlib folder (images/ and annotations/boxes.csv).</param>
@@ -31,6 +32,7 @@ internal sealed class PastedScenes : IDisposable
             .Where(f => !f.EndsWith("dogs.jpg", StringComparison.Ordinal))
             .Where(f => kind == BackgroundKind.People || labels.ContainsKey(Path.GetFileName(f)))
             .Order(StringComparer.Ordinal).ToArray();
+        _files = files;
         _backgrounds = files.Select(f =>
         {
             var image = ImageCodec.Read(f);
@@ -49,10 +51,20 @@ internal sealed class PastedScenes : IDisposable
 
     public int Count => _backgrounds.Length;
 
+    /// <summary>The background photos' file names, in the order <see cref="Background"/> numbers them.</summary>
+    public IReadOnlyList<string> Files => _files;
+
+    /// <summary>Background <paramref name="index"/> as loaded (pixelated for <see cref="BackgroundKind.FacesPixelated"/>); owned by the scenes.</summary>
+    public Mat Background(int index) => _backgrounds[index];
+
+    /// <summary>Which background the last scene was pasted on.</summary>
+    public int LastBackground { get; private set; }
+
     /// <summary>A new scene (caller disposes) and where the image was pasted.</summary>
     public (Mat Scene, Rect Pasted) Next(Mat face)
     {
-        var bg = _backgrounds[_random.Next(_backgrounds.Length)];
+        LastBackground = _random.Next(_backgrounds.Length);
+        var bg = _backgrounds[LastBackground];
         double fraction = 0.3 + _random.NextDouble() * 0.4;
         double scale = fraction * Math.Min(bg.Cols, bg.Rows) / Math.Max(face.Cols, face.Rows);
         return PasteOn(bg, face, scale);
@@ -62,7 +74,11 @@ internal sealed class PastedScenes : IDisposable
     /// A new scene (caller disposes): the image scaled by <paramref name="scale"/> (area filter)
     /// at a random place on a random background; where it was pasted.
     /// </summary>
-    public (Mat Scene, Rect Pasted) Next(Mat face, double scale) => PasteOn(_backgrounds[_random.Next(_backgrounds.Length)], face, scale);
+    public (Mat Scene, Rect Pasted) Next(Mat face, double scale)
+    {
+        LastBackground = _random.Next(_backgrounds.Length);
+        return PasteOn(_backgrounds[LastBackground], face, scale);
+    }
 
     private (Mat Scene, Rect Pasted) PasteOn(Mat bg, Mat face, double scale)
     {

@@ -42,7 +42,7 @@ public static class RecallStudy
     /// <summary>A composition: UltraFace whole at 0.7 plus these passes at these thresholds, extras verified both ways at 0.03.</summary>
     public sealed record Config(string Name, params (Pass Pass, float Threshold)[] Passes)
     {
-        /// <summary>0: a box whose centre lies in a kept face is covered. r: only when it is at least r times that face's width.</summary>
+        /// <summary>0: a box whose centre lies in a kept face is covered. r: on that face itself at any width, in its box's corners only when at least r times its width (<see cref="FaceBoxes.HoldsAsPart"/>).</summary>
         public float CoverRatio { get; init; }
 
         /// <summary>Candidates under their pass's live threshold (back 0.25, tiles 0.7, unsure 0.3) need this likelihood (0: the usual bar).</summary>
@@ -473,14 +473,15 @@ public static class RecallStudy
     {
         floors ??= Floors;
         var raw = new Raw { Whole = [.. models.Ultra.Detect(image, wholeFloor)] };
-        var found = raw.Whole.Where(f => f.Score >= WholeThreshold).ToArray();
+        var found = TiledFaceDetector.OneBoxPerFace([.. raw.Whole.Where(f => f.Score >= WholeThreshold)], Nms);
         var toVerify = new List<DetectedFace>();
         foreach (var p in passes)
         {
             raw.ByPass[(int)p] = p == Pass.UltraLow ? [.. raw.Whole.Where(f => f.Score >= floors[(int)p] && f.Score < WholeThreshold)]
                 : IsTiled(p) ? TileCandidates(models.DetectorOf(p), image, floors[(int)p], p == Pass.UltraFine) : [.. models.DetectorOf(p).Detect(image, floors[(int)p])];
-            // Every candidate a whole face does not overlap: the configs that keep a small face inside a big one need them too.
-            toVerify.AddRange(raw.ByPass[(int)p].Where(c => !Covered(c.Box, found, float.PositiveInfinity)));
+            // Every candidate some config may keep: with an infinite ratio the centre rule counts only boxes
+            // on a whole face's face as its parts, the fewest any config does.
+            toVerify.AddRange(raw.ByPass[(int)p].Where(c => TiledFaceDetector.StandsFor(c.Box, found, 0, found.Count, float.PositiveInfinity, Nms) != TiledFaceDetector.Covered));
         }
 
         for (int i = 0; i < raw.ByPass.Length; i++)
@@ -505,15 +506,16 @@ public static class RecallStudy
         Combine(raw, cfg, extras => extras.Select(c => raw.Likelihood.TryGetValue(c, out float l) ? l : throw new InvalidOperationException("unverified candidate")).ToArray());
 
     /// <summary>
-    /// TiledFaceDetector's rules replayed: whole faces; extras = each pass's faces at its threshold
-    /// (tile passes: cross-tile NMS) that no whole face covers, verified in one batch; those that pass,
-    /// in pass order, are dropped when a kept extra of an earlier pass (or a better one of the same
-    /// whole-image pass) covers them. Group -1 = whole image, else the pass.
+    /// TiledFaceDetector's rules replayed: whole faces, one box per face; extras = each pass's faces at its
+    /// threshold (tile passes: cross-tile NMS) that no whole face stands for, verified in one batch; those
+    /// that pass, in pass order, are judged against the faces kept so far (a tile face against those kept
+    /// before its pass) by <see cref="TiledFaceDetector.StandsFor"/>: dropped, added, or in place of a face
+    /// they frame more wholly. Group -1 = whole image, else the pass.
     /// </summary>
     private static List<(DetectedFace Face, int Group)> Combine(Raw raw, Config cfg, Func<List<DetectedFace>, float[]> likelihoods)
     {
-        var result = raw.Whole.Where(f => f.Score >= WholeThreshold).Select(f => (f, -1)).ToList();
-        var found = result.Select(r => r.f).ToArray();
+        var found = TiledFaceDetector.OneBoxPerFace([.. raw.Whole.Where(f => f.Score >= WholeThreshold)], Nms);
+        var result = found.Select(f => (f, -1)).ToList();
         var order = cfg.Passes.OrderBy(p => IsTiled(p.Pass) ? 1 : 0).ToArray(); // whole-image passes first (stable)
         var extras = new List<DetectedFace>();
         var groups = new List<int>();
@@ -527,7 +529,7 @@ public static class RecallStudy
                 candidates = keep.Select(k => candidates[k]).ToArray();
             }
 
-            foreach (var c in candidates.Where(c => !Covered(c.Box, found, cfg.CoverRatio)))
+            foreach (var c in candidates.Where(c => TiledFaceDetector.StandsFor(c.Box, found, 0, found.Count, cfg.CoverRatio, Nms) != TiledFaceDetector.Covered))
             {
                 extras.Add(c);
                 groups.Add(g);
@@ -540,20 +542,32 @@ public static class RecallStudy
         }
 
         var l = likelihoods(extras);
-        var kept = new List<(DetectedFace Face, int G)>();
+        var faces = result.Select(r => r.f).ToList(); // the kept faces, as the live merge's list
+        int group = -1, groupStart = faces.Count;
         for (int i = 0; i < extras.Count; i++)
         {
             int g = groups[i];
+            if (g != group)
+            {
+                (group, groupStart) = (g, faces.Count);
+            }
+
             if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar))
             {
                 continue;
             }
 
-            bool tiled = IsTiled(order[g].Pass);
-            if (!kept.Any(k => (k.G < g || (k.G == g && !tiled)) && Covered(extras[i].Box, [k.Face], cfg.CoverRatio)))
+            int count = IsTiled(order[g].Pass) ? groupStart : faces.Count;
+            int at = TiledFaceDetector.StandsFor(extras[i].Box, faces, 0, count, cfg.CoverRatio, Nms);
+            if (at == TiledFaceDetector.NewFace)
             {
-                kept.Add((extras[i], g));
+                faces.Add(extras[i]);
                 result.Add((extras[i], (int)order[g].Pass));
+            }
+            else if (at >= 0)
+            {
+                faces[at] = extras[i];
+                result[at] = (extras[i], (int)order[g].Pass);
             }
         }
 
@@ -599,10 +613,6 @@ public static class RecallStudy
         Cv2.ImWrite(Path.Combine(dump, name + ".png"), big);
         File.WriteAllLines(Path.Combine(dump, name + ".txt"), notes);
     }
-
-    /// <summary>TiledFaceDetector's Covered: the same centre rule (<see cref="FaceBoxes.HoldsAsPart"/>) and NMS overlap.</summary>
-    private static bool Covered(Rect box, IEnumerable<DetectedFace> faces, float ratio = 0) =>
-        faces.Any(f => FaceBoxes.HoldsAsPart(f.Box, box, ratio) || FaceBoxes.IoU(f.Box, box) > Nms);
 
     /// <summary>The tile detector's faces on UltraFace's still-image tiles (or a finer grid), in image coordinates, without those cut by an inner edge.</summary>
     private static DetectedFace[] TileCandidates(IFaceDetector detector, Mat image, float floor, bool finer)

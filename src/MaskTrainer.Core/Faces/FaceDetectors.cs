@@ -24,8 +24,10 @@ public static class FaceDetectors
     /// keeps UltraFace's verified faces from <see cref="UnsureUltraFaceFrom"/>. 5: on a tiled image a face
     /// small for the whole-image passes keeps the tiles' box (<see cref="TiledFaceDetector.CoarseFaceWidth"/>).
     /// 6: a face far narrower than a kept face whose box holds its centre is a face of its own (<see cref="TiledFaceDetector.InnerFaceWidthRatio"/>).
+    /// 7: only in the kept box's corners, not on the face itself; two boxes are one face whichever holds the
+    /// other's centre, UltraFace's own included (<see cref="TiledFaceDetector.OneBoxPerFace"/>).
     /// </summary>
-    public const int Revision = 6;
+    public const int Revision = 7;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";

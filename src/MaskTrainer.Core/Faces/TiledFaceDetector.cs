@@ -20,8 +20,9 @@ namespace MaskTrainer.Faces;
 /// faces only the extra passes found, must pass the face verifier, which keeps the extra passes
 /// off textures, hands and dog faces. Of those that pass, in this order: an unsure face or a
 /// second-pass face is dropped when a better one of its kind or one before it covers it, a tile face
-/// when an unsure or second-pass face does. So the whole-image faces are exactly the whole-image
-/// detector's, and the extra passes only add.</para>
+/// when an unsure or second-pass face does (<see cref="StandsFor"/>). So the whole-image faces are the
+/// whole-image detector's, with one box per face (<see cref="OneBoxPerFace"/>), and the extra passes
+/// add faces, or put a box round the whole of a face in place of one on its eyes (<see cref="FaceBoxes.Frames"/>).</para>
 /// <para>On the consecutive frames of a video (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>),
 /// the second pass and the tiles take turns, and the faces the other one found in the previous
 /// frame stand in for it (unless a face of this frame covers them, or they score under this call's
@@ -72,19 +73,23 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     /// <summary>
     /// A box whose centre lies inside a face already kept stands for that face (a part of it, or a
-    /// second box on it) unless it is narrower than this fraction of the kept face's width: then it
-    /// is a face further away that the near face's box happens to hold (over a shoulder, beside a
-    /// cheek), and the verifier judges it as it judges every other extra face. Only with a verifier:
-    /// without one nothing would check such a box, so the centre rule holds for every width. Boxes
-    /// that overlap as NMS would suppress are one face whatever their sizes. The tracker keeps to the
-    /// same rule when it decides whether a detection stands for a held face. Measured with
-    /// <c>bench recall-study</c> and <c>bench detectors</c> (docs/detector.md): pasted faces 32 px
-    /// wide 0.695 -> 0.750, 24 px 0.670 -> 0.685, 64 px 0.850 -> 0.860, with no new false face on
-    /// faces-dlib, dogs.jpg or either test video. From a third on, boxes on parts of the bare-face
-    /// video's near face got through (6 frames at a third, 10 at a half). 0.2 and 0.25 gain no more
-    /// at 32 px (0.870 / 0.885 at 64 px), and on faces-dlib's three-face photo at 1000x750 a tile boxed
-    /// a part of a 209 px face at 51 px (0.24 of it), which ultraface-tiles' one-way verifier passed:
-    /// 0.15 keeps a margin under the narrowest face part seen.
+    /// second box on it), and so does a box that holds such a face's centre (<see cref="FaceBoxes.SameFace"/>),
+    /// unless the narrower is under this fraction of the wider's width and its centre lies in the
+    /// wider box's corners, outside the face itself (<see cref="FaceBoxes.OnFace"/>): then it is a face
+    /// further away beside the near one (over a shoulder). A narrower box centred on the near face is
+    /// part of it at any width: a face there would be hidden behind it. Only with a verifier for the
+    /// extra passes' faces: without one nothing would check such a box, so the centre rule holds for
+    /// every width there; UltraFace's own sure faces are not verified, so among them only the face
+    /// itself counts (<see cref="OneBoxPerFace"/>). Boxes that overlap as NMS would suppress are one face
+    /// whatever their sizes. The tracker keeps to the same rule when it decides whether a detection
+    /// stands for a held face.
+    /// <para>Session 13 let every narrower box inside a face through: pasted 32 px faces 0.695 -> 0.750
+    /// in <c>bench detectors</c>, mostly faces pasted onto a face of the background photo (16 of those
+    /// 30 found, 4 now), while on real close-ups boxes on eyes, glasses and an ear got through as faces.
+    /// From session 14 only the corners count (docs/detector.md). The 0.15 is session 13's: with the
+    /// rule over the whole box, boxes on parts of the bare-face video's near face got through from a
+    /// third on, and a tile's 51 px box on a 209 px face (0.24) passed a one-way verifier; 0.15 keeps a
+    /// margin under both.</para>
     /// </summary>
     public const float InnerFaceWidthRatio = 0.15f;
 
@@ -217,7 +222,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     {
         float wholeThreshold = Math.Max(minConfidence, _whole.DefaultMinConfidence);
         float lowThreshold = _verifyWholeFrom is { } from ? Math.Max(minConfidence, from) : wholeThreshold;
-        var found = SplitWhole(_whole.Detect(image, lowThreshold), wholeThreshold);
+        var found = OneBoxPerFace(SplitWhole(_whole.Detect(image, lowThreshold), wholeThreshold), Options.NmsThreshold);
         var size = image.Size();
         int n = Options.ConsecutiveFrames ? Tiles(size, _input, ref _tiles) : Tiles(size, _input, StillMaxTileShrink, MaxStillTiles, ref _tiles);
 
@@ -290,26 +295,69 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         // before its group covers it; among tile faces NMS decided. A face held from the previous
         // frame also answers to this call's threshold, which may be higher than the one it was found at.
         // With tiles, a face small at the whole-image passes' scale comes after the tiles' faces
-        // (CoarseFaceWidth), still in one fixed order on every frame.
+        // (CoarseFaceWidth), still in one fixed order on every frame. A later box that frames a kept face
+        // more wholly (StandsFor) takes its place, in its slot, so the order still holds.
         float coarseUnder = n > 0 ? CoarseFaceWidth * size.Width / _input.Width : 0;
-        AddKept(_unsureKept, all, lowThreshold, withinGroup: true, minWidth: coarseUnder);
-        AddKept(_heldSecond, all, secondThreshold, withinGroup: true, minWidth: coarseUnder);
-        AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
+        bool replaced = AddKept(_unsureKept, all, lowThreshold, withinGroup: true, minWidth: coarseUnder);
+        replaced |= AddKept(_heldSecond, all, secondThreshold, withinGroup: true, minWidth: coarseUnder);
+        replaced |= AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
         if (coarseUnder > 0)
         {
             // Here a coarse box that holds the centre of a face already kept is that face too (a few
-            // pixels off and larger), or spans it and a neighbour: either way not a new face.
+            // pixels off and larger), or spans it and a neighbour: either way not a new face, and it
+            // never takes the place of the tiles' sharper box. (StandsFor already covers most of these;
+            // this also catches a kept face under InnerFaceWidthRatio of the coarse box, in its corner.)
             AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
             AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
         }
 
-        if (all.Count == found.Count)
+        if (all.Count == found.Count && !replaced)
         {
             return found;
         }
 
         all.Sort((a, b) => b.Score.CompareTo(a.Score));
         return all;
+    }
+
+    /// <summary>
+    /// <paramref name="faces"/> (one detector's sure faces) with one box per face, best first as NMS goes
+    /// (<see cref="StandsFor"/>, on the face itself only: these faces are not verified, so a sure face in
+    /// the corner of another's box stays a face whatever its width). UltraFace's NMS keeps two boxes on
+    /// one face when they overlap less than its IoU: on a close-up, one on the face and one on an eye,
+    /// or one on half of it and a wider one. Of those, the box that frames the face more wholly is kept,
+    /// with its own score. Returns <paramref name="faces"/> itself when no two are one face, the usual image.
+    /// </summary>
+    public static IReadOnlyList<DetectedFace> OneBoxPerFace(IReadOnlyList<DetectedFace> faces, float nmsThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        bool any = false;
+        for (int i = 1; i < faces.Count && !any; i++)
+        {
+            any = StandsFor(faces[i].Box, faces, 0, i, float.PositiveInfinity, nmsThreshold) != NewFace;
+        }
+
+        if (!any)
+        {
+            return faces;
+        }
+
+        var byScore = new List<DetectedFace>(faces);
+        var kept = new List<DetectedFace>(faces.Count);
+        foreach (var face in byScore.OrderByDescending(x => x.Score)) // stable: equal scores keep the detector's order
+        {
+            int at = StandsFor(face.Box, kept, 0, kept.Count, float.PositiveInfinity, nmsThreshold);
+            if (at == NewFace)
+            {
+                kept.Add(face);
+            }
+            else if (at >= 0)
+            {
+                kept[at] = face;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>
@@ -350,23 +398,39 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     }
 
     /// <summary>
-    /// Adds the faces of <paramref name="group"/> scored at least <paramref name="threshold"/> that no face
-    /// already in <paramref name="all"/> covers, nor (<paramref name="withinGroup"/>) a better one of the group,
-    /// and whose width lies in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>); with <paramref name="holdsCentre"/>,
-    /// nor one whose box holds the centre of a face already kept.
+    /// Adds the faces of <paramref name="group"/> scored at least <paramref name="threshold"/> whose width lies
+    /// in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>) and that no face already in <paramref name="all"/>
+    /// stands for, nor (<paramref name="withinGroup"/>) a better one of the group (<see cref="StandsFor"/>); one that
+    /// frames such a face more wholly takes its place. With <paramref name="holdsCentre"/> (coarse boxes), neither
+    /// a box that holds the centre of a face already kept nor one that would take a face's place. Returns
+    /// whether a face was replaced.
     /// </summary>
-    private void AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool holdsCentre = false)
+    private bool AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool holdsCentre = false)
     {
         int before = all.Count;
+        bool replaced = false;
+        float ratio = PartRatio;
         foreach (var f in group)
         {
             int count = withinGroup ? all.Count : before;
-            if (f.Score >= threshold && f.Box.Width >= minWidth && f.Box.Width < maxWidth && !Covered(f.Box, all, 0, count)
-                && !(holdsCentre && HoldsCentre(f.Box, all, count)))
+            if (f.Score < threshold || f.Box.Width < minWidth || f.Box.Width >= maxWidth)
+            {
+                continue;
+            }
+
+            int at = StandsFor(f.Box, all, 0, count, ratio, Options.NmsThreshold);
+            if (at == NewFace && !(holdsCentre && HoldsCentre(f.Box, all, count)))
             {
                 all.Add(f);
             }
+            else if (at >= 0 && !holdsCentre)
+            {
+                all[at] = f;
+                replaced = true;
+            }
         }
+
+        return replaced;
     }
 
     /// <summary>Whether <paramref name="box"/> holds the centre of one of the first <paramref name="count"/> faces.</summary>
@@ -403,37 +467,64 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         }
     }
 
-    /// <summary>Adds to the extra passes' faces those of <paramref name="faces"/> that no whole-image face covers.</summary>
+    /// <summary>
+    /// Adds to the extra passes' faces those of <paramref name="faces"/> that no whole-image face stands for
+    /// (<see cref="StandsFor"/>): new faces, and boxes that frame a whole-image face more wholly.
+    /// </summary>
     private void AddUncovered(IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedFace> found)
     {
+        float ratio = PartRatio;
         foreach (var f in faces)
         {
-            if (!Covered(f.Box, found, 0, found.Count))
+            if (StandsFor(f.Box, found, 0, found.Count, ratio, Options.NmsThreshold) != Covered)
             {
                 _extra.Add(f);
             }
         }
     }
 
+    /// <summary><see cref="StandsFor"/>: no face already kept stands for the box.</summary>
+    public const int NewFace = -1;
+
+    /// <summary><see cref="StandsFor"/>: a face already kept stands for the box (a part of it, a second box on it, or a box over two faces).</summary>
+    public const int Covered = -2;
+
+    // The centre rule's width ratio for the extra passes' faces: with a verifier to judge them, a much
+    // narrower box in a kept face's corner is a face of its own; without one, never.
+    private float PartRatio => _verification is null ? 0 : InnerFaceWidthRatio;
+
     /// <summary>
-    /// Whether one of <paramref name="count"/> faces of <paramref name="faces"/> from <paramref name="start"/>
-    /// already stands for <paramref name="box"/>: they overlap as NMS would suppress, or the box's centre lies
-    /// inside it (a part of a big face, or a second box on the same face) and, with a verifier, the box is
-    /// not much narrower (<see cref="InnerFaceWidthRatio"/>).
+    /// How <paramref name="box"/> stands to the <paramref name="count"/> faces of <paramref name="faces"/> from
+    /// <paramref name="start"/>: <see cref="Covered"/> when one stands for it, as they overlap as NMS would
+    /// suppress or by the centre rule at <paramref name="minWidthRatio"/> (<see cref="FaceBoxes.SameFace"/>);
+    /// but when the box is that one face's wider box, the face's centre on it, and NMS would have kept both
+    /// (<see cref="FaceBoxes.Frames"/>: BlazeFace's box round a masked face, UltraFace's on its eyes), the
+    /// index of that face, whose place it takes: the crop then shows the mask. <see cref="NewFace"/> when
+    /// none stands for it.
     /// </summary>
-    private bool Covered(Rect box, IReadOnlyList<DetectedFace> faces, int start, int count)
+    public static int StandsFor(Rect box, IReadOnlyList<DetectedFace> faces, int start, int count, float minWidthRatio, float nmsThreshold)
     {
-        float ratio = _verification is null ? 0 : InnerFaceWidthRatio;
+        ArgumentNullException.ThrowIfNull(faces);
+        int frames = NewFace;
         for (int i = start; i < start + count; i++)
         {
-            var f = faces[i];
-            if (FaceBoxes.HoldsAsPart(f.Box, box, ratio) || FaceBoxes.IoU(f.Box, box) > Options.NmsThreshold)
+            var kept = faces[i].Box;
+            bool overlaps = FaceBoxes.IoU(kept, box) > nmsThreshold;
+            if (!overlaps && !FaceBoxes.SameFace(kept, box, minWidthRatio))
             {
-                return true;
+                continue;
             }
+
+            if (frames == NewFace && !overlaps && FaceBoxes.Frames(box, kept))
+            {
+                frames = i;
+                continue;
+            }
+
+            return Covered; // a part or a second box, or a box over two kept faces
         }
 
-        return false;
+        return frames;
     }
 
     private static float LowestDefault(IFaceDetector whole, IFaceDetector tiled, SecondPass? second, float? verifyWholeFrom)

@@ -155,13 +155,13 @@ public sealed class FaceTracker
         }
     }
 
-    // True when one of the boxes stands for box by the detector's own centre rule: it holds its centre
-    // and box is not far narrower (a far face beside a near one is held on its own).
+    // True when one of the boxes stands for box by the detector's own centre rule, whichever holds the
+    // other's centre (a far face in the corner of a near one's box is held on its own).
     private static bool Covered(Rect box, ReadOnlySpan<Rect> boxes)
     {
         foreach (var b in boxes)
         {
-            if (FaceBoxes.HoldsAsPart(b, box, TiledFaceDetector.InnerFaceWidthRatio))
+            if (FaceBoxes.SameFace(b, box, TiledFaceDetector.InnerFaceWidthRatio))
             {
                 return true;
             }

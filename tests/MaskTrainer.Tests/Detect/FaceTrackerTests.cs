@@ -184,16 +184,30 @@ public sealed class FaceTrackerTests
         Update(tracker, new Rect(400, 100, 100, 100));
         _held.Should().ContainSingle().Which.Box.Should().Be(new Rect(100, 100, 100, 100));
 
-        // Nor does a near face whose box holds the centre of a far narrower one (the detector's rule,
-        // TiledFaceDetector.InnerFaceWidthRatio): the far face missed for a frame is held.
+        // Nor does a near face whose box holds, in its corner, the centre of a far narrower one (the
+        // detector's rule, TiledFaceDetector.InnerFaceWidthRatio): the far face missed for a frame is held.
         tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MatchIoU = 0.3f });
         var near = new Rect(100, 50, 600, 600);
-        var far = new Rect(200, 100, 50, 50);
+        var far = new Rect(110, 60, 50, 50);
         Update(tracker, near, far);
         Update(tracker, near, far);
         Update(tracker, near, far);
         Update(tracker, near);
         _held.Should().ContainSingle().Which.Box.Should().Be(far);
+
+        // A narrow box centred on the near face is part of it: missed, it is not held. Nor is a face's
+        // box when only a box on its eyes is found: that box lies on the face, whichever is larger.
+        var face = new Rect(100, 100, 200, 240);
+        var eyes = new Rect(140, 150, 120, 60);
+        foreach (var (lost, kept) in new[] { (new Rect(375, 300, 50, 50), near), (face, eyes) })
+        {
+            tracker = new FaceTracker(new TrackerOptions { HoldFrames = 2, MatchIoU = 0.3f });
+            Update(tracker, kept, lost);
+            Update(tracker, kept, lost);
+            Update(tracker, kept, lost);
+            Update(tracker, kept);
+            _held.Should().BeEmpty($"{lost} and {kept} are one face");
+        }
     }
 
     [Fact]
