@@ -11,7 +11,9 @@ namespace MaskTrainer.Bench;
 /// Face detectors on the acceptance data: recall and false positives on the 43 labelled
 /// faces of faces-dlib (IoU ≥ 0.4), detections on dogs.jpg (no human face), the share of
 /// mask-sample images (padded by 25% of their size on each side, border replicated, as
-/// <see cref="FaceCropStage"/> does) in which a face is found, and speed on 640x480 frames
+/// <see cref="FaceCropStage"/> does) in which a face is found and how many have more than one (most
+/// show one person, so what this counts beyond the crowds is boxes on parts of one face), the pasted
+/// faces' recall also apart from those pasted on a face of the photo, and speed on 640x480 frames
 /// (2008_002506.jpg resized; one detector, calls in sequence, as the webcam loop makes them;
 /// median of 5 rounds, and the best round's rate, since the machine may be shared).
 /// Prints a markdown table. Options: --shared DIR (default ../shared next to the repository),
