@@ -22,7 +22,8 @@ namespace MaskTrainer.Bench;
 /// (<see cref="Composite"/>) on 2008_002506.jpg resized to 640x480 and 1280x720.
 /// The replay does not model <see cref="TiledFaceDetector.CoarseFaceWidth"/>'s order (small whole-image
 /// boxes after the tiles'), so on small faces a row can differ from the live detector by which box is
-/// kept; the figures a decision rests on are measured again with the live detector (<c>bench detectors</c>).
+/// kept (and a small coarse box may take a face's place here, which the live detector never lets it); the
+/// figures a decision rests on are measured again with the live detector (<c>bench detectors</c>).
 /// Options: --shared DIR, --pasted N (per class, default 100), --frames N (timed frames per size, default 40),
 /// --only "a;b" (only the rows whose names start so, plus base), --pasted-only (collect the pasted scenes
 /// and stop), --dump DIR (with it: each 32 px face base misses, drawn with its candidates).
@@ -529,7 +530,9 @@ public static class RecallStudy
                 candidates = keep.Select(k => candidates[k]).ToArray();
             }
 
-            foreach (var c in candidates.Where(c => TiledFaceDetector.StandsFor(c.Box, found, 0, found.Count, cfg.CoverRatio, Nms) != TiledFaceDetector.Covered))
+            bool mayReplace = !IsTiled(pass); // the tiles' faces never take a face's place
+            foreach (var c in candidates.Where(c => TiledFaceDetector.StandsFor(c.Box, found, 0, found.Count, cfg.CoverRatio, Nms) is var at
+                && (at == TiledFaceDetector.NewFace || (at >= 0 && mayReplace))))
             {
                 extras.Add(c);
                 groups.Add(g);
@@ -564,7 +567,7 @@ public static class RecallStudy
                 faces.Add(extras[i]);
                 result.Add((extras[i], (int)order[g].Pass));
             }
-            else if (at >= 0)
+            else if (at >= 0 && !IsTiled(order[g].Pass))
             {
                 faces[at] = extras[i];
                 result[at] = (extras[i], (int)order[g].Pass);

@@ -26,8 +26,9 @@ namespace MaskTrainer.Faces;
 /// <para>On the consecutive frames of a video (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>),
 /// the second pass and the tiles take turns, and the faces the other one found in the previous
 /// frame stand in for it (unless a face of this frame covers them, or they score under this call's
-/// threshold): about half their cost, for boxes one frame old on the faces only they find. The
-/// order above holds on every frame, so a face keeps the same pass's box.</para>
+/// threshold; one that frames a face of this frame more wholly takes its place, as on its own frame):
+/// about half their cost, for boxes one frame old on the faces only they find. The order above
+/// holds on every frame, so a face keeps the same pass's box.</para>
 /// <para>Each member keeps its own threshold (scores of different models are not comparable); a
 /// threshold given by the caller only raises a member's, never lowers it.</para>
 /// </summary>
@@ -260,7 +261,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
                 Add(_tiled.Detect(view, tileThreshold), _tiles[i], size);
             }
 
-            AddUncovered(_candidates.Suppress(tileThreshold, Options.NmsThreshold), found);
+            AddUncovered(_candidates.Suppress(tileThreshold, Options.NmsThreshold), found, mayReplace: false);
         }
 
         // Only the extra passes' new faces are verified (all in one batch): the whole-image faces are
@@ -295,8 +296,10 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         // before its group covers it; among tile faces NMS decided. A face held from the previous
         // frame also answers to this call's threshold, which may be higher than the one it was found at.
         // With tiles, a face small at the whole-image passes' scale comes after the tiles' faces
-        // (CoarseFaceWidth), still in one fixed order on every frame. A later box that frames a kept face
-        // more wholly (StandsFor) takes its place, in its slot, so the order still holds.
+        // (CoarseFaceWidth), still in one fixed order on every frame. An unsure or second-pass face that
+        // frames a kept face more wholly (StandsFor) takes its place, in its slot, so the order still
+        // holds; a tile face never does (among tile faces NMS decided, and each is judged only by the
+        // faces before its group), nor a coarse box (the tiles' box is the sharper one).
         float coarseUnder = n > 0 ? CoarseFaceWidth * size.Width / _input.Width : 0;
         bool replaced = AddKept(_unsureKept, all, lowThreshold, withinGroup: true, minWidth: coarseUnder);
         replaced |= AddKept(_heldSecond, all, secondThreshold, withinGroup: true, minWidth: coarseUnder);
@@ -307,8 +310,8 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             // pixels off and larger), or spans it and a neighbour: either way not a new face, and it
             // never takes the place of the tiles' sharper box. (StandsFor already covers most of these;
             // this also catches a kept face under InnerFaceWidthRatio of the coarse box, in its corner.)
-            AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
-            AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
+            replaced |= AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
+            replaced |= AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
         }
 
         if (all.Count == found.Count && !replaced)
@@ -342,9 +345,9 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             return faces;
         }
 
-        var byScore = new List<DetectedFace>(faces);
         var kept = new List<DetectedFace>(faces.Count);
-        foreach (var face in byScore.OrderByDescending(x => x.Score)) // stable: equal scores keep the detector's order
+        bool replaced = false;
+        foreach (var face in faces.OrderByDescending(x => x.Score)) // stable: equal scores keep the detector's order
         {
             int at = StandsFor(face.Box, kept, 0, kept.Count, float.PositiveInfinity, nmsThreshold);
             if (at == NewFace)
@@ -354,10 +357,12 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             else if (at >= 0)
             {
                 kept[at] = face;
+                replaced = true;
             }
         }
 
-        return kept;
+        // A wider box with a lower score took a better one's place: best first again, as detectors return faces.
+        return replaced ? [.. kept.OrderByDescending(x => x.Score)] : kept;
     }
 
     /// <summary>
@@ -401,15 +406,16 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// Adds the faces of <paramref name="group"/> scored at least <paramref name="threshold"/> whose width lies
     /// in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>) and that no face already in <paramref name="all"/>
     /// stands for, nor (<paramref name="withinGroup"/>) a better one of the group (<see cref="StandsFor"/>); one that
-    /// frames such a face more wholly takes its place. With <paramref name="holdsCentre"/> (coarse boxes), neither
-    /// a box that holds the centre of a face already kept nor one that would take a face's place. Returns
-    /// whether a face was replaced.
+    /// frames such a face more wholly takes its place, in a group judged within itself (<paramref name="withinGroup"/>:
+    /// the tiles' faces never replace one). With <paramref name="holdsCentre"/> (coarse boxes), neither a box that
+    /// holds the centre of a face already kept nor one that would take a face's place. Returns whether a face was replaced.
     /// </summary>
     private bool AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool holdsCentre = false)
     {
         int before = all.Count;
         bool replaced = false;
         float ratio = PartRatio;
+        bool mayReplace = withinGroup && !holdsCentre;
         foreach (var f in group)
         {
             int count = withinGroup ? all.Count : before;
@@ -423,7 +429,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             {
                 all.Add(f);
             }
-            else if (at >= 0 && !holdsCentre)
+            else if (at >= 0 && mayReplace)
             {
                 all[at] = f;
                 replaced = true;
@@ -469,14 +475,16 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
 
     /// <summary>
     /// Adds to the extra passes' faces those of <paramref name="faces"/> that no whole-image face stands for
-    /// (<see cref="StandsFor"/>): new faces, and boxes that frame a whole-image face more wholly.
+    /// (<see cref="StandsFor"/>): new faces, and (<paramref name="mayReplace"/>) boxes that frame a whole-image
+    /// face more wholly.
     /// </summary>
-    private void AddUncovered(IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedFace> found)
+    private void AddUncovered(IReadOnlyList<DetectedFace> faces, IReadOnlyList<DetectedFace> found, bool mayReplace = true)
     {
         float ratio = PartRatio;
         foreach (var f in faces)
         {
-            if (StandsFor(f.Box, found, 0, found.Count, ratio, Options.NmsThreshold) != Covered)
+            int at = StandsFor(f.Box, found, 0, found.Count, ratio, Options.NmsThreshold);
+            if (at == NewFace || (at >= 0 && mayReplace))
             {
                 _extra.Add(f);
             }

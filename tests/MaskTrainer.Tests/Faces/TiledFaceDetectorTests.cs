@@ -438,6 +438,8 @@ public sealed class TiledFaceDetectorTests
         var other = new DetectedFace(new Rect(300, 40, 90, 100), 0.85f);
 
         TiledFaceDetector.OneBoxPerFace([half, wider, eye, other], 0.3f).Should().Equal(wider, other);
+        var better = other with { Score = 0.95f };
+        TiledFaceDetector.OneBoxPerFace([half, better, wider], 0.3f).Should().Equal([better, wider], "best first, though the wider box took the 0.99 box's place");
         var apart = new List<DetectedFace> { half, other };
         TiledFaceDetector.OneBoxPerFace(apart, 0.3f).Should().BeSameAs(apart, "nothing to drop: the same list");
 
