@@ -22,7 +22,8 @@ internal sealed class PastedScenes : IDisposable
 {
     private readonly Mat[] _backgrounds;
     private readonly string[] _files;
-    private readonly Random _random;
+    private readonly int _seed;
+    private Random _random;
 
     /// <param name="facesDlib">The faces-dlib folder (images/ and annotations/boxes.csv).</param>
     public PastedScenes(string facesDlib, int seed, BackgroundKind kind = BackgroundKind.People)
@@ -46,6 +47,7 @@ internal sealed class PastedScenes : IDisposable
 
             return image;
         }).ToArray();
+        _seed = seed;
         _random = new Random(seed);
     }
 
@@ -56,6 +58,9 @@ internal sealed class PastedScenes : IDisposable
 
     /// <summary>Background <paramref name="index"/> as loaded (pixelated for <see cref="BackgroundKind.FacesPixelated"/>); owned by the scenes.</summary>
     public Mat Background(int index) => _backgrounds[index];
+
+    /// <summary>Starts the scenes again from the seed: the same backgrounds, places and scales as from new.</summary>
+    public void Restart() => _random = new Random(_seed);
 
     /// <summary>Which background the last scene was pasted on.</summary>
     public int LastBackground { get; private set; }

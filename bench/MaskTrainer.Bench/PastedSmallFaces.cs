@@ -26,7 +26,7 @@ internal sealed class PastedSmallFaces : IDisposable
     public static readonly int[] Sizes = [24, 32, 48, 64];
 
     private const int Seed = 13;
-    private readonly string _facesDlib;
+    private readonly PastedScenes _scenes;
     private readonly List<(Mat Image, Rect Face, bool Masked)> _faces = [];
     private readonly List<IReadOnlyList<Rect>> _backgroundFaces = [];
 
@@ -34,16 +34,13 @@ internal sealed class PastedSmallFaces : IDisposable
     /// <param name="perClass">Photos taken per class (the first by name).</param>
     public PastedSmallFaces(string facesDlib, string maskSample, IFaceDetector reference, int perClass)
     {
-        _facesDlib = facesDlib;
+        _scenes = new PastedScenes(facesDlib, Seed);
         var labels = LabelledFace.LoadCsv(Path.Combine(facesDlib, "annotations", "boxes.csv"));
-        using (var scenes = new PastedScenes(facesDlib, Seed))
+        for (int i = 0; i < _scenes.Count; i++)
         {
-            for (int i = 0; i < scenes.Count; i++)
-            {
-                _backgroundFaces.Add(labels.TryGetValue(Path.GetFileName(scenes.Files[i]), out var truth)
-                    ? [.. truth.Select(f => f.Box)]
-                    : [.. reference.Detect(scenes.Background(i)).Select(f => f.Box)]);
-            }
+            _backgroundFaces.Add(labels.TryGetValue(Path.GetFileName(_scenes.Files[i]), out var truth)
+                ? [.. truth.Select(f => f.Box)]
+                : [.. reference.Detect(_scenes.Background(i)).Select(f => f.Box)]);
         }
 
         var stage = new FaceCropStage(reference, new FaceCropStageOptions());
@@ -78,7 +75,8 @@ internal sealed class PastedSmallFaces : IDisposable
     public (int Found, int FoundMasked, int OnFace, int FoundOnFace)[] Measure(IFaceDetector detector)
     {
         var result = new (int Found, int FoundMasked, int OnFace, int FoundOnFace)[Sizes.Length];
-        using var scenes = new PastedScenes(_facesDlib, Seed);
+        var scenes = _scenes;
+        scenes.Restart(); // every detector sees the same scenes
         for (int s = 0; s < Sizes.Length; s++)
         {
             foreach (var (image, face, masked) in _faces)
@@ -106,6 +104,7 @@ internal sealed class PastedSmallFaces : IDisposable
 
     public void Dispose()
     {
+        _scenes.Dispose();
         foreach (var f in _faces)
         {
             f.Image.Dispose();
@@ -133,8 +132,7 @@ internal sealed class PastedSmallFaces : IDisposable
         var zone = Rect.FromLTRB(face.X - gx, face.Y - gy, face.Right + gx, face.Bottom + gy);
         foreach (var d in detections)
         {
-            var centre = new Point(d.Box.X + d.Box.Width / 2, d.Box.Y + d.Box.Height / 2);
-            if (zone.Contains(centre) && d.Box.Width >= face.Width / 2 && d.Box.Width <= face.Width * 2)
+            if (zone.Contains(FaceBoxes.Centre(d.Box)) && d.Box.Width >= face.Width / 2 && d.Box.Width <= face.Width * 2)
             {
                 return true;
             }

@@ -306,12 +306,10 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         replaced |= AddKept(_heldTiles, all, tileThreshold, withinGroup: false);
         if (coarseUnder > 0)
         {
-            // Here a coarse box that holds the centre of a face already kept is that face too (a few
-            // pixels off and larger), or spans it and a neighbour: either way not a new face, and it
-            // never takes the place of the tiles' sharper box. (StandsFor already covers most of these;
-            // this also catches a kept face under InnerFaceWidthRatio of the coarse box, in its corner.)
-            replaced |= AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
-            replaced |= AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, holdsCentre: true);
+            // A coarse box that holds the centre of a face already kept is that face too (a few pixels
+            // off and larger, StandsFor), and it never takes the place of the tiles' sharper box.
+            AddKept(_unsureKept, all, lowThreshold, withinGroup: true, maxWidth: coarseUnder, coarse: true);
+            AddKept(_heldSecond, all, secondThreshold, withinGroup: true, maxWidth: coarseUnder, coarse: true);
         }
 
         if (all.Count == found.Count && !replaced)
@@ -407,15 +405,14 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     /// in [<paramref name="minWidth"/>, <paramref name="maxWidth"/>) and that no face already in <paramref name="all"/>
     /// stands for, nor (<paramref name="withinGroup"/>) a better one of the group (<see cref="StandsFor"/>); one that
     /// frames such a face more wholly takes its place, in a group judged within itself (<paramref name="withinGroup"/>:
-    /// the tiles' faces never replace one). With <paramref name="holdsCentre"/> (coarse boxes), neither a box that
-    /// holds the centre of a face already kept nor one that would take a face's place. Returns whether a face was replaced.
+    /// the tiles' faces never replace one), unless the boxes are <paramref name="coarse"/>. Returns whether a face was replaced.
     /// </summary>
-    private bool AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool holdsCentre = false)
+    private bool AddKept(List<DetectedFace> group, List<DetectedFace> all, float threshold, bool withinGroup, float minWidth = 0, float maxWidth = float.PositiveInfinity, bool coarse = false)
     {
         int before = all.Count;
         bool replaced = false;
         float ratio = PartRatio;
-        bool mayReplace = withinGroup && !holdsCentre;
+        bool mayReplace = withinGroup && !coarse;
         foreach (var f in group)
         {
             int count = withinGroup ? all.Count : before;
@@ -425,7 +422,7 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
             }
 
             int at = StandsFor(f.Box, all, 0, count, ratio, Options.NmsThreshold);
-            if (at == NewFace && !(holdsCentre && HoldsCentre(f.Box, all, count)))
+            if (at == NewFace)
             {
                 all.Add(f);
             }
@@ -437,20 +434,6 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         }
 
         return replaced;
-    }
-
-    /// <summary>Whether <paramref name="box"/> holds the centre of one of the first <paramref name="count"/> faces.</summary>
-    private static bool HoldsCentre(Rect box, List<DetectedFace> faces, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (box.Contains(FaceBoxes.Centre(faces[i].Box)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Replaces <paramref name="into"/> with the faces of <c>_extra[start..end)</c> that passed the verifier.</summary>

@@ -386,17 +386,13 @@ public sealed class TiledFaceDetectorTests
         var onFace = new DetectedFace(new Rect(550, 300, 100, 100), 0.8f);
         FaceBoxes.OnFace(near.Box, FaceBoxes.Centre(far.Box)).Should().BeFalse("the far face lies in the near box's corner");
         using var verifier = FaceVerifier.Create(FaceTestData.Store);
-        FixedFaces Whole() => new("whole", 0.7f, [near]);
-        FixedFaces Second() => new("second", 0.5f, [far, again, part, onFace]);
-        using var detector = new TiledFaceDetector("test", Whole(), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
-            verification: new FaceVerification(verifier, 0, bothWays: true), second: new SecondPass(Second(), 0.5f));
+        using var detector = MergeOf([near], [far, again, part, onFace], verifier);
 
         detector.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([near.Box, far.Box]);
         TiledFaceDetector.InnerFaceWidthRatio.Should().BeInRange(100f / 800 + 0.01f, 150f / 800);
 
         // Without a verifier nothing would judge the far box, so the centre rule holds for every width.
-        using var unverified = new TiledFaceDetector("test", Whole(), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
-            second: new SecondPass(Second(), 0.5f));
+        using var unverified = MergeOf([near], [far, again, part, onFace], verifier: null);
         unverified.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([near.Box]);
     }
 
@@ -419,9 +415,7 @@ public sealed class TiledFaceDetectorTests
         var elsewhere = new DetectedFace(new Rect(480, 250, 120, 140), 0.5f);
         FaceBoxes.IoU(face.Box, eyes.Box).Should().BeLessThan(0.3f, "NMS kept both");
         using var verifier = FaceVerifier.Create(FaceTestData.Store);
-        using var detector = new TiledFaceDetector("test", new FixedFaces("whole", 0.7f, [eyes, eye, far, neighbour]), new FixedFaces("tiles", 0.7f, []),
-            new Size(320, 240), verification: new FaceVerification(verifier, 0, bothWays: true),
-            second: new SecondPass(new FixedFaces("second", 0.5f, [face, both, elsewhere]), 0.5f));
+        using var detector = MergeOf([eyes, eye, far, neighbour], [face, both, elsewhere], verifier);
 
         detector.Detect(image).Select(f => f.Box).Should().BeEquivalentTo([face.Box, far.Box, neighbour.Box, elsewhere.Box]);
     }
@@ -595,6 +589,15 @@ public sealed class TiledFaceDetectorTests
     }
 
     /// <summary>Fixed boxes standing in for a network, to test how the passes are merged.</summary>
+    /// <summary>
+    /// The merge alone: fixed whole-image faces (threshold 0.7) and second-pass faces (from 0.5), no tiles
+    /// (320x240 input), and the real verifier at a bar of 0, both ways (it passes every box), or none.
+    /// </summary>
+    private static TiledFaceDetector MergeOf(IReadOnlyList<DetectedFace> whole, IReadOnlyList<DetectedFace> second, FaceVerifier? verifier) =>
+        new("test", new FixedFaces("whole", 0.7f, whole), new FixedFaces("tiles", 0.7f, []), new Size(320, 240),
+            verification: verifier is null ? null : new FaceVerification(verifier, 0, bothWays: true),
+            second: new SecondPass(new FixedFaces("second", 0.5f, second), 0.5f));
+
     private sealed class FixedFaces(string id, float threshold, IReadOnlyList<DetectedFace> faces) : IFaceDetector
     {
         public string Id => id;
