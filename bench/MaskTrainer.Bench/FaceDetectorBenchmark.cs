@@ -22,7 +22,8 @@ namespace MaskTrainer.Bench;
 /// --frames N (timed frames, default 100; 0 skips the speed test), --masks N (images per mask class, default all), --videos 0 (skip the video table),
 /// --verify 0 (fused detectors without their face verifier), --pasted N (mask-sample photos per class
 /// pasted small into faces-dlib, <see cref="PastedSmallFaces"/>; default 100, 0 skips), --shrunk 0 (skip
-/// the faces-dlib photos shrunk into 1280x720 frames, <see cref="ShrunkScenes"/>).
+/// the faces-dlib photos shrunk into 1280x720 frames, <see cref="ShrunkScenes"/>), --list FILE (the padded
+/// photos in which a detector found no face or more than one at its default threshold, one per line).
 /// OpenCV's thread count is left as it is (all cores).
 /// </summary>
 public static class FaceDetectorBenchmark
@@ -42,6 +43,7 @@ public static class FaceDetectorBenchmark
         var options = new FaceDetectorOptions { VerifyFaces = Option(args, "--verify") != "0" };
         int pastedPerClass = int.Parse(Option(args, "--pasted") ?? "100", CultureInfo.InvariantCulture);
         bool shrunk = Option(args, "--shrunk") != "0";
+        using var list = Option(args, "--list") is { } listPath ? new StreamWriter(listPath) : null;
 
         string dlib = Path.Combine(shared, "data", "faces-dlib");
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
@@ -124,6 +126,12 @@ public static class FaceDetectorBenchmark
                 }
 
                 int multi = maskedBest.Count(b => b.Second >= t) + bareBest.Count(b => b.Second >= t);
+                if (list is not null && t == detector.DefaultMinConfidence)
+                {
+                    ListPadded(list, id, "with_mask", masked, maskedBest, t);
+                    ListPadded(list, id, "without_mask", bare, bareBest, t);
+                }
+
                 string mark = t == detector.DefaultMinConfidence ? " (default)" : "";
                 string label = id == FaceDetectors.DefaultId ? $"**{id}** (default)" : id;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -272,6 +280,19 @@ public static class FaceDetectorBenchmark
         }
 
         return "| " + string.Join(" | ", cells) + " |";
+    }
+
+    /// <summary>--list: each padded photo in which the detector found no face or more than one at its default threshold, one line each (detector, class/file, what).</summary>
+    private static void ListPadded(TextWriter list, string id, string cls, string[] files, (float Best, float Second)[] best, float t)
+    {
+        for (int i = 0; i < files.Length; i++)
+        {
+            string? what = best[i].Best < t ? "no face" : best[i].Second >= t ? "more than one" : null;
+            if (what is not null)
+            {
+                list.WriteLine($"{id}\t{cls}/{Path.GetFileName(files[i])}\t{what}");
+            }
+        }
     }
 
     /// <summary>The best and second-best scores (-1 where there is none): a photo has a face at t when the

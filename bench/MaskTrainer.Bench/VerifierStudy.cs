@@ -15,7 +15,13 @@ namespace MaskTrainer.Bench;
 /// mirrored crop, and its 512-D embedding (Flatten_76). Variants: Procrustes residual to the
 /// mean shape, flip inconsistency, and a logistic face/non-face head on the embedding scored by
 /// 5-fold cross-validation (folds by image). dogs.jpg is never used for training or for the
-/// mean shape. Candidates and features are cached in --cache (default /tmp/verifier-cache.bin).
+/// mean shape. Parts of faces (session 15, docs/detector.md): boxes on eyes, ears and mouths,
+/// the single detectors' narrow boxes on the mask-sample faces, and those faces shrunk far away,
+/// for the variants logistic-emb-wide+parts (parts among the non-faces), -partsonly (faces
+/// against parts) and -min (the lower of -partsonly and logistic-emb-wide); never in the shipped
+/// head. The video parts are folded by frame, so their held-out figures are a little kind.
+/// Candidates and features are cached in --cache (default /tmp/verifier-cache.bin; collected
+/// again when made by another version of the study or of the detectors).
 /// </summary>
 public static class VerifierStudy
 {
@@ -31,12 +37,17 @@ public static class VerifierStudy
         }
 
         string cache = BenchPaths.Option(args, "--cache", "/tmp/verifier-cache.bin");
-        List<Candidate> all;
+        List<Candidate>? all = null;
         if (File.Exists(cache) && !BenchPaths.Flag(args, "--rebuild"))
         {
             all = Candidate.Load(cache);
+            if (all is null)
+            {
+                Console.WriteLine($"{cache}: made by another version of the study or of the detectors; collecting again");
+            }
         }
-        else
+
+        if (all is null)
         {
             all = Collect();
             Candidate.Save(cache, all);
@@ -168,6 +179,11 @@ public static class VerifierStudy
 
             // Training-only negatives: what the single models propose at low thresholds away
             // from every labelled face, and random background boxes. Score -1: never evaluated.
+            foreach (var t in truth)
+            {
+                AddParts(list, landmark, image, t.Box, name, f, t.Ignore);
+            }
+
             foreach (var id in new[] { "blazeface-back", "res10", "ultraface", "blazeface" })
             {
                 using var member = FaceDetectors.Create(id, store);
@@ -195,6 +211,9 @@ public static class VerifierStudy
             }
         }
 
+        // Single models at low thresholds, for the parts they box on the mask-sample faces.
+        using var back = FaceDetectors.Create(BlazeFaceDetector.BackModelId, store);
+        using var ultra = FaceDetectors.Create(UltraFaceDetector.ModelId, store);
         foreach (var (cls, set) in new[] { ("with_mask", "mask"), ("without_mask", "bare") })
         {
             var files = Directory.GetFiles(Path.Combine(shared, "data", "mask-sample", cls))
@@ -209,13 +228,43 @@ public static class VerifierStudy
                 var inner = new Rect(padX, padY, raw.Cols, raw.Rows);
                 string name = Path.GetFileName(files[i]);
                 bool any = false;
+                Rect? face = null;
                 foreach (var d in fused.Detect(image, 0.2f))
                 {
                     // The images are face crops: a candidate covering much of the original
                     // image is the face; a small one elsewhere is of unknown kind.
                     int label = FaceBoxes.IoU(d.Box, inner) >= 0.25f ? 1 : -1;
                     list.Add(landmark.Describe(image, d.Box, set, $"{cls}/{name}", i % Folds, d.Score, label));
+                    face ??= label == 1 ? d.Box : null; // best first: the face
                     any = true;
+                }
+
+                if (face is { } near)
+                {
+                    AddParts(list, landmark, image, near, $"{cls}/{name}", i % Folds, ignore: false);
+                    // The same face far away (12-40 px wide): a part of a near face, grown and
+                    // resized to 64x64, is as blurred as a far face, and the parts head must
+                    // learn the difference, not the blur. Training-only (score -1).
+                    var srng = new Random(StableSeed($"{cls}/{name}"));
+                    double scale = (12 + 28 * srng.NextDouble()) / near.Width;
+                    if (scale < 1)
+                    {
+                        using var small = new Mat();
+                        Cv2.Resize(image, small, new Size(Math.Max(1, (int)Math.Round(image.Cols * scale)), Math.Max(1, (int)Math.Round(image.Rows * scale))), interpolation: InterpolationFlags.Area);
+                        var box = new Rect((int)Math.Round(near.X * scale), (int)Math.Round(near.Y * scale), Math.Max(2, (int)Math.Round(near.Width * scale)), Math.Max(2, (int)Math.Round(near.Height * scale)));
+                        list.Add(landmark.Describe(small, box, "small-face", $"{cls}/{name}", i % Folds, -1, 1));
+                    }
+
+                    // What the single models box on that face at low thresholds, much narrower
+                    // than it: an eye, a lens, an ear, a logo on the mask. Not a face behind it
+                    // (a camera could not see one there).
+                    foreach (var d in back.Detect(image, 0.05f).Concat(ultra.Detect(image, 0.2f)))
+                    {
+                        if (d.Box.Width < PartWidth * near.Width && d.Box.Width >= 8 && near.Contains(FaceBoxes.Centre(d.Box)))
+                        {
+                            list.Add(landmark.Describe(image, d.Box, "neg-part-proposal", $"{cls}/{name}", i % Folds, -1, 0));
+                        }
+                    }
                 }
 
                 if (!any)
@@ -248,6 +297,7 @@ public static class VerifierStudy
                 var face = faces[0].Box;
                 int f = (n / 10) % Folds;
                 list.Add(landmark.Describe(frame, face, "video-face", name, f, -1, 1));
+                AddParts(list, landmark, frame, face, $"{name}#{n}", f, ignore: false);
                 for (int k = 0, tries = 0; k < 6 && tries < 500; tries++)
                 {
                     int size = (int)(face.Width * (0.5 + rng.NextDouble()));
@@ -262,6 +312,34 @@ public static class VerifierStudy
         }
 
         return list;
+    }
+
+    /// <summary>Parts narrower than this fraction of a face's width are mined as non-faces.</summary>
+    private const float PartWidth = 0.45f;
+
+    /// <summary>
+    /// Training-only non-faces on a face of at least 40 px: a box on each eye (a lens), on each
+    /// ear at the box's edge, and a small one on the mouth (a logo on a mask), each 0.2–0.4 of
+    /// the face's width, placed with a seeded jitter. Score -1: never a detection.
+    /// Boxes over both eyes or one half are not mined: some masked faces are boxed that way
+    /// alone, and the face must still pass.
+    /// </summary>
+    private static void AddParts(List<Candidate> list, LandmarkProbe landmark, Mat image, Rect face, string name, int fold, bool ignore)
+    {
+        if (ignore || face.Width < 40)
+        {
+            return;
+        }
+
+        var rng = new Random(StableSeed(name) ^ face.X ^ (face.Y << 12));
+        foreach (var (cx, cy) in new[] { (0.3, 0.4), (0.7, 0.4), (0.0, 0.45), (1.0, 0.45), (0.5, 0.72) })
+        {
+            double size = face.Width * (0.2 + 0.2 * rng.NextDouble());
+            double jx = (rng.NextDouble() - 0.5) * 0.1 * face.Width, jy = (rng.NextDouble() - 0.5) * 0.1 * face.Height;
+            double h = size * (1.0 + 0.25 * rng.NextDouble());
+            var box = new Rect((int)(face.X + cx * face.Width + jx - size / 2), (int)(face.Y + cy * face.Height + jy - h / 2), (int)size, (int)h);
+            list.Add(landmark.Describe(image, box, "neg-part", name, fold, -1, 0));
+        }
     }
 
     private static bool Matches(IReadOnlyList<LabelledFace> truth, Rect box, float iou) =>
@@ -284,23 +362,45 @@ public static class VerifierStudy
             ["procrustes-flip-mean"] = c => -Procrustes(MeanOfFlip(c.Pts, c.PtsFlip), meanShape),
         };
 
+        string only = BenchPaths.Option(args, "--only", "");
+        bool Wanted(string name) => name.StartsWith(only, StringComparison.Ordinal);
+        bool partsHead = Wanted("logistic-emb-wide-partsonly") || Wanted("logistic-emb-wide-min");
+
         // Variant C: logistic head on the embedding, 5-fold CV (the candidate's own fold is held out).
-        foreach (var (name, features) in new (string, Func<Candidate, float[]>)[]
+        // Face parts as non-faces (the neg-part sets) in training or not; always in the held-out scores.
+        foreach (var (name, features, parts) in new (string, Func<Candidate, float[]>, bool)[]
         {
-            ("logistic-emb", c => c.Emb),
-            ("logistic-emb-wide", c => c.EmbWide),
-            ("logistic-emb-m20", c => c.Margins[..512]),
-            ("logistic-emb-m45", c => c.Margins[512..1024]),
-            ("logistic-emb-m20+m45", c => c.Margins[..1024]),
+            ("logistic-emb", c => c.Emb, false),
+            ("logistic-emb-wide", c => c.EmbWide, false),
+            ("logistic-emb-wide+parts", c => c.EmbWide, true),
+            ("logistic-emb-m20", c => c.Margins[..512], false),
+            ("logistic-emb-m45", c => c.Margins[512..1024], false),
+            ("logistic-emb-m20+m45", c => c.Margins[..1024], false),
         })
         {
-            var scores = CrossValidated(all, features, out var dogScores);
+            if (!Wanted(name) && !(partsHead && name == "logistic-emb-wide"))
+            {
+                continue;
+            }
+
+            var scores = CrossValidated(all, features, c => parts || !ForPartsHead(c), out var dogScores);
             variants[name] = c => c.Set == "dogs" ? dogScores[c] : scores.TryGetValue(c, out var s) ? s : double.NaN;
+        }
+
+        // A second head for parts alone (faces against face parts), and the lower of it and the
+        // shipped recipe's head (logistic-emb-wide), both scored out of fold.
+        if (partsHead)
+        {
+            var partScores = CrossValidated(all, c => c.EmbWide, c => c.Label == 1 || IsPart(c), out var partDogs);
+            double Part(Candidate c) => c.Set == "dogs" ? partDogs[c] : partScores.TryGetValue(c, out var s) ? s : double.NaN;
+            var wide = variants["logistic-emb-wide"];
+            variants["logistic-emb-wide-partsonly"] = Part;
+            variants["logistic-emb-wide-min"] = c => Math.Min(Part(c), wide(c));
         }
 
         foreach (var (name, verify) in variants)
         {
-            if (!name.StartsWith(BenchPaths.Option(args, "--only", ""), StringComparison.Ordinal))
+            if (!Wanted(name))
             {
                 continue;
             }
@@ -308,6 +408,7 @@ public static class VerifierStudy
             Console.WriteLine();
             Console.WriteLine($"## {name}");
             Distribution(detected, verify);
+            PassRates(all, verify);
             if (BenchPaths.Flag(args, "--summary"))
             {
                 Summary(all, detected, verify);
@@ -320,6 +421,24 @@ public static class VerifierStudy
             {
                 Sweep(all, detected, verify);
             }
+        }
+    }
+
+    private static bool IsPart(Candidate c) => c.Set.StartsWith("neg-part", StringComparison.Ordinal);
+
+    /// <summary>Made for the parts head alone: the parts, and the faces shrunk far away.</summary>
+    private static bool ForPartsHead(Candidate c) => IsPart(c) || c.Set == "small-face";
+
+    /// <summary>Share of each set's labelled boxes at or above the live bars (0.015, and 0.03 for the second passes), scored by a head that did not see their fold.</summary>
+    private static void PassRates(List<Candidate> all, Func<Candidate, double> verify)
+    {
+        Console.WriteLine("| set | label | n | ≥ 0.015 | ≥ 0.03 | ≥ 0.1 |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var g in all.Where(c => c.Label >= 0 && c.EmbWide.Length > 0).GroupBy(c => (c.Set, c.Label)).OrderBy(g => g.Key.Label).ThenBy(g => g.Key.Set, StringComparer.Ordinal))
+        {
+            var v = g.Select(verify).Where(x => !double.IsNaN(x)).ToArray();
+            string Share(double bar) => (v.Count(x => x >= bar) / (double)Math.Max(1, v.Length)).ToString("0.000", CultureInfo.InvariantCulture);
+            Console.WriteLine($"| {g.Key.Set} | {g.Key.Label} | {v.Length} | {Share(0.015)} | {Share(0.03)} | {Share(0.1)} |");
         }
     }
 
@@ -432,12 +551,13 @@ public static class VerifierStudy
 
     /// <summary>
     /// The shipped head: the verifier's embedding, every labelled face and non-face except
-    /// dogs.jpg, same training as the cross-validated variant; standardisation folded into the
-    /// weights. Deterministic (fixed data order, full-batch gradient descent).
+    /// dogs.jpg and the study's parts-head sets, same training as the cross-validated variant;
+    /// standardisation folded into the weights. Deterministic (fixed data order, full-batch
+    /// gradient descent).
     /// </summary>
     private static void TrainShipped(List<Candidate> all, string output)
     {
-        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.EmbWide.Length > 0).ToList();
+        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.EmbWide.Length > 0 && !ForPartsHead(c)).ToList();
         var model = Logistic.Train(train.Select(c => c.EmbWide).ToArray(), train.Select(c => c.Label == 1).ToArray());
         var (weights, bias) = model.Folded();
         var head = new FaceVerifierHead(weights, bias);
@@ -503,10 +623,10 @@ public static class VerifierStudy
         }
     }
 
-    private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, out Dictionary<Candidate, double> dogScores)
+    private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, Func<Candidate, bool> include, out Dictionary<Candidate, double> dogScores)
     {
         // Training data: labelled faces and non-faces, never dogs.jpg.
-        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.Emb.Length > 0).ToList();
+        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.Emb.Length > 0 && include(c)).ToList();
         Console.WriteLine($"training set: {train.Count(c => c.Label == 1)} faces, {train.Count(c => c.Label == 0)} non-faces");
         var scores = new Dictionary<Candidate, double>();
         for (int f = 0; f < Folds; f++)
@@ -662,9 +782,13 @@ public static class VerifierStudy
 
     private sealed record Candidate(string Set, string Image, int Fold, Rect Box, float Score, int Label, float[] Emb, float[] Pts, float[] PtsFlip, float[] EmbWide, float[] Margins)
     {
+        // Names the collection: a cache of another version is collected again, not misread.
+        private static readonly string Version = $"verifier-study 2, detectors {FaceDetectors.Revision}";
+
         public static void Save(string path, List<Candidate> list)
         {
             using var w = new BinaryWriter(File.Create(path));
+            w.Write(Version);
             w.Write(list.Count);
             foreach (var c in list)
             {
@@ -679,9 +803,25 @@ public static class VerifierStudy
             }
         }
 
-        public static List<Candidate> Load(string path)
+        /// <summary>The cached candidates, or null when the cache is of another version.</summary>
+        public static List<Candidate>? Load(string path)
         {
             using var r = new BinaryReader(File.OpenRead(path));
+            string version;
+            try
+            {
+                version = r.ReadString();
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+            {
+                return null;
+            }
+
+            if (version != Version)
+            {
+                return null;
+            }
+
             int n = r.ReadInt32();
             var list = new List<Candidate>(n);
             for (int i = 0; i < n; i++)

@@ -49,15 +49,16 @@ internal sealed class FaceCandidates
     /// <summary>
     /// Greedy NMS (OpenCV's), best score first. <paramref name="landmarksOf"/> (given the tag)
     /// supplies landmarks for the kept boxes only, so suppressed candidates cost no allocation.
+    /// <paramref name="topK"/> &gt; 0: only the best that many candidates take part (OpenCV's top_k).
     /// </summary>
-    public IReadOnlyList<DetectedFace> Suppress(float minConfidence, float nmsThreshold, Func<int, IReadOnlyList<Point2f>>? landmarksOf = null)
+    public IReadOnlyList<DetectedFace> Suppress(float minConfidence, float nmsThreshold, Func<int, IReadOnlyList<Point2f>>? landmarksOf = null, int topK = 0)
     {
         if (_boxes.Count == 0)
         {
             return [];
         }
 
-        CvDnn.NMSBoxes(_boxes, _scores, minConfidence, nmsThreshold, out int[] kept);
+        CvDnn.NMSBoxes(_boxes, _scores, minConfidence, nmsThreshold, out int[] kept, topK: topK);
         var faces = new DetectedFace[kept.Length];
         for (int i = 0; i < kept.Length; i++)
         {

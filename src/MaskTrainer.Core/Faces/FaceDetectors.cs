@@ -26,8 +26,11 @@ public static class FaceDetectors
     /// 6: a face far narrower than a kept face whose box holds its centre is a face of its own (<see cref="TiledFaceDetector.InnerFaceWidthRatio"/>).
     /// 7: only in the kept box's corners, not on the face itself; two boxes are one face whichever holds the
     /// other's centre, UltraFace's own included (<see cref="TiledFaceDetector.OneBoxPerFace"/>).
+    /// 8: res10's graph NMS takes only its 400 best boxes and keeps its 200 best, as OpenCV's
+    /// DetectionOutput did (it matters at the fused detectors' low floors); the verifier's head
+    /// retrained from the proposals that gives.
     /// </summary>
-    public const int Revision = 7;
+    public const int Revision = 8;
 
     /// <summary>res10 and BlazeFace-back, both on every image, mean score at 0.275 (<see cref="EnsembleFaceDetector"/>).</summary>
     public const string EnsembleId = "ensemble";

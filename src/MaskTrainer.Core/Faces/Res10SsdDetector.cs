@@ -22,8 +22,12 @@ public sealed class Res10SsdDetector : FaceDetectorBase
     /// <summary>Default threshold 0.5: the usual one for this model; see README for what it finds.</summary>
     public const float DefaultThreshold = 0.5f;
 
-    // The NMS of the .pbtxt's DetectionOutput, which OpenCV applied before ours.
+    // The NMS of the .pbtxt's DetectionOutput, which OpenCV applied before ours: over the 400
+    // best candidates (top_k), keeping at most the 200 best (keep_top_k). res10 alone at its 0.5
+    // never meets these limits; the fused detectors consult it from ScoreFusion.MemberFloor
+    // (0.05), where a textured photo has hundreds of boxes, and so does the verifier's training.
     private const float GraphNmsThreshold = 0.45f;
+    private const int GraphTopK = 400, GraphKeepTopK = 200;
 
     private readonly OnnxNet _net;
     private readonly Mat _scratch = new();
@@ -78,7 +82,7 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         var boxes = _net.Output(_boxes);
         var scores = _net.Output(_scores);
 
-        // As the .pbtxt's DetectionOutput did: NMS at 0.45 over every candidate first...
+        // As the .pbtxt's DetectionOutput did: NMS at 0.45 over the 400 best, the 200 best kept...
         _candidates.Clear();
         for (int i = 0; i < scores.Length; i++)
         {
@@ -92,8 +96,10 @@ public sealed class Res10SsdDetector : FaceDetectorBase
         // entirely off the image (corners beyond 1.0 on small inputs); a face's centre is
         // always inside the frame, so those go before our NMS.
         _kept.Clear();
-        foreach (var face in _candidates.Suppress(minConfidence, GraphNmsThreshold))
+        var graphKept = _candidates.Suppress(minConfidence, GraphNmsThreshold, topK: GraphTopK);
+        for (int i = 0; i < graphKept.Count && i < GraphKeepTopK; i++)
         {
+            var face = graphKept[i];
             float cx = face.Box.X + (face.Box.Width / 2f), cy = face.Box.Y + (face.Box.Height / 2f);
             if (cx >= 0 && cx <= w && cy >= 0 && cy <= h)
             {

@@ -66,6 +66,40 @@ public sealed class Res10OnnxGraphTests : IDisposable
         compared.Should().BeGreaterThan(40, "faces-dlib alone has 43 faces");
     }
 
+    [SharedFact(Res10, Res10Config, Images)]
+    public void At_a_low_threshold_it_keeps_what_opencv_keeps_not_every_box()
+    {
+        // Three people before foliage: at 0.05 hundreds of boxes, where OpenCV's DetectionOutput
+        // takes the 400 best into its NMS and keeps the 200 best (the fused detectors consult
+        // res10 this low).
+        using var opencv = CvDnn.ReadNetFromTensorflow(ImagingTestData.Res10Model, ImagingTestData.Res10Config)!;
+        using var ours = new Res10SsdDetector(ImagingTestData.Res10Model, ImagingTestData.Res10Config,
+            new FaceDetectorOptions { MinConfidence = 0.05f, NmsThreshold = 0.45f });
+        using var image = ImageCodec.Read(SharedData.Full($"{Images}/2008_001322.jpg"));
+        using var blob = CvDnn.BlobFromImage(image, 1.0, new Size(300, 300), DnnTests.Res10Mean, swapRB: false, crop: false);
+        opencv.SetInput(blob);
+        using var output = opencv.Forward("detection_out");
+        var expected = Rows(output, 0.05f);
+
+        var found = ours.Detect(image);
+
+        var raw = output.GetFloats().ToArray();
+        Enumerable.Range(0, raw.Length / 7).Count(i => raw[(i * 7) + 2] >= 0.05f).Should().Be(200, "the photo must reach keep_top_k");
+        // Not bit for bit: our NMS sees boxes rounded to whole pixels, so a few pairs near the
+        // 0.45 overlap fall the other way; without the limits it kept 1,468.
+        found.Count.Should().BeCloseTo(expected.Count, 10).And.BeLessThanOrEqualTo(200);
+        int same = 0;
+        foreach (var (_, box) in expected)
+        {
+            var target = new Rect2f(box.X * image.Cols, box.Y * image.Rows, box.Width * image.Cols, box.Height * image.Rows);
+            var match = found.MaxBy(f => Iou(f.Box, target))!;
+            var edges = new[] { match.Box.Left - target.Left, match.Box.Top - target.Top, match.Box.Right - target.Right, match.Box.Bottom - target.Bottom };
+            same += edges.Select(Math.Abs).Max() < 1.5f ? 1 : 0;
+        }
+
+        same.Should().BeGreaterThanOrEqualTo((int)(0.9 * expected.Count), "nearly every box OpenCV keeps is ours too");
+    }
+
     [SharedFact(Res10, Res10Config)]
     public void The_graph_is_converted_once_and_reused_from_the_cache()
     {
