@@ -134,7 +134,7 @@ public static class DetectorAppBenchmark
                     "--json", "--output", Path.Combine(temp, "soak.mp4")], sampleRss: true, warmFrame: Math.Min(500, frames / 2));
                 var growth = (soak.RssEndBytes - soak.RssWarmBytes) / 1e6;
                 bars.Add(($"RSS growth < 20 MB over {frames} frames ({name})", soak.Summary.Frames == frames && growth < 20,
-                    string.Create(CultureInfo.InvariantCulture, $"{growth:+0.0;-0.0} MB (medians of the first and last fifths after warm-up: {soak.RssWarmBytes / 1e6:0} MB, {soak.RssEndBytes / 1e6:0} MB; peak {soak.RssPeakBytes / 1e6:0} MB), {soak.Summary.MeanFps:0.0} FPS, p95 {soak.Summary.P95:0.0} ms")));
+                    string.Create(CultureInfo.InvariantCulture, $"{growth:+0.0;-0.0;0.0} MB (medians of the first and last fifths after warm-up: {soak.RssWarmBytes / 1e6:0} MB, {soak.RssEndBytes / 1e6:0} MB; peak {soak.RssPeakBytes / 1e6:0} MB), {soak.Summary.MeanFps:0.0} FPS, p95 {soak.Summary.P95:0.0} ms")));
             }
 
             Console.WriteLine($"{"check",-50} {"result",-6} figure");
