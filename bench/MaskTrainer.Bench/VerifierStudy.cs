@@ -19,9 +19,10 @@ namespace MaskTrainer.Bench;
 /// the single detectors' narrow boxes on the mask-sample faces, and those faces shrunk far away,
 /// for the variants logistic-emb-wide+parts (parts among the non-faces), -partsonly (faces
 /// against parts), -min (the lower of -partsonly and logistic-emb-wide) and the one-hidden-layer
-/// networks mlp-wide*; never in the shipped head. The video parts are folded by frame, so their held-out figures are a little kind.
-/// Candidates and features are cached in --cache (default /tmp/verifier-cache.bin; collected
-/// again when made by another version of the study or of the detectors).
+/// networks mlp-wide*; never in the shipped head. The video parts are folded by frame, so their
+/// held-out figures are a little kind. Candidates and features are cached in --cache (default
+/// /tmp/verifier-cache.bin; collected again when made by another version of the study or of the
+/// detectors).
 /// </summary>
 public static class VerifierStudy
 {
@@ -440,7 +441,7 @@ public static class VerifierStudy
     /// <summary>Made for the parts head alone: the parts, and the faces shrunk far away.</summary>
     private static bool ForPartsHead(Candidate c) => IsPart(c) || c.Set == "small-face";
 
-    /// <summary>Share of each set's labelled boxes at or above the live bars (0.015, and 0.03 for the second passes), scored by a head that did not see their fold.</summary>
+    /// <summary>Share of each set's labelled boxes at or above each bar (the live ones: 0.015, and 0.03 for the second passes), scored by a head that did not see their fold (dogs.jpg: by one never trained on it).</summary>
     private static void PassRates(List<Candidate> all, Func<Candidate, double> verify)
     {
         double[] bars = [1e-4, 1e-3, 0.003, 0.015, 0.03, 0.1];
