@@ -43,7 +43,8 @@ public static class FaceDetectorBenchmark
         var options = new FaceDetectorOptions { VerifyFaces = Option(args, "--verify") != "0" };
         int pastedPerClass = int.Parse(Option(args, "--pasted") ?? "100", CultureInfo.InvariantCulture);
         bool shrunk = Option(args, "--shrunk") != "0";
-        using var list = Option(args, "--list") is { } listPath ? new StreamWriter(listPath) : null;
+        string? listPath = Option(args, "--list");
+        using var list = listPath is null ? null : OpenList(listPath);
 
         string dlib = Path.Combine(shared, "data", "faces-dlib");
         var labels = LabelledFace.LoadCsv(Path.Combine(dlib, "annotations", "boxes.csv"));
@@ -211,6 +212,27 @@ public static class FaceDetectorBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"Machine load at end: {LoadAverage()} (the machine is shared; speed figures vary with it).");
+        if (list is not null)
+        {
+            // Written beside it and renamed when complete: a run that fails leaves no half list.
+            list.Dispose();
+            File.Move(listPath + ".tmp", listPath!, overwrite: true);
+        }
+    }
+
+    /// <summary>--list: its temporary file, opened before the minutes of detection; a path that cannot be written is a one-line error now.</summary>
+    private static StreamWriter OpenList(string path)
+    {
+        try
+        {
+            return new StreamWriter(path + ".tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: --list {path}: cannot write it: {e.Message}");
+            Environment.Exit(2);
+            throw; // not reached
+        }
     }
 
     private static IReadOnlyList<DetectedFace> DetectFile(IFaceDetector detector, string path, float padding, float threshold)

@@ -394,8 +394,8 @@ public static class VerifierStudy
         {
             if (Wanted(name))
             {
-                var scores = CrossValidatedMlp(all, c => parts || !ForPartsHead(c), epochs, l2);
-                variants[name] = c => scores.TryGetValue(c, out var s) ? s : double.NaN;
+                var scores = CrossValidated(all, c => c.EmbWide, c => parts || !ForPartsHead(c), (x, y) => Mlp.Train(x, y, epochs: epochs, l2: l2).Predict, out var dogScores);
+                variants[name] = c => c.Set == "dogs" ? dogScores[c] : scores.TryGetValue(c, out var s) ? s : double.NaN;
             }
         }
 
@@ -636,47 +636,32 @@ public static class VerifierStudy
         }
     }
 
-    private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, Func<Candidate, bool> include, out Dictionary<Candidate, double> dogScores)
+    /// <summary>The logistic head, cross-validated (<see cref="CrossValidated(List{Candidate}, Func{Candidate, float[]}, Func{Candidate, bool}, Func{float[][], bool[], Func{float[], double}}, out Dictionary{Candidate, double})"/>).</summary>
+    private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, Func<Candidate, bool> include, out Dictionary<Candidate, double> dogScores) =>
+        CrossValidated(all, features, include, (x, y) => Logistic.Train(x, y).Predict, out dogScores);
+
+    /// <summary>
+    /// Each candidate scored by a model <paramref name="fit"/> made without its fold, from the labelled
+    /// faces and non-faces that <paramref name="include"/> takes (never dogs.jpg); dogs.jpg scored by the
+    /// model made from all of them.
+    /// </summary>
+    private static Dictionary<Candidate, double> CrossValidated(List<Candidate> all, Func<Candidate, float[]> features, Func<Candidate, bool> include,
+        Func<float[][], bool[], Func<float[], double>> fit, out Dictionary<Candidate, double> dogScores)
     {
-        // Training data: labelled faces and non-faces, never dogs.jpg.
         var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.Emb.Length > 0 && include(c)).ToList();
         Console.WriteLine($"training set: {train.Count(c => c.Label == 1)} faces, {train.Count(c => c.Label == 0)} non-faces");
         var scores = new Dictionary<Candidate, double>();
         for (int f = 0; f < Folds; f++)
         {
-            var model = Logistic.Train(train.Where(c => c.Fold != f).Select(features).ToArray(), train.Where(c => c.Fold != f).Select(c => c.Label == 1).ToArray());
+            var predict = fit(train.Where(c => c.Fold != f).Select(features).ToArray(), train.Where(c => c.Fold != f).Select(c => c.Label == 1).ToArray());
             foreach (var c in all.Where(c => c.Fold == f && c.Set != "dogs" && c.Emb.Length > 0))
             {
-                scores[c] = model.Predict(features(c));
+                scores[c] = predict(features(c));
             }
         }
 
-        var full = Logistic.Train(train.Select(features).ToArray(), train.Select(c => c.Label == 1).ToArray());
-        dogScores = all.Where(c => c.Set == "dogs").ToDictionary(c => c, c => c.Emb.Length > 0 ? full.Predict(features(c)) : double.NaN);
-        return scores;
-    }
-
-    private static Dictionary<Candidate, double> CrossValidatedMlp(List<Candidate> all, Func<Candidate, bool> include, int epochs, float l2)
-    {
-        var train = all.Where(c => c.Label >= 0 && c.Set != "dogs" && c.EmbWide.Length > 0 && include(c)).ToList();
-        Console.WriteLine($"training set: {train.Count(c => c.Label == 1)} faces, {train.Count(c => c.Label == 0)} non-faces");
-        var scores = new Dictionary<Candidate, double>();
-        for (int f = 0; f < Folds; f++)
-        {
-            var fold = train.Where(c => c.Fold != f).ToList();
-            var model = Mlp.Train(fold.Select(c => c.EmbWide).ToArray(), fold.Select(c => c.Label == 1).ToArray(), epochs: epochs, l2: l2);
-            foreach (var c in all.Where(c => c.Fold == f && c.Set != "dogs" && c.EmbWide.Length > 0))
-            {
-                scores[c] = model.Predict(c.EmbWide);
-            }
-        }
-
-        var full = Mlp.Train(train.Select(c => c.EmbWide).ToArray(), train.Select(c => c.Label == 1).ToArray(), epochs: epochs, l2: l2);
-        foreach (var c in all.Where(c => c.Set == "dogs" && c.EmbWide.Length > 0))
-        {
-            scores[c] = full.Predict(c.EmbWide);
-        }
-
+        var full = fit(train.Select(features).ToArray(), train.Select(c => c.Label == 1).ToArray());
+        dogScores = all.Where(c => c.Set == "dogs").ToDictionary(c => c, c => c.Emb.Length > 0 ? full(features(c)) : double.NaN);
         return scores;
     }
 
@@ -696,11 +681,9 @@ public static class VerifierStudy
         public static Mlp Train(float[][] x, bool[] y, int hidden = 32, int epochs = 40, int batch = 64, float rate = 1e-3f, float l2 = 1e-4f)
         {
             int n = x.Length, d = x[0].Length;
-            var mean = new float[d];
-            var std = new float[d];
-            foreach (var row in x) for (int j = 0; j < d; j++) mean[j] += row[j] / n;
-            foreach (var row in x) for (int j = 0; j < d; j++) std[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
-            for (int j = 0; j < d; j++) std[j] = MathF.Sqrt(std[j]) + 1e-6f;
+            var (m, sd) = Moments(x);
+            var mean = Array.ConvertAll(m, v => (float)v);
+            var std = Array.ConvertAll(sd, v => (float)v);
             var z = x.Select(row => row.Select((v, j) => (v - mean[j]) / std[j]).ToArray()).ToArray();
             int pos = y.Count(v => v);
             float wPos = n / (2f * pos), wNeg = n / (2f * (n - pos));
@@ -1054,6 +1037,18 @@ public static class VerifierStudy
         }
     }
 
+    /// <summary>Each feature's mean and standard deviation (plus 1e-6, so a constant feature divides safely): the standardisation of both models.</summary>
+    private static (double[] Mean, double[] Std) Moments(float[][] x)
+    {
+        int n = x.Length, d = x[0].Length;
+        var mean = new double[d];
+        var std = new double[d];
+        foreach (var row in x) for (int j = 0; j < d; j++) mean[j] += row[j] / n;
+        foreach (var row in x) for (int j = 0; j < d; j++) std[j] += Sq(row[j] - mean[j]) / n;
+        for (int j = 0; j < d; j++) std[j] = Math.Sqrt(std[j]) + 1e-6;
+        return (mean, std);
+    }
+
     /// <summary>L2-regularised logistic regression on standardised features, full-batch gradient descent; deterministic.</summary>
     private sealed class Logistic
     {
@@ -1065,11 +1060,7 @@ public static class VerifierStudy
         public static Logistic Train(float[][] x, bool[] y, double l2 = 1e-2, int iterations = 400, double rate = 0.5)
         {
             int n = x.Length, d = x[0].Length;
-            var mean = new double[d];
-            var std = new double[d];
-            foreach (var row in x) for (int j = 0; j < d; j++) mean[j] += row[j] / n;
-            foreach (var row in x) for (int j = 0; j < d; j++) std[j] += Sq(row[j] - mean[j]) / n;
-            for (int j = 0; j < d; j++) std[j] = Math.Sqrt(std[j]) + 1e-6;
+            var (mean, std) = Moments(x);
             var z = x.Select(row => row.Select((v, j) => (v - mean[j]) / std[j]).ToArray()).ToArray();
             int pos = y.Count(v => v);
             double wPos = n / (2.0 * pos), wNeg = n / (2.0 * (n - pos));
