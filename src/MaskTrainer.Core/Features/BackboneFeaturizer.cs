@@ -23,7 +23,8 @@ public sealed class BackboneFeaturizer : IDisposable
     // 3: the pixel graph (preprocessing and pooling inside the graph; agree with 2 to ~1e-6).
     private const int AlgorithmVersion = 3;
 
-    private readonly OnnxNet _net;
+    private readonly int _threads;
+    private OnnxNet? _net; // loaded at the first image: a run whose features are all cached never needs it
     private readonly object _gate = new();
     private readonly string? _layer;
     private readonly FeaturePooling _pooling;
@@ -36,7 +37,8 @@ public sealed class BackboneFeaturizer : IDisposable
     /// <summary>
     /// Loads <paramref name="backbone"/> from local files (in <see cref="ModelSpec.Files"/> order:
     /// the network first, then its preprocessing graph if it has one). Each file is hashed and must
-    /// match the spec's SHA-256; the pixel graph is made (or found in the cache) and loaded;
+    /// match the spec's SHA-256; the pixel graph is made (or found in the cache), and ONNX Runtime
+    /// loads it at the first image (a training run whose features are all cached needs no session);
     /// <see cref="FeatureSize"/>, measured when the graph was made, must match
     /// <see cref="ModelSpec.FeatureSize"/> when the spec gives one.
     /// </summary>
@@ -83,19 +85,18 @@ public sealed class BackboneFeaturizer : IDisposable
         {
             // The files were hashed (and checked against the spec) just before: no second pass.
             Graph = FeatureGraphs.PreparePixelGraphChecked(backbone with { FeaturePooling = _pooling }, files, hashes, cacheDirectory: null);
-            _net = OnnxNet.Load(Graph.Path, options.Threads);
         }
         catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
         {
             throw new BackboneException($"{files[0]}: cannot load backbone '{backbone.Id}': {e.Message}", e);
         }
 
+        _threads = options.Threads;
         _imageElements = Graph.ElementsPerImage;
         FeatureSize = Graph.FeatureSize;
         FeatureShape = Graph.LayerShape;
         if (backbone.FeatureSize is { } expected && expected != FeatureSize)
         {
-            _net.Dispose();
             _scratch.Dispose();
             throw new BackboneException(
                 $"{files[0]}: layer '{LayerName}' gives {FeatureSize} values per image{PoolingNote()}, model '{backbone.Id}' says {expected}");
@@ -187,7 +188,7 @@ public sealed class BackboneFeaturizer : IDisposable
 
                 for (int i = 0; i < count; i++)
                 {
-                    InputTensor.WritePixels(bgrImages[start + i], Graph, _net.Input(1), _scratch);
+                    InputTensor.WritePixels(bgrImages[start + i], Graph, Net.Input(1), _scratch);
                     Forward(1, part.Slice(i * FeatureSize, FeatureSize));
                 }
             }
@@ -214,7 +215,7 @@ public sealed class BackboneFeaturizer : IDisposable
             }
 
             _disposed = true;
-            _net.Dispose();
+            _net?.Dispose();
             _scratch.Dispose();
         }
     }
@@ -224,7 +225,7 @@ public sealed class BackboneFeaturizer : IDisposable
         Span<float> input;
         try
         {
-            input = _net.Input(n);
+            input = Net.Input(n);
         }
         catch (OnnxNetException)
         {
@@ -240,7 +241,7 @@ public sealed class BackboneFeaturizer : IDisposable
 
         try
         {
-            _net.Run(n);
+            Net.Run(n);
         }
         catch (OnnxNetException)
         {
@@ -250,8 +251,8 @@ public sealed class BackboneFeaturizer : IDisposable
             return false;
         }
 
-        var raw = _net.Output(0);
-        if (_net.OutputShape(0)[0] != n || raw.Length != n * FeatureSize)
+        var raw = Net.Output(0);
+        if (Net.OutputShape(0)[0] != n || raw.Length != n * FeatureSize)
         {
             // Batch accepted but folded into one row: the samples would be mixed. Same fallback.
             _batchingFailed = true;
@@ -264,14 +265,47 @@ public sealed class BackboneFeaturizer : IDisposable
 
     private void Forward(int n, Span<float> output)
     {
-        _net.Run(n);
-        var raw = _net.Output(0);
+        Net.Run(n);
+        var raw = Net.Output(0);
         if (raw.Length != n * FeatureSize)
         {
-            throw new BackboneException($"the pixel graph of '{Backbone.Id}' gave [{string.Join(", ", _net.OutputShape(0).ToArray())}] for {n} image(s); expected {FeatureSize} values each");
+            throw new BackboneException($"the pixel graph of '{Backbone.Id}' gave [{string.Join(", ", Net.OutputShape(0).ToArray())}] for {n} image(s); expected {FeatureSize} values each");
         }
 
         raw.CopyTo(output);
+    }
+
+    /// <summary>Whether the ONNX Runtime session has been loaded (for tests: a run whose features are all cached never loads it).</summary>
+    internal bool IsSessionLoaded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _net is not null;
+            }
+        }
+    }
+
+    /// <summary>The session, loaded on first use (under the lock, as every caller is).</summary>
+    private OnnxNet Net
+    {
+        get
+        {
+            if (_net is null)
+            {
+                try
+                {
+                    _net = OnnxNet.Load(Graph.Path, _threads);
+                }
+                catch (OnnxNetException e)
+                {
+                    throw new BackboneException($"{Graph.Path}: cannot load backbone '{Backbone.Id}': {e.Message}", e);
+                }
+            }
+
+            return _net;
+        }
     }
 
     private string PoolingNote() => _pooling == FeaturePooling.None ? "" : $" after {_pooling} pooling";

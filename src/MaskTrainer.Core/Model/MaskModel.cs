@@ -53,17 +53,28 @@ public sealed class MaskModel : IDisposable
     public FaceCropPolicy FaceCrop => Metadata.FaceCrop;
 
     /// <summary>
-    /// Puts a fitted head behind <paramref name="backbone"/>'s featurizer. The featurizer has no
-    /// trainable state: it is fitted on an empty view only to bind its schema.
+    /// Puts a fitted head behind a featurizer from <see cref="FitFeaturizer"/> (the model owns both from now on).
     /// </summary>
-    /// <param name="threads">ONNX Runtime threads of the backbone (0 = every core).</param>
-    public static MaskModel Create(MLContext ml, PixelGraph backbone, ITransformer head, ModelMetadata metadata, int threads = 0)
+    public static MaskModel Create(MLContext ml, ITransformer featurizer, ITransformer head, ModelMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(metadata);
-        var featurizer = MaskModelTraining.BuildFeaturizer(ml, backbone, threads).Fit(EmptyInput(ml));
         return new MaskModel(ml, featurizer, head, metadata);
+    }
+
+    /// <summary>
+    /// The featurizer part, fitted on an empty view only to bind its schema (it has no trainable
+    /// state); ApplyOnnxModel loads the backbone into ONNX Runtime here. Training builds it in an
+    /// MLContext of its own on the second core while the head trains on one thread: an MLContext
+    /// must not be used by two threads at once.
+    /// </summary>
+    /// <param name="threads">ONNX Runtime threads of the backbone (0 = every core).</param>
+    public static ITransformer FitFeaturizer(MLContext ml, PixelGraph backbone, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return MaskModelTraining.BuildFeaturizer(ml, backbone, threads).Fit(EmptyInput(ml));
     }
 
     /// <summary>

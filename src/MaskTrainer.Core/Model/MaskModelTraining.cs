@@ -44,8 +44,13 @@ public static class MaskModelTraining
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(options);
+        // The cache checkpoint: SDCA and L-BFGS pass over the rows many times (SDCA about 30 passes
+        // and as many convergence checks here); without it every pass ran the rows through the key
+        // mapping and the normalizer again. It also lets the trainer shuffle by row index instead
+        // of through a pool, so the same seed gives another (still fixed) row order than before.
         return ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: FeatureDataView.LabelKeys(ml, labels))
             .Append(ml.Transforms.NormalizeMeanVariance(FeatureDataView.Features))
+            .AppendCacheCheckpoint(ml)
             .Append(Trainer(ml, options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
     }

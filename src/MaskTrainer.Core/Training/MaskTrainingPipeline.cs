@@ -66,6 +66,9 @@ public sealed class MaskTrainingPipeline
         var testView = FeatureDataView.Create(ml, test, labels, balance: false);
         int rows = train.Rows + (foldValidation ? validation!.Rows : 0);
         _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({(foldValidation ? "train + validation" : "train; validation picks the trainer")})");
+        // The model's featurizer step loads the backbone into ONNX Runtime: a large part of a run
+        // whose features are all cached, so it is built on the other core while the head trains on one.
+        using var featurizerStep = new FeaturizerStep(featurizer.Graph);
         var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info);
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
@@ -103,7 +106,7 @@ public sealed class MaskTrainingPipeline
             Dataset = DatasetJson(data, split, skipped),
             TrainingOptions = OptionsJson(),
         };
-        using var model = MaskModel.Create(ml, featurizer.Graph, head.Head, metadata);
+        using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
         var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.OutputPath))!;
         Directory.CreateDirectory(outputDir);

@@ -139,6 +139,21 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
         otherLayer.FeatureSize.Should().Be(66);
     }
 
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void The_network_is_loaded_into_onnx_runtime_at_the_first_image_not_before()
+    {
+        // A training run whose features are all cached never featurizes: it must not pay for the session.
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(PoseSpec, store);
+        featurizer.FeatureSize.Should().Be(1024);
+        featurizer.CacheKey.Should().NotBeEmpty();
+        featurizer.IsSessionLoaded.Should().BeFalse();
+
+        using var image = ImageCodec.Read(FeaturesTestData.Examples(1)[0].Path);
+        featurizer.Featurize(image).Should().Equal(_pose.Featurizer.Featurize(image));
+        featurizer.IsSessionLoaded.Should().BeTrue();
+    }
+
     [SharedFact(FeaturesTestData.FrPose)]
     public void A_wrong_feature_size_layer_or_file_is_a_one_line_BackboneException()
     {
