@@ -18,7 +18,8 @@ namespace MaskTrainer.Bench;
 /// <see cref="TiledFaceDetector"/>'s rules (NMS and per-threshold filtering commute: greedy NMS
 /// keeps a box by the better boxes alone). <c>base</c> reproduces ultraface-back-tiles, which the
 /// output checks against the live detector (the grid's other rows keep the old rule for a small face inside a kept one unless their name gives a cover ratio); <c>bt</c> is it without UltraFace's unsure faces
-/// (<see cref="FaceDetectors.UnsureUltraFaceFrom"/>), and the grid's <c>bt+X</c> rows add X to that. Speed is timed with the real composite detector
+/// (<see cref="FaceDetectors.UnsureUltraFaceFrom"/>), and the grid's <c>bt+X</c> rows add X to that; its <c>agree</c>
+/// rows (session 16) keep a pass's low-scored boxes only where another pass boxes the same face (<see cref="Config.Agree"/>). Speed is timed with the real composite detector
 /// (<see cref="Composite"/>) on 2008_002506.jpg resized to 640x480 and 1280x720.
 /// The replay does not model <see cref="TiledFaceDetector.CoarseFaceWidth"/>'s order (small whole-image
 /// boxes after the tiles'), so on small faces a row can differ from the live detector by which box is
@@ -48,6 +49,31 @@ public static class RecallStudy
 
         /// <summary>Candidates under their pass's live threshold (back 0.25, tiles 0.7, unsure 0.3) need this likelihood (0: the usual bar).</summary>
         public float StrictBar { get; init; }
+
+        /// <summary>
+        /// Two detectors agreeing: a candidate of <c>Pass</c> scored under <c>Below</c> counts only where
+        /// pass <c>With</c> has a box scored from <c>From</c> on the same face (<see cref="Agrees"/>).
+        /// </summary>
+        public (Pass Pass, float Below, Pass With, float From)[] Agree { get; init; } = [];
+    }
+
+    /// <summary>
+    /// <see cref="Config.Agree"/>'s rules for a candidate: two boxes are on one face when either holds the
+    /// other's centre (<see cref="FaceBoxes.SameFace"/> at any width) and neither is over 3x as wide
+    /// (BlazeFace boxes a small face about 2.5x as wide as UltraFace).
+    /// </summary>
+    private static bool Agrees(Raw raw, Config cfg, Pass pass, DetectedFace c)
+    {
+        foreach (var (p, below, with, from) in cfg.Agree)
+        {
+            if (p == pass && c.Score < below
+                && !raw.ByPass[(int)with].Any(o => o.Score >= from && FaceBoxes.SameFace(o.Box, c.Box, 0) && o.Box.Width <= 3 * c.Box.Width && c.Box.Width <= 3 * o.Box.Width))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static float LiveThreshold(Pass p) => p switch
@@ -310,6 +336,40 @@ public static class RecallStudy
             }
         }
 
+        // Two detectors agreeing (session 16): low-scored candidates of one pass count only where another
+        // pass boxes the same face. BlazeFace-back on the tiles finds small masked faces but also trees and
+        // hands; UltraFace's tiles score masked faces low. Does either vouch for the other?
+        foreach (float t in new[] { 0.25f, 0.3f, 0.4f })
+        {
+            foreach (float u in new[] { 0.25f, 0.4f })
+            {
+                configs.Add(baseCfg with { Name = $"agree backtiles@{t}~ultratiles{u}", Passes = [.. baseCfg.Passes, (Pass.BackTiles, t)], Agree = [(Pass.BackTiles, 1f, Pass.UltraTiles, u)] });
+            }
+        }
+
+        foreach (float u in new[] { 0.3f, 0.4f, 0.5f })
+        {
+            foreach (float b in new[] { 0.2f, 0.3f })
+            {
+                configs.Add(baseCfg with { Name = $"agree ultratiles@{u}~backtiles{b}", Passes = [.. baseCfg.Passes.Where(p => p.Pass != Pass.UltraTiles), (Pass.UltraTiles, u)], Agree = [(Pass.UltraTiles, WholeThreshold, Pass.BackTiles, b)] });
+            }
+        }
+
+        foreach (float t in new[] { 0.25f, 0.3f })
+        {
+            configs.Add(baseCfg with
+            {
+                Name = $"agree both@{t}",
+                Passes = [.. baseCfg.Passes.Where(p => p.Pass != Pass.UltraTiles), (Pass.UltraTiles, 0.3f), (Pass.BackTiles, t)],
+                Agree = [(Pass.BackTiles, 1f, Pass.UltraTiles, 0.25f), (Pass.UltraTiles, WholeThreshold, Pass.BackTiles, 0.2f)],
+            });
+        }
+
+        foreach (float b in new[] { 0.1f, 0.15f, 0.2f })
+        {
+            configs.Add(baseCfg with { Name = $"agree back@{b}~ultralow0.1", Passes = [.. baseCfg.Passes.Where(p => p.Pass != Pass.Back), (Pass.Back, b)], Agree = [(Pass.Back, FaceDetectors.BackSecondPassThreshold, Pass.UltraLow, 0.1f)] });
+        }
+
         foreach (var a in args.SkipWhile(a => a != "--only").Skip(1).Take(1))
         {
             configs = configs.Where(c => c.Name == "base" || a.Split(';').Any(prefix => c.Name.StartsWith(prefix, StringComparison.Ordinal))).ToList();
@@ -555,7 +615,7 @@ public static class RecallStudy
                 (group, groupStart) = (g, faces.Count);
             }
 
-            if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar))
+            if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar) || !Agrees(raw, cfg, order[g].Pass, extras[i]))
             {
                 continue;
             }
