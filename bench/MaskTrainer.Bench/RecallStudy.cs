@@ -52,7 +52,10 @@ public static class RecallStudy
 
         /// <summary>
         /// Two detectors agreeing: a candidate of <c>Pass</c> scored under <c>Below</c> counts only where
-        /// pass <c>With</c> has a box scored from <c>From</c> on the same face (<see cref="Agrees"/>).
+        /// pass <c>With</c> has a box scored from <c>From</c> on the same face (<see cref="Agrees"/>). The rule
+        /// filters the pass's output, after its NMS (a tile pass's cross-tile NMS too), as a live filter would;
+        /// <c>UltraLow</c> as the partner means UltraFace's whole-image boxes under its 0.7 (its sure faces are
+        /// kept as they are). The grid's ms columns do not model it (<see cref="Composite"/> runs each pass from its own threshold).
         /// </summary>
         public (Pass Pass, float Below, Pass With, float From)[] Agree { get; init; } = [];
     }
@@ -343,7 +346,7 @@ public static class RecallStudy
         {
             foreach (float u in new[] { 0.25f, 0.4f })
             {
-                configs.Add(baseCfg with { Name = $"agree backtiles@{t}~ultratiles{u}", Passes = [.. baseCfg.Passes, (Pass.BackTiles, t)], Agree = [(Pass.BackTiles, 1f, Pass.UltraTiles, u)] });
+                configs.Add(baseCfg with { Name = $"agree backtiles@{t}~ultratiles{u}", Passes = [.. baseCfg.Passes, (Pass.BackTiles, t)], Agree = [(Pass.BackTiles, float.PositiveInfinity, Pass.UltraTiles, u)] });
             }
         }
 
@@ -361,7 +364,7 @@ public static class RecallStudy
             {
                 Name = $"agree both@{t}",
                 Passes = [.. baseCfg.Passes.Where(p => p.Pass != Pass.UltraTiles), (Pass.UltraTiles, 0.3f), (Pass.BackTiles, t)],
-                Agree = [(Pass.BackTiles, 1f, Pass.UltraTiles, 0.25f), (Pass.UltraTiles, WholeThreshold, Pass.BackTiles, 0.2f)],
+                Agree = [(Pass.BackTiles, float.PositiveInfinity, Pass.UltraTiles, 0.25f), (Pass.UltraTiles, WholeThreshold, Pass.BackTiles, 0.2f)],
             });
         }
 

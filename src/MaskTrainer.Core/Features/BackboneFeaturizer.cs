@@ -25,6 +25,7 @@ public sealed class BackboneFeaturizer : IDisposable
 
     private readonly int _threads;
     private OnnxNet? _net; // loaded at the first image: a run whose features are all cached never needs it
+    private BackboneException? _loadFailure; // reported again to every later call, not retried
     private readonly object _gate = new();
     private readonly string? _layer;
     private readonly FeaturePooling _pooling;
@@ -92,6 +93,7 @@ public sealed class BackboneFeaturizer : IDisposable
         }
 
         _threads = options.Threads;
+        SourcePath = files[0];
         _imageElements = Graph.ElementsPerImage;
         FeatureSize = Graph.FeatureSize;
         FeatureShape = Graph.LayerShape;
@@ -161,6 +163,7 @@ public sealed class BackboneFeaturizer : IDisposable
     /// beforehand (e.g. on decoder threads) save that step. ML.NET gives the same features for
     /// images already at the input size (its ResizeImages resizes differently).
     /// </summary>
+    /// <exception cref="BackboneException">ONNX Runtime cannot load the backbone (found at the first image), or its graph gives another number of values.</exception>
     public void Featurize(IReadOnlyList<Mat> bgrImages, Span<float> output)
     {
         ArgumentNullException.ThrowIfNull(bgrImages);
@@ -275,6 +278,9 @@ public sealed class BackboneFeaturizer : IDisposable
         raw.CopyTo(output);
     }
 
+    /// <summary>The backbone's network file (the first of its files), as errors name it.</summary>
+    internal string SourcePath { get; }
+
     /// <summary>Whether the ONNX Runtime session has been loaded (for tests: a run whose features are all cached never loads it).</summary>
     internal bool IsSessionLoaded
     {
@@ -294,13 +300,20 @@ public sealed class BackboneFeaturizer : IDisposable
         {
             if (_net is null)
             {
+                if (_loadFailure is not null)
+                {
+                    throw _loadFailure;
+                }
+
                 try
                 {
                     _net = OnnxNet.Load(Graph.Path, _threads);
                 }
                 catch (OnnxNetException e)
                 {
-                    throw new BackboneException($"{Graph.Path}: cannot load backbone '{Backbone.Id}': {e.Message}", e);
+                    // As the constructor reported it when it loaded the session (OnnxNet's message names the graph file).
+                    _loadFailure = new BackboneException($"{SourcePath}: cannot load backbone '{Backbone.Id}': {e.Message}", e);
+                    throw _loadFailure;
                 }
             }
 

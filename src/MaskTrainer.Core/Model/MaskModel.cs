@@ -235,7 +235,8 @@ public sealed class MaskModel : IDisposable
 
     private static IDataView EmptyInput(MLContext ml) => ml.Data.LoadFromEnumerable(Array.Empty<ModelInput>());
 
-    private static string FirstLine(string text)
+    /// <summary>The first line of an ML.NET or ONNX Runtime message (they append stack-like detail), for one-line errors.</summary>
+    internal static string FirstLine(string text)
     {
         int end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];

@@ -68,7 +68,7 @@ public sealed class MaskTrainingPipeline
         _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({(foldValidation ? "train + validation" : "train; validation picks the trainer")})");
         // The model's featurizer step loads the backbone into ONNX Runtime: a large part of a run
         // whose features are all cached, so it is built on the other core while the head trains on one.
-        using var featurizerStep = new FeaturizerStep(featurizer.Graph);
+        using var featurizerStep = new FeaturizerStep(featurizer.Graph, backbone.Id, featurizer.SourcePath);
         var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info);
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
