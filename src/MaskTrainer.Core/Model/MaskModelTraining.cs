@@ -17,7 +17,7 @@ public static class MaskModelTraining
 {
     /// <summary>
     /// ResizeImages → ExtractPixels → ApplyOnnxModel (the backbone's pixel graph: preprocessing,
-    /// network, pooling) → MapValueToKey(Label) → NormalizeMeanVariance → trainer → MapKeyToValue.
+    /// network, pooling) → MapValueToKey(Label) → NormalizeMeanVariance → cache checkpoint → trainer → MapKeyToValue.
     /// </summary>
     /// <param name="threads">ONNX Runtime intra-op threads of the backbone (0 = every core).</param>
     public static IEstimator<ITransformer> BuildPipeline(MLContext ml, PixelGraph backbone, IReadOnlyList<string> labels,
