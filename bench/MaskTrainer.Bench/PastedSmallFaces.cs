@@ -75,19 +75,18 @@ internal sealed class PastedSmallFaces : IDisposable
     public (int Found, int FoundMasked, int OnFace, int FoundOnFace)[] Measure(IFaceDetector detector)
     {
         var result = new (int Found, int FoundMasked, int OnFace, int FoundOnFace)[Sizes.Length];
-        var scenes = _scenes;
-        scenes.Restart(); // every detector sees the same scenes
+        _scenes.Restart(); // every detector sees the same scenes
         for (int s = 0; s < Sizes.Length; s++)
         {
             foreach (var (image, face, masked) in _faces)
             {
                 double scale = Sizes[s] / (double)face.Width;
-                var (scene, pasted) = scenes.Next(image, scale);
+                var (scene, pasted) = _scenes.Next(image, scale);
                 using (scene)
                 {
                     var box = new Rect(pasted.X + (int)Math.Round(face.X * scale), pasted.Y + (int)Math.Round(face.Y * scale),
                         (int)Math.Round(face.Width * scale), (int)Math.Round(face.Height * scale));
-                    bool onFace = OnPhotosFace(box, _backgroundFaces[scenes.LastBackground]);
+                    bool onFace = OnPhotosFace(box, _backgroundFaces[_scenes.LastBackground]);
                     result[s].OnFace += onFace ? 1 : 0;
                     if (Found(detector.Detect(scene), box))
                     {
