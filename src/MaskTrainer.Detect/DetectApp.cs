@@ -160,6 +160,11 @@ public sealed class DetectApp
         }
 
         sink.Dispose(); // closes the output file before we say we are done
+        if (source!.Warning is { } warning)
+        {
+            _stderr.WriteLine($"warning: {warning}");
+        }
+
         Report(summary with { Detector = detectorId }, json);
         if (o.OutputPath is not null && summary.Frames > 0)
         {

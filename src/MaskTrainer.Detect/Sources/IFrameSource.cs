@@ -32,4 +32,7 @@ public interface IFrameSource : IDisposable
 
     /// <summary>Frames a live source skipped itself because the reader came late (the newest frame wins).</summary>
     long Skipped => 0;
+
+    /// <summary>A problem with the input found while reading it, said once after the run (a video that ended before its last frame); null when none.</summary>
+    string? Warning => null;
 }

@@ -35,6 +35,8 @@ public sealed class RealtimeSource : IFrameSource
 
     public long Skipped => Interlocked.Read(ref _skipped);
 
+    public string? Warning => _file.Warning;
+
     public bool Read(Mat frame, out double timeMs)
     {
         long now = Stopwatch.GetTimestamp();

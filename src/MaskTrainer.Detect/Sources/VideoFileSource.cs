@@ -13,6 +13,7 @@ public sealed class VideoFileSource : IFrameSource
     private readonly int _decodeThreads;
     private VideoCapture _capture;
     private long _frames;
+    private long _pass; // frames read since the file was last opened
 
     /// <param name="path">The video file.</param>
     /// <param name="loop">Play it again from the start when it ends.</param>
@@ -26,7 +27,22 @@ public sealed class VideoFileSource : IFrameSource
         Name = path;
         var fps = _capture.Fps;
         Fps = fps is > 0 and < 1000 ? fps : FallbackFps;
+        ExpectedFrames = Math.Max(0, _capture.FrameCount);
     }
+
+    /// <summary>The frames the container says the video has (an estimate for some formats); 0 when it does not say.</summary>
+    public long ExpectedFrames { get; }
+
+    /// <summary>
+    /// A video whose frames stop well before the count its container gives (a file cut short by a
+    /// copy or a crash, or damaged): the run still shows what could be read, and this says so, since
+    /// the end of a file otherwise looks like the end of the video. The count is an estimate for
+    /// some formats, hence the tolerance (<see cref="Tolerance"/>).
+    /// </summary>
+    public string? Warning { get; private set; }
+
+    /// <summary>Frames the container's count may be off by before a short video is reported: 2 % of it, at least 2.</summary>
+    public static long Tolerance(long expected) => Math.Max(2, expected / 50);
 
     public string Name { get; }
 
@@ -40,7 +56,13 @@ public sealed class VideoFileSource : IFrameSource
         if (_capture.Read(frame))
         {
             _frames++;
+            _pass++;
             return true;
+        }
+
+        if (Warning is null && ExpectedFrames > 0 && _pass < ExpectedFrames - Tolerance(ExpectedFrames))
+        {
+            Warning = $"{Name}: the video ended after {_pass} of its {ExpectedFrames} frames (truncated or damaged?)";
         }
 
         if (!_loop || _frames == 0)
@@ -51,12 +73,14 @@ public sealed class VideoFileSource : IFrameSource
         // Reopening is more reliable than seeking to 0 across back-ends and containers.
         _capture.Dispose();
         _capture = VideoIo.OpenFile(Name, decodeThreads: _decodeThreads);
+        _pass = 0;
         if (!_capture.Read(frame))
         {
             return false;
         }
 
         _frames++;
+        _pass++;
         return true;
     }
 
@@ -73,6 +97,7 @@ public sealed class VideoFileSource : IFrameSource
         }
 
         _frames++;
+        _pass++;
         return true;
     }
 

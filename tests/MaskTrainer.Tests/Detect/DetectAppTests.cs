@@ -116,6 +116,21 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         });
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task A_video_cut_short_gives_the_frames_it_has_and_a_warning_naming_the_file()
+    {
+        using var temp = new TempFolder();
+        var cut = temp.File("cut.mp4");
+        var bytes = File.ReadAllBytes(SharedData.Full("data/videos/Gituatu_mask.mp4"));
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]); // its index comes first, so it still opens
+        var (code, stdout, stderr) = await Detect("--video", cut, "--json", "--detector", "ultraface");
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.Should().BeInRange(20, 230, "about half of the 244 frames, then the summary");
+        stderr.Should().Contain($"warning: {cut}: the video ended after {lines.Length - 1} of its 244 frames (truncated or damaged?)");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_video_gives_ordered_json_lines_and_an_output_video_with_every_frame()
     {
         using var temp = new TempFolder();

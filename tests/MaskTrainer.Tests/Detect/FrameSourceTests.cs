@@ -91,6 +91,37 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
+    public void A_video_cut_short_is_read_to_where_it_stops_and_says_how_many_of_its_frames_it_gave()
+    {
+        using var temp = new TempFolder();
+        var path = DetectTestFrames.WriteNumberedVideo(temp.File("v.avi"), 40);
+        using var frame = new Mat();
+        using (var whole = new VideoFileSource(path))
+        {
+            whole.ExpectedFrames.Should().Be(40);
+            while (whole.Read(frame, out _))
+            {
+            }
+
+            whole.Warning.Should().BeNull("every frame the container counts was there");
+        }
+
+        // The first half of the file, as a copy or a recording cut off would leave it.
+        var cut = temp.File("cut.avi");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+        using var source = new VideoFileSource(cut);
+        int n = 0;
+        while (source.Read(frame, out _))
+        {
+            n++;
+        }
+
+        n.Should().BeInRange(10, 30);
+        source.Warning.Should().Be($"{cut}: the video ended after {n} of its 40 frames (truncated or damaged?)");
+    }
+
+    [Fact]
     public void Missing_and_unreadable_inputs_fail_with_the_file_name()
     {
         using var temp = new TempFolder();
