@@ -80,11 +80,7 @@ public sealed class DetectApp
             throw new DetectorException($"--detector '{o.DetectorId}': unknown face detector (known: {string.Join(", ", FaceDetectors.Ids)})");
         }
 
-        // Checked before anything is loaded: the most common mistake should fail in milliseconds.
-        if (!File.Exists(o.ModelPath))
-        {
-            throw new ModelFileException(o.ModelPath, "model file not found (train one with ./train.sh, or pass --model)");
-        }
+        MaskModel.Exists(o.ModelPath); // before anything is loaded: the most common mistake fails in milliseconds
 
         var images = batch ? ListImages(o) : null;
 

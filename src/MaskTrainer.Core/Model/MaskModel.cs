@@ -19,6 +19,24 @@ namespace MaskTrainer.Model;
 /// </summary>
 public sealed class MaskModel : IDisposable
 {
+    /// <summary>The model's file name where none is given: a folder named as the model means this file in it (<see cref="FileIn"/>).</summary>
+    public const string DefaultFileName = "mask_model.zip";
+
+    /// <summary>Where <c>./train.sh</c> writes the model and the other commands look for it, relative to the working directory.</summary>
+    public static readonly string DefaultPath = Path.Combine("artifacts", DefaultFileName);
+
+    /// <summary>
+    /// The model file <paramref name="path"/> names: itself, or <see cref="DefaultFileName"/> in it when
+    /// it names a folder (one that exists, or any path ending in a separator), so that
+    /// <c>--output out/</c> and <c>--model artifacts</c> mean what a user expects.
+    /// </summary>
+    public static string FileIn(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        bool folder = Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar);
+        return folder ? Path.Combine(path, DefaultFileName) : path;
+    }
+
     // Zip entry times are fixed so that the same seed writes the same bytes.
     private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -130,17 +148,32 @@ public sealed class MaskModel : IDisposable
     /// Loads a model zip. The backbone runs with <paramref name="threads"/> ONNX Runtime threads:
     /// ML.NET does not save that option, so it is set on the context before ML.NET loads the chain.
     /// </summary>
+    /// <param name="path">The model zip, or a folder holding <see cref="DefaultFileName"/>.</param>
+    /// <param name="threads">ONNX Runtime threads for the backbone (0 = one per core).</param>
     /// <exception cref="ModelFileException">Missing, not a zip, truncated, not made by MaskTrainer, of a newer or older format, or ML.NET cannot load it.</exception>
     public static MaskModel Load(string path, int threads = 0)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
+        var file = Exists(path);
+        using var stream = File.OpenRead(file);
+        return Load(stream, file, threads);
+    }
+
+    /// <summary>
+    /// The model file <paramref name="path"/> names (<see cref="FileIn"/>), checked to exist; checked
+    /// before anything is loaded, as the most common mistake should fail in milliseconds.
+    /// </summary>
+    /// <exception cref="ModelFileException">There is no such file (the message names <paramref name="path"/>).</exception>
+    public static string Exists(string path)
+    {
+        var file = FileIn(path);
+        if (File.Exists(file))
         {
-            throw new ModelFileException(path, "model file not found (train one with ./train.sh, or pass --model)");
+            return file;
         }
 
-        using var stream = File.OpenRead(path);
-        return Load(stream, path, threads);
+        throw new ModelFileException(path, file != path && Directory.Exists(path)
+            ? $"a folder without a {DefaultFileName} in it (train one with ./train.sh, or pass --model FILE)"
+            : "model file not found (train one with ./train.sh, or pass --model)");
     }
 
     /// <inheritdoc cref="Load(string, int)"/>

@@ -9,7 +9,7 @@ namespace MaskTrainer.Model;
 public static class MaskModelConsumption
 {
     /// <summary>The model file (default artifacts/mask_model.zip, what <c>./train.sh</c> writes). Set before the first <see cref="Predict"/>.</summary>
-    public static string ModelPath { get; set; } = Path.GetFullPath(Path.Combine("artifacts", "mask_model.zip"));
+    public static string ModelPath { get; set; } = Path.GetFullPath(MaskModel.DefaultPath);
 
     private static readonly Lazy<MaskPredictor> Predictor = new(() => new MaskPredictor(MaskModel.Load(ModelPath!)), isThreadSafe: true);
 

@@ -24,8 +24,14 @@ public sealed record MaskTrainingOptions
     /// <summary>Image folder: one sub-folder per class (default "data").</summary>
     public string DataDirectory { get; init; } = "data";
 
-    /// <summary>Where the model zip goes (default "artifacts/mask_model.zip"); metrics.json and report/ go beside it.</summary>
-    public string OutputPath { get; init; } = Path.Combine("artifacts", "mask_model.zip");
+    /// <summary>
+    /// Where the model zip goes (default "artifacts/mask_model.zip"), or a folder to write it into
+    /// (<see cref="MaskModel.FileIn"/>); metrics.json and report/ go beside it.
+    /// </summary>
+    public string OutputPath { get; init; } = MaskModel.DefaultPath;
+
+    /// <summary>The model file <see cref="OutputPath"/> names.</summary>
+    public string ModelPath => MaskModel.FileIn(OutputPath);
 
     /// <summary>Catalog id of the frozen backbone, or a path to a user-supplied .onnx file.</summary>
     public string Backbone { get; init; } = DefaultBackbone;

@@ -33,9 +33,11 @@ public sealed class MaskTrainingPipeline
 
     /// <summary>Trains, evaluates and saves. Nothing is written until the model is complete.</summary>
     /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work).</exception>
+    /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        CheckOutput();
         var data = LoadData();
         var split = Split(data);
         var backbone = ResolveBackbone();
@@ -108,9 +110,9 @@ public sealed class MaskTrainingPipeline
         };
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
-        var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.OutputPath))!;
+        var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!;
         Directory.CreateDirectory(outputDir);
-        model.Save(_options.OutputPath);
+        model.Save(_options.ModelPath);
         var metricsPath = Path.Combine(outputDir, "metrics.json");
         AtomicFile.Write(metricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
 
@@ -130,11 +132,32 @@ public sealed class MaskTrainingPipeline
             Head = head,
             Skipped = skipped,
             Featurizing = totals,
-            ModelPath = _options.OutputPath,
+            ModelPath = _options.ModelPath,
             MetricsPath = metricsPath,
             ReportPath = reportPath,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// The model can go where asked: a folder in its path that is a file (or a folder where the
+    /// file should be) would otherwise fail the run at its last step, after the featurizing.
+    /// </summary>
+    private void CheckOutput()
+    {
+        var file = Path.GetFullPath(_options.ModelPath);
+        if (Directory.Exists(file))
+        {
+            throw new ModelFileException(_options.ModelPath, "cannot write the model: a folder of that name is in the way");
+        }
+
+        for (var dir = Path.GetDirectoryName(file); dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                throw new ModelFileException(_options.ModelPath, $"cannot write the model: {dir} is a file, not a folder");
+            }
+        }
     }
 
     /// <summary>Step 1: reads the class folders and hashes every image (errors before any work).</summary>

@@ -21,7 +21,7 @@ internal static class TrainingReport
         {
             Title = "MaskTrainer — training report",
             CreatedUtc = DateTimeOffset.UtcNow,
-            ModelPath = options.OutputPath,
+            ModelPath = options.ModelPath,
             Labels = metrics.Labels,
             ConfusionMatrix = metrics.ToConfusionArray(),
             Accuracy = metrics.Accuracy,

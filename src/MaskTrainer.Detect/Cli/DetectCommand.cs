@@ -1,3 +1,4 @@
+using MaskTrainer.Model;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -56,7 +57,7 @@ public static class DetectCommand
             Arity = ArgumentArity.OneOrMore,
             HelpName = "PATH",
         };
-        var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh)", DefaultValueFactory = _ => DetectorOptions.DefaultModelPath, HelpName = "FILE" };
+        var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh): the zip, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath, HelpName = "FILE" };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
         var detector = new Option<string>("--detector", "-d") { Description = $"Face detector: {string.Join(", ", MaskTrainer.Faces.FaceDetectors.Ids)} (haar needs no download); default: the one the model records for live frames ({MaskTrainer.Faces.FaceDetectors.LiveId} for models trained by this version)", HelpName = "ID" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are shown as too small to judge, not classified; default: the model's ({MaskTrainer.Model.FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" };

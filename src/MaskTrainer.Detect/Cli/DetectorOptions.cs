@@ -1,3 +1,4 @@
+using MaskTrainer.Model;
 using MaskTrainer.Detect.Alerts;
 
 namespace MaskTrainer.Detect.Cli;
@@ -5,8 +6,6 @@ namespace MaskTrainer.Detect.Cli;
 /// <summary>Everything the command line sets, with the documented defaults (see docs/detector.md).</summary>
 public sealed record DetectorOptions
 {
-    /// <summary>Default model path, relative to the working directory.</summary>
-    public static readonly string DefaultModelPath = Path.Combine("artifacts", "mask_model.zip");
 
     public InputKind Input { get; init; } = InputKind.Camera;
 
@@ -20,7 +19,7 @@ public sealed record DetectorOptions
     public IReadOnlyList<string> ImagePaths { get; init; } = [];
 
     /// <summary>--model (default artifacts/mask_model.zip).</summary>
-    public string ModelPath { get; init; } = DefaultModelPath;
+    public string ModelPath { get; init; } = MaskModel.DefaultPath;
 
     /// <summary>--models-dir: offline folders holding model files (also MASKTRAINER_MODELS).</summary>
     public IReadOnlyList<string> ModelsDirectories { get; init; } = [];

@@ -11,7 +11,7 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
+        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath };
         var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be the model's labels)", Required = true };
         var json = new Option<bool>("--json") { Description = "Print exactly the metrics.json document to stdout" };
         var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" };

@@ -20,7 +20,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file", DefaultValueFactory = _ => Path.Combine("artifacts", "mask_model.zip") };
+        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath };
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, state (classified|too_small), label, probability, scores}]}" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);

@@ -44,6 +44,11 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         model.FaceCrop.LiveDetectorId.Should().Be(MaskTrainer.Faces.FaceDetectors.LiveId, "and the detector for live frames");
         model.Metadata.Metrics!["count"]!.GetValue<int>().Should().Be(fixture.Run.TestMetrics.Count);
         model.Metadata.Dataset!["images"]!.GetValue<int>().Should().Be(2 * TrainedModelFixture.PerClass);
+
+        var folder = Path.GetDirectoryName(fixture.Run.ModelPath)!;
+        using var fromFolder = MaskModel.Load(folder);
+        fromFolder.Labels.Should().Equal(model.Labels, "a folder holding mask_model.zip means that file");
+        (fromFolder.FaceCrop, fromFolder.Metadata.Backbone.CacheKey).Should().Be((model.FaceCrop, model.Metadata.Backbone.CacheKey));
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -87,6 +92,21 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
     {
         var act = () => MaskModel.Load("/nonexistent/m.zip");
         act.Should().Throw<ModelFileException>().WithMessage("/nonexistent/m.zip: model file not found*");
+
+        var empty = _folder.Folder("empty");
+        act = () => MaskModel.Load(empty);
+        act.Should().Throw<ModelFileException>().WithMessage($"{empty}: a folder without a mask_model.zip in it*");
+    }
+
+    [Fact]
+    public void A_folder_where_a_model_file_is_expected_means_the_mask_model_zip_in_it()
+    {
+        var existing = _folder.Folder("out");
+        MaskModel.FileIn(existing).Should().Be(Path.Combine(existing, MaskModel.DefaultFileName));
+        MaskModel.FileIn("new/").Should().Be(Path.Combine("new/", MaskModel.DefaultFileName), "a trailing separator names a folder that does not exist yet");
+        MaskModel.FileIn(_folder.File("m.zip")).Should().Be(_folder.File("m.zip"));
+        MaskModel.FileIn("artifacts/other").Should().Be("artifacts/other", "a path that is no folder is the file itself");
+        MaskModel.DefaultPath.Should().Be(Path.Combine("artifacts", "mask_model.zip"));
     }
 
     [Fact]

@@ -27,7 +27,11 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models")]
     public void Same_seed_gives_the_same_model_and_a_warm_cache_featurizes_nothing()
     {
-        var again = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(fixture.Root!, "again", "m.zip") }, fixture.Store).Run();
+        // Written into a folder named with a trailing separator, as in `./train.sh -o again/`.
+        var again = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(fixture.Root!, "again") + Path.DirectorySeparatorChar }, fixture.Store).Run();
+
+        again.ModelPath.Should().Be(Path.Combine(fixture.Root!, "again", MaskModel.DefaultFileName));
+        File.Exists(Path.Combine(fixture.Root!, "again", "metrics.json")).Should().BeTrue("metrics.json goes beside the model");
 
         again.Featurizing.Computed.Should().Be(0, "every feature is in the cache from the first run");
         again.Featurizing.CacheHits.Should().Be(fixture.Run!.Featurizing.Computed + fixture.Run.Featurizing.CacheHits);
@@ -46,6 +50,13 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 
         act.Should().Throw<DatasetException>().WithMessage("*does not exist*");
         File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before);
+
+        // A file where the output's folder should be fails before any work, not at the last step.
+        var blocker = Path.Combine(fixture.Root!, "blocker");
+        File.WriteAllText(blocker, "");
+        var blocked = fixture.Options! with { OutputPath = Path.Combine(blocker, "m.zip") };
+        act = () => new MaskTrainingPipeline(blocked, fixture.Store).Run();
+        act.Should().Throw<ModelFileException>().WithMessage($"{Path.Combine(blocker, "m.zip")}: cannot write the model: {blocker} is a file, not a folder");
     }
 
     [SharedFact("data/mask-sample", "models")]
