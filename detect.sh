@@ -3,6 +3,9 @@
 # Installs what is missing (apt: GTK 3 and OpenCV data files), publishes the detector app
 # compiled ahead of time, and runs it.
 set -euo pipefail
+# Paths on the command line and the default model (artifacts/mask_model.zip) are the caller's:
+# the app runs in the folder the script was started from, only the build runs in the repository.
+caller="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/setup.sh
@@ -19,4 +22,5 @@ if [ "$status" -ne 0 ]; then
   mt_setup Release "$project"
   app="src/MaskTrainer.Detect/bin/Release/net10.0"
 fi
-exec dotnet "$app/masktrainer-detect.dll" "$@"
+cd "$caller"
+exec dotnet "$root/$app/masktrainer-detect.dll" "$@"

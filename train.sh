@@ -2,8 +2,12 @@
 # Train a face-mask classifier: ./train.sh [command] [options]   (./train.sh --help)
 # Installs what is missing (apt: GTK 3 and OpenCV data files), builds, and runs the training app.
 set -euo pipefail
+# Paths on the command line and the defaults (data/, artifacts/, .workspace/) are the caller's:
+# the app runs in the folder the script was started from, only the build runs in the repository.
+caller="$PWD"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 . scripts/setup.sh
 mt_setup Release src/MaskTrainer.Train/MaskTrainer.Train.csproj
-exec dotnet "src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll" "$@"
+cd "$caller"
+exec dotnet "$root/src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll" "$@"
