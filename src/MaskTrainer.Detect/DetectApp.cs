@@ -65,7 +65,7 @@ public sealed class DetectApp
     {
         var started = Stopwatch.GetTimestamp();
         bool batch = o.Input == InputKind.Images;
-        if (!batch && o.OutputPath is not null && OutputFiles.Check(o.OutputPath, o.Input == InputKind.Image) is string problem)
+        if (!batch && o.OutputPath is not null && OutputFiles.Check(o.OutputPath, o.Input == InputKind.Image, o.InputPath) is string problem)
         {
             throw new DetectorException(problem);
         }
@@ -77,7 +77,7 @@ public sealed class DetectApp
 
         if (o.DetectorId is not null && !IsKnownDetector(o.DetectorId))
         {
-            throw new DetectorException($"--detector '{o.DetectorId}': unknown face detector (known: {string.Join(", ", FaceDetectors.Ids)})");
+            throw new DetectorException(UnknownDetector(o.DetectorId));
         }
 
         MaskModel.Exists(o.ModelPath); // before anything is loaded: the most common mistake fails in milliseconds
@@ -155,7 +155,14 @@ public sealed class DetectApp
             summary = pipeline.Run(cancel);
         }
 
-        sink.Dispose(); // closes the output file before we say we are done
+        sink.Dispose(); // the window too, before the summary
+        if (summary.Frames == 0 && summary.Reason == StopReason.EndOfInput && o.Input == InputKind.Video)
+        {
+            // OpenCV opens some files that are no video (or hold no readable frame) and then reads nothing.
+            _stderr.WriteLine($"error: {o.InputPath}: no frame could be read (not a video OpenCV's back-ends can decode, or damaged)");
+            return ExitCodes.Error;
+        }
+
         if (source!.Warning is { } warning)
         {
             _stderr.WriteLine($"warning: {warning}");
@@ -197,6 +204,11 @@ public sealed class DetectApp
             _stderr.WriteLine($"skipped {path}: {reason}");
         }
 
+        if (images.Files.Count == 0)
+        {
+            throw new DetectorException($"--images {string.Join(' ', o.ImagePaths)}: no image files found ({string.Join(", ", ImageCodec.Extensions)}; sub-folders are not searched)");
+        }
+
         return images;
     }
 
@@ -234,7 +246,9 @@ public sealed class DetectApp
         _ => new RetryingSource(() => new CameraSource(o.CameraIndex), RetryPolicy.Default, cancel),
     };
 
-    private static bool IsKnownDetector(string id) => Canonical(id) is not null;
+    internal static bool IsKnownDetector(string id) => Canonical(id) is not null;
+
+    internal static string UnknownDetector(string id) => $"--detector '{id}': unknown face detector (known: {string.Join(", ", FaceDetectors.Ids)})";
 
     private static string? Canonical(string id)
     {

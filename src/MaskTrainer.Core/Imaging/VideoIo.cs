@@ -62,7 +62,7 @@ public static class VideoIo
         ArgumentOutOfRangeException.ThrowIfNegative(decodeThreads);
         if (api != VideoCaptureAPIs.IMAGES && !File.Exists(path))
         {
-            throw new ImagingException($"{path}: video file not found");
+            throw new ImagingException(Directory.Exists(path) ? $"{path}: is a folder, not a video file" : $"{path}: video file not found");
         }
 
         // Only an open parameter sets the decoder's threads, and only FFmpeg knows it: OpenCV's

@@ -27,7 +27,7 @@ public static class DetectCommand
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(parsed))
         {
-            await stderr.WriteLineAsync($"error: {parsed.Errors[0].Message} (see --help)");
+            await stderr.WriteLineAsync($"error: {Describe(parsed.Errors[0])} (see --help)");
             return ExitCodes.Usage;
         }
 
@@ -84,7 +84,7 @@ public static class DetectCommand
 
         Rule(threshold, v => v is >= 0 and <= 1, "must be between 0 and 1");
         Rule(smoothing, v => v is > 0 and <= 1, "must be more than 0 and at most 1");
-        Rule(proximity, v => v >= 0, "cannot be negative", showValue: false);
+        Rule(proximity, v => v >= 0, "must be 0 or more");
         Rule(maxFrames, v => v >= 0, "cannot be negative", showValue: false);
         Rule(minFaceSize, v => v is null or >= 0, "must be 0 or more");
         Rule(minFace, v => v is null or (>= 0 and <= 1), "must be between 0 and 1");
@@ -99,6 +99,14 @@ public static class DetectCommand
             camera, video, image, images, model, modelsDir, detector, minFace, minFaceSize, threshold, maskLabel, proximity, minDistance,
             reclassify, holdFrames, smoothing, noWindow, output, json, loop, realtime, maxFrames,
         };
+        // A wrong id is a usage error (exit 2) found before anything loads.
+        detector.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !DetectApp.IsKnownDetector(r.Tokens[0].Value))
+            {
+                r.AddError(DetectApp.UnknownDetector(r.Tokens[0].Value));
+            }
+        });
         root.Validators.Add(r =>
         {
             int inputs = (r.GetResult(camera) is { Implicit: false } ? 1 : 0) + (r.GetResult(video) is not null ? 1 : 0) + (r.GetResult(image) is not null ? 1 : 0)
@@ -166,6 +174,27 @@ public static class DetectCommand
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return (root, Read);
+    }
+
+    /// <summary>
+    /// The library's message, except where it names a .NET type ("Cannot parse argument 'abc' for
+    /// option '--camera' as expected type 'System.Int32'."): then what the option takes, as the rules say it.
+    /// </summary>
+    private static string Describe(ParseError error)
+    {
+        if (error.SymbolResult is OptionResult { Tokens.Count: > 0 } option && error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
+        {
+            var type = Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType;
+            string? takes = type == typeof(int) || type == typeof(long) ? "a whole number"
+                : type == typeof(float) || type == typeof(double) ? "a number"
+                : null;
+            if (takes is not null)
+            {
+                return $"{option.Option.Name} must be {takes}, got '{option.Tokens[0].Value}'";
+            }
+        }
+
+        return error.Message.TrimEnd('.');
     }
 
     private static DistanceThreshold ParseDistance(ArgumentResult r)

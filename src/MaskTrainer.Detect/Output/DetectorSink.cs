@@ -64,6 +64,7 @@ public sealed class DetectorSink : IFrameSink
 
     public void Complete(bool userQuit, CancellationToken cancel)
     {
+        _video?.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
         if (_holdWindow && !userQuit)
         {
             _window?.Hold(cancel);

@@ -24,11 +24,19 @@ public static class OutputFiles
     };
 
     /// <summary>
-    /// Checks that <paramref name="path"/> can be written for this input: known extension of
-    /// the right kind, existing folder. Returns a one-line problem, or null when fine.
+    /// Checks that <paramref name="path"/> can be written for this input: a file, not a folder, of
+    /// a known extension of the right kind, in an existing folder, and not the input file itself
+    /// (the annotated copy would replace the original). Returns a one-line problem, or null when fine.
     /// </summary>
-    public static string? Check(string path, bool imageInput)
+    /// <param name="inputPath">The --video or --image file; null for a camera.</param>
+    public static string? Check(string path, bool imageInput, string? inputPath = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            return $"{path}: is a folder; --output takes a file name, e.g. {Path.Combine(path, imageInput ? "annotated.jpg" : "annotated.mp4")}";
+        }
+
         var kind = KindOf(path);
         if (kind is null)
         {
@@ -48,10 +56,35 @@ public static class OutputFiles
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
         {
-            return $"{path}: folder {folder} does not exist";
+            return File.Exists(folder) ? $"{path}: {folder} is a file, not a folder" : $"{path}: folder {folder} does not exist";
+        }
+
+        if (inputPath is not null && SameFile(path, inputPath))
+        {
+            return $"{path}: is the input file; the annotated copy would replace the original (choose another name)";
         }
 
         return null;
+    }
+
+    /// <summary>Whether two paths name one file: the same full path, or links to the same target.</summary>
+    private static bool SameFile(string a, string b)
+    {
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        return string.Equals(Resolved(a), Resolved(b), comparison);
+
+        static string Resolved(string path)
+        {
+            var full = Path.GetFullPath(path);
+            try
+            {
+                return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+            }
+            catch (IOException)
+            {
+                return full; // a broken or looping link: the path itself is the best we know
+            }
+        }
     }
 
     /// <summary>

@@ -5,12 +5,17 @@ namespace MaskTrainer.Detect.Output;
 
 /// <summary>
 /// Writes the annotated frames to a video file, opened at the first frame (its size is known
-/// then). Dispose finishes the file; the app does so on Ctrl+C too, so the file stays playable.
+/// then). The frames go to a hidden file beside <see cref="Path"/>, which <see cref="Commit"/>
+/// finishes and renames into place: a run that fails, or is killed, leaves the previous file at
+/// that path as it was (no half-written video where a whole one was). The app commits on Ctrl+C
+/// too, so the frames read until then make a playable file.
 /// </summary>
 public sealed class VideoFileOutput : IDisposable
 {
     private readonly double _fps;
+    private readonly string _temp;
     private VideoFileWriter? _writer;
+    private bool _committed;
 
     /// <param name="path">.mp4, .m4v, .mov or .avi.</param>
     /// <param name="fps">Frame rate stored in the file (the source's rate).</param>
@@ -18,6 +23,11 @@ public sealed class VideoFileOutput : IDisposable
     {
         Path = path ?? throw new ArgumentNullException(nameof(path));
         _fps = fps > 0 ? fps : 25;
+
+        // Same folder (a rename, not a copy) and same extension (FFmpeg picks the container by it).
+        var full = System.IO.Path.GetFullPath(path);
+        _temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
+            $".{System.IO.Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}.partial{System.IO.Path.GetExtension(full)}");
     }
 
     public string Path { get; }
@@ -27,10 +37,51 @@ public sealed class VideoFileOutput : IDisposable
     public void Write(Mat frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        _writer ??= VideoIo.CreateWriter(Path, OutputFiles.FourCcFor(Path), _fps, frame.Size());
+        ObjectDisposedException.ThrowIf(_committed, this);
+        _writer ??= VideoIo.CreateWriter(_temp, OutputFiles.FourCcFor(Path), _fps, frame.Size());
         _writer.Write(frame);
         FramesWritten++;
     }
 
-    public void Dispose() => _writer?.Dispose();
+    /// <summary>Finishes the file and moves it to <see cref="Path"/> (replacing what was there); nothing when no frame was written.</summary>
+    public void Commit()
+    {
+        if (_committed)
+        {
+            return;
+        }
+
+        _committed = true;
+        if (_writer is null)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        _writer = null;
+        File.Move(_temp, Path, overwrite: true);
+    }
+
+    /// <summary>Without <see cref="Commit"/> (a failed run): closes and deletes the unfinished file.</summary>
+    public void Dispose()
+    {
+        if (_writer is null)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        _writer = null;
+        try
+        {
+            File.Delete(_temp);
+        }
+        catch (IOException)
+        {
+            // Best effort: the error that failed the run is the one worth reporting.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 }

@@ -8,6 +8,9 @@ public interface IFrameSink : IDisposable
     /// <param name="fps">The recent frame rate, for the overlay.</param>
     bool Write(FramePacket packet, double fps);
 
-    /// <summary>Called once after the last frame, before the summary: e.g. keeps an image's window open until a key is pressed.</summary>
+    /// <summary>
+    /// Called once after the last frame of a run that did not fail (the input ended, the user quit,
+    /// or Ctrl+C), before the summary: finishes the output files, keeps an image's window open until a key is pressed.
+    /// </summary>
     void Complete(bool userQuit, CancellationToken cancel);
 }

@@ -13,6 +13,15 @@ public sealed class ImageList
     // Ordinal so the order is the same on every machine, whatever the culture.
     private static readonly StringComparer NameOrder = StringComparer.OrdinalIgnoreCase;
 
+    // A folder's own files (sub-folders are not searched), without hidden ones (names starting
+    // with '.' on Unix, the Hidden attribute on Windows), as ImageFolderDataset lists a class folder.
+    private static readonly EnumerationOptions FolderFiles = new()
+    {
+        RecurseSubdirectories = false,
+        IgnoreInaccessible = true,
+        AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+    };
+
     private ImageList(List<string> files, List<(string Path, string Reason)> skipped, List<string> folders)
     {
         Files = files;
@@ -50,7 +59,8 @@ public sealed class ImageList
             else if (Directory.Exists(path))
             {
                 AddFolder(Path.GetFullPath(path));
-                var inside = Directory.GetFiles(path);
+                // Hidden files are left out, as training leaves them out of a class folder.
+                var inside = Directory.GetFiles(path, "*", FolderFiles);
                 Array.Sort(inside, (a, b) => NameOrder.Compare(Path.GetFileName(a), Path.GetFileName(b)));
                 foreach (var file in inside)
                 {

@@ -15,15 +15,19 @@ public sealed class CommandLineTests
     [InlineData("--min-face-confidence must be between 0 and 1, got 2", "--min-face-confidence", "2")]
     [InlineData("--min-face-size must be 0 or more, got -4", "--min-face-size", "-4")]
     [InlineData("--min-distance: 'far' is not a distance: use pixels (\"120\" or \"120px\") or face widths (\"3w\")", "--min-distance", "far")]
-    [InlineData("--proximity-width cannot be negative", "--proximity-width", "-0.1")]
+    [InlineData("--proximity-width must be 0 or more, got -0.1", "--proximity-width", "-0.1")]
+    [InlineData("--proximity-width must be 0 or more, got NaN", "--proximity-width", "NaN")]
     [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
     [InlineData("--hold-frames must be between 0 and 10, got -1", "--hold-frames", "-1")]
     [InlineData("--hold-frames must be between 0 and 10, got 11", "--hold-frames", "11")]
     [InlineData("--camera must be 0 or more", "--camera", "-1")]
     [InlineData("--max-frames cannot be negative", "--max-frames", "-5")]
-    [InlineData("Cannot parse argument 'abc' for option '--hold-frames' as expected type 'System.Int32'.", "--hold-frames", "abc")]
-    [InlineData("Cannot parse argument 'x' for option '--reclassify-every' as expected type 'System.Int32'.", "--reclassify-every", "x")]
-    [InlineData("Cannot parse argument 'half' for option '--threshold' as expected type 'System.Single'.", "--threshold", "half")]
+    [InlineData("--hold-frames must be a whole number, got 'abc'", "--hold-frames", "abc")]
+    [InlineData("--reclassify-every must be a whole number, got 'x'", "--reclassify-every", "x")]
+    [InlineData("--camera must be a whole number, got 'front'", "--camera", "front")]
+    [InlineData("--max-frames must be a whole number, got '1.5'", "--max-frames", "1.5")]
+    [InlineData("--threshold must be a number, got 'half'", "--threshold", "half")]
+    [InlineData("--detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, haar)", "--detector", "nope")]
     public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
     {
         var (code, stdout, stderr) = await Invoke(args);

@@ -209,7 +209,18 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         await Expect(["--image", missingImage], $"error: {missingImage}: file not found");
         await Expect(["--camera", "7"], "error: camera 7 could not be opened (no /dev/video7?)", skipUnless: !File.Exists("/dev/video7") && OperatingSystem.IsLinux());
         await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--output", temp.File("x.mp4")], $"error: {temp.File("x.mp4")}: --image writes an image: use .jpg or .png");
-        await Expect(["--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--detector", "nope"], "error: --detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, haar)");
+        await Expect(["--video", temp.Path], $"error: {temp.Path}: is a folder, not a video file");
+        var notVideo = temp.File("notes.jpg"); // OpenCV opens it (as an image sequence) and reads no frame
+        File.WriteAllText(notVideo, "not a video");
+        await Expect(["--video", notVideo], $"error: {notVideo}: no frame could be read (not a video OpenCV's back-ends can decode, or damaged)");
+        var video = SharedData.Full("data/videos/Gituatu_mask.mp4");
+        await Expect(["--video", video, "--output", video], $"error: {video}: is the input file; the annotated copy would replace the original (choose another name)");
+        await Expect(["--video", video, "--output", temp.Path], $"error: {temp.Path}: is a folder; --output takes a file name, e.g. {Path.Combine(temp.Path, "annotated.mp4")}");
+        var subfoldersOnly = Directory.CreateDirectory(temp.File("classes")).FullName;
+        Directory.CreateDirectory(Path.Combine(subfoldersOnly, "with_mask"));
+        File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, "with_mask", "dogs.jpg"));
+        File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, ".hidden.jpg"));
+        await Expect(["--images", subfoldersOnly], $"error: --images {subfoldersOnly}: no image files found (.jpg, .jpeg, .png, .bmp, .webp; sub-folders are not searched)");
         await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat"], "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask)");
 
         var (code, _, stderr) = await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", junkModel, "--no-window");

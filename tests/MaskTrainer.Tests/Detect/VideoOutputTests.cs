@@ -23,6 +23,7 @@ public sealed class VideoOutputTests
             }
 
             output.FramesWritten.Should().Be(12);
+            output.Commit();
         }
 
         using var capture = VideoIo.OpenFile(path);
@@ -50,8 +51,12 @@ public sealed class VideoOutputTests
     public void Nothing_is_created_when_no_frame_was_written()
     {
         using var temp = new TempFolder();
-        new VideoFileOutput(temp.File("never.mp4"), 25).Dispose();
-        File.Exists(temp.File("never.mp4")).Should().BeFalse();
+        using (var output = new VideoFileOutput(temp.File("never.mp4"), 25))
+        {
+            output.Commit();
+        }
+
+        Directory.GetFiles(temp.Path).Should().BeEmpty();
     }
 
     [Theory]
@@ -64,6 +69,53 @@ public sealed class VideoOutputTests
     [InlineData("x", true, "x: unknown output format '' (use .mp4 or .avi for video, .jpg or .png for an image)")]
     public void Output_paths_are_checked_before_any_work(string path, bool imageInput, string? problem) =>
         OutputFiles.Check(path, imageInput).Should().Be(problem);
+
+    [Fact]
+    public void A_failed_run_leaves_the_previous_video_as_it_was_and_a_finished_one_replaces_it()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("out.mp4");
+        File.WriteAllText(path, "the previous run's video");
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.All(90));
+        using (var failed = new VideoFileOutput(path, 25))
+        {
+            failed.Write(frame);
+            File.ReadAllText(path).Should().Be("the previous run's video", "frames go to a file beside it until the run is complete");
+        }
+
+        File.ReadAllText(path).Should().Be("the previous run's video", "disposed without Commit: the run failed");
+        Directory.GetFiles(temp.Path).Should().Equal([path], "the unfinished file is deleted");
+
+        using (var finished = new VideoFileOutput(path, 25))
+        {
+            finished.Write(frame);
+            finished.Write(frame);
+            finished.Commit();
+        }
+
+        Directory.GetFiles(temp.Path).Should().Equal([path]);
+        using var capture = VideoIo.OpenFile(path);
+        capture.FrameCount.Should().Be(2);
+    }
+
+    [Fact]
+    public void An_output_that_is_a_folder_a_file_in_the_path_or_the_input_itself_is_refused()
+    {
+        using var temp = new TempFolder();
+        OutputFiles.Check(temp.Path, false).Should().Be($"{temp.Path}: is a folder; --output takes a file name, e.g. {Path.Combine(temp.Path, "annotated.mp4")}");
+
+        var file = temp.File("notes");
+        File.WriteAllText(file, "");
+        OutputFiles.Check(Path.Combine(file, "x.mp4"), false).Should().Be($"{Path.Combine(file, "x.mp4")}: {file} is a file, not a folder");
+
+        var input = temp.File("in.mp4");
+        File.WriteAllText(input, "");
+        var link = temp.File("link.mp4");
+        File.CreateSymbolicLink(link, input);
+        OutputFiles.Check(input, false, input).Should().Be($"{input}: is the input file; the annotated copy would replace the original (choose another name)");
+        OutputFiles.Check(link, false, input).Should().StartWith($"{link}: is the input file", "a link to the input is the input");
+        OutputFiles.Check(temp.File("out.mp4"), false, input).Should().BeNull();
+    }
 
     [Fact]
     public void A_missing_output_folder_is_named()
