@@ -8,13 +8,15 @@ public sealed record SplitOptions
 
     /// <summary>
     /// Share of each class held out for the final test metrics. Default 0.2. May be 0 (no test
-    /// split). Each non-empty split gets at least one image of every class.
+    /// split) for the splitter; a training run needs a test split for its metrics, so
+    /// <c>./train.sh --test-fraction</c> must be above 0. Each non-empty split gets at least one image of every class.
     /// </summary>
     public double TestFraction { get; init; } = 0.2;
 
     /// <summary>
-    /// Share of each class used for early stopping and model selection. Default 0.1. May be 0,
-    /// in which case the validation split is empty and training runs for its full epoch budget.
+    /// Share of each class held out for validation. Default 0.1. Training uses it to choose the
+    /// trainer (<c>TrainerKind.Auto</c> keeps the lowest validation log-loss); a fixed trainer
+    /// learns from it too. Nothing stops early. May be 0: the validation split is then empty.
     /// </summary>
     public double ValidationFraction { get; init; } = 0.1;
 

@@ -56,6 +56,14 @@ public sealed record MaskTrainingOptions
     public AugmentationOptions Augmentation { get; init; } = new() { Copies = 2 };
 
     /// <summary>
+    /// Most augmented copies per training image that <c>./train.sh --augment</c> accepts (10). Each
+    /// copy featurizes every training image once more (about 840 crops per copy on mask-sample), and
+    /// three copies measured no better than two (docs/small-faces.md): far more copies only multiply
+    /// the featurizing time and the cache.
+    /// </summary>
+    public const int MaxAugmentationCopies = 10;
+
+    /// <summary>
     /// Crop each image to its face with the detector app's crop (default true). Turning this off
     /// trains on whole images: the head may then learn the datasets' framing instead of the mask.
     /// </summary>
@@ -93,6 +101,16 @@ public sealed record MaskTrainingOptions
 /// <summary>How to use a backbone file the catalog does not know.</summary>
 public sealed record UserBackboneOptions
 {
+    /// <summary>Smallest input side, in pixels, that <c>--backbone-input</c> accepts (16).</summary>
+    public const int MinInputSize = 16;
+
+    /// <summary>
+    /// Largest input side, in pixels, that <c>--backbone-input</c> accepts (1024): a face crop holds
+    /// no detail beyond that (the catalog's backbones take 64 to 224), and a batch of 16 such inputs
+    /// is already 200 MB of floats.
+    /// </summary>
+    public const int MaxInputSize = 1024;
+
     /// <summary>Preprocessing of the network input.</summary>
     public required Models.Preprocessing Preprocessing { get; init; }
 

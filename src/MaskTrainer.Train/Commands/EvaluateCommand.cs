@@ -11,14 +11,15 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath };
-        var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be the model's labels)", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
+        var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be the model's labels)", Required = true }.NotEmptyPath();
         var json = new Option<bool>("--json") { Description = "Print exactly the metrics.json document to stdout" };
-        var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" };
+        var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" }.NotEmptyPath();
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
         var command = new Command("evaluate", "Score a saved model on an image folder") { model, data, json, workspace, modelsDir };
         command.SetAction((r, ct) =>
         {
+            OutputFolders.CheckNotFile("--data", r.GetValue(data)!, TrainCommand.DataFolderPurpose);
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var classifier = MaskModel.Load(r.GetValue(model)!);
             bool asJson = r.GetValue(json);

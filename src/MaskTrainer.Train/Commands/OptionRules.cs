@@ -64,6 +64,9 @@ internal static class OptionRules
     public static Option<int> AtLeast(this Option<int> option, int min) =>
         option.Number(v => v >= min, $"a whole number >= {min}");
 
+    public static Option<int> Between(this Option<int> option, int min, int max) =>
+        option.Number(v => v >= min && v <= max, $"a whole number from {min} to {max}");
+
     /// <summary>An optional whole number >= <paramref name="min"/> (absent = null, e.g. "use the model's value").</summary>
     public static Option<int?> AtLeast(this Option<int?> option, int min)
     {
@@ -84,11 +87,19 @@ internal static class OptionRules
     public static Option<double> AtLeast(this Option<double> option, double min) =>
         option.Number(v => v >= min && double.IsFinite(v), Invariant($"a number >= {min}"));
 
-    /// <summary>A share of something: 0..1, 1 itself allowed or not.</summary>
-    public static Option<double> Fraction(this Option<double> option, bool allowOne) =>
-        allowOne
-            ? option.Number(v => v is >= 0 and <= 1, "a number from 0 to 1")
-            : option.Number(v => v is >= 0 and < 1, "a number >= 0 and < 1");
+    /// <summary>A share of something: 0..1, 0 and 1 themselves allowed or not.</summary>
+    public static Option<double> Fraction(this Option<double> option, bool allowOne, bool allowZero = true) =>
+        (allowZero, allowOne) switch
+        {
+            (true, true) => option.Number(v => v is >= 0 and <= 1, "a number from 0 to 1"),
+            (true, false) => option.Number(v => v is >= 0 and < 1, "a number >= 0 and < 1"),
+            (false, true) => option.Number(v => v is > 0 and <= 1, "a number > 0 and <= 1"),
+            (false, false) => option.Number(v => v is > 0 and < 1, "a number > 0 and < 1"),
+        };
+
+    /// <summary>A file or folder path: refused when empty or blank (which no file system accepts).</summary>
+    public static Option<T> NotEmptyPath<T>(this Option<T> option) =>
+        option.Check(v => string.IsNullOrWhiteSpace(v) ? "the path is empty" : null);
 
     /// <summary>A string value checked by <paramref name="problem"/> (null = fine, else the reason after "option: ").</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<string, string?> problem)

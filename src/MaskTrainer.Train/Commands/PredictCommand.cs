@@ -20,19 +20,24 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath };
+        var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, state (classified|too_small), label, probability, scores}]}" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);
-        var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder" };
+        var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder (created if need be)" }.NotEmptyPath();
         var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
         var command = new Command("predict", "Classify every face in image files with a saved model") { model, modelsDir, json, minFaceSize, crops, images };
         command.SetAction((r, ct) =>
         {
+            var cropDir = r.GetValue(crops);
+            if (cropDir is not null)
+            {
+                OutputFolders.CheckCanCreate("--crops", cropDir, "--crops names a folder to write the face crops into");
+            }
+
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var mask = MaskModel.Load(r.GetValue(model)!);
             using var faces = new FacePredictor(mask, store, r.GetValue(minFaceSize));
-            var cropDir = r.GetValue(crops);
             if (cropDir is not null)
             {
                 Directory.CreateDirectory(cropDir);

@@ -16,8 +16,8 @@ internal static class SynthMasksCommand
     {
         var defaults = new MaskSynthesisOptions();
         var screening = defaults.Screening;
-        var faces = new Option<string>("--faces") { Description = "Folder of photos with bare faces (searched recursively)", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "Folder to write without_mask/, with_mask/ and contact-sheet.png into", Required = true };
+        var faces = new Option<string>("--faces") { Description = "Folder of photos with bare faces (searched recursively)", Required = true }.NotEmptyPath();
+        var output = new Option<string>("--output", "-o") { Description = "Folder to write without_mask/, with_mask/ and contact-sheet.png into", Required = true }.NotEmptyPath();
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed }.Number(_ => true, "a whole number");
         var styles = new Option<string>("--styles") { Description = "Comma-separated mask styles: surgical, cloth, n95, patterned", DefaultValueFactory = _ => "surgical,cloth,n95,patterned" }.Check(v => OptionRules.Rejection(() => ParseStyles(v)));
         var perFace = new Option<int>("--masks-per-face") { Description = "Masked versions written per face, each with its own mask", DefaultValueFactory = _ => defaults.MasksPerFace }.AtLeast(1);
@@ -44,6 +44,8 @@ internal static class SynthMasksCommand
                 ContactSheet = defaults.ContactSheet with { MaxPairs = r.GetValue(sheetPairs) },
             };
             string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);
+            OutputFolders.CheckNotFile("--faces", r.GetValue(faces)!, "--faces names a folder of photos");
+            OutputFolders.CheckCanCreate(OptionRules.Typed(r.GetResult(output)!), r.GetValue(output)!, "--output names the folder to write with_mask/ and without_mask/ into");
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
             var progress = new Progress(!ProgressConsole.IsLive);

@@ -12,29 +12,32 @@ namespace MaskTrainer.Train.Commands;
 /// <summary>`train` (also the default command): data folder in, model zip + metrics + report out.</summary>
 internal sealed partial class TrainCommand
 {
-    private readonly Option<string> _data = new("--data") { Description = "Image folder, one sub-folder per class", DefaultValueFactory = _ => "data" };
-    private readonly Option<string> _output = new("--output", "-o") { Description = "Model file to write, or a folder to write mask_model.zip into (metrics.json and report/ go beside it)", DefaultValueFactory = _ => MaskModel.DefaultPath };
+    private readonly Option<string> _data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class", DefaultValueFactory = _ => new MaskTrainingOptions().DataDirectory }.NotEmptyPath();
+    private readonly Option<string> _output = new Option<string>("--output", "-o") { Description = "Model file to write, or a folder to write mask_model.zip into (metrics.json and report/ go beside it)", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
     private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
     private readonly Option<TrainerKind> _trainer = new Option<TrainerKind>("--trainer") { Description = "ML.NET trainer of the head: LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, or Auto (each, keeping the lowest validation log-loss)", DefaultValueFactory = _ => HeadOptions.Default.Trainer }.OneOfEnum();
     private readonly Option<double> _l2 = new Option<double>("--l2") { Description = "L2 penalty of the linear trainers (features are standardised first)", DefaultValueFactory = _ => Math.Round(HeadOptions.Default.L2, 6) }.AtLeast(0);
     private readonly Option<int> _iterations = new Option<int>("--iterations") { Description = "Iteration budget of the trainer (trees for LightGbm)", DefaultValueFactory = _ => HeadOptions.Default.MaxIterations }.AtLeast(1);
     private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, "a whole number");
-    private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics", DefaultValueFactory = _ => new SplitOptions().TestFraction }.Fraction(allowOne: false);
-    private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class for early stopping", DefaultValueFactory = _ => new SplitOptions().ValidationFraction }.Fraction(allowOne: false);
-    private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast, and camera effects: small, blurred, dark, noisy, JPEG faces, and scene content where a face box runs past the photo); 0 = off", DefaultValueFactory = _ => new MaskTrainingOptions().Augmentation.Copies }.AtLeast(0);
-    private readonly Option<string> _workspace = new("--workspace") { Description = "Folder for the bottleneck-feature cache", DefaultValueFactory = _ => ".workspace" };
+    private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics (above 0: the metrics need a test set)", DefaultValueFactory = _ => SplitOptions.Default.TestFraction }.Fraction(allowOne: false, allowZero: false);
+    private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class held out for validation: --trainer Auto keeps the trainer with the lowest log-loss on it; a fixed trainer learns from it too; 0 = none", DefaultValueFactory = _ => SplitOptions.Default.ValidationFraction }.Fraction(allowOne: false);
+    private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast, and camera effects: small, blurred, dark, noisy, JPEG faces, and scene content where a face box runs past the photo); 0 = off; at most " + MaskTrainingOptions.MaxAugmentationCopies, DefaultValueFactory = _ => new MaskTrainingOptions().Augmentation.Copies }.Between(0, MaskTrainingOptions.MaxAugmentationCopies);
+    private readonly Option<string> _workspace = new Option<string>("--workspace") { Description = "Folder for the bottleneck-feature cache", DefaultValueFactory = _ => new MaskTrainingOptions().Workspace }.NotEmptyPath();
     private readonly Option<string[]> _modelsDir = new("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true };
     private readonly Option<bool> _noFaceCrop = new("--no-face-crop") { Description = "Train on whole images instead of the detector's face crops (not recommended)" };
     private readonly Option<bool> _keepContext = new("--keep-face-context") { Description = "Show the head the crop's margin around the face instead of grey (default: grey, so it cannot learn the datasets' framing)" };
     private readonly Option<string> _detector = new Option<string>("--detector") { Description = "Face detector for the crops (see `models list`)", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId }.Check(v => ModelChoices.DetectorProblem(v));
     private readonly Option<bool> _noReport = new("--no-report") { Description = "Do not write the HTML report" };
-    private readonly Option<string?> _layer = new("--backbone-layer") { Description = "Own backbone: feature layer name" };
-    private readonly Option<string?> _input = new Option<string?>("--backbone-input") { Description = "Own backbone: input size, e.g. 224 or 224x224", DefaultValueFactory = _ => "224" }.Check(v => OptionRules.Rejection(() => ParseSize(v)));
-    private readonly Option<string?> _mean = new Option<string?>("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" }.Check(v => OptionRules.Rejection(() => ParseTriple(v)));
-    private readonly Option<float> _scale = new Option<float>("--backbone-scale") { Description = "Own backbone: multiplier after the mean, e.g. 0.00392157 (1/255)", DefaultValueFactory = _ => 1f / 255 }.Number(v => v > 0 && float.IsFinite(v), "a number > 0");
-    private readonly Option<string?> _std = new Option<string?>("--backbone-std") { Description = "Own backbone: per-channel std applied last, e.g. 0.229,0.224,0.225" }.Check(v => OptionRules.Rejection(() => ParseTriple(v)));
+    private readonly Option<string?> _layer = new Option<string?>("--backbone-layer") { Description = "Own backbone: feature layer name" }.Check(v => string.IsNullOrWhiteSpace(v) ? "the layer name is empty" : null);
+    private readonly Option<string?> _input = new Option<string?>("--backbone-input") { Description = $"Own backbone: input size, e.g. 224 or 224x224 ({UserBackboneOptions.MinInputSize} to {UserBackboneOptions.MaxInputSize} px a side)", DefaultValueFactory = _ => "224" }.Check(v => OptionRules.Rejection(() => ParseSize(v)));
+    private readonly Option<string?> _mean = new Option<string?>("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" }.Check(v => OptionRules.Rejection(() => ParseTriple(v, positive: false)));
+    private readonly Option<float> _scale = new Option<float>("--backbone-scale") { Description = "Own backbone: multiplier after the mean, e.g. 0.00392157 (1/255)", DefaultValueFactory = _ => 1f / 255 }.Number(v => v > 0 && float.IsFinite(v), "a finite number > 0");
+    private readonly Option<string?> _std = new Option<string?>("--backbone-std") { Description = "Own backbone: per-channel std (> 0) applied last, e.g. 0.229,0.224,0.225" }.Check(v => OptionRules.Rejection(() => ParseTriple(v, positive: true)));
     private readonly Option<ChannelOrder> _channels = new Option<ChannelOrder>("--backbone-channels") { Description = "Own backbone: RGB or BGR", DefaultValueFactory = _ => ChannelOrder.Rgb }.OneOf(("RGB", ChannelOrder.Rgb), ("BGR", ChannelOrder.Bgr));
     private readonly Option<TensorLayout> _layout = new Option<TensorLayout>("--backbone-layout") { Description = "Own backbone: NCHW or NHWC", DefaultValueFactory = _ => TensorLayout.Nchw }.OneOf(("NCHW", TensorLayout.Nchw), ("NHWC", TensorLayout.Nhwc));
+
+    /// <summary>What --data must be, for the message when it is not.</summary>
+    internal const string DataFolderPurpose = "give the folder with one sub-folder per class, e.g. with_mask/ and without_mask/";
 
     public static Command Create()
     {
@@ -63,6 +66,7 @@ internal sealed partial class TrainCommand
     private int Run(ParseResult r, CancellationToken ct)
     {
         var options = BuildOptions(r);
+        OutputFolders.CheckNotFile("--data", options.DataDirectory, DataFolderPurpose);
         using var store = DownloadDisplay.OpenStore(options.ModelsDirectories, ct);
         if (r.GetResult(_data) is null or { Implicit: true } && !StarterDataset.HasImages(options.DataDirectory))
         {
@@ -127,10 +131,10 @@ internal sealed partial class TrainCommand
             {
                 Preprocessing = new Preprocessing(w, h,
                     r.GetValue(_channels),
-                    ParseTriple(r.GetValue(_mean)!),
+                    ParseTriple(r.GetValue(_mean)!, positive: false),
                     r.GetValue(_scale),
                     r.GetValue(_layout),
-                    r.GetValue(_std) is { } std ? ParseTriple(std) : null),
+                    r.GetValue(_std) is { } std ? ParseTriple(std, positive: true) : null),
                 FeatureLayer = layer,
             };
         }

@@ -29,10 +29,13 @@ public sealed class TrainCliUsageTests : IDisposable
     [InlineData("--backbone-channels", "RGBA", new[] { "RGB", "BGR" })]
     [InlineData("--backbone-layout", "CHW", new[] { "NCHW", "NHWC" })]
     [InlineData("--detector", "yolo", new[] { "cascade", "res10", "haar" })]
-    [InlineData("--test-fraction", "1.5", new[] { ">= 0", "< 1" })]
+    [InlineData("--test-fraction", "1.5", new[] { "> 0", "< 1" })]
+    [InlineData("--test-fraction", "0", new[] { "> 0", "< 1" })]
     [InlineData("--validation-fraction", "-0.1", new[] { ">= 0", "< 1" })]
     [InlineData("--iterations", "0", new[] { ">= 1" })]
-    [InlineData("--augment", "many", new[] { ">= 0" })]
+    [InlineData("--augment", "many", new[] { "from 0 to 10" })]
+    [InlineData("--augment", "100000", new[] { "from 0 to 10" })]
+    [InlineData("--augment", "11", new[] { "from 0 to 10" })]
     public void Bad_train_option_value_is_one_line_naming_option_value_and_valid_values(string option, string value, string[] valid)
     {
         var stderr = RunExpectingUsageError("--data", MissingData, "--workspace", Workspace, option, value);
@@ -86,6 +89,72 @@ public sealed class TrainCliUsageTests : IDisposable
         var (code, _, stderr) = TrainCli.Run("--data", MissingData, "--workspace", Workspace, "--backbone", file, "--backbone-layer", "features");
         code.Should().Be(1, "a path to a model file passes the parse-time check");
         stderr.Should().Contain(MissingData);
+    }
+
+    [Theory]
+    [InlineData("--backbone-mean", "NaN,1,2", "'NaN' is not a finite number")]
+    [InlineData("--backbone-mean", "1e39,0,0", "'1e39' is not a finite number")]
+    [InlineData("--backbone-std", "0,0,0", "'0' is not a number > 0")]
+    [InlineData("--backbone-std", "0.2,Infinity,0.2", "'Infinity' is not a finite number")]
+    [InlineData("--backbone-scale", "NaN", "is not a finite number > 0")]
+    [InlineData("--backbone-input", "99999", "outside 16 to 1024 pixels a side")]
+    [InlineData("--backbone-input", "224x8", "outside 16 to 1024 pixels a side")]
+    [InlineData("--backbone-input", "0", "outside 16 to 1024 pixels a side")]
+    [InlineData("--backbone-layer", "", "the layer name is empty")]
+    public void Bad_own_backbone_value_is_a_usage_error_naming_the_option(string option, string value, string problem)
+    {
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "mine.onnx");
+        File.WriteAllBytes(file, [0]);
+        string[] layer = option == "--backbone-layer" ? [] : ["--backbone-layer", "features"];
+
+        RunExpectingUsageError(["--data", MissingData, "--workspace", Workspace, "--backbone", file, .. layer, option, value])
+            .Should().StartWith($"error: {option}: ").And.Contain(problem);
+    }
+
+    [Theory]
+    [InlineData("--backbone-layer", "foo")]
+    [InlineData("--backbone-std", "0.229,0.224,0.225")]
+    [InlineData("--backbone-input", "112")]
+    [InlineData("--backbone-channels", "BGR")]
+    public void Own_backbone_option_with_a_catalog_backbone_is_refused_not_ignored(string option, string value)
+    {
+        RunExpectingUsageError("--data", MissingData, "--workspace", Workspace, option, value)
+            .Should().Be($"error: {option}: only applies to your own backbone file (--backbone path/to/network.onnx); 'resnet18-int8' is a catalog backbone with its own layer and preprocessing");
+        RunExpectingUsageError("--data", MissingData, "--workspace", Workspace, "--backbone", "resnet18", option, value)
+            .Should().Contain("'resnet18' is a catalog backbone");
+    }
+
+    [Theory]
+    [InlineData("-o")]
+    [InlineData("--data")]
+    [InlineData("--workspace")]
+    public void Empty_path_is_a_usage_error(string option)
+    {
+        string[] data = option == "--data" ? [] : ["--data", MissingData];
+        RunExpectingUsageError([.. data, option, ""]).Should().Be($"error: {option}: the path is empty");
+    }
+
+    [Theory]
+    [InlineData("evaluate", "--data", "", "--model", "m.zip")]
+    [InlineData("evaluate", "--model", "", "--data", "d")]
+    [InlineData("predict", "--model", "", "a.jpg")]
+    [InlineData("predict", "--crops", "", "a.jpg")]
+    [InlineData("synth-masks", "--output", "", "--faces", "f")]
+    public void Empty_path_of_the_other_commands_is_a_usage_error(string command, string option, string value, params string[] rest)
+    {
+        RunExpectingUsageError([command, option, value, .. rest]).Should().Be($"error: {option}: the path is empty");
+    }
+
+    [Fact]
+    public void Help_says_what_the_validation_split_is_for_and_the_augment_bound()
+    {
+        var (code, stdout, _) = TrainCli.Run("--help");
+
+        code.Should().Be(0);
+        var help = string.Join(" ", stdout.Split('\n').Select(l => l.Trim()));
+        help.Should().NotContain("early stopping", "nothing stops early");
+        help.Should().Contain("--trainer Auto keeps the trainer with the lowest log-loss on it").And.Contain("at most 10");
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+namespace MaskTrainer.Tests.Pipeline;
+
+/// <summary>
+/// A path option that names the wrong kind of thing (a file for a folder):
+/// one line naming the option or the file and the real problem, exit code 1, before any work and
+/// without touching the file. None of these runs needs a model or a dataset.
+/// </summary>
+public sealed class TrainCliPathTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("masktrainer-paths-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Workspace => Path.Combine(_root, "workspace");
+
+    [Fact]
+    public void Data_that_is_a_file_is_named_as_a_file_not_as_a_missing_folder()
+    {
+        var photo = Photo("photo.jpg");
+
+        foreach (var command in new[] { "train", "evaluate" })
+        {
+            var stderr = RunExpectingFailure(command, "--data", photo, "--workspace", Workspace);
+
+            stderr.Should().Be($"error: --data: '{photo}' is a file, not a folder (give the folder with one sub-folder per class, e.g. with_mask/ and without_mask/)");
+        }
+    }
+
+    [Fact]
+    public void Predict_crops_must_be_a_folder()
+    {
+        var photo = Photo("photo.jpg");
+        var before = File.ReadAllBytes(photo);
+
+        RunExpectingFailure("predict", "--model", Path.Combine(_root, "no-model.zip"), "--crops", photo, photo)
+            .Should().Be($"error: --crops: '{photo}' is a file, not a folder (--crops names a folder to write the face crops into)");
+        RunExpectingFailure("predict", "--model", Path.Combine(_root, "no-model.zip"), "--crops", Path.Combine(photo, "crops"), photo)
+            .Should().Be($"error: --crops: cannot create '{Path.Combine(photo, "crops")}': {photo} is a file, not a folder");
+        File.ReadAllBytes(photo).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Synth_masks_output_and_faces_must_be_folders()
+    {
+        var file = Photo("afile");
+        var faces = Directory.CreateDirectory(Path.Combine(_root, "faces")).FullName;
+
+        RunExpectingFailure("synth-masks", "--faces", faces, "--output", file)
+            .Should().Be($"error: --output: '{file}' is a file, not a folder (--output names the folder to write with_mask/ and without_mask/ into)");
+        RunExpectingFailure("synth-masks", "--faces", faces, "-o", Path.Combine(file, "pairs"))
+            .Should().Be($"error: -o: cannot create '{Path.Combine(file, "pairs")}': {file} is a file, not a folder");
+        RunExpectingFailure("synth-masks", "--faces", file, "--output", Path.Combine(_root, "out"))
+            .Should().Be($"error: --faces: '{file}' is a file, not a folder (--faces names a folder of photos)");
+    }
+
+    private string Photo(string name)
+    {
+        var path = Path.Combine(_root, name);
+        File.WriteAllBytes(path, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        return path;
+    }
+
+    private string RunExpectingFailure(params string[] args)
+    {
+        var (code, stdout, stderr) = TrainCli.Run(args);
+
+        code.Should().Be(1, stderr);
+        stdout.Should().BeEmpty();
+        Directory.Exists(Workspace).Should().BeFalse("the check comes before any work");
+        return stderr.Trim().Split('\n').Should().ContainSingle().Subject.TrimEnd('\r');
+    }
+}
