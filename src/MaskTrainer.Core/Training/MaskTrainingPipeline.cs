@@ -141,7 +141,10 @@ public sealed class MaskTrainingPipeline
 
     /// <summary>
     /// The model can go where asked: a folder in its path that is a file (or a folder where the
-    /// file should be) would otherwise fail the run at its last step, after the featurizing.
+    /// file should be) would otherwise fail the run at its last step, after the featurizing. And
+    /// it may go there: an existing file is replaced only when it is a zip (a model from an
+    /// earlier run) or empty, and nothing is written into the data folder (the model, metrics.json
+    /// and report/ would land among the training images, report/ as a class of its own).
     /// </summary>
     private void CheckOutput()
     {
@@ -151,12 +154,31 @@ public sealed class MaskTrainingPipeline
             throw new ModelFileException(_options.ModelPath, "cannot write the model: a folder of that name is in the way");
         }
 
+        if (File.Exists(file) && !IsZipOrEmpty(file))
+        {
+            throw new ModelFileException(_options.ModelPath, "exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");
+        }
+
+        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_options.DataDirectory)) + Path.DirectorySeparatorChar;
+        if (file.StartsWith(data, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        {
+            throw new ModelFileException(_options.ModelPath, $"cannot write the model inside the data folder {_options.DataDirectory} (the model, metrics.json and report/ would be mixed with the training images; choose a folder outside it)");
+        }
+
         for (var dir = Path.GetDirectoryName(file); dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
         {
             if (File.Exists(dir))
             {
                 throw new ModelFileException(_options.ModelPath, $"cannot write the model: {dir} is a file, not a folder");
             }
+        }
+
+        // A zip (and so every model file) starts with a local file header, "PK\x03\x04".
+        static bool IsZipOrEmpty(string path)
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> head = stackalloc byte[4];
+            return stream.Length == 0 || (stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\x03\x04"u8));
         }
     }
 

@@ -1,7 +1,7 @@
 namespace MaskTrainer.Tests.Pipeline;
 
 /// <summary>
-/// A path option that names the wrong kind of thing (a file for a folder):
+/// A path option that names the wrong kind of thing (a file for a folder, a photo for the model):
 /// one line naming the option or the file and the real problem, exit code 1, before any work and
 /// without touching the file. None of these runs needs a model or a dataset.
 /// </summary>
@@ -24,6 +24,36 @@ public sealed class TrainCliPathTests : IDisposable
 
             stderr.Should().Be($"error: --data: '{photo}' is a file, not a folder (give the folder with one sub-folder per class, e.g. with_mask/ and without_mask/)");
         }
+    }
+
+    [Fact]
+    public void Output_that_is_an_existing_file_other_than_a_model_zip_is_not_overwritten()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data", "with_mask")).Parent!.FullName;
+        var photo = Photo(Path.Combine("data", "with_mask", "0417.jpg"));
+        var notes = Photo("notes.txt");
+        var before = File.ReadAllBytes(photo);
+
+        RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", photo)
+            .Should().Be($"error: {photo}: exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");
+        RunExpectingFailure("--data", Path.Combine(_root, "elsewhere"), "--workspace", Workspace, "-o", notes)
+            .Should().Contain("not a model zip");
+        File.ReadAllBytes(photo).Should().Equal(before);
+        Directory.GetFileSystemEntries(Path.Combine(_root, "data", "with_mask")).Should().ContainSingle("no metrics.json or report/ were written beside it");
+    }
+
+    [Theory]
+    [InlineData("data/with_mask/")]
+    [InlineData("data/")]
+    [InlineData("data/model.zip")]
+    public void Output_inside_the_data_folder_is_refused(string output)
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data", "with_mask")).Parent!.FullName;
+
+        var stderr = RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", Path.Combine(_root, output));
+
+        stderr.Should().StartWith("error: ").And.Contain($"cannot write the model inside the data folder {data}");
+        Directory.GetFileSystemEntries(data).Should().ContainSingle();
     }
 
     [Fact]

@@ -44,6 +44,26 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Train_replaces_an_earlier_model_zip_and_an_empty_file_given_as_output()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "replace")).FullName;
+        var zip = Path.Combine(folder, "old.zip");
+        File.Copy(fixture.Run!.ModelPath, zip);
+        var empty = Path.Combine(folder, "empty.zip");
+        File.WriteAllBytes(empty, []);
+
+        foreach (var output in new[] { zip, empty })
+        {
+            var (code, _, stderr) = Run("--data", fixture.DataDirectory!, "--output", output, "--workspace", Path.Combine(fixture.Root!, "workspace"),
+                "--iterations", "5", "--no-report");
+
+            code.Should().Be(0, stderr);
+            using var model = MaskModel.Load(output);
+            model.Labels.Should().Equal("with_mask", "without_mask");
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Predict_prints_one_tab_separated_line_per_face_with_its_box()
     {
         var images = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(2).ToArray();
