@@ -77,10 +77,10 @@ public sealed class ImageFolderDataset
             .ToArray();
         if (classDirs.Length == 0)
         {
-            throw new DatasetException($"'{root}' has no class folders; need at least two (one sub-folder per class, e.g. with_mask and without_mask)");
+            throw new DatasetException($"'{root}' has no class folders; need at least {(options.MinClasses > 1 ? "two" : "one")} (one sub-folder per class, e.g. with_mask and without_mask)");
         }
 
-        if (classDirs.Length == 1)
+        if (classDirs.Length < options.MinClasses)
         {
             throw new DatasetException($"'{root}' has only one class folder ({Path.GetFileName(classDirs[0])}); need at least two");
         }

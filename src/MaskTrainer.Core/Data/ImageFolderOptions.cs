@@ -17,4 +17,13 @@ public sealed record ImageFolderOptions
     /// one reader helps on SSDs; results do not depend on this value.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Fewest class folders accepted (default 2, as training needs). Evaluation sets 1: scoring a
+    /// saved model on one class alone (e.g. the recall of with_mask) is legitimate.
+    /// </summary>
+    public int MinClasses { get; init; } = 2;
+
+    /// <summary>Options for scoring a saved model: one class folder is enough.</summary>
+    public static ImageFolderOptions Evaluation { get; } = new() { MinClasses = 1 };
 }

@@ -7,7 +7,9 @@ namespace MaskTrainer.Model;
 public static class MetricsPrinter
 {
     /// <summary>
-    /// Overall metrics (one per line), then a per-class table with a macro-average row, e.g.
+    /// Overall metrics (one per line), then a per-class table with a macro-average row over the
+    /// classes that have examples ("-" where a figure is undefined: recall and F1 of a class with no
+    /// examples, precision of a class never predicted), e.g.
     /// <code>
     /// Examples:            240
     /// Micro accuracy:      0.9750
@@ -23,6 +25,7 @@ public static class MetricsPrinter
         var sb = new StringBuilder();
         void Line(string name, string value) => sb.Append((name + ":").PadRight(21)).AppendLine(value);
         string F(double v) => v.ToString("F4", inv);
+        string Maybe(double v, bool defined) => defined ? F(v) : "-";
 
         Line("Examples", metrics.Count.ToString(inv));
         Line("Micro accuracy", F(metrics.Accuracy));
@@ -37,13 +40,36 @@ public static class MetricsPrinter
         sb.AppendLine();
         int width = Math.Max(9, metrics.Labels.Max(l => l.Length));
         sb.AppendLine($"{"Class".PadRight(width)}  {"Precision",9} {"Recall",8} {"F1",8} {"Support",8}");
-        foreach (var (label, c) in metrics.PerClass)
+        // A class with no examples (an evaluation folder may hold one class only) has no recall or
+        // F1, and a class never predicted no precision: "-", not a 0 that reads as a failure.
+        var predicted = new int[metrics.Labels.Count];
+        foreach (var row in metrics.ConfusionMatrix)
         {
-            sb.AppendLine(inv, $"{label.PadRight(width)}  {c.Precision,9:F4} {c.Recall,8:F4} {c.F1,8:F4} {c.Support,8}");
+            for (int p = 0; p < row.Count && p < predicted.Length; p++)
+            {
+                predicted[p] += row[p];
+            }
         }
 
-        var all = metrics.PerClass.Values;
-        sb.AppendLine(inv, $"{"Macro avg".PadRight(width)}  {all.Average(c => c.Precision),9:F4} {all.Average(c => c.Recall),8:F4} {metrics.MacroF1,8:F4} {metrics.Count,8}");
+        int i = 0;
+        foreach (var (label, c) in metrics.PerClass)
+        {
+            bool hasPrecision = predicted[i++] > 0, hasRecall = c.Support > 0;
+            sb.AppendLine(inv, $"{label.PadRight(width)}  {Maybe(c.Precision, hasPrecision),9} {Maybe(c.Recall, hasRecall),8} {Maybe(c.F1, hasPrecision && hasRecall),8} {c.Support,8}");
+        }
+
+        // The averages are over the classes that have examples (all of them in a training run's test split).
+        var present = metrics.PerClass.Where(p => p.Value.Support > 0).ToList();
+        var all = present.Select(p => p.Value).ToList();
+        string Mean(Func<ClassMetrics, double> figure) => all.Count == 0 ? "-" : F(all.Average(figure));
+        sb.AppendLine(inv, $"{"Macro avg".PadRight(width)}  {Mean(c => c.Precision),9} {Mean(c => c.Recall),8} {Mean(c => c.F1),8} {metrics.Count,8}");
+        if (present.Count < metrics.Labels.Count)
+        {
+            var absent = metrics.Labels.Where(l => metrics.PerClass[l].Support == 0);
+            sb.AppendLine($"No examples of {string.Join(", ", absent)}: the averages are over {string.Join(", ", present.Select(p => p.Key))} alone; "
+                          + "read the recall (the share of its images called that class). Log-loss reduction and AUC need examples of every class.");
+        }
+
         return sb.ToString();
     }
 }

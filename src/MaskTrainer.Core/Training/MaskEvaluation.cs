@@ -23,7 +23,8 @@ public static class MaskEvaluation
     /// <summary>
     /// Featurizes every image of <paramref name="dataDirectory"/> (class = sub-folder name, which
     /// must be one of the model's labels) through the model's own face crop and backbone, then
-    /// computes ML.NET's metrics of the model's head. The features are the ones the model's own
+    /// computes ML.NET's metrics of the model's head. The folder may hold fewer classes than the
+    /// model (one alone included): classes without examples get no recall (support 0). The features are the ones the model's own
     /// ApplyOnnxModel step computes (same pixel graph), batched and cached.
     /// </summary>
     /// <param name="workspace">Bottleneck cache folder; null = no cache.</param>
@@ -31,7 +32,8 @@ public static class MaskEvaluation
         string? workspace = null, IProgress<FeaturizeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var data = ImageFolderDataset.Load(dataDirectory);
+        // One class folder is enough here (only training needs two): its recall is the figure to read.
+        var data = ImageFolderDataset.Load(dataDirectory, ImageFolderOptions.Evaluation);
         var examples = MapLabels(data, model.Labels);
 
         using var ownedStore = store is null ? new ModelStore(ModelStoreOptions.FromEnvironment()) : null;

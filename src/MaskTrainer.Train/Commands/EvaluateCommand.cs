@@ -12,7 +12,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
-        var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be the model's labels)", Required = true }.NotEmptyPath();
+        var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be among the model's labels; one class alone is fine, e.g. only with_mask/ for its recall)", Required = true }.NotEmptyPath();
         var json = new Option<bool>("--json") { Description = "Print exactly the metrics.json document to stdout" };
         var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" }.NotEmptyPath();
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };

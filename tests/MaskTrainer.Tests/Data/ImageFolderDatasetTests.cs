@@ -110,6 +110,21 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void Load_SingleClass_IsAcceptedForEvaluation()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 3);
+
+        var dataset = ImageFolderDataset.Load(data.Root, ImageFolderOptions.Evaluation);
+
+        dataset.Labels.Should().Equal("with_mask");
+        dataset.Examples.Should().HaveCount(3);
+        using var none = new TempDataset();
+        FluentActions.Invoking(() => ImageFolderDataset.Load(none.Root, ImageFolderOptions.Evaluation))
+            .Should().Throw<DatasetException>().WithMessage("*has no class folders; need at least one*");
+    }
+
+    [Fact]
     public void Load_NoClassFolders_IsOneLineError()
     {
         using var data = new TempDataset();

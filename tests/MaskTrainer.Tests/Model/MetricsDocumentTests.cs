@@ -82,6 +82,33 @@ public sealed class MetricsDocumentTests
         text.Should().Contain("Macro avg        0.9167   0.9000   0.8990       10\n");
     }
 
+    [Fact]
+    public void MetricsPrinter_shows_no_recall_for_a_class_without_examples_and_averages_over_the_others()
+    {
+        // An evaluation folder holding with_mask only: 9 called with_mask, 1 called without_mask.
+        var (truth, p) = MetricsTestData.FromConfusion([[9, 1], [0, 0]]);
+        var metrics = ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, p);
+
+        var text = MetricsPrinter.Format(metrics).ReplaceLineEndings("\n");
+
+        text.Should().Contain("with_mask        1.0000   0.9000   0.9474       10\n");
+        text.Should().Contain("without_mask     0.0000        -        -        0\n", "precision is defined (one wrong call), recall is not");
+        text.Should().Contain("Macro avg        1.0000   0.9000   0.9474       10\n");
+        text.Should().Contain("No examples of without_mask: the averages are over with_mask alone");
+        text.Should().NotContain("AUC (").And.NotContain("NaN").And.NotContain("Infinity");
+    }
+
+    [Fact]
+    public void MetricsPrinter_shows_no_precision_for_a_class_never_predicted()
+    {
+        var (truth, p) = MetricsTestData.FromConfusion([[5, 0], [0, 0]]);
+
+        var text = MetricsPrinter.Format(ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, p)).ReplaceLineEndings("\n");
+
+        text.Should().Contain("without_mask          -        -        -        0\n");
+        text.Should().Contain("Macro avg        1.0000   1.0000   1.0000        5\n");
+    }
+
     private static ClassificationMetrics BinaryMetrics()
     {
         var (truth, p) = MetricsTestData.FromConfusion([[4, 1], [0, 5]]);

@@ -44,6 +44,31 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_scores_a_folder_of_one_class_with_its_recall()
+    {
+        // Only with_mask/: a training rule (two classes) that evaluation does not need.
+        var one = Directory.CreateDirectory(Path.Combine(fixture.Root!, "one-class", "with_mask")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(8))
+        {
+            File.CreateSymbolicLink(Path.Combine(one, Path.GetFileName(file)), file);
+        }
+
+        var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", Path.GetDirectoryName(one)!);
+        var (jsonCode, json, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", Path.GetDirectoryName(one)!, "--json");
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("Examples:            8").And.NotContain("NaN").And.NotContain("Infinity").And.NotContain("AUC (");
+        stdout.Should().MatchRegex(@"\nwith_mask +\d\.\d{4} +\d\.\d{4} +\d\.\d{4} +8\r?\n");
+        stdout.Should().MatchRegex(@"\nwithout_mask +(\d\.\d{4}|-) +- +- +0\r?\n");
+        stdout.Should().Contain("No examples of without_mask");
+        jsonCode.Should().Be(0);
+        using var doc = JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("count").GetInt32().Should().Be(8);
+        doc.RootElement.GetProperty("perClass").GetProperty("with_mask").GetProperty("support").GetInt32().Should().Be(8);
+        doc.RootElement.GetProperty("auc").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Train_replaces_an_earlier_model_zip_and_an_empty_file_given_as_output()
     {
         var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "replace")).FullName;
