@@ -37,14 +37,19 @@ public sealed record Preprocessing
             throw new ArgumentException($"mean needs 3 values, got {mean.Length}", nameof(mean));
         }
 
+        if (!Array.TrueForAll(mean, float.IsFinite))
+        {
+            throw new ArgumentException($"mean needs 3 finite values, got {string.Join(", ", mean.Select(m => m.ToString(CultureInfo.InvariantCulture)))}", nameof(mean));
+        }
+
         if (!(scale > 0) || float.IsInfinity(scale))
         {
             throw new ArgumentException($"scale must be a positive number, got {scale}", nameof(scale));
         }
 
-        if (std is not null && (std.Length != 3 || Array.Exists(std, s => !(s > 0))))
+        if (std is not null && (std.Length != 3 || Array.Exists(std, s => !(s > 0) || float.IsInfinity(s))))
         {
-            throw new ArgumentException("std needs 3 positive values", nameof(std));
+            throw new ArgumentException("std needs 3 positive finite values", nameof(std));
         }
 
         InputWidth = inputWidth;

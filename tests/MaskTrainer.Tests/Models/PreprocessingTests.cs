@@ -59,5 +59,7 @@ public sealed class PreprocessingTests
         FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0], 1, TensorLayout.Nchw)).Should().Throw<ArgumentException>().WithMessage("mean needs 3 values*");
         FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0, 0], 0, TensorLayout.Nchw)).Should().Throw<ArgumentException>().WithMessage("scale must be*");
         FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw, [1, 0, 1])).Should().Throw<ArgumentException>().WithMessage("std needs*");
+        FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [0, 0, 0], 1, TensorLayout.Nchw, [1, float.PositiveInfinity, 1])).Should().Throw<ArgumentException>().WithMessage("std needs*");
+        FluentActions.Invoking(() => new Preprocessing(8, 8, ChannelOrder.Rgb, [float.NaN, 0, 0], 1, TensorLayout.Nchw)).Should().Throw<ArgumentException>().WithMessage("mean needs 3 finite values*");
     }
 }
