@@ -82,7 +82,8 @@ public sealed class ImageAugmenter
 
     /// <summary>
     /// Copy <paramref name="copyIndex"/> (≥ 1) of <paramref name="image"/>, a new Mat of the same type
-    /// (smaller when the copy is a distant face); the caller disposes it.
+    /// (smaller when the copy is a distant face, or the image a panorama wider or taller than
+    /// <see cref="MaxWarpSide"/>: see <see cref="PanoramaSide"/>); the caller disposes it.
     /// </summary>
     /// <param name="faceScale">Image width ÷ face width: 1 + 2 × margin for a face crop, 1 when the whole image is the face.</param>
     public Mat Apply(Mat image, int copyIndex, string contentHash, double faceScale = 1) => Apply(image, Sample(copyIndex, contentHash), faceScale);
@@ -98,13 +99,17 @@ public sealed class ImageAugmenter
             throw new ArgumentException("the image is empty", nameof(image));
         }
 
-        var size = image.Size();
+        // OpenCV's warp cannot write an image with a side of 32,767 px or more (a panorama); the copy
+        // is resized to the network input afterwards anyway, so such an image is augmented downscaled.
+        using var smaller = FitForWarp(image);
+        var source = smaller ?? image;
+        var size = source.Size();
         var result = new Mat();
         try
         {
             using (var matrix = Mat.FromPixelData(2, 3, MatType.CV_64FC1, Matrix(parameters, size)))
             {
-                Cv2.WarpAffine(image, result, matrix, size, InterpolationFlags.Linear, BorderTypes.Replicate);
+                Cv2.WarpAffine(source, result, matrix, size, InterpolationFlags.Linear, BorderTypes.Replicate);
             }
 
             // contrast about mid-grey, then brightness: (p - 128)·c·b + 128·b = p·(c·b) + 128·b·(1 - c)
@@ -128,6 +133,36 @@ public sealed class ImageAugmenter
             result.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The longest side an image is warped at: OpenCV's remap needs both sides under <c>SHRT_MAX</c> (32,767).</summary>
+    public const int MaxWarpSide = short.MaxValue - 1;
+
+    /// <summary>
+    /// The longer side a panorama is shrunk to before it is augmented: far more than the network's
+    /// input (224 px) needs, and small enough that the warp and camera effects take milliseconds,
+    /// not the seconds they take at <see cref="MaxWarpSide"/>.
+    /// </summary>
+    public const int PanoramaSide = 4096;
+
+    /// <summary>
+    /// A copy of <paramref name="image"/> shrunk (area interpolation, aspect kept) so that its longer
+    /// side is <see cref="PanoramaSide"/> when it is over <see cref="MaxWarpSide"/>; null when it fits,
+    /// which is every photo but a panorama (so their copies, and the cached features, stay as they were).
+    /// </summary>
+    private static Mat? FitForWarp(Mat image)
+    {
+        int longest = Math.Max(image.Cols, image.Rows);
+        if (longest <= MaxWarpSide)
+        {
+            return null;
+        }
+
+        double factor = (double)PanoramaSide / longest;
+        var size = new Size(Math.Max(1, (int)(image.Cols * factor)), Math.Max(1, (int)(image.Rows * factor)));
+        var smaller = new Mat();
+        Cv2.Resize(image, smaller, size, interpolation: InterpolationFlags.Area);
+        return smaller;
     }
 
     /// <summary>

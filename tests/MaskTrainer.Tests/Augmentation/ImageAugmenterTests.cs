@@ -168,4 +168,20 @@ public sealed class ImageAugmenterTests
         AugmentationOptions.Default.Copies.Should().Be(0);
         AugmentationOptions.Default.Describe().Should().Be("off");
     }
+
+    [Fact]
+    public void A_panorama_wider_or_taller_than_OpenCVs_warp_limit_is_augmented_downscaled()
+    {
+        // 34,000 px is past SHRT_MAX, where cv::warpAffine asserts; thin, so the test stays small.
+        var augmenter = new ImageAugmenter(new AugmentationOptions { Copies = 2, Seed = 5 });
+        using var wide = new Mat(8, 34_000, MatType.CV_8UC3, Scalar.All(128));
+        using var tall = new Mat(34_000, 8, MatType.CV_8UC3, Scalar.All(128));
+
+        using var wideCopy = augmenter.Apply(wide, 1, Hash);
+        using var tallCopy = augmenter.Apply(tall, 2, Hash);
+
+        wideCopy.Width.Should().BeInRange(1, ImageAugmenter.PanoramaSide);
+        tallCopy.Height.Should().BeInRange(1, ImageAugmenter.PanoramaSide);
+        wideCopy.Type().Should().Be(MatType.CV_8UC3);
+    }
 }
