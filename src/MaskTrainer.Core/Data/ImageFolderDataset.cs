@@ -16,10 +16,12 @@ public sealed class ImageFolderDataset
         IReadOnlyList<ImageExample> examples,
         IReadOnlyList<DuplicateGroup> duplicateGroups,
         IReadOnlyList<ClassCount> summary,
-        IReadOnlyList<string> skippedFiles)
+        IReadOnlyList<string> skippedFiles,
+        IReadOnlyList<SkippedItem> unreadable)
     {
         Root = root;
         SkippedFiles = skippedFiles;
+        Unreadable = unreadable;
         Labels = labels;
         Examples = examples;
         DuplicateGroups = duplicateGroups;
@@ -44,7 +46,14 @@ public sealed class ImageFolderDataset
     /// </summary>
     public IReadOnlyList<string> SkippedFiles { get; }
 
-    /// <summary>Image count per class, in label order.</summary>
+    /// <summary>
+    /// Image files that could not be read to hash them (a dangling link, no permission, an I/O
+    /// error), sorted by path, each with the reason; they are left out of <see cref="Examples"/>
+    /// and the run goes on without them, as it does for images that do not decode.
+    /// </summary>
+    public IReadOnlyList<SkippedItem> Unreadable { get; }
+
+    /// <summary>Readable image count per class, in label order.</summary>
     public IReadOnlyList<ClassCount> Summary { get; }
 
     /// <summary>Duplicate groups whose copies carry different labels.</summary>
@@ -53,10 +62,12 @@ public sealed class ImageFolderDataset
     /// <summary>
     /// Lists and hashes the images under <paramref name="root"/>. Hidden files and folders are
     /// ignored (names starting with '.' on Unix, the Hidden attribute on Windows), which drops
-    /// .git folders and macOS "._x.jpg" resource forks. All checks run before any file is read.
+    /// .git folders and macOS "._x.jpg" resource forks. The folder checks run before any file is
+    /// read; a file that cannot be read is left out and listed, and only a class left with none fails.
     /// </summary>
     /// <exception cref="DatasetException">The folder is missing, has fewer than two class folders,
-    /// a class folder has no images, or a file cannot be read.</exception>
+    /// or a class folder has no images, or none it can read (an unreadable file alone is listed in
+    /// <see cref="Unreadable"/>).</exception>
     public static ImageFolderDataset Load(string root, ImageFolderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
@@ -122,16 +133,40 @@ public sealed class ImageFolderDataset
             throw new DatasetException($"classes {string.Join(", ", empty.Select(e => $"'{e}'"))} in '{root}' have no images");
         }
 
-        var hashes = HashAll(files, options.MaxDegreeOfParallelism);
-        var examples = new ImageExample[files.Count];
+        var (hashes, problems) = HashAll(files, options.MaxDegreeOfParallelism);
+        var examples = new List<ImageExample>(files.Count);
+        var unreadable = new List<SkippedItem>();
+        var readable = new int[labels.Length];
+        var unreadablePerClass = new int[labels.Length];
+        var firstUnreadable = new SkippedItem?[labels.Length];
         for (int i = 0; i < files.Count; i++)
         {
-            examples[i] = new ImageExample(files[i].Path, labels[files[i].Label], files[i].Label, hashes[i]);
+            if (problems[i] is { } problem)
+            {
+                var item = new SkippedItem(files[i].Path, problem);
+                unreadable.Add(item);
+                firstUnreadable[files[i].Label] ??= item;
+                unreadablePerClass[files[i].Label]++;
+                continue;
+            }
+
+            examples.Add(new ImageExample(files[i].Path, labels[files[i].Label], files[i].Label, hashes[i]!));
+            readable[files[i].Label]++;
         }
 
-        var counts = labels.Select((l, c) => new ClassCount(l, files.Count(f => f.Label == c))).ToArray();
+        // A class with files but none readable is as unusable as an empty one.
+        for (int c = 0; c < labels.Length; c++)
+        {
+            if (readable[c] == 0 && firstUnreadable[c] is { } first)
+            {
+                throw new DatasetException(
+                    $"class '{labels[c]}' in '{root}' has no readable images: none of its {unreadablePerClass[c]} file(s) could be read (first: {first.Path}: {first.Reason})");
+            }
+        }
+
+        var counts = labels.Select((l, c) => new ClassCount(l, readable[c], unreadablePerClass[c])).ToArray();
         skipped.Sort(StringComparer.Ordinal);
-        return new ImageFolderDataset(root, labels, examples, FindDuplicates(examples), counts, skipped);
+        return new ImageFolderDataset(root, labels, examples, FindDuplicates(examples), counts, skipped, unreadable);
     }
 
     /// <summary>One line, e.g. "1200 images in 2 classes (with_mask 600, without_mask 600); no duplicates".</summary>
@@ -144,7 +179,9 @@ public sealed class ImageFolderDataset
             : $"{DuplicateGroups.Count} group(s) of identical files ({DuplicateGroups.Sum(g => g.Examples.Count)} files, {conflicts} with conflicting labels)";
         string others = SkippedFiles.Count == 0 ? ""
             : $"; {SkippedFiles.Count} other file(s) skipped, not an image extension ({string.Join(", ", SkippedFiles.Take(3).Select(Path.GetFileName))}{(SkippedFiles.Count > 3 ? ", ..." : "")})";
-        return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}";
+        string unreadable = Unreadable.Count == 0 ? ""
+            : $"; {Unreadable.Count} unreadable file(s) skipped ({string.Join(", ", Unreadable.Take(3).Select(u => Path.GetFileName(u.Path)))}{(Unreadable.Count > 3 ? ", ..." : "")})";
+        return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}{unreadable}";
     }
 
     internal static IReadOnlyList<DuplicateGroup> FindDuplicates(IReadOnlyList<ImageExample> examples)
@@ -166,10 +203,11 @@ public sealed class ImageFolderDataset
         return order.Where(h => byHash[h].Count > 1).Select(h => new DuplicateGroup(h, byHash[h].ToArray())).ToArray();
     }
 
-    private static string[] HashAll(List<(string Path, int Label)> files, int parallelism)
+    /// <summary>SHA-256 of every file, or (hash null) why it could not be read.</summary>
+    private static (string?[] Hashes, string?[] Problems) HashAll(List<(string Path, int Label)> files, int parallelism)
     {
-        var hashes = new string[files.Count];
-        var errors = new Exception?[files.Count];
+        var hashes = new string?[files.Count];
+        var problems = new string?[files.Count];
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
         {
             try
@@ -179,19 +217,37 @@ public sealed class ImageFolderDataset
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors[i] = ex;
+                problems[i] = ReadProblem(files[i].Path, ex);
             }
         });
 
-        // Report the first failure in path order, so the message does not depend on thread timing.
-        for (int i = 0; i < errors.Length; i++)
-        {
-            if (errors[i] is { } ex)
-            {
-                throw new DatasetException($"cannot read '{files[i].Path}': {ex.Message}", ex);
-            }
-        }
+        return (hashes, problems);
+    }
 
-        return hashes;
+    /// <summary>
+    /// Why a file could not be read, without its path (the listing names it), in the image
+    /// decoder's words (<see cref="Imaging.ImageCodec.Read"/>) so both steps' skips read alike.
+    /// </summary>
+    private static string ReadProblem(string path, Exception e)
+    {
+        switch (e)
+        {
+            case FileNotFoundException or DirectoryNotFoundException:
+                // Listed by the folder walk yet missing: almost always a link whose target is gone.
+                string? target = null;
+                try
+                {
+                    target = new FileInfo(path).LinkTarget;
+                }
+                catch (IOException)
+                {
+                }
+
+                return target is null ? "file not found" : $"a link to '{target}', which does not exist";
+            case UnauthorizedAccessException:
+                return Directory.Exists(path) ? "is a folder, not a file" : "access denied";
+            default:
+                return $"cannot read the file ({e.Message.Replace($"'{path}'", "it", StringComparison.Ordinal)})";
+        }
     }
 }

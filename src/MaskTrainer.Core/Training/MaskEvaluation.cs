@@ -47,7 +47,10 @@ public static class MaskEvaluation
         var cache = workspace is null ? null : new BottleneckCache(workspace);
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
-        return new EvaluationResult(model.EvaluateFeatures(view), featurized.Skipped, featurized.Stats, stage is not null);
+        // Files that could not even be read are skipped and listed like the ones that do not decode.
+        var skipped = new List<SkippedItem>(data.Unreadable);
+        skipped.AddRange(featurized.Skipped);
+        return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null);
     }
 
     private static List<ImageExample> MapLabels(ImageFolderDataset data, IReadOnlyList<string> modelLabels)

@@ -32,7 +32,8 @@ public sealed class MaskTrainingPipeline
     }
 
     /// <summary>Trains, evaluates and saves. Nothing is written until the model is complete.</summary>
-    /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work).</exception>
+    /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work), or a
+    /// class has too few images that could be read (checked after the featurizing, before the head).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
@@ -57,6 +58,7 @@ public sealed class MaskTrainingPipeline
             ? Featurize(datasetFeaturizer, "validation", split.Validation, augment: false, cancellationToken)
             : null;
         var test = Featurize(datasetFeaturizer, "test", split.Test, augment: false, cancellationToken);
+        CheckReadable(data, split, train, validation, test);
 
         // The head: ML.NET trainers on the cached features (FeatureDataView), evaluated by ML.NET.
         var ml = new MLContext(seed: _options.Head.Seed);
@@ -75,7 +77,7 @@ public sealed class MaskTrainingPipeline
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
         var testScores = FeatureDataView.ReadScores(scored, labels.Count);
-        var skipped = Concat(train.Skipped, validation?.Skipped, test.Skipped);
+        var skipped = Concat(data.Unreadable, train.Skipped, validation?.Skipped, test.Skipped);
         var document = MetricsDocument.From(metrics, skipped);
 
         var faceCrop = faceStage is null ? FaceCropPolicy.Off : new FaceCropPolicy
@@ -140,6 +142,79 @@ public sealed class MaskTrainingPipeline
     }
 
     /// <summary>
+    /// Every class still has images in each part it needs once the unreadable ones are skipped:
+    /// otherwise the head would be trained (and "perfectly" tested) without that class, and the
+    /// model written as if all were well. The splitter checked this for the files found, not for
+    /// the files that decode.
+    /// </summary>
+    private void CheckReadable(ImageFolderDataset data, DatasetSplit split, FeaturizedData train, FeaturizedData? validation, FeaturizedData test)
+    {
+        var labels = data.Labels;
+        // A fixed trainer learns from the validation images too, so they count as training images.
+        bool fold = _options.Head.Trainer != TrainerKind.Auto;
+        var parts = new List<(string Name, int[] Readable)> { ("training", ReadablePerClass(labels.Count, train, fold ? validation : null)) };
+        if (!fold && validation is not null)
+        {
+            parts.Add(("validation", ReadablePerClass(labels.Count, validation, null)));
+        }
+
+        if (split.Test.Count > 0)
+        {
+            parts.Add(("test", ReadablePerClass(labels.Count, test, null)));
+        }
+
+        for (int c = 0; c < labels.Count; c++)
+        {
+            int readable = 0;
+            string? empty = null;
+            foreach (var (name, counts) in parts)
+            {
+                readable += counts[c];
+                empty ??= counts[c] == 0 ? name : null;
+            }
+
+            if (readable == 0)
+            {
+                throw new DatasetException($"class '{labels[c]}' in '{data.Root}': none of its {Total(data, c)} images could be read (each is listed as skipped above); fix or remove them");
+            }
+
+            if (empty is not null)
+            {
+                var names = parts.ConvertAll(p => p.Name);
+                string needed = names.Count == 1 ? names[0] : $"{string.Join(", ", names.GetRange(0, names.Count - 1))} and {names[^1]}";
+                throw new DatasetException(
+                    $"class '{labels[c]}' in '{data.Root}': only {readable} of its {Total(data, c)} images could be read, and none of them is a {empty} image; " +
+                    $"it needs readable {needed} images (fix or remove the skipped ones, or add more)");
+            }
+        }
+    }
+
+    /// <summary>Images (not augmented copies) per class that gave features.</summary>
+    private static int[] ReadablePerClass(int classes, FeaturizedData data, FeaturizedData? more)
+    {
+        var counts = new int[classes];
+        foreach (var part in new[] { data, more })
+        {
+            if (part is null)
+            {
+                continue;
+            }
+
+            var labels = part.Labels.Span;
+            var copies = part.AugmentIndices.Span;
+            for (int r = 0; r < part.Rows; r++)
+            {
+                counts[labels[r]] += copies[r] == 0 ? 1 : 0;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Image files the folder walk found in class <paramref name="c"/>, readable or not.</summary>
+    private static int Total(ImageFolderDataset data, int c) => data.Summary[c].Count + data.Summary[c].Unreadable;
+
+    /// <summary>
     /// The model can go where asked: a folder in its path that is a file (or a folder where the
     /// file should be) would otherwise fail the run at its last step, after the featurizing. And
     /// it may go there: an existing file is replaced only when it is a zip (a model from an
@@ -187,6 +262,11 @@ public sealed class MaskTrainingPipeline
     {
         var data = ImageFolderDataset.Load(_options.DataDirectory);
         _observer.Info(data.ToString());
+        foreach (var s in data.Unreadable)
+        {
+            _observer.Warning($"skipped {s.Path}: {s.Reason}");
+        }
+
         foreach (var conflict in data.Conflicts)
         {
             _observer.Warning($"the same image is in several classes ({string.Join(", ", conflict.Labels)}): {conflict.Examples[0].Path}");

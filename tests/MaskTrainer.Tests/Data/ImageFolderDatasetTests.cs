@@ -161,6 +161,39 @@ public sealed class ImageFolderDatasetTests
         act.Should().Throw<DatasetException>().WithMessage($"classes 'b', 'c' in '{data.Root}' have no images");
     }
 
+    [Fact]
+    public void Load_UnreadableFile_IsSkippedWithItsReasonAndTheRestLoads()
+    {
+        // A dangling link used to fail the whole load ("cannot read '...': Could not find file '...'").
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 3);
+        data.AddClass("without_mask", 2);
+        var dangling = Path.Combine(data.Root, "with_mask", "dangling.jpg");
+        File.CreateSymbolicLink(dangling, "/nonexistent/target.jpg");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.Examples.Should().HaveCount(5).And.NotContain(e => e.Path == dangling);
+        dataset.Unreadable.Should().Equal(new SkippedItem(dangling, "a link to '/nonexistent/target.jpg', which does not exist"));
+        dataset.Summary.Should().Equal(new ClassCount("with_mask", 3, 1), new ClassCount("without_mask", 2));
+        dataset.ToString().Should().Be("5 images in 2 classes (with_mask 3, without_mask 2); no duplicates; 1 unreadable file(s) skipped (dangling.jpg)");
+    }
+
+    [Fact]
+    public void Load_ClassWithNoReadableImage_IsOneLineErrorNamingTheClassAndAFile()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 3);
+        var dangling = Path.Combine(data.Root, "without_mask", "a.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(dangling)!);
+        File.CreateSymbolicLink(dangling, "/nonexistent/a.jpg");
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            $"class 'without_mask' in '{data.Root}' has no readable images: none of its 1 file(s) could be read (first: {dangling}: a link to '/nonexistent/a.jpg', which does not exist)");
+    }
+
     [SharedFact("data/mask-sample")]
     public void Load_RealMaskSample_HasTwoBalancedClasses()
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MaskTrainer.Data;
 using MaskTrainer.Model;
 using MaskTrainer.Faces;
+using MaskTrainer.Features;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -75,6 +76,44 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void An_unreadable_file_in_a_class_folder_is_skipped_listed_and_counted()
+    {
+        var data = LinkedCopyOfTheData("dangling");
+        var dangling = Path.Combine(data, "with_mask", "dangling.jpg");
+        File.CreateSymbolicLink(dangling, "/nonexistent");
+        var observer = new RecordingObserver();
+        var options = fixture.Options! with { DataDirectory = data, OutputPath = Path.Combine(fixture.Root!, "dangling-out") + Path.DirectorySeparatorChar };
+
+        var run = new MaskTrainingPipeline(options, fixture.Store, observer).Run();
+
+        run.Skipped.Should().ContainSingle().Which.Should().Be(new SkippedItem(dangling, "a link to '/nonexistent', which does not exist"));
+        observer.Warnings.Should().Contain($"skipped {dangling}: a link to '/nonexistent', which does not exist");
+        MetricsDocument.FromJson(File.ReadAllText(run.MetricsPath)).Skipped.Should().ContainSingle().Which.Path.Should().Be(dangling);
+        run.Metadata.Dataset!["skipped"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void A_class_none_of_whose_images_decode_fails_after_the_featurizing_and_writes_no_model()
+    {
+        // Its files pass the up-front checks (they exist and are hashed); only the decoder finds them bad.
+        var data = LinkedCopyOfTheData("undecodable");
+        Directory.CreateDirectory(Path.Combine(data, "bad"));
+        for (int i = 0; i < 5; i++)
+        {
+            File.WriteAllText(Path.Combine(data, "bad", $"t{i}.jpg"), $"text {i}");
+        }
+
+        var output = Path.Combine(fixture.Root!, "undecodable-out", "m.zip");
+        var options = fixture.Options! with { DataDirectory = data, OutputPath = output };
+
+        var act = () => new MaskTrainingPipeline(options, fixture.Store).Run();
+
+        act.Should().Throw<DatasetException>()
+            .WithMessage($"class 'bad' in '{data}': none of its 5 images could be read (each is listed as skipped above); fix or remove them");
+        File.Exists(output).Should().BeFalse();
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Saved_model_loads_and_evaluates_to_the_training_metrics_document_schema()
     {
         using var model = MaskModel.Load(fixture.Run!.ModelPath);
@@ -117,5 +156,40 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         File.WriteAllBytes(corrupt, File.ReadAllBytes(fixture.Run!.ModelPath)[..1000]);
         FluentActions.Invoking(() => MaskModel.Load(corrupt))
             .Should().Throw<ModelFileException>().WithMessage($"*{corrupt}*");
+    }
+
+    /// <summary>A data folder of links to the fixture's images (so their features are cached), to add bad files to.</summary>
+    private string LinkedCopyOfTheData(string name)
+    {
+        var root = Path.Combine(fixture.Root!, name);
+        foreach (var label in new[] { "with_mask", "without_mask" })
+        {
+            var target = Directory.CreateDirectory(Path.Combine(root, label)).FullName;
+            foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, label)))
+            {
+                File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>Keeps what a run reports.</summary>
+    private sealed class RecordingObserver : ITrainingObserver
+    {
+        public List<string> Infos { get; } = [];
+
+        public List<string> Warnings { get; } = [];
+
+        public void Info(string message)
+        {
+            Infos.Add(message);
+        }
+
+        public void Warning(string message) => Warnings.Add(message);
+
+        public void Featurizing(string part, FeaturizeProgress progress)
+        {
+        }
     }
 }
