@@ -39,11 +39,57 @@ public sealed class BottleneckCache
     public BottleneckCache(string workspace)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workspace);
+        Workspace = workspace;
         Root = Path.GetFullPath(Path.Combine(workspace, FolderName));
     }
 
+    /// <summary>The workspace folder, as given.</summary>
+    public string Workspace { get; }
+
     /// <summary>The cache folder, <c>&lt;workspace&gt;/features</c>.</summary>
     public string Root { get; }
+
+    /// <summary>
+    /// Creates <see cref="Root"/> and writes (then deletes) a probe file in it, so that a workspace
+    /// the cache cannot use fails in one line before any featurizing, not at the first entry in
+    /// the middle of a parallel read.
+    /// </summary>
+    /// <exception cref="IOException">The workspace cannot hold the cache; the message names it and why.</exception>
+    public void CheckWritable()
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            string probe = Path.Combine(Root, $".probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"workspace '{Workspace}' cannot hold the feature cache: {Problem(e)}", e);
+        }
+    }
+
+    /// <summary>Why <see cref="Root"/> cannot be written, in a few words.</summary>
+    private string Problem(Exception e)
+    {
+        // A file on the way (`--workspace some.file`, /dev/null/ws): the system's message would name a
+        // folder the user never typed ("Could not find a part of the path .../features").
+        for (var dir = Path.GetDirectoryName(Root); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                return $"'{dir}' is a file, not a folder";
+            }
+
+            if (Directory.Exists(dir))
+            {
+                break;
+            }
+        }
+
+        return e is UnauthorizedAccessException ? "permission denied" : e.Message;
+    }
 
     /// <summary>Where the entry for <paramref name="key"/> lives (whether or not it exists).</summary>
     public string GetPath(FeatureKey key)

@@ -28,6 +28,7 @@ public static class MaskEvaluation
     /// ApplyOnnxModel step computes (same pixel graph), batched and cached.
     /// </summary>
     /// <param name="workspace">Bottleneck cache folder; null = no cache.</param>
+    /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
     public static EvaluationResult Evaluate(MaskModel model, string dataDirectory, ModelStore? store = null,
         string? workspace = null, IProgress<FeaturizeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -35,6 +36,8 @@ public static class MaskEvaluation
         // One class folder is enough here (only training needs two): its recall is the figure to read.
         var data = ImageFolderDataset.Load(dataDirectory, ImageFolderOptions.Evaluation);
         var examples = MapLabels(data, model.Labels);
+        var cache = workspace is null ? null : new BottleneckCache(workspace);
+        cache?.CheckWritable();
 
         using var ownedStore = store is null ? new ModelStore(ModelStoreOptions.FromEnvironment()) : null;
         var s = store ?? ownedStore!;
@@ -44,7 +47,6 @@ public static class MaskEvaluation
         var stage = detector is null
             ? null
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
-        var cache = workspace is null ? null : new BottleneckCache(workspace);
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
         // Files that could not even be read are skipped and listed like the ones that do not decode.

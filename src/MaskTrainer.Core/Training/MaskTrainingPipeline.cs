@@ -35,12 +35,15 @@ public sealed class MaskTrainingPipeline
     /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work), or a
     /// class has too few images that could be read (checked after the featurizing, before the head).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
+    /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         CheckOutput();
         var data = LoadData();
         var split = Split(data);
+        var cache = new BottleneckCache(_options.Workspace);
+        cache.CheckWritable();
         var backbone = ResolveBackbone();
 
         using var featurizer = BackboneFeaturizer.Create(backbone, _store);
@@ -50,7 +53,6 @@ public sealed class MaskTrainingPipeline
             ? "Face crop: off (whole images)"
             : $"Face crop: {detector!.Id} detector{(detector is IVerifiedFaceDetector { Verification: not null } ? " + face verifier" : "")}, " +
               $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, square {_options.FaceCropStage.Crop.Square}");
-        var cache = new BottleneckCache(_options.Workspace);
         var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
 
         var train = Featurize(datasetFeaturizer, "train", split.Train, augment: _options.Augmentation.Copies > 0, cancellationToken);

@@ -114,6 +114,23 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_workspace_that_cannot_hold_the_cache_is_a_one_line_error_before_any_featurizing()
+    {
+        var file = Path.Combine(fixture.Root!, "workspace-file");
+        File.WriteAllText(file, "");
+        foreach (var (workspace, blocker) in new[] { (file, file), (Path.Combine(file, "ws"), file) })
+        {
+            var observer = new RecordingObserver();
+            var options = fixture.Options! with { Workspace = workspace, OutputPath = Path.Combine(fixture.Root!, "workspace-out", "m.zip") };
+
+            var act = () => new MaskTrainingPipeline(options, fixture.Store, observer).Run();
+
+            act.Should().Throw<IOException>().WithMessage($"workspace '{workspace}' cannot hold the feature cache: '{blocker}' is a file, not a folder");
+            observer.FeaturizingCalls.Should().Be(0);
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Saved_model_loads_and_evaluates_to_the_training_metrics_document_schema()
     {
         using var model = MaskModel.Load(fixture.Run!.ModelPath);
@@ -181,6 +198,8 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 
         public List<string> Warnings { get; } = [];
 
+        public int FeaturizingCalls { get; private set; }
+
         public void Info(string message)
         {
             Infos.Add(message);
@@ -188,8 +207,6 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 
         public void Warning(string message) => Warnings.Add(message);
 
-        public void Featurizing(string part, FeaturizeProgress progress)
-        {
-        }
+        public void Featurizing(string part, FeaturizeProgress progress) => FeaturizingCalls++;
     }
 }

@@ -143,6 +143,23 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_workspace_that_is_a_file_is_a_one_line_error_for_train_and_evaluate()
+    {
+        // It was an unhandled AggregateException of 51 lines (exit 134) from the featurizing's first cache read.
+        var file = Path.Combine(fixture.Root!, "cli-workspace-file");
+        File.WriteAllText(file, "");
+        var expected = $"error: workspace '{file}' cannot hold the feature cache: '{file}' is a file, not a folder";
+
+        var (code, _, stderr) = Run("--data", fixture.DataDirectory!, "--output", Path.Combine(fixture.Root!, "cli-ws-out", "m.zip"), "--workspace", file);
+        var (evalCode, _, evalStderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--workspace", file);
+
+        code.Should().Be(1);
+        stderr.Trim().Should().Be(expected);
+        evalCode.Should().Be(1);
+        evalStderr.Trim().Should().Be(expected);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Missing_model_is_a_one_line_error()
     {
         var (code, _, stderr) = Run("predict", "--model", "/nonexistent/m.zip", "a.jpg");
