@@ -1,4 +1,5 @@
 using MaskTrainer.Features;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -60,14 +61,44 @@ public static class MaskModelTraining
     /// <see cref="TrainerKind.Auto"/> every trainer is fitted and the one with the lowest
     /// log-loss on <paramref name="validation"/> (the training rows when there is none) is kept.
     /// </summary>
+    /// <param name="cancellationToken">Stops the fit through ML.NET's <c>MLContext.CancelExecution</c>:
+    /// <paramref name="ml"/> is unusable afterwards.</param>
+    /// <exception cref="OperationCanceledException">Cancelled, during a fit or after it.</exception>
     public static HeadFit FitHead(MLContext ml, IDataView train, IDataView? validation, IReadOnlyList<string> labels,
-        HeadOptions options, Action<string>? log = null)
+        HeadOptions options, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        // ML.NET checks its context between passes over the rows, so cancelling the context stops
+        // a fit that may take minutes on a large set within a pass.
+        using var stop = cancellationToken.Register(() => CancelExecution(ml));
+        try
+        {
+            var fit = Fit(ml, train, validation, labels, options, log, cancellationToken);
+            // A fit may end without looking at the context again (cancelled in its last pass).
+            cancellationToken.ThrowIfCancellationRequested();
+            return fit;
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && !(e is OperationCanceledException o && o.CancellationToken == cancellationToken))
+        {
+            // What ML.NET throws on CancelExecution depends on where the trainer was (its own
+            // OperationCanceledException, or that wrapped); the caller sees one kind, with its token.
+            throw new OperationCanceledException("training the head was cancelled", e, cancellationToken);
+        }
+    }
+
+    private static HeadFit Fit(MLContext ml, IDataView train, IDataView? validation, IReadOnlyList<string> labels,
+        HeadOptions options, Action<string>? log, CancellationToken cancellationToken)
+    {
         if (options.Trainer != TrainerKind.Auto)
         {
             return new HeadFit(BuildHead(ml, labels, options).Fit(train), options.Trainer, []);
         }
+
+        // Without a validation set the candidates are scored on the rows they learned from, which
+        // favours the one that overfits most: the log says so rather than calling it validation.
+        string scoredOn = validation is null ? "training" : "validation";
 
         var candidates = new List<TrainerScore>();
         ITransformer? best = null;
@@ -75,11 +106,12 @@ public static class MaskModelTraining
         double bestLoss = double.PositiveInfinity;
         foreach (var kind in new[] { TrainerKind.LbfgsMaximumEntropy, TrainerKind.SdcaMaximumEntropy, TrainerKind.LightGbm })
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var head = BuildHead(ml, labels, options with { Trainer = kind }).Fit(train);
             var metrics = ml.MulticlassClassification.Evaluate(head.Transform(validation ?? train));
             candidates.Add(new TrainerScore(kind, metrics.LogLoss, metrics.MacroAccuracy, clock.Elapsed));
-            log?.Invoke(FormattableString.Invariant($"{kind}: validation log-loss {metrics.LogLoss:0.0000}, macro accuracy {metrics.MacroAccuracy:0.0000} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+            log?.Invoke(FormattableString.Invariant($"{kind}: {scoredOn} log-loss {metrics.LogLoss:0.0000}, macro accuracy {metrics.MacroAccuracy:0.0000} ({clock.Elapsed.TotalSeconds:0.0} s)"));
             if (metrics.LogLoss < bestLoss)
             {
                 (best, bestKind, bestLoss) = (head, kind, metrics.LogLoss);
@@ -88,6 +120,13 @@ public static class MaskModelTraining
 
         return new HeadFit(best!, bestKind, candidates);
     }
+
+    // MLContext.CancelExecution is internal in ML.NET 6; its public wrapper is in the
+    // Microsoft.ML.Experimental package, which the package feed this project uses does not serve.
+    // A missing method would throw MissingMethodException here, which MaskModelTrainingTests
+    // would catch on an ML.NET upgrade.
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "CancelExecution")]
+    private static extern void CancelExecution(MLContext ml);
 
     // One thread each: ML.NET's parallel reductions change the sums' order, and a seed must give the same model.
     private static IEstimator<ITransformer> Trainer(MLContext ml, HeadOptions o) => o.Trainer switch

@@ -36,9 +36,11 @@ public sealed class MaskTrainingPipeline
     /// class has too few images that could be read (checked after the featurizing, before the head).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
     /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the model was saved; nothing is overwritten.</exception>
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        CheckTrainer();
         CheckOutput();
         var data = LoadData();
         var split = Split(data);
@@ -71,11 +73,12 @@ public sealed class MaskTrainingPipeline
         var validationView = !foldValidation && validation is { Rows: > 0 } ? FeatureDataView.Create(ml, validation, labels, balance: false) : null;
         var testView = FeatureDataView.Create(ml, test, labels, balance: false);
         int rows = train.Rows + (foldValidation ? validation!.Rows : 0);
-        _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({(foldValidation ? "train + validation" : "train; validation picks the trainer")})");
+        string rowsFrom = foldValidation ? "train + validation" : validationView is not null ? "train; validation picks the trainer" : "train; no validation split";
+        _observer.Info($"Training the head ({_options.Head.Trainer}) on {rows} x {featurizer.FeatureSize} features ({rowsFrom})");
         // The model's featurizer step loads the backbone into ONNX Runtime: a large part of a run
         // whose features are all cached, so it is built on the other core while the head trains on one.
         using var featurizerStep = new FeaturizerStep(featurizer.Graph, backbone.Id, featurizer.SourcePath);
-        var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info);
+        var head = MaskModelTraining.FitHead(ml, trainView, validationView, labels, _options.Head, _observer.Info, cancellationToken);
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
         var testScores = FeatureDataView.ReadScores(scored, labels.Count);
@@ -114,6 +117,9 @@ public sealed class MaskTrainingPipeline
         };
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
+        // The last moment a Ctrl+C can still leave the previous model in place; once the files
+        // are being written they are finished (each is a quick atomic write), so they match.
+        cancellationToken.ThrowIfCancellationRequested();
         var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!;
         Directory.CreateDirectory(outputDir);
         model.Save(_options.ModelPath);
@@ -141,6 +147,19 @@ public sealed class MaskTrainingPipeline
             ReportPath = reportPath,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// Auto keeps the trainer with the lowest validation log-loss; without a validation split it
+    /// could only score the trainers on the rows they learned from, which picks the most overfitted.
+    /// </summary>
+    private void CheckTrainer()
+    {
+        if (_options.Head.Trainer == TrainerKind.Auto && _options.Split.ValidationFraction <= 0)
+        {
+            throw new ArgumentException(
+                "--trainer Auto picks the trainer by its validation log-loss and needs a validation split: give --validation-fraction above 0 or name a trainer");
+        }
     }
 
     /// <summary>

@@ -76,6 +76,30 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_run_cancelled_while_the_head_trains_leaves_the_previous_model_untouched()
+    {
+        // Ctrl+C after "Training the head" used to be ignored: the fit ran on and the model was overwritten.
+        var before = File.ReadAllBytes(fixture.Run!.ModelPath);
+        foreach (var (trainer, trigger) in new[]
+                 {
+                     (TrainerKind.SdcaMaximumEntropy, "Training the head"), // before the fit starts
+                     (TrainerKind.Auto, "LbfgsMaximumEntropy: validation log-loss"), // after one of Auto's fits
+                 })
+        {
+            using var cts = new CancellationTokenSource();
+            var observer = new RecordingObserver(message => message.StartsWith(trigger, StringComparison.Ordinal), cts);
+            var options = fixture.Options! with { Head = fixture.Options.Head with { Trainer = trainer } };
+
+            var act = () => new MaskTrainingPipeline(options, fixture.Store, observer).Run(cts.Token);
+
+            act.Should().Throw<OperationCanceledException>().Which.CancellationToken.Should().Be(cts.Token, trainer.ToString());
+            observer.Infos.Should().Contain(m => m.StartsWith(trigger, StringComparison.Ordinal), "the run got as far as the head");
+            File.ReadAllBytes(fixture.Run.ModelPath).Should().Equal(before, trainer.ToString());
+            Directory.GetFiles(Path.GetDirectoryName(fixture.Run.ModelPath)!, "*.tmp*").Should().BeEmpty();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void An_unreadable_file_in_a_class_folder_is_skipped_listed_and_counted()
     {
         var data = LinkedCopyOfTheData("dangling");
@@ -128,6 +152,20 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
             act.Should().Throw<IOException>().WithMessage($"workspace '{workspace}' cannot hold the feature cache: '{blocker}' is a file, not a folder");
             observer.FeaturizingCalls.Should().Be(0);
         }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Without_a_validation_split_Auto_is_refused_and_a_fixed_trainer_says_it_has_none()
+    {
+        var noValidation = fixture.Options! with { Split = fixture.Options.Split with { ValidationFraction = 0 }, OutputPath = Path.Combine(fixture.Root!, "no-validation", "m.zip") };
+
+        // Auto would score the trainers on the rows they learned from and keep the most overfitted.
+        var auto = () => new MaskTrainingPipeline(noValidation with { Head = noValidation.Head with { Trainer = TrainerKind.Auto } }, fixture.Store).Run();
+        auto.Should().Throw<ArgumentException>().WithMessage("--trainer Auto picks the trainer by its validation log-loss and needs a validation split*");
+
+        var observer = new RecordingObserver();
+        new MaskTrainingPipeline(noValidation, fixture.Store, observer).Run();
+        observer.Infos.Should().Contain(m => m.StartsWith("Training the head (SdcaMaximumEntropy) on ", StringComparison.Ordinal) && m.EndsWith(" features (train; no validation split)", StringComparison.Ordinal));
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -191,8 +229,8 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         return root;
     }
 
-    /// <summary>Keeps what a run reports.</summary>
-    private sealed class RecordingObserver : ITrainingObserver
+    /// <summary>Keeps what a run reports; cancels <paramref name="cancel"/> at the first Info line that <paramref name="cancelAt"/> matches.</summary>
+    private sealed class RecordingObserver(Func<string, bool>? cancelAt = null, CancellationTokenSource? cancel = null) : ITrainingObserver
     {
         public List<string> Infos { get; } = [];
 
@@ -203,6 +241,10 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         public void Info(string message)
         {
             Infos.Add(message);
+            if (cancelAt?.Invoke(message) == true)
+            {
+                cancel?.Cancel();
+            }
         }
 
         public void Warning(string message) => Warnings.Add(message);
