@@ -55,6 +55,21 @@ public static class DatasetSplitter
         return Split(examples, labels!, options);
     }
 
+    /// <summary>The files of class <paramref name="c"/> among <paramref name="units"/> (a unit may hold other classes' copies).</summary>
+    private static int CountOwn(List<List<int>> units, IReadOnlyList<ImageExample> examples, int c)
+    {
+        int n = 0;
+        foreach (var unit in units)
+        {
+            foreach (var i in unit)
+            {
+                n += examples[i].LabelIndex == c ? 1 : 0;
+            }
+        }
+
+        return n;
+    }
+
     private static DatasetSplit Split(IReadOnlyList<ImageExample> examples, IReadOnlyList<string> labels, SplitOptions? options)
     {
         options ??= SplitOptions.Default;
@@ -105,8 +120,20 @@ public static class DatasetSplitter
             {
                 int files = unitsPerClass[c].Sum(u => u.Count);
                 string distinct = files == units ? string.Empty : $" ({units} distinct)";
+
+                // Its images that are the same files as another class's go with that class (the lower
+                // label index): say so, or "0 images" contradicts the count the user was just shown.
+                int own = 0;
+                foreach (var e in examples)
+                {
+                    own += e.LabelIndex == c ? 1 : 0;
+                }
+
+                int elsewhere = own - CountOwn(unitsPerClass[c], examples, c);
+                string shared = elsewhere == 0 ? string.Empty
+                    : $"; its other {elsewhere} are the same files as images of another class (see the warnings above) and go with that class";
                 throw new DatasetException(
-                    $"class '{labels[c]}' has too few images to split: {files}{distinct}, need at least {needed} (one each for {splitNames})");
+                    $"class '{labels[c]}' has too few images to split: {files}{distinct}, need at least {needed} (one each for {splitNames}){shared}");
             }
         }
 

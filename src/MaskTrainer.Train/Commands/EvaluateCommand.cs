@@ -26,7 +26,7 @@ internal static class EvaluateCommand
             var observer = asJson ? null : new ConsoleObserver();
             var progress = observer is null ? null : new InlineProgress<Features.FeaturizeProgress>(p => observer.Featurizing("images", p));
             var result = MaskEvaluation.Evaluate(classifier, r.GetValue(data)!, store, r.GetValue(workspace), progress, ct);
-            observer?.Finish();
+            observer?.Finish(listedInMetrics: false); // the skipped images are listed just below
             foreach (var s in result.Skipped)
             {
                 Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");

@@ -74,14 +74,14 @@ internal sealed partial class TrainCommand
         }
 
         var observer = new ConsoleObserver();
-        TrainingRun run;
+        TrainingRun? run = null;
         try
         {
             run = new MaskTrainingPipeline(options, store, observer).Run(ct);
         }
         finally
         {
-            observer.Finish();
+            observer.Finish(listedInMetrics: run is not null);
         }
 
         Console.WriteLine();

@@ -85,14 +85,15 @@ internal sealed class ConsoleObserver : ITrainingObserver
     }
 
     /// <summary>Ends an open progress line and reports warnings that were not printed.</summary>
-    public void Finish()
+    /// <param name="listedInMetrics">A metrics.json listing every skipped image was written (a training run that completed).</param>
+    public void Finish(bool listedInMetrics)
     {
         lock (_gate)
         {
             CloseBar();
             if (_warnings > MaxWarnings)
             {
-                Console.Error.WriteLine($"warning: ... and {_warnings - MaxWarnings} more (all skipped images are listed in metrics.json)");
+                Console.Error.WriteLine($"warning: ... and {_warnings - MaxWarnings} more{(listedInMetrics ? " (every skipped image is listed in metrics.json)" : " (not shown)")}");
             }
         }
     }

@@ -139,6 +139,23 @@ public sealed class DatasetSplitterTests
     }
 
     [Fact]
+    public void Split_ClassWhoseImagesAreAnotherClasssFiles_SaysWhereTheyWent()
+    {
+        // A folder linked twice under two class names: every copy goes with the first class.
+        var examples = Examples(20, 0).ToList();
+        for (int i = 0; i < 4; i++)
+        {
+            examples.Add(new ImageExample($"/d/without_mask/{i}.jpg", "without_mask", 1, Hash("with_mask", i)));
+        }
+
+        var act = () => DatasetSplitter.Split(examples);
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'without_mask' has too few images to split: 0, need at least 3 (one each for train, validation and test); " +
+            "its other 4 are the same files as images of another class (see the warnings above) and go with that class");
+    }
+
+    [Fact]
     public void Split_SmallestSplittableClass_PutsOneImageInEachSplit()
     {
         var split = DatasetSplitter.Split(Examples(3, 3));
