@@ -189,7 +189,8 @@ public sealed class DetectApp
     private ImageList ListImages(DetectorOptions o)
     {
         var images = ImageList.Expand(o.ImagePaths);
-        if (o.OutputPath is not null)
+        bool none = images.Files.Count == 0;
+        if (o.OutputPath is not null && !none)
         {
             if (OutputFiles.CheckFolder(o.OutputPath, images) is string problem)
             {
@@ -204,8 +205,9 @@ public sealed class DetectApp
             _stderr.WriteLine($"skipped {path}: {reason}");
         }
 
-        if (images.Files.Count == 0)
+        if (none)
         {
+            // After the skipped files, which may explain it; no output folder was made.
             throw new DetectorException($"--images {string.Join(' ', o.ImagePaths)}: no image files found ({string.Join(", ", ImageCodec.Extensions)}; sub-folders are not searched)");
         }
 

@@ -50,9 +50,9 @@ public sealed class BottleneckCache
     public string Root { get; }
 
     /// <summary>
-    /// Creates <see cref="Root"/> and writes (then deletes) a probe file in it, so that a workspace
-    /// the cache cannot use fails in one line before any featurizing, not at the first entry in
-    /// the middle of a parallel read.
+    /// Creates <see cref="Root"/>, so that a workspace the cache cannot use (a file, or a path under
+    /// one) fails in one line before any featurizing, not at the first entry in the middle of a
+    /// parallel read. Nothing is written: a read-only workspace whose features are all cached still works.
     /// </summary>
     /// <exception cref="IOException">The workspace cannot hold the cache; the message names it and why.</exception>
     public void CheckWritable()
@@ -60,9 +60,6 @@ public sealed class BottleneckCache
         try
         {
             Directory.CreateDirectory(Root);
-            string probe = Path.Combine(Root, $".probe.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -17,6 +17,12 @@ namespace MaskTrainer;
 /// </summary>
 public sealed class MaskTrainingPipeline
 {
+    /// <summary>The metrics file written beside the model.</summary>
+    public const string MetricsFileName = "metrics.json";
+
+    /// <summary>The report's folder beside the model (index.html inside).</summary>
+    public const string ReportFolderName = "report";
+
     private readonly MaskTrainingOptions _options;
     private readonly ITrainingObserver _observer;
     private readonly ModelStore _store;
@@ -40,12 +46,10 @@ public sealed class MaskTrainingPipeline
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        CheckTrainer();
-        CheckOutput();
+        CheckBeforeWork();
         var data = LoadData();
         var split = Split(data);
         var cache = new BottleneckCache(_options.Workspace);
-        cache.CheckWritable();
         var backbone = ResolveBackbone();
 
         using var featurizer = BackboneFeaturizer.Create(backbone, _store);
@@ -123,13 +127,13 @@ public sealed class MaskTrainingPipeline
         var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!;
         Directory.CreateDirectory(outputDir);
         model.Save(_options.ModelPath);
-        var metricsPath = Path.Combine(outputDir, "metrics.json");
+        var metricsPath = Path.Combine(outputDir, MetricsFileName);
         AtomicFile.Write(metricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
 
         string? reportPath = null;
         if (_options.WriteReport)
         {
-            reportPath = Path.Combine(outputDir, "report", "index.html");
+            reportPath = Path.Combine(outputDir, ReportFolderName, "index.html");
             TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped);
         }
 
@@ -149,6 +153,25 @@ public sealed class MaskTrainingPipeline
         };
     }
 
+    /// <summary>Why Auto without a validation split is refused (<see cref="CheckBeforeWork"/>; the CLI says it at parse time).</summary>
+    public const string AutoNeedsValidation =
+        "--trainer Auto picks the trainer by its validation log-loss and needs a validation split: give --validation-fraction above 0 or name a trainer";
+
+    /// <summary>
+    /// The checks <see cref="Run"/> makes before any work: the trainer and the split agree, the model
+    /// (and metrics.json, report/) can go where asked, the workspace can hold the cache. A caller with
+    /// work of its own before <see cref="Run"/> (the CLI's starter set) makes them first.
+    /// </summary>
+    /// <exception cref="ArgumentException">Auto without a validation split.</exception>
+    /// <exception cref="ModelFileException">The model cannot be written where asked.</exception>
+    /// <exception cref="IOException">The workspace cannot hold the feature cache.</exception>
+    public void CheckBeforeWork()
+    {
+        CheckTrainer();
+        CheckOutput();
+        new BottleneckCache(_options.Workspace).CheckWritable();
+    }
+
     /// <summary>
     /// Auto keeps the trainer with the lowest validation log-loss; without a validation split it
     /// could only score the trainers on the rows they learned from, which picks the most overfitted.
@@ -157,8 +180,7 @@ public sealed class MaskTrainingPipeline
     {
         if (_options.Head.Trainer == TrainerKind.Auto && _options.Split.ValidationFraction <= 0)
         {
-            throw new ArgumentException(
-                "--trainer Auto picks the trainer by its validation log-loss and needs a validation split: give --validation-fraction above 0 or name a trainer");
+            throw new ArgumentException(AutoNeedsValidation);
         }
     }
 
@@ -196,7 +218,9 @@ public sealed class MaskTrainingPipeline
 
             if (readable == 0)
             {
-                throw new DatasetException($"class '{labels[c]}' in '{data.Root}': none of its {Total(data, c)} images could be read (each is listed as skipped above); fix or remove them");
+                // The console shows only the first warnings, and a failed run writes no metrics.json: name one here.
+                string example = FirstSkipped(data, c, train, validation, test) is { } first ? $" (e.g. {first.Path}: {first.Reason})" : "";
+                throw new DatasetException($"class '{labels[c]}' in '{data.Root}': none of its {Total(data, c)} images could be read{example}; fix or remove them");
             }
 
             if (empty is not null)
@@ -232,6 +256,32 @@ public sealed class MaskTrainingPipeline
         return counts;
     }
 
+    /// <summary>The first image of class <paramref name="c"/> that was skipped, with why; null when none was.</summary>
+    private static SkippedItem? FirstSkipped(ImageFolderDataset data, int c, params FeaturizedData?[] parts)
+    {
+        var ofClass = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in data.Examples)
+        {
+            if (e.LabelIndex == c)
+            {
+                ofClass.Add(e.Path);
+            }
+        }
+
+        foreach (var part in parts)
+        {
+            foreach (var s in part?.Skipped ?? [])
+            {
+                if (ofClass.Contains(s.Path))
+                {
+                    return s;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Image files the folder walk found in class <paramref name="c"/>, readable or not.</summary>
     private static int Total(ImageFolderDataset data, int c) => data.Summary[c].Count + data.Summary[c].Unreadable;
 
@@ -255,8 +305,7 @@ public sealed class MaskTrainingPipeline
             throw new ModelFileException(_options.ModelPath, "exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");
         }
 
-        var data = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_options.DataDirectory)) + Path.DirectorySeparatorChar;
-        if (file.StartsWith(data, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        if (FilePaths.IsInside(file, _options.DataDirectory))
         {
             throw new ModelFileException(_options.ModelPath, $"cannot write the model inside the data folder {_options.DataDirectory} (the model, metrics.json and report/ would be mixed with the training images; choose a folder outside it)");
         }
@@ -267,6 +316,19 @@ public sealed class MaskTrainingPipeline
             {
                 throw new ModelFileException(_options.ModelPath, $"cannot write the model: {dir} is a file, not a folder");
             }
+        }
+
+        // metrics.json and report/ go beside the model, after it is saved: one that cannot be written
+        // would fail the run with the new model already in place of the old one.
+        var folder = Path.GetDirectoryName(file)!;
+        if (Directory.Exists(Path.Combine(folder, MetricsFileName)))
+        {
+            throw new ModelFileException(_options.ModelPath, $"cannot write {MetricsFileName} beside the model: {Path.Combine(folder, MetricsFileName)} is a folder");
+        }
+
+        if (_options.WriteReport && File.Exists(Path.Combine(folder, ReportFolderName)))
+        {
+            throw new ModelFileException(_options.ModelPath, $"cannot write the report beside the model: {Path.Combine(folder, ReportFolderName)} is a file, not a folder");
         }
 
         // A zip (and so every model file) starts with a local file header, "PK\x03\x04".

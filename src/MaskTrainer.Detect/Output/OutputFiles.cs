@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using MaskTrainer.Imaging;
 
 namespace MaskTrainer.Detect.Output;
@@ -59,32 +60,12 @@ public static class OutputFiles
             return File.Exists(folder) ? $"{path}: {folder} is a file, not a folder" : $"{path}: folder {folder} does not exist";
         }
 
-        if (inputPath is not null && SameFile(path, inputPath))
+        if (inputPath is not null && FilePaths.Same(path, inputPath))
         {
             return $"{path}: is the input file; the annotated copy would replace the original (choose another name)";
         }
 
         return null;
-    }
-
-    /// <summary>Whether two paths name one file: the same full path, or links to the same target.</summary>
-    private static bool SameFile(string a, string b)
-    {
-        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        return string.Equals(Resolved(a), Resolved(b), comparison);
-
-        static string Resolved(string path)
-        {
-            var full = Path.GetFullPath(path);
-            try
-            {
-                return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
-            }
-            catch (IOException)
-            {
-                return full; // a broken or looping link: the path itself is the best we know
-            }
-        }
     }
 
     /// <summary>
@@ -101,11 +82,9 @@ public static class OutputFiles
             return $"{folder}: --output with --images is a folder, but this is a file";
         }
 
-        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         foreach (var input in inputs.Folders)
         {
-            if (string.Equals(full, input, comparison))
+            if (FilePaths.Same(folder, input))
             {
                 return $"{folder}: the output folder is an input folder; the annotated copies would replace the originals";
             }

@@ -7,8 +7,8 @@ namespace MaskTrainer.Detect.Output;
 /// Writes the annotated frames to a video file, opened at the first frame (its size is known
 /// then). The frames go to a hidden file beside <see cref="Path"/>, which <see cref="Commit"/>
 /// finishes and renames into place: a run that fails, or is killed, leaves the previous file at
-/// that path as it was (no half-written video where a whole one was). The app commits on Ctrl+C
-/// too, so the frames read until then make a playable file.
+/// that path as it was (no half-written video where a whole one was); a killed one leaves that
+/// hidden file behind. The app commits on Ctrl+C too, so the frames read until then make a playable file.
 /// </summary>
 public sealed class VideoFileOutput : IDisposable
 {
@@ -59,7 +59,15 @@ public sealed class VideoFileOutput : IDisposable
 
         _writer.Dispose();
         _writer = null;
-        File.Move(_temp, Path, overwrite: true);
+        try
+        {
+            File.Move(_temp, Path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The finished video is whole: keep it, and say where (the target may be open in a player on Windows).
+            throw new IOException($"{Path}: could not replace it with the finished video, kept as {_temp}: {e.Message}", e);
+        }
     }
 
     /// <summary>Without <see cref="Commit"/> (a failed run): closes and deletes the unfinished file.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using MaskTrainer.Data;
+using MaskTrainer.Model;
 
 namespace MaskTrainer.Train.Commands;
 
@@ -33,6 +34,12 @@ internal sealed partial class TrainCommand
             && TryGetValue(r, _validationFraction, SplitOptions.Default.ValidationFraction, out double v) && t + v >= 1)
         {
             r.AddError(string.Create(CultureInfo.InvariantCulture, $"--test-fraction + --validation-fraction: {t} + {v} must be below 1 (nothing would be left to train on)"));
+        }
+
+        if (TryGetValue(r, _trainer, HeadOptions.Default.Trainer, out TrainerKind trainer) && trainer == TrainerKind.Auto
+            && TryGetValue(r, _validationFraction, SplitOptions.Default.ValidationFraction, out double validation) && validation <= 0)
+        {
+            r.AddError(MaskTrainingPipeline.AutoNeedsValidation);
         }
     }
 

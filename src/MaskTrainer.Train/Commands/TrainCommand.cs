@@ -68,16 +68,18 @@ internal sealed partial class TrainCommand
         var options = BuildOptions(r);
         OutputFolders.CheckNotFile("--data", options.DataDirectory, DataFolderPurpose);
         using var store = DownloadDisplay.OpenStore(options.ModelsDirectories, ct);
+        var observer = new ConsoleObserver();
+        var pipeline = new MaskTrainingPipeline(options, store, observer);
         if (r.GetResult(_data) is null or { Implicit: true } && !StarterDataset.HasImages(options.DataDirectory))
         {
+            pipeline.CheckBeforeWork(); // a wrong -o or --workspace fails now, not after the downloads and the masks
             BuildStarterSet(options, store, ct);
         }
 
-        var observer = new ConsoleObserver();
         TrainingRun? run = null;
         try
         {
-            run = new MaskTrainingPipeline(options, store, observer).Run(ct);
+            run = pipeline.Run(ct);
         }
         finally
         {
@@ -102,7 +104,7 @@ internal sealed partial class TrainCommand
             Console.WriteLine($"Report:  {run.ReportPath}");
         }
 
-        Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: ./detect.sh --model {run.ModelPath}");
+        Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {DetectScript()} --model {run.ModelPath}");
         return 0;
     }
 
@@ -157,5 +159,24 @@ internal sealed partial class TrainCommand
             WriteReport = !r.GetValue(_noReport),
             Seed = seed,
         };
+    }
+
+    /// <summary>
+    /// How to start the detector from the current folder: ./detect.sh in the repository, where
+    /// README runs us; from elsewhere (train.sh runs the app in the caller's folder) its path.
+    /// </summary>
+    private static string DetectScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var script = Path.Combine(dir.FullName, "detect.sh");
+            if (File.Exists(script))
+            {
+                var relative = Path.GetRelativePath(Environment.CurrentDirectory, script);
+                return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? script : "./" + relative;
+            }
+        }
+
+        return "detect.sh";
     }
 }

@@ -114,6 +114,10 @@ public sealed class VideoOutputTests
         File.CreateSymbolicLink(link, input);
         OutputFiles.Check(input, false, input).Should().Be($"{input}: is the input file; the annotated copy would replace the original (choose another name)");
         OutputFiles.Check(link, false, input).Should().StartWith($"{link}: is the input file", "a link to the input is the input");
+        var linkedFolder = temp.File("linked");
+        Directory.CreateSymbolicLink(linkedFolder, temp.Path);
+        var throughLink = Path.Combine(linkedFolder, "in.mp4");
+        OutputFiles.Check(throughLink, false, input).Should().StartWith($"{throughLink}: is the input file", "a path through a linked folder too");
         OutputFiles.Check(temp.File("out.mp4"), false, input).Should().BeNull();
     }
 

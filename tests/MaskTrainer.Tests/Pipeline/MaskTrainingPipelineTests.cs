@@ -58,6 +58,14 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         var blocked = fixture.Options! with { OutputPath = Path.Combine(blocker, "m.zip") };
         act = () => new MaskTrainingPipeline(blocked, fixture.Store).Run();
         act.Should().Throw<ModelFileException>().WithMessage($"{Path.Combine(blocker, "m.zip")}: cannot write the model: {blocker} is a file, not a folder");
+
+        // metrics.json is written after the model: a folder in its place must stop the run first,
+        // or the new model would already have replaced the old one when the run fails.
+        var crowded = Path.Combine(fixture.Root!, "crowded");
+        Directory.CreateDirectory(Path.Combine(crowded, "metrics.json"));
+        act = () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(crowded, "m.zip") }, fixture.Store).Run();
+        act.Should().Throw<ModelFileException>().WithMessage($"*cannot write metrics.json beside the model: {Path.Combine(crowded, "metrics.json")} is a folder");
+        File.Exists(Path.Combine(crowded, "m.zip")).Should().BeFalse();
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -76,9 +84,10 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
-    public void A_run_cancelled_while_the_head_trains_leaves_the_previous_model_untouched()
+    public void A_run_cancelled_at_or_between_the_head_fits_leaves_the_previous_model_untouched()
     {
         // Ctrl+C after "Training the head" used to be ignored: the fit ran on and the model was overwritten.
+        // (A fit stopped midway is MaskModelTrainingTests'; here the checks before and between fits.)
         var before = File.ReadAllBytes(fixture.Run!.ModelPath);
         foreach (var (trainer, trigger) in new[]
                  {
@@ -133,7 +142,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         var act = () => new MaskTrainingPipeline(options, fixture.Store).Run();
 
         act.Should().Throw<DatasetException>()
-            .WithMessage($"class 'bad' in '{data}': none of its 5 images could be read (each is listed as skipped above); fix or remove them");
+            .WithMessage($"class 'bad' in '{data}': none of its 5 images could be read (e.g. {Path.Combine(data, "bad", "t")}?.jpg: *); fix or remove them");
         File.Exists(output).Should().BeFalse();
     }
 

@@ -65,6 +65,13 @@ public sealed class TrainCliUsageTests : IDisposable
     }
 
     [Fact]
+    public void Auto_without_a_validation_split_is_a_usage_error()
+    {
+        RunExpectingUsageError("--data", MissingData, "--trainer", "Auto", "--validation-fraction", "0")
+            .Should().Be($"error: {MaskTrainingPipeline.AutoNeedsValidation}");
+    }
+
+    [Fact]
     public void Unknown_backbone_lists_the_catalog_backbones_and_says_a_model_file_is_accepted()
     {
         var stderr = RunExpectingUsageError("--data", MissingData, "--backbone", "x");

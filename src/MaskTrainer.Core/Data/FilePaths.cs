@@ -1,0 +1,68 @@
+namespace MaskTrainer.Data;
+
+/// <summary>Comparing paths as the file system does: through links, with its case rule.</summary>
+public static class FilePaths
+{
+    /// <summary>How this platform's usual file systems compare names: case-sensitive on Linux only.</summary>
+    public static StringComparison Comparison { get; } = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    // Links followed before a loop is assumed (Linux's own limit).
+    private const int MaxLinks = 40;
+
+    /// <summary>
+    /// The full path of <paramref name="path"/> with every link along it resolved, the folders' as
+    /// well as the file's (<c>link/a.mp4</c> with <c>link → clips</c> is <c>clips/a.mp4</c>); the parts
+    /// that do not exist yet are kept as written. A link that cannot be resolved (broken, a loop) is kept as it is.
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return RealPath(Path.GetFullPath(path), 0);
+    }
+
+    private static string RealPath(string full, int depth)
+    {
+        var root = Path.GetPathRoot(full) ?? "";
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
+        {
+            if (part.Length == 0)
+            {
+                continue;
+            }
+
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.LinkTarget is null || depth >= MaxLinks)
+            {
+                continue;
+            }
+
+            try
+            {
+                // The final target's own folders may be links too: resolve its path in turn.
+                if (info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                {
+                    current = RealPath(target.FullName, depth + 1);
+                }
+            }
+            catch (IOException)
+            {
+                // A loop or an unreadable link: the path as written is the best we know.
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>Whether two paths name the same file or folder (<see cref="RealPath(string)"/>, <see cref="Comparison"/>).</summary>
+    public static bool Same(string a, string b) => string.Equals(RealPath(a), RealPath(b), Comparison);
+
+    /// <summary>Whether <paramref name="path"/> lies inside <paramref name="folder"/> (at any depth), links resolved.</summary>
+    public static bool IsInside(string path, string folder)
+    {
+        var inner = RealPath(path);
+        var outer = Path.TrimEndingDirectorySeparator(RealPath(folder)) + Path.DirectorySeparatorChar;
+        return inner.StartsWith(outer, Comparison);
+    }
+}
