@@ -162,7 +162,7 @@ public sealed class MaskTrainingPipeline
     /// (and metrics.json, report/) can go where asked, the workspace can hold the cache. A caller with
     /// work of its own before <see cref="Run"/> (the CLI's starter set) makes them first.
     /// </summary>
-    /// <exception cref="ArgumentException">Auto without a validation split.</exception>
+    /// <exception cref="ArgumentException">No test split, or Auto without a validation split.</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked.</exception>
     /// <exception cref="IOException">The workspace cannot hold the feature cache.</exception>
     public void CheckBeforeWork()
@@ -178,6 +178,12 @@ public sealed class MaskTrainingPipeline
     /// </summary>
     private void CheckTrainer()
     {
+        // The splitter allows no test split (other callers); a training run reports test metrics.
+        if (!(_options.Split.TestFraction > 0))
+        {
+            throw new ArgumentException("--test-fraction must be above 0: the metrics, metrics.json and the report are measured on the test split");
+        }
+
         if (_options.Head.Trainer == TrainerKind.Auto && _options.Split.ValidationFraction <= 0)
         {
             throw new ArgumentException(AutoNeedsValidation);

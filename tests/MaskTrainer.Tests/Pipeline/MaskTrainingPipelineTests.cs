@@ -59,6 +59,10 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         act = () => new MaskTrainingPipeline(blocked, fixture.Store).Run();
         act.Should().Throw<ModelFileException>().WithMessage($"{Path.Combine(blocker, "m.zip")}: cannot write the model: {blocker} is a file, not a folder");
 
+        // The splitter allows no test split; a training run, whose metrics are the test split's, does not.
+        act = () => new MaskTrainingPipeline(fixture.Options! with { Split = new SplitOptions { TestFraction = 0 } }, fixture.Store).Run();
+        act.Should().Throw<ArgumentException>().WithMessage("--test-fraction must be above 0*");
+
         // metrics.json is written after the model: a folder in its place must stop the run first,
         // or the new model would already have replaced the old one when the run fails.
         var crowded = Path.Combine(fixture.Root!, "crowded");
