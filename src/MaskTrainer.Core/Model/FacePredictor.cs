@@ -10,9 +10,12 @@ namespace MaskTrainer.Model;
 public sealed record FacePrediction(Rect? Box, float Confidence, string Label, float Probability, float[] Scores, bool TooSmall = false);
 
 /// <summary>
-/// Whole images in, one prediction per face out: faces are found with the detector the model was
-/// trained with, cut with its <see cref="MaskModel.FaceCrop"/> policy and classified through an
-/// ML.NET PredictionEngine. A model trained on whole images classifies the whole image instead.
+/// Whole images in, one prediction per face out: faces are found with the detector the model
+/// records for photos and frames (<see cref="FaceCropPolicy.LiveDetectorId"/>, as the detector app's
+/// <c>--image</c> finds them), cut with its <see cref="MaskModel.FaceCrop"/> policy and classified
+/// through an ML.NET PredictionEngine. Not with the training crops' detector: training keeps the
+/// best face of each image, and that detector's other boxes (several overlapping ones on a tight
+/// face photo) would each come out as a face here. A model trained on whole images classifies the whole image instead.
 /// Thread-safe (the detector serialises its calls; engines come from a pool). Does not own the model.
 /// </summary>
 public sealed class FacePredictor : IDisposable
@@ -29,7 +32,7 @@ public sealed class FacePredictor : IDisposable
         MinFaceSize = minFaceSize ?? model.FaceCrop.MinFaceSize;
         _predictor = new MaskPredictor(model);
         var policy = model.FaceCrop;
-        _detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, store) : null;
+        _detector = policy.Enabled ? FaceDetectors.Create(policy.LiveDetectorId ?? FaceDetectors.LiveId, store) : null;
     }
 
     /// <summary>Faces below this size (px, the box's shorter side) are not classified.</summary>
@@ -48,7 +51,7 @@ public sealed class FacePredictor : IDisposable
             return [Classify(resized ?? image, null, 1f)];
         }
 
-        var faces = _detector.Detect(image, policy.MinConfidence);
+        var faces = _detector.Detect(image);
         var results = new FacePrediction[faces.Count];
         for (int i = 0; i < faces.Count; i++)
         {

@@ -103,6 +103,28 @@ public sealed class PredictionTests(TrainedModelFixture fixture)
         stdout.Trim().Should().Be($"{dogs}\tno face found (nothing classified)");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void Predict_finds_the_faces_the_detector_app_finds_not_every_box_of_the_training_crops_detector()
+    {
+        // Tight face photos: the training crops' detector (which training asks only for the best face)
+        // puts several overlapping boxes on many of them, and predict used to label each as a face.
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var predictor = new FacePredictor(model, fixture.Store!);
+        using var live = FaceDetectors.Create(model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId, fixture.Store!);
+        using var crops = FaceDetectors.Create(model.FaceCrop.DetectorId!, fixture.Store!);
+        int predicted = 0, cropBoxes = 0;
+        foreach (var file in Directory.GetFiles(SharedData.Full("data/mask-sample/with_mask")).Order(StringComparer.Ordinal).Take(30))
+        {
+            using var image = ImageCodec.Read(file);
+            var faces = predictor.Predict(image);
+            faces.Select(f => f.Box!.Value).Should().Equal(live.Detect(image).Select(f => f.Box), file);
+            predicted += faces.Count;
+            cropBoxes += crops.Detect(image, model.FaceCrop.MinConfidence).Count;
+        }
+
+        predicted.Should().BeLessThan(cropBoxes, "the live detector keeps one box per face");
+    }
+
     /// <summary>Face crops of test images at the backbone's input size, as the apps make them.</summary>
     internal static Mat[] Crops(MaskModel model, int count)
     {
