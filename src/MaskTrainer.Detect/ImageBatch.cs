@@ -47,12 +47,23 @@ internal sealed class ImageBatch(
 
             RunSummary one;
             var copy = outputFolder is null ? null : Path.Combine(outputFolder, Path.GetFileName(file));
-            using (source)
-            using (var sink = new DetectorSink(renderer, json, imagePath: copy, jsonPath: file))
+            try
             {
-                // A pipeline per image: its tracker and label smoother start empty, so an image's
-                // labels never depend on the image before it (no smoothing across unrelated photos).
-                one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
+                using (source)
+                using (var sink = new DetectorSink(renderer, json, imagePath: copy, jsonPath: file))
+                {
+                    // A pipeline per image: its tracker and label smoother start empty, so an image's
+                    // labels never depend on the image before it (no smoothing across unrelated photos).
+                    one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
+                }
+            }
+            catch (Exception e) when (copy is not null && e is IOException or UnauthorizedAccessException or ImagingException)
+            {
+                // Its annotated copy could not be written (a folder of that name, no space, no
+                // permission): one line for it, and the batch goes on, as for an unreadable image.
+                stderr.WriteLine($"error: {copy}: cannot write the annotated copy: {e.Message.ReplaceLineEndings(" ").Trim()}");
+                failed++;
+                continue;
             }
 
             images += one.Frames;

@@ -169,6 +169,12 @@ public sealed class MaskTrainingPipeline
     {
         CheckTrainer();
         CheckOutput();
+        if (FilePaths.IsInside(_options.Workspace, _options.DataDirectory))
+        {
+            // Its folders would be read as a class of their own on the next run.
+            throw new IOException($"workspace '{_options.Workspace}' is inside the data folder {_options.DataDirectory}: the feature cache would be read as a class; choose a folder outside it");
+        }
+
         new BottleneckCache(_options.Workspace).CheckWritable();
     }
 

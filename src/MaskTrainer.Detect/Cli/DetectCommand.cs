@@ -125,6 +125,11 @@ public static class DetectCommand
             {
                 r.AddError("--realtime needs --video");
             }
+
+            if (r.GetResult(maxFrames) is not null && r.GetResult(images) is not null)
+            {
+                r.AddError("--max-frames applies to a video or camera, not to --images");
+            }
         });
 
         DetectorOptions Read(ParseResult r)

@@ -37,7 +37,15 @@ internal sealed class InterruptSignal : IDisposable
         if (Interlocked.Increment(ref signals) == 1)
         {
             Console.Error.WriteLine("stopping (press Ctrl+C again to quit at once)...");
-            cancel.Cancel();
+            try
+            {
+                cancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal came as the command ended (Dispose runs on another thread): nothing left to stop.
+            }
+
             return;
         }
 

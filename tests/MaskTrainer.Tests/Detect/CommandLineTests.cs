@@ -10,6 +10,7 @@ public sealed class CommandLineTests
     [InlineData("use only one of --camera, --video, --image and --images", "--image", "a.jpg", "--images", "b")]
     [InlineData("--loop needs --video", "--loop")]
     [InlineData("--realtime needs --video", "--camera", "1", "--realtime")]
+    [InlineData("--max-frames applies to a video or camera, not to --images", "--images", "a", "--max-frames", "1")]
     [InlineData("--threshold must be between 0 and 1, got 1.5", "--threshold", "1.5")]
     [InlineData("--smoothing must be more than 0 and at most 1, got 0", "--smoothing", "0")]
     [InlineData("--min-face-confidence must be between 0 and 1, got 2", "--min-face-confidence", "2")]

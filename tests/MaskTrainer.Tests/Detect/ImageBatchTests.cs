@@ -109,6 +109,23 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         Directory.GetFiles(temp.Path).Should().ContainSingle();
     }
 
+    [SharedFact("data/mask-sample", "models", People, Dogs)]
+    public async Task A_copy_that_cannot_be_written_is_one_error_and_the_batch_goes_on()
+    {
+        using var temp = new TempFolder();
+        var inputs = Directory.CreateDirectory(temp.File("in")).FullName;
+        File.Copy(SharedData.Full(People), Path.Combine(inputs, "a.jpg"));
+        File.Copy(SharedData.Full(Dogs), Path.Combine(inputs, "b.jpg"));
+        var output = temp.File("out");
+        Directory.CreateDirectory(Path.Combine(output, "a.jpg")); // a folder where a.jpg's copy should go
+
+        var (code, _, stderr) = await Detect("--images", inputs, "--output", output);
+
+        code.Should().Be(ExitCodes.Error, "one image failed");
+        stderr.Should().StartWith($"error: {Path.Combine(output, "a.jpg")}: cannot write the annotated copy: ");
+        File.Exists(Path.Combine(output, "b.jpg")).Should().BeTrue("the next image is still done");
+    }
+
     private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window"];
 
     private Task<(int Code, string Stdout, string Stderr)> Detect(params string[] args) => CommandLineTests.Invoke([.. Common(), .. args]);

@@ -59,6 +59,11 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         act = () => new MaskTrainingPipeline(blocked, fixture.Store).Run();
         act.Should().Throw<ModelFileException>().WithMessage($"{Path.Combine(blocker, "m.zip")}: cannot write the model: {blocker} is a file, not a folder");
 
+        // A feature cache inside the data folder would be read as a class on the next run.
+        act = () => new MaskTrainingPipeline(fixture.Options! with { Workspace = Path.Combine(fixture.Options!.DataDirectory, "cache") }, fixture.Store).Run();
+        act.Should().Throw<IOException>().WithMessage("workspace '*cache' is inside the data folder*");
+        Directory.Exists(Path.Combine(fixture.Options!.DataDirectory, "cache")).Should().BeFalse();
+
         // The splitter allows no test split; a training run, whose metrics are the test split's, does not.
         act = () => new MaskTrainingPipeline(fixture.Options! with { Split = new SplitOptions { TestFraction = 0 } }, fixture.Store).Run();
         act.Should().Throw<ArgumentException>().WithMessage("--test-fraction must be above 0*");
