@@ -101,6 +101,12 @@ public sealed class DetectApp
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
         using var model = MaskModel.Load(o.ModelPath, threads);
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
+        if (o.MaskLabel is null && !MaskLabels.IsNamedMask(model.Labels[maskIndex]))
+        {
+            // A guess (the first label that is not a "without" or "no" one): say which, as alerts depend on it.
+            _stderr.WriteLine($"note: taking '{model.Labels[maskIndex]}' as the mask label (the model's labels: {string.Join(", ", model.Labels)}); --mask-label chooses another");
+        }
+
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
         string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
         if (!IsKnownDetector(detectorId))

@@ -27,8 +27,7 @@ public static class MaskLabels
 
         for (int i = 0; i < labels.Count; i++)
         {
-            if (labels[i].Contains("with_mask", StringComparison.OrdinalIgnoreCase)
-                && !labels[i].StartsWith("without", StringComparison.OrdinalIgnoreCase))
+            if (IsNamedMask(labels[i]))
             {
                 return i;
             }
@@ -44,6 +43,14 @@ public static class MaskLabels
         }
 
         throw new DetectorException($"cannot tell which of the model's labels ({string.Join(", ", labels)}) means 'mask': pass --mask-label");
+    }
+
+    /// <summary>Whether <paramref name="label"/> names the masked class ("with_mask"; "with mask" and "with-mask" are folder names too): <see cref="Find"/> takes it first, rather than as the first label that is not a "without"/"no" one.</summary>
+    public static bool IsNamedMask(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        var words = label.Replace(' ', '_').Replace('-', '_');
+        return words.Contains("with_mask", StringComparison.OrdinalIgnoreCase) && !words.StartsWith("without", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>How a label is shown on screen: "with_mask" as "Mask", "without_mask" as "No Mask", others with spaces for underscores.</summary>

@@ -35,6 +35,11 @@ internal static class PredictCommand
                 OutputFolders.CheckCanCreate("--crops", cropDir, "--crops names a folder to write the face crops into");
             }
 
+            if (cropDir is not null && SharedName(r.GetValue(images)!) is { } clash)
+            {
+                throw new ArgumentException($"--crops: {clash.B} has the same name as {clash.A}; their crops in {cropDir} would overwrite each other (rename one, or run them apart)");
+            }
+
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var mask = MaskModel.Load(r.GetValue(model)!);
             using var faces = new FacePredictor(mask, store, r.GetValue(minFaceSize));
@@ -114,5 +119,23 @@ internal static class PredictCommand
         }
 
         return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    /// <summary>Two inputs whose crops would be named alike (the crops are named after the file's name only); null when none.</summary>
+    private static (string A, string B)? SharedName(IReadOnlyList<string> paths)
+    {
+        var names = new Dictionary<string, string>(Data.FilePaths.Comparison == StringComparison.Ordinal ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        foreach (var path in paths)
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (names.TryGetValue(name, out var first) && !Data.FilePaths.Same(first, path))
+            {
+                return (first, path);
+            }
+
+            names.TryAdd(name, path);
+        }
+
+        return null;
     }
 }

@@ -46,6 +46,11 @@ internal static class SynthMasksCommand
             string? landmarkId = r.GetValue(landmarks) is "none" or "" ? null : r.GetValue(landmarks);
             OutputFolders.CheckNotFile("--faces", r.GetValue(faces)!, "--faces names a folder of photos");
             OutputFolders.CheckCanCreate(OptionRules.Typed(r.GetResult(output)!), r.GetValue(output)!, "--output names the folder to write with_mask/ and without_mask/ into");
+            if (Data.FilePaths.Same(r.GetValue(faces)!, r.GetValue(output)!))
+            {
+                throw new ArgumentException($"--output: '{r.GetValue(output)}' is the --faces folder; write the pairs to another folder");
+            }
+
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
             using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
             var progress = new Progress(!ProgressConsole.IsLive);

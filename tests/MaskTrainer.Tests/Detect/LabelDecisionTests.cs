@@ -12,8 +12,19 @@ public sealed class LabelDecisionTests
     [InlineData(new[] { "no_mask", "mask" }, 1)]
     [InlineData(new[] { "masked", "unmasked" }, 0)]
     [InlineData(new[] { "nomask", "Mask" }, 1)]
+    [InlineData(new[] { "--help", "with mask", "без маски" }, 1)]
+    [InlineData(new[] { "other", "With-Mask", "without mask" }, 1)]
     public void The_mask_label_is_found_by_name(string[] labels, int expected) =>
         MaskLabels.Find(labels).Should().Be(expected);
+
+    [Theory]
+    [InlineData("with_mask", true)]
+    [InlineData("With Mask", true)]
+    [InlineData("without_mask", false)]
+    [InlineData("without mask", false)]
+    [InlineData("mask", false)]
+    public void Only_a_label_named_with_mask_is_taken_without_a_note(string label, bool named) =>
+        MaskLabels.IsNamedMask(label).Should().Be(named);
 
     [Fact]
     public void An_explicit_mask_label_wins_and_a_wrong_one_is_a_clear_error()

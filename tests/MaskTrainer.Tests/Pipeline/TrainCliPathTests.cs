@@ -67,6 +67,12 @@ public sealed class TrainCliPathTests : IDisposable
         RunExpectingFailure("predict", "--model", Path.Combine(_root, "no-model.zip"), "--crops", Path.Combine(photo, "crops"), photo)
             .Should().Be($"error: --crops: cannot create '{Path.Combine(photo, "crops")}': {photo} is a file, not a folder");
         File.ReadAllBytes(photo).Should().Equal(before);
+
+        // Crops are named after the file's name: two inputs of one name would overwrite each other's.
+        var other = Path.Combine(Directory.CreateDirectory(Path.Combine(_root, "other")).FullName, "photo.jpg");
+        File.Copy(photo, other);
+        RunExpectingFailure("predict", "--model", Path.Combine(_root, "no-model.zip"), "--crops", Path.Combine(_root, "crops"), photo, other)
+            .Should().StartWith($"error: --crops: {other} has the same name as {photo}; ");
     }
 
     [Fact]
@@ -81,6 +87,8 @@ public sealed class TrainCliPathTests : IDisposable
             .Should().Be($"error: -o: cannot create '{Path.Combine(file, "pairs")}': {file} is a file, not a folder");
         RunExpectingFailure("synth-masks", "--faces", file, "--output", Path.Combine(_root, "out"))
             .Should().Be($"error: --faces: '{file}' is a file, not a folder (--faces names a folder of photos)");
+        RunExpectingFailure("synth-masks", "--faces", faces, "--output", faces + Path.DirectorySeparatorChar)
+            .Should().Be($"error: --output: '{faces}{Path.DirectorySeparatorChar}' is the --faces folder; write the pairs to another folder");
     }
 
     private string Photo(string name)
