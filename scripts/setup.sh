@@ -40,9 +40,11 @@ mt_apt_install() {
 
 mt_check_dotnet() {
   command -v dotnet >/dev/null || mt_die "the .NET 10 SDK is not installed: see https://dot.net (or 'apt-get install dotnet-sdk-10.0' where your distribution packages it)"
-  local v
-  v=$(dotnet --version 2>/dev/null | cut -d. -f1)
-  [ "${v:-0}" -ge 10 ] || mt_die ".NET SDK 10 or later is needed (found $(dotnet --version 2>/dev/null))"
+  local out v
+  # Its own message when it fails (a broken SDK, a HOME it cannot use): set -e would end the script silently.
+  out=$(dotnet --version 2>&1) || mt_die "'dotnet --version' failed: $(printf '%s' "$out" | head -3 | tr '\n' ' ')"
+  v=${out%%.*}
+  [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 10 ] || mt_die ".NET SDK 10 or later is needed (found $out)"
 }
 
 # True when PROJECT must be (re)built: no stamp from a successful build yet, or a source,
@@ -98,6 +100,12 @@ mt_setup() {
   # The stamp is taken before building, so an edit made during the build triggers the next one.
   mkdir -p "$(dirname "$stamp")"
   local started="$stamp.new"
+  # A first build creates bin/ and obj/ beside each project, which changes its folder's time after
+  # the stamp: make them now, or the next call would see a change and build again.
+  local csproj
+  for csproj in "$root"/src/*/*.csproj "$root"/tests/*/*.csproj "$root"/bench/*/*.csproj; do
+    [ -f "$csproj" ] && mkdir -p "$(dirname "$csproj")/bin" "$(dirname "$csproj")/obj"
+  done
   touch "$started"
   if ! "${cmd[@]}" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
     cat "$log" >&2
