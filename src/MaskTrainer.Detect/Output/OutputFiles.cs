@@ -8,11 +8,11 @@ public static class OutputFiles
 {
     /// <summary>The kind of output for <paramref name="path"/>, or null for an extension we do not write.</summary>
     public static OutputKind? KindOf(string path) => ImageCodec.HasImageExtension(path) ? OutputKind.Image
-        : Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".mp4" or ".m4v" or ".mov" or ".avi" => OutputKind.Video,
-            _ => null,
-        };
+        : VideoExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()) ? OutputKind.Video
+        : null;
+
+    /// <summary>The video files --output writes (MPEG-4 in all but .avi, Motion JPEG there: <see cref="FourCcFor"/>).</summary>
+    public static IReadOnlyList<string> VideoExtensions { get; } = [".mp4", ".m4v", ".mov", ".avi"];
 
     /// <summary>
     /// The FourCC for a video path: "mp4v" (MPEG-4 Part 2, written by OpenCV's FFmpeg back-end
@@ -41,7 +41,7 @@ public static class OutputFiles
         var kind = KindOf(path);
         if (kind is null)
         {
-            return $"{path}: unknown output format '{Path.GetExtension(path)}' (use .mp4 or .avi for video, .jpg or .png for an image)";
+            return $"{path}: unknown output format '{Path.GetExtension(path)}' (use {string.Join(", ", VideoExtensions)} for video, {string.Join(", ", ImageCodec.Extensions)} for an image)";
         }
 
         if (imageInput && kind == OutputKind.Video)
