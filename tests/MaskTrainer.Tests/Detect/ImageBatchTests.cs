@@ -18,9 +18,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
     public async Task A_folder_gives_a_json_line_per_image_with_its_path_an_error_per_corrupt_file_and_annotated_copies()
     {
         using var temp = new TempFolder();
-        var input = Directory.CreateDirectory(temp.File("in")).FullName;
-        File.Copy(SharedData.Full(People), Path.Combine(input, "2008_002506.jpg"));
-        File.Copy(SharedData.Full(Dogs), Path.Combine(input, "dogs.jpg"));
+        var input = Inputs(temp, "2008_002506.jpg", "dogs.jpg");
         var broken = Path.Combine(input, "broken.JPG");
         File.WriteAllBytes(broken, [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 1, 2, 3, 4, 5]);
         var notes = Path.Combine(input, "notes.txt");
@@ -113,9 +111,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
     public async Task A_copy_that_cannot_be_written_is_one_error_and_the_batch_goes_on()
     {
         using var temp = new TempFolder();
-        var inputs = Directory.CreateDirectory(temp.File("in")).FullName;
-        File.Copy(SharedData.Full(People), Path.Combine(inputs, "a.jpg"));
-        File.Copy(SharedData.Full(Dogs), Path.Combine(inputs, "b.jpg"));
+        var inputs = Inputs(temp, "a.jpg", "b.jpg");
         var output = temp.File("out");
         Directory.CreateDirectory(Path.Combine(output, "a.jpg")); // a folder where a.jpg's copy should go
 
@@ -124,6 +120,15 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         code.Should().Be(ExitCodes.Error, "one image failed");
         stderr.Should().StartWith($"error: {Path.Combine(output, "a.jpg")}: cannot write the annotated copy: ");
         File.Exists(Path.Combine(output, "b.jpg")).Should().BeTrue("the next image is still done");
+    }
+
+    /// <summary>A folder "in" holding copies of the people photo and of dogs.jpg under the names given.</summary>
+    private static string Inputs(TempFolder temp, string peopleName, string dogsName)
+    {
+        var folder = Directory.CreateDirectory(temp.File("in")).FullName;
+        File.Copy(SharedData.Full(People), Path.Combine(folder, peopleName));
+        File.Copy(SharedData.Full(Dogs), Path.Combine(folder, dogsName));
+        return folder;
     }
 
     private string[] Common() => ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window"];
