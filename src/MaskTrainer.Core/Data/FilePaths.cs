@@ -55,6 +55,47 @@ public static class FilePaths
         return current;
     }
 
+    /// <summary>
+    /// The files under <paramref name="root"/> at any depth, as <see cref="Directory.EnumerateFiles(string, string, EnumerationOptions)"/>
+    /// with <paramref name="options"/> lists them, except that a folder reached again through a link
+    /// (a link to a parent, or two links to one folder) is walked once: a loop would otherwise run
+    /// until the path is too long. Unsorted.
+    /// </summary>
+    public static List<string> FilesUnder(string root, EnumerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var flat = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            IgnoreInaccessible = options.IgnoreInaccessible,
+            AttributesToSkip = options.AttributesToSkip,
+            MatchType = options.MatchType,
+        };
+        var files = new List<string>();
+        var seen = new HashSet<string>(Comparison == StringComparison.Ordinal ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<string>();
+        pending.Push(Path.GetFullPath(root));
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            if (!seen.Add(RealPath(dir)))
+            {
+                continue;
+            }
+
+            files.AddRange(Directory.EnumerateFiles(dir, "*", flat));
+            if (options.RecurseSubdirectories)
+            {
+                foreach (var sub in Directory.EnumerateDirectories(dir, "*", flat))
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
+
+        return files;
+    }
+
     /// <summary>Whether two paths name the same file or folder (<see cref="RealPath(string)"/>, <see cref="Comparison"/>).</summary>
     public static bool Same(string a, string b) => string.Equals(RealPath(a), RealPath(b), Comparison);
 

@@ -109,7 +109,7 @@ public sealed class ImageFolderDataset
         };
         for (int c = 0; c < classDirs.Length; c++)
         {
-            var all = Directory.EnumerateFiles(classDirs[c], "*", enumeration).Select(Path.GetFullPath).ToArray();
+            var all = FilePaths.FilesUnder(classDirs[c], enumeration).Select(Path.GetFullPath).ToArray();
             var found = all.Where(f => extensions.Contains(Path.GetExtension(f))).OrderBy(f => f, StringComparer.Ordinal).ToArray();
             skipped.AddRange(all.Where(f => !extensions.Contains(Path.GetExtension(f))));
             if (found.Length == 0)

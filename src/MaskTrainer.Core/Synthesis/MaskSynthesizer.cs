@@ -292,11 +292,18 @@ public sealed class MaskSynthesizer : IDisposable
         string? skip = exclude is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(exclude)) + Path.DirectorySeparatorChar;
         var files = new List<string>();
         var pending = new Stack<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         pending.Push(Path.GetFullPath(root));
         while (pending.Count > 0)
         {
             string dir = pending.Pop();
             if (skip is not null && (dir + Path.DirectorySeparatorChar).StartsWith(skip, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // A folder reached again through a link (a link to a parent) is walked once, not until the path is too long.
+            if (!seen.Add(Data.FilePaths.RealPath(dir)))
             {
                 continue;
             }

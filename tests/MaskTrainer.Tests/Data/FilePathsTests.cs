@@ -39,4 +39,20 @@ public sealed class FilePathsTests
         var act = () => FilePaths.RealPath(Path.Combine(loop, "x"));
         act.Should().NotThrow();
     }
+
+    [Fact]
+    public void A_folder_reached_again_through_a_link_is_walked_once()
+    {
+        using var temp = new TempFolder();
+        var root = Directory.CreateDirectory(temp.File("faces")).FullName;
+        var sub = Directory.CreateDirectory(Path.Combine(root, "sub")).FullName;
+        File.WriteAllText(Path.Combine(root, "a.jpg"), "");
+        File.WriteAllText(Path.Combine(sub, "b.jpg"), "");
+        Directory.CreateSymbolicLink(Path.Combine(sub, "up"), root); // a loop
+        Directory.CreateSymbolicLink(Path.Combine(root, "again"), sub); // a second way to sub
+
+        var files = FilePaths.FilesUnder(root, new EnumerationOptions { RecurseSubdirectories = true });
+
+        files.Select(Path.GetFileName).Order(StringComparer.Ordinal).Should().Equal("a.jpg", "b.jpg");
+    }
 }
