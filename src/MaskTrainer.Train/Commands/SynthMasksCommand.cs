@@ -18,7 +18,7 @@ internal static class SynthMasksCommand
         var screening = defaults.Screening;
         var faces = new Option<string>("--faces") { Description = "Folder of photos with bare faces (searched recursively)", Required = true }.NotEmptyPath();
         var output = new Option<string>("--output", "-o") { Description = "Folder to write without_mask/, with_mask/ and contact-sheet.png into", Required = true }.NotEmptyPath();
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed }.Number(_ => true, "a whole number");
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice (same seed and photos, same masks)", DefaultValueFactory = _ => defaults.Seed }.Number(_ => true, $"a whole number from {int.MinValue} to {int.MaxValue}");
         var styles = new Option<string>("--styles") { Description = "Comma-separated mask styles: surgical, cloth, n95, patterned", DefaultValueFactory = _ => "surgical,cloth,n95,patterned" }.Check(v => OptionRules.Rejection(() => ParseStyles(v)));
         var perFace = new Option<int>("--masks-per-face") { Description = "Masked versions written per face, each with its own mask", DefaultValueFactory = _ => defaults.MasksPerFace }.AtLeast(1);
         var detector = new Option<string>("--detector") { Description = $"Face detector: {string.Join(", ", Faces.FaceDetectors.Ids)}", DefaultValueFactory = _ => Faces.FaceDetectors.DefaultId }.Check(v => ModelChoices.DetectorProblem(v));

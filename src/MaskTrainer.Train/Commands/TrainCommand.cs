@@ -18,7 +18,7 @@ internal sealed partial class TrainCommand
     private readonly Option<TrainerKind> _trainer = new Option<TrainerKind>("--trainer") { Description = "ML.NET trainer of the head: LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, or Auto (each, keeping the lowest validation log-loss)", DefaultValueFactory = _ => HeadOptions.Default.Trainer }.OneOfEnum();
     private readonly Option<double> _l2 = new Option<double>("--l2") { Description = "L2 penalty of the linear trainers (features are standardised first)", DefaultValueFactory = _ => Math.Round(HeadOptions.Default.L2, 6) }.AtLeast(0);
     private readonly Option<int> _iterations = new Option<int>("--iterations") { Description = "Iteration budget of the trainer (trees for LightGbm)", DefaultValueFactory = _ => HeadOptions.Default.MaxIterations }.AtLeast(1);
-    private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, "a whole number");
+    private readonly Option<int> _seed = new Option<int>("--seed") { Description = "Seed for the split, augmentation and head (same seed, same model)", DefaultValueFactory = _ => 42 }.Number(_ => true, $"a whole number from {int.MinValue} to {int.MaxValue}");
     private readonly Option<double> _testFraction = new Option<double>("--test-fraction") { Description = "Share of each class held out for the test metrics (above 0: the metrics need a test set)", DefaultValueFactory = _ => SplitOptions.Default.TestFraction }.Fraction(allowOne: false, allowZero: false);
     private readonly Option<double> _validationFraction = new Option<double>("--validation-fraction") { Description = "Share of each class held out for validation: --trainer Auto keeps the trainer with the lowest log-loss on it; a fixed trainer learns from it too; 0 = none", DefaultValueFactory = _ => SplitOptions.Default.ValidationFraction }.Fraction(allowOne: false);
     private readonly Option<int> _augment = new Option<int>("--augment") { Description = "Augmented copies per training image (flip, rotation, zoom, shear, brightness/contrast, and camera effects: small, blurred, dark, noisy, JPEG faces, and scene content where a face box runs past the photo); 0 = off; at most " + MaskTrainingOptions.MaxAugmentationCopies, DefaultValueFactory = _ => new MaskTrainingOptions().Augmentation.Copies }.Between(0, MaskTrainingOptions.MaxAugmentationCopies);
@@ -104,7 +104,7 @@ internal sealed partial class TrainCommand
             Console.WriteLine($"Report:  {run.ReportPath}");
         }
 
-        Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {DetectScript()} --model {run.ModelPath}");
+        Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {Quoted(DetectScript())} --model {Quoted(run.ModelPath)}");
         return 0;
     }
 
@@ -179,4 +179,7 @@ internal sealed partial class TrainCommand
 
         return "detect.sh";
     }
+
+    /// <summary>A path as a shell takes it when copied from the hint: quoted when it holds a space.</summary>
+    private static string Quoted(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"'{path}'" : path;
 }

@@ -36,6 +36,7 @@ public sealed class TrainCliUsageTests : IDisposable
     [InlineData("--augment", "many", new[] { "from 0 to 10" })]
     [InlineData("--augment", "100000", new[] { "from 0 to 10" })]
     [InlineData("--augment", "11", new[] { "from 0 to 10" })]
+    [InlineData("--seed", "2147483648", new[] { "from -2147483648 to 2147483647" })]
     public void Bad_train_option_value_is_one_line_naming_option_value_and_valid_values(string option, string value, string[] valid)
     {
         var stderr = RunExpectingUsageError("--data", MissingData, "--workspace", Workspace, option, value);
