@@ -96,6 +96,40 @@ public static class FilePaths
         return files;
     }
 
+    /// <summary>
+    /// The file that stands where one of <paramref name="path"/>'s folders should be (`out.txt/model.zip`,
+    /// `/dev/null/ws`), so that the path can never be created; null when none does. Only the folders
+    /// that do not exist yet are looked at, from the nearest up to the first that exists.
+    /// </summary>
+    public static string? FileInTheWay(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        for (var dir = Path.GetDirectoryName(Path.GetFullPath(path)); dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                return dir;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Deletes <paramref name="path"/> if it can; an error here would hide the one worth reporting.</summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Whether two paths name the same file or folder (<see cref="RealPath(string)"/>, <see cref="Comparison"/>).</summary>
     public static bool Same(string a, string b) => string.Equals(RealPath(a), RealPath(b), Comparison);
 

@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
@@ -72,20 +73,8 @@ public sealed class BottleneckCache
     {
         // A file on the way (`--workspace some.file`, /dev/null/ws): the system's message would name a
         // folder the user never typed ("Could not find a part of the path .../features").
-        for (var dir = Path.GetDirectoryName(Root); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(dir))
-            {
-                return $"'{dir}' is a file, not a folder";
-            }
-
-            if (Directory.Exists(dir))
-            {
-                break;
-            }
-        }
-
-        return e is UnauthorizedAccessException ? "permission denied" : e.Message;
+        return FilePaths.FileInTheWay(Root) is { } file ? $"'{file}' is a file, not a folder"
+            : e is UnauthorizedAccessException ? "permission denied" : e.Message;
     }
 
     /// <summary>Where the entry for <paramref name="key"/> lives (whether or not it exists).</summary>

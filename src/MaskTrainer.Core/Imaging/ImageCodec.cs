@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using System.Buffers;
 using System.Globalization;
 using OpenCvSharp;
@@ -205,23 +206,8 @@ public static class ImageCodec
         }
         catch
         {
-            TryDelete(temp);
+            FilePaths.TryDelete(temp);
             throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error matters more than a leftover temp file.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using System.Security.Cryptography;
 
 namespace MaskTrainer.Model;
@@ -28,7 +29,7 @@ internal static class AtomicFile
         }
         catch
         {
-            TryDelete(tempPath);
+            FilePaths.TryDelete(tempPath);
             throw;
         }
     }
@@ -36,19 +37,4 @@ internal static class AtomicFile
     /// <summary>"&lt;path&gt;.tmp-&lt;12 hex digits&gt;": unique, and recognisable as ours if a crash leaves one behind.</summary>
     public static string TempPathFor(string fullPath) =>
         fullPath + ".tmp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-
-    public static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -187,24 +188,10 @@ public static class OnnxGraphEdit
         }
         finally
         {
-            TryDelete(temp);
+            FilePaths.TryDelete(temp); // a leftover temp file never matches a cache name
         }
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // A leftover temp file is harmless; it never matches a cache name.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 
     /// <summary>The edit of one parsed model; the graph is changed in place.</summary>
     private sealed class GraphEditor

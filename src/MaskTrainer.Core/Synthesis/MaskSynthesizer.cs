@@ -289,39 +289,15 @@ public sealed class MaskSynthesizer : IDisposable
         }
 
         var extensions = new HashSet<string>(Extensions, StringComparer.OrdinalIgnoreCase);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System };
+        // The output folder may sit inside the faces folder: its pairs are not faces to mask again.
         string? skip = exclude is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(exclude)) + Path.DirectorySeparatorChar;
         var files = new List<string>();
-        var pending = new Stack<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        pending.Push(Path.GetFullPath(root));
-        while (pending.Count > 0)
+        foreach (var file in Data.FilePaths.FilesUnder(root, options))
         {
-            string dir = pending.Pop();
-            if (skip is not null && (dir + Path.DirectorySeparatorChar).StartsWith(skip, StringComparison.Ordinal))
+            if (extensions.Contains(Path.GetExtension(file)) && (skip is null || !file.StartsWith(skip, StringComparison.Ordinal)))
             {
-                continue;
-            }
-
-            // A folder reached again through a link (a link to a parent) is walked once, not until the path is too long.
-            if (!seen.Add(Data.FilePaths.RealPath(dir)))
-            {
-                continue;
-            }
-
-            foreach (var file in Directory.EnumerateFiles(dir))
-            {
-                if (!Path.GetFileName(file).StartsWith('.') && extensions.Contains(Path.GetExtension(file)))
-                {
-                    files.Add(file);
-                }
-            }
-
-            foreach (var sub in Directory.EnumerateDirectories(dir))
-            {
-                if (!Path.GetFileName(sub).StartsWith('.'))
-                {
-                    pending.Push(sub);
-                }
+                files.Add(file);
             }
         }
 

@@ -167,7 +167,7 @@ public sealed class MaskTrainingPipeline
     /// <exception cref="IOException">The workspace cannot hold the feature cache.</exception>
     public void CheckBeforeWork()
     {
-        CheckTrainer();
+        CheckSplitAndTrainer();
         CheckOutput();
         if (FilePaths.IsInside(_options.Workspace, _options.DataDirectory))
         {
@@ -182,7 +182,7 @@ public sealed class MaskTrainingPipeline
     /// Auto keeps the trainer with the lowest validation log-loss; without a validation split it
     /// could only score the trainers on the rows they learned from, which picks the most overfitted.
     /// </summary>
-    private void CheckTrainer()
+    private void CheckSplitAndTrainer()
     {
         // The splitter allows no test split (other callers); a training run reports test metrics.
         if (!(_options.Split.TestFraction > 0))
@@ -322,12 +322,9 @@ public sealed class MaskTrainingPipeline
             throw new ModelFileException(_options.ModelPath, $"cannot write the model inside the data folder {_options.DataDirectory} (the model, metrics.json and report/ would be mixed with the training images; choose a folder outside it)");
         }
 
-        for (var dir = Path.GetDirectoryName(file); dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        if (FilePaths.FileInTheWay(file) is { } blocking)
         {
-            if (File.Exists(dir))
-            {
-                throw new ModelFileException(_options.ModelPath, $"cannot write the model: {dir} is a file, not a folder");
-            }
+            throw new ModelFileException(_options.ModelPath, $"cannot write the model: {blocking} is a file, not a folder");
         }
 
         // metrics.json and report/ go beside the model, after it is saved: one that cannot be written

@@ -57,7 +57,7 @@ public static class OutputFiles
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
         {
-            return File.Exists(folder) ? $"{path}: {folder} is a file, not a folder" : $"{path}: folder {folder} does not exist";
+            return FilePaths.FileInTheWay(path) is { } file ? $"{path}: {file} is a file, not a folder" : $"{path}: folder {folder} does not exist";
         }
 
         if (inputPath is not null && FilePaths.Same(path, inputPath))

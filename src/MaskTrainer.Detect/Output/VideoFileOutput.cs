@@ -1,3 +1,4 @@
+using MaskTrainer.Data;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
 
@@ -80,16 +81,6 @@ public sealed class VideoFileOutput : IDisposable
 
         _writer.Dispose();
         _writer = null;
-        try
-        {
-            File.Delete(_temp);
-        }
-        catch (IOException)
-        {
-            // Best effort: the error that failed the run is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        FilePaths.TryDelete(_temp);
     }
 }

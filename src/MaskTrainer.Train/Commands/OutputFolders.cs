@@ -14,17 +14,10 @@ internal static class OutputFolders
     /// </summary>
     public static void CheckCanCreate(string option, string folder, string purpose)
     {
-        if (File.Exists(folder))
+        CheckNotFile(option, folder, purpose);
+        if (FilePaths.FileInTheWay(folder) is { } file)
         {
-            throw new DatasetException($"{option}: '{folder}' is a file, not a folder ({purpose})");
-        }
-
-        for (var dir = Path.GetDirectoryName(Path.GetFullPath(folder)); dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(dir))
-            {
-                throw new DatasetException($"{option}: cannot create '{folder}': {dir} is a file, not a folder");
-            }
+            throw new DatasetException($"{option}: cannot create '{folder}': {file} is a file, not a folder");
         }
     }
 
