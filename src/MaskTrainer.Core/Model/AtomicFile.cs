@@ -1,4 +1,5 @@
 using MaskTrainer.Data;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace MaskTrainer.Model;
@@ -7,16 +8,23 @@ namespace MaskTrainer.Model;
 /// Writes a file so that readers see either the old content or the complete new content:
 /// write "&lt;path&gt;.tmp-&lt;random&gt;" in the same folder (same file system, so the rename is
 /// atomic), flush it to disk, then rename it over the target. On any failure the temp file is
-/// deleted and the previous file is left untouched.
+/// deleted and the previous file is left untouched; so it is when the process is ended during the
+/// write by <see cref="Environment.Exit"/> (a second Ctrl+C), which runs no catch or finally of
+/// the writing thread but does raise <see cref="AppDomain.ProcessExit"/>.
 /// </summary>
 internal static class AtomicFile
 {
+    private static readonly ConcurrentDictionary<string, byte> Unfinished = new();
+
+    static AtomicFile() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteUnfinished();
+
     public static void Write(string path, Action<FileStream> write)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(folder);
         var tempPath = TempPathFor(fullPath);
+        Unfinished[tempPath] = 0;
         try
         {
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
@@ -32,9 +40,22 @@ internal static class AtomicFile
             FilePaths.TryDelete(tempPath);
             throw;
         }
+        finally
+        {
+            Unfinished.TryRemove(tempPath, out _);
+        }
     }
 
     /// <summary>"&lt;path&gt;.tmp-&lt;12 hex digits&gt;": unique, and recognisable as ours if a crash leaves one behind.</summary>
     public static string TempPathFor(string fullPath) =>
         fullPath + ".tmp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>Deletes the temp files of writes still under way: the process is ending without them.</summary>
+    internal static void DeleteUnfinished()
+    {
+        foreach (var tempPath in Unfinished.Keys)
+        {
+            FilePaths.TryDelete(tempPath);
+        }
+    }
 }

@@ -33,6 +33,12 @@ public sealed record MaskSynthesisReport
     /// <summary>The contact sheet PNG, or null when no pair was written or sheets are off.</summary>
     public string? ContactSheetPath { get; init; }
 
+    /// <summary>
+    /// Files that were in without_mask/ or with_mask/ before the run and that it did not write
+    /// again (an earlier run's pairs, say): kept, but training on the output folder reads them too.
+    /// </summary>
+    public IReadOnlyList<string> EarlierFiles { get; init; } = [];
+
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Elapsed { get; init; }
 

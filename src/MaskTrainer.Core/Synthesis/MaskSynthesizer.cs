@@ -185,6 +185,17 @@ public sealed class MaskSynthesizer : IDisposable
         string withDir = Path.Combine(output, WithMaskFolder);
         Directory.CreateDirectory(withoutDir);
         Directory.CreateDirectory(withDir);
+        // Files already there stay (they are the user's); those this run does not write again are
+        // reported, since training on the folder would mix them with this run's pairs.
+        var imageExtensions = new HashSet<string>(Extensions, StringComparer.OrdinalIgnoreCase);
+        var before = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(withoutDir).Concat(Directory.EnumerateFiles(withDir)))
+        {
+            if (imageExtensions.Contains(Path.GetExtension(file)))
+            {
+                before.Add(file);
+            }
+        }
 
         var skipped = Enum.GetValues<SkipReason>().ToDictionary(r => r, _ => 0);
         var styles = Enum.GetValues<MaskStyle>().ToDictionary(s => s, _ => 0);
@@ -228,10 +239,12 @@ public sealed class MaskSynthesizer : IDisposable
 
                             string name = UniqueName(names, relative, i);
                             WriteJpeg(Path.Combine(withoutDir, name), face.Without!);
+                            before.Remove(Path.Combine(withoutDir, name));
                             for (int k = 0; k < face.Masked.Count; k++)
                             {
                                 string maskedName = face.Masked.Count == 1 ? name : Path.GetFileNameWithoutExtension(name) + $"_m{k + 1}.jpg";
                                 WriteJpeg(Path.Combine(withDir, maskedName), face.Masked[k]);
+                                before.Remove(Path.Combine(withDir, maskedName));
                                 styles[face.Appearances[k].Style]++;
                                 masked++;
                             }
@@ -271,6 +284,7 @@ public sealed class MaskSynthesizer : IDisposable
                 Skipped = skipped,
                 Styles = styles,
                 ContactSheetPath = sheetPath,
+                EarlierFiles = before.Order(StringComparer.Ordinal).ToArray(),
                 Elapsed = clock.Elapsed,
             };
         }

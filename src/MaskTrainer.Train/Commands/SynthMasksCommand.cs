@@ -79,6 +79,11 @@ internal static class SynthMasksCommand
             Console.WriteLine($"  contact sheet: {report.ContactSheetPath}");
         }
 
+        if (report.EarlierFiles.Count > 0)
+        {
+            Console.Error.WriteLine($"note: {report.EarlierFiles.Count} file(s) in {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} were there before this run and kept (e.g. {report.EarlierFiles[0]}); training on {output} reads them too: empty those folders first for this run's pairs only");
+        }
+
         if (report.Pairs == 0)
         {
             Console.Error.WriteLine("no face pairs written: no usable face was found (see the skip counts above)");

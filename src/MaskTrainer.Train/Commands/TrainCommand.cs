@@ -104,6 +104,12 @@ internal sealed partial class TrainCommand
             Console.WriteLine($"Report:  {run.ReportPath}");
         }
 
+        if (ct.IsCancellationRequested)
+        {
+            // The pipeline's last check comes before the save; the save itself is not cut short.
+            Console.Error.WriteLine("note: Ctrl+C came while the model and metrics were being written; they were finished, not cancelled");
+        }
+
         Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {Quoted(DetectScript())} --model {Quoted(run.ModelPath)}");
         return 0;
     }

@@ -73,6 +73,28 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         _folder.AllFiles().Should().Equal("a.zip", "b.zip");
     }
 
+    [Fact]
+    public void A_process_ending_mid_write_leaves_no_temp_file_and_the_previous_file_whole()
+    {
+        // What a second Ctrl+C does: Environment.Exit runs ProcessExit (AtomicFile.DeleteUnfinished)
+        // while the writing thread is still inside its write, and no catch of that thread runs.
+        var path = _folder.File("model.zip");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        string? tempSeen = null;
+
+        var act = () => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100]);
+            tempSeen = s.Name;
+            AtomicFile.DeleteUnfinished();
+        });
+
+        act.Should().Throw<IOException>("the rename finds its temp file gone");
+        File.Exists(tempSeen).Should().BeFalse();
+        File.ReadAllBytes(path).Should().Equal([1, 2, 3]);
+        _folder.AllFiles().Should().Equal("model.zip");
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public void Stream_overloads_round_trip()
     {

@@ -92,6 +92,26 @@ public sealed class MaskSynthesizerTests : IDisposable
     }
 
     [SharedFact("data/faces-dlib/images")]
+    public void An_earlier_runs_files_that_are_not_written_again_are_kept_and_reported()
+    {
+        string faces = folders.CopyFaces("faces", "bald_guys.jpg");
+        string output = folders.Path2("out");
+        using var one = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Seed = 5 });
+        using var two = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Seed = 5, MasksPerFace = 2 });
+        var first = one.Run(faces, output);
+        File.WriteAllText(Path.Combine(output, "with_mask", "notes.txt"), "not an image: not reported");
+
+        var again = one.Run(faces, output);
+        var second = two.Run(faces, output);
+
+        first.EarlierFiles.Should().BeEmpty();
+        again.EarlierFiles.Should().BeEmpty("the same run writes the same names again");
+        // With two masks a face's masked copies are NAME_m1.jpg and NAME_m2.jpg: the earlier NAME.jpg is left.
+        second.EarlierFiles.Should().HaveCount(first.Pairs).And.OnlyContain(f => Path.GetFileName(Path.GetDirectoryName(f)) == "with_mask" && !Path.GetFileName(f).Contains("_m"));
+        second.EarlierFiles.Should().OnlyContain(f => File.Exists(f), "a user's files are never deleted");
+    }
+
+    [SharedFact("data/faces-dlib/images")]
     public void Faces_failing_the_screening_are_counted_not_written()
     {
         string faces = folders.CopyFaces("faces", "bald_guys.jpg");
