@@ -115,6 +115,25 @@ public static class FilePaths
         return null;
     }
 
+    /// <summary>
+    /// Why a file could not be written in <paramref name="folder"/>, in words that name the folder,
+    /// not the hidden temp file the write went to (.NET's own messages name that one).
+    /// </summary>
+    public static string WhyNotWritten(Exception e, string folder) => e switch
+    {
+        UnauthorizedAccessException => $"no permission to write in {folder}",
+        DirectoryNotFoundException => $"folder {folder} does not exist",
+        FileNotFoundException => $"no file can be created in {folder}",
+        // .NET's text is "<reason> : '<path>'" (e.g. "No space left on device : '...'"): keep the reason.
+        _ => $"cannot write in {folder} ({Reason(e.Message)})",
+    };
+
+    private static string Reason(string message)
+    {
+        int path = message.IndexOf(" : '", StringComparison.Ordinal);
+        return (path > 0 ? message[..path] : message).TrimEnd('.');
+    }
+
     /// <summary>Deletes <paramref name="path"/> if it can; an error here would hide the one worth reporting.</summary>
     public static void TryDelete(string path)
     {

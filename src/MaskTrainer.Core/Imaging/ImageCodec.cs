@@ -204,6 +204,11 @@ public static class ImageCodec
             File.WriteAllBytes(temp, encoded);
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            FilePaths.TryDelete(temp);
+            throw new ImagingException($"{path}: {FilePaths.WhyNotWritten(e, Path.GetDirectoryName(full)!)}", e);
+        }
         catch
         {
             FilePaths.TryDelete(temp);

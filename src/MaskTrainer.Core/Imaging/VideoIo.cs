@@ -118,8 +118,10 @@ public static class VideoIo
     /// e.g. "mp4v" for .mp4 or "MJPG" for .avi. Throws <see cref="ImagingException"/> naming the
     /// file when no back-end can write it. The file is complete only after Dispose.
     /// </summary>
-    public static VideoFileWriter CreateWriter(string path, string fourcc, double fps, Size frameSize, bool isColor = true)
+    /// <param name="shownAs">The name errors give the file (the user's, where <paramref name="path"/> is a temp file); default <paramref name="path"/>.</param>
+    public static VideoFileWriter CreateWriter(string path, string fourcc, double fps, Size frameSize, bool isColor = true, string? shownAs = null)
     {
+        string name = shownAs ?? path;
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(fourcc);
         if (fourcc.Length != 4)
@@ -136,7 +138,7 @@ public static class VideoIo
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null && !Directory.Exists(directory))
         {
-            throw new ImagingException($"{path}: cannot write video, folder {directory} does not exist");
+            throw new ImagingException($"{name}: cannot write video, folder {directory} does not exist");
         }
 
         VideoWriter writer;
@@ -146,15 +148,39 @@ public static class VideoIo
         }
         catch (OpenCVException e)
         {
-            throw new ImagingException($"{path}: cannot write video: {e.Message}", e);
+            throw new ImagingException($"{name}: cannot write video: {e.Message}", e);
         }
 
         if (!writer.IsOpened())
         {
             writer.Dispose();
-            throw new ImagingException($"{path}: cannot write video with FourCC '{fourcc}' (codec or container not supported by OpenCV's back-ends?)");
+            // OpenCV says only that it failed: a folder it may not write in is the likelier cause than the codec.
+            throw new ImagingException($"{name}: " + (WhyNotCreatable(path) ?? $"cannot write video with FourCC '{fourcc}' (codec or container not supported by OpenCV's back-ends?)"));
         }
 
         return new VideoFileWriter(writer, path, frameSize, isColor);
+    }
+
+    /// <summary>Why a file cannot be created at <paramref name="path"/>; null when it can (a file made to find out is removed again).</summary>
+    private static string? WhyNotCreatable(string path)
+    {
+        bool existed = File.Exists(path);
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Data.FilePaths.WhyNotWritten(e, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+
+        if (!existed)
+        {
+            Data.FilePaths.TryDelete(path);
+        }
+
+        return null;
     }
 }

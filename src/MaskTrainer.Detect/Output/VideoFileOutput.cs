@@ -39,7 +39,7 @@ public sealed class VideoFileOutput : IDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         ObjectDisposedException.ThrowIf(_committed, this);
-        _writer ??= VideoIo.CreateWriter(_temp, OutputFiles.FourCcFor(Path), _fps, frame.Size());
+        _writer ??= VideoIo.CreateWriter(_temp, OutputFiles.FourCcFor(Path), _fps, frame.Size(), shownAs: Path);
         _writer.Write(frame);
         FramesWritten++;
     }
@@ -60,6 +60,15 @@ public sealed class VideoFileOutput : IDisposable
 
         _writer.Dispose();
         _writer = null;
+        // OpenCV's writer reports no write error: on a full disk it leaves a cut file and says nothing.
+        // A file whose container does not hold every frame written is not put in place of the old one.
+        long found = FramesIn(_temp);
+        if (found < FramesWritten)
+        {
+            FilePaths.TryDelete(_temp);
+            throw new IOException($"{Path}: the video could not be written whole ({(found <= 0 ? "it cannot be read back" : $"{found} of its {FramesWritten} frames read back")}; disk full?); nothing was put in its place");
+        }
+
         try
         {
             File.Move(_temp, Path, overwrite: true);
@@ -69,6 +78,13 @@ public sealed class VideoFileOutput : IDisposable
             // The finished video is whole: keep it, and say where (the target may be open in a player on Windows).
             throw new IOException($"{Path}: could not replace it with the finished video, kept as {_temp}: {e.Message}", e);
         }
+    }
+
+    /// <summary>The frames <paramref name="path"/>'s container says it holds (its index; nothing is decoded); 0 when it cannot be opened.</summary>
+    private static long FramesIn(string path)
+    {
+        using var capture = new VideoCapture(path);
+        return capture.IsOpened() ? (long)capture.Get(VideoCaptureProperties.FrameCount) : 0;
     }
 
     /// <summary>Without <see cref="Commit"/> (a failed run): closes and deletes the unfinished file.</summary>

@@ -99,6 +99,47 @@ public sealed class VideoOutputTests
     }
 
     [Fact]
+    public void A_video_that_does_not_read_back_whole_does_not_replace_the_previous_one()
+    {
+        // OpenCV's writer reports no write error (a full disk leaves a cut file): here the frames'
+        // file disappears under it, so what is left to commit cannot be read back.
+        using var temp = new TempFolder();
+        var path = temp.File("out.mp4");
+        File.WriteAllText(path, "the previous run's video");
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.All(90));
+        using var output = new VideoFileOutput(path, 25);
+        output.Write(frame);
+        output.Write(frame);
+        foreach (var partial in Directory.GetFiles(temp.Path, ".out.*.partial.mp4"))
+        {
+            File.Delete(partial);
+        }
+
+        var commit = () => output.Commit();
+
+        commit.Should().Throw<IOException>().WithMessage($"{path}: the video could not be written whole (it cannot be read back; disk full?); nothing was put in its place");
+        File.ReadAllText(path).Should().Be("the previous run's video");
+        Directory.GetFiles(temp.Path).Should().Equal([path]);
+    }
+
+    [Fact]
+    public void A_folder_no_file_can_be_written_in_is_named_not_the_codec_nor_a_temp_file()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /proc takes no new files on Linux only
+        }
+
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.All(90));
+        using var video = new VideoFileOutput("/proc/out.mp4", 25);
+        var writeVideo = () => video.Write(frame);
+        var writeImage = () => ImageCodec.Write("/proc/out.png", frame);
+
+        writeVideo.Should().Throw<ImagingException>().WithMessage("/proc/out.mp4: no file can be created in /proc");
+        writeImage.Should().Throw<ImagingException>().WithMessage("/proc/out.png: no file can be created in /proc");
+    }
+
+    [Fact]
     public void An_output_that_is_a_folder_a_file_in_the_path_or_the_input_itself_is_refused()
     {
         using var temp = new TempFolder();
