@@ -22,7 +22,7 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
         var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files", AllowMultipleArgumentsPerToken = true };
-        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box, confidence, state (classified|too_small), label, probability, scores}]}" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box {x, y, width, height}, faceScore, state (classified|too_small), label, probability, scores}]}, named as in the detector's JSON lines" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);
         var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder (created if need be)" }.NotEmptyPath();
         var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
@@ -109,8 +109,9 @@ internal static class PredictCommand
 
             faces.Add(new JsonObject
             {
-                ["box"] = f.Box is { } b ? new JsonArray(b.X, b.Y, b.Width, b.Height) : null,
-                ["confidence"] = f.Confidence,
+                // The detector app's names (docs/detector.md, JSON lines), so one script reads both.
+                ["box"] = f.Box is { } b ? new JsonObject { ["x"] = b.X, ["y"] = b.Y, ["width"] = b.Width, ["height"] = b.Height } : null,
+                ["faceScore"] = f.Confidence,
                 ["state"] = f.TooSmall ? "too_small" : "classified",
                 ["label"] = f.TooSmall ? null : f.Label,
                 ["probability"] = f.TooSmall ? null : f.Probability,

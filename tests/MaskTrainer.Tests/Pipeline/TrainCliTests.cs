@@ -126,6 +126,10 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         faces.Should().HaveCount(3).And.OnlyContain(f => (string)f!["state"]! == "too_small" && f["label"] == null && f["scores"] == null);
         allCode.Should().Be(0);
         System.Text.Json.Nodes.JsonNode.Parse(all)!["faces"]!.AsArray().Should().OnlyContain(f => (string)f!["state"]! == "classified" && f["label"] != null);
+        // The detector app's field names, so one script reads both outputs.
+        var face = System.Text.Json.Nodes.JsonNode.Parse(all)!["faces"]![0]!.AsObject();
+        face.Select(p => p.Key).Should().Equal("box", "faceScore", "state", "label", "probability", "scores");
+        face["box"]!.AsObject().Select(p => p.Key).Should().Equal("x", "y", "width", "height");
         badCode.Should().NotBe(0);
         badError.Should().Contain("--min-face-size").And.Contain("-3");
     }
