@@ -222,6 +222,15 @@ public static class DetectCommand
     /// </summary>
     private static void Rule<T>(Option<T> option, Func<T, bool> ok, string requirement, bool showValue = true) => option.Validators.Add(r =>
     {
+        // The library reads "0,25" as 25 (a thousands separator): a decimal comma would silently
+        // give another value (--proximity-width 0,25 turned the alert off).
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if ((type == typeof(float) || type == typeof(double)) && r.Tokens.Count > 0 && r.Tokens[0].Value.Contains(','))
+        {
+            r.AddError($"{option.Name} must be a number with a decimal point, got '{r.Tokens[0].Value}'");
+            return;
+        }
+
         T value;
         try
         {

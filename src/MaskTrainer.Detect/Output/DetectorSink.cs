@@ -23,6 +23,9 @@ public sealed class DetectorSink : IFrameSink
     // False once the user quit: the frames still in flight are written, no longer shown.
     private bool _showing = true;
 
+    // The input's number of the frame last written to the video (-1 before the first).
+    private long _lastIndex = -1;
+
     /// <param name="renderer">Draws the results into each frame.</param>
     /// <param name="json">--json lines, or null.</param>
     /// <param name="video">--output video, or null.</param>
@@ -47,7 +50,18 @@ public sealed class DetectorSink : IFrameSink
         ArgumentNullException.ThrowIfNull(packet);
         _json?.WriteFrame(packet, _jsonPath);
         _renderer.Draw(packet, fps);
-        _video?.Write(packet.Frame);
+        if (_video is not null)
+        {
+            // Live input drops frames (the loop was behind); a video holding only the frames kept
+            // would play faster than the scene happened. Each frame is written once for every input
+            // frame it stands for, as a window shows it until the next: the file keeps real time.
+            long repeats = _lastIndex < 0 ? 1 : Math.Max(1, packet.Index - _lastIndex);
+            _lastIndex = packet.Index;
+            for (long i = 0; i < repeats; i++)
+            {
+                _video.Write(packet.Frame);
+            }
+        }
         if (_imagePath is not null)
         {
             ImageCodec.Write(_imagePath, packet.Frame);

@@ -198,11 +198,14 @@ public sealed class DetectionPipeline
 
         private void CaptureStage()
         {
-            long index = 0;
+            long read = 0;
             var max = _p._options.MaxFrames;
             try
             {
-                while (!_stop.IsCancellationRequested && (max <= 0 || index < max))
+                // Frames are numbered as the input numbers them: a live source's own skips (a camera
+                // overwrote them, or a --realtime file's were due while the loop was busy) count, so
+                // the JSON lines' gaps show every dropped frame and --max-frames N ends before frame N.
+                while (!_stop.IsCancellationRequested && (max <= 0 || read + _p._source.Skipped < max))
                 {
                     if (!_pool.TryTake(out var packet, _stop.Token))
                     {
@@ -233,8 +236,16 @@ public sealed class DetectionPipeline
                         break;
                     }
 
-                    packet.Index = index++;
-                    if (index % NativeReleaseInterval == 0)
+                    long number = read + _p._source.Skipped;
+                    if (max > 0 && number >= max)
+                    {
+                        Recycle(packet);
+                        SetReason(StopReason.MaxFrames);
+                        break;
+                    }
+
+                    packet.Index = number;
+                    if (++read % NativeReleaseInterval == 0)
                     {
                         // OpenCvSharp wraps every Mat argument in a native InputArray/OutputArray that
                         // only a finalizer frees. This loop allocates almost nothing managed, so GCs
@@ -257,6 +268,11 @@ public sealed class DetectionPipeline
             }
             finally
             {
+                if (max > 0 && read + _p._source.Skipped >= max)
+                {
+                    SetReason(StopReason.MaxFrames);
+                }
+
                 _toDetect.Complete();
             }
         }
@@ -348,6 +364,8 @@ public sealed class DetectionPipeline
             var probabilities = new float[16 * labels];
             var masked = new bool[16];
             var alerts = new FaceAlerts[16];
+            var trackIds = new int[16];
+            var latch = new ProximityLatch();
             try
             {
                 while (_toClassify.TryTake(out var packet))
@@ -367,6 +385,7 @@ public sealed class DetectionPipeline
                             probabilities = new float[faces.Length * 2 * labels];
                             masked = new bool[faces.Length * 2];
                             alerts = new FaceAlerts[faces.Length * 2];
+                            trackIds = new int[faces.Length * 2];
                         }
 
                         // One batch for all faces due for classification in this frame.
@@ -403,13 +422,17 @@ public sealed class DetectionPipeline
                             faces[i].Verdict = FaceCropPolicy.IsTooSmall(faces[i].Box, minSize)
                                 ? FaceVerdict.TooSmallToJudge
                                 : FaceVerdict.Decide(smoother.Get(faces[i].TrackId), _p._options.MaskLabelIndex, _p._options.Threshold);
-                            masked[i] = faces[i].Verdict.Mask;
+                            // A face too small to judge is not known to be unmasked: it raises no proximity alert.
+                            masked[i] = faces[i].Verdict.Mask || faces[i].Verdict.TooSmall;
                             boxes[i] = faces[i].Box;
+                            trackIds[i] = faces[i].TrackId;
                         }
 
-                        AlertGeometry.Evaluate(boxes.AsSpan(0, faces.Length), masked.AsSpan(0, faces.Length), packet.Frame.Cols,
+                        int n = faces.Length;
+                        AlertGeometry.Evaluate(boxes.AsSpan(0, n), masked.AsSpan(0, n), packet.Frame.Cols,
                             _p._options.Alerts, alerts, packet.ClosePairs);
-                        for (int i = 0; i < faces.Length; i++)
+                        latch.Apply(trackIds.AsSpan(0, n), boxes.AsSpan(0, n), masked.AsSpan(0, n), packet.Frame.Cols, _p._options.Alerts.ProximityWidth, alerts);
+                        for (int i = 0; i < n; i++)
                         {
                             faces[i].Alerts = alerts[i];
                         }
@@ -417,6 +440,7 @@ public sealed class DetectionPipeline
                         foreach (var id in packet.EndedTracks)
                         {
                             smoother.Forget(id);
+                            latch.Forget(id);
                         }
                     }
                     catch (Exception e)

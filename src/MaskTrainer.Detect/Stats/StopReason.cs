@@ -3,8 +3,11 @@ namespace MaskTrainer.Detect.Stats;
 /// <summary>Why a run ended.</summary>
 public enum StopReason
 {
-    /// <summary>The video or image ended (or --max-frames was reached).</summary>
+    /// <summary>The video or image ended.</summary>
     EndOfInput,
+
+    /// <summary>--max-frames was reached.</summary>
+    MaxFrames,
 
     /// <summary>q or Esc was pressed, or the window was closed.</summary>
     UserQuit,

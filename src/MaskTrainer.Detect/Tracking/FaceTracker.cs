@@ -132,6 +132,8 @@ public sealed class FaceTracker
                 continue;
             }
 
+            // "Every N frames" counts the frames the face was missed in too: one that comes back is due sooner.
+            track.FramesSinceClassified++;
             if (++track.Missed > _options.MaxMissedFrames)
             {
                 removed.Add(track.Id);

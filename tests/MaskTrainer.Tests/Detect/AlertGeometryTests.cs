@@ -23,6 +23,38 @@ public sealed class AlertGeometryTests
     }
 
     [Fact]
+    public void A_face_whose_width_hovers_at_the_limit_keeps_its_proximity_alert_until_clearly_narrower()
+    {
+        // 1000 px frame, limit 0.25: on above 250 px, off only under 0.9 x 250 = 225 px.
+        var latch = new ProximityLatch();
+        var options = new AlertOptions { ProximityWidth = 0.25, MinDistance = new DistanceThreshold(0, DistanceUnit.Pixels) };
+        var alerts = new FaceAlerts[1];
+        var pairs = new List<ClosePair>();
+        var seen = new List<bool>();
+        foreach (int width in new[] { 240, 252, 248, 251, 230, 226, 224, 240, 249, 251 })
+        {
+            Rect[] box = [new(0, 0, width, width)];
+            AlertGeometry.Evaluate(box, [false], 1000, options, alerts, pairs);
+            latch.Apply([7], box, [false], 1000, options.ProximityWidth, alerts);
+            seen.Add(alerts[0] == FaceAlerts.Proximity);
+        }
+
+        seen.Should().Equal(false, true, true, true, true, true, false, false, false, true);
+
+        // A masked face never keeps it; another track does not inherit it.
+        Rect[] wide = [new(0, 0, 260, 260)];
+        AlertGeometry.Evaluate(wide, [false], 1000, options, alerts, pairs);
+        latch.Apply([7], wide, [false], 1000, options.ProximityWidth, alerts);
+        Rect[] hovering = [new(0, 0, 240, 240)];
+        AlertGeometry.Evaluate(hovering, [true], 1000, options, alerts, pairs);
+        latch.Apply([7], hovering, [true], 1000, options.ProximityWidth, alerts);
+        alerts[0].Should().Be(FaceAlerts.None);
+        AlertGeometry.Evaluate(hovering, [false], 1000, options, alerts, pairs);
+        latch.Apply([8], hovering, [false], 1000, options.ProximityWidth, alerts);
+        alerts[0].Should().Be(FaceAlerts.None);
+    }
+
+    [Fact]
     public void Distancing_in_pixels_compares_centre_distance_with_the_threshold()
     {
         // Centres (50,50), (150,50) -> 100 px apart; (50,350) -> 300 px from the first.

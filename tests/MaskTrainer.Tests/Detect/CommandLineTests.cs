@@ -18,6 +18,8 @@ public sealed class CommandLineTests
     [InlineData("--min-distance: 'far' is not a distance: use pixels (\"120\" or \"120px\") or face widths (\"3w\")", "--min-distance", "far")]
     [InlineData("--proximity-width must be 0 or more, got -0.1", "--proximity-width", "-0.1")]
     [InlineData("--proximity-width must be 0 or more, got NaN", "--proximity-width", "NaN")]
+    [InlineData("--proximity-width must be a number with a decimal point, got '0,25'", "--proximity-width", "0,25")]
+    [InlineData("--threshold must be a number with a decimal point, got '0,5'", "--threshold", "0,5")]
     [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
     [InlineData("--hold-frames must be between 0 and 10, got -1", "--hold-frames", "-1")]
     [InlineData("--hold-frames must be between 0 and 10, got 11", "--hold-frames", "11")]

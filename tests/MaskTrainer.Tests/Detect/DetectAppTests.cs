@@ -41,6 +41,24 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task Faces_too_small_to_judge_raise_no_proximity_alert_the_same_faces_judged_do()
+    {
+        var photo = SharedData.Full("data/faces-dlib/images/2008_002506.jpg");
+        var (code, stdout, stderr) = await Detect("--image", photo, "--json", "--min-face-size", "200", "--proximity-width", "0.1");
+        var (judgedCode, judged, _) = await Detect("--image", photo, "--json", "--proximity-width", "0.1");
+
+        code.Should().Be(ExitCodes.Ok, stderr);
+        judgedCode.Should().Be(ExitCodes.Ok);
+        using var small = JsonDocument.Parse(stdout.Split('\n')[0]);
+        small.RootElement.GetProperty("faces").EnumerateArray().Should().HaveCount(3)
+            .And.OnlyContain(f => f.GetProperty("state").GetString() == "too_small" && !f.GetProperty("alerts").EnumerateArray().Any(a => a.GetString() == "proximity"),
+                "a face not judged is not known to be unmasked");
+        using var big = JsonDocument.Parse(judged.Split('\n')[0]);
+        big.RootElement.GetProperty("faces").EnumerateArray().Should().Contain(f => f.GetProperty("alerts").EnumerateArray().Any(a => a.GetString() == "proximity"),
+            "the bare faces judged are over 0.1 of the frame wide");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_photo_without_people_reports_no_face_with_the_default_detector_and_the_annotated_image_is_written()
     {
         using var temp = new TempFolder();
@@ -160,7 +178,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
             n.Should().Be(12);
         }
 
-        stdout.Should().Contain("\"stopReason\":\"endOfInput\"");
+        stdout.Should().Contain("\"stopReason\":\"maxFrames\"", "a consumer can tell the run was cut short");
     }
 
     [SharedFact("data/mask-sample", "models")]

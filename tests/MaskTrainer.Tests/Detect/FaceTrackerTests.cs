@@ -53,6 +53,20 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
+    public void Frames_a_face_was_missed_in_count_towards_its_next_classification()
+    {
+        var tracker = new FaceTracker(new TrackerOptions { ReclassifyEvery = 4, MaxMissedFrames = 5 });
+        Update(tracker, new Rect(0, 0, 100, 100));
+        Update(tracker);
+        Update(tracker);
+        Update(tracker);
+        Update(tracker, new Rect(1, 0, 100, 100)); // back, same crop: 4 frames since its classification
+
+        _assignments[0].IsNew.Should().BeFalse();
+        _assignments[0].Classify.Should().BeTrue("it is due every 4 frames, not every 4 detections");
+    }
+
+    [Fact]
     public void A_track_is_classified_again_early_when_its_box_changed_a_lot()
     {
         var tracker = new FaceTracker(new TrackerOptions { ReclassifyEvery = 100, ReclassifyIoU = 0.6f, MatchIoU = 0.2f });

@@ -36,6 +36,54 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
             "a file read as fast as possible keeps 5 frames in flight; live frames wait behind none");
     }
 
+    [SharedFact("data/mask-sample", "models", "data/videos/Gituatu_nomask.mp4")]
+    public void Frames_dropped_live_keep_their_numbers_and_the_written_video_keeps_real_time()
+    {
+        using var temp = new TempFolder();
+        var clip = Clip(temp.File("clip.avi"), 30);
+        var output = temp.File("live.avi");
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var detector = new CatalogFaceDetector(FaceDetectors.Create(UltraFaceDetector.ModelId, fixture.Store!), null);
+        using var classifier = new ModelFaceClassifier(model);
+        var json = new StringWriter { NewLine = "\n" };
+        using var writer = new JsonFrameWriter(json, model.Labels);
+        RunSummary summary;
+        // A sink slower than the frame rate (70 ms against 40), so the loop falls behind and frames are dropped.
+        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25)), TimeSpan.FromMilliseconds(70)))
+        using (var source = new RealtimeSource(new VideoFileSource(clip)))
+        {
+            summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0 }).Run();
+        }
+
+        summary.Dropped.Should().BeGreaterThan(5);
+        var lines = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        long last = -1;
+        foreach (var line in lines)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            long frame = doc.RootElement.GetProperty("frame").GetInt64();
+            frame.Should().Be((long)Math.Round(doc.RootElement.GetProperty("timeMs").GetDouble() / 40), "a frame's number is its place in the file");
+            last = frame;
+        }
+
+        using var capture = VideoIo.OpenFile(output);
+        capture.FrameCount.Should().Be((int)last + 1, "each frame shown stands for the dropped ones after it, as on screen");
+    }
+
+    /// <summary>The app's sink, made slow: a machine that cannot keep up.</summary>
+    private sealed class SlowSink(IFrameSink inner, TimeSpan delay) : IFrameSink
+    {
+        public bool Write(FramePacket packet, double fps)
+        {
+            Thread.Sleep(delay);
+            return inner.Write(packet, fps);
+        }
+
+        public void Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
+
+        public void Dispose() => inner.Dispose();
+    }
+
     [GeneratedRegex("\"timeMs\":([0-9.]+)")]
     private static partial Regex TimeMs();
 
