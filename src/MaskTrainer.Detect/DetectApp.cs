@@ -148,7 +148,8 @@ public sealed class DetectApp
         var video = o.OutputPath is not null && o.Input != InputKind.Image ? new VideoFileOutput(o.OutputPath, source!.Fps) : null;
         var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
         using var sink = new DetectorSink(renderer, json, video, imageOut,
-            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image);
+            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image,
+            readerGone: json is not null && ReferenceEquals(_stdout, Console.Out) ? StdoutReader.Gone : null);
 
         var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)
         {
@@ -178,6 +179,12 @@ public sealed class DetectApp
         if (o.OutputPath is not null && summary.Frames > 0)
         {
             _stderr.WriteLine($"wrote {o.OutputPath}");
+        }
+
+        if (sink.ReaderGone)
+        {
+            _stderr.WriteLine($"stopped after {summary.Frames} frames: nothing reads the JSON lines any more (stdout was closed)");
+            return ExitCodes.OutputClosed;
         }
 
         return summary.Reason switch

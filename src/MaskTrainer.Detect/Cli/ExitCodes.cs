@@ -17,4 +17,7 @@ public static class ExitCodes
 
     /// <summary>Stopped by Ctrl+C or SIGTERM (outputs were closed properly): 128 + SIGINT, as shells report it.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped because nothing reads stdout any more (<c>--json | head</c>; outputs were closed properly): 128 + SIGPIPE, as shells report a program a closed pipe ended.</summary>
+    public const int OutputClosed = 141;
 }

@@ -26,6 +26,10 @@ public sealed class DetectorSink : IFrameSink
     // The input's number of the frame last written to the video (-1 before the first).
     private long _lastIndex = -1;
 
+    // Asked every few frames whether the JSON lines' reader went away (null: never).
+    private readonly Func<bool>? _readerGone;
+    private int _sinceReaderCheck;
+
     /// <param name="renderer">Draws the results into each frame.</param>
     /// <param name="json">--json lines, or null.</param>
     /// <param name="video">--output video, or null.</param>
@@ -33,9 +37,11 @@ public sealed class DetectorSink : IFrameSink
     /// <param name="window">The preview window, or null when headless.</param>
     /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
     /// <param name="jsonPath">For --images: the input file, written as the JSON line's <c>path</c>.</param>
+    /// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>): the run then stops as if the user quit.</param>
     public DetectorSink(OverlayRenderer renderer, JsonFrameWriter? json = null, VideoFileOutput? video = null,
-        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null)
+        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null, Func<bool>? readerGone = null)
     {
+        _readerGone = readerGone;
         _jsonPath = jsonPath;
         _renderer = renderer ?? throw new ArgumentNullException(nameof(renderer));
         _json = json;
@@ -49,6 +55,11 @@ public sealed class DetectorSink : IFrameSink
     {
         ArgumentNullException.ThrowIfNull(packet);
         _json?.WriteFrame(packet, _jsonPath);
+        if (_readerGone is not null && ++_sinceReaderCheck >= ReaderCheckInterval)
+        {
+            _sinceReaderCheck = 0;
+            ReaderGone = _readerGone();
+        }
         _renderer.Draw(packet, fps);
         if (_video is not null)
         {
@@ -70,11 +81,16 @@ public sealed class DetectorSink : IFrameSink
         if (_window is not null && _showing)
         {
             _showing = _window.Show(packet.Frame);
-            return _showing;
         }
 
-        return true;
+        return _showing && !ReaderGone;
     }
+
+    /// <summary>Frames between the checks of whether the JSON lines' reader went away.</summary>
+    public const int ReaderCheckInterval = 8;
+
+    /// <summary>True once the JSON lines' reader was found gone; the run stopped then.</summary>
+    public bool ReaderGone { get; private set; }
 
     public void Complete(bool userQuit, CancellationToken cancel)
     {

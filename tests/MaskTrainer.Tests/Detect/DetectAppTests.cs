@@ -182,6 +182,45 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task The_app_stops_when_nothing_reads_its_json_lines_any_more()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the closed-pipe check is poll(2)'s
+        }
+
+        // The real process, as `./detect.sh --json | head -1` runs it: a looping video would never end.
+        using var temp = new TempFolder();
+        var output = temp.File("annotated.avi");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
+             "--loop", "--json", "--output", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = System.Diagnostics.Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        var first = await app.StandardOutput.ReadLineAsync();
+        app.StandardOutput.Close();
+        bool ended = app.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!ended)
+        {
+            app.Kill(entireProcessTree: true);
+        }
+
+        first.Should().StartWith("{\"frame\":0,");
+        ended.Should().BeTrue("the app notices within a few frames that stdout was closed");
+        app.ExitCode.Should().Be(ExitCodes.OutputClosed);
+        (await stderr).Should().Contain("nothing reads the JSON lines any more (stdout was closed)");
+        using var capture = VideoIo.OpenFile(output);
+        capture.FrameCount.Should().BeGreaterThan(0, "the output is closed properly, as on Ctrl+C");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task Ctrl_C_stops_cleanly_and_leaves_a_playable_video()
     {
         using var temp = new TempFolder();
