@@ -40,7 +40,7 @@ internal sealed class ImageBatch(
             }
             catch (ImagingException e)
             {
-                stderr.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+                Failed(file, e.Message.ReplaceLineEndings(" ").Trim());
                 failed++;
                 continue;
             }
@@ -61,7 +61,9 @@ internal sealed class ImageBatch(
             {
                 // Its annotated copy could not be written (a folder of that name, no space, no
                 // permission): one line for it, and the batch goes on, as for an unreadable image.
-                stderr.WriteLine($"error: {copy}: cannot write the annotated copy: {e.Message.ReplaceLineEndings(" ").Trim()}");
+                string why = e.Message.ReplaceLineEndings(" ").Trim();
+                // Our own write errors already begin with the copy's path.
+                Failed(file, why.StartsWith(copy + ": ", StringComparison.Ordinal) ? $"{copy}: cannot write the annotated copy: {why[(copy.Length + 2)..]}" : $"{copy}: cannot write the annotated copy: {why}");
                 failed++;
                 continue;
             }
@@ -76,6 +78,12 @@ internal sealed class ImageBatch(
             }
 
             latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
+        }
+
+        void Failed(string file, string message)
+        {
+            stderr.WriteLine($"error: {message}");
+            json?.WriteError(file, message);
         }
 
         return new RunSummary(images, faces, classified, Stopwatch.GetElapsedTime(started).TotalSeconds,

@@ -198,6 +198,11 @@ public static class ImageCodec
         }
 
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new ImagingException($"{path}: a folder of that name is in the way");
+        }
+
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -162,6 +162,21 @@ public sealed class JsonFrameWriter : IDisposable
         _output.Flush();
     }
 
+    /// <summary>
+    /// An --images input that failed: <c>{"path":…,"error":…}</c>, so a reader of the lines can tell
+    /// which image the summary's <c>failed</c> counts (after its faces line when only its annotated copy failed).
+    /// </summary>
+    public void WriteError(string path, string error)
+    {
+        Begin();
+        _json.WriteStartObject();
+        _json.WriteString("path", path);
+        _json.WriteString("error", error);
+        _json.WriteEndObject();
+        End();
+        _output.Flush();
+    }
+
     public void Dispose() => _json.Dispose();
 
     private void Begin()

@@ -29,10 +29,13 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
 
         code.Should().Be(ExitCodes.Error, "one image could not be read: " + stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(3, "two images, then the summary");
+        lines.Should().HaveCount(4, "two images and the broken one's error, in name order, then the summary");
         using (var people = JsonDocument.Parse(lines[0]))
-        using (var dogs = JsonDocument.Parse(lines[1]))
+        using (var error = JsonDocument.Parse(lines[1]))
+        using (var dogs = JsonDocument.Parse(lines[2]))
         {
+            error.RootElement.GetProperty("path").GetString().Should().Be(broken);
+            error.RootElement.GetProperty("error").GetString().Should().StartWith($"{broken}: ");
             people.RootElement.GetProperty("path").GetString().Should().Be(Path.Combine(input, "2008_002506.jpg"));
             people.RootElement.GetProperty("frame").GetInt64().Should().Be(0);
             people.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
@@ -40,7 +43,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
             dogs.RootElement.GetProperty("faces").GetArrayLength().Should().Be(0);
         }
 
-        using (var summary = JsonDocument.Parse(lines[2]))
+        using (var summary = JsonDocument.Parse(lines[3]))
         {
             var s = summary.RootElement.GetProperty("summary");
             (s.GetProperty("images").GetInt64(), s.GetProperty("faces").GetInt64(), s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32())
@@ -115,11 +118,17 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         var output = temp.File("out");
         Directory.CreateDirectory(Path.Combine(output, "a.jpg")); // a folder where a.jpg's copy should go
 
-        var (code, _, stderr) = await Detect("--images", inputs, "--output", output);
+        var (code, stdout, stderr) = await Detect("--images", inputs, "--output", output, "--json");
 
         code.Should().Be(ExitCodes.Error, "one image failed");
-        stderr.Should().StartWith($"error: {Path.Combine(output, "a.jpg")}: cannot write the annotated copy: ");
+        stderr.Should().StartWith($"error: {Path.Combine(output, "a.jpg")}: cannot write the annotated copy: a folder of that name is in the way\n");
         File.Exists(Path.Combine(output, "b.jpg")).Should().BeTrue("the next image is still done");
+        // The JSON lines say which image the summary's "failed" counts.
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var error = lines.Should().ContainSingle(l => l.ToString().Contains("\"error\"")).Which;
+        error.GetProperty("path").GetString().Should().Be(Path.Combine(inputs, "a.jpg"));
+        error.GetProperty("error").GetString().Should().StartWith($"{Path.Combine(output, "a.jpg")}: cannot write the annotated copy: ");
+        lines[^1].GetProperty("summary").GetProperty("failed").GetInt32().Should().Be(1);
     }
 
     /// <summary>A folder "in" holding copies of the people photo and of dogs.jpg under the names given.</summary>
