@@ -88,5 +88,7 @@ public sealed class LabelDecisionTests
         MaskLabels.Display("with_mask").Should().Be("Mask");
         MaskLabels.Display("without_mask").Should().Be("No Mask");
         MaskLabels.Display("mask_weared_incorrect").Should().Be("mask weared incorrect");
+        MaskLabels.Display("sans masque ünï 😷").Should().Be("sans masque uni ?", "Hershey fonts draw printable ASCII only: accents dropped, one ? per other character");
+        MaskLabels.Display("Gesichtsmaske_\u0301ok").Should().Be("Gesichtsmaske ok");
     }
 }
