@@ -169,13 +169,15 @@ public sealed class DetectionPipeline
             }
 
             _failure?.Throw();
+
+            // First: an image's window is held open here, and a Ctrl+C while it is shown interrupts the run too.
+            _p._sink.Complete(userQuit, _cancel);
             if (_cancel.IsCancellationRequested)
             {
                 SetReason(StopReason.Interrupted);
             }
 
             var reason = _reason ?? StopReason.EndOfInput;
-            _p._sink.Complete(userQuit, _cancel);
             var seconds = frames == 0 ? 0 : Stopwatch.GetElapsedTime(first, last).TotalSeconds;
             return new RunSummary(frames, faces, classified, seconds, latency.Percentile(50), latency.Percentile(95),
                 _p.StartupTime.TotalSeconds, reason) { Dropped = Interlocked.Read(ref _dropped) + _p._source.Skipped, Held = held };

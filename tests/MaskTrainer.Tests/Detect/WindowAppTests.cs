@@ -69,4 +69,31 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         using var after = Screenshot.Capture(xvfb.Display);
         Math.Max(Screenshot.CountColour(after, 0, 255, 0, 20), Screenshot.CountColour(after, 0, 0, 255, 20)).Should().BeLessThan(100, "the window closes with the app");
     }
+
+    [ScreenshotFact("data/mask-sample")]
+    public async Task Ctrl_C_while_an_image_is_held_in_its_window_exits_as_interrupted()
+    {
+        var xvfb = XvfbServer.Shared!;
+        using var env = new NativeEnvironment().Set("DISPLAY", xvfb.Display).Set("WAYLAND_DISPLAY", null);
+        using var cancel = new CancellationTokenSource();
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var run = DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            stdout, stderr, handleSignals: false, cancel.Token);
+
+        // The frame's JSON line comes before the window is held open for a key.
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(60) && !run.IsCompleted && !stdout.ToString().Contains("\"frame\":0"))
+        {
+            await Task.Delay(100);
+        }
+
+        run.IsCompleted.Should().BeFalse("an image's window stays until a key or Ctrl+C");
+        cancel.Cancel();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
+        stdout.ToString().Should().Contain("\"stopReason\":\"interrupted\"");
+    }
 }
