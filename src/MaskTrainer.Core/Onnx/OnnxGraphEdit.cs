@@ -245,9 +245,7 @@ public static class OnnxGraphEdit
                 {
                     tensor = name;
                 }
-                else if (name.StartsWith(NodePrefix, StringComparison.Ordinal)
-                    && nodesByName.TryGetValue(name[NodePrefix.Length..], out var node)
-                    && node.Output.Count > 0 && node.Output[0].Length > 0)
+                else if (NodeNamed(name, nodesByName) is { } node && node.Output.Count > 0 && node.Output[0].Length > 0)
                 {
                     tensor = node.Output[0];
                 }
@@ -579,6 +577,14 @@ public static class OnnxGraphEdit
             return new OnnxGraphEditException(
                 $"{_modelName}: no tensor or node \"{name}\" in the graph (close names: {string.Join(", ", close)})");
         }
+
+        /// <summary>
+        /// The node <paramref name="name"/> names: "onnx_node!Name" (OpenCV's form) or the plain node
+        /// name Netron shows; a tensor of that name was looked up first, so a name that is both
+        /// means the tensor, as it would to ONNX Runtime.
+        /// </summary>
+        private static NodeProto? NodeNamed(string name, Dictionary<string, NodeProto> nodesByName) =>
+            nodesByName.TryGetValue(StripPrefix(name), out var node) ? node : null;
 
         // "Relu_269" and "onnx_node!Relu_269" are the same layer to a reader; compare names without the prefix too.
         private static string StripPrefix(string name) => name.StartsWith(NodePrefix, StringComparison.Ordinal) ? name[NodePrefix.Length..] : name;

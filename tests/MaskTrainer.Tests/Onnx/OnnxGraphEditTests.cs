@@ -63,6 +63,18 @@ public sealed class OnnxGraphEditTests : IDisposable
         byTensor.Should().Equal(byNode);
     }
 
+    [SharedFact(Pose)]
+    public void A_plain_node_name_as_Netron_shows_it_gives_the_graph_its_onnx_node_form_gives()
+    {
+        var source = File.ReadAllBytes(SharedData.Full(Pose));
+
+        // ReduceMean_203 is a node name, not a tensor name: before, only "onnx_node!ReduceMean_203" worked.
+        var plain = OnnxGraphEdit.Edit(source, ["ReduceMean_203"], symbolicBatch: true, Pose);
+        var prefixed = OnnxGraphEdit.Edit(source, ["onnx_node!ReduceMean_203"], symbolicBatch: true, Pose);
+
+        plain.Should().Equal(prefixed);
+    }
+
     [SharedFact(Landmark)]
     public void Without_the_batch_edit_the_input_stays_fixed_at_1()
     {
