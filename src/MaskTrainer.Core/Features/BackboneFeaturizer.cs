@@ -86,6 +86,15 @@ public sealed class BackboneFeaturizer : IDisposable
         {
             // The files were hashed (and checked against the spec) just before: no second pass.
             Graph = FeatureGraphs.PreparePixelGraphChecked(backbone with { FeaturePooling = _pooling }, files, hashes, cacheDirectory: null);
+            if (_pooling == FeaturePooling.None && IsSpatial(Graph.LayerShape))
+            {
+                // A [C, H, W] map flattened gives C*H*W values that a linear head, on a few hundred
+                // images, fits no better than chance (fr-pose's Relu_202: 50,176 values, log-loss
+                // ln 2); averaged over H and W it gives C, as the catalog's pooled layers do.
+                _pooling = FeaturePooling.GlobalAverage;
+                PooledSpatialLayer = true;
+                Graph = FeatureGraphs.PreparePixelGraphChecked(backbone with { FeaturePooling = _pooling }, files, hashes, cacheDirectory: null);
+            }
         }
         catch (Exception e) when (e is OnnxNetException or OnnxGraphEditException)
         {
@@ -118,6 +127,12 @@ public sealed class BackboneFeaturizer : IDisposable
 
     /// <summary>The pixel graph this featurizer runs: hand it to <see cref="BackboneEstimator.Build"/> for the same features in ML.NET.</summary>
     public PixelGraph Graph { get; }
+
+    /// <summary>
+    /// True when the feature layer has spatial dimensions ([C, H, W], H x W above 1) and neither the
+    /// spec nor the options pooled it: it was global-average pooled to C values (see <see cref="FeatureShape"/>).
+    /// </summary>
+    public bool PooledSpatialLayer { get; }
 
     /// <summary>Values per image, measured on the real layer output (after pooling, if any).</summary>
     public int FeatureSize { get; }
@@ -320,6 +335,8 @@ public sealed class BackboneFeaturizer : IDisposable
             return _net;
         }
     }
+
+    private static bool IsSpatial(IReadOnlyList<int> layerShape) => layerShape.Count == 3 && (long)layerShape[1] * layerShape[2] > 1;
 
     private string PoolingNote() => _pooling == FeaturePooling.None ? "" : $" after {_pooling} pooling";
 }

@@ -31,7 +31,12 @@ public sealed class ClassificationMetrics
         Auc = auc;
         PerClass = perClass;
         ConfusionMatrix = confusionMatrix;
-        MacroF1 = perClass.Values.Average(c => c.F1);
+        // The macro averages are over the classes that have examples, as ML.NET's macro accuracy:
+        // a class absent from the evaluated folder has no recall to average in.
+        var present = perClass.Values.Where(c => c.Support > 0).ToArray();
+        MacroPrecision = present.Length == 0 ? 0 : present.Average(c => c.Precision);
+        MacroRecall = present.Length == 0 ? 0 : present.Average(c => c.Recall);
+        MacroF1 = present.Length == 0 ? 0 : present.Average(c => c.F1);
     }
 
     /// <summary>
@@ -77,8 +82,37 @@ public sealed class ClassificationMetrics
     /// <summary>Counts: <c>ConfusionMatrix[truth][predicted]</c>.</summary>
     public IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix { get; }
 
-    /// <summary>Mean F1 over all classes (unweighted, as scikit-learn's macro F1).</summary>
+    /// <summary>
+    /// Mean precision over the classes that have examples (unweighted). A class never predicted
+    /// counts with precision 0, as ML.NET's confusion matrix gives it (scikit-learn's default too):
+    /// the one definition the console, metrics.json and the report all show.
+    /// </summary>
+    public double MacroPrecision { get; }
+
+    /// <summary>Mean recall over the classes that have examples (equal to <see cref="MacroAccuracy"/>).</summary>
+    public double MacroRecall { get; }
+
+    /// <summary>Mean F1 over the classes that have examples (unweighted, as scikit-learn's macro F1 when every class has examples).</summary>
     public double MacroF1 { get; }
+
+    /// <summary>
+    /// How close to chance a head may be and still be called no better than it: a log-loss
+    /// reduction at or below this (log-loss within 5 % of always answering the class frequencies,
+    /// ln 2 for two balanced classes) and a macro accuracy within this of 1 / classes.
+    /// </summary>
+    public const double ChanceMargin = 0.05;
+
+    /// <summary>
+    /// True when every class has examples and the head does no better than chance on both counts
+    /// (<see cref="ChanceMargin"/>): its probabilities say no more than the class frequencies, and
+    /// its calls find each class no more often than a coin, or always answering one class, would.
+    /// A head on features that carry no class information; an accurate but overconfident head
+    /// (a poor log-loss alone) is not one.
+    /// </summary>
+    public bool NoBetterThanChance =>
+        PerClass.Values.All(c => c.Support > 0)
+        && LogLossReduction <= ChanceMargin
+        && MacroAccuracy <= 1.0 / Labels.Count + ChanceMargin;
 
     /// <summary>The confusion matrix as a fresh jagged array (rows = truth, columns = predicted).</summary>
     public int[][] ToConfusionArray() => ConfusionMatrix.Select(r => r.ToArray()).ToArray();

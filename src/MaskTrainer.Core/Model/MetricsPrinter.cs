@@ -8,8 +8,9 @@ public static class MetricsPrinter
 {
     /// <summary>
     /// Overall metrics (one per line), then a per-class table with a macro-average row over the
-    /// classes that have examples ("-" where a figure is undefined: recall and F1 of a class with no
-    /// examples, precision of a class never predicted), e.g.
+    /// classes that have examples ("-" for the recall and F1 of a class with no examples, which an
+    /// evaluation folder of one class gives; a class never predicted has precision 0, as in
+    /// ML.NET's confusion table and metrics.json), e.g.
     /// <code>
     /// Examples:            240
     /// Micro accuracy:      0.9750
@@ -41,28 +42,16 @@ public static class MetricsPrinter
         int width = Math.Max(9, metrics.Labels.Max(l => l.Length));
         sb.AppendLine($"{"Class".PadRight(width)}  {"Precision",9} {"Recall",8} {"F1",8} {"Support",8}");
         // A class with no examples (an evaluation folder may hold one class only) has no recall or
-        // F1, and a class never predicted no precision: "-", not a 0 that reads as a failure.
-        var predicted = new int[metrics.Labels.Count];
-        foreach (var row in metrics.ConfusionMatrix)
-        {
-            for (int p = 0; p < row.Count && p < predicted.Length; p++)
-            {
-                predicted[p] += row[p];
-            }
-        }
-
-        int i = 0;
+        // F1: "-", not a 0 that reads as a failure. Precision follows ClassificationMetrics.
         foreach (var (label, c) in metrics.PerClass)
         {
-            bool hasPrecision = predicted[i++] > 0, hasRecall = c.Support > 0;
-            sb.AppendLine(inv, $"{label.PadRight(width)}  {Maybe(c.Precision, hasPrecision),9} {Maybe(c.Recall, hasRecall),8} {Maybe(c.F1, hasPrecision && hasRecall),8} {c.Support,8}");
+            bool hasRecall = c.Support > 0;
+            sb.AppendLine(inv, $"{label.PadRight(width)}  {F(c.Precision),9} {Maybe(c.Recall, hasRecall),8} {Maybe(c.F1, hasRecall),8} {c.Support,8}");
         }
 
-        // The averages are over the classes that have examples (all of them in a training run's test split).
         var present = metrics.PerClass.Where(p => p.Value.Support > 0).ToList();
-        var all = present.Select(p => p.Value).ToList();
-        string Mean(Func<ClassMetrics, double> figure) => all.Count == 0 ? "-" : F(all.Average(figure));
-        sb.AppendLine(inv, $"{"Macro avg".PadRight(width)}  {Mean(c => c.Precision),9} {Mean(c => c.Recall),8} {Mean(c => c.F1),8} {metrics.Count,8}");
+        string Mean(double figure) => present.Count == 0 ? "-" : F(figure);
+        sb.AppendLine(inv, $"{"Macro avg".PadRight(width)}  {Mean(metrics.MacroPrecision),9} {Mean(metrics.MacroRecall),8} {Mean(metrics.MacroF1),8} {metrics.Count,8}");
         if (present.Count < metrics.Labels.Count)
         {
             var absent = metrics.Labels.Where(l => metrics.PerClass[l].Support == 0);

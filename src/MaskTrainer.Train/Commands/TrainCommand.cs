@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
 using MaskTrainer.Model;
@@ -93,6 +94,15 @@ internal sealed partial class TrainCommand
         {
             // One image moves accuracy by 1/n: with a handful of test images 100 % says little.
             Console.WriteLine($"note: only {run.TestMetrics.Count} test images: one image is {100.0 / run.TestMetrics.Count:0.#} % of accuracy, too few to judge the model; add photos (about {ClassificationMetrics.TooFewToJudge / 0.2:0} images or more) or evaluate on another folder with `evaluate --data`.");
+        }
+
+        if (run.TestMetrics.NoBetterThanChance)
+        {
+            // Exit code 0 still (a model was written), but a chance-level model must not pass unremarked.
+            var m = run.TestMetrics;
+            string hint = options.UserBackbone is null ? "check that the class folders really differ" : "check --backbone-layer and the preprocessing options";
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the model is no better than chance on the test split (log-loss {m.LogLoss:0.0000}, chance ln {m.Labels.Count} = {Math.Log(m.Labels.Count):0.0000}; macro accuracy {m.MacroAccuracy:0.0000}{(m.Auc is { } auc ? $", AUC {auc:0.00}" : "")}): its features carry no class information; {hint}"));
         }
 
         var f = run.Featurizing;

@@ -123,6 +123,37 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
     }
 
     [SharedFact(FeaturesTestData.FrPose)]
+    public void A_spatial_layer_given_without_pooling_is_global_average_pooled_and_says_so()
+    {
+        // What --backbone fr_pose.onnx --backbone-layer onnx_node!Relu_202 asks for: a 1024 x 7 x 7
+        // map, which flattened gave 50,176 values and a head at chance.
+        using var store = FeaturesTestData.Store();
+        var spec = ModelCatalog.ForUserBackbone(FeaturesTestData.ModelPath("fr_pose.onnx"), PoseSpec.Preprocessing!, "onnx_node!Relu_202", null);
+        using var featurizer = BackboneFeaturizer.Create(spec, store);
+        using var pooled = BackboneFeaturizer.Create(spec, store, new BackboneFeaturizerOptions { Pooling = FeaturePooling.GlobalAverage });
+        using var image = new Mat(150, 120, MatType.CV_8UC3, new Scalar(40, 90, 160));
+
+        featurizer.PooledSpatialLayer.Should().BeTrue();
+        featurizer.FeatureShape.Should().Equal(1024, 7, 7);
+        featurizer.FeatureSize.Should().Be(1024);
+        featurizer.Featurize(image).Should().Equal(pooled.Featurize(image), "the same graph as pooling asked for");
+        featurizer.CacheKey.Should().Be(pooled.CacheKey);
+        pooled.PooledSpatialLayer.Should().BeFalse("pooling was asked for");
+        _pose.Featurizer.PooledSpatialLayer.Should().BeFalse("ReduceMean_203 is already a vector");
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
+    public void The_plain_node_name_of_a_layer_works_as_its_onnx_node_form()
+    {
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(PoseSpec with { FeatureLayer = "ReduceMean_203" }, store);
+        using var image = new Mat(150, 120, MatType.CV_8UC3, new Scalar(40, 90, 160));
+
+        featurizer.FeatureSize.Should().Be(1024);
+        featurizer.Featurize(image).Should().Equal(_pose.Featurizer.Featurize(image));
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
     public void The_cache_key_names_the_file_hash_and_changes_with_preprocessing_and_layer()
     {
         var key = _pose.Featurizer.CacheKey;

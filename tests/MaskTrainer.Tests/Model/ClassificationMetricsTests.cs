@@ -101,11 +101,37 @@ public sealed class ClassificationMetricsTests
         m.PerClass["x"].Should().Be(new ClassMetrics(1.0, 2.0 / 3.0, 0.8, 3));
         m.PerClass["y"].Should().Be(new ClassMetrics(0, 0, 0, 1), "y was predicted once, wrongly: precision 0, F1 0");
         m.PerClass["z"].Should().Be(new ClassMetrics(0, 0, 0, 0), "z was predicted once but has no examples");
-        m.MacroF1.Should().BeApproximately(0.8 / 3, Tolerance);
+        m.MacroF1.Should().BeApproximately(0.8 / 2, Tolerance, "z has no examples: the macro averages are over x and y, as the macro accuracy");
+        m.MacroPrecision.Should().BeApproximately(1.0 / 2, Tolerance);
+        m.MacroRecall.Should().BeApproximately(m.MacroAccuracy, Tolerance);
         double logLoss = -(Math.Log(0.7f) + Math.Log(0.6f) + Math.Log(0.3f) + Math.Log(0.2f)) / 4;
         double prior = -(0.75 * Math.Log(0.75) + 0.25 * Math.Log(0.25));
         m.LogLoss.Should().BeApproximately(logLoss, Tolerance);
         m.LogLossReduction.Should().BeApproximately((prior - logLoss) / prior, Tolerance);
+    }
+
+    [Fact]
+    public void A_head_that_calls_every_image_one_class_at_even_odds_is_no_better_than_chance()
+    {
+        // The fr-pose Relu_202 run: 64 x 50,176 features, every test image called with_mask at about 0.5.
+        int[] truth = [0, 0, 0, 1, 1, 1];
+        float[] even = [0.51f, 0.49f, 0.5f, 0.5f, 0.52f, 0.48f, 0.5f, 0.5f, 0.51f, 0.49f, 0.5f, 0.5f];
+        var chance = ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, even);
+
+        chance.LogLoss.Should().BeApproximately(Math.Log(2), 0.01);
+        chance.NoBetterThanChance.Should().BeTrue();
+
+        float[] good = [0.9f, 0.1f, 0.8f, 0.2f, 0.7f, 0.3f, 0.2f, 0.8f, 0.1f, 0.9f, 0.4f, 0.6f];
+        ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, good).NoBetterThanChance.Should().BeFalse();
+
+        // Accurate but overconfident (one sure mistake): a poor log-loss alone is not chance.
+        float[] overconfident = [1f, 0f, 1f, 0f, 0f, 1f, 0f, 1f, 0f, 1f, 0f, 1f];
+        var sure = ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, overconfident);
+        sure.LogLossReduction.Should().BeLessThan(0);
+        sure.NoBetterThanChance.Should().BeFalse();
+
+        // One class only (an evaluation folder): nothing to compare with.
+        ClassificationMetrics.Compute(["with_mask", "without_mask"], [0, 0], [0.5f, 0.5f, 0.5f, 0.5f]).NoBetterThanChance.Should().BeFalse();
     }
 
     [Fact]

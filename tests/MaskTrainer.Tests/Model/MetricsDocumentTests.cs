@@ -92,20 +92,40 @@ public sealed class MetricsDocumentTests
         var text = MetricsPrinter.Format(metrics).ReplaceLineEndings("\n");
 
         text.Should().Contain("with_mask        1.0000   0.9000   0.9474       10\n");
-        text.Should().Contain("without_mask     0.0000        -        -        0\n", "precision is defined (one wrong call), recall is not");
+        text.Should().Contain("without_mask     0.0000        -        -        0\n", "precision is 0 (one wrong call), recall is undefined");
         text.Should().Contain("Macro avg        1.0000   0.9000   0.9474       10\n");
         text.Should().Contain("No examples of without_mask: the averages are over with_mask alone");
         text.Should().NotContain("AUC (").And.NotContain("NaN").And.NotContain("Infinity");
     }
 
     [Fact]
-    public void MetricsPrinter_shows_no_precision_for_a_class_never_predicted()
+    public void A_class_never_predicted_has_precision_and_F1_0_on_the_console_as_in_metrics_json_and_the_averages()
+    {
+        // Every image called with_mask: without_mask has examples but was never predicted.
+        var (truth, p) = MetricsTestData.FromConfusion([[5, 0], [5, 0]]);
+        var metrics = ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, p);
+
+        var text = MetricsPrinter.Format(metrics).ReplaceLineEndings("\n");
+        var json = MetricsDocument.From(metrics, []);
+
+        // ML.NET's confusion table prints 0 for its precision; so do the console, metrics.json and the report.
+        metrics.MlConfusionMatrix!.GetFormattedConfusionTable().Should().MatchRegex(@"Precision *\|\| +0\.5000 \| +0\.0000 \|");
+        text.Should().Contain("without_mask     0.0000   0.0000   0.0000        5\n");
+        json.PerClass["without_mask"].Precision.Should().Be(0);
+        json.PerClass["without_mask"].F1.Should().Be(0);
+        // The macro averages count that 0 in, and the table shows ClassificationMetrics' own figures.
+        text.Should().Contain("Macro avg        0.2500   0.5000   0.3333       10\n");
+        metrics.MacroPrecision.Should().Be(0.25);
+    }
+
+    [Fact]
+    public void A_class_with_no_examples_and_never_predicted_has_precision_0_and_no_recall()
     {
         var (truth, p) = MetricsTestData.FromConfusion([[5, 0], [0, 0]]);
 
         var text = MetricsPrinter.Format(ClassificationMetrics.Compute(["with_mask", "without_mask"], truth, p)).ReplaceLineEndings("\n");
 
-        text.Should().Contain("without_mask          -        -        -        0\n");
+        text.Should().Contain("without_mask     0.0000        -        -        0\n");
         text.Should().Contain("Macro avg        1.0000   1.0000   1.0000        5\n");
     }
 
