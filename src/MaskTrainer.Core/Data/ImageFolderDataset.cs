@@ -47,6 +47,13 @@ public sealed class ImageFolderDataset
     public IReadOnlyList<string> SkippedFiles { get; }
 
     /// <summary>
+    /// <see cref="SkippedFiles"/> as skipped items with their reason, for the lists that name every
+    /// file a run left out (metrics.json's <c>skipped</c>, the report), as the console counts them.
+    /// </summary>
+    public IReadOnlyList<SkippedItem> SkippedByExtension =>
+        SkippedFiles.Select(f => new SkippedItem(f, NotAnImageReason(f))).ToArray();
+
+    /// <summary>
     /// Image files that could not be read to hash them (a dangling link, no permission, an I/O
     /// error), sorted by path, each with the reason; they are left out of <see cref="Examples"/>
     /// and the run goes on without them, as it does for images that do not decode.
@@ -98,6 +105,14 @@ public sealed class ImageFolderDataset
 
         var extensions = new HashSet<string>(options.Extensions, StringComparer.OrdinalIgnoreCase);
         var labels = classDirs.Select(d => Path.GetFileName(d)).ToArray();
+        if (labels.GroupBy(ClassNames.Normalize, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twins)
+        {
+            // One name in two Unicode spellings (a folder copied from macOS is NFD): two classes that
+            // look the same everywhere they are printed, and a model no folder name maps to unambiguously.
+            throw new DatasetException(
+                $"'{root}' has class folders {string.Join(" and ", twins.Select(t => $"'{t}'"))}: the same name in two Unicode spellings (NFC and NFD); merge them into one folder");
+        }
+
         var files = new List<(string Path, int Label)>();
         var skipped = new List<string>();
         var empty = new List<string>();
@@ -182,6 +197,13 @@ public sealed class ImageFolderDataset
         string unreadable = Unreadable.Count == 0 ? ""
             : $"; {Unreadable.Count} unreadable file(s) skipped ({string.Join(", ", Unreadable.Take(3).Select(u => Path.GetFileName(u.Path)))}{(Unreadable.Count > 3 ? ", ..." : "")})";
         return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}{unreadable}";
+    }
+
+    /// <summary>Why a file of <see cref="SkippedFiles"/> was not taken, e.g. "not an image extension (.gif)".</summary>
+    private static string NotAnImageReason(string path)
+    {
+        var extension = Path.GetExtension(path);
+        return extension.Length == 0 ? "not an image extension (none)" : $"not an image extension ({extension})";
     }
 
     internal static IReadOnlyList<DuplicateGroup> FindDuplicates(IReadOnlyList<ImageExample> examples)

@@ -49,30 +49,28 @@ public static class MaskEvaluation
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
-        // Files that could not even be read are skipped and listed like the ones that do not decode.
-        var skipped = new List<SkippedItem>(data.Unreadable);
+        // Files of other extensions and files that could not even be read are listed like the ones that do not decode.
+        var skipped = new List<SkippedItem>(data.SkippedByExtension);
+        skipped.AddRange(data.Unreadable);
         skipped.AddRange(featurized.Skipped);
         return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null);
     }
 
     private static List<ImageExample> MapLabels(ImageFolderDataset data, IReadOnlyList<string> modelLabels)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < modelLabels.Count; i++)
-        {
-            index[modelLabels[i]] = i;
-        }
-
         var mapped = new List<ImageExample>(data.Examples.Count);
         foreach (var e in data.Examples)
         {
-            if (!index.TryGetValue(e.Label, out var i))
+            // Compared in NFC: a folder from macOS (NFD) names the same class as the label typed here.
+            int i = ClassNames.IndexOf(modelLabels, e.Label);
+            if (i < 0)
             {
                 throw new DatasetException(
                     $"class folder '{e.Label}' in '{data.Root}' is not one of the model's labels ({string.Join(", ", modelLabels)})");
             }
 
-            mapped.Add(e with { LabelIndex = i });
+            // The model's spelling from here on: the metrics and their tables name its labels.
+            mapped.Add(e with { Label = modelLabels[i], LabelIndex = i });
         }
 
         return mapped;

@@ -36,6 +36,35 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void Files_of_other_extensions_are_skipped_items_with_their_reason()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 2);
+        data.AddClass("without_mask", 2);
+        var gif = data.Add("with_mask/anim.gif", "GIF89a");
+        var tiff = data.Add("without_mask/scan.tiff", "II*");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.SkippedByExtension.Should().Equal(
+            new SkippedItem(gif, "not an image extension (.gif)"),
+            new SkippedItem(tiff, "not an image extension (.tiff)"));
+    }
+
+    [Fact]
+    public void Two_class_folders_with_one_name_in_NFC_and_NFD_are_a_one_line_error()
+    {
+        using var data = new TempDataset();
+        data.AddClass("sans masque \u00fcn\u00ef", 2);
+        data.AddClass("sans masque u\u0308ni\u0308", 2, prefix: "nfd");
+
+        var act = () => ImageFolderDataset.Load(data.Root);
+
+        act.Should().Throw<DatasetException>().WithMessage("*the same name in two Unicode spellings (NFC and NFD); merge them into one folder")
+            .Which.Message.Should().NotContain("\n");
+    }
+
+    [Fact]
     public void Load_HashesContentWithSha256()
     {
         using var data = new TempDataset();
