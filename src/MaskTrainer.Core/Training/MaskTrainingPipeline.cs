@@ -53,6 +53,11 @@ public sealed class MaskTrainingPipeline
         var backbone = ResolveBackbone();
 
         using var featurizer = BackboneFeaturizer.Create(backbone, _store);
+        if (featurizer.PooledSpatialLayer)
+        {
+            _observer.Info($"Feature layer '{backbone.FeatureLayer}' gives {string.Join(" x ", featurizer.FeatureShape)} values per image: global-average pooled to {featurizer.FeatureSize} (name a flat layer to use one as is)");
+        }
+
         using var detector = _options.FaceCrop ? FaceDetectors.Create(_options.FaceDetector, _store, new FaceDetectorOptions { OnFallback = _observer.Warning }) : null;
         var faceStage = detector is null ? null : new FaceCropStage(detector, _options.FaceCropStage);
         _observer.Info(faceStage is null
@@ -86,7 +91,7 @@ public sealed class MaskTrainingPipeline
         var scored = head.Head.Transform(testView);
         var metrics = ClassificationMetrics.Evaluate(ml, scored, labels);
         var testScores = FeatureDataView.ReadScores(scored, labels.Count);
-        var skipped = Concat(data.Unreadable, train.Skipped, validation?.Skipped, test.Skipped);
+        var skipped = Concat(data.SkippedByExtension, data.Unreadable, train.Skipped, validation?.Skipped, test.Skipped);
         var document = MetricsDocument.From(metrics, skipped);
 
         var faceCrop = faceStage is null ? FaceCropPolicy.Off : new FaceCropPolicy
@@ -124,17 +129,20 @@ public sealed class MaskTrainingPipeline
         // The last moment a Ctrl+C can still leave the previous model in place; once the files
         // are being written they are finished (each is a quick atomic write), so they match.
         cancellationToken.ThrowIfCancellationRequested();
-        var outputDir = Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!;
-        Directory.CreateDirectory(outputDir);
+        var layout = OutputLayout.For(_options.ModelPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!);
         model.Save(_options.ModelPath);
-        var metricsPath = Path.Combine(outputDir, MetricsFileName);
-        AtomicFile.Write(metricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
+        AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
 
         string? reportPath = null;
         if (_options.WriteReport)
         {
-            reportPath = Path.Combine(outputDir, ReportFolderName, "index.html");
+            reportPath = layout.ReportPath;
             TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped);
+        }
+        else if (StaleReport.Remove(layout.ReportPath))
+        {
+            _observer.Info($"Removed {layout.ReportPath}: written by an earlier run, it described the model this one replaced (--no-report writes none)");
         }
 
         var totals = Sum(train, validation, test);
@@ -147,7 +155,7 @@ public sealed class MaskTrainingPipeline
             Skipped = skipped,
             Featurizing = totals,
             ModelPath = _options.ModelPath,
-            MetricsPath = metricsPath,
+            MetricsPath = layout.MetricsPath,
             ReportPath = reportPath,
             Elapsed = clock.Elapsed,
         };
@@ -231,8 +239,9 @@ public sealed class MaskTrainingPipeline
 
     private JsonObject OptionsJson() => new()
     {
-        ["data"] = _options.DataDirectory,
-        ["backbone"] = _options.Backbone,
+        ["data"] = FullPath(_options.DataDirectory),
+        // A catalog id as it is; a backbone file by its full path, as the data folder.
+        ["backbone"] = _options.UserBackbone is null ? _options.Backbone : FullPath(_options.Backbone),
         ["head"] = JsonSerializer.SerializeToNode(_options.Head, JsonOptions),
         ["split"] = JsonSerializer.SerializeToNode(_options.Split, JsonOptions),
         ["augmentation"] = JsonSerializer.SerializeToNode(_options.Augmentation, JsonOptions),
@@ -251,13 +260,21 @@ public sealed class MaskTrainingPipeline
 
         return new JsonObject
         {
-            ["root"] = data.Root,
+            ["root"] = FullPath(data.Root),
             ["images"] = data.Examples.Count,
             ["duplicateGroups"] = data.DuplicateGroups.Count,
             ["skipped"] = skipped.Count,
             ["split"] = perClass,
         };
     }
+
+    /// <summary>
+    /// A path as metadata.json records it: full, with no trailing separator. As typed, "data",
+    /// "./data/" and "/home/me/data" gave three different zips from one folder and one seed, and a
+    /// relative path says nothing once the zip is elsewhere; the full path names the folder the
+    /// model was trained on (its name alone would not tell two "data" folders apart).
+    /// </summary>
+    private static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

@@ -177,15 +177,16 @@ internal static class TrainingChecks
 
         // metrics.json and report/ go beside the model, after it is saved: one that cannot be written
         // would fail the run with the new model already in place of the old one.
-        var folder = Path.GetDirectoryName(file)!;
-        if (Directory.Exists(Path.Combine(folder, MaskTrainingPipeline.MetricsFileName)))
+        var layout = OutputLayout.For(options.ModelPath);
+        var metricsName = Path.GetFileName(layout.MetricsPath);
+        if (Directory.Exists(layout.MetricsPath))
         {
-            throw new ModelFileException(options.ModelPath, $"cannot write {MaskTrainingPipeline.MetricsFileName} beside the model: {Path.Combine(folder, MaskTrainingPipeline.MetricsFileName)} is a folder");
+            throw new ModelFileException(options.ModelPath, $"cannot write {metricsName} beside the model: {layout.MetricsPath} is a folder");
         }
 
-        if (options.WriteReport && File.Exists(Path.Combine(folder, MaskTrainingPipeline.ReportFolderName)))
+        if (options.WriteReport && File.Exists(layout.ReportFolder))
         {
-            throw new ModelFileException(options.ModelPath, $"cannot write the report beside the model: {Path.Combine(folder, MaskTrainingPipeline.ReportFolderName)} is a file, not a folder");
+            throw new ModelFileException(options.ModelPath, $"cannot write the report beside the model: {layout.ReportFolder} is a file, not a folder");
         }
 
         // A zip (and so every model file) starts with a local file header, "PK\x03\x04".

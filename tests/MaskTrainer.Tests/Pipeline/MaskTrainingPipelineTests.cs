@@ -72,9 +72,13 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         // or the new model would already have replaced the old one when the run fails.
         var crowded = Path.Combine(fixture.Root!, "crowded");
         Directory.CreateDirectory(Path.Combine(crowded, "metrics.json"));
-        act = () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(crowded, "m.zip") }, fixture.Store).Run();
-        act.Should().Throw<ModelFileException>().WithMessage($"*cannot write metrics.json beside the model: {Path.Combine(crowded, "metrics.json")} is a folder");
-        File.Exists(Path.Combine(crowded, "m.zip")).Should().BeFalse();
+        Directory.CreateDirectory(Path.Combine(crowded, "m.metrics.json"));
+        foreach (var (model, metrics) in new[] { (MaskModel.DefaultFileName, "metrics.json"), ("m.zip", "m.metrics.json") })
+        {
+            act = () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(crowded, model) }, fixture.Store).Run();
+            act.Should().Throw<ModelFileException>().WithMessage($"*cannot write {metrics} beside the model: {Path.Combine(crowded, metrics)} is a folder");
+            File.Exists(Path.Combine(crowded, model)).Should().BeFalse();
+        }
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -132,6 +136,72 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         observer.Warnings.Should().Contain($"skipped {dangling}: a link to '/nonexistent', which does not exist");
         MetricsDocument.FromJson(File.ReadAllText(run.MetricsPath)).Skipped.Should().ContainSingle().Which.Path.Should().Be(dangling);
         run.Metadata.Dataset!["skipped"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void A_file_of_another_extension_is_listed_in_metrics_json_and_the_report_as_the_console_counts_it()
+    {
+        var data = LinkedCopyOfTheData("other-extensions");
+        var gif = Path.Combine(data, "with_mask", "anim.gif");
+        File.WriteAllText(gif, "GIF89a");
+        var options = fixture.Options! with { DataDirectory = data, OutputPath = Path.Combine(fixture.Root!, "other-extensions-out") + Path.DirectorySeparatorChar };
+
+        var run = new MaskTrainingPipeline(options, fixture.Store).Run();
+
+        var item = new SkippedItem(gif, "not an image extension (.gif)");
+        run.Skipped.Should().Equal(item);
+        MetricsDocument.FromJson(File.ReadAllText(run.MetricsPath)).Skipped.Should().Equal(item);
+        File.ReadAllText(run.ReportPath!).Should().Contain("anim.gif").And.Contain("not an image extension (.gif)");
+        run.Metadata.Dataset!["skipped"]!.GetValue<int>().Should().Be(1);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void The_data_folder_is_recorded_as_its_full_path_so_any_spelling_writes_the_same_zip()
+    {
+        // "data", "./data/" and "/full/data" used to give three zips from one folder and one seed.
+        var spelt = Path.Combine(fixture.DataDirectory!, "..", Path.GetFileName(fixture.DataDirectory!)) + Path.DirectorySeparatorChar;
+        var options = fixture.Options! with { DataDirectory = spelt, OutputPath = Path.Combine(fixture.Root!, "spelt", "mask_model.zip") };
+
+        var run = new MaskTrainingPipeline(options, fixture.Store).Run();
+
+        run.Metadata.Dataset!["root"]!.GetValue<string>().Should().Be(fixture.DataDirectory);
+        run.Metadata.TrainingOptions!["data"]!.GetValue<string>().Should().Be(fixture.DataDirectory);
+        File.ReadAllBytes(run.ModelPath).Should().Equal(File.ReadAllBytes(fixture.Run!.ModelPath));
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Two_models_in_one_folder_keep_their_own_metrics_and_report_and_no_report_removes_our_stale_one()
+    {
+        var folder = Path.Combine(fixture.Root!, "two-models");
+        var a = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(folder, "a.zip") }, fixture.Store).Run();
+        var b = new MaskTrainingPipeline(fixture.Options! with { OutputPath = Path.Combine(folder, "b.zip") }, fixture.Store).Run();
+
+        a.MetricsPath.Should().Be(Path.Combine(folder, "a.metrics.json"));
+        a.ReportPath.Should().Be(Path.Combine(folder, "a.report", "index.html"));
+        b.MetricsPath.Should().Be(Path.Combine(folder, "b.metrics.json"));
+        File.Exists(a.MetricsPath).Should().BeTrue("b's run wrote its own, beside it");
+        File.Exists(a.ReportPath).Should().BeTrue();
+        File.Exists(Path.Combine(folder, "metrics.json")).Should().BeFalse("the plain names are the default model's");
+
+        // The default model keeps metrics.json and report/ beside it; a run with --no-report then
+        // removes the report it would otherwise leave describing the model it replaced.
+        var plain = new MaskTrainingPipeline(fixture.Options! with { OutputPath = folder + Path.DirectorySeparatorChar }, fixture.Store).Run();
+        plain.MetricsPath.Should().Be(Path.Combine(folder, "metrics.json"));
+        plain.ReportPath.Should().Be(Path.Combine(folder, "report", "index.html"));
+        var observer = new RecordingObserver();
+        var noReport = new MaskTrainingPipeline(fixture.Options! with { OutputPath = folder + Path.DirectorySeparatorChar, WriteReport = false }, fixture.Store, observer).Run();
+
+        noReport.ReportPath.Should().BeNull();
+        File.Exists(plain.ReportPath).Should().BeFalse();
+        Directory.Exists(Path.Combine(folder, "report")).Should().BeFalse();
+        observer.Infos.Should().ContainSingle(m => m.StartsWith($"Removed {plain.ReportPath}: written by an earlier run", StringComparison.Ordinal));
+        File.Exists(a.ReportPath).Should().BeTrue("another model's report is not this run's to remove");
+
+        // A report/index.html MaskTrainer did not write is the user's: left as it is.
+        var own = Directory.CreateDirectory(Path.Combine(folder, "report")).FullName;
+        File.WriteAllText(Path.Combine(own, "index.html"), "<p>my notes</p>");
+        new MaskTrainingPipeline(fixture.Options! with { OutputPath = folder + Path.DirectorySeparatorChar, WriteReport = false }, fixture.Store).Run();
+        File.ReadAllText(Path.Combine(own, "index.html")).Should().Be("<p>my notes</p>");
     }
 
     [SharedFact("data/mask-sample", "models")]
