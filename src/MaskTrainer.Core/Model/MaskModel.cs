@@ -150,7 +150,8 @@ public sealed class MaskModel : IDisposable
     /// </summary>
     /// <param name="path">The model zip, or a folder holding <see cref="DefaultFileName"/>.</param>
     /// <param name="threads">ONNX Runtime threads for the backbone (0 = one per core).</param>
-    /// <exception cref="ModelFileException">Missing, not a zip, truncated, not made by MaskTrainer, of a newer or older format, or ML.NET cannot load it.</exception>
+    /// <exception cref="ModelFileException">Missing, not a zip, truncated, not made by MaskTrainer, of a newer or older format,
+    /// ML.NET cannot load it, or its metadata's labels or backbone sizes are not the ML.NET model's own.</exception>
     public static MaskModel Load(string path, int threads = 0)
     {
         var file = Exists(path);
@@ -212,6 +213,16 @@ public sealed class MaskModel : IDisposable
             throw new ModelFileException(name, "the ML.NET model is not a MaskTrainer chain (featurizer, head)");
         }
 
+        try
+        {
+            ModelSchemaCheck.Check(chain, EmptyInput(ml).Schema, metadata, name);
+        }
+        catch (ModelFileException)
+        {
+            chain.Dispose();
+            throw;
+        }
+
         var parts = chain.ToArray();
         return new MaskModel(ml, parts[0], parts[1], metadata);
     }
@@ -247,6 +258,22 @@ public sealed class MaskModel : IDisposable
             if (metadata.Labels is not { Count: >= 2 })
             {
                 throw new ModelFileException(name, "the metadata names fewer than two labels");
+            }
+
+            // Checked before ML.NET loads anything; that the sizes are the model's own is checked after (ModelSchemaCheck).
+            if (metadata.Backbone is null || metadata.FaceCrop is null)
+            {
+                throw new ModelFileException(name, $"the metadata has no {(metadata.Backbone is null ? "backbone" : "faceCrop")}");
+            }
+
+            if (metadata.Backbone.InputWidth <= 0 || metadata.Backbone.InputHeight <= 0)
+            {
+                throw new ModelFileException(name, $"backbone.inputWidth and inputHeight must be more than 0, got {metadata.Backbone.InputWidth}x{metadata.Backbone.InputHeight}");
+            }
+
+            if (metadata.Backbone.FeatureSize <= 0)
+            {
+                throw new ModelFileException(name, $"backbone.featureSize must be more than 0, got {metadata.Backbone.FeatureSize}");
             }
 
             if (metadata.FaceCrop.MinFaceSize < 0)

@@ -124,6 +124,22 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
             .Should().Be(ExitCodes.Ok, "--detector gets past it");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public async Task A_model_whose_metadata_labels_are_not_its_own_is_a_one_line_error_naming_the_file()
+    {
+        // It was an ArgumentOutOfRangeException's stack trace from the classifier's warm-up.
+        using var temp = new TempFolder();
+        var model = ModelFiles.CopyWithMetadata(fixture.Run!.ModelPath, temp.File("three-labels.zip"),
+            json => json.Replace("\"without_mask\"\n", "\"without_mask\", \"other\"\n"));
+
+        var (code, stdout, stderr) = await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", model, "--no-window");
+
+        code.Should().Be(ExitCodes.Error);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Split('\n').Should().ContainSingle()
+            .Which.Should().Be($"error: {model}: metadata labels [with_mask, without_mask, other] do not match the model's [with_mask, without_mask]");
+    }
+
     /// <summary>A copy of the fixture's model whose metadata records <paramref name="id"/> as its live detector.</summary>
     private string WithLiveDetector(string path, string id) =>
         ModelFiles.CopyWithMetadata(fixture.Run!.ModelPath, path, json =>

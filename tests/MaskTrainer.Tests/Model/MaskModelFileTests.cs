@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using MaskTrainer.Model;
 using MaskTrainer.Tests.Pipeline;
 using Microsoft.ML;
@@ -206,4 +207,54 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         FluentActions.Invoking(() => MaskModel.Load(path)).Should().Throw<ModelFileException>()
             .Which.Message.Should().Contain("negative.zip").And.Contain("faceCrop.minFaceSize must be 0 or more, got -3").And.NotContain("\n");
     }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Metadata_labels_that_are_not_the_models_own_are_refused_in_one_line()
+    {
+        // The ML.NET model keeps its own class names (the scorer's key values); the metadata's are
+        // what Score is read by, so another order would invert every result and a third label
+        // would index past the two scores.
+        const string Recorded = "\"with_mask\",\n    \"without_mask\"";
+        var swapped = Edited("swapped.zip", json => json.Replace(Recorded, "\"without_mask\", \"with_mask\""));
+        var three = Edited("three.zip", json => json.Replace(Recorded, "\"a\", \"b\", \"c\""));
+
+        foreach (var (path, listed) in new[] { (swapped, "without_mask, with_mask"), (three, "a, b, c") })
+        {
+            FluentActions.Invoking(() => MaskModel.Load(path)).Should().Throw<ModelFileException>()
+                .Which.Message.Should().Be($"{path}: metadata labels [{listed}] do not match the model's [with_mask, without_mask]");
+        }
+
+        using var stream = File.OpenRead(swapped);
+        FluentActions.Invoking(() => MaskModel.Load(stream)).Should().Throw<ModelFileException>().WithMessage("<stream>: metadata labels *");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Metadata_backbone_sizes_that_are_invalid_or_not_the_models_own_are_refused_in_one_line()
+    {
+        var zero = Edited("zero.zip", json => Regex.Replace(json, "\"inputWidth\": *\\d+", "\"inputWidth\": 0"));
+        var other = Edited("other.zip", json => Regex.Replace(json, "\"inputHeight\": *\\d+", "\"inputHeight\": 100"));
+        var features = Edited("features.zip", json => Regex.Replace(json, "\"featureSize\": *\\d+", "\"featureSize\": 7"));
+        var noFeatures = Edited("no-features.zip", json => Regex.Replace(json, "\"featureSize\": *\\d+", "\"featureSize\": -1"));
+        var (w, h, size) = (fixture.Run!.Metadata.Backbone.InputWidth, fixture.Run.Metadata.Backbone.InputHeight, fixture.Run.Metadata.Backbone.FeatureSize);
+
+        foreach (var (path, problem) in new[]
+        {
+            (zero, $"backbone.inputWidth and inputHeight must be more than 0, got 0x{h}"),
+            (other, $"metadata backbone input {w}x100 does not match the model's {w}x{h}"),
+            (features, $"metadata backbone.featureSize 7 does not match the model's {size}"),
+            (noFeatures, "backbone.featureSize must be more than 0, got -1"),
+        })
+        {
+            FluentActions.Invoking(() => MaskModel.Load(path)).Should().Throw<ModelFileException>()
+                .Which.Message.Should().Be($"{path}: {problem}");
+        }
+    }
+
+    private string Edited(string name, Func<string, string> edit) =>
+        ModelFiles.CopyWithMetadata(fixture.Run!.ModelPath, _folder.File(name), json =>
+        {
+            var edited = edit(json);
+            edited.Should().NotBe(json, $"the edit of {name} must change the metadata");
+            return edited;
+        });
 }

@@ -289,6 +289,36 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_three_class_model_and_every_trainer_kind_load_past_the_check_of_labels_and_sizes()
+    {
+        // MaskModel.Load compares the metadata with the ML.NET model's own labels and sizes: the
+        // models training writes must all pass, whatever the class count and the trainer.
+        var data = LinkedCopyOfTheData("three-classes");
+        var third = Directory.CreateDirectory(Path.Combine(data, "a_third_class")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(SharedData.Full("data/mask-sample"), "without_mask")).Order(StringComparer.Ordinal).Skip(TrainedModelFixture.PerClass).Take(10))
+        {
+            File.CreateSymbolicLink(Path.Combine(third, Path.GetFileName(file)), file);
+        }
+
+        foreach (var trainer in new[] { TrainerKind.LbfgsMaximumEntropy, TrainerKind.SdcaMaximumEntropy, TrainerKind.LightGbm })
+        {
+            var options = fixture.Options! with
+            {
+                DataDirectory = data,
+                OutputPath = Path.Combine(fixture.Root!, "three-classes-out", trainer.ToString(), "m.zip"),
+                Head = fixture.Options.Head with { Trainer = trainer },
+            };
+            var run = new MaskTrainingPipeline(options, fixture.Store).Run();
+
+            using var model = MaskModel.Load(run.ModelPath);
+            model.Labels.Should().Equal(["a_third_class", "with_mask", "without_mask"], trainer.ToString());
+            using var predictor = new MaskPredictor(model);
+            using var image = new OpenCvSharp.Mat(50, 40, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(128));
+            predictor.Predict(image).Score.Should().HaveCount(3);
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Loading_a_missing_or_corrupt_model_names_the_file()
     {
         var missing = Path.Combine(fixture.Root!, "nope.zip");
