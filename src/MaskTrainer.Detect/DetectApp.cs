@@ -108,11 +108,11 @@ public sealed class DetectApp
         }
 
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
-        string detectorId = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
-        if (!IsKnownDetector(detectorId))
-        {
-            throw new ModelFileException(o.ModelPath, $"records the live face detector '{detectorId}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
-        }
+        // Ids are matched ignoring case; from here on the catalog's own spelling is used, so the
+        // summary names the detector as --detector's list does, not as it was typed.
+        string requested = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
+        string detectorId = Canonical(requested)
+            ?? throw new ModelFileException(o.ModelPath, $"records the live face detector '{requested}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
 
         using var classifier = new ModelFaceClassifier(model);
         using var detector = LoadWhileWarmingUp(classifier, () => new CatalogFaceDetector(
@@ -309,9 +309,10 @@ public sealed class DetectApp
         }
     }
 
+    /// <param name="id">A catalog id, as <see cref="FaceDetectors.Ids"/> spells it.</param>
     /// <param name="consecutive">The frames come from a video or camera, in order: the detector may spread
     /// its extra passes over them (<see cref="FaceDetectorOptions.ConsecutiveFrames"/>); not for separate images.</param>
     /// <param name="threads">Threads of each of its ONNX Runtime sessions (<see cref="WorkerThreads"/>).</param>
     private static IFaceDetector CreateDetector(string id, ModelStore store, bool consecutive, int threads) =>
-        FaceDetectors.Create(Canonical(id) ?? id, store, new FaceDetectorOptions { ConsecutiveFrames = consecutive, Threads = threads });
+        FaceDetectors.Create(id, store, new FaceDetectorOptions { ConsecutiveFrames = consecutive, Threads = threads });
 }

@@ -110,6 +110,21 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task The_summary_names_the_detector_by_its_catalog_id_whatever_case_was_typed()
+    {
+        string[] args = ["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window", "-d", "ULTRAFACE"];
+
+        var (code, stdout, stderr) = await CommandLineTests.Invoke([.. args, "--json"]);
+        var (textCode, text, _) = await CommandLineTests.Invoke(args);
+
+        (code, textCode).Should().Be((ExitCodes.Ok, ExitCodes.Ok), stderr);
+        using var summary = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        summary.RootElement.GetProperty("summary").GetProperty("detector").GetString().Should().Be("ultraface");
+        stderr.Should().Contain("; face detector ultraface\n").And.NotContain("ULTRAFACE");
+        text.Should().Contain("; face detector ultraface\n").And.NotContain("ULTRAFACE");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task A_model_recording_an_unknown_live_detector_is_a_one_line_error_naming_the_file()
     {
         using var temp = new TempFolder();
