@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
+
 namespace MaskTrainer.Data;
 
 /// <summary>Comparing paths as the file system does: through links, with its case rule.</summary>
-public static class FilePaths
+public static partial class FilePaths
 {
     /// <summary>How this platform's usual file systems compare names: case-sensitive on Linux only.</summary>
     public static StringComparison Comparison { get; } = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
@@ -159,4 +161,48 @@ public static class FilePaths
         var outer = Path.TrimEndingDirectorySeparator(RealPath(folder)) + Path.DirectorySeparatorChar;
         return inner.StartsWith(outer, Comparison);
     }
+
+    /// <summary>
+    /// Why <paramref name="path"/> (links followed) must not be opened as a file: "a named pipe
+    /// (FIFO), not a regular file", or a socket or a device; null when it is a regular file, a
+    /// folder or missing (the callers say those in their own words), or where this is not checked
+    /// (only Linux is). Opening a named pipe waits for a writer, forever, and a device such as
+    /// /dev/zero never ends; yet .NET lists them as files, with FileAttributes.Normal, and every
+    /// FileOptions opens them the same blocking way. So the type comes from statx(2), which
+    /// reads the inode and opens nothing (a few microseconds, next to reading an image).
+    /// </summary>
+    public static string? WhyNotRegularFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux() || path.Length == 0)
+        {
+            return null;
+        }
+
+        // struct statx is 256 bytes and laid out alike on every Linux architecture, unlike struct stat.
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return null; // missing, no permission, or a kernel without statx: the open that follows says which
+        }
+
+        int mode = BitConverter.ToUInt16(buffer[StatxModeOffset..]) & FileTypeMask;
+        return mode switch
+        {
+            0x1000 => "a named pipe (FIFO), not a regular file",
+            0x2000 => "a character device, not a regular file",
+            0x6000 => "a block device, not a regular file",
+            0xC000 => "a socket, not a regular file",
+            _ => null,
+        };
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1; // STATX_TYPE: only the file type is asked for
+    private const int StatxSize = 256;
+    private const int StatxModeOffset = 28; // __u16 stx_mode, after mask, blksize, attributes, nlink, uid, gid
+    private const int FileTypeMask = 0xF000; // S_IFMT
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int dirfd, string pathname, int flags, uint mask, ref byte statxbuf);
 }

@@ -232,6 +232,13 @@ public sealed class ImageFolderDataset
         var problems = new string?[files.Count];
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
         {
+            // Not opened: a named pipe would hang the walk until something writes to it, a device never ends.
+            if (FilePaths.WhyNotRegularFile(files[i].Path) is { } special)
+            {
+                problems[i] = special;
+                return;
+            }
+
             try
             {
                 using var stream = new FileStream(files[i].Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

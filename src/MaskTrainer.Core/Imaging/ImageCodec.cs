@@ -42,7 +42,7 @@ public static class ImageCodec
     /// <summary>
     /// Reads and decodes an image file to 8-bit BGR (or grey). The format is taken from the
     /// content, not the extension. Throws <see cref="ImageDecodeException"/> when the file is
-    /// missing, empty, not a JPEG/PNG/BMP/WebP, truncated, corrupt, or over <paramref name="maxPixels"/>.
+    /// missing, not a regular file (a named pipe, a socket, a device: never opened), empty, not a JPEG/PNG/BMP/WebP, truncated, corrupt, or over <paramref name="maxPixels"/>.
     /// </summary>
     public static Mat Read(string path, ImreadModes mode = ImreadModes.Color, long maxPixels = DefaultMaxPixels)
     {
@@ -51,6 +51,12 @@ public static class ImageCodec
         byte[]? buffer = null;
         try
         {
+            // A named pipe would block the open below until something writes to it: never, in a photo folder.
+            if (FilePaths.WhyNotRegularFile(path) is { } special)
+            {
+                throw new ImageDecodeException(path, special);
+            }
+
             int length;
             try
             {

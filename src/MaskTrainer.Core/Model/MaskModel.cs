@@ -169,7 +169,8 @@ public sealed class MaskModel : IDisposable
         var file = FileIn(path);
         if (File.Exists(file))
         {
-            return file;
+            // Opening a named pipe would wait for a writer forever.
+            return FilePaths.WhyNotRegularFile(file) is { } special ? throw new ModelFileException(path, special) : file;
         }
 
         throw new ModelFileException(path, file != path && Directory.Exists(path)

@@ -160,6 +160,12 @@ internal static class TrainingChecks
             throw new ModelFileException(options.ModelPath, "cannot write the model: a folder of that name is in the way");
         }
 
+        // Looked at before IsZipOrEmpty opens it: opening a named pipe would wait for a writer forever.
+        if (File.Exists(file) && FilePaths.WhyNotRegularFile(file) is { } special)
+        {
+            throw new ModelFileException(options.ModelPath, $"exists and is {special}; refusing to overwrite it (name a new file, an old model, or a folder)");
+        }
+
         if (File.Exists(file) && !IsZipOrEmpty(file))
         {
             throw new ModelFileException(options.ModelPath, "exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");

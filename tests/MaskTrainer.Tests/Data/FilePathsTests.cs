@@ -55,4 +55,27 @@ public sealed class FilePathsTests
 
         files.Select(Path.GetFileName).Order(StringComparer.Ordinal).Should().Equal("a.jpg", "b.jpg");
     }
+
+    [Fact]
+    public void Named_pipes_sockets_and_devices_are_told_from_regular_files_without_opening_them()
+    {
+        using var temp = new TempFolder();
+        var pipe = NamedPipe.Create(temp.File("pipe.jpg"));
+        var socketPath = temp.File("socket.jpg");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var regular = temp.File("photo.jpg");
+        File.WriteAllText(regular, "");
+        var linkToPipe = temp.File("link.jpg");
+        File.CreateSymbolicLink(linkToPipe, pipe);
+
+        new FileInfo(pipe).Attributes.Should().Be(FileAttributes.Normal, "what .NET says of a named pipe, hence the check");
+        FilePaths.WhyNotRegularFile(pipe).Should().Be("a named pipe (FIFO), not a regular file");
+        FilePaths.WhyNotRegularFile(linkToPipe).Should().Be("a named pipe (FIFO), not a regular file", "links are followed");
+        FilePaths.WhyNotRegularFile(socketPath).Should().Be("a socket, not a regular file");
+        FilePaths.WhyNotRegularFile("/dev/null").Should().Be("a character device, not a regular file");
+        FilePaths.WhyNotRegularFile(regular).Should().BeNull();
+        FilePaths.WhyNotRegularFile(temp.Path).Should().BeNull("a folder is for the caller to name");
+        FilePaths.WhyNotRegularFile(temp.File("missing.jpg")).Should().BeNull("and so is a missing file");
+    }
 }

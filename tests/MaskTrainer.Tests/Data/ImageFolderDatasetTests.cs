@@ -237,4 +237,20 @@ public sealed class ImageFolderDatasetTests
             new SplitClassCount("with_mask", 420, 60, 120),
             new SplitClassCount("without_mask", 420, 60, 120));
     }
+
+    [Fact]
+    public void Load_ANamedPipeInAClassFolder_IsSkippedAndListedNotOpened()
+    {
+        // Hashing opened it and waited for a writer: training hung for ever.
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 2);
+        data.AddClass("without_mask", 2);
+        var pipe = NamedPipe.Create(Path.Combine(data.Root, "with_mask", "pipe.jpg"));
+
+        var dataset = NamedPipe.Within(pipe, () => ImageFolderDataset.Load(data.Root));
+
+        dataset.Examples.Should().HaveCount(4);
+        dataset.Unreadable.Should().Equal(new SkippedItem(pipe, "a named pipe (FIFO), not a regular file"));
+        dataset.ToString().Should().EndWith("; 1 unreadable file(s) skipped (pipe.jpg)");
+    }
 }

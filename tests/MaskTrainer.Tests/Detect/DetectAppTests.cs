@@ -317,6 +317,30 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stderr.TrimEnd('\n').Should().NotContain("\n");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void A_named_pipe_is_never_opened_in_an_images_folder_nor_as_the_image_or_the_model()
+    {
+        // Each of them hung the app for ever, waiting for a writer.
+        using var temp = new TempFolder();
+        var folder = Directory.CreateDirectory(temp.File("photos")).FullName;
+        var dogs = Path.Combine(folder, "dogs.jpg");
+        File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), dogs);
+        var pipe = NamedPipe.Create(Path.Combine(folder, "pipe.jpg"));
+        var pipeModel = NamedPipe.Create(temp.File("model.zip"));
+
+        var (code, stdout, stderr) = NamedPipe.Within(pipe, () => Detect("--images", folder, "--json").GetAwaiter().GetResult());
+
+        code.Should().Be(ExitCodes.Error, "an image of the batch failed");
+        stderr.Should().Contain($"error: {pipe}: a named pipe (FIFO), not a regular file\n");
+        stdout.Should().Contain("dogs.jpg", "the batch goes on past it");
+
+        (code, stdout, stderr) = NamedPipe.Within(pipe, () => Detect("--image", pipe).GetAwaiter().GetResult());
+        (code, stdout, stderr).Should().Be((ExitCodes.Error, "", $"error: {pipe}: a named pipe (FIFO), not a regular file\n"));
+
+        (code, stdout, stderr) = NamedPipe.Within(pipeModel, () => CommandLineTests.Invoke("--image", dogs, "--model", pipeModel, "--no-window").GetAwaiter().GetResult());
+        (code, stdout, stderr).Should().Be((ExitCodes.Error, "", $"error: {pipeModel}: a named pipe (FIFO), not a regular file\n"));
+    }
+
     [Fact]
     public async Task A_missing_model_says_how_to_get_one()
     {

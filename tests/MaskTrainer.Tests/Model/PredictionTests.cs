@@ -89,6 +89,19 @@ public sealed class PredictionTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Predict_refuses_a_named_pipe_in_one_line_without_opening_it()
+    {
+        using var temp = new MaskTrainer.Tests.Imaging.TempFolder();
+        var pipe = NamedPipe.Create(temp.File("pipe.jpg"));
+
+        var (code, stdout, stderr) = NamedPipe.Within(pipe, () => TrainCli.Run("predict", "--model", fixture.Run!.ModelPath, pipe));
+
+        code.Should().Be(1);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be($"error: {pipe}: a named pipe (FIFO), not a regular file{Environment.NewLine}");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Predict_says_no_face_found_instead_of_labelling_a_photo_without_faces()
     {
         var dogs = SharedData.Path("data/faces-dlib/images/dogs.jpg");

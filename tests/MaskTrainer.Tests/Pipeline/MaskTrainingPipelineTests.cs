@@ -205,6 +205,17 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_named_pipe_as_the_output_model_is_refused_without_opening_it()
+    {
+        var pipe = NamedPipe.Create(Path.Combine(fixture.Root!, "pipe-model.zip"));
+
+        var act = () => NamedPipe.Within(pipe, () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = pipe }, fixture.Store).Run());
+
+        act.Should().Throw<ModelFileException>()
+            .WithMessage($"{pipe}: exists and is a named pipe (FIFO), not a regular file; refusing to overwrite it*");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_class_none_of_whose_images_decode_fails_after_the_featurizing_and_writes_no_model()
     {
         // Its files pass the up-front checks (they exist and are hashed); only the decoder finds them bad.

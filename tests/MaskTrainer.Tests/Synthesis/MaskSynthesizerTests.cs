@@ -162,6 +162,26 @@ public sealed class MaskSynthesizerTests : IDisposable
     }
 
     [SharedFact("models/MODELS.md")]
+    public void A_named_pipe_among_the_faces_is_listed_unreadable_not_opened()
+    {
+        string faces = folders.Path2("with-pipe");
+        Directory.CreateDirectory(faces);
+        using (var grey = new Mat(240, 320, MatType.CV_8UC3, new Scalar(128, 128, 128)))
+        {
+            ImageCodec.Write(Path.Combine(faces, "grey.png"), grey);
+        }
+
+        var pipe = NamedPipe.Create(Path.Combine(faces, "pipe.jpg"));
+        using var synthesizer = MaskSynthesizer.Create(folders.Store);
+
+        var report = NamedPipe.Within(pipe, () => synthesizer.Run(faces, folders.Path2("out")));
+
+        report.Images.Should().Be(2);
+        report.Unreadable.Should().ContainSingle().Which.Should().Be(new MaskTrainer.Data.SkippedItem(pipe, $"{pipe}: a named pipe (FIFO), not a regular file"));
+        report.ImagesWithoutFaces.Should().Be(1);
+    }
+
+    [SharedFact("models/MODELS.md")]
     public void Empty_or_missing_faces_folder_is_a_clear_error()
     {
         string empty = folders.Path2("empty");
