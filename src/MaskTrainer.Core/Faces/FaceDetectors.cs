@@ -133,6 +133,28 @@ public static class FaceDetectors
     ];
 
     /// <summary>
+    /// The catalog models detector <paramref name="id"/> loads with its face verifier on (the
+    /// default), so `models fetch &lt;detector&gt;` can fetch what that detector needs; null for an
+    /// id that is not a detector. The cascade and the ensemble list res10 although they run without it.
+    /// </summary>
+    public static IReadOnlyList<string>? ModelIds(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        string back = BlazeFaceDetector.BackModelId, res10 = Res10SsdDetector.ModelId, ultra = UltraFaceDetector.ModelId, verifier = FaceVerifier.ModelId;
+        return id switch
+        {
+            CascadeId or EnsembleId => [back, res10, verifier],
+            BackVerifiedId => [back, verifier],
+            UltraFaceTilesId => [ultra, verifier],
+            UltraFaceBackTilesId => [ultra, back, verifier],
+            MultiScaleId => [ultra, back, res10, verifier],
+            Res10SsdDetector.ModelId or BlazeFaceDetector.BackModelId or BlazeFaceDetector.FrontModelId
+                or UltraFaceDetector.ModelId or HaarFaceDetector.ModelId => [id],
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// Creates the detector <paramref name="id"/> with its models from <paramref name="store"/>
     /// (fetched if missing and the store allows downloads). Throws
     /// <see cref="UnknownFaceDetectorException"/> listing <see cref="Ids"/> for an unknown id.

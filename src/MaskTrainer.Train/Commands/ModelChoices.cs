@@ -46,11 +46,22 @@ internal static class ModelChoices
             ? null
             : $"'{value}' is not one of {string.Join(", ", FaceDetectors.Ids.Concat(extra))}";
 
-    /// <summary>Null when every id is in the catalog; else the first unknown one and the valid ids.</summary>
+    /// <summary>Null when every id is a catalog model or a face detector (its models); else the first unknown one and the valid ids.</summary>
     public static string? ModelIdsProblem(IEnumerable<string> ids) =>
-        ids.FirstOrDefault(id => !ModelCatalog.Default.TryGet(id, out _)) is { } unknown
-            ? $"'{unknown}' is not one of {string.Join(", ", ModelCatalog.Default.Models.Select(m => m.Id))}"
+        ids.FirstOrDefault(id => !ModelCatalog.Default.TryGet(id, out _) && FaceDetectors.ModelIds(id) is null) is { } unknown
+            ? $"'{unknown}' is neither a model ({string.Join(", ", ModelCatalog.Default.Models.Select(m => m.Id))}) "
+              + $"nor a face detector whose models to fetch ({string.Join(", ", FaceDetectors.Ids.Where(d => !ModelCatalog.Default.TryGet(d, out _)))})"
             : null;
+
+    /// <summary>
+    /// The catalog models that <paramref name="ids"/> name, in order and once each: a model id is
+    /// itself, a face detector id the models that detector loads (<see cref="FaceDetectors.ModelIds"/>).
+    /// </summary>
+    public static IReadOnlyList<ModelSpec> ModelsFor(IEnumerable<string> ids) =>
+        ids.SelectMany(id => ModelCatalog.Default.TryGet(id, out _) ? [id] : FaceDetectors.ModelIds(id) ?? [id])
+            .Distinct(StringComparer.Ordinal)
+            .Select(ModelCatalog.Default.Get)
+            .ToList();
 
     /// <summary>The catalog's spelling of a role (FaceDetector → face-detector), as `models list` shows it.</summary>
     private static string RoleName(ModelRole role) =>

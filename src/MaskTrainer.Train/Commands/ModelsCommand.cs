@@ -82,7 +82,7 @@ internal static class ModelsCommand
 
     private static Command Fetch(Option<string[]> modelsDir)
     {
-        var ids = new Argument<string[]>("ids") { Description = "Model ids (see `models list`); none = all", Arity = ArgumentArity.ZeroOrMore };
+        var ids = new Argument<string[]>("ids") { Description = "Model ids (see `models list`) or face detector ids (their models); none = all", Arity = ArgumentArity.ZeroOrMore };
         ids.Validators.Add(r =>
         {
             // At parse time, so a typo is a usage error (exit 2) before any download starts.
@@ -95,20 +95,42 @@ internal static class ModelsCommand
         command.SetAction(async (r, ct) =>
         {
             using var store = OpenStore(r, modelsDir, ct);
-            var wanted = r.GetValue(ids) is { Length: > 0 } list
-                ? list.Select(ModelCatalog.Default.Get).ToList()
-                : ModelCatalog.Default.Models.ToList();
+            var wanted = r.GetValue(ids) is { Length: > 0 } list ? ModelChoices.ModelsFor(list) : ModelCatalog.Default.Models;
+            var failed = new List<(string Id, string Why)>();
             foreach (var model in wanted)
             {
-                // The store's display shows each download (a bar on a terminal, plain lines when piped).
-                var paths = await store.FetchAsync(model, ct: ct);
-                foreach (var p in paths)
+                try
                 {
-                    Console.WriteLine($"{model.Id}: {p} (verified)");
+                    // The store's display shows each download (a bar on a terminal, plain lines when piped).
+                    var paths = await store.FetchAsync(model, ct: ct);
+                    foreach (var p in paths)
+                    {
+                        Console.WriteLine($"{model.Id}: {p} (verified)");
+                    }
+                }
+                catch (Exception e) when (e is ModelException or IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
+                {
+                    // One model out of reach (res10 lives on GitHub) must not keep the others from the cache.
+                    failed.Add((model.Id, e.Message.ReplaceLineEndings(" ").Trim()));
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine("cancelled: the models fetched so far stay in the cache; a partial download is kept and resumes on the next run");
+                    return Errors.Cancelled;
                 }
             }
 
-            return 0;
+            foreach (var (id, why) in failed)
+            {
+                Console.Error.WriteLine($"error: {id}: {why}");
+            }
+
+            if (failed.Count > 0)
+            {
+                Console.Error.WriteLine($"{failed.Count} of {wanted.Count} model(s) not fetched: {string.Join(", ", failed.Select(f => f.Id))}");
+            }
+
+            return failed.Count == 0 ? 0 : Errors.Failure;
         });
         return command;
     }

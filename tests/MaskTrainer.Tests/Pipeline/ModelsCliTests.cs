@@ -1,0 +1,48 @@
+namespace MaskTrainer.Tests.Pipeline;
+
+/// <summary>
+/// `models fetch | list | verify` and the model store's settings as the CLI meets them, run as a
+/// child process (<see cref="TrainProcess"/>) so each test has its own cache and environment.
+/// </summary>
+public sealed class ModelsCliTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mt-models-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Cache => Path.Combine(_root, "cache");
+
+    [SharedFact("models")]
+    public void Fetch_fetches_every_model_it_can_and_names_each_failure_at_the_end()
+    {
+        // res10 comes from GitHub: a models folder without it, offline, is the unreachable case.
+        var models = Directory.CreateDirectory(Path.Combine(_root, "models")).FullName;
+        foreach (var file in Directory.GetFiles(SharedData.Full("models")).Where(f => !Path.GetFileName(f).StartsWith("opencv_face_detector", StringComparison.Ordinal)))
+        {
+            File.CreateSymbolicLink(Path.Combine(models, Path.GetFileName(file)), file);
+        }
+
+        var (code, stdout, stderr) = Run(models, "models", "fetch");
+
+        code.Should().Be(1, stderr);
+        stdout.Should().Contain("ultraface: ").And.Contain("fr-landmark: ", "models after res10 in the catalog are still fetched");
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle(l => l.StartsWith("error: res10: ", StringComparison.Ordinal) && l.Contains("opencv_face_detector_uint8.pb"));
+        lines[^1].Should().MatchRegex(@"^\d+ of \d+ model\(s\) not fetched: res10(, |$)");
+    }
+
+    [SharedFact("models")]
+    public void Fetch_takes_a_face_detector_id_as_the_models_that_detector_needs()
+    {
+        var (code, stdout, stderr) = Run(SharedData.Full("models"), "models", "fetch", "ultraface-back-tiles");
+
+        code.Should().Be(0, stderr);
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)])
+            .Should().Equal("ultraface", "blazeface-back", "fr-landmark");
+    }
+
+    private (int Code, string Stdout, string Stderr) Run(string? models, params string[] args) =>
+        TrainProcess.Run(
+            new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache, ["MASKTRAINER_MODELS"] = models, ["MASKTRAINER_OFFLINE"] = "1" },
+            args);
+}
