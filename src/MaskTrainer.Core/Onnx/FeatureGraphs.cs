@@ -205,7 +205,6 @@ public static class FeatureGraphs
     internal static string CacheDirectory(string? cacheDirectory)
     {
         var cache = cacheDirectory ?? Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
-        Directory.CreateDirectory(cache);
-        return cache;
+        return ModelCacheException.Writing(cache, () => Directory.CreateDirectory(cache).FullName);
     }
 }

@@ -1,4 +1,5 @@
 using MaskTrainer.Data;
+using MaskTrainer.Models;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -65,7 +66,7 @@ public static class OnnxGraphEdit
         }
 
         var edited = Edit(source, outputs, symbolicBatch, modelPath);
-        Directory.CreateDirectory(cacheDir);
+        ModelCacheException.Writing(cacheDir, () => Directory.CreateDirectory(cacheDir));
         WriteAtomically(target, edited);
         return target;
     }
@@ -167,8 +168,25 @@ public static class OnnxGraphEdit
     internal static void WriteAtomically(string target, byte[] bytes, bool replace = false)
     {
         // Unique temp name in the same folder (same file system, so the rename is atomic); readers never see half a file.
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var folder = Path.GetDirectoryName(target)!;
+        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
+        {
+            WriteThenMove(temp, target, bytes, replace);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every caller writes into the model cache's graphs/ folder: say which folder and what to do.
+            throw ModelCacheException.For(folder, e);
+        }
+        finally
+        {
+            FilePaths.TryDelete(temp); // a leftover temp file never matches a cache name
+        }
+    }
+
+    private static void WriteThenMove(string temp, string target, byte[] bytes, bool replace)
+    {
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
@@ -185,10 +203,6 @@ public static class OnnxGraphEdit
                 // Another process finished the same edit first; its copy is identical, keep it
                 // (replacing it could fail on Windows while that process has it open).
             }
-        }
-        finally
-        {
-            FilePaths.TryDelete(temp); // a leftover temp file never matches a cache name
         }
     }
 

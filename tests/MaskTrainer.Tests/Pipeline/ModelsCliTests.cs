@@ -41,6 +41,24 @@ public sealed class ModelsCliTests : IDisposable
             .Should().Equal("ultraface", "blazeface-back", "fr-landmark");
     }
 
+    [SharedFact("models", "data/faces-dlib/images/2008_002506.jpg")]
+    public void A_cache_that_cannot_be_written_is_one_line_naming_it_and_how_to_choose_another()
+    {
+        // XDG_CACHE_HOME naming a file: res10 must be converted to ONNX into the cache's graphs/ folder.
+        var file = Path.Combine(_root, "not-a-folder");
+        File.WriteAllText(file, "");
+        var faces = Directory.CreateDirectory(Path.Combine(_root, "faces")).FullName;
+        File.CreateSymbolicLink(Path.Combine(faces, "photo.jpg"), SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
+
+        var (code, _, stderr) = TrainProcess.Run(
+            new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = file, ["MASKTRAINER_MODELS"] = SharedData.Full("models"), ["MASKTRAINER_OFFLINE"] = "1" },
+            "synth-masks", "--faces", faces, "-o", Path.Combine(_root, "out"), "--detector", "res10", "--sheet-pairs", "0");
+
+        code.Should().Be(1, stderr);
+        stderr.Trim().Should().NotContain("\n").And.StartWith($"error: model cache {file}/masktrainer/models/graphs cannot be written ({file} is a file, not a folder)")
+            .And.Contain("XDG_CACHE_HOME").And.NotContain("Could not find a part of the path");
+    }
+
     private (int Code, string Stdout, string Stderr) Run(string? models, params string[] args) =>
         TrainProcess.Run(
             new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache, ["MASKTRAINER_MODELS"] = models, ["MASKTRAINER_OFFLINE"] = "1" },
