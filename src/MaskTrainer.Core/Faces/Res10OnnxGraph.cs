@@ -56,16 +56,16 @@ public static class Res10OnnxGraph
         var description = $"res10-onnx v{Version}\n{sha256s[0]}\n{sha256s[1]}\nopset {TensorFlowToOnnx.Opset}\ninput {input.InputWidth}x{input.InputHeight}\n";
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(description)).AsSpan(0, 8));
         var target = Path.Combine(FeatureGraphs.CacheDirectory(cacheDirectory), $"{Path.GetFileNameWithoutExtension(modelPath)}.{sha256s[0][..16]}.onnx-{key}.onnx");
-        if (File.Exists(target) && new FileInfo(target).Length > 0)
+        if (GraphCache.IsIntact(target))
         {
-            // The name holds the sources' hashes and the converter version: an existing file is this graph.
+            // The name holds the sources' hashes and the converter version, and the bytes are the ones written: this graph.
             return target;
         }
 
         var pb = FeatureGraphs.ReadChecked(modelPath, sha256s[0]);
         _ = FeatureGraphs.ReadChecked(configPath, sha256s[1]);
         var model = Build(pb, modelPath, input.InputWidth, input.InputHeight, Priors(modelPath, configPath, input.InputWidth, input.InputHeight));
-        OnnxGraphEdit.WriteAtomically(target, model.ToByteArray(), replace: File.Exists(target));
+        GraphCache.Write(target, model.ToByteArray());
         return target;
     }
 

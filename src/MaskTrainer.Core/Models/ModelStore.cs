@@ -97,7 +97,7 @@ public sealed class ModelStore : IDisposable
     /// <summary>
     /// Re-hashes, ignoring remembered hashes, every copy of every catalog file the store could use
     /// (models folders, system paths, cache) and every cached npm tarball; a file found nowhere is
-    /// reported <see cref="VerifyStatus.Missing"/>. Cache copies that mismatch are deleted (they are
+    /// reported <see cref="VerifyStatus.Missing"/>; also every graph in the cache's graphs/ folder against the hash recorded when it was written. Cache copies that mismatch are deleted (they are
     /// downloaded again on next use); other copies are only reported.
     /// </summary>
     public IReadOnlyList<VerifyResult> Verify() => StoreVerifier.Verify(catalog, layout);

@@ -9,6 +9,12 @@ internal sealed class StoreLayout(ModelStoreOptions options)
     /// <summary>Cache path of an npm tarball: <c>&lt;cache&gt;/tarballs/&lt;name&gt;-&lt;version&gt;.tgz</c>.</summary>
     public string TarballPath(NpmTarballSource npm) => Path.Combine(options.CacheDirectory, "tarballs", npm.TarballFileName);
 
+    /// <summary>Name of the cache's folder of graphs made from the models (converted, cut, quantized).</summary>
+    public const string GraphsFolderName = "graphs";
+
+    /// <summary>The cache's folder of graphs made from the models: <c>&lt;cache&gt;/graphs</c>.</summary>
+    public string GraphsDirectory => Path.Combine(options.CacheDirectory, GraphsFolderName);
+
     /// <summary>Lock file guarding the creation of one cache entry.</summary>
     public string LockPath(string name) => Path.Combine(options.CacheDirectory, ".locks", name + ".lock");
 

@@ -1,3 +1,5 @@
+using MaskTrainer.Onnx;
+
 namespace MaskTrainer.Models;
 
 /// <summary>
@@ -28,8 +30,38 @@ internal static class StoreVerifier
             }
         }
 
+        results.AddRange(VerifyGraphs(layout.GraphsDirectory));
         return results;
     }
+
+    /// <summary>
+    /// The graphs made from the models (<see cref="GraphCache"/>): each must still have the hash
+    /// recorded when it was written; a damaged one, or one without a recorded hash, is deleted
+    /// and made again on next use.
+    /// </summary>
+    private static IEnumerable<VerifyResult> VerifyGraphs(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var graph in Directory.EnumerateFiles(folder, "*.onnx").Order(StringComparer.Ordinal))
+        {
+            string actual = FileHasher.Sha256(graph);
+            if (GraphCache.IsIntact(graph))
+            {
+                yield return new VerifyResult(GraphModelId, Path.GetFileName(graph), graph, VerifyStatus.Ok, actual, false);
+                continue;
+            }
+
+            GraphCache.Delete(graph);
+            yield return new VerifyResult(GraphModelId, Path.GetFileName(graph), graph, VerifyStatus.Mismatch, actual, !File.Exists(graph));
+        }
+    }
+
+    /// <summary>What <see cref="VerifyResult.ModelId"/> says for a graph made from the models.</summary>
+    public const string GraphModelId = "graph";
 
     private static List<VerifyResult> VerifyFile(string modelId, ModelFileSpec file, StoreLayout layout)
     {

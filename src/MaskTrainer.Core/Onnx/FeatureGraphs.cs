@@ -104,9 +104,9 @@ public static class FeatureGraphs
         var stem = Path.GetFileNameWithoutExtension(backbone.Files[0].Name);
         var target = Path.Combine(cache, $"{stem}.{sha256s[0][..16]}.pixels-{key}.onnx");
 
-        if (File.Exists(target) && PixelGraphBuilder.ReadMetadata(target) is { } known)
+        if (GraphCache.IsIntact(target) && PixelGraphBuilder.ReadMetadata(target) is { } known)
         {
-            // The name holds the sources' hashes and the edit, so an existing file is this very graph.
+            // The name holds the sources' hashes and the edit, and the bytes are the ones written: this very graph.
             return Graph(target, p, known.FeatureSize, known.LayerShape, key);
         }
 
@@ -129,8 +129,8 @@ public static class FeatureGraphs
             }
         }
 
-        // Replace a file that is there but unreadable (its metadata missing): it cannot be this graph.
-        OnnxGraphEdit.WriteAtomically(target, bytes, replace: File.Exists(target));
+        // Replaces a file that is there but damaged or unreadable: it cannot be this graph.
+        GraphCache.Write(target, bytes);
         return Graph(target, p, built.FeatureSize, built.LayerShape, key);
     }
 
@@ -204,7 +204,7 @@ public static class FeatureGraphs
 
     internal static string CacheDirectory(string? cacheDirectory)
     {
-        var cache = cacheDirectory ?? Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), "graphs");
+        var cache = cacheDirectory ?? Path.Combine(ModelStoreOptions.DefaultCacheDirectory(Environment.GetEnvironmentVariable), StoreLayout.GraphsFolderName);
         return ModelCacheException.Writing(cache, () => Directory.CreateDirectory(cache).FullName);
     }
 }

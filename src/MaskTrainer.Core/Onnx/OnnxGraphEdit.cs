@@ -47,9 +47,9 @@ public static class OnnxGraphEdit
         }
 
         var target = Path.Combine(cacheDir, CacheFileName(modelPath, sourceSha256, outputs, symbolicBatch));
-        if (File.Exists(target))
+        if (GraphCache.IsIntact(target))
         {
-            // The name holds the source hash and the edit, so an existing file is this very edit.
+            // The name holds the source hash and the edit, and the bytes are the ones written: this very edit.
             return target;
         }
 
@@ -67,7 +67,7 @@ public static class OnnxGraphEdit
 
         var edited = Edit(source, outputs, symbolicBatch, modelPath);
         ModelCacheException.Writing(cacheDir, () => Directory.CreateDirectory(cacheDir));
-        WriteAtomically(target, edited);
+        GraphCache.Write(target, edited);
         return target;
     }
 

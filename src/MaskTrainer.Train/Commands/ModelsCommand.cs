@@ -137,7 +137,7 @@ internal static class ModelsCommand
 
     private static Command Verify(Option<string[]> modelsDir)
     {
-        var command = new Command("verify", "Re-hash every cached model file against the catalog");
+        var command = new Command("verify", "Re-hash every cached model file against the catalog, and every graph made from them against its recorded hash");
         command.SetAction(r =>
         {
             using var store = OpenStore(r, modelsDir);

@@ -123,6 +123,31 @@ public sealed class OnnxGraphEditTests : IDisposable
     }
 
     [SharedFact(Landmark)]
+    public void Prepare_makes_again_a_cached_copy_whose_bytes_changed_since_it_was_written()
+    {
+        var model = SharedData.Full(Landmark);
+        var sha = Sha256(model);
+        var first = OnnxGraphEdit.Prepare(model, sha, ["onnx_node!Flatten_76"], symbolicBatch: true, _cache);
+        var good = File.ReadAllBytes(first);
+
+        // Bit rot: same size and mtime, other bytes in the middle of the weights.
+        var bad = (byte[])good.Clone();
+        for (var i = bad.Length / 2; i < bad.Length / 2 + 4096; i++)
+        {
+            bad[i] ^= 0x5a;
+        }
+
+        var mtime = File.GetLastWriteTimeUtc(first);
+        File.WriteAllBytes(first, bad);
+        File.SetLastWriteTimeUtc(first, mtime);
+
+        var again = OnnxGraphEdit.Prepare(model, sha, ["onnx_node!Flatten_76"], symbolicBatch: true, _cache);
+
+        again.Should().Be(first);
+        File.ReadAllBytes(again).Should().Equal(good);
+    }
+
+    [SharedFact(Landmark)]
     public void Prepare_writes_once_and_then_reuses_the_copy()
     {
         var model = SharedData.Full(Landmark);
@@ -136,7 +161,7 @@ public sealed class OnnxGraphEditTests : IDisposable
         second.Should().Be(first);
         File.GetLastWriteTimeUtc(second).Should().Be(written, "a cached copy is not rewritten");
         Path.GetFileName(first).Should().MatchRegex(@"^fr_landmark\.[0-9a-f]{16}\.[0-9a-f]{8}\.onnx$").And.StartWith("fr_landmark." + sha[..16]);
-        Directory.GetFiles(_cache).Should().Equal(new[] { first }, "no temp file is left behind");
+        Directory.GetFiles(_cache).Order(StringComparer.Ordinal).Should().Equal(new[] { first, first + ".sha256" }, "no temp file is left behind");
         using var session = Session(File.ReadAllBytes(first));
         session.OutputMetadata.Single().Value.Dimensions.Should().Equal(-1, 512);
     }
@@ -152,7 +177,7 @@ public sealed class OnnxGraphEditTests : IDisposable
             .ToArray();
 
         paths.Distinct().Should().ContainSingle();
-        Directory.GetFiles(_cache).Should().Equal(paths[0]);
+        Directory.GetFiles(_cache).Order(StringComparer.Ordinal).Should().Equal(paths[0], paths[0] + ".sha256");
         File.ReadAllBytes(paths[0]).Should().Equal(OnnxGraphEdit.Edit(File.ReadAllBytes(model), ["onnx_node!Flatten_76"], true, model));
     }
 

@@ -136,7 +136,7 @@ public sealed class PixelGraphTests(ITestOutputHelper output) : IDisposable
         second.Should().BeEquivalentTo(first);
         File.GetLastWriteTimeUtc(second.Path).Should().Be(written);
         new FileInfo(second.Path).Length.Should().Be(length);
-        Directory.GetFiles(_cache).Should().ContainSingle();
+        Directory.GetFiles(_cache, "*.onnx").Should().ContainSingle();
         first.LayerShape.Should().Equal(1024, 14, 14);
         Path.GetFileName(first.Path).Should().StartWith("fr_expression." + spec.Files[0].Sha256[..16] + ".pixels-");
 
@@ -145,7 +145,7 @@ public sealed class PixelGraphTests(ITestOutputHelper output) : IDisposable
         unpooled.FeatureSize.Should().Be(1024 * 14 * 14);
         new[] { first.Path, unpooled.Path, bgr.Path }.Should().OnlyHaveUniqueItems();
         new[] { first.Key, unpooled.Key, bgr.Key }.Should().OnlyHaveUniqueItems();
-        Directory.GetFiles(_cache).Should().HaveCount(3);
+        Directory.GetFiles(_cache, "*.onnx").Should().HaveCount(3);
     }
 
     [SharedFact(FeaturesTestData.FrExpression)]

@@ -59,6 +59,23 @@ public sealed class ModelsCliTests : IDisposable
             .And.Contain("XDG_CACHE_HOME").And.NotContain("Could not find a part of the path");
     }
 
+    [SharedFact("models/fr_landmark.onnx")]
+    public void Verify_deletes_a_cached_graph_whose_bytes_changed_since_it_was_written()
+    {
+        var model = SharedData.Full("models/fr_landmark.onnx");
+        var graphs = Path.Combine(Cache, "masktrainer", "models", "graphs");
+        var graph = MaskTrainer.Onnx.OnnxGraphEdit.Prepare(model, MaskTrainer.Models.FileHasher.Sha256(model), ["onnx_node!Flatten_76"], symbolicBatch: true, graphs);
+        var bytes = File.ReadAllBytes(graph);
+        bytes[bytes.Length / 2] ^= 0xff;
+        File.WriteAllBytes(graph, bytes);
+
+        var (code, stdout, _) = Run(SharedData.Full("models"), "models", "verify");
+
+        code.Should().Be(1);
+        stdout.Should().MatchRegex($@"graph +{System.Text.RegularExpressions.Regex.Escape(Path.GetFileName(graph))} +MISMATCH .*, deleted");
+        File.Exists(graph).Should().BeFalse("the next use makes it again");
+    }
+
     private (int Code, string Stdout, string Stderr) Run(string? models, params string[] args) =>
         TrainProcess.Run(
             new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache, ["MASKTRAINER_MODELS"] = models, ["MASKTRAINER_OFFLINE"] = "1" },
