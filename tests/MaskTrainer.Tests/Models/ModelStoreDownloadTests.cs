@@ -203,7 +203,13 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         var act = () => context.Store(context.Options() with { AllowDownload = false }).FetchAsync(model);
 
         (await act.Should().ThrowAsync<ModelDownloadException>()).Which.Message
-            .Should().Contain("downloads are disabled (MASKTRAINER_OFFLINE)").And.Contain(context.CacheDir);
+            .Should().Contain("downloads are disabled (MASKTRAINER_OFFLINE)").And.Contain(context.CacheDir).And.NotContain("does not exist");
+
+        // A models folder that does not exist (a typo) is named where the model is then missing.
+        var typo = Path.Combine(context.CacheDir, "modles");
+        var withTypo = () => context.Store(context.Options() with { AllowDownload = false, ModelsDirectories = [typo] }).FetchAsync(model);
+        (await withTypo.Should().ThrowAsync<ModelDownloadException>()).Which.Message
+            .Should().EndWith($"(the models folder {typo} given does not exist)");
         context.Server.Requests.Should().BeEmpty();
     }
 
