@@ -73,7 +73,7 @@ public sealed class BackboneFeaturizer : IDisposable
             hashes[i] = FileHasher.Sha256(files[i]);
             if (hashes[i] != backbone.Files[i].Sha256)
             {
-                throw new BackboneException($"{files[i]}: SHA-256 is {hashes[i]}, model '{backbone.Id}' expects {backbone.Files[i].Sha256} for {backbone.Files[i].Name}");
+                throw new BackboneException(FileVerifier.Mismatch(files[i], hashes[i], backbone, backbone.Files[i]));
             }
         }
 

@@ -95,6 +95,31 @@ internal static class FileVerifier
         File.Delete(path);
     }
 
+    /// <summary>
+    /// The error for a model file whose bytes are not the catalog's although the store handed it out
+    /// (changed on disk after it was verified: its size and mtime still match the sidecar). A copy the
+    /// store owns (it has a sidecar) is deleted, so the next run fetches it again; one in a models
+    /// folder is the user's and is only named.
+    /// </summary>
+    public static string Mismatch(string path, string actual, ModelSpec model, ModelFileSpec file)
+    {
+        string what = $"{path}: SHA-256 is {actual}, model '{model.Id}' expects {file.Sha256} for {file.Name}";
+        if (!File.Exists(SidecarPath(path)))
+        {
+            return $"{what}; replace it with the right file";
+        }
+
+        try
+        {
+            Delete(path);
+            return $"{what}; the damaged copy was deleted from the model cache: run again to fetch it";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{what}; delete it (it could not be: {e.Message.TrimEnd('.')}) and run again";
+        }
+    }
+
     /// <summary>The file itself, or for a symbolic link (common in models folders) its final target, so sizes and mtimes are the data's.</summary>
     private static FileInfo Resolve(string path)
     {

@@ -186,6 +186,30 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
     }
 
     [SharedFact(FeaturesTestData.FrPose)]
+    public void A_cached_model_whose_bytes_changed_after_it_was_verified_is_deleted_so_the_next_run_fetches_it()
+    {
+        // A copy the store owns has a sidecar (hash, size, mtime); bytes changed under the same size
+        // and mtime (bit rot) pass the sidecar, and only the featurizer's own hash finds them.
+        var folder = Directory.CreateTempSubdirectory("mt-rot-").FullName;
+        try
+        {
+            string cached = Path.Combine(folder, "fr_pose.onnx");
+            File.Copy(FeaturesTestData.ModelPath("fr_pose.onnx"), cached);
+            File.WriteAllText(cached + ".sha256", "stamp");
+            var expression = ModelCatalog.Default.Get("fr-expression");
+
+            FluentActions.Invoking(() => new BackboneFeaturizer(expression, [cached]))
+                .Should().Throw<BackboneException>().WithMessage($"{cached}: SHA-256 is *; the damaged copy was deleted from the model cache: run again to fetch it");
+            File.Exists(cached).Should().BeFalse();
+            File.Exists(cached + ".sha256").Should().BeFalse();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [SharedFact(FeaturesTestData.FrPose)]
     public void A_wrong_feature_size_layer_or_file_is_a_one_line_BackboneException()
     {
         using var store = FeaturesTestData.Store();
@@ -197,7 +221,8 @@ public sealed class BackboneFeaturizerTests : IClassFixture<FrPoseFixture>
             .Should().Throw<BackboneException>().WithMessage("*fr_pose.onnx: cannot load backbone 'fr-pose': *no tensor or node \"no_such_layer\"*");
         var expression = ModelCatalog.Default.Get("fr-expression");
         FluentActions.Invoking(() => new BackboneFeaturizer(expression, [file]))
-            .Should().Throw<BackboneException>().WithMessage($"{file}: SHA-256 is {PoseSpec.Files[0].Sha256}, model 'fr-expression' expects *");
+            .Should().Throw<BackboneException>().WithMessage($"{file}: SHA-256 is {PoseSpec.Files[0].Sha256}, model 'fr-expression' expects *; replace it with the right file");
+        File.Exists(file).Should().BeTrue("a file in a models folder is the user's: named, never deleted");
         FluentActions.Invoking(() => BackboneFeaturizer.Create(ModelCatalog.Default.Get("res10"), store))
             .Should().Throw<BackboneException>().WithMessage("model 'res10' is a FaceDetector, not a backbone");
     }
