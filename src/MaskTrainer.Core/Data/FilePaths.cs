@@ -179,11 +179,24 @@ public static partial class FilePaths
             return null;
         }
 
+        if (_noStatx)
+        {
+            return null;
+        }
+
         // struct statx is 256 bytes and laid out alike on every Linux architecture, unlike struct stat.
         Span<byte> buffer = stackalloc byte[StatxSize];
-        if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+        try
         {
-            return null; // missing, no permission, or a kernel without statx: the open that follows says which
+            if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+            {
+                return null; // missing, no permission, or a kernel without statx: the open that follows says which
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _noStatx = true; // a C library without statx (glibc before 2.28, older musl): not checked
+            return null;
         }
 
         int mode = BitConverter.ToUInt16(buffer[StatxModeOffset..]) & FileTypeMask;
@@ -196,6 +209,8 @@ public static partial class FilePaths
             _ => null,
         };
     }
+
+    private static bool _noStatx;
 
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1; // STATX_TYPE: only the file type is asked for

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaskTrainer.Onnx;
 
@@ -10,7 +9,7 @@ namespace MaskTrainer.Onnx;
 /// detector, bench, tests): the one place where that is decided. ORT 1.32's 1DS telemetry starts
 /// when its environment is created (the first session, ours or ML.NET's) and then writes a
 /// persistent device id and an event queue under <c>$XDG_CACHE_HOME/Microsoft/DeveloperTools/.onnxruntime/</c>,
-/// also offline. <see cref="OrtEnv.DisableTelemetryEvents"/> comes too late for that: it needs the
+/// also offline. OrtEnv.DisableTelemetryEvents comes too late for that: it needs the
 /// environment, whose creation has already written both files (measured). What stops it is
 /// <c>ORT_DISABLE_TELEMETRY=1</c> in the native environment before the environment is created.
 /// </summary>
@@ -28,19 +27,22 @@ internal static partial class OrtTelemetry
         Justification = "Every session, also ML.NET's, is created after this assembly loads; an explicit call in each entry point could be forgotten in one.")]
     internal static void TurnOff()
     {
-        // .NET's copy of the environment, so the processes we start (tests run ML.NET-only
-        // programs) inherit the choice...
-        Environment.SetEnvironmentVariable(DisableVariable, "1");
-        if (OperatingSystem.IsWindows())
+        // A module initializer that throws breaks every type of the assembly: telemetry is not worth that.
+        try
         {
-            // ...which on Windows is the process environment ORT reads; there telemetry goes
-            // through ETW, which this call switches off (not measurable here: no Windows).
-            OrtEnv.Instance().DisableTelemetryEvents();
+            // .NET's copy of the environment, so the processes we start (tests run ML.NET-only
+            // programs) inherit the choice; on Windows it is the process environment ORT reads.
+            Environment.SetEnvironmentVariable(DisableVariable, "1");
+            if (!OperatingSystem.IsWindows())
+            {
+                // ...and the C library's, which on Linux and macOS .NET does not update and ORT reads.
+                // Set as the assembly loads, before our code starts threads that could read the environment.
+                _ = SetEnv(DisableVariable, "1", 1);
+            }
         }
-        else
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // ...and the C library's, which on Linux and macOS .NET does not update and ORT reads.
-            _ = SetEnv(DisableVariable, "1", 1);
+            // No C library setenv: ORT's telemetry then follows its own default.
         }
     }
 

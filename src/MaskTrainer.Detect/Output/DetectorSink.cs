@@ -66,7 +66,9 @@ public sealed class DetectorSink : IFrameSink
             // Live input drops frames (the loop was behind); a video holding only the frames kept
             // would play faster than the scene happened. Each frame is written once for every input
             // frame it stands for, as a window shows it until the next: the file keeps real time.
-            long repeats = _lastIndex < 0 ? 1 : Math.Max(1, packet.Index - _lastIndex);
+            // At most a second's worth: each write is an encode, on the machine that is already behind,
+            // and a stall (a laptop waking) must not freeze the sink for its length.
+            long repeats = _lastIndex < 0 ? 1 : Math.Clamp(packet.Index - _lastIndex, 1, Math.Max(1, (long)Math.Ceiling(_video.Fps)));
             _lastIndex = packet.Index;
             for (long i = 0; i < repeats; i++)
             {
@@ -92,13 +94,10 @@ public sealed class DetectorSink : IFrameSink
     /// <summary>True once the JSON lines' reader was found gone; the run stopped then.</summary>
     public bool ReaderGone { get; private set; }
 
-    public void Complete(bool userQuit, CancellationToken cancel)
+    public bool Complete(bool userQuit, CancellationToken cancel)
     {
         _video?.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
-        if (_holdWindow && !userQuit)
-        {
-            _window?.Hold(cancel);
-        }
+        return _holdWindow && !userQuit && _window is not null && _window.Hold(cancel);
     }
 
     public void Dispose()

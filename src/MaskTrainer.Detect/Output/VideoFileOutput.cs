@@ -33,6 +33,9 @@ public sealed class VideoFileOutput : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The frame rate stored in the file.</summary>
+    public double Fps => _fps;
+
     public long FramesWritten { get; private set; }
 
     public void Write(Mat frame)
@@ -62,8 +65,10 @@ public sealed class VideoFileOutput : IDisposable
         _writer = null;
         // OpenCV's writer reports no write error: on a full disk it leaves a cut file and says nothing.
         // A file whose container does not hold every frame written is not put in place of the old one.
+        // The count is the container's (some back-ends estimate it from the duration): short by more
+        // than an estimate's error (2 %, at least 2 frames), or no file that reads back at all, is a cut file.
         long found = FramesIn(_temp);
-        if (found < FramesWritten)
+        if (found <= 0 || found < FramesWritten - Math.Max(2, FramesWritten / 50))
         {
             FilePaths.TryDelete(_temp);
             throw new IOException($"{Path}: the video could not be written whole ({(found <= 0 ? "it cannot be read back" : $"{found} of its {FramesWritten} frames read back")}; disk full?); nothing was put in its place");

@@ -29,15 +29,18 @@ public sealed class WindowDisplay : IDisposable
     }
 
     /// <summary>Keeps the last frame on screen until a quit key, the window is closed, or <paramref name="cancel"/> fires.</summary>
-    public void Hold(CancellationToken cancel)
+    /// <returns>True when <paramref name="cancel"/> ended the wait (Ctrl+C), false for a key or a closed window.</returns>
+    public bool Hold(CancellationToken cancel)
     {
         while (_shown && !cancel.IsCancellationRequested)
         {
             if (IsQuitKey(GuiWindows.WaitKey(50)) || !GuiWindows.IsVisible(Title))
             {
-                return;
+                return false;
             }
         }
+
+        return _shown;
     }
 
     public void Dispose()

@@ -170,9 +170,10 @@ public sealed class DetectionPipeline
 
             _failure?.Throw();
 
-            // First: an image's window is held open here, and a Ctrl+C while it is shown interrupts the run too.
-            _p._sink.Complete(userQuit, _cancel);
-            if (_cancel.IsCancellationRequested)
+            // A Ctrl+C while an image's window is held open interrupts the run too; one that comes
+            // while the output is being finished does not (the run was over).
+            bool cancelled = _cancel.IsCancellationRequested;
+            if (_p._sink.Complete(userQuit, _cancel) || cancelled)
             {
                 SetReason(StopReason.Interrupted);
             }
@@ -204,9 +205,10 @@ public sealed class DetectionPipeline
             var max = _p._options.MaxFrames;
             try
             {
-                // Frames are numbered as the input numbers them: a live source's own skips (a camera
-                // overwrote them, or a --realtime file's were due while the loop was busy) count, so
-                // the JSON lines' gaps show every dropped frame and --max-frames N ends before frame N.
+                // Frames are numbered as the input numbers them: a live source's own skips (a --realtime
+                // file's frames that were due while the loop was busy) count, so the JSON lines' gaps show
+                // them and --max-frames N ends before frame N. A camera does not say which frames it
+                // overwrote meanwhile: there only the frames the loop itself dropped leave gaps.
                 while (!_stop.IsCancellationRequested && (max <= 0 || read + _p._source.Skipped < max))
                 {
                     if (!_pool.TryTake(out var packet, _stop.Token))

@@ -12,5 +12,6 @@ public interface IFrameSink : IDisposable
     /// Called once after the last frame of a run that did not fail (the input ended, the user quit,
     /// or Ctrl+C), before the summary: finishes the output files, keeps an image's window open until a key is pressed.
     /// </summary>
-    void Complete(bool userQuit, CancellationToken cancel);
+    /// <returns>True when <paramref name="cancel"/> ended a wait for the user (an image's window held open): the run was interrupted there.</returns>
+    bool Complete(bool userQuit, CancellationToken cancel);
 }

@@ -79,7 +79,7 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
             return inner.Write(packet, fps);
         }
 
-        public void Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
+        public bool Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
 
         public void Dispose() => inner.Dispose();
     }

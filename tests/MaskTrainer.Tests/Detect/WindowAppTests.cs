@@ -78,17 +78,31 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         using var cancel = new CancellationTokenSource();
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
+        var shared = TextWriter.Synchronized(stdout); // the sink thread writes while this one reads
         var run = DetectCommand.InvokeAsync(
             ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
-            stdout, stderr, handleSignals: false, cancel.Token);
+            shared, stderr, handleSignals: false, cancel.Token);
 
-        // The frame's JSON line comes before the window is held open for a key.
+        // The frame's JSON line comes before the window is held open for a key; then the window is on screen.
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(60) && !run.IsCompleted && !stdout.ToString().Contains("\"frame\":0"))
+        bool shown = false;
+        while (sw.Elapsed < TimeSpan.FromSeconds(60) && !run.IsCompleted && !shown)
         {
-            await Task.Delay(100);
+            await Task.Delay(200);
+            string text;
+            lock (shared)
+            {
+                text = stdout.ToString();
+            }
+
+            if (text.Contains("\"frame\":0"))
+            {
+                using var screen = Screenshot.Capture(xvfb.Display);
+                shown = Math.Max(Screenshot.CountColour(screen, 0, 255, 0, 20), Screenshot.CountColour(screen, 0, 0, 255, 20)) > 400;
+            }
         }
 
+        shown.Should().BeTrue("the annotated image is held in its window");
         run.IsCompleted.Should().BeFalse("an image's window stays until a key or Ctrl+C");
         cancel.Cancel();
         var code = await run.WaitAsync(TimeSpan.FromSeconds(30));
