@@ -218,7 +218,7 @@ public sealed class MaskModel : IDisposable
         {
             ModelSchemaCheck.Check(chain, EmptyInput(ml).Schema, metadata, name);
         }
-        catch (ModelFileException)
+        catch
         {
             chain.Dispose();
             throw;

@@ -32,7 +32,7 @@ internal static class ModelSchemaCheck
         {
             schema = chain.GetOutputSchema(input);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or NotSupportedException)
         {
             throw new ModelFileException(name, $"the ML.NET model does not take MaskTrainer's input: {MaskModel.FirstLine(e.Message)}", e);
         }

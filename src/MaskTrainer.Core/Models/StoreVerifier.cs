@@ -36,8 +36,8 @@ internal static class StoreVerifier
 
     /// <summary>
     /// The graphs made from the models (<see cref="GraphCache"/>): each must still have the hash
-    /// recorded when it was written; a damaged one, or one without a recorded hash, is deleted
-    /// and made again on next use.
+    /// recorded when it was written; a damaged one is deleted and reported, one without a recorded
+    /// hash (an older version's) is deleted without a report; both are made again on next use.
     /// </summary>
     private static IEnumerable<VerifyResult> VerifyGraphs(string folder)
     {
@@ -48,8 +48,17 @@ internal static class StoreVerifier
 
         foreach (var graph in Directory.EnumerateFiles(folder, "*.onnx").Order(StringComparer.Ordinal))
         {
+            var sidecar = GraphCache.SidecarPath(graph);
+            if (!File.Exists(sidecar))
+            {
+                // Written by a version that recorded no hash: not known to be damaged, so not reported
+                // as such; deleted, the next use makes it again with its hash.
+                GraphCache.Delete(graph);
+                continue;
+            }
+
             string actual = FileHasher.Sha256(graph);
-            if (GraphCache.IsIntact(graph))
+            if (string.Equals(File.ReadAllText(sidecar).Trim(), actual, StringComparison.Ordinal))
             {
                 yield return new VerifyResult(GraphModelId, Path.GetFileName(graph), graph, VerifyStatus.Ok, actual, false);
                 continue;

@@ -61,7 +61,7 @@ public static class MaskEvaluation
         var mapped = new List<ImageExample>(data.Examples.Count);
         foreach (var e in data.Examples)
         {
-            // Compared in NFC: a folder from macOS (NFD) names the same class as the label typed here.
+            // Compared canonically (ClassNames): a folder from macOS (NFD) names the same class as the label typed here (NFC).
             int i = ClassNames.IndexOf(modelLabels, e.Label);
             if (i < 0)
             {

@@ -59,6 +59,11 @@ public sealed class FilePathsTests
     [Fact]
     public void Named_pipes_sockets_and_devices_are_told_from_regular_files_without_opening_them()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         using var temp = new TempFolder();
         var pipe = NamedPipe.Create(temp.File("pipe.jpg"));
         var socketPath = temp.File("socket.jpg");

@@ -241,6 +241,11 @@ public sealed class ImageFolderDatasetTests
     [Fact]
     public void Load_ANamedPipeInAClassFolder_IsSkippedAndListedNotOpened()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         // Hashing opened it and waited for a writer: training hung for ever.
         using var data = new TempDataset();
         data.AddClass("with_mask", 2);

@@ -320,6 +320,11 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models")]
     public void A_named_pipe_is_never_opened_in_an_images_folder_nor_as_the_image_or_the_model()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         // Each of them hung the app for ever, waiting for a writer.
         using var temp = new TempFolder();
         var folder = Directory.CreateDirectory(temp.File("photos")).FullName;

@@ -91,6 +91,11 @@ public sealed class PredictionTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models")]
     public void Predict_refuses_a_named_pipe_in_one_line_without_opening_it()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         using var temp = new MaskTrainer.Tests.Imaging.TempFolder();
         var pipe = NamedPipe.Create(temp.File("pipe.jpg"));
 

@@ -207,6 +207,11 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     [SharedFact("data/mask-sample", "models")]
     public void A_named_pipe_as_the_output_model_is_refused_without_opening_it()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         var pipe = NamedPipe.Create(Path.Combine(fixture.Root!, "pipe-model.zip"));
 
         var act = () => NamedPipe.Within(pipe, () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = pipe }, fixture.Store).Run());

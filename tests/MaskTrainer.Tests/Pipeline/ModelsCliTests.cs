@@ -76,6 +76,21 @@ public sealed class ModelsCliTests : IDisposable
         File.Exists(graph).Should().BeFalse("the next use makes it again");
     }
 
+    [SharedFact("models/fr_landmark.onnx")]
+    public void Verify_passes_a_graph_an_older_version_cached_without_a_hash_and_deletes_it_to_be_made_again()
+    {
+        var model = SharedData.Full("models/fr_landmark.onnx");
+        var graphs = Path.Combine(Cache, "masktrainer", "models", "graphs");
+        var graph = MaskTrainer.Onnx.OnnxGraphEdit.Prepare(model, MaskTrainer.Models.FileHasher.Sha256(model), ["onnx_node!Flatten_76"], symbolicBatch: true, graphs);
+        File.Delete(MaskTrainer.Onnx.GraphCache.SidecarPath(graph)); // as versions before the hashes wrote it
+
+        var (code, stdout, _) = Run(SharedData.Full("models"), "models", "verify");
+
+        code.Should().Be(0, "a graph with no recorded hash is not known to be damaged: " + stdout);
+        stdout.Should().NotContain("MISMATCH");
+        File.Exists(graph).Should().BeFalse("the next use makes it again, with its hash");
+    }
+
     private (int Code, string Stdout, string Stderr) Run(string? models, params string[] args) =>
         TrainProcess.Run(
             new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache, ["MASKTRAINER_MODELS"] = models, ["MASKTRAINER_OFFLINE"] = "1" },

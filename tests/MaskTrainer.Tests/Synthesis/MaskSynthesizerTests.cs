@@ -164,6 +164,11 @@ public sealed class MaskSynthesizerTests : IDisposable
     [SharedFact("models/MODELS.md")]
     public void A_named_pipe_among_the_faces_is_listed_unreadable_not_opened()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // named pipes are told apart by statx(2), on Linux only
+        }
+
         string faces = folders.Path2("with-pipe");
         Directory.CreateDirectory(faces);
         using (var grey = new Mat(240, 320, MatType.CV_8UC3, new Scalar(128, 128, 128)))

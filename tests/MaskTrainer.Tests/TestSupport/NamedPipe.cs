@@ -9,7 +9,7 @@ namespace MaskTrainer.Tests.TestSupport;
 /// </summary>
 internal static partial class NamedPipe
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     /// <summary>Makes a named pipe at <paramref name="path"/> (mode 0644) and returns the path.</summary>
     public static string Create(string path)
