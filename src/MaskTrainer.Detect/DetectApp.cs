@@ -175,6 +175,11 @@ public sealed class DetectApp
             _stderr.WriteLine($"warning: {warning}");
         }
 
+        if (sink.ReaderGone)
+        {
+            summary = summary with { Reason = StopReason.OutputClosed };
+        }
+
         Report(summary with { Detector = detectorId }, json);
         if (o.OutputPath is not null && summary.Frames > 0)
         {

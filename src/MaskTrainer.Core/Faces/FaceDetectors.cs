@@ -141,7 +141,7 @@ public static class FaceDetectors
     {
         ArgumentNullException.ThrowIfNull(id);
         string back = BlazeFaceDetector.BackModelId, res10 = Res10SsdDetector.ModelId, ultra = UltraFaceDetector.ModelId, verifier = FaceVerifier.ModelId;
-        return id switch
+        return id.ToLowerInvariant() switch // detector ids are case-insensitive, as the detector app takes them
         {
             CascadeId or EnsembleId => [back, res10, verifier],
             BackVerifiedId => [back, verifier],

@@ -17,4 +17,7 @@ public enum StopReason
 
     /// <summary>The camera stopped delivering frames and did not come back.</summary>
     CameraLost,
+
+    /// <summary>Nothing reads the JSON lines on stdout any more (<c>--json | head</c>).</summary>
+    OutputClosed,
 }
