@@ -19,6 +19,50 @@ public sealed class FaceDetectorTests
     public static TheoryData<string> ScoredIds() =>
         [.. FaceDetectors.Ids.Where(id => id is not (HaarFaceDetector.ModelId or FaceDetectors.CascadeId or FaceDetectors.MultiScaleId))];
 
+    public static TheoryData<string> AllIds() => [.. FaceDetectors.Ids];
+
+    /// <summary>
+    /// `models fetch &lt;detector&gt;` fetches <see cref="FaceDetectors.ModelIds"/>, a list written by hand
+    /// beside <see cref="FaceDetectors.Create"/>: a detector given only the files of those models, and
+    /// no way to download, must still be made (else the list drifted from what it loads).
+    /// </summary>
+    [SharedTheory("models")]
+    [MemberData(nameof(AllIds))]
+    public void The_models_a_detector_id_names_are_all_it_loads(string id)
+    {
+        var folder = Directory.CreateTempSubdirectory("mt-detector-models-").FullName;
+        try
+        {
+            var models = Directory.CreateDirectory(Path.Combine(folder, "models")).FullName;
+            foreach (var modelId in FaceDetectors.ModelIds(id)!)
+            {
+                foreach (var file in ModelCatalog.Default.Get(modelId).Files)
+                {
+                    var shared = Path.Combine(SharedData.Models!, file.Name);
+                    if (File.Exists(shared))
+                    {
+                        File.CreateSymbolicLink(Path.Combine(models, file.Name), shared);
+                    }
+                }
+            }
+
+            using var store = new ModelStore(new ModelStoreOptions
+            {
+                ModelsDirectories = [models],
+                CacheDirectory = Path.Combine(folder, "cache"),
+                AllowDownload = false,
+            });
+
+            var make = () => FaceDetectors.Create(id, store).Dispose();
+
+            make.Should().NotThrow($"{id} should need only {string.Join(", ", FaceDetectors.ModelIds(id)!)}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [SharedTheory("data/faces-dlib", "models")]
     [MemberData(nameof(FarIds))]
     public void Finds_the_three_labelled_faces(string id)
