@@ -75,7 +75,8 @@ public sealed class ImageFolderDataset
     /// <exception cref="DatasetException">The folder is missing, has fewer than two class folders,
     /// or a class folder has no images, or none it can read (an unreadable file alone is listed in
     /// <see cref="Unreadable"/>).</exception>
-    public static ImageFolderDataset Load(string root, ImageFolderOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> stopped the hashing (a large folder on a slow disk takes minutes).</exception>
+    public static ImageFolderDataset Load(string root, ImageFolderOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         options ??= ImageFolderOptions.Default;
@@ -148,7 +149,7 @@ public sealed class ImageFolderDataset
             throw new DatasetException($"classes {string.Join(", ", empty.Select(e => $"'{e}'"))} in '{root}' have no images");
         }
 
-        var (hashes, problems) = HashAll(files, options.MaxDegreeOfParallelism);
+        var (hashes, problems) = HashAll(files, options.MaxDegreeOfParallelism, cancellationToken);
         var examples = new List<ImageExample>(files.Count);
         var unreadable = new List<SkippedItem>();
         var readable = new int[labels.Length];
@@ -226,11 +227,11 @@ public sealed class ImageFolderDataset
     }
 
     /// <summary>SHA-256 of every file, or (hash null) why it could not be read.</summary>
-    private static (string?[] Hashes, string?[] Problems) HashAll(List<(string Path, int Label)> files, int parallelism)
+    private static (string?[] Hashes, string?[] Problems) HashAll(List<(string Path, int Label)> files, int parallelism, CancellationToken cancellationToken)
     {
         var hashes = new string?[files.Count];
         var problems = new string?[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
         {
             // Not opened: a named pipe would hang the walk until something writes to it, a device never ends.
             if (FilePaths.WhyNotRegularFile(files[i].Path) is { } special)

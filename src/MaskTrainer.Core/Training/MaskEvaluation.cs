@@ -34,7 +34,7 @@ public static class MaskEvaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         // One class folder is enough here (only training needs two): its recall is the figure to read.
-        var data = ImageFolderDataset.Load(dataDirectory, ImageFolderOptions.Evaluation);
+        var data = ImageFolderDataset.Load(dataDirectory, ImageFolderOptions.Evaluation, cancellationToken);
         var examples = MapLabels(data, model.Labels);
         var cache = workspace is null ? null : new BottleneckCache(workspace);
         cache?.CheckWritable();

@@ -47,7 +47,7 @@ public sealed class MaskTrainingPipeline
     {
         var clock = Stopwatch.StartNew();
         CheckBeforeWork();
-        var data = LoadData();
+        var data = LoadData(cancellationToken);
         var split = Split(data);
         var cache = new BottleneckCache(_options.Workspace);
         var backbone = ResolveBackbone();
@@ -176,9 +176,9 @@ public sealed class MaskTrainingPipeline
     public void CheckBeforeWork() => TrainingChecks.BeforeWork(_options);
 
     /// <summary>Step 1: reads the class folders and hashes every image (errors before any work).</summary>
-    public ImageFolderDataset LoadData()
+    public ImageFolderDataset LoadData(CancellationToken cancellationToken = default)
     {
-        var data = ImageFolderDataset.Load(_options.DataDirectory);
+        var data = ImageFolderDataset.Load(_options.DataDirectory, cancellationToken: cancellationToken);
         _observer.Info(data.ToString());
         foreach (var s in data.Unreadable)
         {

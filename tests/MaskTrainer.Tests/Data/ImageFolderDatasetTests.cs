@@ -36,6 +36,26 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void Load_StopsHashingWhenCancelled()
+    {
+        // Ctrl+C during the hashing of a large folder printed "stopping" and went on to the end of it.
+        using var data = new TempDataset();
+        for (int i = 0; i < 50; i++)
+        {
+            data.Add($"with_mask/{i}.jpg", $"m{i}");
+            data.Add($"without_mask/{i}.jpg", $"b{i}");
+        }
+
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        var load = () => ImageFolderDataset.Load(data.Root, cancellationToken: cancel.Token);
+
+        load.Should().Throw<OperationCanceledException>();
+        ImageFolderDataset.Load(data.Root).Examples.Should().HaveCount(100, "the same folder loads when not cancelled");
+    }
+
+    [Fact]
     public void Files_of_other_extensions_are_skipped_items_with_their_reason()
     {
         using var data = new TempDataset();
