@@ -73,7 +73,7 @@ public sealed class BackboneFeaturizer : IDisposable
             hashes[i] = FileHasher.Sha256(files[i]);
             if (hashes[i] != backbone.Files[i].Sha256)
             {
-                throw new BackboneException(FileVerifier.Mismatch(files[i], hashes[i], backbone, backbone.Files[i], FileVerifier.DeleteIfOwned(files[i])));
+                throw new BackboneException(FileVerifier.DiscardDamaged(files[i], hashes[i], backbone, backbone.Files[i]));
             }
         }
 

@@ -209,21 +209,14 @@ public static class ImageCodec
             throw new ImagingException($"{path}: a folder of that name is in the way");
         }
 
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllBytes(temp, encoded);
-            File.Move(temp, full, overwrite: true);
+            // Not flushed to disk: an annotated copy is redone by running again, and a batch writes hundreds.
+            Model.AtomicFile.Write(full, stream => stream.Write(encoded), flushToDisk: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            FilePaths.TryDelete(temp);
             throw new ImagingException($"{path}: {FilePaths.WhyNotWritten(e, Path.GetDirectoryName(full)!)}", e);
-        }
-        catch
-        {
-            FilePaths.TryDelete(temp);
-            throw;
         }
     }
 }

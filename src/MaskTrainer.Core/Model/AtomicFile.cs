@@ -18,7 +18,9 @@ internal static class AtomicFile
 
     static AtomicFile() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteUnfinished();
 
-    public static void Write(string path, Action<FileStream> write)
+    /// <param name="flushToDisk">Wait until the bytes are on disk before the rename (default): a
+    /// model or metrics survive a power cut whole; an annotated image need not.</param>
+    public static void Write(string path, Action<FileStream> write, bool flushToDisk = true)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
@@ -30,7 +32,7 @@ internal static class AtomicFile
             using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
 
             File.Move(tempPath, fullPath, overwrite: true);

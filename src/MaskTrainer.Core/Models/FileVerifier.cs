@@ -96,39 +96,28 @@ internal static class FileVerifier
     }
 
     /// <summary>
-    /// Deletes a model file the store owns (it has a sidecar) whose bytes turned out not to be the
-    /// catalog's although the store handed it out (changed on disk after it was verified: its size
-    /// and mtime still match the sidecar), so the next run fetches it again. Returns what became of
-    /// it: "deleted", "kept" (a models folder's copy is the user's), or why it could not be deleted.
+    /// For a model file whose bytes turned out not to be the catalog's although the store handed it
+    /// out (changed on disk after it was verified: its size and mtime still match the sidecar):
+    /// deletes it when the store owns it (it has a sidecar), so the next run fetches it again, and
+    /// returns the one-line error saying so. A copy in a models folder is the user's: only named.
     /// </summary>
-    public static string DeleteIfOwned(string path)
+    public static string DiscardDamaged(string path, string actual, ModelSpec model, ModelFileSpec file)
     {
+        string what = $"{path}: SHA-256 is {actual}, model '{model.Id}' expects {file.Sha256} for {file.Name}";
         if (!File.Exists(SidecarPath(path)))
         {
-            return "kept";
+            return $"{what}; replace it with the right file";
         }
 
         try
         {
             Delete(path);
-            return "deleted";
+            return $"{what}; the damaged copy was deleted from the model cache: run again to fetch it";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return e.Message.TrimEnd('.');
+            return $"{what}; delete it (it could not be: {e.Message.TrimEnd('.')}) and run again";
         }
-    }
-
-    /// <summary>The one-line error for such a file, after <see cref="DeleteIfOwned"/> said <paramref name="fate"/>.</summary>
-    public static string Mismatch(string path, string actual, ModelSpec model, ModelFileSpec file, string fate)
-    {
-        string what = $"{path}: SHA-256 is {actual}, model '{model.Id}' expects {file.Sha256} for {file.Name}";
-        return fate switch
-        {
-            "kept" => $"{what}; replace it with the right file",
-            "deleted" => $"{what}; the damaged copy was deleted from the model cache: run again to fetch it",
-            _ => $"{what}; delete it (it could not be: {fate}) and run again",
-        };
     }
 
     /// <summary>The file itself, or for a symbolic link (common in models folders) its final target, so sizes and mtimes are the data's.</summary>

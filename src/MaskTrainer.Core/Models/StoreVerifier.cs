@@ -57,8 +57,7 @@ internal static class StoreVerifier
                 continue;
             }
 
-            string actual = FileHasher.Sha256(graph);
-            if (string.Equals(File.ReadAllText(sidecar).Trim(), actual, StringComparison.Ordinal))
+            if (GraphCache.Check(graph, out var actual) is null)
             {
                 yield return new VerifyResult(GraphModelId, Path.GetFileName(graph), graph, VerifyStatus.Ok, actual, false);
                 continue;

@@ -67,7 +67,7 @@ public static class FeatureGraphs
             hashes[i] = FileHasher.Sha256(files[i]);
             if (hashes[i] != backbone.Files[i].Sha256)
             {
-                throw new OnnxGraphEditException(FileVerifier.Mismatch(files[i], hashes[i], backbone, backbone.Files[i], FileVerifier.DeleteIfOwned(files[i])));
+                throw new OnnxGraphEditException(FileVerifier.DiscardDamaged(files[i], hashes[i], backbone, backbone.Files[i]));
             }
         }
 

@@ -17,11 +17,15 @@ internal static class GraphCache
     public static string SidecarPath(string graph) => graph + ".sha256";
 
     /// <summary>True when <paramref name="graph"/> exists and its bytes have the hash recorded when it was written.</summary>
-    public static bool IsIntact(string graph) => Check(graph) is null;
+    public static bool IsIntact(string graph) => Check(graph, out _) is null;
 
-    /// <summary>Null when <paramref name="graph"/> is intact; else what is wrong (missing, no recorded hash, other bytes).</summary>
-    public static string? Check(string graph)
+    /// <summary>
+    /// Null when <paramref name="graph"/> is intact; else what is wrong (missing, no recorded hash,
+    /// other bytes). <paramref name="actual"/> is the hash of its bytes when they were read.
+    /// </summary>
+    public static string? Check(string graph, out string? actual)
     {
+        actual = null;
         try
         {
             if (!File.Exists(graph))
@@ -36,7 +40,7 @@ internal static class GraphCache
             }
 
             var recorded = File.ReadAllText(sidecar).Trim();
-            var actual = Models.FileHasher.Sha256(graph); // streamed: a cut float backbone is up to ~100 MB
+            actual = Models.FileHasher.Sha256(graph); // streamed: a cut float backbone is up to ~100 MB
             return actual == recorded ? null : $"SHA-256 {actual[..12]}…, written as {(recorded.Length >= 12 ? recorded[..12] : recorded)}…";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -56,7 +56,7 @@ public static class MaskLabels
     /// <summary>
     /// How a label is shown on screen: "with_mask" as "Mask", "without_mask" as "No Mask", others with
     /// spaces for underscores, in the printable ASCII that OpenCV's Hershey fonts draw (accents dropped,
-    /// "sans masque ünï" as "sans masque uni"; other characters as one "?" each, where OpenCV drew one per byte).
+    /// "sans masque ünï" as "sans masque uni"; other characters, ß or Ø too, as one "?" each, where OpenCV drew one per byte).
     /// The JSON lines and the report keep the label as it is.
     /// </summary>
     public static string Display(string label) => label.ToLowerInvariant() switch
@@ -66,24 +66,20 @@ public static class MaskLabels
         _ => Drawable(label.Replace('_', ' ')),
     };
 
-    // U+00C0..U+017F (Latin-1 letters and Latin Extended-A) without their accents. A table, not
-    // string.Normalize: the apps run with invariant globalization, where normalization is not available.
-    private const string LatinFolded =
-        "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty" +
-        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
-
     private static string Drawable(string text)
     {
+        // Decomposed (the training side's CanonicalForm: string.Normalize does nothing under the
+        // apps' invariant globalization), an accented letter is its base letter and combining marks.
         var shown = new System.Text.StringBuilder(text.Length);
-        foreach (var rune in text.EnumerateRunes())
+        foreach (var rune in Data.CanonicalForm.Decompose(text).EnumerateRunes())
         {
             int c = rune.Value;
             if (c is >= 0x0300 and < 0x0370)
             {
-                continue; // a combining accent (a decomposed spelling, e.g. from macOS)
+                continue; // a combining accent
             }
 
-            shown.Append(c is >= 0x20 and < 0x7F ? (char)c : c is >= 0xC0 and < 0x180 ? LatinFolded[c - 0xC0] : '?');
+            shown.Append(c is >= 0x20 and < 0x7F ? (char)c : '?');
         }
 
         return shown.ToString();
