@@ -48,7 +48,8 @@ public sealed class DetectApp
         {
             if (e is OperationCanceledException)
             {
-                _stderr.WriteLine("interrupted");
+                // Frames stop with a summary, not this exception: it comes only from the start-up.
+                _stderr.WriteLine("interrupted while starting; nothing was written");
                 return ExitCodes.Interrupted;
             }
 
@@ -100,6 +101,7 @@ public sealed class DetectApp
         // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
         using var model = MaskModel.Load(o.ModelPath, threads);
+        cancel.ThrowIfCancellationRequested(); // the start-up's steps take seconds: Ctrl+C stops between them
         int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
         if (o.MaskLabel is null && !MaskLabels.IsNamedMask(model.Labels[maskIndex]))
         {
@@ -117,6 +119,7 @@ public sealed class DetectApp
         using var classifier = new ModelFaceClassifier(model);
         using var detector = LoadWhileWarmingUp(classifier, () => new CatalogFaceDetector(
             CreateDetector(detectorId, store, consecutive: o.Input is InputKind.Camera or InputKind.Video, threads), o.MinFaceConfidence));
+        cancel.ThrowIfCancellationRequested();
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
         var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };

@@ -1,16 +1,20 @@
 using MaskTrainer.Detect.Cli;
+using MaskTrainer.Signals;
 
 namespace MaskTrainer.Detect;
 
 /// <summary>masktrainer-detect: live face-mask detection. Run through ./detect.sh (see docs/detector.md).</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
+        using var interrupt = new InterruptSignal(ExitCodes.Interrupted);
+
         // Memory stays flat over long runs only with these (see NativeHeap); before any thread starts.
         NativeHeap.FixMmapThreshold();
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         NativeHeap.LimitArenas();
-        return DetectCommand.InvokeAsync(args, Console.Out, Console.Error, handleSignals: true);
+        return await DetectCommand.InvokeAsync(args, Console.Out, Console.Error, interrupt.Token);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using MaskTrainer.Train.Commands;
+using MaskTrainer.Signals;
 using MaskTrainer.Train.Output;
 
 namespace MaskTrainer.Train;
@@ -13,6 +14,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
+        using var interrupt = new InterruptSignal(Errors.Cancelled);
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         var root = new RootCommand("MaskTrainer: train a face-mask classifier by transfer learning.\n" +
                                    "With no command, trains on ./data (see README).");
@@ -38,7 +41,6 @@ public static class Program
                 return UsageErrors.Report(parse, Console.Error);
             }
 
-            using var interrupt = new InterruptSignal();
             return await parse.InvokeAsync(invocation, interrupt.Token);
         }
         catch (Exception e) when (Errors.IsUserFacing(e))

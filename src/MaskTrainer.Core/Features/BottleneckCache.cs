@@ -1,4 +1,5 @@
 using MaskTrainer.Data;
+using MaskTrainer.Model;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
@@ -191,30 +192,11 @@ public sealed class BottleneckCache
         return folder;
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            try
-            {
-                File.WriteAllBytes(temporary, bytes);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // The folder was removed after we first saw it (e.g. the cache was cleared): recreate it.
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllBytes(temporary, bytes);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    /// <summary>
+    /// A cache entry is written whole or not at all, without waiting for the disk (it can be made
+    /// again); the folder is created again if the cache was cleared under a running job.
+    /// </summary>
+    private static void WriteAtomically(string path, byte[] bytes) => AtomicFile.Write(path, bytes, flushToDisk: false);
 
     private static void Validate(FeatureKey key)
     {

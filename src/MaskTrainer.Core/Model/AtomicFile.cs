@@ -19,8 +19,11 @@ internal static class AtomicFile
     static AtomicFile() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteUnfinished();
 
     /// <param name="flushToDisk">Wait until the bytes are on disk before the rename (default): a
-    /// model or metrics survive a power cut whole; an annotated image need not.</param>
-    public static void Write(string path, Action<FileStream> write, bool flushToDisk = true)
+    /// model or metrics survive a power cut whole; an annotated image or a cache entry need not.</param>
+    /// <param name="keepExisting">Keep a file that appeared at the path meanwhile instead of
+    /// replacing it: for cache entries another process may make at the same time, identical to
+    /// ours (replacing it could fail on Windows while that process has it open).</param>
+    public static void Write(string path, Action<FileStream> write, bool flushToDisk = true, bool keepExisting = false)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
@@ -35,7 +38,14 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk);
             }
 
-            File.Move(tempPath, fullPath, overwrite: true);
+            try
+            {
+                File.Move(tempPath, fullPath, overwrite: !keepExisting);
+            }
+            catch (IOException) when (keepExisting && File.Exists(fullPath))
+            {
+                FilePaths.TryDelete(tempPath);
+            }
         }
         catch
         {
@@ -47,6 +57,10 @@ internal static class AtomicFile
             Unfinished.TryRemove(tempPath, out _);
         }
     }
+
+    /// <summary>Writes <paramref name="bytes"/> as <see cref="Write(string, Action{FileStream}, bool, bool)"/> does.</summary>
+    public static void Write(string path, byte[] bytes, bool flushToDisk = true, bool keepExisting = false) =>
+        Write(path, stream => stream.Write(bytes), flushToDisk, keepExisting);
 
     /// <summary>"&lt;path&gt;.tmp-&lt;12 hex digits&gt;": unique, and recognisable as ours if a crash leaves one behind.</summary>
     public static string TempPathFor(string fullPath) =>

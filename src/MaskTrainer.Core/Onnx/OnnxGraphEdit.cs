@@ -1,4 +1,5 @@
 using MaskTrainer.Data;
+using MaskTrainer.Model;
 using MaskTrainer.Models;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -167,45 +168,17 @@ public static class OnnxGraphEdit
     /// </summary>
     internal static void WriteAtomically(string target, byte[] bytes, bool replace = false)
     {
-        // Unique temp name in the same folder (same file system, so the rename is atomic); readers never see half a file.
-        var folder = Path.GetDirectoryName(target)!;
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            WriteThenMove(temp, target, bytes, replace);
+            // Without replace, another process's copy of the same edit that landed first is kept.
+            AtomicFile.Write(target, bytes, keepExisting: !replace);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Every caller writes into the model cache's graphs/ folder: say which folder and what to do.
-            throw ModelCacheException.For(folder, e);
-        }
-        finally
-        {
-            FilePaths.TryDelete(temp); // a leftover temp file never matches a cache name
+            throw ModelCacheException.For(Path.GetDirectoryName(Path.GetFullPath(target))!, e);
         }
     }
-
-    private static void WriteThenMove(string temp, string target, byte[] bytes, bool replace)
-    {
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temp, target, overwrite: replace);
-            }
-            catch (IOException) when (!replace && File.Exists(target))
-            {
-                // Another process finished the same edit first; its copy is identical, keep it
-                // (replacing it could fail on Windows while that process has it open).
-            }
-        }
-    }
-
 
     /// <summary>The edit of one parsed model; the graph is changed in place.</summary>
     private sealed class GraphEditor

@@ -16,9 +16,8 @@ public static class DetectCommand
     /// <param name="args">The command line.</param>
     /// <param name="stdout">Summary and JSON lines.</param>
     /// <param name="stderr">Notes and errors.</param>
-    /// <param name="handleSignals">Turn Ctrl+C / SIGTERM into a clean stop (the app); tests pass false and use <paramref name="cancel"/>.</param>
-    /// <param name="cancel">Stops the run cleanly, like Ctrl+C.</param>
-    public static async Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, bool handleSignals, CancellationToken cancel = default)
+    /// <param name="cancel">Stops the run cleanly: Ctrl+C and SIGTERM through <see cref="Signals.InterruptSignal"/> (Program), a token in tests.</param>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -36,8 +35,10 @@ public static class DetectCommand
             Output = stdout,
             Error = stderr,
 
-            // Long enough for the frames in flight to finish and the output file to be closed.
-            ProcessTerminationTimeout = handleSignals ? TimeSpan.FromSeconds(10) : null,
+            // Program's InterruptSignal handles Ctrl+C from the first instruction of Main; the
+            // library's handler would come only once the action runs, and would cut the closing of
+            // the output file short after its timeout (a second Ctrl+C quits at once instead).
+            ProcessTerminationTimeout = null,
         };
         return await parsed.InvokeAsync(configuration, cancel);
     }

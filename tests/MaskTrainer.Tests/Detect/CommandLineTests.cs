@@ -105,7 +105,7 @@ public sealed class CommandLineTests
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var code = await DetectCommand.InvokeAsync(args, stdout, stderr, handleSignals: false);
+        var code = await DetectCommand.InvokeAsync(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

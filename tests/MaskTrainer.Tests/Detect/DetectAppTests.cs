@@ -252,6 +252,27 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task Ctrl_C_during_the_start_up_stops_before_the_first_frame_and_says_so()
+    {
+        // Loading the model and the detectors takes seconds: a Ctrl+C then stops between the steps.
+        using var temp = new TempFolder();
+        var output = temp.File("never.mp4");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await DetectCommand.InvokeAsync(
+            [.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--output", output],
+            stdout, stderr, cancel.Token);
+
+        code.Should().Be(ExitCodes.Interrupted);
+        stderr.ToString().Trim().Should().Be("interrupted while starting; nothing was written");
+        stdout.ToString().Should().BeEmpty();
+        File.Exists(output).Should().BeFalse();
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task Ctrl_C_stops_cleanly_and_leaves_a_playable_video()
     {
         using var temp = new TempFolder();
@@ -262,7 +283,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
 
         var code = await DetectCommand.InvokeAsync(
             [.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output],
-            stdout, stderr, handleSignals: false, cancel.Token);
+            stdout, stderr, cancel.Token);
 
         code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
         var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -24,7 +24,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
 
         var code = await DetectCommand.InvokeAsync(
             ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
-            stdout, stderr, handleSignals: false);
+            stdout, stderr);
 
         code.Should().Be(ExitCodes.Ok, stderr.ToString());
         stderr.ToString().Split('\n')[0].Should().Be("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");
@@ -42,7 +42,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         var stderr = new StringWriter { NewLine = "\n" };
         var run = DetectCommand.InvokeAsync(
             ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop"],
-            stdout, stderr, handleSignals: false, cancel.Token);
+            stdout, stderr, cancel.Token);
 
         // Boxes are pure green or red (one face, 2 px outline, label bar): look for them on screen.
         int boxPixels = 0;
@@ -81,7 +81,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         var shared = TextWriter.Synchronized(stdout); // the sink thread writes while this one reads
         var run = DetectCommand.InvokeAsync(
             ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
-            shared, stderr, handleSignals: false, cancel.Token);
+            shared, stderr, cancel.Token);
 
         // The frame's JSON line comes before the window is held open for a key; then the window is on screen.
         var sw = Stopwatch.StartNew();

@@ -28,6 +28,21 @@ public sealed class BottleneckCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_cleared_under_a_running_job_is_made_again_on_the_next_write()
+    {
+        var cache = new BottleneckCache(_workspace.Path);
+        cache.Write(Key(), [1f]);
+        Directory.Delete(_workspace.Path, recursive: true);
+
+        cache.Write(Key(), [2f, 3f]);
+
+        var read = new float[2];
+        cache.TryRead(Key(), read).Should().BeTrue();
+        read.Should().Equal(2f, 3f);
+        Directory.GetFiles(_workspace.Path, "*.tmp*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
     public void Absent_entries_and_other_keys_are_misses()
     {
         var cache = new BottleneckCache(_workspace.Path);
@@ -52,7 +67,7 @@ public sealed class BottleneckCacheTests : IDisposable
         cache.GetPath(Key(augment: 2)).Should().Be(Path.Combine(crop, "aug-" + BottleneckCache.Digest("aug"), Hash + ".2.f32"));
         File.Exists(cache.GetPath(Key(augment: 2))).Should().BeTrue();
         File.ReadAllText(Path.Combine(crop, "key.txt")).Should().Be(FeatureKey.NoFaceCrop + "\n");
-        Directory.GetFiles(_workspace.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+        Directory.GetFiles(_workspace.Path, "*.tmp*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
     [Fact]
@@ -117,7 +132,7 @@ public sealed class BottleneckCacheTests : IDisposable
         var read = new float[256];
         cache.TryRead(Key(), read).Should().BeTrue();
         read.Should().Equal(values);
-        Directory.GetFiles(_workspace.Path, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+        Directory.GetFiles(_workspace.Path, "*.tmp*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
     public void Dispose() => _workspace.Dispose();

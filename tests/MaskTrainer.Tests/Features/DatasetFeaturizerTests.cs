@@ -204,7 +204,7 @@ public sealed class DatasetFeaturizerTests : IClassFixture<FrPoseFixture>, IDisp
 
         computedAtCancel.Should().Be(4);
         written.Should().HaveCount(4, "the run stopped after the batch during which it was cancelled");
-        Directory.GetFiles(Cache.Root, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty();
+        Directory.GetFiles(Cache.Root, "*.tmp*", SearchOption.AllDirectories).Should().BeEmpty();
         resumed.Stats.CacheHits.Should().Be(4);
         resumed.Stats.Computed.Should().Be(20);
     }

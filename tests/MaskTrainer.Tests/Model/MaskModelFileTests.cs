@@ -96,6 +96,25 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         _folder.AllFiles().Should().Equal("model.zip");
     }
 
+    [Fact]
+    public void Keep_existing_keeps_a_copy_another_process_put_in_place_first_and_leaves_no_temp_file()
+    {
+        // A cache entry two processes make at once: the first one's file stays (ours is identical).
+        var path = _folder.File("graph.onnx");
+
+        AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[] { 9, 9 });
+            File.WriteAllBytes(path, [1, 2, 3]); // the other process's rename lands during our write
+        }, keepExisting: true);
+
+        File.ReadAllBytes(path).Should().Equal([1, 2, 3]);
+        _folder.AllFiles().Should().Equal("graph.onnx");
+
+        AtomicFile.Write(path, [4, 5]);
+        File.ReadAllBytes(path).Should().Equal([4, 5], "without keepExisting the file is replaced");
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public void Stream_overloads_round_trip()
     {

@@ -1,22 +1,26 @@
 using System.Runtime.InteropServices;
 
-namespace MaskTrainer.Train.Output;
+namespace MaskTrainer.Signals;
 
 /// <summary>
-/// Ctrl+C (SIGINT) or SIGTERM: the first cancels <see cref="Token"/>, so the command stops at its
-/// next check and says what was kept; a second one ends the process at once. Registered before the
-/// command starts because System.CommandLine registers its own handler only once a command's action
-/// returns its task, which for the synchronous `train` is after the work: Ctrl+C killed it silently.
+/// Ctrl+C (SIGINT) or SIGTERM, for both apps: the first cancels <see cref="Token"/>, so the
+/// command stops at its next check and says what was kept; a second one ends the process at once.
+/// Created first thing in Main: System.CommandLine registers its own handler only once a command's
+/// action returns its task, which for the synchronous `train` is after the work (Ctrl+C killed it
+/// silently), and for the detector left its first half second unguarded.
 /// </summary>
-internal sealed class InterruptSignal : IDisposable
+public sealed class InterruptSignal : IDisposable
 {
     private readonly CancellationTokenSource cancel = new();
     private readonly PosixSignalRegistration interrupt;
     private readonly PosixSignalRegistration terminate;
+    private readonly int quitExitCode;
     private int signals;
 
-    public InterruptSignal()
+    /// <param name="quitExitCode">The exit code of the second signal's immediate quit (130 in both apps, as a shell reports SIGINT).</param>
+    public InterruptSignal(int quitExitCode = 130)
     {
+        this.quitExitCode = quitExitCode;
         interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
     }
@@ -49,7 +53,8 @@ internal sealed class InterruptSignal : IDisposable
             return;
         }
 
-        // Environment.Exit (not the signal's default) runs exit handlers, e.g. the one that shows the cursor again.
-        Environment.Exit(Errors.Cancelled);
+        // Environment.Exit (not the signal's default) runs exit handlers, e.g. the one that shows the
+        // cursor again and AtomicFile's removal of unfinished temp files.
+        Environment.Exit(quitExitCode);
     }
 }
