@@ -165,7 +165,8 @@ public static partial class FilePaths
     /// <summary>
     /// Why <paramref name="path"/> (links followed) must not be opened as a file: "a named pipe
     /// (FIFO), not a regular file", or a socket or a device; null when it is a regular file, a
-    /// folder or missing (the callers say those in their own words), or where this is not checked
+    /// folder or missing (the callers say those in their own words; but a listed name that is not
+    /// UTF-8, which .NET cannot open, is <see cref="NotUtf8Name"/>), or where this is not checked
     /// (only Linux is). Opening a named pipe waits for a writer, forever, and a device such as
     /// /dev/zero never ends; yet .NET lists them as files, with FileAttributes.Normal, and every
     /// FileOptions opens them the same blocking way. So the type comes from statx(2), which
@@ -190,7 +191,10 @@ public static partial class FilePaths
         {
             if (statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
             {
-                return null; // missing, no permission, or a kernel without statx: the open that follows says which
+                // .NET reads a file name that is not UTF-8 (Latin-1 from an old camera or a zip) with
+                // U+FFFD in place of the bad bytes, and that name opens nothing: "not found" would puzzle.
+                // Otherwise missing, no permission, or a kernel without statx: the open that follows says which.
+                return path.Contains('\uFFFD', StringComparison.Ordinal) ? NotUtf8Name : null;
             }
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -211,6 +215,9 @@ public static partial class FilePaths
     }
 
     private static bool _noStatx;
+
+    /// <summary>Why a listed file whose name is not valid UTF-8 cannot be read.</summary>
+    public const string NotUtf8Name = "its name is not valid UTF-8 (shown with \uFFFD), so it cannot be opened: rename it";
 
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1; // STATX_TYPE: only the file type is asked for

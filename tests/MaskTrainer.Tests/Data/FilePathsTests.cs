@@ -83,4 +83,22 @@ public sealed class FilePathsTests
         FilePaths.WhyNotRegularFile(temp.Path).Should().BeNull("a folder is for the caller to name");
         FilePaths.WhyNotRegularFile(temp.File("missing.jpg")).Should().BeNull("and so is a missing file");
     }
+
+    [Fact]
+    public void A_listed_name_that_is_not_utf8_is_named_as_such_not_as_missing()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // checked with statx(2), on Linux only; Windows names are UTF-16, macOS's UTF-8
+        }
+
+        using var temp = new TempFolder();
+        var listed = RawFileName.CopyAsLatin1(typeof(FilePathsTests).Assembly.Location, temp.Path, "café.jpg");
+        var real = temp.File("real\uFFFD.jpg"); // a file really named with U+FFFD opens fine
+        File.WriteAllText(real, "");
+
+        File.Exists(listed).Should().BeFalse("what .NET makes of the name opens nothing, hence the check");
+        FilePaths.WhyNotRegularFile(listed).Should().Be(FilePaths.NotUtf8Name);
+        FilePaths.WhyNotRegularFile(real).Should().BeNull();
+    }
 }

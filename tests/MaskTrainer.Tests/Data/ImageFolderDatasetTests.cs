@@ -278,4 +278,25 @@ public sealed class ImageFolderDatasetTests
         dataset.Unreadable.Should().Equal(new SkippedItem(pipe, "a named pipe (FIFO), not a regular file"));
         dataset.ToString().Should().EndWith("; 1 unreadable file(s) skipped (pipe.jpg)");
     }
+
+    [Fact]
+    public void Load_AFileNameThatIsNotUtf8_IsSkippedAndListedWithWhy()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // checked with statx(2), on Linux only
+        }
+
+        // Was "file not found" for a file the user can see in the folder.
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 2);
+        data.AddClass("without_mask", 2);
+        var folder = Path.Combine(data.Root, "with_mask");
+        var latin1 = RawFileName.CopyAsLatin1(Directory.GetFiles(folder)[0], folder, "café.jpg");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.Examples.Should().HaveCount(4);
+        dataset.Unreadable.Should().Equal(new SkippedItem(latin1, FilePaths.NotUtf8Name));
+    }
 }
