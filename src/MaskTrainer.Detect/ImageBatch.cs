@@ -61,9 +61,8 @@ internal sealed class ImageBatch(
             {
                 // Its annotated copy could not be written (a folder of that name, no space, no
                 // permission): one line for it, and the batch goes on, as for an unreadable image.
-                string why = e.Message.ReplaceLineEndings(" ").Trim();
-                // Our own write errors already begin with the copy's path.
-                Failed(file, why.StartsWith(copy + ": ", StringComparison.Ordinal) ? $"{copy}: cannot write the annotated copy: {why[(copy.Length + 2)..]}" : $"{copy}: cannot write the annotated copy: {why}");
+                string why = (e is ImageWriteException write ? write.Reason : e.Message).ReplaceLineEndings(" ").Trim();
+                Failed(file, $"{copy}: cannot write the annotated copy: {why}");
                 failed++;
                 continue;
             }

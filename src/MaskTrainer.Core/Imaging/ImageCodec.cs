@@ -182,6 +182,7 @@ public static class ImageCodec
     /// <summary>
     /// Encodes by the path's extension and writes the file atomically: to a temporary file in the
     /// same folder, then renamed over <paramref name="path"/>, so readers never see half a file.
+    /// Throws <see cref="ImageWriteException"/> naming the file and the problem.
     /// </summary>
     public static void Write(string path, Mat image, int quality = -1)
     {
@@ -200,13 +201,13 @@ public static class ImageCodec
         }
         catch (ImagingException e)
         {
-            throw new ImagingException($"{path}: {e.Message}", e);
+            throw new ImageWriteException(path, e.Message, e);
         }
 
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            throw new ImagingException($"{path}: a folder of that name is in the way");
+            throw new ImageWriteException(path, "a folder of that name is in the way");
         }
 
         try
@@ -216,7 +217,7 @@ public static class ImageCodec
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImagingException($"{path}: {FilePaths.WhyNotWritten(e, Path.GetDirectoryName(full)!)}", e);
+            throw new ImageWriteException(path, FilePaths.WhyNotWritten(e, Path.GetDirectoryName(full)!), e);
         }
     }
 }
