@@ -29,6 +29,45 @@ public sealed class FaceCropStageTests
     }
 
     [SharedFact(Images)]
+    public void A_phone_sized_photo_is_searched_shrunk_and_its_face_cut_at_full_resolution()
+    {
+        // faces-dlib's photo enlarged 10x (5000 px wide, 15 MP): searched at 2048 px, as a
+        // 12 MP phone photo is; padding it whole copied 90 MB per image.
+        using var photo = FaceTestData.Read(FaceTestData.Faces3);
+        var seen = new SizeRecorder(FaceTestData.Detector(FaceDetectors.DefaultId));
+        var stage = new FaceCropStage(seen);
+        var small = stage.FindMainFace(photo)!;
+        using var large = photo.Resize(new Size(photo.Cols * 10, photo.Rows * 10), 0, 0, InterpolationFlags.Linear);
+        large.Cols.Should().BeGreaterThan(stage.Options.MaxDetectionSide);
+
+        using var crop = stage.Apply(large);
+
+        crop.FaceFound.Should().BeTrue();
+        var expected = new Rect(small.Box.X * 10, small.Box.Y * 10, small.Box.Width * 10, small.Box.Height * 10);
+        FaceBoxes.IoU(crop.FaceBox, expected).Should().BeGreaterThan(0.9f, $"found {crop.FaceBox}, 10x the small photo's {expected}");
+        crop.Image.Size().Should().Be(FaceCropper.Region(crop.FaceBox, stage.Options.Crop).Size, "cut from the photo itself, not the shrunk copy");
+        seen.Largest.Should().Be((int)Math.Round(stage.Options.MaxDetectionSide * (1 + 2 * stage.Options.DetectionPadding)), "the detector saw the shrunk photo, padded");
+    }
+
+    /// <summary>The real detector, recording the longest side of the images it is given.</summary>
+    private sealed class SizeRecorder(IFaceDetector inner) : IFaceDetector
+    {
+        public int Largest { get; private set; }
+
+        public string Id => inner.Id;
+
+        public float DefaultMinConfidence => inner.DefaultMinConfidence;
+
+        public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
+        {
+            Largest = Math.Max(image.Cols, image.Rows);
+            return inner.Detect(image, minConfidence);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [SharedFact(Images)]
     public void Padding_changes_nothing_for_a_face_well_inside_the_image()
     {
         using var photo = FaceTestData.Read(FaceTestData.Faces3);
