@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace MaskTrainer.Signals;
 
 /// <summary>
-/// Ctrl+C (SIGINT) or SIGTERM, for both apps: the first cancels <see cref="Token"/>, so the
-/// command stops at its next check and says what was kept; a second one ends the process at once.
+/// Ctrl+C (SIGINT), SIGTERM or SIGHUP (the terminal or SSH session closed), for both apps: the
+/// first cancels <see cref="Token"/>, so the command stops at its next check and says what was
+/// kept (a recording is finished and put in place); a second one ends the process at once.
 /// Created first thing in Main: System.CommandLine registers its own handler only once a command's
 /// action returns its task, which for the synchronous `train` is after the work (Ctrl+C killed it
 /// silently), and for the detector left its first half second unguarded.
@@ -14,6 +15,7 @@ public sealed class InterruptSignal : IDisposable
     private readonly CancellationTokenSource cancel = new();
     private readonly PosixSignalRegistration interrupt;
     private readonly PosixSignalRegistration terminate;
+    private readonly PosixSignalRegistration hangUp;
     private readonly int quitExitCode;
     private int signals;
 
@@ -23,6 +25,7 @@ public sealed class InterruptSignal : IDisposable
         this.quitExitCode = quitExitCode;
         interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+        hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle);
     }
 
     /// <summary>Cancelled by the first signal.</summary>
@@ -32,6 +35,7 @@ public sealed class InterruptSignal : IDisposable
     {
         interrupt.Dispose();
         terminate.Dispose();
+        hangUp.Dispose();
         cancel.Dispose();
     }
 
@@ -40,7 +44,15 @@ public sealed class InterruptSignal : IDisposable
         context.Cancel = true;
         if (Interlocked.Increment(ref signals) == 1)
         {
-            Console.Error.WriteLine("stopping (press Ctrl+C again to quit at once)...");
+            try
+            {
+                Console.Error.WriteLine("stopping (press Ctrl+C again to quit at once)...");
+            }
+            catch (IOException)
+            {
+                // After a hang-up the terminal may be gone: stopping matters, the message does not.
+            }
+
             try
             {
                 cancel.Cancel();

@@ -213,6 +213,43 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task A_hang_up_stops_the_real_app_as_ctrl_c_does_and_keeps_the_recording()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // SIGHUP: the terminal or the SSH session of a recording closed
+        }
+
+        // Before, SIGHUP's default ended the process at once: no summary, only an unplayable .partial file.
+        using var temp = new TempFolder();
+        var output = temp.File("recording.avi");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
+             "--loop", "--json", "--output", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = System.Diagnostics.Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
+        using (var hangUp = System.Diagnostics.Process.Start("kill", ["-HUP", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await hangUp.WaitForExitAsync();
+        }
+
+        var rest = await app.StandardOutput.ReadToEndAsync();
+        app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();
+        app.ExitCode.Should().Be(ExitCodes.Interrupted, await stderr);
+        rest.Should().Contain("\"stopReason\":\"interrupted\"");
+        using var capture = VideoIo.OpenFile(output);
+        capture.FrameCount.Should().BeGreaterThan(0, "the recording was closed and put in place");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task The_app_stops_when_nothing_reads_its_json_lines_any_more()
     {
         if (!OperatingSystem.IsLinux())
