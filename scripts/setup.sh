@@ -65,6 +65,26 @@ mt_build_needed() {
 # packs) returns 3 instead of stopping, so the caller can build instead; it is not tried again
 # until a source changes or MT_REBUILD=1, as a restore that cannot reach NuGet can take minutes.
 mt_setup() {
+  # One build or publish of this repository at a time: a second ./detect.sh started during a
+  # publish would swap the same folders and stamps (and failed on the missing 'publish.new'). It
+  # waits, then finds the work done. The lock is released before the app starts, so two apps can run.
+  local lock_fd="" rc=0
+  if command -v flock >/dev/null; then
+    mkdir -p "$MT_ROOT/.build-stamps"
+    exec {lock_fd}>"$MT_ROOT/.build-stamps/.lock"
+    if ! flock -n "$lock_fd"; then
+      mt_note "another build of this repository is under way: waiting for it"
+      flock "$lock_fd"
+    fi
+  fi
+  mt_setup_locked "$@" || rc=$?
+  if [ -n "$lock_fd" ]; then
+    exec {lock_fd}>&-
+  fi
+  return "$rc"
+}
+
+mt_setup_locked() {
   local config=$1 project=$2
   shift 2
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
