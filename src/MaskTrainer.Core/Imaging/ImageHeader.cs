@@ -52,8 +52,44 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
             return TryReadWebP(data, out header, out problem);
         }
 
-        problem = $"not a JPEG, PNG, BMP or WebP image (starts with {Describe(data)})";
+        problem = KnownOther(data) is { } other
+            ? $"{other}, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG"
+            : $"not a JPEG, PNG, BMP or WebP image (starts with {Describe(data)})";
         return false;
+    }
+
+    /// <summary>
+    /// Image formats people have that OpenCV's build here does not read, named so the user knows
+    /// what to convert: an iPhone's HEIC above all, GIF and TIFF. Null for anything else.
+    /// </summary>
+    private static string? KnownOther(ReadOnlySpan<byte> data)
+    {
+        if (data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8))
+        {
+            return "a GIF image";
+        }
+
+        if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8))
+        {
+            return "a TIFF image";
+        }
+
+        // ISO base media file: a box of type 'ftyp' whose brand says which (HEIF/HEIC from phones, AVIF).
+        if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("ftyp"u8))
+        {
+            var brand = data.Slice(8, 4);
+            if (brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("mif1"u8) || brand.SequenceEqual("msf1"u8) || brand.SequenceEqual("hevc"u8))
+            {
+                return "a HEIC/HEIF photo (an iPhone's)";
+            }
+
+            if (brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8))
+            {
+                return "an AVIF image";
+            }
+        }
+
+        return null;
     }
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];

@@ -230,9 +230,11 @@ public sealed class ImageDecodeTests
         var path = dir.File("out.xyz");
         using var image = Gradient(4, 4);
 
-        var error = Assert.Throws<ImagingException>(() => ImageCodec.Write(path, image));
+        var error = Assert.Throws<ImageWriteException>(() => ImageCodec.Write(path, image));
 
-        error.Message.Should().StartWith(path + ": ");
+        error.Message.Should().Be($"{path}: {error.Reason}");
+        error.Path.Should().Be(path);
+        error.Reason.Should().StartWith("encoding .xyz: ");
         Directory.GetFiles(dir.Path).Should().BeEmpty();
     }
 

@@ -66,11 +66,27 @@ public sealed class ImageHeaderTests
     [Fact]
     public void Unknown_formats_are_described_by_their_first_bytes()
     {
-        ImageHeader.TryRead("GIF89a.."u8, out _, out var text).Should().BeFalse();
-        text.Should().Be("not a JPEG, PNG, BMP or WebP image (starts with \"GIF89a..\")");
+        ImageHeader.TryRead("GIF90a.."u8, out _, out var text).Should().BeFalse();
+        text.Should().Be("not a JPEG, PNG, BMP or WebP image (starts with \"GIF90a..\")");
 
         ImageHeader.TryRead([0x00, 0x01, 0xFE], out _, out var binary).Should().BeFalse();
         binary.Should().Be("not a JPEG, PNG, BMP or WebP image (starts with 0001FE)");
+    }
+
+    [Fact]
+    public void Formats_people_have_that_are_not_read_are_named_so_they_know_what_to_convert()
+    {
+        // An iPhone's photo was "starts with 0000001866747970".
+        byte[] heic = [0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0];
+        ImageHeader.TryRead(heic, out _, out var problem).Should().BeFalse();
+        problem.Should().Be("a HEIC/HEIF photo (an iPhone's), not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG");
+
+        ImageHeader.TryRead("GIF89a.."u8, out _, out problem).Should().BeFalse();
+        problem.Should().StartWith("a GIF image, not");
+        ImageHeader.TryRead("II*\0...."u8, out _, out problem).Should().BeFalse();
+        problem.Should().StartWith("a TIFF image, not");
+        ImageHeader.TryRead([0, 0, 0, 0x1C, .. "ftypavif"u8], out _, out problem).Should().BeFalse();
+        problem.Should().StartWith("an AVIF image, not");
     }
 
     private static ImageHeader Read(byte[] data)
