@@ -60,17 +60,38 @@ public static partial class GuiWindows
     /// <remarks>
     /// GTK answers the "visible" property with 0 even for a shown window; any property of a window
     /// that no longer exists is -1, so asking for one tells whether the user closed it (GTK still
-    /// answers for a window destroyed through OpenCV, so those are tracked here).
+    /// answers for a window destroyed through OpenCV, so those are tracked here). A window the user
+    /// closed is forgotten at once: GTK has destroyed it, and OpenCV logs an error for every later
+    /// call that names it (<see cref="Destroy"/> then has nothing to do).
     /// </remarks>
-    public static bool IsVisible(string name) =>
-        Invoke(() => OpenWindows.Contains(name) && Cv2.GetWindowProperty(name, WindowPropertyFlags.AutoSize) >= 0, name);
+    public static bool IsVisible(string name) => Invoke(() =>
+    {
+        if (!OpenWindows.Contains(name))
+        {
+            return false;
+        }
 
+        if (Cv2.GetWindowProperty(name, WindowPropertyFlags.AutoSize) >= 0)
+        {
+            return true;
+        }
+
+        OpenWindows.Remove(name);
+        return false;
+    }, name);
+
+    /// <summary>Closes the window; nothing when it is not open (never opened, or closed by the user).</summary>
     public static void Destroy(string name) => Invoke(() =>
     {
-        Cv2.DestroyWindow(name);
-        OpenWindows.Remove(name);
+        // OpenCV prints "Can't destroy non-registered window" for a window GTK already destroyed.
+        if (OpenWindows.Remove(name))
+        {
+            Cv2.DestroyWindow(name);
+        }
+
         return 0;
     }, name);
+
 
     private static T Invoke<T>(Func<T> call, string? window)
     {

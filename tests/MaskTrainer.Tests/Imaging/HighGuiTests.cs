@@ -69,6 +69,41 @@ public sealed class HighGuiTests
         GuiWindows.WaitKey(1);
     }
 
+    [XvfbFact]
+    public void A_window_the_user_closed_is_not_destroyed_again_so_OpenCV_logs_no_error()
+    {
+        const string name = "mt-closed-by-user";
+        var xvfb = XvfbServer.Shared!;
+        using var env = new NativeEnvironment().Set("DISPLAY", xvfb.Display).Set("WAYLAND_DISPLAY", null);
+        using var image = ImageDecodeTests.Gradient(160, 120);
+        using var x = new XClient(xvfb.Display);
+        GuiWindows.Show(name, image);
+        ulong window = 0;
+        var sw = Stopwatch.StartNew();
+        while (window == 0 && sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            GuiWindows.WaitKey(20);
+            window = x.Find(name);
+        }
+
+        window.Should().NotBe(0UL, "the window is on the display");
+        x.RequestClose(window); // the title bar's close button
+        bool visible = true;
+        while (visible && sw.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            GuiWindows.WaitKey(20);
+            visible = GuiWindows.IsVisible(name);
+        }
+
+        visible.Should().BeFalse("the user closed it");
+        var logged = NativeStderr.Capture(() =>
+        {
+            GuiWindows.Destroy(name); // as WindowDisplay.Dispose does after every run
+            GuiWindows.WaitKey(1);
+        });
+        logged.Should().NotContain("non-registered window").And.NotContain("ERROR");
+    }
+
     /// <summary>The X map state of the test window as xwininfo reports it, "absent", or "unchecked" without xwininfo.</summary>
     private static string MapState(string display)
     {
