@@ -89,10 +89,12 @@ public sealed class DetectApp
         bool window = false;
         if (!o.NoWindow && !batch)
         {
-            window = GuiWindows.HasDisplay;
+            // Not only an unset DISPLAY: a stale one (SSH sessions, containers) names a display that is gone.
+            var noDisplay = GuiWindows.DisplayProblem;
+            window = noDisplay is null;
             if (!window)
             {
-                _stderr.WriteLine("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");
+                _stderr.WriteLine($"note: {noDisplay}: running without a window; pass --no-window to silence this");
             }
         }
 

@@ -16,10 +16,25 @@ public static partial class GuiWindows
     private static readonly BlockingCollection<Action> Queue = new();
     private static readonly Lazy<Thread> GuiThread = new(StartThread);
     private static readonly HashSet<string> OpenWindows = []; // windows made and not destroyed; GUI thread only
+    private static readonly Lock ProbeLock = new();
+    private static (string? X, string? Wayland, string? Runtime) _probed = ("", "", ""); // never the environment's values
+    private static DisplayCheck _check;
 
-    /// <summary>True when an X11 or Wayland display is set (always true off Linux).</summary>
-    public static bool HasDisplay =>
-        !OperatingSystem.IsLinux() || IsSet("DISPLAY") || IsSet("WAYLAND_DISPLAY");
+    /// <summary>
+    /// True when an X11 or Wayland display is set and answers (always true off Linux). A display
+    /// that is set but does not answer (a stale DISPLAY in an SSH session or a container) is no
+    /// display: GTK would fail on it. Checked once per value of DISPLAY / WAYLAND_DISPLAY.
+    /// </summary>
+    public static bool HasDisplay => DisplayProblem is null;
+
+    /// <summary>
+    /// Why no window can be shown, e.g. "no display (DISPLAY is not set)" or "the display
+    /// cannot be reached (DISPLAY=:55)"; null when one can.
+    /// </summary>
+    public static string? DisplayProblem => Check().Problem;
+
+    /// <summary>The X screen's size in pixels, when known (null on Wayland or without libX11).</summary>
+    public static Size? ScreenSize => Check().Screen;
 
     /// <summary>Opens (or raises) a window named <paramref name="name"/>.</summary>
     public static void Open(string name)
@@ -92,12 +107,11 @@ public static partial class GuiWindows
         return 0;
     }, name);
 
-
     private static T Invoke<T>(Func<T> call, string? window)
     {
-        if (!HasDisplay)
+        if (DisplayProblem is { } problem)
         {
-            throw new DisplayUnavailableException("no display (DISPLAY is not set): run with --no-window, or under Xvfb");
+            throw new DisplayUnavailableException($"{problem}: run with --no-window, or under Xvfb");
         }
 
         T Guarded()
@@ -141,11 +155,88 @@ public static partial class GuiWindows
         return result;
     }
 
+    private readonly record struct DisplayCheck(string? Problem, Size? Screen);
+
+    private static DisplayCheck Check()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return default;
+        }
+
+        var key = (Get("DISPLAY"), Get("WAYLAND_DISPLAY"), Get("XDG_RUNTIME_DIR"));
+        lock (ProbeLock)
+        {
+            if (key != _probed)
+            {
+                _check = Probe(key.Item1, key.Item2, key.Item3);
+                _probed = key;
+            }
+
+            return _check;
+        }
+    }
+
+    // GTK tries Wayland, then X11: either one answering is enough. An XOpenDisplay (or a connect
+    // to the Wayland socket) is a millisecond; GTK's own failure comes later, as an error that
+    // ends the run ("Can't initialize GTK backend").
+    private static DisplayCheck Probe(string? x, string? wayland, string? runtimeDir)
+    {
+        if (x is null && wayland is null)
+        {
+            return new DisplayCheck("no display (DISPLAY is not set)", null);
+        }
+
+        if (x is not null)
+        {
+            if (!X11.IsAvailable)
+            {
+                return default; // cannot tell without Xlib: let GTK try
+            }
+
+            if (X11.Probe() is { } screen)
+            {
+                return new DisplayCheck(null, new Size(screen.Width, screen.Height));
+            }
+        }
+
+        if (wayland is not null && WaylandAnswers(wayland, runtimeDir))
+        {
+            return default;
+        }
+
+        var names = x is null ? $"WAYLAND_DISPLAY={wayland}"
+            : wayland is null ? $"DISPLAY={x}"
+            : $"DISPLAY={x}, WAYLAND_DISPLAY={wayland}";
+        return new DisplayCheck($"the display cannot be reached ({names})", null);
+    }
+
+    // libwayland-client's rule: an absolute WAYLAND_DISPLAY is the socket, else it is under XDG_RUNTIME_DIR.
+    private static bool WaylandAnswers(string name, string? runtimeDir)
+    {
+        var path = Path.IsPathRooted(name) ? name : runtimeDir is null ? null : Path.Combine(runtimeDir, name);
+        if (path is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     // The C library's environment, which GTK reads: .NET keeps its own copy, made at start-up.
-    private static bool IsSet(string name)
+    private static string? Get(string name)
     {
         var value = getenv(name);
-        return value != IntPtr.Zero && Marshal.ReadByte(value) != 0;
+        return value == IntPtr.Zero || Marshal.ReadByte(value) == 0 ? null : Marshal.PtrToStringUTF8(value);
     }
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]

@@ -32,6 +32,29 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public async Task With_a_display_set_that_does_not_answer_it_runs_headless_with_a_one_line_note()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var unused = Enumerable.Range(4900, 50).First(n => !File.Exists($"/tmp/.X11-unix/X{n}"));
+        using var env = new NativeEnvironment().Set("DISPLAY", $":{unused}").Set("WAYLAND_DISPLAY", null);
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+
+        var code = await DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            stdout, stderr);
+
+        code.Should().Be(ExitCodes.Ok, stderr.ToString());
+        stderr.ToString().Split('\n')[0].Should().Be($"note: the display cannot be reached (DISPLAY=:{unused}): running without a window; pass --no-window to silence this");
+        using var frame = JsonDocument.Parse(stdout.ToString().Split('\n')[0]);
+        frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
+    }
+
     [ScreenshotFact("data/mask-sample")]
     public async Task Under_Xvfb_the_window_shows_the_annotated_video_until_stopped()
     {

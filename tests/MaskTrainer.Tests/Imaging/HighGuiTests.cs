@@ -40,6 +40,46 @@ public sealed class HighGuiTests
         Assert.Throws<DisplayUnavailableException>(GuiWindows.DestroyAll);
     }
 
+    [Fact]
+    public void A_display_that_is_set_but_does_not_answer_is_no_display()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // A stale DISPLAY (an SSH session's forwarded display, a container's): GTK would fail on it.
+        var unused = Enumerable.Range(4900, 50).First(n => !File.Exists($"/tmp/.X11-unix/X{n}"));
+        using var env = new NativeEnvironment().Set("DISPLAY", $":{unused}").Set("WAYLAND_DISPLAY", null);
+        using var image = new Mat(8, 8, MatType.CV_8UC3, Scalar.All(0));
+
+        GuiWindows.HasDisplay.Should().BeFalse();
+        GuiWindows.DisplayProblem.Should().Be($"the display cannot be reached (DISPLAY=:{unused})");
+        Assert.Throws<DisplayUnavailableException>(() => GuiWindows.Show(Window, image)).Message
+            .Should().Be($"the display cannot be reached (DISPLAY=:{unused}): run with --no-window, or under Xvfb");
+
+        env.Set("DISPLAY", null).Set("WAYLAND_DISPLAY", "mt-no-such-wayland-socket");
+        GuiWindows.DisplayProblem.Should().Be("the display cannot be reached (WAYLAND_DISPLAY=mt-no-such-wayland-socket)");
+    }
+
+    [Fact]
+    public void A_Wayland_socket_that_accepts_is_a_display()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var temp = new TempFolder();
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(temp.File("wayland-mt")));
+        listener.Listen(1);
+        using var env = new NativeEnvironment().Set("DISPLAY", null).Set("WAYLAND_DISPLAY", "wayland-mt").Set("XDG_RUNTIME_DIR", temp.Path);
+
+        GuiWindows.DisplayProblem.Should().BeNull("a compositor listens on $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY");
+        GuiWindows.HasDisplay.Should().BeTrue();
+    }
+
     [XvfbFact]
     public async Task Shows_a_window_under_Xvfb_from_any_thread()
     {

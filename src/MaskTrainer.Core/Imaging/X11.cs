@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace MaskTrainer.Imaging;
+
+/// <summary>
+/// The few Xlib calls the window code needs: whether a display answers, and its screen size. libX11 is loaded on first use; where it
+/// is missing (no X11 at all) <see cref="IsAvailable"/> is false and nothing else is called.
+/// </summary>
+internal static partial class X11
+{
+    private const string Library = "libX11.so.6";
+
+    private static readonly Lazy<bool> Available = new(() =>
+        OperatingSystem.IsLinux() && NativeLibrary.TryLoad(Library, out _));
+
+    public static bool IsAvailable => Available.Value;
+
+    /// <summary>
+    /// Connects to the display DISPLAY names and closes the connection again: its default
+    /// screen's size, or null when the display cannot be opened (no server there, or not allowed).
+    /// </summary>
+    public static (int Width, int Height)? Probe()
+    {
+        var display = XOpenDisplay(IntPtr.Zero);
+        if (display == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            int screen = XDefaultScreen(display);
+            return (XDisplayWidth(display, screen), XDisplayHeight(display, screen));
+        }
+        finally
+        {
+            _ = XCloseDisplay(display);
+        }
+    }
+
+    [LibraryImport(Library)]
+    private static partial IntPtr XOpenDisplay(IntPtr name);
+
+    [LibraryImport(Library)]
+    private static partial int XCloseDisplay(IntPtr display);
+
+    [LibraryImport(Library)]
+    private static partial int XDefaultScreen(IntPtr display);
+
+    [LibraryImport(Library)]
+    private static partial int XDisplayWidth(IntPtr display, int screen);
+
+    [LibraryImport(Library)]
+    private static partial int XDisplayHeight(IntPtr display, int screen);
+}
