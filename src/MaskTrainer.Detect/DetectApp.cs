@@ -153,7 +153,7 @@ public sealed class DetectApp
         var video = o.OutputPath is not null && o.Input != InputKind.Image ? new VideoFileOutput(o.OutputPath, source!.Fps) : null;
         var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
         using var sink = new DetectorSink(renderer, json, video, imageOut,
-            window ? new WindowDisplay() : null, holdWindow: o.Input == InputKind.Image,
+            window ? new WindowDisplay(_stderr) : null, holdWindow: o.Input == InputKind.Image,
             readerGone: json is not null && ReferenceEquals(_stdout, Console.Out) ? StdoutReader.Gone : null);
 
         var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)

@@ -11,7 +11,7 @@ namespace MaskTrainer.Imaging;
 /// before the GUI back-end is touched. All calls run on one background thread: GTK (and Qt) tie
 /// windows to the thread that created them, so funnelling lets any caller thread use windows.
 /// </summary>
-public static partial class GuiWindows
+public static unsafe partial class GuiWindows
 {
     private static readonly BlockingCollection<Action> Queue = new();
     private static readonly Lazy<Thread> GuiThread = new(StartThread);
@@ -19,6 +19,7 @@ public static partial class GuiWindows
     private static readonly Lock ProbeLock = new();
     private static (string? X, string? Wayland, string? Runtime) _probed = ("", "", ""); // never the environment's values
     private static DisplayCheck _check;
+    private static bool _handlerInstalled; // GUI thread only
 
     /// <summary>
     /// True when an X11 or Wayland display is set and answers (always true off Linux). A display
@@ -36,6 +37,16 @@ public static partial class GuiWindows
     /// <summary>The X screen's size in pixels, when known (null on Wayland or without libX11).</summary>
     public static Size? ScreenSize => Check().Screen;
 
+    /// <summary>
+    /// Runs when the connection to the X display breaks in a window call (the X server ended,
+    /// the SSH tunnel dropped), with the display's name; returns the process's exit code. Runs on
+    /// the thread that makes the window calls, inside Xlib, while the thread that asked for the
+    /// call waits for it. The process ends right after it returns (Xlib allows nothing else), so it
+    /// must finish what must not be lost and say what happened; it must not make window calls.
+    /// Without it the process prints "error: the display was lost (DISPLAY=…)" and ends with 1.
+    /// </summary>
+    public static Func<string, int>? DisplayLost { get; set; }
+
     /// <summary>Opens (or raises) a window named <paramref name="name"/>.</summary>
     public static void Open(string name)
     {
@@ -44,6 +55,7 @@ public static partial class GuiWindows
         {
             Cv2.NamedWindow(name);
             OpenWindows.Add(name);
+            InstallDisplayLostHandler();
             return 0;
         }, name);
     }
@@ -64,6 +76,7 @@ public static partial class GuiWindows
         {
             Cv2.ImShow(name, image);
             OpenWindows.Add(name);
+            InstallDisplayLostHandler();
             return 0;
         }, name);
     }
@@ -232,6 +245,50 @@ public static partial class GuiWindows
         }
     }
 
+    // GDK installs its own handler when it opens the display (it prints nothing useful here and
+    // calls _exit(1)): ours replaces it once the first window call has opened the display.
+    private static void InstallDisplayLostHandler()
+    {
+        if (_handlerInstalled || !OperatingSystem.IsLinux() || Get("DISPLAY") is null || !X11.IsAvailable)
+        {
+            return;
+        }
+
+        X11.SetIOErrorHandler(&OnDisplayLost);
+        _handlerInstalled = true;
+    }
+
+    // Xlib calls this when the connection breaks and ends the process if it returns, so the
+    // process ends here, with _exit: exit() would run OpenCV's static destructors, which destroy
+    // the GTK windows over the broken connection. Nothing may unwind into Xlib's frames.
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static int OnDisplayLost(IntPtr display)
+    {
+        int code = 1;
+        try
+        {
+            var name = X11.NameOf(display) ?? Get("DISPLAY") ?? "?";
+            if (DisplayLost is { } lost)
+            {
+                code = lost(name);
+            }
+            else
+            {
+                Console.Error.WriteLine($"error: the display was lost (DISPLAY={name})");
+            }
+
+            Console.Out.Flush();
+            Console.Error.Flush();
+        }
+        catch (Exception)
+        {
+            // The process ends below either way; an exception cannot cross Xlib's frames.
+        }
+
+        _exit(code);
+        return code;
+    }
+
     // The C library's environment, which GTK reads: .NET keeps its own copy, made at start-up.
     private static string? Get(string name)
     {
@@ -241,6 +298,9 @@ public static partial class GuiWindows
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr getenv(string name);
+
+    [LibraryImport("libc")]
+    private static partial void _exit(int status);
 
     private static Thread StartThread()
     {

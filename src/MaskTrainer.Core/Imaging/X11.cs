@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace MaskTrainer.Imaging;
 
 /// <summary>
-/// The few Xlib calls the window code needs: whether a display answers, and its screen size. libX11 is loaded on first use; where it
+/// The few Xlib calls the window code needs: whether a display answers, its screen size, and
+/// the handler Xlib calls when the connection breaks. libX11 is loaded on first use; where it
 /// is missing (no X11 at all) <see cref="IsAvailable"/> is false and nothing else is called.
 /// </summary>
-internal static partial class X11
+internal static unsafe partial class X11
 {
     private const string Library = "libX11.so.6";
 
@@ -38,6 +39,12 @@ internal static partial class X11
         }
     }
 
+    /// <summary>The name the connection was opened with, e.g. ":0" (reads a field: safe on a broken connection).</summary>
+    public static string? NameOf(IntPtr display) => Marshal.PtrToStringUTF8(XDisplayString(display));
+
+    /// <summary>Sets the process-wide handler Xlib calls when a connection breaks (I/O error).</summary>
+    public static void SetIOErrorHandler(delegate* unmanaged[Cdecl]<IntPtr, int> handler) => XSetIOErrorHandler((IntPtr)handler);
+
     [LibraryImport(Library)]
     private static partial IntPtr XOpenDisplay(IntPtr name);
 
@@ -52,4 +59,10 @@ internal static partial class X11
 
     [LibraryImport(Library)]
     private static partial int XDisplayHeight(IntPtr display, int screen);
+
+    [LibraryImport(Library)]
+    private static partial IntPtr XDisplayString(IntPtr display);
+
+    [LibraryImport(Library)]
+    private static partial IntPtr XSetIOErrorHandler(IntPtr handler);
 }

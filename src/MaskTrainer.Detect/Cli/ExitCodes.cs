@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>The camera stopped delivering frames and did not come back (outputs were closed properly).</summary>
     public const int CameraLost = 3;
 
+    /// <summary>
+    /// The window's display went away mid-run (the X server ended, an SSH connection dropped): the
+    /// recording up to then was finished and kept, and the app ended at once (Xlib allows no more).
+    /// </summary>
+    public const int DisplayLost = 4;
+
     /// <summary>Stopped by Ctrl+C or SIGTERM (outputs were closed properly): 128 + SIGINT, as shells report it.</summary>
     public const int Interrupted = 130;
 

@@ -49,6 +49,37 @@ public sealed class DetectorSink : IFrameSink
         _imagePath = imagePath;
         _window = window;
         _holdWindow = holdWindow;
+        if (window is not null)
+        {
+            window.KeepOnDisplayLost = KeepOnDisplayLost;
+        }
+    }
+
+    // True once Complete finished the video (it is in place); true once Dispose closed it (finished or deleted).
+    private bool _videoCommitted;
+    private bool _videoClosed;
+    private bool _imageWritten;
+
+    /// <summary>
+    /// The display went away inside a window call (the process ends after this): finishes the
+    /// video so the frames so far stay playable and in place; what was kept, or null. The window
+    /// calls are made by the thread that writes the video (Write, Complete), after each write,
+    /// or by Dispose after the video was closed: the video is never being written meanwhile.
+    /// </summary>
+    private string? KeepOnDisplayLost()
+    {
+        if (_video is not null)
+        {
+            if (!_videoCommitted && !_videoClosed)
+            {
+                _video.Commit();
+                _videoCommitted = true;
+            }
+
+            return _videoCommitted && _video.FramesWritten > 0 ? $"the recording up to frame {_lastIndex} was kept in {_video.Path}" : null;
+        }
+
+        return _imageWritten ? $"the annotated image was written to {_imagePath}" : null;
     }
 
     public bool Write(FramePacket packet, double fps)
@@ -78,6 +109,7 @@ public sealed class DetectorSink : IFrameSink
         if (_imagePath is not null)
         {
             ImageCodec.Write(_imagePath, packet.Frame);
+            _imageWritten = true;
         }
 
         if (_window is not null && _showing)
@@ -96,12 +128,18 @@ public sealed class DetectorSink : IFrameSink
 
     public bool Complete(bool userQuit, CancellationToken cancel)
     {
-        _video?.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
+        if (_video is not null)
+        {
+            _video.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
+            _videoCommitted = true;
+        }
+
         return _holdWindow && !userQuit && _window is not null && _window.Hold(cancel);
     }
 
     public void Dispose()
     {
+        _videoClosed = true;
         _video?.Dispose();
         _window?.Dispose();
     }

@@ -6,14 +6,33 @@ namespace MaskTrainer.Detect.Output;
 /// <summary>
 /// The preview window. q, Q or Esc quits, as does closing the window. All calls go through
 /// the OpenCV bridge's GUI thread, so any thread may use it; create it only when
-/// <see cref="GuiWindows.HasDisplay"/> is true.
+/// <see cref="GuiWindows.HasDisplay"/> is true. When the display goes away mid-run (the X server
+/// ended, an SSH connection dropped) the process ends inside the window call that noticed
+/// (<see cref="GuiWindows.DisplayLost"/>): <see cref="KeepOnDisplayLost"/> finishes the recording
+/// first, then one line says what was kept and the exit code is <see cref="Cli.ExitCodes.DisplayLost"/>.
 /// </summary>
 public sealed class WindowDisplay : IDisposable
 {
     /// <summary>The window title.</summary>
     public const string Title = "MaskTrainer detector (q or Esc to quit)";
 
+    private readonly TextWriter _errors;
+    private readonly Func<string, int> _onDisplayLost;
     private bool _shown;
+
+    /// <param name="errors">Where the line about a lost display goes (the app's stderr).</param>
+    public WindowDisplay(TextWriter? errors = null)
+    {
+        _errors = errors ?? Console.Error;
+        _onDisplayLost = OnDisplayLost;
+    }
+
+    /// <summary>
+    /// Finishes what must not be lost when the display goes away mid-run (the recording) and says
+    /// what was kept ("the recording up to frame 41 was kept in out.mp4"), or null. Runs on the
+    /// GUI thread while the thread that made the window call waits in it; the process ends right after.
+    /// </summary>
+    public Func<string?>? KeepOnDisplayLost { get; set; }
 
     /// <summary>Frames shown so far.</summary>
     public long FramesShown { get; private set; }
@@ -22,6 +41,7 @@ public sealed class WindowDisplay : IDisposable
     public bool Show(Mat frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        GuiWindows.DisplayLost = _onDisplayLost; // before the first window call: GTK may lose the display in any
         GuiWindows.Show(Title, frame);
         _shown = true;
         FramesShown++;
@@ -60,6 +80,31 @@ public sealed class WindowDisplay : IDisposable
         {
             // Already closed by the user: nothing left to clean up.
         }
+        finally
+        {
+            if (GuiWindows.DisplayLost == _onDisplayLost)
+            {
+                GuiWindows.DisplayLost = null;
+            }
+        }
+    }
+
+    // One line, then the exit code: GuiWindows ends the process with it.
+    private int OnDisplayLost(string display)
+    {
+        string? kept;
+        try
+        {
+            kept = KeepOnDisplayLost?.Invoke();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImagingException)
+        {
+            kept = e.Message; // e.g. "out.mp4: the video could not be written whole (...)"
+        }
+
+        _errors.WriteLine(kept is null ? $"error: the display was lost (DISPLAY={display})" : $"error: the display was lost (DISPLAY={display}); {kept}");
+        _errors.Flush();
+        return Cli.ExitCodes.DisplayLost;
     }
 
     /// <summary>q, Q or Esc (the key code may carry modifier bits above the low byte).</summary>

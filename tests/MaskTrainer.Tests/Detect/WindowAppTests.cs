@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MaskTrainer.Detect.Cli;
+using MaskTrainer.Imaging;
 using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Tests.Pipeline;
 
@@ -53,6 +54,81 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         stderr.ToString().Split('\n')[0].Should().Be($"note: the display cannot be reached (DISPLAY=:{unused}): running without a window; pass --no-window to silence this");
         using var frame = JsonDocument.Parse(stdout.ToString().Split('\n')[0]);
         frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task Losing_the_display_mid_recording_keeps_the_video_playable_and_says_so_in_one_line()
+    {
+        if (!XvfbServer.IsInstalled)
+        {
+            return; // needs an X server to take away
+        }
+
+        // The real process: Xlib ends it when the display goes. Its own Xvfb, killed mid-run.
+        using var temp = new TempFolder();
+        var output = temp.File("lost.mp4");
+        using var xvfb = Process.Start(new ProcessStartInfo("Xvfb", ["-displayfd", "1", "-screen", "0", "800x600x24", "-nolisten", "tcp"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var display = ":" + (await xvfb.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)))!.Trim();
+        var info = new ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), "--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"),
+             "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--output", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["DISPLAY"] = display;
+        info.Environment.Remove("WAYLAND_DISPLAY");
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+        var stdout = app.StandardOutput.ReadToEndAsync();
+        bool ended;
+        try
+        {
+            using (var x = new XClient(display))
+            {
+                var sw = Stopwatch.StartNew();
+                while (sw.Elapsed < TimeSpan.FromSeconds(60) && !app.HasExited
+                    && (x.Find("MaskTrainer detector") == 0 || Directory.GetFiles(temp.Path, ".lost.*").Length == 0))
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            await Task.Delay(1500); // a few dozen frames recorded and shown
+            xvfb.Kill();
+            ended = app.WaitForExit(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!app.HasExited)
+            {
+                app.Kill(entireProcessTree: true);
+            }
+
+            if (!xvfb.HasExited)
+            {
+                xvfb.Kill();
+            }
+        }
+
+        var errors = await stderr;
+        ended.Should().BeTrue("the app ends when its display goes");
+        app.ExitCode.Should().Be(ExitCodes.DisplayLost, errors);
+        errors.TrimEnd('\n').Split('\n')[^1].Should().MatchRegex(
+            $@"^error: the display was lost \(DISPLAY={display}\); the recording up to frame [1-9][0-9]* was kept in {System.Text.RegularExpressions.Regex.Escape(output)}$");
+        await stdout;
+        using (var capture = VideoIo.OpenFile(output))
+        {
+            capture.FrameCount.Should().BeGreaterThan(10, "the frames recorded until then are in a finished, playable file");
+        }
+
+        Directory.GetFiles(temp.Path, ".lost.*").Should().BeEmpty("the unfinished file was finished and renamed into place");
     }
 
     [ScreenshotFact("data/mask-sample")]
