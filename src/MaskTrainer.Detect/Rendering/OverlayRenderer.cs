@@ -9,7 +9,7 @@ namespace MaskTrainer.Detect.Rendering;
 /// Draws the results into the frame like the seed projects: per face a box (green = mask,
 /// red = no mask; thin grey with "?" = too small to judge) with "label probability" above it; orange lines between faces standing too
 /// close (explained by a legend under the counters); labels of neighbouring faces never cover each other; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
-/// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p and 1080p both read well.
+/// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p, 1080p and an 8000 px photo all read well (<see cref="SizesFor"/>).
 /// </summary>
 public sealed class OverlayRenderer
 {
@@ -37,9 +37,7 @@ public sealed class OverlayRenderer
         ArgumentNullException.ThrowIfNull(packet);
         var frame = packet.Frame;
         int width = frame.Cols, height = frame.Rows;
-        double scale = Math.Clamp(width / 1100.0, 0.4, 1.5);
-        int thickness = Math.Max(2, (int)Math.Round(width / 500.0));
-        int textThickness = Math.Max(1, (int)Math.Round(scale * 1.6));
+        var (scale, thickness, textThickness) = SizesFor(width, height);
         var faces = packet.Faces;
         _placed.Clear();
 
@@ -83,10 +81,29 @@ public sealed class OverlayRenderer
         DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, scale, thickness, textThickness);
     }
 
+    /// <summary>
+    /// The font scale, line and text thickness for a frame: from 0.4 at 440 px wide up to 1.5 at
+    /// 1650-2200 px (720p 1.16, 1080p 1.5), then growing with the frame, so a 4K or 8000 px photo's
+    /// labels read as a 1080p frame's do when the picture is seen whole (scaled to a screen).
+    /// The width counts up to 16:9 of the height: a panorama's text stays in proportion to its height.
+    /// </summary>
+    internal static (double Scale, int Thickness, int TextThickness) SizesFor(int width, int height)
+    {
+        double span = Math.Min(width, height * 16.0 / 9);
+        double scale = Math.Max(Math.Clamp(span / 1100.0, 0.4, 1.5), span / LargeFrameWidthPerScale);
+        int thickness = Math.Max(2, (int)Math.Round(span / 500.0));
+        int textThickness = Math.Max(1, (int)Math.Round(scale * 1.6));
+        return (scale, thickness, textThickness);
+    }
+
+    // Beyond 2200 px the font grows in proportion: 3840 px (4K) 2.6, 8000 px 5.5.
+    private const double LargeFrameWidthPerScale = 1466.7;
+
     /// <summary>A thin grey box with a small "?" above it: a face was found but is too small to judge.</summary>
     private static void DrawTooSmall(Mat frame, Rect box, double scale, int textThickness)
     {
-        Cv2.Rectangle(frame, box, OverlayStyle.TooSmall, 1);
+        // One pixel up to 1080p (the box must not hide the small face); thicker on a large photo, where one pixel vanishes.
+        Cv2.Rectangle(frame, box, OverlayStyle.TooSmall, Math.Max(1, textThickness / 2));
         var at = new Point(box.X, Math.Max(box.Y - 3, 10));
         Cv2.PutText(frame, "?", at, OverlayStyle.Font, Math.Max(0.35, scale * 0.5), OverlayStyle.TooSmall, Math.Max(1, textThickness - 1));
     }

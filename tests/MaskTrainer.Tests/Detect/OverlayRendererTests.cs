@@ -142,6 +142,43 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void Text_and_lines_keep_their_size_up_to_1080p_and_grow_with_larger_frames()
+    {
+        // What the overlay drew before sizes grew past 1080p: 720p and 1080p look as they did.
+        OverlayRenderer.SizesFor(640, 480).Should().Be((640 / 1100.0, 2, 1));
+        OverlayRenderer.SizesFor(1280, 720).Should().Be((1280 / 1100.0, 3, 2));
+        OverlayRenderer.SizesFor(1920, 1080).Should().Be((1.5, 4, 2));
+
+        var (scale, thickness, text) = OverlayRenderer.SizesFor(8000, 6000);
+        scale.Should().BeApproximately(8000 / 1466.7, 0.01, "seen whole on a screen, the labels read as a 1080p frame's");
+        thickness.Should().Be(16);
+        text.Should().Be(9);
+        OverlayRenderer.SizesFor(8000, 1000).Scale.Should().Be(1.5, "a panorama's text stays in proportion to its height");
+    }
+
+    [Fact]
+    public void A_large_photo_gets_a_label_as_large_in_proportion_as_a_1080p_frame()
+    {
+        int LabelHeight(int width, int height, Rect box)
+        {
+            using var packet = Packet(width, height, (box, true, FaceAlerts.None));
+            new OverlayRenderer(Labels).Draw(packet, 0);
+            int y = box.Y - 1, x = box.X + 2;
+            while (y >= 0 && Pixel(packet.Frame, x, y) == ((byte)0, (byte)255, (byte)0))
+            {
+                y--;
+            }
+
+            return box.Y - 1 - y;
+        }
+
+        int full = LabelHeight(1920, 1080, new Rect(600, 400, 300, 300));
+        int large = LabelHeight(7680, 4320, new Rect(2400, 1600, 1200, 1200)); // the same picture, 4x larger
+        full.Should().BeGreaterThan(20);
+        large.Should().BeInRange(3 * full, 5 * full, "the label grows with the picture (it was the 1080p one's size, a quarter in proportion)");
+    }
+
+    [Fact]
     public void Overlay_strings_are_cached_not_rebuilt_per_frame()
     {
         var cache = new TextCache(["Mask", "No Mask"]);
