@@ -16,7 +16,13 @@ public sealed class WindowDisplay : IDisposable
     /// <summary>The window title.</summary>
     public const string Title = "MaskTrainer detector (q or Esc to quit)";
 
+    /// <summary>The room for a frame when the screen's size is unknown (Wayland): frames larger are shown scaled down.</summary>
+    public static readonly Size DefaultRoom = new(1600, 900);
+
     private readonly TextWriter _errors;
+    private readonly Mat _scaled = new(); // the shown copy of a frame too large for the screen, reused frame to frame
+    private Size _frameSize;
+    private Size _shownSize;
     private readonly Func<string, int> _onDisplayLost;
     private bool _shown;
 
@@ -42,10 +48,45 @@ public sealed class WindowDisplay : IDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         GuiWindows.DisplayLost = _onDisplayLost; // before the first window call: GTK may lose the display in any
-        GuiWindows.Show(Title, frame);
+        GuiWindows.Show(Title, Fit(frame));
         _shown = true;
         FramesShown++;
         return !IsQuitKey(GuiWindows.WaitKey(1)) && GuiWindows.IsVisible(Title);
+    }
+
+    /// <summary>The size the last frame was shown at.</summary>
+    public Size ShownSize => _shownSize;
+
+    /// <summary>
+    /// The size a frame is shown at: its own when it fits on <paramref name="screen"/> (less room for
+    /// a title bar and panels), else scaled down to fit, keeping its aspect ratio. An 8000 x 6000
+    /// photo in a window of its own size would reach far off the screen.
+    /// </summary>
+    public static Size FitSize(Size frame, Size? screen)
+    {
+        var room = screen is { Width: > 0, Height: > 0 } s ? new Size(s.Width * 9 / 10, s.Height * 85 / 100) : DefaultRoom;
+        double f = Math.Min((double)room.Width / frame.Width, (double)room.Height / frame.Height);
+        return f >= 1 ? frame : new Size(Math.Max(1, (int)(frame.Width * f)), Math.Max(1, (int)(frame.Height * f)));
+    }
+
+    // The window is AUTOSIZE (the size of the image shown): a frame too large is scaled into a buffer
+    // reused while the frame size stays (a video's), so showing allocates no image per frame.
+    private Mat Fit(Mat frame)
+    {
+        var size = frame.Size();
+        if (size != _frameSize)
+        {
+            _frameSize = size;
+            _shownSize = FitSize(size, GuiWindows.ScreenSize);
+        }
+
+        if (_shownSize == size)
+        {
+            return frame;
+        }
+
+        Cv2.Resize(frame, _scaled, _shownSize, 0, 0, InterpolationFlags.Area); // area: no aliasing of the overlay's lines and text
+        return _scaled;
     }
 
     /// <summary>Keeps the last frame on screen until a quit key, the window is closed, or <paramref name="cancel"/> fires.</summary>
@@ -65,6 +106,7 @@ public sealed class WindowDisplay : IDisposable
 
     public void Dispose()
     {
+        _scaled.Dispose();
         if (!_shown)
         {
             return;
