@@ -130,15 +130,14 @@ public sealed class MaskTrainingPipeline
         // are being written they are finished (each is a quick atomic write), so they match.
         cancellationToken.ThrowIfCancellationRequested();
         var layout = OutputLayout.For(_options.ModelPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_options.ModelPath))!);
-        model.Save(_options.ModelPath);
-        AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
+        Written(_options.ModelPath, null, () => model.Save(_options.ModelPath));
+        Written(layout.MetricsPath, _options.ModelPath, () => AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson()))));
 
         string? reportPath = null;
         if (_options.WriteReport)
         {
             reportPath = layout.ReportPath;
-            TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped);
+            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped));
         }
         else if (StaleReport.Remove(layout.ReportPath))
         {
@@ -159,6 +158,27 @@ public sealed class MaskTrainingPipeline
             ReportPath = reportPath,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/>, which writes <paramref name="path"/> through a temp file. A
+    /// failure the check before the work could not foresee (the disk filled up meanwhile) is one line
+    /// naming <paramref name="path"/>: .NET's own message names the temp file, which is gone by then.
+    /// </summary>
+    /// <param name="savedModel">The model already saved when <paramref name="path"/> is written beside it; null for the model itself.</param>
+    private static void Written(string path, string? savedModel, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = FilePaths.WhyNotWritten(e, Path.GetDirectoryName(Path.GetFullPath(path))!);
+            throw savedModel is null
+                ? new ModelFileException(path, $"the model could not be saved: {why}; a model there before is left as it was", e)
+                : new IOException($"{path}: could not be written: {why} (the model {savedModel} was saved)", e);
+        }
     }
 
     /// <summary>Why Auto without a validation split is refused (<see cref="CheckBeforeWork"/>; the CLI says it at parse time).</summary>

@@ -195,12 +195,58 @@ internal static class TrainingChecks
             throw new ModelFileException(options.ModelPath, $"cannot write the report beside the model: {layout.ReportFolder} is a file, not a folder");
         }
 
+        CanWriteIn(options.ModelPath, Path.GetDirectoryName(file)!);
+
         // A zip (and so every model file) starts with a local file header, "PK\x03\x04".
         static bool IsZipOrEmpty(string path)
         {
             using var stream = File.OpenRead(path);
             Span<byte> head = stackalloc byte[4];
             return stream.Length == 0 || (stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\x03\x04"u8));
+        }
+    }
+
+    /// <summary>
+    /// A file can be created in <paramref name="folder"/>, where the model, metrics.json and report/
+    /// go: a probe file is created there and deleted (and so are the folders on the way that had to
+    /// be made for it). Looking at the folder's permissions would miss a read-only mount, /proc and
+    /// ACLs, and the run would fail at its last step, naming our temp file.
+    /// </summary>
+    private static void CanWriteIn(string modelPath, string folder)
+    {
+        var made = new List<string>();
+        for (var dir = folder; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            made.Add(dir);
+        }
+
+        var probe = AtomicFile.TempPathFor(Path.Combine(folder, Path.GetFileName(modelPath)));
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException(modelPath, $"cannot write the model (-o): {FilePaths.WhyNotWritten(e, folder)}", e);
+        }
+        finally
+        {
+            FilePaths.TryDelete(probe);
+            // Deepest first; one that is not empty (another process wrote there meanwhile) stays.
+            foreach (var dir in made)
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    break;
+                }
+            }
         }
     }
 }

@@ -205,6 +205,25 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_disk_that_fills_up_before_the_save_is_one_line_naming_the_model_not_the_temp_file()
+    {
+        // The check before the work writes an empty probe, which fits; the model does not.
+        // It was .NET's "No space left on device : '.../m.zip.tmp-43b569cc62a3'".
+        using var full = TmpfsMount.TryCreate(Path.Combine(fixture.Root!, "full-disk"), "64k", readOnly: false);
+        if (full is null)
+        {
+            return;
+        }
+
+        var output = Path.Combine(full.Path, "m.zip");
+        var act = () => new MaskTrainingPipeline(fixture.Options! with { OutputPath = output }, fixture.Store).Run();
+
+        act.Should().Throw<ModelFileException>()
+            .WithMessage($"{output}: the model could not be saved: cannot write in {full.Path} (No space left on device); a model there before is left as it was");
+        Directory.GetFileSystemEntries(full.Path).Should().BeEmpty();
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_named_pipe_as_the_output_model_is_refused_without_opening_it()
     {
         if (!OperatingSystem.IsLinux())

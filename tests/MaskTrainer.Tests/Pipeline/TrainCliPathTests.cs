@@ -57,6 +57,46 @@ public sealed class TrainCliPathTests : IDisposable
     }
 
     [Fact]
+    public void Output_where_no_file_can_be_written_is_refused_before_any_work_naming_the_folder()
+    {
+        // It was found after the featurizing and the head, in .NET's words about our temp file:
+        // "Read-only file system : '.../rofs/mask_model.zip.tmp-43b569cc62a3'".
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data", "with_mask")).Parent!.FullName;
+        if (OperatingSystem.IsLinux())
+        {
+            RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", "/proc/x.zip")
+                .Should().Be("error: /proc/x.zip: cannot write the model (-o): no file can be created in /proc");
+        }
+
+        using var readOnly = TmpfsMount.TryCreate(Path.Combine(_root, "rofs"), "64k", readOnly: true);
+        if (readOnly is null)
+        {
+            return;
+        }
+
+        foreach (var (output, folder) in new[] { ("rofs/", "rofs"), ("rofs/new/m.zip", "rofs/new") })
+        {
+            var model = Path.Combine(_root, output);
+            RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", model)
+                .Should().Be($"error: {(output.EndsWith('/') ? Path.Combine(model, "mask_model.zip") : model)}: cannot write the model (-o): cannot write in {Path.Combine(_root, folder)} (Read-only file system)");
+        }
+    }
+
+    [Fact]
+    public void The_write_check_of_output_leaves_no_file_or_folder_behind()
+    {
+        // The probe and the folders made for it are removed: a run that fails later leaves nothing.
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data", "with_mask")).Parent!.FullName;
+        var output = Path.Combine(_root, "out", "deeper", "m.zip");
+
+        var (code, _, stderr) = TrainCli.Run("--data", data, "--workspace", Workspace, "-o", output);
+
+        code.Should().Be(1);
+        stderr.Should().StartWith("error: ").And.Contain(data, "the data folder's problem ends this run, after the check of -o");
+        Directory.Exists(Path.Combine(_root, "out")).Should().BeFalse();
+    }
+
+    [Fact]
     public void Predict_crops_must_be_a_folder()
     {
         var photo = Photo("photo.jpg");
