@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using MaskTrainer.Data;
 using MaskTrainer.Features;
 using MaskTrainer.Model;
@@ -148,7 +149,7 @@ internal static class TrainingChecks
     /// <summary>
     /// The model can go where asked: a folder in its path that is a file (or a folder where the
     /// file should be) would otherwise fail the run at its last step, after the featurizing. And
-    /// it may go there: an existing file is replaced only when it is a zip (a model from an
+    /// it may go there: an existing file is replaced only when it is a model zip of ours (from an
     /// earlier run) or empty, and nothing is written into the data folder (the model, metrics.json
     /// and report/ would land among the training images, report/ as a class of its own).
     /// </summary>
@@ -160,15 +161,15 @@ internal static class TrainingChecks
             throw new ModelFileException(options.ModelPath, "cannot write the model: a folder of that name is in the way");
         }
 
-        // Looked at before IsZipOrEmpty opens it: opening a named pipe would wait for a writer forever.
+        // Looked at before NotAModel opens it: opening a named pipe would wait for a writer forever.
         if (File.Exists(file) && FilePaths.WhyNotRegularFile(file) is { } special)
         {
             throw new ModelFileException(options.ModelPath, $"exists and is {special}; refusing to overwrite it (name a new file, an old model, or a folder)");
         }
 
-        if (File.Exists(file) && !IsZipOrEmpty(file))
+        if (File.Exists(file) && NotAModel(file) is { } what)
         {
-            throw new ModelFileException(options.ModelPath, "exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");
+            throw new ModelFileException(options.ModelPath, $"exists and is {what}; refusing to overwrite it (name a new file, an old model, or a folder)");
         }
 
         if (FilePaths.IsInside(file, options.DataDirectory))
@@ -197,12 +198,26 @@ internal static class TrainingChecks
 
         CanWriteIn(options.ModelPath, Path.GetDirectoryName(file)!);
 
-        // A zip (and so every model file) starts with a local file header, "PK\x03\x04".
-        static bool IsZipOrEmpty(string path)
+        // A zip is not enough: a photo archive, .docx, .xlsx and .jar files are zips too. A model of
+        // ours holds MaskTrainer's metadata entry (MaskModel.Save writes it); an empty file is a
+        // placeholder (mktemp, touch). Null when the file may be replaced, else what it is.
+        static string? NotAModel(string path)
         {
             using var stream = File.OpenRead(path);
-            Span<byte> head = stackalloc byte[4];
-            return stream.Length == 0 || (stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\x03\x04"u8));
+            if (stream.Length == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+                return zip.GetEntry(ModelMetadata.EntryName) is null ? $"a zip but not a MaskTrainer model (no {ModelMetadata.EntryName} in it)" : null;
+            }
+            catch (InvalidDataException)
+            {
+                return "not a model zip";
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+
 namespace MaskTrainer.Tests.Pipeline;
 
 /// <summary>
@@ -40,6 +42,28 @@ public sealed class TrainCliPathTests : IDisposable
             .Should().Contain("not a model zip");
         File.ReadAllBytes(photo).Should().Equal(before);
         Directory.GetFileSystemEntries(Path.Combine(_root, "data", "with_mask")).Should().ContainSingle("no metrics.json or report/ were written beside it");
+    }
+
+    [Fact]
+    public void Output_that_is_a_zip_but_not_one_of_our_models_is_not_overwritten()
+    {
+        // Any zip used to be replaced: a photo archive, a .docx (a .xlsx, a .jar) start with "PK" too.
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data", "with_mask")).Parent!.FullName;
+        var photos = Path.Combine(_root, "photos.zip");
+        using (var zip = ZipFile.Open(photos, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(Photo("holiday.jpg"), "holiday.jpg");
+        }
+
+        var damaged = Path.Combine(_root, "damaged.zip");
+        File.WriteAllBytes(damaged, [.. "PK\x03\x04"u8, 1, 2, 3]);
+        var before = File.ReadAllBytes(photos);
+
+        RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", photos)
+            .Should().Be($"error: {photos}: exists and is a zip but not a MaskTrainer model (no MaskTrainer/metadata.json in it); refusing to overwrite it (name a new file, an old model, or a folder)");
+        RunExpectingFailure("--data", data, "--workspace", Workspace, "-o", damaged)
+            .Should().Be($"error: {damaged}: exists and is not a model zip; refusing to overwrite it (name a new file, an old model, or a folder)");
+        File.ReadAllBytes(photos).Should().Equal(before);
     }
 
     [Theory]
