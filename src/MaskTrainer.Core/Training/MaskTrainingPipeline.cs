@@ -122,7 +122,7 @@ public sealed class MaskTrainingPipeline
             Trainer = head.Trainer.ToString(),
             Metrics = JsonNode.Parse(document.ToJson())!.AsObject(),
             Dataset = DatasetJson(data, split, skipped),
-            TrainingOptions = OptionsJson(),
+            TrainingOptions = OptionsJson(detector?.Id),
         };
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
@@ -137,7 +137,7 @@ public sealed class MaskTrainingPipeline
         if (_options.WriteReport)
         {
             reportPath = layout.ReportPath;
-            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, metrics, head, split, test, testScores, skipped));
+            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, detector?.Id, metrics, head, split, test, testScores, skipped));
         }
         else if (StaleReport.Remove(layout.ReportPath))
         {
@@ -257,7 +257,9 @@ public sealed class MaskTrainingPipeline
         return result;
     }
 
-    private JsonObject OptionsJson() => new()
+    /// <param name="detectorUsed">The face detector that cut the crops: the one asked for, or what it fell back to (the
+    /// cascade without res10); metadata.json says what the model was trained with. Null when the face crop is off.</param>
+    private JsonObject OptionsJson(string? detectorUsed) => new()
     {
         ["data"] = FullPath(_options.DataDirectory),
         // A catalog id as it is; a backbone file by its full path, as the data folder.
@@ -266,7 +268,7 @@ public sealed class MaskTrainingPipeline
         ["split"] = JsonSerializer.SerializeToNode(_options.Split, JsonOptions),
         ["augmentation"] = JsonSerializer.SerializeToNode(_options.Augmentation, JsonOptions),
         ["faceCrop"] = _options.FaceCrop,
-        ["faceDetector"] = _options.FaceCrop ? _options.FaceDetector : null,
+        ["faceDetector"] = detectorUsed,
         ["seed"] = _options.Seed,
     };
 

@@ -14,7 +14,8 @@ internal static class TrainingReport
     private const int MaxGallery = 48;
     private const int ThumbnailSize = 128;
 
-    public static void Write(string path, MaskTrainingOptions options, ClassificationMetrics metrics, HeadFit head,
+    /// <param name="detectorUsed">The face detector that cut the crops (the one asked for, or its fallback); null when the face crop is off.</param>
+    public static void Write(string path, MaskTrainingOptions options, string? detectorUsed, ClassificationMetrics metrics, HeadFit head,
         DatasetSplit split, FeaturizedData test, float[] testScores, IReadOnlyList<SkippedItem> skipped)
     {
         var data = new ReportData
@@ -37,13 +38,19 @@ internal static class TrainingReport
             [
                 $"backbone: {options.Backbone}",
                 $"head: ML.NET {head.Trainer}{Candidates(head)}",
-                $"face crop: {(options.FaceCrop ? options.FaceDetector : "off")}",
+                $"face crop: {FaceCrop(options, detectorUsed)}",
                 $"augmentation copies: {options.Augmentation.Copies}",
                 $"seed: {options.Split.Seed}",
             ],
         };
         HtmlReportWriter.Write(path, data);
     }
+
+    /// <summary>The detector that cut the crops, and the one asked for when that could not be loaded (the run warned of it).</summary>
+    private static string FaceCrop(MaskTrainingOptions options, string? used) =>
+        used is null ? "off"
+        : used == options.FaceDetector ? used
+        : $"{used} (in place of {options.FaceDetector}, which could not be loaded)";
 
     private static List<ClassReportRow> PerClass(ClassificationMetrics m)
     {

@@ -224,6 +224,38 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void When_the_cascade_falls_back_the_report_and_metadata_name_the_detector_that_cut_the_crops()
+    {
+        // Without res10 the cascade runs as BlazeFace-back + verifier; the report and
+        // trainingOptions.faceDetector said "cascade" while faceCrop.detectorId said what was used.
+        var models = Directory.CreateDirectory(Path.Combine(fixture.Root!, "models-without-res10")).FullName;
+        foreach (var file in Directory.GetFiles(SharedData.Full("models")).Where(f => !Path.GetFileName(f).StartsWith("opencv_face_detector", StringComparison.Ordinal)))
+        {
+            File.CreateSymbolicLink(Path.Combine(models, Path.GetFileName(file)), file);
+        }
+
+        using var store = new MaskTrainer.Models.ModelStore(new MaskTrainer.Models.ModelStoreOptions
+        {
+            CacheDirectory = Path.Combine(fixture.Root!, "cache-without-res10"),
+            ModelsDirectories = [models],
+            AllowDownload = false,
+        });
+        var observer = new RecordingObserver();
+        var options = fixture.Options! with { FaceDetector = FaceDetectors.CascadeId, OutputPath = Path.Combine(fixture.Root!, "fallback-out", "m.zip") };
+
+        var run = new MaskTrainingPipeline(options, store, observer).Run();
+
+        observer.Warnings.Should().Contain(w => w.Contains($"using {FaceDetectors.BackVerifiedId}", StringComparison.Ordinal));
+        run.Metadata.FaceCrop.DetectorId.Should().Be(FaceDetectors.BackVerifiedId);
+        run.Metadata.TrainingOptions!["faceDetector"]!.GetValue<string>().Should().Be(FaceDetectors.BackVerifiedId);
+        File.ReadAllText(run.ReportPath!).Should().Contain($"<dt>face crop</dt><dd>{FaceDetectors.BackVerifiedId} (in place of cascade, which could not be loaded)</dd>");
+
+        // Without a fallback, the detector asked for is the one used, as before.
+        fixture.Run!.Metadata.TrainingOptions!["faceDetector"]!.GetValue<string>().Should().Be(FaceDetectors.CascadeId);
+        File.ReadAllText(fixture.Run.ReportPath!).Should().Contain("<dt>face crop</dt><dd>cascade</dd>");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_named_pipe_as_the_output_model_is_refused_without_opening_it()
     {
         if (!OperatingSystem.IsLinux())
