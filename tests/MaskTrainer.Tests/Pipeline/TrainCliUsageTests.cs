@@ -183,6 +183,18 @@ public sealed class TrainCliUsageTests : IDisposable
     }
 
     [Fact]
+    public void Models_dir_takes_one_folder_per_use()
+    {
+        // It took every word after it: the images of predict (then "Required argument missing"), a typo in train.
+        var models = Directory.CreateDirectory(Path.Combine(_root, "models")).FullName;
+        var (code, _, stderr) = TrainCli.Run("predict", "--model", Path.Combine(_root, "none.zip"), "--models-dir", models, "a.jpg", "b.jpg");
+        code.Should().Be(1, stderr);
+        stderr.Trim().Should().Be($"error: {Path.Combine(_root, "none.zip")}: model file not found (train one with ./train.sh, or pass --model)");
+
+        RunExpectingUsageError("--data", MissingData, "--models-dir", models, "typo").Should().Contain("'typo'");
+    }
+
+    [Fact]
     public void Missing_value_is_one_line_with_a_help_hint()
     {
         RunExpectingUsageError("--data", MissingData, "--trainer").Should().Be("error: --trainer: missing value (see --help)");
