@@ -15,10 +15,12 @@ internal static class ModelChoices
     private static string FileTypes => string.Join(", ", BackboneFileTypes);
 
     /// <summary>
-    /// What training treats as a user backbone: any existing file (TrainCommand.BuildOptions).
+    /// What training treats as a user backbone (TrainCommand.BuildOptions): an existing file whose
+    /// name is not a catalog id. The catalog wins, or a stray file named like one in the current
+    /// folder would replace the backbone, the default too; such a file is taken as ./name.
     /// Everything else must be a catalog backbone id.
     /// </summary>
-    public static bool IsBackboneFile(string value) => File.Exists(value);
+    public static bool IsBackboneFile(string value) => !ModelCatalog.Default.TryGet(value, out _) && File.Exists(value);
 
     /// <summary>Null when <paramref name="value"/> is a catalog backbone or an existing weights file; else why not, listing the choices.</summary>
     public static string? BackboneProblem(string value)

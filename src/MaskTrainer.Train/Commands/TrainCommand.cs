@@ -15,7 +15,7 @@ internal sealed partial class TrainCommand
 {
     private readonly Option<string> _data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class", DefaultValueFactory = _ => new MaskTrainingOptions().DataDirectory }.NotEmptyPath();
     private readonly Option<string> _output = new Option<string>("--output", "-o") { Description = "Model file to write, or a folder to write mask_model.zip into (metrics.json and report/ go beside it); an existing file is only replaced if it is a MaskTrainer model (or empty)", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
-    private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
+    private readonly Option<string> _backbone = new Option<string>("--backbone") { Description = "Catalog backbone id (see `models list`) or a path to your own .onnx (a catalog id wins over a file of that name: write ./NAME for the file)", DefaultValueFactory = _ => MaskTrainingOptions.DefaultBackbone }.Check(ModelChoices.BackboneProblem);
     private readonly Option<TrainerKind> _trainer = new Option<TrainerKind>("--trainer") { Description = "ML.NET trainer of the head: LbfgsMaximumEntropy, SdcaMaximumEntropy, LightGbm, or Auto (each, keeping the lowest validation log-loss)", DefaultValueFactory = _ => HeadOptions.Default.Trainer }.OneOfEnum();
     private readonly Option<double> _l2 = new Option<double>("--l2") { Description = "L2 penalty of the linear trainers (features are standardised first)", DefaultValueFactory = _ => Math.Round(HeadOptions.Default.L2, 6) }.AtLeast(0);
     private readonly Option<int> _iterations = new Option<int>("--iterations") { Description = "Iteration budget of the trainer (trees for LightGbm)", DefaultValueFactory = _ => HeadOptions.Default.MaxIterations }.AtLeast(1);
@@ -142,7 +142,7 @@ internal sealed partial class TrainCommand
     {
         var backbone = r.GetValue(_backbone)!;
         UserBackboneOptions? user = null;
-        if (File.Exists(backbone))
+        if (ModelChoices.IsBackboneFile(backbone))
         {
             var layer = r.GetValue(_layer) ?? throw new ArgumentException($"--backbone {backbone} is a file: also give --backbone-layer (the feature layer's name)");
             var (w, h) = ParseSize(r.GetValue(_input)!);

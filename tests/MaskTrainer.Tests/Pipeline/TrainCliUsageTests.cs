@@ -99,6 +99,29 @@ public sealed class TrainCliUsageTests : IDisposable
         stderr.Should().Contain(MissingData);
     }
 
+    [Fact]
+    public void A_file_named_like_a_catalog_backbone_in_the_current_folder_does_not_hijack_it()
+    {
+        // The default backbone became "--backbone resnet18-int8 is a file: also give --backbone-layer"
+        // in a folder holding a file of that name, though --backbone was never typed.
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "cwd")).FullName;
+        File.WriteAllText(Path.Combine(folder, MaskTrainingOptions.DefaultBackbone), "x");
+        File.WriteAllText(Path.Combine(folder, "resnet18"), "x");
+        var env = new Dictionary<string, string?>();
+
+        foreach (var extra in new[] { Array.Empty<string>(), ["--backbone", "resnet18"] })
+        {
+            var (code, _, stderr) = TrainProcess.RunIn(folder, env, ["--data", MissingData, "--workspace", Workspace, .. extra]);
+            code.Should().Be(1, stderr);
+            stderr.Trim().Should().StartWith("error: ").And.Contain(MissingData, "the catalog backbone is taken and the run goes on to the data folder");
+        }
+
+        // Written as a path, the file is taken.
+        var (pathCode, _, pathError) = TrainProcess.RunIn(folder, env, "--data", MissingData, "--backbone", "./resnet18");
+        pathCode.Should().Be(2);
+        pathError.Trim().Should().Be("error: --backbone: './resnet18' is a file: also give --backbone-layer (the feature layer's name)");
+    }
+
     [Theory]
     [InlineData("--backbone-mean", "NaN,1,2", "'NaN' is not a finite number")]
     [InlineData("--backbone-mean", "1e39,0,0", "'1e39' is not a finite number")]

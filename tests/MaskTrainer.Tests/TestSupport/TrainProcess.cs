@@ -11,9 +11,13 @@ namespace MaskTrainer.Tests.TestSupport;
 /// </summary>
 internal static class TrainProcess
 {
-    public static (int Code, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static (int Code, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunIn(null, environment, args);
+
+    /// <summary><see cref="Run"/> in the folder <paramref name="workingDirectory"/> (null: this process's), for what relative names resolve to.</summary>
+    public static (int Code, string Stdout, string Stderr) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "masktrainer-train.dll"));
         foreach (var a in args)
         {
