@@ -151,6 +151,7 @@ public sealed class MaskTrainingPipeline
             TestMetrics = metrics,
             Split = split,
             Head = head,
+            HeadRows = rows,
             Skipped = skipped,
             Featurizing = totals,
             ModelPath = _options.ModelPath,

@@ -18,6 +18,9 @@ public sealed record TrainingRun
     /// <summary>The fitted head: which ML.NET trainer, and how the candidates of <c>--trainer auto</c> scored.</summary>
     public required HeadFit Head { get; init; }
 
+    /// <summary>Rows the head learned from (augmented copies included; the validation split's too for a fixed trainer).</summary>
+    public int HeadRows { get; init; }
+
     /// <summary>Images that could not be used, with the reason.</summary>
     public required IReadOnlyList<SkippedItem> Skipped { get; init; }
 

@@ -189,6 +189,37 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         }
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void A_chance_level_model_names_the_head_settings_that_caused_it_not_the_data()
+    {
+        // 3 + 3 images: the warning said "its features carry no class information; check that the
+        // class folders really differ" for head settings that keep any data from being learned.
+        var data = Path.Combine(fixture.Root!, "three-each");
+        foreach (var label in new[] { "with_mask", "without_mask" })
+        {
+            var target = Directory.CreateDirectory(Path.Combine(data, label)).FullName;
+            foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, label)).Order(StringComparer.Ordinal).Take(3))
+            {
+                File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+            }
+        }
+
+        foreach (var (extra, named) in new[]
+                 {
+                     (new[] { "--iterations", "1" }, "--iterations 1 (default 100)"),
+                     (["--l2", "1e30"], "--l2 1E+30 (default 0.01)"),
+                     (["--trainer", "LightGbm"], "--trainer LightGbm on 8 training rows"),
+                 })
+        {
+            var (code, _, stderr) = Run(["--data", data, "--output", Path.Combine(fixture.Root!, "three-each-out", "m.zip"), "--workspace", Path.Combine(fixture.Root!, "workspace"),
+                "--no-report", .. extra]);
+
+            code.Should().Be(0, stderr);
+            var warning = stderr.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.StartsWith("warning: the model is no better than chance", StringComparison.Ordinal)).Subject;
+            warning.Should().Contain($"the head's settings may have kept it from learning: {named}").And.NotContain("class folders", string.Join(' ', extra));
+        }
+    }
+
     [SharedFact("models/MODELS.md")]
     public void Models_list_shows_the_catalog()
     {
