@@ -63,7 +63,8 @@ public sealed class MaskTrainingPipeline
         _observer.Info(faceStage is null
             ? "Face crop: off (whole images)"
             : $"Face crop: {detector!.Id} detector{(detector is IVerifiedFaceDetector { Verification: not null } ? " + face verifier" : "")}, " +
-              $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, square {_options.FaceCropStage.Crop.Square}");
+              $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, " +
+              (_options.FaceCropStage.Crop.Square ? "squared" : "the face box's shape"));
         var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
 
         var train = Featurize(datasetFeaturizer, "train", split.Train, augment: _options.Augmentation.Copies > 0, cancellationToken);

@@ -61,13 +61,14 @@ internal static class OptionRules
         return option;
     }
 
+    // The rule names the top of the range too: ">= 1" for '99999999999' (beyond an int) read as if the value were too small.
     public static Option<int> AtLeast(this Option<int> option, int min) =>
-        option.Number(v => v >= min, $"a whole number >= {min}");
+        option.Number(v => v >= min, $"a whole number from {min} to {int.MaxValue}");
 
     public static Option<int> Between(this Option<int> option, int min, int max) =>
         option.Number(v => v >= min && v <= max, $"a whole number from {min} to {max}");
 
-    /// <summary>An optional whole number >= <paramref name="min"/> (absent = null, e.g. "use the model's value").</summary>
+    /// <summary>An optional whole number from <paramref name="min"/> to int.MaxValue (absent = null, e.g. "use the model's value").</summary>
     public static Option<int?> AtLeast(this Option<int?> option, int min)
     {
         option.CustomParser = r =>
@@ -78,7 +79,7 @@ internal static class OptionRules
                 return value;
             }
 
-            r.AddError($"{Typed(r)}: '{text}' is not a whole number >= {min}");
+            r.AddError($"{Typed(r)}: '{text}' is not a whole number from {min} to {int.MaxValue}");
             return null;
         };
         return option;

@@ -107,7 +107,8 @@ internal sealed partial class TrainCommand
 
         var f = run.Featurizing;
         Console.WriteLine($"Featurized {f.Computed} image(s), {f.CacheHits} from cache; faces found {f.FacesFound}, whole-image fallbacks {f.FaceFallbacks}; skipped {run.Skipped.Count}.");
-        Console.WriteLine($"Model:   {run.ModelPath}");
+        // Full, as the metrics and report paths are (-o as typed is often relative).
+        Console.WriteLine($"Model:   {Path.GetFullPath(run.ModelPath)}");
         Console.WriteLine($"Metrics: {run.MetricsPath}");
         if (run.ReportPath is not null)
         {

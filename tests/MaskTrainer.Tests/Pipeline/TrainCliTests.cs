@@ -220,6 +220,23 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         }
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void The_summary_says_the_crop_shape_in_words_and_gives_every_written_path_in_full()
+    {
+        // It printed "square True", and "Model: artifacts/mask_model.zip" as typed beside full Metrics/Report paths.
+        var output = Path.Combine(fixture.Root!, "relative-out", "m.zip");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, output);
+
+        var (code, stdout, stderr) = Run("--data", fixture.DataDirectory!, "--output", relative, "--workspace", Path.Combine(fixture.Root!, "workspace"), "--iterations", "5");
+
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        lines.Should().ContainSingle(l => l.StartsWith("Face crop: ", StringComparison.Ordinal)).Which.Should().EndWith(", squared").And.NotContain("True");
+        lines.Should().Contain($"Model:   {output}");
+        lines.Should().Contain($"Metrics: {Path.Combine(fixture.Root!, "relative-out", "m.metrics.json")}");
+        lines.Should().Contain($"Report:  {Path.Combine(fixture.Root!, "relative-out", "m.report", "index.html")}");
+    }
+
     [SharedFact("models/MODELS.md")]
     public void Models_list_shows_the_catalog()
     {
