@@ -8,6 +8,10 @@ Push-Location $PSScriptRoot
 try {
   . "$PSScriptRoot/scripts/setup.ps1"
   Invoke-MtSetup -Configuration Release -Project 'src/MaskTrainer.Train/MaskTrainer.Train.csproj'
+} catch {
+  # One line, as train.sh says it, not PowerShell's error record with its script position.
+  [Console]::Error.WriteLine("error: $($_.Exception.Message)")
+  exit 1
 } finally {
   Pop-Location
 }
