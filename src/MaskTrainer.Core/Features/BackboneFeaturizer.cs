@@ -119,6 +119,51 @@ public sealed class BackboneFeaturizer : IDisposable
             $"backbone:v{AlgorithmVersion}|sha256:{string.Join('+', hashes)}|{Preprocessing.Describe()}|layer:{LayerName}|pool:{_pooling}|dim:{FeatureSize}{(backbone.Int8Ranges is null ? "" : $"|int8:{Graph.Key}")}");
     }
 
+    /// <summary>
+    /// Runs a pixel graph that is already made: the one a saved model embeds, whose sources may be
+    /// gone (a user's own backbone file). Its preprocessing, cut and pooling are inside the graph,
+    /// so <see cref="Backbone"/> describes only its raw-pixel input; <paramref name="cacheKey"/> is
+    /// the key the graph's features were cached under when it was made.
+    /// </summary>
+    /// <param name="id">The backbone's id, for messages.</param>
+    /// <param name="graph">The pixel graph (its file must stay in place while this featurizer is used).</param>
+    /// <param name="cacheKey">Key of its features in a <see cref="BottleneckCache"/>.</param>
+    /// <param name="options">Batch size and threads (its pooling is ignored: the graph has its own).</param>
+    public static BackboneFeaturizer ForGraph(string id, PixelGraph graph, string cacheKey, BackboneFeaturizerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cacheKey);
+        options ??= BackboneFeaturizerOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+        var rawPixels = new Preprocessing(graph.InputWidth, graph.InputHeight, graph.ChannelOrder, [0f, 0f, 0f], 1f, TensorLayout.Nchw);
+        var spec = new ModelSpec
+        {
+            Id = id,
+            Role = ModelRole.Backbone,
+            Format = ModelFormat.Onnx,
+            Files = [],
+            Preprocessing = rawPixels,
+            FeatureSize = graph.FeatureSize,
+        };
+        return new BackboneFeaturizer(spec, graph, cacheKey, options);
+    }
+
+    private BackboneFeaturizer(ModelSpec spec, PixelGraph graph, string cacheKey, BackboneFeaturizerOptions options)
+    {
+        Backbone = spec;
+        Preprocessing = spec.Preprocessing!;
+        Graph = graph;
+        _pooling = FeaturePooling.None;
+        _maxBatch = options.MaxBatchSize;
+        _threads = options.Threads;
+        SourcePath = graph.Path;
+        _imageElements = graph.ElementsPerImage;
+        FeatureSize = graph.FeatureSize;
+        FeatureShape = graph.LayerShape;
+        CacheKey = cacheKey;
+    }
+
     /// <summary>The backbone's spec (preprocessing, feature layer, files).</summary>
     public ModelSpec Backbone { get; }
 

@@ -132,7 +132,46 @@ internal static class PixelGraphBuilder
     /// </summary>
     public static (int FeatureSize, int[] LayerShape)? ReadMetadata(string path)
     {
-        string? size = null, shape = null;
+        var props = ReadProps(path);
+        if (props is null)
+        {
+            return null;
+        }
+
+        props.TryGetValue(FeatureSizeKey, out var size);
+        props.TryGetValue(LayerShapeKey, out var shape);
+        if (size is null || shape is null || !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d <= 0)
+        {
+            return null;
+        }
+
+        var dims = shape.Length == 0 ? [] : shape.Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
+        return Array.Exists(dims, v => v <= 0) ? null : (d, dims);
+    }
+
+    /// <summary>
+    /// The channel order of a pixel graph's input planes, as its description records it (the
+    /// "preprocessing" line, <see cref="Models.Preprocessing.Describe"/>); null when the file has no such record.
+    /// </summary>
+    public static ChannelOrder? ReadChannelOrder(string path)
+    {
+        if (ReadProps(path) is not { } props || !props.TryGetValue(DescriptionKey, out var description))
+        {
+            return null;
+        }
+
+        // e.g. "preprocessing 224x224 RGB NCHW, (pixel - [0 0 0]) * 0.003921569"
+        var line = description.Split('\n').FirstOrDefault(l => l.StartsWith("preprocessing ", StringComparison.Ordinal));
+        var words = line?.Split(' ');
+        return words is { Length: > 2 } && Enum.TryParse<ChannelOrder>(words[2], ignoreCase: true, out var order) && Enum.IsDefined(order)
+            ? order
+            : null;
+    }
+
+    /// <summary>The metadata_props of an ONNX file, read without parsing its graph; null when it is not a protobuf.</summary>
+    private static Dictionary<string, string>? ReadProps(string path)
+    {
+        var props = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -144,14 +183,7 @@ internal static class PixelGraphBuilder
                 {
                     var entry = new StringStringEntryProto();
                     input.ReadMessage(entry);
-                    if (entry.Key == FeatureSizeKey)
-                    {
-                        size = entry.Value;
-                    }
-                    else if (entry.Key == LayerShapeKey)
-                    {
-                        shape = entry.Value;
-                    }
+                    props[entry.Key] = entry.Value;
                 }
                 else
                 {
@@ -165,13 +197,7 @@ internal static class PixelGraphBuilder
             return null;
         }
 
-        if (size is null || shape is null || !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var d) || d <= 0)
-        {
-            return null;
-        }
-
-        var dims = shape.Length == 0 ? [] : shape.Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
-        return Array.Exists(dims, v => v <= 0) ? null : (d, dims);
+        return props;
     }
 
     /// <summary>The graph's one input that is not an initializer.</summary>

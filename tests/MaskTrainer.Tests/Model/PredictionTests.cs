@@ -62,6 +62,28 @@ public sealed class PredictionTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void The_graph_embedded_in_the_model_computes_the_catalog_backbones_features()
+    {
+        // The fallback evaluate uses when the catalog backbone cannot be had: same features, same cache key.
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var catalog = ModelBackbone.OpenFeaturizer(model, fixture.Store!);
+        using var embedded = ModelBackbone.OpenEmbedded(model);
+        embedded.CacheKey.Should().Be(catalog.CacheKey);
+        embedded.Graph.ChannelOrder.Should().Be(catalog.Graph.ChannelOrder);
+        var crops = Crops(model, 4);
+        var expected = new float[crops.Length * catalog.FeatureSize];
+        var actual = new float[crops.Length * embedded.FeatureSize];
+        catalog.Featurize(crops, expected);
+        embedded.Featurize(crops, actual);
+
+        actual.Should().Equal(expected);
+        foreach (var c in crops)
+        {
+            c.Dispose();
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Cached_training_features_equal_what_the_loaded_model_computes()
     {
         using var model = MaskModel.Load(fixture.Run!.ModelPath);

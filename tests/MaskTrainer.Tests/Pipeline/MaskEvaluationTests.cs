@@ -1,5 +1,6 @@
 using MaskTrainer.Augmentation;
 using MaskTrainer.Model;
+using MaskTrainer.Models;
 
 namespace MaskTrainer.Tests.Pipeline;
 
@@ -28,6 +29,41 @@ public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
 
         result.Metrics.Labels.Should().Equal("avec masque", nfc);
         result.Metrics.PerClass[nfc].Support.Should().Be(TrainedModelFixture.PerClass);
+    }
+
+    [SharedFact("data/mask-sample", "models/fr_pose.onnx")]
+    public void A_model_trained_with_the_users_own_backbone_is_scored_from_its_own_graph_after_the_file_is_gone()
+    {
+        // BGR, not the default RGB: the embedded graph must be fed the planes in the order it was made for.
+        var file = Path.Combine(fixture.Root!, "own-backbone", "pose.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.Copy(SharedData.Full("models/fr_pose.onnx"), file);
+        var options = fixture.Options! with
+        {
+            Backbone = file,
+            UserBackbone = new UserBackboneOptions
+            {
+                Preprocessing = new Preprocessing(224, 224, ChannelOrder.Bgr, [0f, 0f, 0f], 1f / 255, TensorLayout.Nchw),
+                FeatureLayer = "359",
+            },
+            OutputPath = Path.Combine(fixture.Root!, "own-backbone", "mask_model.zip"),
+            Workspace = Path.Combine(fixture.Root!, "own-backbone", "workspace"),
+            Augmentation = new AugmentationOptions { Copies = 0 },
+        };
+        var run = new MaskTrainingPipeline(options, fixture.Store).Run();
+        File.Delete(file);
+        using var model = MaskModel.Load(run.ModelPath);
+        model.Metadata.Backbone.Id.Should().Be("user:pose.onnx");
+
+        var fresh = MaskEvaluation.Evaluate(model, fixture.DataDirectory!, fixture.Store);
+        // Training cached every image's features from the file itself, under the model's cache key.
+        var cached = MaskEvaluation.Evaluate(model, fixture.DataDirectory!, fixture.Store, options.Workspace);
+
+        fresh.Metrics.Count.Should().Be(2 * TrainedModelFixture.PerClass);
+        fresh.Featurizing.CacheHits.Should().Be(0);
+        cached.Featurizing.CacheHits.Should().Be(2 * TrainedModelFixture.PerClass);
+        fresh.Metrics.LogLoss.Should().BeApproximately(cached.Metrics.LogLoss, 1e-4);
+        fresh.Metrics.Accuracy.Should().Be(cached.Metrics.Accuracy);
     }
 
     /// <summary>A data folder whose classes link to the fixture's class folders' images.</summary>
