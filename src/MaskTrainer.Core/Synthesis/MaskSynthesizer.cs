@@ -74,19 +74,23 @@ public sealed class MaskSynthesizer : IDisposable
     /// A synthesizer over catalog detectors fetched through <paramref name="store"/>, which it
     /// owns and disposes: <paramref name="detectorId"/> finds the faces; when its detections
     /// carry no landmarks, <paramref name="landmarkDetectorId"/> (null = none) is run on a crop
-    /// around each face to get them.
+    /// around each face to get them. <paramref name="onFallback"/> is told when a detector cannot
+    /// run as asked (the default cascade without res10) and another one finds the faces instead,
+    /// as training is told (<see cref="FaceDetectorOptions.OnFallback"/>); null = not told.
     /// </summary>
-    public static MaskSynthesizer Create(ModelStore store, MaskSynthesisOptions? options = null, string? detectorId = null, string? landmarkDetectorId = DefaultLandmarkDetectorId)
+    public static MaskSynthesizer Create(ModelStore store, MaskSynthesisOptions? options = null, string? detectorId = null, string? landmarkDetectorId = DefaultLandmarkDetectorId,
+        Action<string>? onFallback = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         detectorId ??= FaceDetectors.DefaultId;
-        var detector = FaceDetectors.Create(detectorId, store);
+        var detectorOptions = new FaceDetectorOptions { OnFallback = onFallback };
+        var detector = FaceDetectors.Create(detectorId, store, detectorOptions);
         IFaceDetector? landmarker = null;
         try
         {
             if (landmarkDetectorId is not null && landmarkDetectorId != detectorId)
             {
-                landmarker = FaceDetectors.Create(landmarkDetectorId, store);
+                landmarker = FaceDetectors.Create(landmarkDetectorId, store, detectorOptions);
             }
 
             return new MaskSynthesizer(detector, options, landmarker ?? (landmarkDetectorId is null ? null : detector), ownsDetectors: true);

@@ -28,9 +28,13 @@ public static class MaskEvaluation
     /// ApplyOnnxModel step computes (same pixel graph), batched and cached.
     /// </summary>
     /// <param name="workspace">Bottleneck cache folder; null = no cache.</param>
+    /// <param name="onWarning">Told when the model's face detector cannot run as trained (res10 or the
+    /// face verifier unavailable) and another one crops the faces: the metrics are then of other
+    /// crops than training's. Null = not told.</param>
     /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
     public static EvaluationResult Evaluate(MaskModel model, string dataDirectory, ModelStore? store = null,
-        string? workspace = null, IProgress<FeaturizeProgress>? progress = null, CancellationToken cancellationToken = default)
+        string? workspace = null, IProgress<FeaturizeProgress>? progress = null, Action<string>? onWarning = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         // One class folder is enough here (only training needs two): its recall is the figure to read.
@@ -43,7 +47,12 @@ public static class MaskEvaluation
         var s = store ?? ownedStore!;
         using var featurizer = ModelBackbone.OpenFeaturizer(model, s);
         var policy = model.FaceCrop;
-        using var detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, s) : null;
+        // Said as training says it, plus what it means here: the head is scored on crops it was not trained on.
+        var detectorOptions = new FaceDetectorOptions
+        {
+            OnFallback = onWarning is null ? null : m => onWarning($"{m}; the scores are of other face crops than the model was trained on"),
+        };
+        using var detector = policy.Enabled ? FaceDetectors.Create(policy.DetectorId ?? FaceDetectors.DefaultId, s, detectorOptions) : null;
         var stage = detector is null
             ? null
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });

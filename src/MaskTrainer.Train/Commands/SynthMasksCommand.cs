@@ -52,7 +52,8 @@ internal static class SynthMasksCommand
             }
 
             using var store = DownloadDisplay.OpenStore(r.GetValue(modelsDir), ct);
-            using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId);
+            // As training says it: the pairs are made from the faces another detector found.
+            using var synthesizer = MaskSynthesizer.Create(store, options, r.GetValue(detector), landmarkId, onFallback: m => Console.Error.WriteLine($"warning: {m}"));
             var progress = new Progress(!ProgressConsole.IsLive);
             var report = synthesizer.Run(r.GetValue(faces)!, r.GetValue(output)!, progress, ct);
             progress.Done();

@@ -66,6 +66,34 @@ public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
         fresh.Metrics.Accuracy.Should().Be(cached.Metrics.Accuracy);
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void A_face_detector_that_cannot_run_as_trained_is_reported_with_what_it_means_for_the_scores()
+    {
+        // The model was trained with the cascade (res10 at hand); here res10 cannot be had.
+        var models = Directory.CreateDirectory(Path.Combine(fixture.Root!, "models-without-res10")).FullName;
+        foreach (var name in Directory.GetFiles(SharedData.Full("models")).Select(Path.GetFileName).Where(n => !n!.StartsWith("opencv_face_detector", StringComparison.Ordinal)))
+        {
+            File.CreateSymbolicLink(Path.Combine(models, name!), SharedData.Full(Path.Combine("models", name!)));
+        }
+
+        using var store = new ModelStore(new ModelStoreOptions { CacheDirectory = Path.Combine(fixture.Root!, "cache-without-res10"), ModelsDirectories = [models], AllowDownload = false });
+        var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "few", "with_mask")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(3))
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+        }
+
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        model.FaceCrop.DetectorId.Should().Be("cascade");
+        var warnings = new List<string>();
+
+        var result = MaskEvaluation.Evaluate(model, Path.GetDirectoryName(folder)!, store, onWarning: warnings.Add);
+
+        result.Metrics.Count.Should().Be(3);
+        warnings.Should().ContainSingle().Which.Should().Contain("'cascade' needs res10").And.Contain("using blazeface-back-verified")
+            .And.EndWith("the scores are of other face crops than the model was trained on");
+    }
+
     /// <summary>A data folder whose classes link to the fixture's class folders' images.</summary>
     private string Link(string root, params (string Label, string From)[] classes)
     {

@@ -1,5 +1,6 @@
 using MaskTrainer.Data;
 using MaskTrainer.Imaging;
+using MaskTrainer.Models;
 using OpenCvSharp;
 using MaskTrainer.Synthesis;
 
@@ -30,6 +31,24 @@ public sealed class MaskSynthesizerTests : IDisposable
         report.ContactSheetPath.Should().Be(Path.Combine(output, "contact-sheet.png"));
         using var sheet = ImageCodec.Read(report.ContactSheetPath!);
         sheet.Cols.Should().BeGreaterThan(500);
+    }
+
+    [SharedFact("models")]
+    public void Without_res10_the_default_detector_says_which_one_finds_the_faces_instead()
+    {
+        // A machine that reaches only the package registries: BlazeFace and the verifier but no res10.
+        var models = Directory.CreateDirectory(folders.Path2("models-without-res10")).FullName;
+        foreach (var name in new[] { "face_detection_back_256x256_barracuda.onnx", "face_detection_front_128x128_barracuda.onnx", "fr_landmark.onnx" })
+        {
+            File.CreateSymbolicLink(Path.Combine(models, name), SharedData.Full(Path.Combine("models", name)));
+        }
+
+        using var store = new ModelStore(new ModelStoreOptions { CacheDirectory = folders.Path2("cache-without-res10"), ModelsDirectories = [models], AllowDownload = false });
+        var warnings = new List<string>();
+
+        using var synthesizer = MaskSynthesizer.Create(store, onFallback: warnings.Add);
+
+        warnings.Should().ContainSingle().Which.Should().Contain("'cascade' needs res10").And.Contain("using blazeface-back-verified");
     }
 
     [SharedFact("data/faces-dlib/images")]
