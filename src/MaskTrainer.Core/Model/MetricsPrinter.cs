@@ -52,7 +52,12 @@ public static class MetricsPrinter
         var present = metrics.PerClass.Where(p => p.Value.Support > 0).ToList();
         string Mean(double figure) => present.Count == 0 ? "-" : F(figure);
         sb.AppendLine(inv, $"{"Macro avg".PadRight(width)}  {Mean(metrics.MacroPrecision),9} {Mean(metrics.MacroRecall),8} {Mean(metrics.MacroF1),8} {metrics.Count,8}");
-        if (present.Count < metrics.Labels.Count)
+        if (present.Count == 0)
+        {
+            // Nothing to average over: the sentence below would name no class.
+            sb.AppendLine("No examples of any class: there is nothing to average.");
+        }
+        else if (present.Count < metrics.Labels.Count)
         {
             var absent = metrics.Labels.Where(l => metrics.PerClass[l].Support == 0);
             sb.AppendLine($"No examples of {string.Join(", ", absent)}: the averages are over {string.Join(", ", present.Select(p => p.Key))} alone; "

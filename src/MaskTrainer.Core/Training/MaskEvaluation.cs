@@ -57,12 +57,43 @@ public static class MaskEvaluation
             ? null
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
+        CheckReadable(data, featurized);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
         // Files of other extensions and files that could not even be read are listed like the ones that do not decode.
         var skipped = new List<SkippedItem>(data.SkippedByExtension);
         skipped.AddRange(data.Unreadable);
         skipped.AddRange(featurized.Skipped);
         return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null);
+    }
+
+    /// <summary>
+    /// A class folder none of whose images could be decoded is refused as an empty one is (and as
+    /// training refuses it): its support of 0 would read as "no such class here", and with no
+    /// readable image at all the report would be zeros.
+    /// </summary>
+    /// <exception cref="DatasetException">A class has no image that gave features; the message names one skipped file and why.</exception>
+    private static void CheckReadable(ImageFolderDataset data, FeaturizedData featurized)
+    {
+        // Rows point into the examples, which MapLabels kept in data.Examples' order.
+        var readable = new int[data.Labels.Count];
+        foreach (var e in featurized.ExampleIndices.Span)
+        {
+            readable[data.Examples[e].LabelIndex]++;
+        }
+
+        for (int c = 0; c < readable.Length; c++)
+        {
+            if (readable[c] > 0)
+            {
+                continue;
+            }
+
+            var ofClass = data.Examples.Where(e => e.LabelIndex == c).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            var first = featurized.Skipped.FirstOrDefault(s => ofClass.Contains(s.Path));
+            string example = first is null ? "" : $" (e.g. {first.Path}: {first.Reason})";
+            int total = data.Summary[c].Count + data.Summary[c].Unreadable;
+            throw new DatasetException($"class '{data.Labels[c]}' in '{data.Root}': none of its {total} images could be read{example}; fix or remove them");
+        }
     }
 
     private static List<ImageExample> MapLabels(ImageFolderDataset data, IReadOnlyList<string> modelLabels)

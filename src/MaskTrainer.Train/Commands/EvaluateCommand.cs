@@ -31,7 +31,7 @@ internal static class EvaluateCommand
             observer?.Finish(listedInMetrics: false); // the skipped images are listed just below
             foreach (var s in result.Skipped)
             {
-                Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
+                Console.Error.WriteLine($"warning: skipped {s.Path}: {s.Reason}"); // as training words it
             }
 
             if (asJson)

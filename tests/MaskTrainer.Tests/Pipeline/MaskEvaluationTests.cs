@@ -1,4 +1,5 @@
 using MaskTrainer.Augmentation;
+using MaskTrainer.Features;
 using MaskTrainer.Model;
 using MaskTrainer.Models;
 
@@ -92,6 +93,21 @@ public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
         result.Metrics.Count.Should().Be(3);
         warnings.Should().ContainSingle().Which.Should().Contain("'cascade' needs res10").And.Contain("using blazeface-back-verified")
             .And.EndWith("the scores are of other face crops than the model was trained on");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Metrics_of_no_rows_print_that_there_is_nothing_to_average()
+    {
+        // What ML.NET gives for an empty view (evaluate refuses that case before; the printer must not break a sentence on it).
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        var none = new FeaturizedData([], model.Metadata.Backbone.FeatureSize, [], [], [], [], new FeaturizeStats(0, 0, 0, 0, 0, TimeSpan.Zero));
+        var metrics = model.EvaluateFeatures(FeatureDataView.Create(model.Context, none, model.Labels, balance: false));
+
+        var text = MetricsPrinter.Format(metrics).ReplaceLineEndings("\n");
+
+        text.Should().Contain("Examples:            0\n");
+        text.Should().Contain("No examples of any class: there is nothing to average.\n");
+        text.Should().NotContain("averages are over");
     }
 
     /// <summary>A data folder whose classes link to the fixture's class folders' images.</summary>

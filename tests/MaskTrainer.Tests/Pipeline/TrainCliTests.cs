@@ -44,6 +44,46 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_where_no_image_can_be_read_is_a_one_line_error_naming_a_skipped_file()
+    {
+        var root = Path.Combine(fixture.Root!, "none-readable");
+        var empty = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "with_mask")).FullName, "z.jpg");
+        File.WriteAllBytes(empty, []);
+
+        var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", root);
+
+        code.Should().Be(1);
+        stdout.Should().NotContain("Examples:");
+        stderr.Trim().Should().Be($"error: class 'with_mask' in '{root}': none of its 1 images could be read (e.g. {empty}: empty (0 bytes)); fix or remove them");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_refuses_a_class_folder_of_unreadable_files_as_an_empty_one_and_warns_of_skipped_files_as_training_does()
+    {
+        var root = Path.Combine(fixture.Root!, "one-class-unreadable");
+        var with = Directory.CreateDirectory(Path.Combine(root, "with_mask")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(2))
+        {
+            File.CreateSymbolicLink(Path.Combine(with, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+        }
+
+        var garbage = Path.Combine(with, "not an image.jpg");
+        File.WriteAllText(garbage, "not a JPEG");
+        var (okCode, _, okStderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", root);
+        var without = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "without_mask")).FullName, "z.jpg");
+        File.WriteAllBytes(without, []);
+        var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", root);
+
+        okCode.Should().Be(0, okStderr);
+        okStderr.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.Contains("skipped", StringComparison.Ordinal))
+            .Which.Should().StartWith($"warning: skipped {garbage}: ");
+        code.Should().Be(1);
+        stdout.Should().NotContain("Examples:");
+        stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Be($"error: class 'without_mask' in '{root}': none of its 1 images could be read (e.g. {without}: empty (0 bytes)); fix or remove them");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_scores_a_folder_of_one_class_with_its_recall()
     {
         // Only with_mask/: a training rule (two classes) that evaluation does not need.
