@@ -17,14 +17,8 @@ public static class Program
         // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         using var interrupt = new InterruptSignal(Errors.Cancelled);
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
-        var root = new RootCommand("MaskTrainer: train a face-mask classifier by transfer learning.\n" +
-                                   "With no command, trains on ./data (see README).");
-        TrainCommand.Configure(root);
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(EvaluateCommand.Create());
-        root.Subcommands.Add(PredictCommand.Create());
-        root.Subcommands.Add(ModelsCommand.Create());
-        root.Subcommands.Add(SynthMasksCommand.Create());
+        var root = CreateRootCommand();
+        ParseResult? parse = null;
         try
         {
             // Our own handler turns known errors into one line (the default one prints stack traces).
@@ -35,7 +29,7 @@ public static class Program
                 Error = Console.Error,
                 ProcessTerminationTimeout = null, // InterruptSignal handles Ctrl+C
             };
-            var parse = root.Parse(args);
+            parse = root.Parse(args);
             if (parse.Action is ParseErrorAction)
             {
                 return UsageErrors.Report(parse, Console.Error);
@@ -45,7 +39,22 @@ public static class Program
         }
         catch (Exception e) when (Errors.IsUserFacing(e))
         {
-            return Errors.Report(e);
+            // The parse says which command was stopped: a cancellation leaves each its own state.
+            return Errors.Report(e, parse);
         }
+    }
+
+    /// <summary>The app's commands (train is also the root's own action).</summary>
+    internal static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("MaskTrainer: train a face-mask classifier by transfer learning.\n" +
+                                   "With no command, trains on ./data (see README).");
+        TrainCommand.Configure(root);
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(SynthMasksCommand.Create());
+        return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MaskTrainer.Data;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
@@ -16,17 +17,48 @@ internal static class Errors
         or ImagingException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or ArgumentException or OperationCanceledException or IOException;
 
-    public static int Report(Exception e)
+    /// <param name="e">The exception.</param>
+    /// <param name="parse">The command line, when it was parsed: a cancellation is described for the command it stopped.</param>
+    public static int Report(Exception e, ParseResult? parse = null)
     {
         if (e is OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled: nothing was overwritten; cached features are kept for the next run");
+            Console.Error.WriteLine(CancelledMessage(parse));
             return Cancelled;
         }
 
         Console.Error.WriteLine($"error: {OneLine(e.Message)}");
         return Failure;
     }
+
+    /// <summary>
+    /// What a Ctrl+C left behind, for the command it stopped: training overwrites nothing and keeps
+    /// its feature cache; evaluate has a cache only with --workspace; predict printed (and, with
+    /// --crops, wrote the crops of) the images before it; synth-masks keeps the pairs it wrote.
+    /// </summary>
+    internal static string CancelledMessage(ParseResult? parse)
+    {
+        var command = parse?.CommandResult.Command;
+        switch (command?.Name)
+        {
+            case "evaluate":
+                return "cancelled: no metrics were computed"
+                       + (Value(parse!, command, "--workspace") is { } workspace ? $"; the features cached so far in {workspace} are kept for the next run" : "");
+            case "predict":
+                return "cancelled: the images listed above were classified, the others were not"
+                       + (Value(parse!, command, "--crops") is { } crops ? $"; {crops} holds the face crops of the listed images only" : "");
+            case "synth-masks":
+                return $"cancelled: the pairs written so far stay in {Value(parse!, command, "--output") ?? "the output folder"}; no contact sheet was made for them";
+            default:
+                // train, and the root command, which trains.
+                return "cancelled: nothing was overwritten; cached features are kept for the next run";
+        }
+    }
+
+    private static string? Value(ParseResult parse, Command command, string option) =>
+        command.Options.FirstOrDefault(o => o.Name == option) is Option<string?> typed ? parse.GetValue(typed)
+        : command.Options.FirstOrDefault(o => o.Name == option) is Option<string> plain ? parse.GetValue(plain)
+        : null;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

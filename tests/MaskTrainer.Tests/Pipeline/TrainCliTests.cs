@@ -84,6 +84,32 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Ctrl_C_on_evaluate_and_predict_says_what_that_command_left_not_what_training_keeps()
+    {
+        // All of mask-sample: far more than is featurized before the signal arrives.
+        var sample = SharedData.Full("data/mask-sample");
+        var workspace = Path.Combine(fixture.Root!, "ctrl-c-workspace");
+        var crops = Path.Combine(fixture.Root!, "ctrl-c-crops");
+        var images = Directory.GetFiles(Path.Combine(sample, "without_mask")).Order(StringComparer.Ordinal).Take(200);
+
+        var plain = InterruptedRun.Run("Featurizing", "evaluate", "--model", fixture.Run!.ModelPath, "--data", sample);
+        var cached = InterruptedRun.Run("Featurizing", "evaluate", "--model", fixture.Run!.ModelPath, "--data", sample, "--workspace", workspace);
+        // predict prints its results on stdout, one image at a time: stopped after the first.
+        var predict = InterruptedRun.RunUntilOutput(["predict", "--model", fixture.Run!.ModelPath, "--crops", crops, .. images]);
+
+        plain.Code.Should().Be(130, plain.Stderr);
+        LastLine(plain.Stderr).Should().Be("cancelled: no metrics were computed");
+        plain.Stdout.Should().NotContain("Examples:");
+        cached.Code.Should().Be(130, cached.Stderr);
+        LastLine(cached.Stderr).Should().Be($"cancelled: no metrics were computed; the features cached so far in {workspace} are kept for the next run");
+        predict.Code.Should().Be(130, predict.Stderr);
+        LastLine(predict.Stderr).Should().Be($"cancelled: the images listed above were classified, the others were not; {crops} holds the face crops of the listed images only");
+        predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().BeLessThan(200);
+    }
+
+    private static string LastLine(string text) => text.TrimEnd().Split('\n')[^1].TrimEnd('\r');
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_scores_a_folder_of_one_class_with_its_recall()
     {
         // Only with_mask/: a training rule (two classes) that evaluation does not need.
