@@ -277,7 +277,48 @@ public sealed class ImageFolderDataset
             case UnauthorizedAccessException:
                 return Directory.Exists(path) ? "is a folder, not a file" : "access denied";
             default:
-                return $"cannot read the file ({e.Message.Replace($"'{path}'", "it", StringComparison.Ordinal)})";
+                return CannotRead(path, e);
         }
+    }
+
+    /// <summary>
+    /// "cannot read the file: &lt;why&gt;" for an I/O failure on <paramref name="path"/>, to follow
+    /// the path in a listing or an error. .NET words a Unix errno as "&lt;strerror&gt; : '&lt;full
+    /// path&gt;'"; the path is said already, so it is cut off (naming the file "it" read as
+    /// "… symbolic links : it"). A link loop gets a hint: the system's words do not say "loop".
+    /// </summary>
+    internal static string CannotRead(string path, Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string why = e.Message.Trim();
+        foreach (var named in new[] { path, Path.GetFullPath(path) })
+        {
+            string quoted = $"'{named}'";
+            if (why.EndsWith(quoted, StringComparison.Ordinal))
+            {
+                why = why[..^quoted.Length].TrimEnd().TrimEnd(':', ',').TrimEnd();
+            }
+
+            why = why.Replace(quoted, "it", StringComparison.Ordinal);
+        }
+
+        why = why.TrimEnd('.');
+        if (why.Length == 0)
+        {
+            return "cannot read the file";
+        }
+
+        // "Too many levels …" reads mid-sentence as "too many levels …"; "I/O error" keeps its capitals.
+        if (why.Length > 1 && char.IsUpper(why[0]) && char.IsLower(why[1]))
+        {
+            why = char.ToLowerInvariant(why[0]) + why[1..];
+        }
+
+        if (why.Contains("too many levels of symbolic links", StringComparison.OrdinalIgnoreCase))
+        {
+            why += " (a link loop?)";
+        }
+
+        return $"cannot read the file: {why}";
     }
 }

@@ -80,7 +80,8 @@ public static class ImageCodec
             }
             catch (IOException e)
             {
-                throw new ImageDecodeException(path, $"cannot read the file ({e.Message})", e);
+                // Worded as the folder listing words it (the path is said once, before the reason).
+                throw new ImageDecodeException(path, ImageFolderDataset.CannotRead(path, e), e);
             }
 
             return Decode(buffer.AsSpan(0, length), mode, maxPixels, path);

@@ -229,6 +229,21 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void Load_ALinkLoop_IsSkippedWithAReasonThatReadsAfterItsPath()
+    {
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 2);
+        data.AddClass("without_mask", 2);
+        var loop = Path.Combine(data.Root, "with_mask", "loop.jpg");
+        File.CreateSymbolicLink(loop, "loop.jpg");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        // Was "cannot read the file (Too many levels of symbolic links : it)".
+        dataset.Unreadable.Should().Equal(new SkippedItem(loop, "cannot read the file: too many levels of symbolic links (a link loop?)"));
+    }
+
+    [Fact]
     public void Load_ClassWithNoReadableImage_IsOneLineErrorNamingTheClassAndAFile()
     {
         using var data = new TempDataset();

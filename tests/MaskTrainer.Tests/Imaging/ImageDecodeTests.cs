@@ -67,6 +67,20 @@ public sealed class ImageDecodeTests
     }
 
     [Fact]
+    public void A_link_loop_fails_naming_the_file_once_and_saying_it_may_be_a_loop()
+    {
+        // .NET says "Too many levels of symbolic links : '<full path>'"; the path was read as "it".
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("sub"));
+        var loop = dir.File("loop.jpg");
+        File.CreateSymbolicLink(loop, "loop.jpg");
+        var roundabout = Path.Combine(dir.Path, "sub", "..", "loop.jpg"); // .NET names its full path
+
+        AssertDecodeError(() => ImageCodec.Read(loop), loop, "cannot read the file: too many levels of symbolic links (a link loop?)");
+        AssertDecodeError(() => ImageCodec.Read(roundabout), roundabout, "cannot read the file: too many levels of symbolic links (a link loop?)");
+    }
+
+    [Fact]
     public void Missing_file_fails_naming_the_file()
     {
         var path = Path.Combine(Path.GetTempPath(), "does-not-exist-" + Guid.NewGuid() + ".jpg");
