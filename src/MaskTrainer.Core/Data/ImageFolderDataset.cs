@@ -63,13 +63,17 @@ public sealed class ImageFolderDataset
     /// <summary>Readable image count per class, in label order.</summary>
     public IReadOnlyList<ClassCount> Summary { get; }
 
+    /// <summary>What unzipping an archive made on a Mac leaves beside its folders: resource forks, not a class.</summary>
+    public const string MacArchiveFolder = "__MACOSX";
+
     /// <summary>Duplicate groups whose copies carry different labels.</summary>
     public IEnumerable<DuplicateGroup> Conflicts => DuplicateGroups.Where(g => g.IsConflict);
 
     /// <summary>
     /// Lists and hashes the images under <paramref name="root"/>. Hidden files and folders are
     /// ignored (names starting with '.' on Unix, the Hidden attribute on Windows), which drops
-    /// .git folders and macOS "._x.jpg" resource forks. The folder checks run before any file is
+    /// .git folders and macOS "._x.jpg" resource forks, and so is the __MACOSX folder that unzipping
+    /// a Mac's archive leaves (it is no class). The folder checks run before any file is
     /// read; a file that cannot be read is left out and listed, and only a class left with none fails.
     /// </summary>
     /// <exception cref="DatasetException">The folder is missing, has fewer than two class folders,
@@ -91,7 +95,7 @@ public sealed class ImageFolderDataset
         }
 
         var classDirs = Directory.GetDirectories(root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') && !new DirectoryInfo(d).Attributes.HasFlag(FileAttributes.Hidden))
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && Path.GetFileName(d) != MacArchiveFolder && !new DirectoryInfo(d).Attributes.HasFlag(FileAttributes.Hidden))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal)
             .ToArray();
         if (classDirs.Length == 0)

@@ -59,7 +59,7 @@ public static class DetectCommand
             HelpName = "PATH",
         };
         var model = new Option<string>("--model", "-m") { Description = "Trained model (from ./train.sh): the zip, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath, HelpName = "FILE" };
-        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder(s) holding model files (also MASKTRAINER_MODELS)", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
+        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR" };
         var detector = new Option<string>("--detector", "-d") { Description = $"Face detector: {string.Join(", ", MaskTrainer.Faces.FaceDetectors.Ids)} (haar needs no download); default: the one the model records for live frames ({MaskTrainer.Faces.FaceDetectors.LiveId} for models trained by this version)", HelpName = "ID" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are shown as too small to judge, not classified; default: the model's ({MaskTrainer.Model.FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };

@@ -314,4 +314,21 @@ public sealed class ImageFolderDatasetTests
         dataset.Examples.Should().HaveCount(4);
         dataset.Unreadable.Should().Equal(new SkippedItem(latin1, FilePaths.NotUtf8Name));
     }
+
+    [Fact]
+    public void Load_TheMacOSXFolderOfAnUnzippedMacArchive_IsNoClass()
+    {
+        // Was "error: class '__MACOSX' … has no images" (it holds only ._x.jpg resource forks).
+        using var data = new TempDataset();
+        data.AddClass("with_mask", 2);
+        data.AddClass("without_mask", 2);
+        var mac = Path.Combine(data.Root, ImageFolderDataset.MacArchiveFolder, "with_mask");
+        Directory.CreateDirectory(mac);
+        File.WriteAllBytes(Path.Combine(mac, "._a.jpg"), [0, 5, 22, 7]);
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.Labels.Should().Equal("with_mask", "without_mask");
+        dataset.Examples.Should().HaveCount(4);
+    }
 }
