@@ -71,14 +71,14 @@ public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
     public void A_face_detector_that_cannot_run_as_trained_is_reported_with_what_it_means_for_the_scores()
     {
         // The model was trained with the cascade (res10 at hand); here res10 cannot be had.
-        var models = Directory.CreateDirectory(Path.Combine(fixture.Root!, "models-without-res10")).FullName;
+        var models = Directory.CreateDirectory(Path.Combine(fixture.Root!, "eval-models-without-res10")).FullName;
         foreach (var name in Directory.GetFiles(SharedData.Full("models")).Select(Path.GetFileName).Where(n => !n!.StartsWith("opencv_face_detector", StringComparison.Ordinal)))
         {
             File.CreateSymbolicLink(Path.Combine(models, name!), SharedData.Full(Path.Combine("models", name!)));
         }
 
-        using var store = new ModelStore(new ModelStoreOptions { CacheDirectory = Path.Combine(fixture.Root!, "cache-without-res10"), ModelsDirectories = [models], AllowDownload = false });
-        var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "few", "with_mask")).FullName;
+        using var store = new ModelStore(new ModelStoreOptions { CacheDirectory = Path.Combine(fixture.Root!, "eval-cache-without-res10"), ModelsDirectories = [models], AllowDownload = false });
+        var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "eval-few", "with_mask")).FullName;
         foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(3))
         {
             File.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
