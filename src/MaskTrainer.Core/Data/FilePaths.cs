@@ -151,8 +151,43 @@ public static partial class FilePaths
         }
     }
 
-    /// <summary>Whether two paths name the same file or folder (<see cref="RealPath(string)"/>, <see cref="Comparison"/>).</summary>
-    public static bool Same(string a, string b) => string.Equals(RealPath(a), RealPath(b), Comparison);
+    /// <summary>
+    /// Whether two paths name the same file or folder: the same path once links are resolved
+    /// (<see cref="RealPath(string)"/>, <see cref="Comparison"/>), or, when both exist, the same
+    /// file on disk under two names (a hard link, a bind mount), which no path comparison can see.
+    /// </summary>
+    public static bool Same(string a, string b) => string.Equals(RealPath(a), RealPath(b), Comparison) || SameInode(a, b);
+
+    /// <summary>True when both paths exist (links followed) and are one inode of one device; false where not checked (only Linux is).</summary>
+    private static bool SameInode(string a, string b) =>
+        Identity(a) is { } first && Identity(b) is { } second && first == second;
+
+    /// <summary>The device and inode of <paramref name="path"/> (links followed) from statx(2); null when missing or not checked.</summary>
+    private static (uint Major, uint Minor, ulong Inode)? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux() || _noStatx || string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (statx(AtFdCwd, path, 0, StatxInode, ref MemoryMarshal.GetReference(buffer)) != 0
+                || (BitConverter.ToUInt32(buffer) & StatxInode) == 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _noStatx = true;
+            return null;
+        }
+
+        return (BitConverter.ToUInt32(buffer[StatxDevMajorOffset..]), BitConverter.ToUInt32(buffer[StatxDevMinorOffset..]),
+            BitConverter.ToUInt64(buffer[StatxInodeOffset..]));
+    }
 
     /// <summary>Whether <paramref name="path"/> lies inside <paramref name="folder"/> (at any depth), links resolved.</summary>
     public static bool IsInside(string path, string folder)
@@ -224,6 +259,10 @@ public static partial class FilePaths
     private const int StatxSize = 256;
     private const int StatxModeOffset = 28; // __u16 stx_mode, after mask, blksize, attributes, nlink, uid, gid
     private const int FileTypeMask = 0xF000; // S_IFMT
+    private const uint StatxInode = 0x100; // STATX_INO (the device numbers always come with it)
+    private const int StatxInodeOffset = 32; // __u64 stx_ino, after stx_mode and a __u16 of padding
+    private const int StatxDevMajorOffset = 136; // __u32 stx_dev_major, after the four timestamps and stx_rdev_*
+    private const int StatxDevMinorOffset = 140;
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int dirfd, string pathname, int flags, uint mask, ref byte statxbuf);

@@ -70,8 +70,10 @@ public static class OutputFiles
 
     /// <summary>
     /// Checks the --output folder of an --images run: not a file, not one of the input folders
-    /// (the copies would overwrite the originals), and no two inputs with the same file name
-    /// (one copy would overwrite the other). Returns a one-line problem, or null when fine.
+    /// (the copies would overwrite the originals), no input whose copy would be that input itself
+    /// (a link to a file in the output folder, a hard link, a link to the output folder), and no two
+    /// inputs with the same file name (one copy would overwrite the other). Returns a one-line
+    /// problem, or null when fine. All of it is known before any image is read, so it is checked then.
     /// </summary>
     public static string? CheckFolder(string folder, Sources.ImageList inputs)
     {
@@ -87,6 +89,17 @@ public static class OutputFiles
             if (FilePaths.Same(folder, input))
             {
                 return $"{folder}: the output folder is an input folder; the annotated copies would replace the originals";
+            }
+        }
+
+        foreach (var file in inputs.Files)
+        {
+            // The copy is renamed over whatever is at its path: when that is the input's own file
+            // under another name, the original photo would be replaced by its annotated copy.
+            var copy = Path.Combine(folder, Path.GetFileName(file));
+            if (FilePaths.Same(copy, file))
+            {
+                return $"{file}: its annotated copy {copy} would replace it (the same file, through a link); choose another output folder";
             }
         }
 

@@ -1,5 +1,6 @@
 using MaskTrainer.Data;
 using MaskTrainer.Tests.Imaging;
+using MaskTrainer.Tests.TestSupport;
 
 namespace MaskTrainer.Tests.Data;
 
@@ -24,6 +25,26 @@ public sealed class FilePathsTests
         FilePaths.Same(temp.File("other.mp4"), video).Should().BeFalse();
         FilePaths.IsInside(Path.Combine(linkedFolder, "x", "m.zip"), clips).Should().BeTrue();
         FilePaths.IsInside(temp.File("clips2/m.zip"), clips).Should().BeFalse("a sibling whose name starts the same is not inside");
+    }
+
+    [Fact]
+    public void A_hard_link_is_the_same_file_a_copy_is_not()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // told by the inode (statx), on Linux only
+        }
+
+        using var temp = new TempFolder();
+        var photo = temp.File("a.jpg");
+        File.WriteAllText(photo, "photo");
+        var second = HardLink.Create(temp.File("b.jpg"), photo);
+        var copy = temp.File("c.jpg");
+        File.Copy(photo, copy);
+
+        FilePaths.Same(second, photo).Should().BeTrue("two names of one file: writing either replaces the other's content");
+        FilePaths.Same(copy, photo).Should().BeFalse("same bytes, another file");
+        FilePaths.Same(temp.File("missing.jpg"), photo).Should().BeFalse();
     }
 
     [Fact]

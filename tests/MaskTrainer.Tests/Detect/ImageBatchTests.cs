@@ -3,6 +3,7 @@ using MaskTrainer.Detect.Cli;
 using MaskTrainer.Imaging;
 using MaskTrainer.Tests.Imaging;
 using MaskTrainer.Tests.Pipeline;
+using MaskTrainer.Tests.TestSupport;
 using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Detect;
@@ -108,6 +109,47 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
 
         File.ReadAllBytes(photo).Should().Equal(before);
         Directory.GetFiles(temp.Path).Should().ContainSingle();
+    }
+
+    [SharedFact("data/mask-sample", "models", People)]
+    public async Task An_input_that_is_a_link_to_a_file_in_the_output_folder_is_refused_before_anything_is_written()
+    {
+        // The copy goes to output/<name>: when that is the input's own file under another name,
+        // the original photo was replaced by its annotated copy (exit 0, "wrote 1 annotated images").
+        using var temp = new TempFolder();
+        var photos = Directory.CreateDirectory(temp.File("photos")).FullName;
+        var party = Path.Combine(photos, "party.jpg");
+        File.Copy(SharedData.Full(People), party);
+        var before = File.ReadAllBytes(party);
+        var selected = Directory.CreateDirectory(temp.File("selected")).FullName;
+        var symlink = Path.Combine(selected, "party.jpg");
+        File.CreateSymbolicLink(symlink, party);
+        var linkedFolder = temp.File("photos-link");
+        Directory.CreateSymbolicLink(linkedFolder, photos);
+        var cases = new List<(string[] Args, string Input)>
+        {
+            (["--images", selected, "--output", photos], symlink),
+            (["--images", symlink, "--output", photos], symlink),
+            (["--images", linkedFolder, "--output", photos], linkedFolder),
+            (["--images", selected, "--output", linkedFolder], symlink),
+        };
+        if (OperatingSystem.IsLinux())
+        {
+            var hard = Directory.CreateDirectory(temp.File("hard")).FullName;
+            cases.Add((["--images", hard, "--output", photos], HardLink.Create(Path.Combine(hard, "party.jpg"), party)));
+        }
+
+        foreach (var (args, input) in cases)
+        {
+            var (code, stdout, stderr) = await Detect([.. args, "--json"]);
+            code.Should().Be(ExitCodes.Error, string.Join(' ', args));
+            stdout.Should().BeEmpty("refused before the models load");
+            stderr.Should().StartWith("error: ").And.EndWith("\n").And.Contain(input.StartsWith(linkedFolder, StringComparison.Ordinal) ? "the output folder is an input folder" : $"{input}: its annotated copy ");
+            stderr.TrimEnd('\n').Should().NotContain("\n");
+            File.ReadAllBytes(party).Should().Equal(before, string.Join(' ', args));
+        }
+
+        Directory.GetFiles(photos).Should().ContainSingle("no temp file either");
     }
 
     [SharedFact("data/mask-sample", "models", People, Dogs)]
