@@ -140,9 +140,9 @@ public sealed class DetectApp
             var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions)
                 .Run(images, o.OutputPath, Stopwatch.GetElapsedTime(started), cancel);
             Report(batchSummary with { Detector = detectorId }, json);
-            if (o.OutputPath is not null && batchSummary.Frames > 0)
+            if (o.OutputPath is not null && batchSummary.Batch!.Written > 0)
             {
-                _stderr.WriteLine($"wrote {batchSummary.Frames} annotated images to {o.OutputPath}");
+                _stderr.WriteLine($"wrote {batchSummary.Batch.Written} annotated images to {o.OutputPath}");
             }
 
             return batchSummary.Reason == StopReason.Interrupted ? ReportInterrupted(batchSummary)

@@ -10,8 +10,10 @@ namespace MaskTrainer.Detect;
 
 /// <summary>
 /// --images: runs every image of an <see cref="ImageList"/> through the usual pipeline, one at
-/// a time, with the loaded detector and classifier. An image that cannot be decoded is one
-/// error line on stderr and the batch goes on.
+/// a time, with the loaded detector and classifier. An image that cannot be decoded, or whose
+/// annotated copy cannot be written, is one error line on stderr and the batch goes on. The
+/// summary counts what the lines show: an image whose faces line was printed is in <c>images</c>
+/// and its faces in <c>faces</c>, even when its copy then failed (it is in <c>failed</c> too).
 /// </summary>
 internal sealed class ImageBatch(
     TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options)
@@ -21,7 +23,7 @@ internal sealed class ImageBatch(
     {
         var started = Stopwatch.GetTimestamp();
         var latency = new LatencyHistogram();
-        long images = 0, faces = 0, classified = 0;
+        long images = 0, faces = 0, classified = 0, written = 0;
         int failed = 0;
         var reason = StopReason.EndOfInput;
         foreach (var file in inputs.Files)
@@ -47,29 +49,33 @@ internal sealed class ImageBatch(
 
             RunSummary one;
             var copy = outputFolder is null ? null : Path.Combine(outputFolder, Path.GetFileName(file));
-            try
+            ImageWriteException? copyError;
+            using (source)
+            using (var sink = new CopyGuard(new DetectorSink(renderer, json, imagePath: copy, jsonPath: file)))
             {
-                using (source)
-                using (var sink = new DetectorSink(renderer, json, imagePath: copy, jsonPath: file))
-                {
-                    // A pipeline per image: its tracker and label smoother start empty, so an image's
-                    // labels never depend on the image before it (no smoothing across unrelated photos).
-                    one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
-                }
-            }
-            catch (Exception e) when (copy is not null && e is IOException or UnauthorizedAccessException or ImagingException)
-            {
-                // Its annotated copy could not be written (a folder of that name, no space, no
-                // permission): one line for it, and the batch goes on, as for an unreadable image.
-                string why = (e is ImageWriteException write ? write.Reason : e.Message).ReplaceLineEndings(" ").Trim();
-                Failed(file, $"{copy}: cannot write the annotated copy: {why}");
-                failed++;
-                continue;
+                // A pipeline per image: its tracker and label smoother start empty, so an image's
+                // labels never depend on the image before it (no smoothing across unrelated photos).
+                one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
+                copyError = sink.Error;
             }
 
+            // The image was processed (its faces line is out) whether or not its copy was written.
             images += one.Frames;
             faces += one.Faces;
             classified += one.Classifications;
+            if (copyError is not null)
+            {
+                // Its annotated copy could not be written (a folder of that name, no space, no
+                // permission): one line for it, and the batch goes on, as for an unreadable image.
+                string why = copyError.Reason.ReplaceLineEndings(" ").Trim();
+                Failed(file, $"{copy}: cannot write the annotated copy: {why}");
+                failed++;
+            }
+            else if (copy is not null)
+            {
+                written += one.Frames;
+            }
+
             if (one.Reason == StopReason.Interrupted)
             {
                 reason = StopReason.Interrupted;
@@ -88,7 +94,36 @@ internal sealed class ImageBatch(
         return new RunSummary(images, faces, classified, Stopwatch.GetElapsedTime(started).TotalSeconds,
             latency.Percentile(50), latency.Percentile(95), startup.TotalSeconds, reason)
         {
-            Batch = new ImageBatchCounts(inputs.Skipped.Count, failed),
+            Batch = new ImageBatchCounts(inputs.Skipped.Count, failed) { Written = written },
         };
+    }
+
+    /// <summary>
+    /// The image's sink, with a failed write of its annotated copy kept in <see cref="Error"/>
+    /// instead of failing the run: the copy is written after the JSON line, so the pipeline's
+    /// counts (faces, classified) must stand for that line.
+    /// </summary>
+    private sealed class CopyGuard(DetectorSink inner) : IFrameSink
+    {
+        /// <summary>Why the annotated copy could not be written; null when it was (or none was asked for).</summary>
+        public ImageWriteException? Error { get; private set; }
+
+        public bool Write(FramePacket packet, double fps)
+        {
+            try
+            {
+                return inner.Write(packet, fps);
+            }
+            catch (ImageWriteException e)
+            {
+                // Only the copy: ImageCodec.Write says every failure so, and any other error is the run's.
+                Error = e;
+                return true;
+            }
+        }
+
+        public bool Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
+
+        public void Dispose() => inner.Dispose();
     }
 }

@@ -170,7 +170,17 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         var error = lines.Should().ContainSingle(l => l.ToString().Contains("\"error\"")).Which;
         error.GetProperty("path").GetString().Should().Be(Path.Combine(inputs, "a.jpg"));
         error.GetProperty("error").GetString().Should().StartWith($"{Path.Combine(output, "a.jpg")}: cannot write the annotated copy: ");
-        lines[^1].GetProperty("summary").GetProperty("failed").GetInt32().Should().Be(1);
+        var summary = lines[^1].GetProperty("summary");
+        summary.GetProperty("failed").GetInt32().Should().Be(1);
+
+        // The counts are the lines': a.jpg's faces line was printed before its copy failed.
+        var faceLines = lines.Where(l => l.TryGetProperty("faces", out _)).ToList();
+        faceLines.Should().HaveCount(2);
+        faceLines[0].GetProperty("faces").GetArrayLength().Should().Be(3, "a.jpg is the people photo");
+        summary.GetProperty("images").GetInt64().Should().Be(faceLines.Count, "images whose faces line was printed");
+        summary.GetProperty("faces").GetInt64().Should().Be(faceLines.Sum(l => l.GetProperty("faces").GetArrayLength()));
+        summary.GetProperty("classifications").GetInt64().Should().Be(3);
+        stderr.Should().Contain("wrote 1 annotated image", "only b.jpg's copy was written");
     }
 
     /// <summary>A folder "in" holding copies of the people photo and of dogs.jpg under the names given.</summary>
