@@ -135,14 +135,21 @@ public sealed class DetectApp
             Alerts = new AlertOptions { ProximityWidth = o.ProximityWidth, MinDistance = o.MinDistance },
             MaxFrames = o.MaxFrames,
         };
+        Func<bool>? readerGone = json is not null && ReferenceEquals(_stdout, Console.Out) ? StdoutReader.Gone : null;
         if (images is not null)
         {
-            var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions)
+            var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions, readerGone)
                 .Run(images, o.OutputPath, Stopwatch.GetElapsedTime(started), cancel);
             Report(batchSummary with { Detector = detectorId }, json);
             if (o.OutputPath is not null && batchSummary.Batch!.Written > 0)
             {
                 _stderr.WriteLine($"wrote {batchSummary.Batch.Written} annotated images to {o.OutputPath}");
+            }
+
+            if (batchSummary.Reason == StopReason.OutputClosed)
+            {
+                _stderr.WriteLine($"stopped after {batchSummary.Frames} images: nothing reads the JSON lines any more (stdout was closed)");
+                return ExitCodes.OutputClosed;
             }
 
             return batchSummary.Reason == StopReason.Interrupted ? ReportInterrupted(batchSummary)
@@ -154,7 +161,7 @@ public sealed class DetectApp
         var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
         using var sink = new DetectorSink(renderer, json, video, imageOut,
             window ? new WindowDisplay(_stderr) : null, holdWindow: o.Input == InputKind.Image,
-            readerGone: json is not null && ReferenceEquals(_stdout, Console.Out) ? StdoutReader.Gone : null);
+            readerGone: readerGone);
 
         var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)
         {

@@ -15,8 +15,11 @@ namespace MaskTrainer.Detect;
 /// summary counts what the lines show: an image whose faces line was printed is in <c>images</c>
 /// and its faces in <c>faces</c>, even when its copy then failed (it is in <c>failed</c> too).
 /// </summary>
+/// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>), asked after each
+/// image: the batch then stops with <see cref="StopReason.OutputClosed"/>, as a video run does; null: never asked.</param>
 internal sealed class ImageBatch(
-    TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options)
+    TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options,
+    Func<bool>? readerGone = null)
 {
     /// <summary>Processes <paramref name="inputs"/>; annotated copies go into <paramref name="outputFolder"/> (existing) when given.</summary>
     public RunSummary Run(ImageList inputs, string? outputFolder, TimeSpan startup, CancellationToken cancel)
@@ -83,6 +86,14 @@ internal sealed class ImageBatch(
             }
 
             latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
+
+            // `--json | head -1`: .NET drops writes to a closed pipe, so the batch would read every
+            // image for nobody. An image takes far longer than this poll(2), so it is asked each time.
+            if (readerGone?.Invoke() == true)
+            {
+                reason = StopReason.OutputClosed;
+                break;
+            }
         }
 
         void Failed(string file, string message)

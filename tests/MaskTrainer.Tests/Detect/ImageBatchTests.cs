@@ -183,6 +183,54 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         stderr.Should().Contain("wrote 1 annotated image", "only b.jpg's copy was written");
     }
 
+    [SharedFact("data/mask-sample", "models", Dogs)]
+    public async Task The_batch_stops_between_images_when_nothing_reads_its_json_lines_any_more()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the closed-pipe check is poll(2)'s
+        }
+
+        // The real process, as `./detect.sh --images many --json | head -1` runs it: it read every image for nobody, exit 0.
+        using var temp = new TempFolder();
+        var many = Directory.CreateDirectory(temp.File("many")).FullName;
+        const int Count = 30;
+        for (int i = 0; i < Count; i++)
+        {
+            File.Copy(SharedData.Full(Dogs), Path.Combine(many, $"{i:00}.jpg"));
+        }
+
+        var output = temp.File("annotated");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--images", many, "--json", "--output", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = System.Diagnostics.Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        var first = await app.StandardOutput.ReadLineAsync();
+        app.StandardOutput.Close();
+        bool ended = app.WaitForExit(TimeSpan.FromSeconds(120));
+        if (!ended)
+        {
+            app.Kill(entireProcessTree: true);
+        }
+
+        first.Should().StartWith("{\"path\":");
+        ended.Should().BeTrue();
+        var errors = await stderr;
+        app.ExitCode.Should().Be(ExitCodes.OutputClosed, errors);
+        var stopped = System.Text.RegularExpressions.Regex.Match(errors, @"stopped after (\d+) images?: nothing reads the JSON lines any more \(stdout was closed\)\n");
+        stopped.Success.Should().BeTrue(errors);
+        int done = int.Parse(stopped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        done.Should().BeInRange(1, Count - 1, "it stops between images");
+        Directory.GetFiles(output).Should().HaveCount(done, "the images processed kept their copies");
+    }
+
     /// <summary>A folder "in" holding copies of the people photo and of dogs.jpg under the names given.</summary>
     private static string Inputs(TempFolder temp, string peopleName, string dogsName)
     {
