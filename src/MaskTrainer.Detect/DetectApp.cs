@@ -227,7 +227,10 @@ public sealed class DetectApp
                 throw new DetectorException(problem);
             }
 
-            Directory.CreateDirectory(o.OutputPath);
+            if (OutputFiles.PrepareFolder(o.OutputPath) is string unwritable)
+            {
+                throw new DetectorException(unwritable);
+            }
         }
 
         foreach (var (path, reason) in images.Skipped)

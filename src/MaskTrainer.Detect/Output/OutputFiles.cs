@@ -114,4 +114,55 @@ public static class OutputFiles
 
         return null;
     }
+
+    /// <summary>
+    /// Creates the --output folder of an --images run if missing, and writes and deletes a file in
+    /// it, before the models load: a folder that cannot be written (read-only, no permission, a
+    /// file in its path) fails at once in one line, instead of after every image was processed.
+    /// Returns that line, "&lt;folder&gt;: &lt;reason&gt;", or null when a copy can be written.
+    /// </summary>
+    public static string? PrepareFolder(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+        {
+            if (FilePaths.FileInTheWay(Path.Combine(full, "x")) is { } file)
+            {
+                return $"{folder}: {file} is a file, not a folder";
+            }
+
+            try
+            {
+                Directory.CreateDirectory(full);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Named by the nearest folder that exists: that is where nothing could be created.
+                var parent = Path.GetDirectoryName(full);
+                while (parent is not null && !Directory.Exists(parent))
+                {
+                    parent = Path.GetDirectoryName(parent);
+                }
+
+                return $"{folder}: {FilePaths.WhyNotWritten(e, parent ?? full)}";
+            }
+        }
+
+        // Hidden and unique to this run, so no user file is touched; DeleteOnClose removes it with the handle.
+        var probe = Path.Combine(full, $".masktrainer-probe-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            FilePaths.TryDelete(probe);
+            return $"{folder}: {FilePaths.WhyNotWritten(e, full)}";
+        }
+    }
 }

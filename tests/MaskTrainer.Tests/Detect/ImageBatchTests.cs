@@ -231,6 +231,34 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         Directory.GetFiles(output).Should().HaveCount(done, "the images processed kept their copies");
     }
 
+    [SharedFact("data/mask-sample", "models", People)]
+    public async Task An_output_folder_that_cannot_be_written_is_one_error_before_the_models_load()
+    {
+        // A read-only folder loaded the models, processed every image, then failed every copy;
+        // one that could not be created gave .NET's raw "Read-only file system : '<path>'".
+        using var temp = new TempFolder();
+        var photo = temp.File("photo.jpg");
+        File.Copy(SharedData.Full(People), photo);
+        var notes = temp.File("notes.txt");
+        File.WriteAllText(notes, "a file where a folder should be");
+        var cases = new List<(string Output, string Error)>
+        {
+            (Path.Combine(notes, "annotated"), $"error: {Path.Combine(notes, "annotated")}: {notes} is a file, not a folder\n"),
+        };
+        if (OperatingSystem.IsLinux())
+        {
+            // The kernel's own folder: nothing can be created in it, not even by root (whom a read-only mode would not stop).
+            cases.Add(("/proc", "error: /proc: no file can be created in /proc\n"));
+            cases.Add(("/proc/annotated", "error: /proc/annotated: no file can be created in /proc\n"));
+        }
+
+        foreach (var (output, error) in cases)
+        {
+            var (code, stdout, stderr) = await Detect("--images", photo, "--output", output, "--json");
+            (code, stdout, stderr).Should().Be((ExitCodes.Error, "", error));
+        }
+    }
+
     /// <summary>A folder "in" holding copies of the people photo and of dogs.jpg under the names given.</summary>
     private static string Inputs(TempFolder temp, string peopleName, string dogsName)
     {
