@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using MaskTrainer.Detect.Alerts;
+using MaskTrainer.Detect.Output;
 
 namespace MaskTrainer.Detect.Cli;
 
@@ -130,6 +131,20 @@ public static class DetectCommand
             if (r.GetResult(maxFrames) is not null && r.GetResult(images) is not null)
             {
                 r.AddError("--max-frames applies to a video or camera, not to --images");
+            }
+
+            // The name and extension of --output are the command line's alone: a wrong one is a
+            // usage error, as for any option; whether the file can be written is checked later (exit 1).
+            if (r.GetResult(output) is { Tokens.Count: > 0 } given)
+            {
+                var path = given.Tokens[0].Value;
+                var problem = r.GetResult(images) is not null
+                    ? (path.Length == 0 ? "--output '' needs a folder name" : null)
+                    : OutputFiles.CheckFormat(path, imageInput: r.GetResult(image) is not null);
+                if (problem is not null)
+                {
+                    r.AddError(problem);
+                }
             }
         });
 

@@ -26,7 +26,7 @@ public static class OutputFiles
 
     /// <summary>
     /// Checks that <paramref name="path"/> can be written for this input: a file, not a folder, of
-    /// a known extension of the right kind, in an existing folder, and not the input file itself
+    /// a known extension of the right kind (<see cref="CheckFormat"/>), in an existing folder, and not the input file itself
     /// (the annotated copy would replace the original). Returns a one-line problem, or null when fine.
     /// </summary>
     /// <param name="inputPath">The --video or --image file; null for a camera.</param>
@@ -36,6 +36,44 @@ public static class OutputFiles
         if (Directory.Exists(path))
         {
             return $"{path}: is a folder; --output takes a file name, e.g. {Path.Combine(path, imageInput ? "annotated.jpg" : "annotated.mp4")}";
+        }
+
+        if (CheckFormat(path, imageInput) is { } format)
+        {
+            return format;
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            return FilePaths.FileInTheWay(path) is { } file ? $"{path}: {file} is a file, not a folder" : $"{path}: folder {folder} does not exist";
+        }
+
+        if (inputPath is not null && FilePaths.Same(path, inputPath))
+        {
+            return $"{path}: is the input file; the annotated copy would replace the original (choose another name)";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The part of <see cref="Check"/> that the command line alone decides, so a wrong value is a
+    /// usage error (exit 2) as for any other option: a name at all, an extension we write, and the
+    /// kind the input makes (an image for --image, a video for video and camera). Null when fine,
+    /// and for an existing folder, which <see cref="Check"/> reports in its own words.
+    /// </summary>
+    public static string? CheckFormat(string path, bool imageInput)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0)
+        {
+            return "--output '' needs a file name";
+        }
+
+        if (Directory.Exists(path))
+        {
+            return null;
         }
 
         var kind = KindOf(path);
@@ -54,17 +92,6 @@ public static class OutputFiles
             return $"{path}: video and camera input write a video: use .mp4 or .avi";
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            return FilePaths.FileInTheWay(path) is { } file ? $"{path}: {file} is a file, not a folder" : $"{path}: folder {folder} does not exist";
-        }
-
-        if (inputPath is not null && FilePaths.Same(path, inputPath))
-        {
-            return $"{path}: is the input file; the annotated copy would replace the original (choose another name)";
-        }
-
         return null;
     }
 
@@ -79,6 +106,11 @@ public static class OutputFiles
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(inputs);
+        if (folder.Length == 0)
+        {
+            return "--output '' needs a folder name";
+        }
+
         if (File.Exists(folder))
         {
             return $"{folder}: --output with --images is a folder, but this is a file";

@@ -31,6 +31,12 @@ public sealed class CommandLineTests
     [InlineData("--max-frames must be a whole number, got '1.5'", "--max-frames", "1.5")]
     [InlineData("--threshold must be a number, got 'half'", "--threshold", "half")]
     [InlineData("--detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, haar)", "--detector", "nope")]
+    [InlineData("o.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "o.mkv")]
+    [InlineData("noext: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--camera", "1", "--output", "noext")]
+    [InlineData("--output '' needs a file name", "--image", "a.jpg", "-o", "")]
+    [InlineData("--output '' needs a folder name", "--images", "photos", "-o", "")]
+    [InlineData("x.mp4: --image writes an image: use .jpg or .png", "--image", "a.jpg", "-o", "x.mp4")]
+    [InlineData("x.png: video and camera input write a video: use .mp4 or .avi", "--video", "a.mp4", "-o", "x.png")]
     public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
     {
         var (code, stdout, stderr) = await Invoke(args);
