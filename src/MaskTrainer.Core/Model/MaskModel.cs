@@ -205,7 +205,12 @@ public sealed class MaskModel : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ModelFileException(name, $"ML.NET cannot load the model: {FirstLine(e.Message)}", e);
+            // ML.NET's own words ("Error during class instantiation") do not say what is wrong:
+            // a damaged copy is by far the likeliest, and the zip's checksums can tell.
+            stream.Position = start;
+            throw new ModelFileException(name, ZipChecksums.Damage(stream) is { } damage
+                ? $"the file is damaged ({damage}): copy or train it again"
+                : $"the file is damaged or not a model of this tool (ML.NET: {FirstLine(Innermost(e).Message)})", e);
         }
 
         if (loaded is not TransformerChain<ITransformer> chain || chain.Count() != 2)
@@ -292,6 +297,17 @@ public sealed class MaskModel : IDisposable
         {
             throw new ModelFileException(name, $"{ModelMetadata.EntryName} is not valid: {FirstLine(e.Message)}", e);
         }
+    }
+
+    /// <summary>The exception at the bottom of <paramref name="e"/>'s chain: ML.NET wraps the cause in reflection's "target of an invocation".</summary>
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
     }
 
     private static IDataView EmptyInput(MLContext ml) => ml.Data.LoadFromEnumerable(Array.Empty<ModelInput>());

@@ -172,6 +172,37 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         act.Should().Throw<ModelFileException>().Which.Message.Should().StartWith(path + ": not a readable zip").And.NotContain("\n");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void A_damaged_model_says_so_in_one_line()
+    {
+        // A flipped bit reached ML.NET, whose "Error during class instantiation" did not say the file was damaged.
+        var flipped = _folder.File("flipped.zip");
+        var bytes = File.ReadAllBytes(fixture.Run!.ModelPath);
+        for (int i = 0; i < 20; i++)
+        {
+            bytes[bytes.Length / 2 + i * 97] ^= 0x5A; // inside the backbone, the zip's largest entry
+        }
+
+        File.WriteAllBytes(flipped, bytes);
+        FluentActions.Invoking(() => MaskModel.Load(flipped)).Should().Throw<ModelFileException>()
+            .Which.Message.Should().MatchRegex($"^{Regex.Escape(flipped)}: the file is damaged \\((its zip checksums do not match, in .+|.+ cannot be unpacked)\\): copy or train it again$");
+
+        // A zip whose checksums match but whose ML.NET part is not one ML.NET can load.
+        var foreign = _folder.File("foreign-part.zip");
+        File.Copy(fixture.Run.ModelPath, foreign);
+        using (var zip = ZipFile.Open(foreign, ZipArchiveMode.Update))
+        {
+            var key = zip.Entries.First(e => e.FullName.EndsWith("/Model.key", StringComparison.Ordinal) && e.FullName.Count(c => c == '/') == 2);
+            var name = key.FullName;
+            key.Delete();
+            using var w = new StreamWriter(zip.CreateEntry(name).Open());
+            w.Write("not an ML.NET model key");
+        }
+
+        FluentActions.Invoking(() => MaskModel.Load(foreign)).Should().Throw<ModelFileException>()
+            .Which.Message.Should().StartWith($"{foreign}: the file is damaged or not a model of this tool (ML.NET: ").And.EndWith(")").And.NotContain("\n");
+    }
+
     [Fact]
     public void A_zip_from_elsewhere_is_not_a_MaskTrainer_model()
     {
