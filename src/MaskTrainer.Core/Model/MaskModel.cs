@@ -173,9 +173,31 @@ public sealed class MaskModel : IDisposable
             return FilePaths.WhyNotRegularFile(file) is { } special ? throw new ModelFileException(path, special) : file;
         }
 
-        throw new ModelFileException(path, file != path && Directory.Exists(path)
-            ? $"a folder without a {DefaultFileName} in it (train one with ./train.sh, or pass --model FILE)"
+        throw new ModelFileException(path, file != path && Directory.Exists(path) ? InFolder(path, file)
             : "model file not found (train one with ./train.sh, or pass --model)");
+    }
+
+    /// <summary>Why the folder <paramref name="folder"/> gives no model: what stands at <paramref name="file"/>, or the zips it holds instead.</summary>
+    private static string InFolder(string folder, string file)
+    {
+        if (Directory.Exists(file))
+        {
+            return $"{file} is a folder, not a model file (pass --model with the zip itself)";
+        }
+
+        // A model saved under another name (a copy, a second run) is the likeliest intent: name a few.
+        List<string?> zips;
+        try
+        {
+            zips = Directory.EnumerateFiles(folder, "*.zip").Select(Path.GetFileName).Order(StringComparer.Ordinal).Take(4).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            zips = []; // unreadable: the plain message below
+        }
+
+        var others = zips.Count == 0 ? "" : $"; it holds {string.Join(", ", zips.Take(3))}{(zips.Count > 3 ? ", …" : "")}: pass --model with one of them";
+        return $"a folder without a {DefaultFileName} in it{(others.Length > 0 ? others : " (train one with ./train.sh, or pass --model FILE)")}";
     }
 
     /// <inheritdoc cref="Load(string, int)"/>

@@ -235,12 +235,24 @@ public sealed class ModelStore : IDisposable
         return $"download it yourself and put {what} in {Options.CacheDirectory} or a folder given by --models-dir / {ModelStoreOptions.ModelsDirectoriesVariable}{MissingFolders()}";
     }
 
-    // A models folder that does not exist (a typo) is searched in vain: say so where a model is then missing.
+    // A models folder that does not exist (a typo), or a file given as one (MASKTRAINER_MODELS=the .onnx
+    // itself), is searched in vain: say so where a model is then missing, each in its own words.
     private string MissingFolders()
     {
-        var missing = Options.ModelsDirectories.Where(d => !Directory.Exists(d)).ToList();
-        return missing.Count == 0 ? ""
-            : $" (the models folder{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} given {(missing.Count > 1 ? "do" : "does")} not exist)";
+        var files = Options.ModelsDirectories.Where(File.Exists).ToList();
+        var missing = Options.ModelsDirectories.Where(d => !Directory.Exists(d) && !File.Exists(d)).ToList();
+        var notes = new List<string>();
+        if (missing.Count > 0)
+        {
+            notes.Add($"the models folder{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} given {(missing.Count > 1 ? "do" : "does")} not exist");
+        }
+
+        if (files.Count > 0)
+        {
+            notes.Add($"{string.Join(", ", files)}, given as a models folder, {(files.Count > 1 ? "are files" : "is a file")}, not a folder: give the folder that holds it");
+        }
+
+        return notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
     }
 
     private ModelNotFoundException NotFound(ModelFileSpec file, LocalFileSource local, List<string> rejected)

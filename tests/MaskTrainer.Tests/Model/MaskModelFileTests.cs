@@ -138,6 +138,20 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         var empty = _folder.Folder("empty");
         act = () => MaskModel.Load(empty);
         act.Should().Throw<ModelFileException>().WithMessage($"{empty}: a folder without a mask_model.zip in it*");
+
+        // It said "a folder without a mask_model.zip in it" of a folder holding one that is a folder, or holding other zips.
+        var nested = _folder.Folder("nested");
+        Directory.CreateDirectory(Path.Combine(nested, "mask_model.zip"));
+        act = () => MaskModel.Load(nested);
+        act.Should().Throw<ModelFileException>().Which.Message.Should()
+            .Be($"{nested}: {Path.Combine(nested, "mask_model.zip")} is a folder, not a model file (pass --model with the zip itself)");
+
+        var renamed = _folder.Folder("renamed");
+        File.WriteAllText(Path.Combine(renamed, "mask_model_v2.zip"), "");
+        File.WriteAllText(Path.Combine(renamed, "b.zip"), "");
+        act = () => MaskModel.Load(renamed);
+        act.Should().Throw<ModelFileException>().Which.Message.Should()
+            .Be($"{renamed}: a folder without a mask_model.zip in it; it holds b.zip, mask_model_v2.zip: pass --model with one of them");
     }
 
     [Fact]

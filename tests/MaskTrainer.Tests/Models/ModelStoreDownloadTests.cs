@@ -210,6 +210,13 @@ public sealed class ModelStoreDownloadTests : IAsyncLifetime
         var withTypo = () => context.Store(context.Options() with { AllowDownload = false, ModelsDirectories = [typo] }).FetchAsync(model);
         (await withTypo.Should().ThrowAsync<ModelDownloadException>()).Which.Message
             .Should().EndWith($"(the models folder {typo} given does not exist)");
+
+        // A file given as a models folder (MASKTRAINER_MODELS=the model file itself) said "does not exist" too.
+        var file = Path.Combine(Path.GetDirectoryName(context.CacheDir)!, "res10.onnx");
+        File.WriteAllText(file, "a model file, not a folder");
+        var withFile = () => context.Store(context.Options() with { AllowDownload = false, ModelsDirectories = [file, typo] }).FetchAsync(model);
+        (await withFile.Should().ThrowAsync<ModelDownloadException>()).Which.Message
+            .Should().EndWith($"(the models folder {typo} given does not exist; {file}, given as a models folder, is a file, not a folder: give the folder that holds it)");
         context.Server.Requests.Should().BeEmpty();
     }
 
