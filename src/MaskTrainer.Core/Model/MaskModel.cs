@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using MaskTrainer.Model;
 using MaskTrainer.Data;
+using MaskTrainer.Faces;
 using MaskTrainer.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -36,6 +38,9 @@ public sealed class MaskModel : IDisposable
         bool folder = Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar);
         return folder ? Path.Combine(path, DefaultFileName) : path;
     }
+
+    /// <summary>The largest <see cref="FaceCropPolicy.Margin"/> a model may record: one face box of context on every side.</summary>
+    public const float MaxMargin = 1;
 
     // Zip entry times are fixed so that the same seed writes the same bytes.
     private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -307,6 +312,22 @@ public sealed class MaskModel : IDisposable
             if (metadata.FaceCrop.MinFaceSize < 0)
             {
                 throw new ModelFileException(name, $"faceCrop.minFaceSize must be 0 or more, got {metadata.FaceCrop.MinFaceSize}");
+            }
+
+            // Hand edits: training writes 0.2 (FaceCropOptions.Training). A negative margin cuts into
+            // the face (at -0.5 and below the crop is one pixel); a large one makes every face crop a
+            // huge copy of the frame (100: 6.9 s for one photo). One box width of context on every
+            // side (a crop three boxes wide) is already more than any model here was trained on.
+            if (!(metadata.FaceCrop.Margin is >= 0 and <= MaxMargin))
+            {
+                throw new ModelFileException(name, string.Create(CultureInfo.InvariantCulture,
+                    $"faceCrop.margin must be between 0 and {MaxMargin} (a fraction of the face box; training writes {FaceCropOptions.Training.Margin}), got {metadata.FaceCrop.Margin}"));
+            }
+
+            if (!(metadata.FaceCrop.MinConfidence is >= 0 and <= 1))
+            {
+                throw new ModelFileException(name, string.Create(CultureInfo.InvariantCulture,
+                    $"faceCrop.minConfidence must be between 0 and 1, got {metadata.FaceCrop.MinConfidence}"));
             }
 
             return metadata;
