@@ -143,12 +143,12 @@ public sealed class DetectApp
             Report(batchSummary with { Detector = detectorId }, json);
             if (o.OutputPath is not null && batchSummary.Batch!.Written > 0)
             {
-                _stderr.WriteLine($"wrote {batchSummary.Batch.Written} annotated images to {o.OutputPath}");
+                _stderr.WriteLine($"wrote {Counted.Of(batchSummary.Batch.Written, "annotated image")} to {o.OutputPath}");
             }
 
             if (batchSummary.Reason == StopReason.OutputClosed)
             {
-                _stderr.WriteLine($"stopped after {batchSummary.Frames} images: nothing reads the JSON lines any more (stdout was closed)");
+                _stderr.WriteLine($"stopped after {Counted.Of(batchSummary.Frames, "image")}: nothing reads the JSON lines any more (stdout was closed)");
                 return ExitCodes.OutputClosed;
             }
 
@@ -200,7 +200,7 @@ public sealed class DetectApp
 
         if (sink.ReaderGone)
         {
-            _stderr.WriteLine($"stopped after {summary.Frames} frames: nothing reads the JSON lines any more (stdout was closed)");
+            _stderr.WriteLine($"stopped after {Counted.Of(summary.Frames, "frame")}: nothing reads the JSON lines any more (stdout was closed)");
             return ExitCodes.OutputClosed;
         }
 
@@ -264,7 +264,7 @@ public sealed class DetectApp
 
     private int ReportInterrupted(RunSummary summary)
     {
-        _stderr.WriteLine($"interrupted after {summary.Frames} {(summary.Batch is null ? "frames" : "images")} (outputs were closed)");
+        _stderr.WriteLine($"interrupted after {Counted.Of(summary.Frames, summary.Batch is null ? "frame" : "image")} (outputs were closed)");
         return ExitCodes.Interrupted;
     }
 

@@ -37,7 +37,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         using var summary = JsonDocument.Parse(lines[1]);
         var s = summary.RootElement.GetProperty("summary");
         (s.GetProperty("frames").GetInt64(), s.GetProperty("faces").GetInt64(), s.GetProperty("stopReason").GetString()).Should().Be((1, 3, "endOfInput"));
-        stderr.Should().StartWith("1 frames, 3 faces");
+        stderr.Should().StartWith("1 frame, 3 faces");
     }
 
     [SharedFact("data/mask-sample", "models")]

@@ -180,7 +180,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         summary.GetProperty("images").GetInt64().Should().Be(faceLines.Count, "images whose faces line was printed");
         summary.GetProperty("faces").GetInt64().Should().Be(faceLines.Sum(l => l.GetProperty("faces").GetArrayLength()));
         summary.GetProperty("classifications").GetInt64().Should().Be(3);
-        stderr.Should().Contain("wrote 1 annotated image", "only b.jpg's copy was written");
+        stderr.Should().Contain($"wrote 1 annotated image to {output}\n", "only b.jpg's copy was written");
     }
 
     [SharedFact("data/mask-sample", "models", Dogs)]

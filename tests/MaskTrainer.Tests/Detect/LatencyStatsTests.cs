@@ -58,4 +58,14 @@ public sealed class LatencyStatsTests
         s.ToString().Should().Be("300 frames, 290 faces (80 classified) in 10.00 s: 30.0 FPS, frame latency p50 40.0 ms, p95 61.3 ms (start-up 1.50 s)");
         (s with { Dropped = 3 }).ToString().Should().EndWith(", 3 live frames dropped (late)");
     }
+
+    [Fact]
+    public void The_summary_line_says_one_frame_one_image_one_face_in_the_singular()
+    {
+        // It said "1 frames, 1 faces" and "1 images"; the JSON field names stay plural.
+        var one = new RunSummary(1, 1, 1, 0.5, 10, 10, 1, StopReason.EndOfInput) { Dropped = 1 };
+        one.ToString().Should().StartWith("1 frame, 1 face (1 classified) in ").And.EndWith(", 1 live frame dropped (late)");
+        (one with { Batch = new ImageBatchCounts(0, 1) }).ToString().Should().StartWith("1 image, 1 face (1 classified), 0 skipped, 1 failed in ");
+        new RunSummary(0, 0, 0, 0, 0, 0, 1, StopReason.EndOfInput).ToString().Should().StartWith("0 frames, 0 faces (0 classified)");
+    }
 }
