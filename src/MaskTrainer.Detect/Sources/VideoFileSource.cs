@@ -6,8 +6,11 @@ namespace MaskTrainer.Detect.Sources;
 /// <summary>Frames of a video file, optionally played again from the start when it ends (--loop, for soak tests and benchmarks).</summary>
 public sealed class VideoFileSource : IFrameSource
 {
-    /// <summary>Frame rate assumed when the container does not say.</summary>
+    /// <summary>Frame rate assumed when the container does not say (or says 0, or more than <see cref="MaxFps"/>).</summary>
     public const double FallbackFps = 25;
+
+    /// <summary>The highest frame rate taken from a container, included.</summary>
+    public const double MaxFps = 1000;
 
     private readonly bool _loop;
     private readonly int _decodeThreads;
@@ -26,7 +29,9 @@ public sealed class VideoFileSource : IFrameSource
         _loop = loop;
         Name = path;
         var fps = _capture.Fps;
-        Fps = fps is > 0 and < 1000 ? fps : FallbackFps;
+        // Above 1000 fps is taken for a container's junk value; 1000 itself (1 ms frames, high-speed
+        // cameras) is a real rate, timed at 25 before.
+        Fps = fps is > 0 and <= MaxFps ? fps : FallbackFps;
         ExpectedFrames = Math.Max(0, _capture.FrameCount);
     }
 

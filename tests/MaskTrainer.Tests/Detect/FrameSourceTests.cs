@@ -34,6 +34,25 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
+    public void A_video_declaring_1000_fps_is_timed_at_1000_fps()
+    {
+        // It was timed at 25 fps (40 ms a frame): only rates under 1000 were believed.
+        using var temp = new TempFolder();
+        var path = DetectTestFrames.WriteNumberedVideo(temp.File("v.avi"), 3, fps: 1000);
+        using var source = new VideoFileSource(path);
+        source.Fps.Should().BeApproximately(1000, 0.01);
+        using var frame = new Mat();
+        var times = new List<double>();
+        while (source.Read(frame, out var t))
+        {
+            times.Add(t);
+        }
+
+        times.Should().HaveCount(3);
+        times.Zip([0.0, 1, 2]).Should().OnlyContain(p => Math.Abs(p.First - p.Second) < 0.01);
+    }
+
+    [Fact]
     public void A_looped_video_starts_again_and_its_time_keeps_growing()
     {
         using var temp = new TempFolder();
