@@ -15,7 +15,7 @@ namespace MaskTrainer.Detect;
 /// summary counts what the lines show: an image whose faces line was printed is in <c>images</c>
 /// and its faces in <c>faces</c>, even when its copy then failed (it is in <c>failed</c> too).
 /// </summary>
-/// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>), asked after each
+/// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>), asked before each
 /// image: the batch then stops with <see cref="StopReason.OutputClosed"/>, as a video run does; null: never asked.</param>
 internal sealed class ImageBatch(
     TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options,
@@ -34,6 +34,14 @@ internal sealed class ImageBatch(
             if (cancel.IsCancellationRequested)
             {
                 reason = StopReason.Interrupted;
+                break;
+            }
+
+            // `--json | head -1`: .NET drops writes to a closed pipe, so the batch would read every
+            // image for nobody. An image takes far longer than this poll(2), so it is asked before each.
+            if (readerGone?.Invoke() == true)
+            {
+                reason = StopReason.OutputClosed;
                 break;
             }
 
@@ -86,14 +94,6 @@ internal sealed class ImageBatch(
             }
 
             latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
-
-            // `--json | head -1`: .NET drops writes to a closed pipe, so the batch would read every
-            // image for nobody. An image takes far longer than this poll(2), so it is asked each time.
-            if (readerGone?.Invoke() == true)
-            {
-                reason = StopReason.OutputClosed;
-                break;
-            }
         }
 
         void Failed(string file, string message)
