@@ -13,11 +13,17 @@ try {
   try {
     Invoke-MtSetup -Configuration Release -Project $project -Publish $app
   } catch {
-    if ($env:MT_PUBLISH_REQUIRED -eq '1') { throw }
-    Write-Warning "could not compile the app ahead of time ($_): running the plain build instead"
+    # Only a failed publish falls back (offline without the compiler packs); a missing SDK would fail again.
+    $message = $_.Exception.Message
+    if ($env:MT_PUBLISH_REQUIRED -eq '1' -or $message -notmatch 'publish failed') { throw }
+    Write-Warning "could not compile the app ahead of time ($message): running the plain build instead"
     Invoke-MtSetup -Configuration Release -Project $project
     $app = 'src/MaskTrainer.Detect/bin/Release/net10.0'
   }
+} catch {
+  # One line, as detect.sh says it, not PowerShell's error record with its script position.
+  [Console]::Error.WriteLine("error: $($_.Exception.Message)")
+  exit 1
 } finally {
   Pop-Location
 }

@@ -130,7 +130,11 @@ function Invoke-MtBuild {
   # Kept in a variable, not printed: shown (on stderr) only when the build fails.
   $ErrorActionPreference = 'Continue'
   $log = @(& dotnet @arguments -nologo -v q -clp:NoSummary 2>&1 | ForEach-Object { "$_" })
-  if ($LASTEXITCODE -ne 0) {
+  $built = $LASTEXITCODE
+  # Back to stopping at the first failure: a swap below that fails (the app's files locked by a
+  # running detect.ps1) must not be taken for a finished publish and stamped.
+  $ErrorActionPreference = 'Stop'
+  if ($built -ne 0) {
     foreach ($line in $log) { [Console]::Error.WriteLine($line) }
     Remove-Item -LiteralPath $started -Force -ErrorAction SilentlyContinue
     if ($Publish) {
@@ -143,9 +147,14 @@ function Invoke-MtBuild {
   if ($Publish) {
     $old = "$Publish.old"
     if (Test-Path -LiteralPath $old) { Remove-Item -LiteralPath $old -Recurse -Force }
-    if (Test-Path -LiteralPath $Publish) { Move-Item -LiteralPath $Publish -Destination $old }
-    Move-Item -LiteralPath $new -Destination $Publish
-    if (Test-Path -LiteralPath $old) { Remove-Item -LiteralPath $old -Recurse -Force }
+    try {
+      if (Test-Path -LiteralPath $Publish) { Move-Item -LiteralPath $Publish -Destination $old -ErrorAction Stop }
+      Move-Item -LiteralPath $new -Destination $Publish -ErrorAction Stop
+    } catch {
+      Remove-Item -LiteralPath $started -Force -ErrorAction SilentlyContinue
+      throw "could not put the new build in place ($($_.Exception.Message)); is detect.ps1 running? Stop it and run again"
+    }
+    if (Test-Path -LiteralPath $old) { Remove-Item -LiteralPath $old -Recurse -Force -ErrorAction SilentlyContinue }
   }
   Remove-Item -LiteralPath "$stamp.failed" -Force -ErrorAction SilentlyContinue
   Move-Item -LiteralPath $started -Destination $stamp -Force

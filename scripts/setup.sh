@@ -127,7 +127,9 @@ mt_setup_locked() {
     [ -f "$csproj" ] && mkdir -p "$(dirname "$csproj")/bin" "$(dirname "$csproj")/obj"
   done
   touch "$started"
-  if ! "${cmd[@]}" -nologo -v q -clp:NoSummary >"$log" 2>&1; then
+  # The build runs without the lock's descriptor: build servers it starts outlive it and would
+  # hold the lock for minutes. (lock_fd is mt_setup's, empty without flock.)
+  if ! ( if [ -n "${lock_fd:-}" ]; then exec {lock_fd}>&-; fi; "${cmd[@]}" -nologo -v q -clp:NoSummary ) >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log" "$started"
     if [ -n "$publish" ]; then

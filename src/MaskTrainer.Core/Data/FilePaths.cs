@@ -228,6 +228,7 @@ public static partial class FilePaths
             {
                 // .NET reads a file name that is not UTF-8 (Latin-1 from an old camera or a zip) with
                 // U+FFFD in place of the bad bytes, and that name opens nothing: "not found" would puzzle.
+                // (A missing file really named with U+FFFD is told the same: rare, and never listed.)
                 // Otherwise missing, no permission, or a kernel without statx: the open that follows says which.
                 return path.Contains('\uFFFD', StringComparison.Ordinal) ? NotUtf8Name : null;
             }

@@ -19,6 +19,7 @@ public static unsafe partial class GuiWindows
     private static readonly Lock ProbeLock = new();
     private static (string? X, string? Wayland, string? Runtime) _probed = ("", "", ""); // never the environment's values
     private static DisplayCheck _check;
+    private static (IntPtr X, IntPtr Wayland, IntPtr Runtime) _probedAt = (-1, -1, -1); // never a real address
     private static bool _handlerInstalled; // GUI thread only
 
     /// <summary>
@@ -177,15 +178,25 @@ public static unsafe partial class GuiWindows
             return default;
         }
 
-        var key = (Get("DISPLAY"), Get("WAYLAND_DISPLAY"), Get("XDG_RUNTIME_DIR"));
+        // Every window call (three a frame) asks: the variables' addresses tell whether they changed
+        // (setenv makes a new string, and glibc never frees the old one), so strings are made and
+        // the display probed only when one did.
+        var raw = (getenv("DISPLAY"), getenv("WAYLAND_DISPLAY"), getenv("XDG_RUNTIME_DIR"));
         lock (ProbeLock)
         {
+            if (raw == _probedAt)
+            {
+                return _check;
+            }
+
+            var key = (Get("DISPLAY"), Get("WAYLAND_DISPLAY"), Get("XDG_RUNTIME_DIR"));
             if (key != _probed)
             {
                 _check = Probe(key.Item1, key.Item2, key.Item3);
                 _probed = key;
             }
 
+            _probedAt = raw;
             return _check;
         }
     }
@@ -265,9 +276,10 @@ public static unsafe partial class GuiWindows
     private static int OnDisplayLost(IntPtr display)
     {
         int code = 1;
+        string name = "?";
         try
         {
-            var name = X11.NameOf(display) ?? Get("DISPLAY") ?? "?";
+            name = X11.NameOf(display) ?? Get("DISPLAY") ?? "?";
             if (DisplayLost is { } lost)
             {
                 code = lost(name);
@@ -282,7 +294,17 @@ public static unsafe partial class GuiWindows
         }
         catch (Exception)
         {
-            // The process ends below either way; an exception cannot cross Xlib's frames.
+            // The process ends below either way; an exception cannot cross Xlib's frames. The
+            // handler failed before it could say what it kept: at least say what happened.
+            try
+            {
+                Console.Error.WriteLine($"error: the display was lost (DISPLAY={name}); the output may be incomplete");
+                Console.Error.Flush();
+            }
+            catch (Exception)
+            {
+                // stderr is gone too: nothing more can be said.
+            }
         }
 
         _exit(code);

@@ -74,22 +74,39 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
             return "a TIFF image";
         }
 
-        // ISO base media file: a box of type 'ftyp' whose brand says which (HEIF/HEIC from phones, AVIF).
+        // ISO base media file: a box of type 'ftyp' whose brands say which (HEIF/HEIC from phones,
+        // AVIF). The generic HEIF brands (mif1, msf1) also head some AVIF files, which then list
+        // 'avif' among their compatible brands: that is looked for first.
         if (data.Length >= 12 && data.Slice(4, 4).SequenceEqual("ftyp"u8))
         {
-            var brand = data.Slice(8, 4);
-            if (brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("mif1"u8) || brand.SequenceEqual("msf1"u8) || brand.SequenceEqual("hevc"u8))
-            {
-                return "a HEIC/HEIF photo (an iPhone's)";
-            }
-
-            if (brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8))
+            int boxSize = Math.Clamp((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data), 12, data.Length);
+            var brands = data[8..boxSize];
+            if (HasBrand(brands, "avif"u8) || HasBrand(brands, "avis"u8))
             {
                 return "an AVIF image";
+            }
+
+            if (HasBrand(brands, "heic"u8) || HasBrand(brands, "heix"u8) || HasBrand(brands, "mif1"u8) || HasBrand(brands, "msf1"u8) || HasBrand(brands, "hevc"u8))
+            {
+                return "a HEIC/HEIF photo (an iPhone's)";
             }
         }
 
         return null;
+    }
+
+    // The major brand, the minor version (4 bytes, skipped), then the compatible brands, 4 bytes each.
+    private static bool HasBrand(ReadOnlySpan<byte> brands, ReadOnlySpan<byte> brand)
+    {
+        for (int i = 0; i + 4 <= brands.Length; i += i == 0 ? 8 : 4)
+        {
+            if (brands.Slice(i, 4).SequenceEqual(brand))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];

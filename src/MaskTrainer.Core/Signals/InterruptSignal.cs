@@ -6,6 +6,9 @@ namespace MaskTrainer.Signals;
 /// Ctrl+C (SIGINT), SIGTERM or SIGHUP (the terminal or SSH session closed), for both apps: the
 /// first cancels <see cref="Token"/>, so the command stops at its next check and says what was
 /// kept (a recording is finished and put in place); a second one ends the process at once.
+/// A SIGHUP that was ignored when the process started (<c>nohup ./train.sh &amp;</c>) stays ignored
+/// (.NET keeps an inherited SIG_IGN; checked with the detector under nohup): such a run is meant to
+/// outlive its terminal.
 /// Created first thing in Main: System.CommandLine registers its own handler only once a command's
 /// action returns its task, which for the synchronous `train` is after the work (Ctrl+C killed it
 /// silently), and for the detector left its first half second unguarded.

@@ -33,8 +33,8 @@ public static class MaskEvaluation
     /// crops than training's. Null = not told.</param>
     /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
     public static EvaluationResult Evaluate(MaskModel model, string dataDirectory, ModelStore? store = null,
-        string? workspace = null, IProgress<FeaturizeProgress>? progress = null, Action<string>? onWarning = null,
-        CancellationToken cancellationToken = default)
+        string? workspace = null, IProgress<FeaturizeProgress>? progress = null,
+        CancellationToken cancellationToken = default, Action<string>? onWarning = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         // One class folder is enough here (only training needs two): its recall is the figure to read.

@@ -27,7 +27,7 @@ internal static class EvaluateCommand
             var progress = observer is null ? null : new InlineProgress<Features.FeaturizeProgress>(p => observer.Featurizing("images", p));
             // With --json stdout is the document alone: warnings go to stderr either way.
             Action<string> warn = observer is null ? m => Console.Error.WriteLine($"warning: {m}") : observer.Warning;
-            var result = MaskEvaluation.Evaluate(classifier, r.GetValue(data)!, store, r.GetValue(workspace), progress, warn, ct);
+            var result = MaskEvaluation.Evaluate(classifier, r.GetValue(data)!, store, r.GetValue(workspace), progress, ct, warn);
             observer?.Finish(listedInMetrics: false); // the skipped images are listed just below
             foreach (var s in result.Skipped)
             {

@@ -55,10 +55,9 @@ internal static class Errors
         }
     }
 
+    // Option<string> and Option<string?> are one type at run time.
     private static string? Value(ParseResult parse, Command command, string option) =>
-        command.Options.FirstOrDefault(o => o.Name == option) is Option<string?> typed ? parse.GetValue(typed)
-        : command.Options.FirstOrDefault(o => o.Name == option) is Option<string> plain ? parse.GetValue(plain)
-        : null;
+        command.Options.FirstOrDefault(o => o.Name == option) is Option<string> typed ? parse.GetValue(typed) : null;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -250,6 +250,39 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public async Task Under_nohup_a_hang_up_is_still_ignored()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // `nohup ./detect.sh … &` is meant to outlive its terminal: the SIGHUP handler must not undo nohup's SIG_IGN.
+        var info = new System.Diagnostics.ProcessStartInfo("nohup",
+            ["dotnet", Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
+             "--loop", "--max-frames", "40", "--json"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = System.Diagnostics.Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
+        using (var hangUp = System.Diagnostics.Process.Start("kill", ["-HUP", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await hangUp.WaitForExitAsync();
+        }
+
+        var rest = await app.StandardOutput.ReadToEndAsync();
+        app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();
+        app.ExitCode.Should().Be(ExitCodes.Ok, await stderr);
+        rest.Should().Contain("\"stopReason\":\"maxFrames\"");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public async Task The_app_stops_when_nothing_reads_its_json_lines_any_more()
     {
         if (!OperatingSystem.IsLinux())

@@ -87,6 +87,9 @@ public sealed class ImageHeaderTests
         problem.Should().StartWith("a TIFF image, not");
         ImageHeader.TryRead([0, 0, 0, 0x1C, .. "ftypavif"u8], out _, out problem).Should().BeFalse();
         problem.Should().StartWith("an AVIF image, not");
+        byte[] genericAvif = [0, 0, 0, 0x1C, .. "ftypmif1"u8, 0, 0, 0, 0, .. "mif1avifmiaf"u8];
+        ImageHeader.TryRead(genericAvif, out _, out problem).Should().BeFalse();
+        problem.Should().StartWith("an AVIF image, not", "the generic HEIF brand heads some AVIF files too");
     }
 
     private static ImageHeader Read(byte[] data)
