@@ -223,23 +223,11 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         // Before, SIGHUP's default ended the process at once: no summary, only an unplayable .partial file.
         using var temp = new TempFolder();
         var output = temp.File("recording.avi");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
-             "--loop", "--json", "--output", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
-        info.Environment["MASKTRAINER_OFFLINE"] = "1";
-        using var app = System.Diagnostics.Process.Start(info)!;
+        using var app = DetectProcess.Start([.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output]);
         var stderr = app.StandardError.ReadToEndAsync();
 
         (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
-        using (var hangUp = System.Diagnostics.Process.Start("kill", ["-HUP", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await hangUp.WaitForExitAsync();
-        }
+        await DetectProcess.Signal(app, "HUP");
 
         var rest = await app.StandardOutput.ReadToEndAsync();
         app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();
@@ -258,23 +246,11 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         }
 
         // `nohup ./detect.sh … &` is meant to outlive its terminal: the SIGHUP handler must not undo nohup's SIG_IGN.
-        var info = new System.Diagnostics.ProcessStartInfo("nohup",
-            ["dotnet", Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
-             "--loop", "--max-frames", "40", "--json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
-        info.Environment["MASKTRAINER_OFFLINE"] = "1";
-        using var app = System.Diagnostics.Process.Start(info)!;
+        using var app = DetectProcess.Start([.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--max-frames", "40", "--json"], wrapper: "nohup");
         var stderr = app.StandardError.ReadToEndAsync();
 
         (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
-        using (var hangUp = System.Diagnostics.Process.Start("kill", ["-HUP", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await hangUp.WaitForExitAsync();
-        }
+        await DetectProcess.Signal(app, "HUP");
 
         var rest = await app.StandardOutput.ReadToEndAsync();
         app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();
@@ -293,16 +269,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         // The real process, as `./detect.sh --json | head -1` runs it: a looping video would never end.
         using var temp = new TempFolder();
         var output = temp.File("annotated.avi");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"),
-             "--loop", "--json", "--output", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
-        info.Environment["MASKTRAINER_OFFLINE"] = "1";
-        using var app = System.Diagnostics.Process.Start(info)!;
+        using var app = DetectProcess.Start([.. Common(), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output]);
         var stderr = app.StandardError.ReadToEndAsync();
 
         var first = await app.StandardOutput.ReadLineAsync();

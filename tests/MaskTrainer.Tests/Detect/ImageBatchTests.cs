@@ -201,15 +201,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
         }
 
         var output = temp.File("annotated");
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), .. Common(), "--images", many, "--json", "--output", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
-        info.Environment["MASKTRAINER_OFFLINE"] = "1";
-        using var app = System.Diagnostics.Process.Start(info)!;
+        using var app = DetectProcess.Start([.. Common(), "--images", many, "--json", "--output", output]);
         var stderr = app.StandardError.ReadToEndAsync();
 
         var first = await app.StandardOutput.ReadLineAsync();

@@ -73,18 +73,13 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
             RedirectStandardError = true,
         })!;
         var display = ":" + (await xvfb.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)))!.Trim();
-        var info = new ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "masktrainer-detect.dll"), "--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"),
-             "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["DISPLAY"] = display;
-        info.Environment.Remove("WAYLAND_DISPLAY");
-        info.Environment["MASKTRAINER_MODELS"] = SharedData.Models;
-        info.Environment["MASKTRAINER_OFFLINE"] = "1";
-        using var app = Process.Start(info)!;
+        using var app = DetectProcess.Start(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", output],
+            configure: info =>
+            {
+                info.Environment["DISPLAY"] = display;
+                info.Environment.Remove("WAYLAND_DISPLAY");
+            });
         var stderr = app.StandardError.ReadToEndAsync();
         bool ended;
         int printed = 0;
