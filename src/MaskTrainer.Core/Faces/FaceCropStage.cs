@@ -23,11 +23,10 @@ public sealed record FaceCropStageOptions
     public float? MinConfidence { get; init; }
 
     /// <summary>
-    /// A larger image is searched for its face shrunk to this longest side (default 2048 px), and
-    /// the face cut from the image itself. Every detector sees the image resized to 256-640 px
-    /// anyway, while padding a phone's 12 MP photo copied 90 MB and took a second per image here.
+    /// A larger image is searched for its face shrunk to this longest side (default
+    /// <see cref="PaddedSearch.DefaultMaxSide"/>, 2048 px), and the face cut from the image itself.
     /// </summary>
-    public int MaxDetectionSide { get; init; } = 2048;
+    public int MaxDetectionSide { get; init; } = PaddedSearch.DefaultMaxSide;
 }
 
 /// <summary>
@@ -82,24 +81,8 @@ public sealed class FaceCropStage
     public DetectedFace? FindMainFace(Mat image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        double scale = Math.Min(1.0, (double)Options.MaxDetectionSide / Math.Max(image.Cols, image.Rows));
-        using var shrunk = scale < 1
-            ? image.Resize(new Size(Math.Max(1, (int)Math.Round(image.Cols * scale)), Math.Max(1, (int)Math.Round(image.Rows * scale))), 0, 0, InterpolationFlags.Area)
-            : null;
-        var searched = shrunk ?? image;
-        int padX = (int)Math.Round(searched.Cols * Options.DetectionPadding);
-        int padY = (int)Math.Round(searched.Rows * Options.DetectionPadding);
-        IReadOnlyList<DetectedFace> faces;
-        if (padX > 0 || padY > 0)
-        {
-            using var padded = new Mat();
-            Cv2.CopyMakeBorder(searched, padded, padY, padY, padX, padX, BorderTypes.Replicate);
-            faces = _detector.Detect(padded, Options.MinConfidence);
-        }
-        else
-        {
-            faces = _detector.Detect(searched, Options.MinConfidence);
-        }
+        using var search = PaddedSearch.For(image, Options.DetectionPadding, Options.MaxDetectionSide);
+        var faces = _detector.Detect(search.Image, Options.MinConfidence);
 
         // The main face is the one that shows the most of itself inside the photo, not the largest
         // box: the padding is ours, and on small photos res10 regresses a phantom box from the face
@@ -107,10 +90,9 @@ public sealed class FaceCropStage
         // box in 168 of mask-sample's 1,200 images), whose crop is a corner of the face and streaks.
         DetectedFace? best = null;
         int bestArea = 0;
-        var photo = new Rect(padX, padY, searched.Cols, searched.Rows);
         foreach (var f in faces)
         {
-            int visible = f.Box.Intersect(photo).Area;
+            int visible = f.Box.Intersect(search.Photo).Area;
             if (visible <= 0)
             {
                 continue; // a box wholly in the padding is no face of the photo, and cannot be cropped
@@ -128,24 +110,17 @@ public sealed class FaceCropStage
             return null;
         }
 
-        // Back to the photo's own pixels (the face is cut at full resolution); scale 1 when not shrunk.
-        int x = (int)Math.Round((best.Box.X - padX) / scale), y = (int)Math.Round((best.Box.Y - padY) / scale);
-        return best with
+        Point2f[]? landmarks = null;
+        if (best.Landmarks is { } points)
         {
-            Box = new Rect(x, y, (int)Math.Round((best.Box.Right - padX) / scale) - x, (int)Math.Round((best.Box.Bottom - padY) / scale) - y),
-            Landmarks = best.Landmarks is null ? null : Unshrink(best.Landmarks, padX, padY, scale),
-        };
-    }
-
-    private static Point2f[] Unshrink(IReadOnlyList<Point2f> points, int padX, int padY, double scale)
-    {
-        var result = new Point2f[points.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = new Point2f((float)((points[i].X - padX) / scale), (float)((points[i].Y - padY) / scale));
+            landmarks = new Point2f[points.Count];
+            for (int i = 0; i < landmarks.Length; i++)
+            {
+                landmarks[i] = search.ToPhoto(points[i]);
+            }
         }
 
-        return result;
+        return best with { Box = search.ToPhoto(best.Box), Landmarks = landmarks };
     }
 }
 

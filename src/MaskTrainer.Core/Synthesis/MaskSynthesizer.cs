@@ -342,27 +342,20 @@ public sealed class MaskSynthesizer : IDisposable
         }
     }
 
+    // Searched as training searches (PaddedSearch: a large photo shrunk, then padded); the boxes
+    // and landmarks come back in the photo's own pixels, where the masks are drawn.
     private List<(Rect Box, float Score, FaceLandmarks? Landmarks)> Detect(Mat image)
     {
-        int padX = (int)Math.Round(image.Cols * Options.DetectionPadding);
-        int padY = (int)Math.Round(image.Rows * Options.DetectionPadding);
-        using var padded = new Mat();
-        var source = image;
-        if (padX > 0 || padY > 0)
-        {
-            Cv2.CopyMakeBorder(image, padded, padY, padY, padX, padX, BorderTypes.Replicate);
-            source = padded;
-        }
-
-        var detections = detector.Detect(source, Options.MinConfidence);
+        using var search = PaddedSearch.For(image, Options.DetectionPadding);
+        var detections = detector.Detect(search.Image, Options.MinConfidence);
         var faces = new List<(Rect, float, FaceLandmarks?)>(detections.Count);
         foreach (var d in detections)
         {
-            var box = new Rect(d.Box.X - padX, d.Box.Y - padY, d.Box.Width, d.Box.Height);
-            FaceLandmarks? landmarks = d.Landmarks is { Count: >= FaceLandmarks.PointCount }
-                ? FaceLandmarks.FromPoints(d.Landmarks).Offset(-padX, -padY)
-                : landmarker is null ? null : FindLandmarks(source, d.Box)?.Offset(-padX, -padY);
-            faces.Add((box, d.Score, landmarks));
+            var found = d.Landmarks is { Count: >= FaceLandmarks.PointCount }
+                ? FaceLandmarks.FromPoints(d.Landmarks)
+                : landmarker is null ? null : FindLandmarks(search.Image, d.Box);
+            var landmarks = found is null ? null : FaceLandmarks.FromPoints(Array.ConvertAll(found.ToArray(), search.ToPhoto));
+            faces.Add((search.ToPhoto(d.Box), d.Score, landmarks));
         }
 
         return faces;
