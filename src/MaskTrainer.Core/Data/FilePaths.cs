@@ -118,6 +118,30 @@ public static partial class FilePaths
     }
 
     /// <summary>
+    /// Why no file can be created in the existing <paramref name="folder"/> (as <see cref="WhyNotWritten"/>
+    /// says it), or null when one can: a hidden file unique to this run is created there and removed
+    /// with its handle. Looking at the folder's permissions would miss a read-only mount, /proc and ACLs.
+    /// </summary>
+    public static string? WhyNoFileIn(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var probe = Path.Combine(folder, $".masktrainer-probe-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(probe);
+            return WhyNotWritten(e, folder);
+        }
+    }
+
+    /// <summary>
     /// Why a file could not be written in <paramref name="folder"/>, in words that name the folder,
     /// not the hidden temp file the write went to (.NET's own messages name that one).
     /// </summary>

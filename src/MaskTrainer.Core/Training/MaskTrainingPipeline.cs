@@ -24,6 +24,7 @@ public sealed class MaskTrainingPipeline
     public const string ReportFolderName = "report";
 
     private readonly MaskTrainingOptions _options;
+    private bool _checkedBeforeWork;
     private readonly ITrainingObserver _observer;
     private readonly ModelStore _store;
 
@@ -46,7 +47,11 @@ public sealed class MaskTrainingPipeline
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        CheckBeforeWork();
+        if (!_checkedBeforeWork)
+        {
+            CheckBeforeWork();
+        }
+
         var data = LoadData(cancellationToken);
         var split = Split(data);
         var cache = new BottleneckCache(_options.Workspace);
@@ -195,7 +200,11 @@ public sealed class MaskTrainingPipeline
     /// <exception cref="ArgumentException">No test split, or Auto without a validation split.</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked.</exception>
     /// <exception cref="IOException">The workspace cannot hold the feature cache.</exception>
-    public void CheckBeforeWork() => TrainingChecks.BeforeWork(_options);
+    public void CheckBeforeWork()
+    {
+        TrainingChecks.BeforeWork(_options);
+        _checkedBeforeWork = true; // the options cannot change, so Run need not make the probe writes again
+    }
 
     /// <summary>Step 1: reads the class folders and hashes every image (errors before any work).</summary>
     public ImageFolderDataset LoadData(CancellationToken cancellationToken = default)

@@ -235,21 +235,18 @@ internal static class TrainingChecks
             made.Add(dir);
         }
 
-        var probe = AtomicFile.TempPathFor(Path.Combine(folder, Path.GetFileName(modelPath)));
+        string? why;
         try
         {
             Directory.CreateDirectory(folder);
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
-            {
-            }
+            why = FilePaths.WhyNoFileIn(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ModelFileException(modelPath, $"cannot write the model (-o): {FilePaths.WhyNotWritten(e, folder)}", e);
+            why = FilePaths.WhyNotWritten(e, folder);
         }
         finally
         {
-            FilePaths.TryDelete(probe);
             // Deepest first; one that is not empty (another process wrote there meanwhile) stays.
             foreach (var dir in made)
             {
@@ -262,6 +259,11 @@ internal static class TrainingChecks
                     break;
                 }
             }
+        }
+
+        if (why is not null)
+        {
+            throw new ModelFileException(modelPath, $"cannot write the model (-o): {why}");
         }
     }
 }

@@ -181,20 +181,6 @@ public static class OutputFiles
             }
         }
 
-        // Hidden and unique to this run, so no user file is touched; DeleteOnClose removes it with the handle.
-        var probe = Path.Combine(full, $".masktrainer-probe-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
-            {
-            }
-
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            FilePaths.TryDelete(probe);
-            return $"{folder}: {FilePaths.WhyNotWritten(e, full)}";
-        }
+        return FilePaths.WhyNoFileIn(full) is { } why ? $"{folder}: {why}" : null;
     }
 }
