@@ -22,6 +22,16 @@ internal static partial class InterruptedRun
     private static (int Code, string Stdout, string Stderr) Run(bool watchStdout, string interruptAt, string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (SigIntIgnoredHere())
+        {
+            // A shell without job control starts background jobs (`dotnet test ... &`) with SIGINT ignored, the
+            // child inherits that, and .NET keeps an inherited SIG_IGN (as nohup relies on for SIGHUP): the app
+            // would never see this Ctrl+C. coreutils' env gives the child the default disposition back.
+            start.FileName = "env";
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "masktrainer-train.dll"));
         foreach (var a in args)
         {
@@ -52,6 +62,20 @@ internal static partial class InterruptedRun
         }
 
         return watchStdout ? (process.ExitCode, seen.ToString(), rest.Result) : (process.ExitCode, rest.Result, seen.ToString());
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of /proc/self/status's SigIgn mask, a hex number).</summary>
+    private static bool SigIntIgnoredHere()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+            }
+        }
+
+        return false;
     }
 
     [LibraryImport("libc", SetLastError = true)]
