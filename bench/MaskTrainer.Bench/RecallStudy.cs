@@ -58,6 +58,15 @@ public static class RecallStudy
         /// kept as they are). The grid's ms columns do not model it (<see cref="Composite"/> runs each pass from its own threshold).
         /// </summary>
         public (Pass Pass, float Below, Pass With, float From)[] Agree { get; init; } = [];
+
+        /// <summary>--zoom: candidates under their pass's live threshold count only when their enlarged region scores at least this with BlazeFace-back (<see cref="ZoomScores"/>; 0: no rule).</summary>
+        public float ZoomBack { get; init; }
+
+        /// <summary>The same with UltraFace.</summary>
+        public float ZoomUltra { get; init; }
+
+        /// <summary>Every extra (at its live threshold too) needs the enlarged region to score at least this with either model.</summary>
+        public float ZoomAll { get; init; }
     }
 
     /// <summary>
@@ -77,6 +86,23 @@ public static class RecallStudy
         }
 
         return true;
+    }
+
+    private static bool ZoomAgrees(Raw raw, Config cfg, DetectedFace c, bool underThreshold)
+    {
+        if (cfg.ZoomBack <= 0 && cfg.ZoomUltra <= 0 && cfg.ZoomAll <= 0)
+        {
+            return true;
+        }
+
+        var (back, ultra) = raw.Zoom.TryGetValue(c, out var z) ? z : throw new InvalidOperationException("candidate without zoom scores");
+        if (cfg.ZoomAll > 0 && Math.Max(back, ultra) < cfg.ZoomAll)
+        {
+            return false;
+        }
+
+        return !underThreshold || (cfg.ZoomBack > 0 && back >= cfg.ZoomBack) || (cfg.ZoomUltra > 0 && ultra >= cfg.ZoomUltra)
+            || (cfg.ZoomBack <= 0 && cfg.ZoomUltra <= 0);
     }
 
     private static float LiveThreshold(Pass p) => p switch
@@ -116,8 +142,55 @@ public static class RecallStudy
     private sealed class Raw
     {
         public DetectedFace[] Whole = [];
+        public Size Size;
         public readonly DetectedFace[][] ByPass = new DetectedFace[Floors.Length][];
         public readonly Dictionary<DetectedFace, float> Likelihood = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>--zoom: each verified candidate's score when its region is cut out, enlarged and given to BlazeFace-back / UltraFace again (<see cref="ZoomScores"/>).</summary>
+        public readonly Dictionary<DetectedFace, (float Back, float Ultra)> Zoom = new(ReferenceEqualityComparer.Instance);
+    }
+
+    private static bool _zoom;
+
+    /// <summary>
+    /// A candidate judged again, enlarged (session 20: the "second pass on up-scaled regions"): a
+    /// square region twice the box's longer side round its centre (grey beyond the image) is given whole to
+    /// BlazeFace-back, and a 4:3 one to UltraFace, each at a floor of 0.05; the score is the best box whose
+    /// centre lies in the region's middle half and whose width is 0.2-0.9 of the region's.
+    /// </summary>
+    private static (float Back, float Ultra) ZoomScores(Models models, Mat image, Rect box)
+    {
+        var c = FaceBoxes.Centre(box);
+        int side = 2 * Math.Max(box.Width, box.Height);
+        float back = Best(models.Back, Region(side, side));
+        float ultra = Best(models.Ultra, Region(side * 4 / 3, side));
+        return (back, ultra);
+
+        Rect Region(int w, int h) => new(c.X - w / 2, c.Y - h / 2, w, h);
+
+        float Best(IFaceDetector detector, Rect region)
+        {
+            using var crop = new Mat(region.Height, region.Width, MatType.CV_8UC3, new Scalar(128, 128, 128));
+            var inside = region.Intersect(new Rect(0, 0, image.Cols, image.Rows));
+            if (inside.Width > 0 && inside.Height > 0)
+            {
+                using var src = new Mat(image, inside);
+                using var dst = new Mat(crop, new Rect(inside.X - region.X, inside.Y - region.Y, inside.Width, inside.Height));
+                src.CopyTo(dst);
+            }
+
+            float best = 0;
+            var middle = new Rect(region.Width / 4, region.Height / 4, region.Width / 2, region.Height / 2);
+            foreach (var f in detector.Detect(crop, 0.05f))
+            {
+                if (middle.Contains(FaceBoxes.Centre(f.Box)) && f.Box.Width >= 0.2 * region.Width && f.Box.Width <= 0.9 * region.Width)
+                {
+                    best = Math.Max(best, f.Score);
+                }
+            }
+
+            return best;
+        }
     }
 
     public static void Run(string[] args)
@@ -155,7 +228,8 @@ public static class RecallStudy
         var dlibFiles = Directory.GetFiles(Path.Combine(dlib, "images"), "*.jpg").Order(StringComparer.Ordinal).ToArray();
         bool pastedOnly = args.Contains("--pasted-only");
 
-        if (pastedOnly)
+        _zoom = args.Contains("--zoom");
+        if (pastedOnly || _zoom)
         {
             all = [Pass.Back, Pass.UltraTiles, Pass.UltraLow];
         }
@@ -373,6 +447,34 @@ public static class RecallStudy
             configs.Add(baseCfg with { Name = $"agree back@{b}~ultralow0.1", Passes = [.. baseCfg.Passes.Where(p => p.Pass != Pass.Back), (Pass.Back, b)], Agree = [(Pass.Back, FaceDetectors.BackSecondPassThreshold, Pass.UltraLow, 0.1f)] });
         }
 
+        if (_zoom)
+        {
+            // Session 20: lower thresholds for the extra passes, the candidates under the live ones judged enlarged.
+            configs = [baseCfg];
+            foreach (float z in new[] { 0.1f, 0.2f, 0.3f, 0.5f })
+            {
+                configs.Add(baseCfg with { Name = $"zoom all{z}", ZoomAll = z });
+            }
+
+            foreach (var (b, u, lo) in new[] { (0.1f, 0.3f, 0.1f), (0.15f, 0.4f, 0.2f), (0.2f, 0.5f, 0.3f), (0.25f, 0.3f, 0.3f), (0.25f, 0.5f, 0.3f), (0.1f, 0.7f, 0.3f) })
+            {
+                var low = baseCfg with { Passes = [(Pass.UltraLow, lo), (Pass.Back, b), (Pass.UltraTiles, u)] };
+                configs.Add(low with { Name = $"zoom none back@{b} tiles@{u} unsure@{lo}" });
+                foreach (float zb in new[] { 0.3f, 0.5f, 0.7f, 0.85f })
+                {
+                    configs.Add(low with { Name = $"zoom back{zb} back@{b} tiles@{u} unsure@{lo}", ZoomBack = zb });
+                }
+
+                foreach (float zu in new[] { 0.5f, 0.7f, 0.85f })
+                {
+                    configs.Add(low with { Name = $"zoom ultra{zu} back@{b} tiles@{u} unsure@{lo}", ZoomUltra = zu });
+                }
+
+                configs.Add(low with { Name = $"zoom either0.7 back@{b} tiles@{u} unsure@{lo}", ZoomBack = 0.7f, ZoomUltra = 0.7f });
+                configs.Add(low with { Name = $"zoom back0.5 all0.2 back@{b} tiles@{u} unsure@{lo}", ZoomBack = 0.5f, ZoomAll = 0.2f });
+            }
+        }
+
         foreach (var a in args.SkipWhile(a => a != "--only").Skip(1).Take(1))
         {
             configs = configs.Where(c => c.Name == "base" || a.Split(';').Any(prefix => c.Name.StartsWith(prefix, StringComparison.Ordinal))).ToList();
@@ -536,7 +638,7 @@ public static class RecallStudy
     private static Raw Collect(Models models, Mat image, IEnumerable<Pass> passes, float[]? floors = null, float wholeFloor = 0.05f, bool verify = true)
     {
         floors ??= Floors;
-        var raw = new Raw { Whole = [.. models.Ultra.Detect(image, wholeFloor)] };
+        var raw = new Raw { Whole = [.. models.Ultra.Detect(image, wholeFloor)], Size = image.Size() };
         var found = TiledFaceDetector.OneBoxPerFace([.. raw.Whole.Where(f => f.Score >= WholeThreshold)], Nms);
         var toVerify = new List<DetectedFace>();
         foreach (var p in passes)
@@ -560,6 +662,11 @@ public static class RecallStudy
             for (int i = 0; i < l.Length; i++)
             {
                 raw.Likelihood[toVerify[i]] = l[i];
+                // Only candidates the verifier passes can reach a zoom rule; the rest need no score.
+                if (_zoom)
+                {
+                    raw.Zoom[toVerify[i]] = l[i] >= VerifyBar && toVerify[i].Score >= 0.1f ? ZoomScores(models, image, toVerify[i].Box) : (0f, 0f);
+                }
             }
         }
 
@@ -577,6 +684,16 @@ public static class RecallStudy
     /// they frame more wholly. Group -1 = whole image, else the pass.
     /// </summary>
     private static List<(DetectedFace Face, int Group)> Combine(Raw raw, Config cfg, Func<List<DetectedFace>, float[]> likelihoods)
+    {
+        // The live detector's last rule: boxes on one face close to the camera become one (the better one's group).
+        var result = CombinePasses(raw, cfg, likelihoods);
+        var faces = result.Select(r => r.Face).ToArray();
+        var one = TiledFaceDetector.OneBoxPerCloseUp(faces, raw.Size);
+        return ReferenceEquals(one, faces) ? result
+            : [.. one.Select(f => (f, result.First(r => r.Face.Score == f.Score && f.Box.Contains(r.Face.Box)).Group))];
+    }
+
+    private static List<(DetectedFace Face, int Group)> CombinePasses(Raw raw, Config cfg, Func<List<DetectedFace>, float[]> likelihoods)
     {
         var found = TiledFaceDetector.OneBoxPerFace([.. raw.Whole.Where(f => f.Score >= WholeThreshold)], Nms);
         var result = found.Select(f => (f, -1)).ToList();
@@ -618,7 +735,8 @@ public static class RecallStudy
                 (group, groupStart) = (g, faces.Count);
             }
 
-            if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar) || !Agrees(raw, cfg, order[g].Pass, extras[i]))
+            if (l[i] < VerifyBar || (extras[i].Score < LiveThreshold(order[g].Pass) && l[i] < cfg.StrictBar) || !Agrees(raw, cfg, order[g].Pass, extras[i])
+                || !ZoomAgrees(raw, cfg, extras[i], extras[i].Score < LiveThreshold(order[g].Pass)))
             {
                 continue;
             }

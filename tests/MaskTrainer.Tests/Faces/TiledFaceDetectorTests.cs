@@ -465,6 +465,47 @@ public sealed class TiledFaceDetectorTests
         }
     }
 
+    [Fact]
+    public void Two_overlapping_boxes_each_a_third_of_the_frame_are_one_face_close_up_smaller_or_apart_they_stay_two()
+    {
+        var frame = new Size(280, 409);
+        // 0_0_0 copy 95.jpg as it is: UltraFace boxes each half of a face that fills the photo.
+        var right = new DetectedFace(new Rect(118, 41, 146, 179), 0.99f, [new Point2f(150, 100)]);
+        var left = new DetectedFace(new Rect(15, 80, 154, 178), 0.98f);
+
+        var one = TiledFaceDetector.OneBoxPerCloseUp([left, right], frame);
+
+        one.Should().ContainSingle().Which.Should().Be(right with { Box = Rect.FromLTRB(15, 41, 264, 258) }, "the box round both halves, with the better box's score and points");
+        // Two faces side by side, as large: boxes that do not overlap are two people.
+        var apart = new DetectedFace(new Rect(140, 80, 130, 170), 0.9f);
+        var beside = new DetectedFace(new Rect(5, 80, 130, 170), 0.8f);
+        TiledFaceDetector.OneBoxPerCloseUp([apart, beside], frame).Should().Equal(apart, beside);
+        // The same overlap at a distance (each under 0.3 of the frame): the usual rules decide.
+        var far = new Size(2800, 4090);
+        TiledFaceDetector.OneBoxPerCloseUp([left, right], far).Should().Equal(left, right);
+        // A touch of overlap (under 5 % of the smaller box) is two faces cheek to cheek.
+        var cheek = new DetectedFace(new Rect(130, 80, 130, 170), 0.9f);
+        TiledFaceDetector.OneBoxPerCloseUp([cheek, beside], frame).Should().Equal(cheek, beside);
+    }
+
+    [SharedFact("data/mask-sample/with_mask", "models")]
+    public void A_masked_face_that_fills_the_photo_gets_one_box_not_one_on_each_half_or_eye()
+    {
+        // mask-sample's photos as they are: tight crops, a face as close as a webcam sees one leaning in.
+        // UltraFace boxed each half of the first (0.99 and 0.99: a "No Mask" half before session 20,
+        // both labelled, and a false "too close" alert between them), each eye of the second.
+        foreach (var name in new[] { "0_0_0 copy 95.jpg", "0_0_0 copy 30.jpg" })
+        {
+            using var photo = ImageCodec.Read(SharedData.Full("data/mask-sample/with_mask/" + name));
+
+            var faces = FaceTestData.Detector(FaceDetectors.LiveId).Detect(photo);
+
+            string got = $"{name}: got {string.Join(", ", faces.Select(f => $"{f.Box} {f.Score:0.00}"))}";
+            faces.Should().ContainSingle(got);
+            faces[0].Box.Width.Should().BeGreaterThan(photo.Cols * 2 / 3, $"the box round the face, not half of it. {got}");
+        }
+    }
+
     [SharedFact("data/faces-dlib", "models")]
     public void A_face_in_the_corner_of_a_close_ups_box_is_found_one_pasted_on_its_face_is_part_of_it()
     {
