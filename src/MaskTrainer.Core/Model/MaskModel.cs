@@ -103,6 +103,8 @@ public sealed class MaskModel : IDisposable
     /// <summary>
     /// A new ML.NET prediction engine. Not thread-safe: one per thread (or use <see cref="MaskPredictor"/>).
     /// Disposing it leaves the model usable (ML.NET's default would dispose the model's ONNX session with it).
+    /// It disposes an image already at the backbone's input size on its next Predict (ML.NET's
+    /// dotnet/machinelearning#7444): give it a new MLImage each time, or use <see cref="MaskPredictor"/>, which copies such images.
     /// </summary>
     public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine() =>
         Context.Model.CreatePredictionEngine<ModelInput, ModelOutput>(Transformer, new PredictionEngineOptions { OwnsTransformer = false });

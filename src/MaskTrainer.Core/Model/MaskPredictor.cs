@@ -2,6 +2,7 @@ using MaskTrainer.Features;
 using MaskTrainer.Imaging;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OpenCvSharp;
 
 namespace MaskTrainer.Model;
@@ -10,7 +11,9 @@ namespace MaskTrainer.Model;
 /// Thread-safe prediction with a <see cref="MaskModel"/>: ML.NET's <see cref="PredictionEngine{TSrc,TDst}"/>
 /// is not thread-safe (one engine shared by two threads returns wrong scores without an error),
 /// so each call rents an engine from a pool and returns it; a thread never waits for another
-/// thread's prediction. Does not own the model.
+/// thread's prediction. Does not own the model. Never disposes or changes the caller's images
+/// (ML.NET's own engines dispose an image already at the model's input size: see
+/// <see cref="Predict(ModelInput, ref ModelOutput)"/>).
 /// </summary>
 public sealed class MaskPredictor : IDisposable
 {
@@ -37,10 +40,40 @@ public sealed class MaskPredictor : IDisposable
         return output;
     }
 
-    /// <summary>Classifies into <paramref name="output"/>, reusing its arrays (ML.NET's <c>Predict(src, ref dst)</c>).</summary>
+    /// <summary>
+    /// Classifies into <paramref name="output"/>, reusing its arrays (ML.NET's <c>Predict(src, ref dst)</c>).
+    /// <paramref name="input"/>'s image stays the caller's: it may be predicted again, from any thread.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="ModelInput.Image"/> is null.</exception>
     public void Predict(ModelInput input, ref ModelOutput output)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // ML.NET would score a null image as if it were a blank one, and return that as a prediction.
+        var image = input.Image ?? throw new ArgumentException($"{nameof(ModelInput)}.{nameof(ModelInput.Image)} is null: set it to the face crop to classify", nameof(input));
+
+        // ML.NET's ResizeImages passes an image already at the target size through, and the engine
+        // disposes it when it reads its next row (dotnet/machinelearning#7444): the caller's second
+        // Predict of it, or any use after, throws "Object is disposed.", and as engines come from
+        // a pool, one thread's Predict would dispose an image another thread still holds. Such an
+        // image goes in as a copy the engine may dispose (~5 µs for 224x224, next to ~12 ms of
+        // prediction); any other size is resized into a new image by ML.NET and needs none.
+        var (width, height) = InputSize;
+        if (image.Width != width || image.Height != height)
+        {
+            Run(input, ref output);
+            return;
+        }
+
+        using var copy = MLImage.CreateFromPixels(image.Width, image.Height, image.PixelFormat, image.Pixels);
+        Run(new ModelInput { Label = input.Label, Image = copy }, ref output);
+    }
+
+    /// <summary>The backbone's input size: ResizeImages' target (the schema check makes the metadata's the ML.NET model's own).</summary>
+    private (int Width, int Height) InputSize => (Model.Metadata.Backbone.InputWidth, Model.Metadata.Backbone.InputHeight);
+
+    /// <summary>Predicts with a pooled engine. An image at the input size is disposed by ML.NET later: pass only images of our own.</summary>
+    private void Run(ModelInput input, ref ModelOutput output)
+    {
         var engine = _engines.Get();
         try
         {
@@ -64,7 +97,7 @@ public sealed class MaskPredictor : IDisposable
     public void Predict(Mat image, ref ModelOutput output, Mat? scratch = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
+        var (width, height) = InputSize;
         Mat? temporary = null;
         try
         {
@@ -75,8 +108,9 @@ public sealed class MaskPredictor : IDisposable
                 InputTensor.ResizeForInput(image, width, height, input);
             }
 
+            // A new image of our own: ML.NET may dispose it (a second Dispose is harmless), no copy needed.
             using var ml = MLImages.FromMat(input);
-            Predict(new ModelInput { Image = ml }, ref output);
+            Run(new ModelInput { Image = ml }, ref output);
         }
         finally
         {
@@ -91,7 +125,7 @@ public sealed class MaskPredictor : IDisposable
     public Mat? ResizeForModel(Mat image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        int width = Model.Metadata.Backbone.InputWidth, height = Model.Metadata.Backbone.InputHeight;
+        var (width, height) = InputSize;
         return image.Cols == width && image.Rows == height ? null : InputTensor.ResizeForInput(image, width, height);
     }
 
