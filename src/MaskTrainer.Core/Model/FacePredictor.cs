@@ -22,6 +22,7 @@ public sealed class FacePredictor : IDisposable
 {
     private readonly MaskPredictor _predictor;
     private readonly IFaceDetector? _detector;
+    private volatile bool _disposed;
 
     /// <param name="minFaceSize">Faces below this size (px, the box's shorter side) are reported too small instead of classified; null = the model's <see cref="FaceCropPolicy.MinFaceSize"/>, 0 = classify every face.</param>
     public FacePredictor(MaskModel model, ModelStore store, int? minFaceSize = null)
@@ -40,9 +41,13 @@ public sealed class FacePredictor : IDisposable
 
     /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
     /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it).</param>
+    /// <exception cref="ObjectDisposedException">This predictor or its model was disposed.</exception>
     public IReadOnlyList<FacePrediction> Predict(Mat image, Action<int, Mat>? onCrop = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        // Before the detector runs: a disposed one fails in its own way, a disposed model only at the first face.
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _predictor.Model.ThrowIfDisposed();
         var policy = _predictor.Model.FaceCrop;
         if (_detector is null)
         {
@@ -87,6 +92,7 @@ public sealed class FacePredictor : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _predictor.Dispose();
         _detector?.Dispose();
     }

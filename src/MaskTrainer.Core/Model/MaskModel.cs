@@ -45,6 +45,8 @@ public sealed class MaskModel : IDisposable
     // Zip entry times are fixed so that the same seed writes the same bytes.
     private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private volatile bool _disposed;
+
     private MaskModel(MLContext ml, ITransformer featurizer, ITransformer head, ModelMetadata metadata)
     {
         Context = ml;
@@ -106,17 +108,25 @@ public sealed class MaskModel : IDisposable
     /// It disposes an image already at the backbone's input size on its next Predict (ML.NET's
     /// dotnet/machinelearning#7444): give it a new MLImage each time, or use <see cref="MaskPredictor"/>, which copies such images.
     /// </summary>
-    public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine() =>
-        Context.Model.CreatePredictionEngine<ModelInput, ModelOutput>(Transformer, new PredictionEngineOptions { OwnsTransformer = false });
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine()
+    {
+        ThrowIfDisposed();
+        return Context.Model.CreatePredictionEngine<ModelInput, ModelOutput>(Transformer, new PredictionEngineOptions { OwnsTransformer = false });
+    }
 
     /// <summary>ML.NET's metrics of the head on a <see cref="FeatureDataView"/> (cached features).</summary>
-    public ClassificationMetrics EvaluateFeatures(IDataView features) =>
-        ClassificationMetrics.Evaluate(Context, Head.Transform(features), Labels);
+    public ClassificationMetrics EvaluateFeatures(IDataView features)
+    {
+        ThrowIfDisposed();
+        return ClassificationMetrics.Evaluate(Context, Head.Transform(features), Labels);
+    }
 
     /// <summary>Saves to <paramref name="path"/> through a temp file and a rename: a failure leaves any previous file untouched.</summary>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ThrowIfDisposed(); // before the temp file is made
         AtomicFile.Write(path, Save);
     }
 
@@ -124,6 +134,7 @@ public sealed class MaskModel : IDisposable
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
         if (!stream.CanSeek || !stream.CanRead)
         {
             using var buffer = new MemoryStream();
@@ -364,9 +375,21 @@ public sealed class MaskModel : IDisposable
         return end < 0 ? text : text[..end];
     }
 
-    /// <summary>Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load).</summary>
+    /// <summary>
+    /// Throws <see cref="ObjectDisposedException"/> once the model is disposed: ML.NET's disposed
+    /// transformers fail with a NullReferenceException that says nothing of the cause.
+    /// </summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load). Later use throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         (Featurizer as IDisposable)?.Dispose();
         (Head as IDisposable)?.Dispose();
     }

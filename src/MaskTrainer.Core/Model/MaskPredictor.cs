@@ -18,10 +18,12 @@ namespace MaskTrainer.Model;
 public sealed class MaskPredictor : IDisposable
 {
     private readonly ObjectPool<PredictionEngine<ModelInput, ModelOutput>> _engines;
+    private volatile bool _disposed;
 
     public MaskPredictor(MaskModel model)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
+        model.ThrowIfDisposed();
         _engines = new DefaultObjectPoolProvider { MaximumRetained = Math.Max(2, Environment.ProcessorCount * 2) }
             .Create(new EnginePolicy(model));
     }
@@ -45,6 +47,7 @@ public sealed class MaskPredictor : IDisposable
     /// <paramref name="input"/>'s image stays the caller's: it may be predicted again, from any thread.
     /// </summary>
     /// <exception cref="ArgumentException"><see cref="ModelInput.Image"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">This predictor or its model was disposed.</exception>
     public void Predict(ModelInput input, ref ModelOutput output)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -74,6 +77,8 @@ public sealed class MaskPredictor : IDisposable
     /// <summary>Predicts with a pooled engine. An image at the input size is disposed by ML.NET later: pass only images of our own.</summary>
     private void Run(ModelInput input, ref ModelOutput output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Model.ThrowIfDisposed();
         var engine = _engines.Get();
         try
         {
@@ -137,7 +142,11 @@ public sealed class MaskPredictor : IDisposable
         return output;
     }
 
-    public void Dispose() => (_engines as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        (_engines as IDisposable)?.Dispose();
+    }
 
     private sealed class EnginePolicy(MaskModel model) : IPooledObjectPolicy<PredictionEngine<ModelInput, ModelOutput>>
     {
