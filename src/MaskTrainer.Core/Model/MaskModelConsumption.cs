@@ -8,11 +8,68 @@ namespace MaskTrainer.Model;
 /// </summary>
 public static class MaskModelConsumption
 {
-    /// <summary>The model file (default artifacts/mask_model.zip, what <c>./train.sh</c> writes). Set before the first <see cref="Predict"/>.</summary>
-    public static string ModelPath { get; set; } = Path.GetFullPath(MaskModel.DefaultPath);
+    private static readonly Lock Gate = new();
+    private static string _modelPath = Path.GetFullPath(MaskModel.DefaultPath);
+    private static volatile MaskPredictor? _predictor;
+    private static string? _loadedFrom; // full path, once loaded
 
-    private static readonly Lazy<MaskPredictor> Predictor = new(() => new MaskPredictor(MaskModel.Load(ModelPath!)), isThreadSafe: true);
+    /// <summary>
+    /// The model file (default artifacts/mask_model.zip, what <c>./train.sh</c> writes). A load that
+    /// fails (a wrong path) is tried again by the next <see cref="Predict"/>, from the path set then.
+    /// Once the model has loaded, setting another path throws <see cref="InvalidOperationException"/>:
+    /// other threads may be predicting with the loaded model, which can be neither disposed under
+    /// them nor quietly kept alive beside a second one. Load other models with
+    /// <see cref="MaskModel.Load(string, int)"/> and a <see cref="MaskPredictor"/> each.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has loaded from another path.</exception>
+    public static string ModelPath
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _modelPath;
+            }
+        }
 
-    /// <summary>Classifies one image.</summary>
-    public static ModelOutput Predict(ModelInput input) => Predictor.Value.Predict(input);
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            lock (Gate)
+            {
+                if (_loadedFrom is not null && !string.Equals(Path.GetFullPath(value), _loadedFrom, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"MaskModelConsumption.ModelPath cannot change to {value}: the model has loaded from {_loadedFrom} (use MaskModel.Load and a MaskPredictor for another model)");
+                }
+
+                _modelPath = value;
+            }
+        }
+    }
+
+    /// <summary>Classifies one image, loading the model from <see cref="ModelPath"/> at the first call.</summary>
+    /// <exception cref="ModelFileException">The model cannot be loaded (tried again at the next call).</exception>
+    public static ModelOutput Predict(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return (_predictor ?? Load()).Predict(input);
+    }
+
+    // Not a Lazy: it would keep the first load's exception for the life of the process, so a
+    // ModelPath corrected after a failed call would never be read.
+    private static MaskPredictor Load()
+    {
+        lock (Gate)
+        {
+            if (_predictor is null)
+            {
+                var path = _modelPath;
+                var model = MaskModel.Load(path); // a throw leaves nothing behind: the next call tries again
+                _loadedFrom = Path.GetFullPath(path);
+                _predictor = new MaskPredictor(model);
+            }
+
+            return _predictor;
+        }
+    }
 }
