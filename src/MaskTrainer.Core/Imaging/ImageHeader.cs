@@ -5,7 +5,8 @@ namespace MaskTrainer.Imaging;
 /// <summary>
 /// Format and pixel dimensions read from the first bytes of an encoded image, without decoding
 /// it: lets <see cref="ImageCodec.Decode"/> refuse a decompression bomb before OpenCV allocates for
-/// it, and tells "not an image" apart from "corrupt image". Knows JPEG (SOFn), PNG (IHDR), BMP
+/// it, and tells "not an image" apart from "corrupt image" (or from one OpenCV would decode into
+/// garbage: <see cref="BmpRle"/>). Knows JPEG (SOFn), PNG (IHDR), BMP
 /// and WebP (VP8, VP8L, VP8X).
 /// </summary>
 public readonly record struct ImageHeader(ImageFormat Format, int Width, int Height)
@@ -259,6 +260,20 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         {
             problem = $"corrupt BMP (header gives {width}x{height})";
             return false;
+        }
+
+        // BITMAPINFOHEADER and later: bits per pixel at 28, compression at 30. OpenCV garbles RLE
+        // rows that run past the width without a word (see BmpRle); training would learn from the garbage.
+        if (dibSize >= 40 && data.Length >= 34)
+        {
+            var bits = BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
+            var compression = BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
+            if (((compression == BmpRle.Rle8 && bits == 8) || (compression == BmpRle.Rle4 && bits == 4))
+                && BmpRle.RunsPastWidth(data, BinaryPrimitives.ReadUInt32LittleEndian(data[10..]), (int)width, fourBit: bits == 4))
+            {
+                problem = $"a BMP with RLE{bits} compression whose rows run past its width (as ImageMagick writes them), which OpenCV decodes wrongly: convert it to PNG";
+                return false;
+            }
         }
 
         header = new ImageHeader(ImageFormat.Bmp, (int)width, (int)height);
