@@ -4,7 +4,8 @@ namespace MaskTrainer.Data;
 
 /// <summary>
 /// The result of <see cref="DatasetSplitter.Split(ImageFolderDataset, SplitOptions?)"/>: three
-/// disjoint lists of examples (each in original, path-sorted order) and the duplicate report.
+/// disjoint lists of distinct images (each in original, path-sorted order), the identical copies
+/// left out, and the duplicate report.
 /// </summary>
 public sealed class DatasetSplit
 {
@@ -14,6 +15,7 @@ public sealed class DatasetSplit
         IReadOnlyList<ImageExample> validation,
         IReadOnlyList<ImageExample> test,
         IReadOnlyList<DuplicateGroup> duplicateGroups,
+        IReadOnlyList<ImageExample> leftOutCopies,
         SplitOptions options)
     {
         Labels = labels;
@@ -21,6 +23,7 @@ public sealed class DatasetSplit
         Validation = validation;
         Test = test;
         DuplicateGroups = duplicateGroups;
+        LeftOutCopies = leftOutCopies;
         Options = options;
         Counts = labels.Select((l, c) => new SplitClassCount(
             l,
@@ -40,8 +43,14 @@ public sealed class DatasetSplit
     /// <summary>Empty when <see cref="SplitOptions.TestFraction"/> is 0.</summary>
     public IReadOnlyList<ImageExample> Test { get; }
 
-    /// <summary>Groups of identical files; each group lies entirely in one split.</summary>
+    /// <summary>Groups of identical files; each is used once (one file per label), in one split.</summary>
     public IReadOnlyList<DuplicateGroup> DuplicateGroups { get; }
+
+    /// <summary>
+    /// The files of <see cref="DuplicateGroups"/> that are in no split: a copy of a file that is
+    /// (the same picture under the same label), in dataset order.
+    /// </summary>
+    public IReadOnlyList<ImageExample> LeftOutCopies { get; }
 
     /// <summary>The options the split was made with.</summary>
     public SplitOptions Options { get; }
@@ -49,27 +58,68 @@ public sealed class DatasetSplit
     /// <summary>Per-class counts in each split, in label order.</summary>
     public IReadOnlyList<SplitClassCount> Counts { get; }
 
-    /// <summary>Human-readable report: per-class counts, then one line per duplicate group.</summary>
-    public string Describe()
+    /// <summary>At most this many duplicate groups are named in <see cref="Describe(IReadOnlyList{SplitClassCount})"/>: 1,001 names made a 25 KB console line.</summary>
+    public const int DuplicateGroupsShown = 3;
+
+    /// <summary>Human-readable report: per-class counts, then a note on identical files.</summary>
+    public string Describe() => Describe(Counts);
+
+    /// <summary>
+    /// The report with <paramref name="counts"/> in the table, e.g. the images actually used once
+    /// the unreadable ones are known; a Skipped column is shown when any class has skipped images.
+    /// </summary>
+    public string Describe(IReadOnlyList<SplitClassCount> counts)
     {
+        ArgumentNullException.ThrowIfNull(counts);
         var sb = new StringBuilder();
-        int width = Math.Max(5, Labels.Max(l => l.Length));
-        sb.AppendLine($"{"Class".PadRight(width)}  {"Train",6} {"Valid",6} {"Test",6}");
-        foreach (var c in Counts)
+        int width = Math.Max(5, counts.Select(c => c.Label.Length).DefaultIfEmpty(0).Max());
+        bool skipped = counts.Any(c => c.Skipped > 0);
+        string skippedHeader = skipped ? $" {"Skipped",8}" : "";
+        sb.AppendLine($"{"Class".PadRight(width)}  {"Train",6} {"Valid",6} {"Test",6}{skippedHeader}");
+        foreach (var c in counts)
         {
-            sb.AppendLine($"{c.Label.PadRight(width)}  {c.Train,6} {c.Validation,6} {c.Test,6}");
+            sb.AppendLine($"{c.Label.PadRight(width)}  {c.Train,6} {c.Validation,6} {c.Test,6}{(skipped ? $" {c.Skipped,8}" : "")}");
         }
 
-        sb.AppendLine($"{"Total".PadRight(width)}  {Train.Count,6} {Validation.Count,6} {Test.Count,6}");
-        if (DuplicateGroups.Count > 0)
+        sb.Append($"{"Total".PadRight(width)}  {counts.Sum(c => c.Train),6} {counts.Sum(c => c.Validation),6} {counts.Sum(c => c.Test),6}");
+        sb.AppendLine(skipped ? $" {counts.Sum(c => c.Skipped),8}" : "");
+        if (DuplicatesNote() is { } note)
         {
-            sb.AppendLine($"{DuplicateGroups.Count} group(s) of identical files, each kept in one split:");
-            foreach (var g in DuplicateGroups)
+            sb.AppendLine(note);
+            foreach (var g in DuplicateGroups.Take(DuplicateGroupsShown))
             {
                 sb.AppendLine("  " + g);
+            }
+
+            if (DuplicateGroups.Count > DuplicateGroupsShown)
+            {
+                sb.AppendLine($"  ... and {DuplicateGroups.Count - DuplicateGroupsShown} more group(s)");
             }
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// One line on the identical files, e.g. "note: 1,000 identical copies are left out: each
+    /// picture is used once (1 group, e.g. with_mask/dup_1.jpg = with_mask/a.jpg)"; null when there are none.
+    /// </summary>
+    public string? DuplicatesNote()
+    {
+        if (DuplicateGroups.Count == 0)
+        {
+            return null;
+        }
+
+        var first = DuplicateGroups[0];
+        var kept = first.Examples[0];
+        var copy = first.Examples.FirstOrDefault(e => e.LabelIndex == kept.LabelIndex && !ReferenceEquals(e, kept)) ?? first.Examples[1];
+        string example = $"e.g. {Name(copy)} = {Name(kept)}";
+        string groups = DuplicateGroups.Count == 1 ? "1 group" : $"{DuplicateGroups.Count:N0} groups";
+        return LeftOutCopies.Count == 0
+            ? $"note: {groups} of identical files across classes ({example}): one file per class is used, the split counts it once"
+            : $"note: {LeftOutCopies.Count:N0} identical {(LeftOutCopies.Count == 1 ? "copy is" : "copies are")} left out: each picture is used once and counted once ({groups}, {example})";
+
+        static string Name(ImageExample e) => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}";
     }
 }

@@ -4,9 +4,11 @@ using MaskTrainer.Data;
 namespace MaskTrainer.Data;
 
 /// <summary>
-/// Stratified, seeded train / validation / test split that never lets identical files (same
-/// content hash) straddle two splits. Every class is checked before anything is assigned, so a
-/// class too small to split fails fast with one line.
+/// Stratified, seeded train / validation / test split of distinct images: identical files (same
+/// content hash) carry no new information, so each group of them is used once (one file per class
+/// it is labelled with; the other copies are left out, see <see cref="DatasetSplit.LeftOutCopies"/>)
+/// and the fractions are met in distinct images. Every class is checked before anything is
+/// assigned, so a class too small to split fails fast with one line.
 /// </summary>
 public static class DatasetSplitter
 {
@@ -75,9 +77,10 @@ public static class DatasetSplitter
         options ??= SplitOptions.Default;
         options.Validate();
 
-        // A unit is a set of identical files (usually one file). Units, not files, are shuffled
-        // and assigned, which is what keeps duplicates inside one split. A unit belongs to the
-        // stratum of its first file; for cross-class conflicts this is the lower label index.
+        // A unit is a set of identical files (usually one file). Units, not files, are shuffled,
+        // counted and assigned: 1,001 copies of one photo are one image, not 1,001 that fill the
+        // test split alone. A unit belongs to the stratum of its first file; for cross-class
+        // conflicts this is the lower label index.
         var unitOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var unitsPerClass = new List<List<int>>[labels.Count];
         for (int c = 0; c < labels.Count; c++)
@@ -143,20 +146,39 @@ public static class DatasetSplitter
             AssignClass(unitsPerClass[c], options, SeededRandom.ForKey(options.Seed, labels[c]), splitOf);
         }
 
+        // One file per unit and label is used: the first in the dataset's (path-sorted) order. A copy
+        // more would weigh one photo several times in training and count it several times in the
+        // metrics. A conflict keeps one file per label, as before, so that its labels stay visible.
+        var used = new bool[examples.Count];
+        foreach (var units in unitsPerClass)
+        {
+            foreach (var unit in units)
+            {
+                var seen = new HashSet<int>();
+                foreach (int i in unit)
+                {
+                    used[i] = seen.Add(examples[i].LabelIndex);
+                }
+            }
+        }
+
         var train = new List<ImageExample>();
         var validation = new List<ImageExample>();
         var test = new List<ImageExample>();
+        var leftOut = new List<ImageExample>();
         for (int i = 0; i < examples.Count; i++)
         {
-            (splitOf[i] switch { TestSplit => test, ValidationSplit => validation, _ => train }).Add(examples[i]);
+            var list = !used[i] ? leftOut : splitOf[i] switch { TestSplit => test, ValidationSplit => validation, _ => train };
+            list.Add(examples[i]);
         }
 
-        return new DatasetSplit(labels, train, validation, test, ImageFolderDataset.FindDuplicates(examples), options);
+        return new DatasetSplit(labels, train, validation, test, ImageFolderDataset.FindDuplicates(examples), leftOut, options);
     }
 
+    /// <summary>Assigns a class's units; the fractions count units (distinct images), whatever their copies.</summary>
     private static void AssignClass(List<List<int>> classUnits, SplitOptions options, SeededRandom random, int[] splitOf)
     {
-        int n = classUnits.Sum(u => u.Count);
+        int n = classUnits.Count;
         int wantTest = Target(n, options.TestFraction);
         int wantValidation = Target(n, options.ValidationFraction);
 
@@ -188,17 +210,17 @@ public static class DatasetSplitter
             if (test < wantTest && unitsLeft > reserveAfterTest)
             {
                 split = TestSplit;
-                test += order[k].Count;
+                test++;
             }
             else if (validation < wantValidation && unitsLeft > reserveAfterValidation)
             {
                 split = ValidationSplit;
-                validation += order[k].Count;
+                validation++;
             }
             else
             {
                 split = TrainSplit;
-                train += order[k].Count;
+                train++;
             }
 
             foreach (int i in order[k])

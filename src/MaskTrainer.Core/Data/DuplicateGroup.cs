@@ -14,12 +14,16 @@ public sealed record DuplicateGroup(string ContentHash, IReadOnlyList<ImageExamp
     /// <summary>True when the copies carry different labels.</summary>
     public bool IsConflict => Labels.Count > 1;
 
-    /// <summary>One-line description, e.g. "3 copies in with_mask: a.jpg, b.jpg, c.jpg".</summary>
+    /// <summary>Files named in <see cref="ToString"/>; the rest are counted.</summary>
+    public const int NamesShown = 3;
+
+    /// <summary>One-line description, e.g. "3 identical files in with_mask: a.jpg, b.jpg, c.jpg" (the first <see cref="NamesShown"/>, then "and N more").</summary>
     public override string ToString()
     {
-        string files = string.Join(", ", Examples.Select(e => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}"));
+        string files = string.Join(", ", Examples.Take(NamesShown).Select(e => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}"))
+            + (Examples.Count > NamesShown ? $" and {Examples.Count - NamesShown:N0} more" : "");
         return IsConflict
-            ? $"conflict: {Examples.Count} identical files labelled {string.Join(" and ", Labels)}: {files}"
-            : $"{Examples.Count} identical files in {Labels[0]}: {files}";
+            ? $"conflict: {Examples.Count:N0} identical files labelled {string.Join(" and ", Labels)}: {files}"
+            : $"{Examples.Count:N0} identical files in {Labels[0]}: {files}";
     }
 }

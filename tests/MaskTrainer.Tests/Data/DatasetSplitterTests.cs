@@ -57,7 +57,7 @@ public sealed class DatasetSplitterTests
     }
 
     [Fact]
-    public void Split_DuplicateFilesNeverStraddleSplits()
+    public void Split_IdenticalFilesAreUsedOnceAndNeverStraddleSplits()
     {
         using var data = new TempDataset();
         data.AddClass("with_mask", 30);
@@ -90,8 +90,58 @@ public sealed class DatasetSplitterTests
 
             foreach (var group in split.DuplicateGroups)
             {
-                group.Examples.Select(e => where[e.Path]).Distinct().Should().ContainSingle($"seed {seed}, group {group}");
+                // One file per label it carries is used (a conflict keeps its labels), all in one split.
+                var used = group.Examples.Where(e => where.ContainsKey(e.Path)).ToList();
+                used.Select(e => e.Label).Should().Equal(group.Labels, $"seed {seed}, group {group}");
+                used.Select(e => where[e.Path]).Distinct().Should().ContainSingle($"seed {seed}, group {group}");
             }
+
+            split.LeftOutCopies.Should().HaveCount(dataset.Examples.Count - where.Count).And.OnlyContain(e => !where.ContainsKey(e.Path));
+        }
+    }
+
+    [Fact]
+    public void Split_AThousandCopiesOfOnePhoto_CountOnceAndTheFractionsHoldInDistinctImages()
+    {
+        // The user probe: the group of 1,001 copies went to test, validation took all but one other image.
+        var examples = Examples(20, 20).ToList();
+        for (int i = 1; i <= 1000; i++)
+        {
+            examples.Add(new ImageExample($"/d/with_mask/dup_{i}.jpg", "with_mask", 0, Hash("with_mask", 0)));
+        }
+
+        examples = [.. examples.OrderBy(e => e.Path, StringComparer.Ordinal)];
+        var plain = DatasetSplitter.Split(Examples(20, 20), new SplitOptions { Seed = 42 });
+
+        for (int seed = 0; seed < 10; seed++)
+        {
+            var split = DatasetSplitter.Split(examples, new SplitOptions { Seed = seed });
+
+            split.Counts.Should().Equal(new SplitClassCount("with_mask", 14, 2, 4), new SplitClassCount("without_mask", 14, 2, 4));
+            split.LeftOutCopies.Should().HaveCount(1000).And.OnlyContain(e => e.Path.Contains("/dup_"));
+            split.Describe().Length.Should().BeLessThan(1000, "1,001 names made a 25 KB line");
+        }
+
+        // The copies only add files the split leaves out: the distinct images go where they went without them.
+        var same = DatasetSplitter.Split(examples, new SplitOptions { Seed = 42 });
+        same.Test.Should().Equal(plain.Test);
+        same.Validation.Should().Equal(plain.Validation);
+        same.Describe().Should().Contain("note: 1,000 identical copies are left out: each picture is used once and counted once (1 group, e.g. with_mask/dup_1.jpg = with_mask/0000.jpg)")
+            .And.Contain("1,001 identical files in with_mask: with_mask/0000.jpg, with_mask/dup_1.jpg, with_mask/dup_10.jpg and 998 more");
+    }
+
+    [Fact]
+    public void Split_TenCopies_DoNotPutHalfTheClassInTest()
+    {
+        var examples = Examples(20, 20).ToList();
+        for (int i = 1; i <= 10; i++)
+        {
+            examples.Add(new ImageExample($"/d/with_mask/dup_{i}.jpg", "with_mask", 0, Hash("with_mask", 5)));
+        }
+
+        for (int seed = 0; seed < 10; seed++)
+        {
+            DatasetSplitter.Split(examples, new SplitOptions { Seed = seed }).Counts[0].Should().Be(new SplitClassCount("with_mask", 14, 2, 4));
         }
     }
 
@@ -104,8 +154,39 @@ public sealed class DatasetSplitterTests
         var split = DatasetSplitter.Split(examples);
 
         split.DuplicateGroups.Should().ContainSingle().Which.Examples.Should().HaveCount(2);
-        split.Describe().Should().Contain("1 group(s) of identical files, each kept in one split:")
+        split.LeftOutCopies.Should().ContainSingle().Which.Path.Should().Be("/d/with_mask/copy.jpg");
+        split.Describe().Should().Contain("note: 1 identical copy is left out: each picture is used once and counted once (1 group, e.g. with_mask/copy.jpg = with_mask/0003.jpg)")
             .And.Contain("2 identical files in with_mask");
+    }
+
+    [Fact]
+    public void Describe_ManyGroups_NamesAFewAndCountsTheRest()
+    {
+        var examples = Examples(30, 10).ToList();
+        for (int g = 0; g < 10; g++)
+        {
+            examples.Add(new ImageExample($"/d/with_mask/copy{g}.jpg", "with_mask", 0, Hash("with_mask", g)));
+        }
+
+        var text = DatasetSplitter.Split(examples).Describe();
+
+        text.Should().Contain("note: 10 identical copies are left out: each picture is used once and counted once (10 groups, ")
+            .And.Contain("  ... and 7 more group(s)");
+        text.Split('\n').Count(l => l.Contains("identical files in")).Should().Be(DatasetSplit.DuplicateGroupsShown);
+    }
+
+    [Fact]
+    public void Describe_WithUsedCounts_ShowsTheSkippedColumnOnlyWhenSomethingWasSkipped()
+    {
+        var split = DatasetSplitter.Split(Examples(10, 10));
+
+        split.Describe().Should().NotContain("Skipped");
+        var text = split.Describe([new SplitClassCount("with_mask", 6, 1, 1, 2), new SplitClassCount("without_mask", 7, 1, 2)]);
+        text.Split('\n')[..4].Should().Equal(
+            "Class          Train  Valid   Test  Skipped",
+            "with_mask          6      1      1        2",
+            "without_mask       7      1      2        0",
+            "Total             13      2      3        2");
     }
 
     [Fact]
