@@ -193,14 +193,20 @@ public static class HtmlReportWriter
             html.Append("<section id=\"dataset\"><h2>Dataset</h2>");
             if (data.Split.Count > 0)
             {
-                html.Append("<table class=\"split\"><thead><tr><th>Class</th><th>Train</th><th>Validation</th><th>Test</th><th>Total</th></tr></thead><tbody>");
+                // Total is the images used; files that could not be decoded are beside it, not in it.
+                bool skipped = data.Split.Any(c => c.Skipped > 0);
+                html.Append($"<table class=\"split\"><thead><tr><th>Class</th><th>Train</th><th>Validation</th><th>Test</th><th>Total</th>{(skipped ? "<th>Skipped</th>" : "")}</tr></thead><tbody>");
                 foreach (var c in data.Split)
                 {
-                    html.Append($"<tr><td>{Html.Escape(c.Label)}</td><td>{Html.Int(c.Train)}</td><td>{Html.Int(c.Validation)}</td><td>{Html.Int(c.Test)}</td><td>{Html.Int(c.Total)}</td></tr>");
+                    html.Append($"<tr><td>{Html.Escape(c.Label)}</td><td>{Html.Int(c.Train)}</td><td>{Html.Int(c.Validation)}</td><td>{Html.Int(c.Test)}</td><td>{Html.Int(c.Total)}</td>{(skipped ? $"<td>{Html.Int(c.Skipped)}</td>" : "")}</tr>");
                 }
 
-                html.Append($"<tr class=\"total\"><td>Total</td><td>{Html.Int(data.Split.Sum(c => c.Train))}</td><td>{Html.Int(data.Split.Sum(c => c.Validation))}</td><td>{Html.Int(data.Split.Sum(c => c.Test))}</td><td>{Html.Int(data.Split.Sum(c => c.Total))}</td></tr>");
+                html.Append($"<tr class=\"total\"><td>Total</td><td>{Html.Int(data.Split.Sum(c => c.Train))}</td><td>{Html.Int(data.Split.Sum(c => c.Validation))}</td><td>{Html.Int(data.Split.Sum(c => c.Test))}</td><td>{Html.Int(data.Split.Sum(c => c.Total))}</td>{(skipped ? $"<td>{Html.Int(data.Split.Sum(c => c.Skipped))}</td>" : "")}</tr>");
                 html.Append("</tbody></table>");
+                if (skipped)
+                {
+                    html.Append("<p class=\"note\">Counts are of the images used; the skipped files are listed below.</p>");
+                }
             }
 
             if (data.DatasetSummary.Count > 0)

@@ -47,7 +47,8 @@ public sealed record ReportData
     /// <summary>Free-form dataset lines; "key: value" lines are shown as a two-column list.</summary>
     public IReadOnlyList<string> DatasetSummary { get; init; } = [];
 
-    /// <summary>Images per class and split, shown as a table (class rows, train/validation/test/total columns, a total row).</summary>
+    /// <summary>Images per class and split, shown as a table (class rows, train/validation/test/total columns, a total row;
+    /// a skipped column when any <see cref="Data.SplitClassCount.Skipped"/> is above 0).</summary>
     public IReadOnlyList<Data.SplitClassCount> Split { get; init; } = [];
 
     /// <summary>Images left out of training or testing, and why.</summary>

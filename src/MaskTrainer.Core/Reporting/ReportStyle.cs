@@ -23,6 +23,7 @@ internal static class ReportStyle
         .warning { background: #fff4e5; border-left: 4px solid #f08c00; padding: 8px 14px; margin: 0 0 18px; }
         table.split td:not(:first-child), table.split th:not(:first-child) { text-align: right; }
         table.split tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
+        p.note { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
         .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
         .card .name { color: var(--muted); font-size: 12.5px; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
         .card .hint { color: var(--muted); font-size: 11.5px; }

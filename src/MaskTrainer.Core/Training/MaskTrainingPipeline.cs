@@ -77,6 +77,10 @@ public sealed class MaskTrainingPipeline
             ? Featurize(datasetFeaturizer, "validation", split.Validation, augment: false, cancellationToken)
             : null;
         var test = Featurize(datasetFeaturizer, "test", split.Test, augment: false, cancellationToken);
+        // The table is printed now, not at the split: it counts the images used, not the files that
+        // were going to be (an empty or truncated file is in the split and skipped when decoded).
+        var used = SplitUsage.Count(data, split, train, validation, test);
+        _observer.Info(split.Describe(used).TrimEnd());
         TrainingChecks.Readable(_options, data, split, train, validation, test);
 
         // The head: ML.NET trainers on the cached features (FeatureDataView), evaluated by ML.NET.
@@ -127,7 +131,7 @@ public sealed class MaskTrainingPipeline
             },
             Trainer = head.Trainer.ToString(),
             Metrics = JsonNode.Parse(document.ToJson())!.AsObject(),
-            Dataset = DatasetJson(data, split, skipped),
+            Dataset = DatasetJson(data, split, used, skipped),
             TrainingOptions = OptionsJson(detector?.Id),
         };
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
@@ -143,7 +147,7 @@ public sealed class MaskTrainingPipeline
         if (_options.WriteReport)
         {
             reportPath = layout.ReportPath;
-            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, detector?.Id, metrics, head, split, test, testScores, skipped));
+            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, detector?.Id, metrics, head, split, used, test, testScores, skipped));
         }
         else if (StaleReport.Remove(layout.ReportPath))
         {
@@ -156,6 +160,7 @@ public sealed class MaskTrainingPipeline
             Metadata = metadata,
             TestMetrics = metrics,
             Split = split,
+            Used = used,
             Head = head,
             HeadRows = rows,
             Skipped = skipped,
@@ -224,13 +229,11 @@ public sealed class MaskTrainingPipeline
         return data;
     }
 
-    /// <summary>Step 2: stratified, seeded split; identical images never straddle splits.</summary>
-    public DatasetSplit Split(ImageFolderDataset data)
-    {
-        var split = DatasetSplitter.Split(data, _options.Split);
-        _observer.Info(split.Describe());
-        return split;
-    }
+    /// <summary>
+    /// Step 2: stratified, seeded split of the distinct images (identical files are used once).
+    /// Its table is printed once the images are featurized, with the counts of those used.
+    /// </summary>
+    public DatasetSplit Split(ImageFolderDataset data) => DatasetSplitter.Split(data, _options.Split);
 
     /// <summary>The backbone the options name: a catalog id, or a user-supplied file.</summary>
     public ModelSpec ResolveBackbone()
@@ -283,10 +286,11 @@ public sealed class MaskTrainingPipeline
         ["seed"] = _options.Seed,
     };
 
-    private static JsonObject DatasetJson(ImageFolderDataset data, DatasetSplit split, IReadOnlyList<SkippedItem> skipped)
+    /// <param name="used">Per class, the images used in each split (<see cref="SplitUsage"/>).</param>
+    private static JsonObject DatasetJson(ImageFolderDataset data, DatasetSplit split, IReadOnlyList<SplitClassCount> used, IReadOnlyList<SkippedItem> skipped)
     {
         var perClass = new JsonObject();
-        foreach (var c in split.Counts)
+        foreach (var c in used)
         {
             perClass[c.Label] = new JsonObject { ["train"] = c.Train, ["validation"] = c.Validation, ["test"] = c.Test };
         }
@@ -296,6 +300,7 @@ public sealed class MaskTrainingPipeline
             ["root"] = FullPath(data.Root),
             ["images"] = data.Examples.Count,
             ["duplicateGroups"] = data.DuplicateGroups.Count,
+            ["identicalCopiesLeftOut"] = split.LeftOutCopies.Count,
             ["skipped"] = skipped.Count,
             ["split"] = perClass,
         };
@@ -330,7 +335,7 @@ public sealed class MaskTrainingPipeline
 
     private static FeaturizeTotals Sum(params FeaturizedData?[] parts)
     {
-        int computed = 0, hits = 0, faces = 0, fallbacks = 0;
+        int computed = 0, hits = 0, faces = 0, fallbacks = 0, images = 0;
         var elapsed = TimeSpan.Zero;
         foreach (var p in parts)
         {
@@ -344,8 +349,12 @@ public sealed class MaskTrainingPipeline
             faces += p.Stats.FacesFound;
             fallbacks += p.Stats.FaceFallbacks;
             elapsed += p.Stats.Elapsed;
+            foreach (int copy in p.AugmentIndices.Span)
+            {
+                images += copy == 0 ? 1 : 0;
+            }
         }
 
-        return new FeaturizeTotals(computed, hits, faces, fallbacks, elapsed);
+        return new FeaturizeTotals(computed, hits, faces, fallbacks, elapsed) { Images = images };
     }
 }

@@ -16,7 +16,7 @@ internal static class TrainingReport
 
     /// <param name="detectorUsed">The face detector that cut the crops (the one asked for, or its fallback); null when the face crop is off.</param>
     public static void Write(string path, MaskTrainingOptions options, string? detectorUsed, ClassificationMetrics metrics, HeadFit head,
-        DatasetSplit split, FeaturizedData test, float[] testScores, IReadOnlyList<SkippedItem> skipped)
+        DatasetSplit split, IReadOnlyList<SplitClassCount> used, FeaturizedData test, float[] testScores, IReadOnlyList<SkippedItem> skipped)
     {
         var data = new ReportData
         {
@@ -32,7 +32,9 @@ internal static class TrainingReport
             Auc = metrics.Auc,
             PerClass = PerClass(metrics),
             Misclassified = Misclassified(split.Test, test, testScores, metrics.Labels),
-            Split = split.Counts,
+            // The images used, not the split's plan: files that did not decode are in the Skipped column.
+            Split = used,
+            DatasetSummary = Duplicates(split),
             Skipped = skipped.Select(s => new SkippedImage(s.Path, s.Reason)).ToList(),
             Options =
             [
@@ -44,6 +46,24 @@ internal static class TrainingReport
             ],
         };
         HtmlReportWriter.Write(path, data);
+    }
+
+    /// <summary>The note on identical files and the first groups, as the console prints them; none without duplicates.</summary>
+    private static List<string> Duplicates(DatasetSplit split)
+    {
+        if (split.DuplicatesNote() is not { } note)
+        {
+            return [];
+        }
+
+        var lines = new List<string> { note["note: ".Length..] };
+        lines.AddRange(split.DuplicateGroups.Take(DatasetSplit.DuplicateGroupsShown).Select(g => g.ToString()));
+        if (split.DuplicateGroups.Count > DatasetSplit.DuplicateGroupsShown)
+        {
+            lines.Add($"... and {split.DuplicateGroups.Count - DatasetSplit.DuplicateGroupsShown} more group(s)");
+        }
+
+        return lines;
     }
 
     /// <summary>The detector that cut the crops, and the one asked for when that could not be loaded (the run warned of it).</summary>

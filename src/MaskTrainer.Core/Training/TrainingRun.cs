@@ -15,6 +15,9 @@ public sealed record TrainingRun
     /// <summary>The split that was used.</summary>
     public required DatasetSplit Split { get; init; }
 
+    /// <summary>Per class, the images of each split that were used (decoded), and the class's files skipped; empty when not known.</summary>
+    public IReadOnlyList<SplitClassCount> Used { get; init; } = [];
+
     /// <summary>The fitted head: which ML.NET trainer, and how the candidates of <c>--trainer auto</c> scored.</summary>
     public required HeadFit Head { get; init; }
 
@@ -41,4 +44,15 @@ public sealed record TrainingRun
 }
 
 /// <summary>Featurizing counters of a run (cache hits mean work saved).</summary>
-public sealed record FeaturizeTotals(int Computed, int CacheHits, int FacesFound, int FaceFallbacks, TimeSpan Elapsed);
+/// <param name="Computed">Rows run through the backbone: images and their augmented copies.</param>
+/// <param name="CacheHits">Rows read from the cache.</param>
+/// <param name="FacesFound">Images (not copies) in which a face was found.</param>
+/// <param name="FaceFallbacks">Images (not copies) used whole because no face was found.</param>
+public sealed record FeaturizeTotals(int Computed, int CacheHits, int FacesFound, int FaceFallbacks, TimeSpan Elapsed)
+{
+    /// <summary>Images that gave features (their augmented copies not counted).</summary>
+    public int Images { get; init; }
+
+    /// <summary>Augmented copies among the rows.</summary>
+    public int AugmentedCopies => Computed + CacheHits - Images;
+}

@@ -106,7 +106,7 @@ internal sealed partial class TrainCommand
         }
 
         var f = run.Featurizing;
-        Console.WriteLine($"Featurized {f.Computed} image(s), {f.CacheHits} from cache; faces found {f.FacesFound}, whole-image fallbacks {f.FaceFallbacks}; skipped {run.Skipped.Count}.");
+        Console.WriteLine(FeaturizingLine(f, run.Skipped.Count));
         // Full, as the metrics and report paths are (-o as typed is often relative).
         Console.WriteLine($"Model:   {Path.GetFullPath(run.ModelPath)}");
         Console.WriteLine($"Metrics: {run.MetricsPath}");
@@ -123,6 +123,19 @@ internal sealed partial class TrainCommand
 
         Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {Quoted(DetectScript())} --model {Quoted(run.ModelPath)}");
         return 0;
+    }
+
+    /// <summary>
+    /// The featurizing counts in one unambiguous line, e.g. "61 images: 60 featurized, 1 from the
+    /// cache; faces found in 61, whole-image fallbacks 0; skipped 2.". "Featurized 60 image(s), 1 from
+    /// cache" read as 60 in all; with augmentation the rows (images and copies) are said apart.
+    /// </summary>
+    internal static string FeaturizingLine(FeaturizeTotals f, int skipped)
+    {
+        string what = f.AugmentedCopies > 0
+            ? $"{f.Images:N0} images + {f.AugmentedCopies:N0} augmented copies"
+            : $"{f.Images:N0} images";
+        return $"{what}: {f.Computed:N0} featurized, {f.CacheHits:N0} from the cache; faces found in {f.FacesFound:N0}, whole-image fallbacks {f.FaceFallbacks:N0}; skipped {skipped:N0}.";
     }
 
     /// <summary>

@@ -139,6 +139,54 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Identical_copies_are_used_once_and_the_tables_count_the_images_used_not_the_skipped_ones()
+    {
+        // A user probe: 200 copies of one photo filled the test split (validation took the rest, the head
+        // learned with_mask from one image), and an empty and a truncated file were in the split tables.
+        var data = LinkedCopyOfTheData("h1-copies-and-broken");
+        var withMask = Path.Combine(data, "with_mask");
+        var photo = Directory.GetFiles(withMask).Order(StringComparer.Ordinal).First();
+        for (int i = 1; i <= 200; i++)
+        {
+            File.Copy(photo, Path.Combine(withMask, $"dup_{i}.jpg"));
+        }
+
+        File.WriteAllBytes(Path.Combine(withMask, "zero.jpg"), []);
+        File.WriteAllBytes(Path.Combine(withMask, "trunc.jpg"), File.ReadAllBytes(photo)[..3000]);
+        var observer = new RecordingObserver();
+        var options = fixture.Options! with { DataDirectory = data, OutputPath = Path.Combine(fixture.Root!, "h1-copies-and-broken-out") + Path.DirectorySeparatorChar };
+
+        var run = new MaskTrainingPipeline(options, fixture.Store, observer).Run();
+
+        // 32 distinct with_mask files (30 photos, the two broken ones) split 70/10/20 as distinct images.
+        run.Split.LeftOutCopies.Should().HaveCount(200);
+        run.Split.Counts[0].Should().Be(new SplitClassCount("with_mask", 23, 3, 6));
+        run.Used.Sum(c => c.Total).Should().Be(2 * TrainedModelFixture.PerClass, "each photo once, the broken files not");
+        run.Used[0].Skipped.Should().Be(2);
+        run.Used[1].Skipped.Should().Be(0);
+        run.TestMetrics.Count.Should().Be(run.Used.Sum(c => c.Test), "the metrics count each test photo once");
+        run.Featurizing.Images.Should().Be(2 * TrainedModelFixture.PerClass);
+        // "Featurized 60 image(s), 1 from cache" read as 60 in all: images and augmented copies are said apart.
+        var f = run.Featurizing;
+        MaskTrainer.Train.Commands.TrainCommand.FeaturizingLine(f, run.Skipped.Count).Should().Be(
+            $"60 images + {f.AugmentedCopies} augmented copies: {f.Computed} featurized, {f.CacheHits} from the cache; faces found in {f.FacesFound}, whole-image fallbacks {f.FaceFallbacks}; skipped 2.");
+        f.AugmentedCopies.Should().Be(2 * run.Used.Sum(c => c.Train), "two copies per training image (validation and test are not augmented)");
+
+        var table = observer.Infos.Should().ContainSingle(m => m.StartsWith("Class ", StringComparison.Ordinal)).Which;
+        var lines = table.Split('\n');
+        lines[0].Should().EndWith("Skipped");
+        lines[1].Should().MatchRegex($@"^with_mask\s+{run.Used[0].Train}\s+{run.Used[0].Validation}\s+{run.Used[0].Test}\s+2$");
+        table.Should().Contain("note: 200 identical copies are left out: each picture is used once and counted once (1 group, e.g. with_mask/dup_1.jpg = ")
+            .And.Contain("201 identical files in with_mask: ").And.Contain(" and 198 more");
+        table.Length.Should().BeLessThan(1000, "1,001 names made a 25 KB line");
+
+        var report = File.ReadAllText(run.ReportPath!);
+        report.Should().Contain("<th>Skipped</th>").And.Contain("200 identical copies are left out");
+        run.Metadata.Dataset!["identicalCopiesLeftOut"]!.GetValue<int>().Should().Be(200);
+        run.Metadata.Dataset!["split"]!["with_mask"]!["test"]!.GetValue<int>().Should().Be(run.Used[0].Test);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_file_of_another_extension_is_listed_in_metrics_json_and_the_report_as_the_console_counts_it()
     {
         var data = LinkedCopyOfTheData("other-extensions");
