@@ -67,7 +67,7 @@ internal static class PredictCommand
                     Console.Error.WriteLine($"error: {e.Message}");
                     if (asJson)
                     {
-                        Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString());
+                        Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString(Reporting.OutputJson.Line));
                     }
                 }
             }
@@ -120,7 +120,7 @@ internal static class PredictCommand
             });
         }
 
-        return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(Reporting.OutputJson.Line);
     }
 
     /// <summary>Two inputs whose crops would be named alike (the crops are named after the file's name only); null when none.</summary>

@@ -20,6 +20,47 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Class_names_stay_readable_in_metrics_json_and_evaluate_and_predict_json()
+    {
+        // The default encoder wrote `mask <weared> & "incorrect" ü` as \u003Cweared\u003E \u0026 \u0022 \u00FC.
+        const string name = "mask <weared> & \"incorrect\" ü";
+        var data = Path.Combine(fixture.Root!, "h1-readable-names");
+        foreach (var (label, from) in new[] { (name, "with_mask"), ("without_mask", "without_mask") })
+        {
+            var target = Directory.CreateDirectory(Path.Combine(data, label)).FullName;
+            foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, from)).Order(StringComparer.Ordinal).Take(10))
+            {
+                File.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(file)), new FileInfo(file).LinkTarget ?? file);
+            }
+        }
+
+        var output = Path.Combine(fixture.Root!, "h1-readable-names-out", "m.zip");
+        // The fixture's workspace holds these images' features: nothing is featurized again.
+        var (trainCode, _, trainError) = Run("--data", data, "-o", output, "--augment", "0", "--workspace", fixture.Options!.Workspace, "--seed", "7");
+        trainCode.Should().Be(0, trainError);
+        var (evaluateCode, evaluated, _) = Run("evaluate", "--model", output, "--data", data, "--json");
+        var image = Directory.GetFiles(Path.Combine(data, name)).Order(StringComparer.Ordinal).First();
+        var (predictCode, predicted, _) = Run("predict", "--model", output, "--json", image);
+
+        evaluateCode.Should().Be(0);
+        predictCode.Should().Be(0);
+        var metrics = File.ReadAllText(Path.Combine(Path.GetDirectoryName(output)!, "m.metrics.json"));
+        const string written = "\"mask <weared> & \\\"incorrect\\\" ü\"";
+        foreach (var (what, json) in new[] { ("metrics.json", metrics), ("evaluate --json", evaluated), ("predict --json", predicted) })
+        {
+            json.Should().Contain(written, what).And.NotContain("\\u00", what);
+        }
+
+        // Still valid JSON that reads back as the name; quotes stay escaped.
+        MetricsDocument.FromJson(metrics).Labels.Should().Equal(name, "without_mask");
+        JsonDocument.Parse(evaluated).RootElement.GetProperty("perClass").EnumerateObject().First().Name.Should().Be(name);
+        System.Text.Json.Nodes.JsonNode.Parse(predicted)!["faces"]![0]!["scores"]!.AsObject().Select(p => p.Key).Should().Equal(name, "without_mask");
+        predicted.Trim().Should().NotContain("\n", "predict --json prints one line per image");
+        // The report embeds no JSON: its names are HTML-escaped.
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(output)!, "m.report", "index.html")).Should().NotContain("<weared>").And.Contain("&lt;weared&gt;");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_json_still_says_on_stderr_how_the_faces_were_found()
     {
         var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");

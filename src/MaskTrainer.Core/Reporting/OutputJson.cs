@@ -1,0 +1,41 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MaskTrainer.Model;
+
+namespace MaskTrainer.Reporting;
+
+/// <summary>
+/// The one place the training app's JSON outputs are formatted: metrics.json, <c>evaluate --json</c>
+/// and <c>predict --json</c>. System.Text.Json's default encoder escapes everything HTML could
+/// misread, so a class folder named <c>mask &lt;weared&gt; &amp; "incorrect" ü</c> came out as
+/// <c>\u003Cweared\u003E \u0026 \u0022 \u00FC</c>. These files are read by people and scripts and
+/// never embedded in HTML (the report renders its own escaped tables and embeds no JSON), so the
+/// relaxed encoder keeps names readable; quotes, backslashes and control characters are still
+/// escaped, so the output stays valid JSON.
+/// </summary>
+public static class OutputJson
+{
+    /// <summary>Indented documents (metrics.json): camelCase names as <see cref="MetricsDocument"/> reads them, every property written, numbers as numbers.</summary>
+    public static JsonSerializerOptions Document { get; } = Create(indented: true);
+
+    /// <summary>One document per line (<c>predict --json</c>).</summary>
+    public static JsonSerializerOptions Line { get; } = Create(indented: false);
+
+    /// <summary>The metrics.json text of <paramref name="document"/>.</summary>
+    public static string Serialize(MetricsDocument document) => JsonSerializer.Serialize(document, Document);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
