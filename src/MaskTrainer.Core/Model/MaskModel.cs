@@ -173,8 +173,29 @@ public sealed class MaskModel : IDisposable
     public static MaskModel Load(string path, int threads = 0)
     {
         var file = Exists(path);
+        // The zip's checksums on a stream of their own, beside ML.NET's load (which leaves a core idle):
+        // a flipped bit in a weight loads without an error and scores differently.
+        var damage = Task.Run(() =>
+        {
+            try
+            {
+                using var check = File.OpenRead(file);
+                return ZipChecksums.Damage(check);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null; // the load itself names what is wrong with the file
+            }
+        });
         using var stream = File.OpenRead(file);
-        return Load(stream, file, threads);
+        try
+        {
+            return Load(stream, file, threads, damage);
+        }
+        finally
+        {
+            damage.Wait(); // never left reading the file after Load returns or throws
+        }
     }
 
     /// <summary>
@@ -218,10 +239,13 @@ public sealed class MaskModel : IDisposable
         return $"a folder without a {DefaultFileName} in it{(others.Length > 0 ? others : " (train one with ./train.sh, or pass --model FILE)")}";
     }
 
-    /// <inheritdoc cref="Load(string, int)"/>
-    public static MaskModel Load(Stream stream, int threads = 0) => Load(stream, "<stream>", threads);
+    private static string Damaged(string damage) => $"the file is damaged ({damage}): copy or train it again";
 
-    private static MaskModel Load(Stream stream, string name, int threads)
+    /// <inheritdoc cref="Load(string, int)"/>
+    public static MaskModel Load(Stream stream, int threads = 0) => Load(stream, "<stream>", threads, damage: null);
+
+    /// <param name="damage">What <see cref="ZipChecksums.Damage"/> found in the file, computed beside the load; null: checked here, in turn.</param>
+    private static MaskModel Load(Stream stream, string name, int threads, Task<string?>? damage)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek)
@@ -235,6 +259,7 @@ public sealed class MaskModel : IDisposable
         long start = stream.Position;
         var metadata = ReadMetadata(stream, name);
         stream.Position = start;
+        damage ??= Task.FromResult(ZipChecksums.Damage(stream)); // leaves the position where it was
 
         var ml = new MLContext(seed: 0);
         BackboneEstimator.UseThreads(ml, BackboneEstimator.ThreadsOrAll(threads));
@@ -247,10 +272,15 @@ public sealed class MaskModel : IDisposable
         {
             // ML.NET's own words ("Error during class instantiation") do not say what is wrong:
             // a damaged copy is by far the likeliest, and the zip's checksums can tell.
-            stream.Position = start;
-            throw new ModelFileException(name, ZipChecksums.Damage(stream) is { } damage
-                ? $"the file is damaged ({damage}): copy or train it again"
+            throw new ModelFileException(name, damage.Result is { } damaged
+                ? Damaged(damaged)
                 : $"the file is damaged or not a model of this tool (ML.NET: {FirstLine(Innermost(e).Message)})", e);
+        }
+
+        if (damage.Result is { } damagedButLoaded)
+        {
+            (loaded as IDisposable)?.Dispose();
+            throw new ModelFileException(name, Damaged(damagedButLoaded));
         }
 
         if (loaded is not TransformerChain<ITransformer> chain || chain.Count() != 2)

@@ -1,3 +1,4 @@
+using MaskTrainer.Reporting;
 using MaskTrainer.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -12,14 +13,6 @@ namespace MaskTrainer.Model;
 /// </summary>
 public sealed class MetricsDocument
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
-
     public IReadOnlyList<string> Labels { get; init; } = [];
 
     public int Count { get; init; }
@@ -61,8 +54,8 @@ public sealed class MetricsDocument
         };
     }
 
-    /// <summary>Indented JSON, camelCase names, invariant number format.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    /// <summary>Indented JSON, camelCase names, invariant number format, names readable (<see cref="OutputJson.Document"/>).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, OutputJson.Document);
 
     /// <exception cref="InvalidDataException">The text is not a metrics document.</exception>
     public static MetricsDocument FromJson(string json)
@@ -70,7 +63,7 @@ public sealed class MetricsDocument
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonSerializer.Deserialize<MetricsDocument>(json, JsonOptions)
+            return JsonSerializer.Deserialize<MetricsDocument>(json, OutputJson.Document)
                 ?? throw new InvalidDataException("metrics document is null");
         }
         catch (JsonException ex)

@@ -51,6 +51,8 @@ public sealed record ModelMetadata
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        // Class names and paths readable in the zip's metadata.json too, as in metrics.json (OutputJson).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The record as indented JSON.</summary>

@@ -22,9 +22,6 @@ public static class OutputJson
     /// <summary>One document per line (<c>predict --json</c>).</summary>
     public static JsonSerializerOptions Line { get; } = Create(indented: false);
 
-    /// <summary>The metrics.json text of <paramref name="document"/>.</summary>
-    public static string Serialize(MetricsDocument document) => JsonSerializer.Serialize(document, Document);
-
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions

@@ -141,7 +141,7 @@ public sealed class MaskTrainingPipeline
         cancellationToken.ThrowIfCancellationRequested();
         var layout = OutputLayout.For(_options.ModelPath);
         Written(_options.ModelPath, null, () => model.Save(_options.ModelPath));
-        Written(layout.MetricsPath, _options.ModelPath, () => AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(Reporting.OutputJson.Serialize(document)))));
+        Written(layout.MetricsPath, _options.ModelPath, () => AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson()))));
 
         string? reportPath = null;
         if (_options.WriteReport)

@@ -37,7 +37,7 @@ internal static class EvaluateCommand
             if (asJson)
             {
                 // stdout is exactly metrics.json; what it cannot say about faces goes to stderr.
-                Console.WriteLine(Reporting.OutputJson.Serialize(result.Document));
+                Console.WriteLine(result.Document.ToJson());
                 Console.Error.WriteLine(FaceLine(result));
                 return Task.FromResult(0);
             }

@@ -217,6 +217,36 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
             .Which.Message.Should().StartWith($"{foreign}: the file is damaged or not a model of this tool (ML.NET: ").And.EndWith(")").And.NotContain("\n");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void A_damaged_model_that_ML_NET_would_load_is_refused_too()
+    {
+        // A flipped bit in a weight can inflate to other weights: ML.NET then loaded the model and it
+        // scored differently without a word. Here the backbone's data is intact and its checksum in the
+        // zip's central directory (what ZipArchive reads as Crc32) is not, which ML.NET never compares.
+        var bytes = File.ReadAllBytes(fixture.Run!.ModelPath);
+        var name = System.Text.Encoding.UTF8.GetBytes("TransformerChain/Transform_000/Transform_002/OnnxModel");
+        int at = -1;
+        for (int i = 0; i + 46 + name.Length <= bytes.Length && at < 0; i++)
+        {
+            if (BitConverter.ToUInt32(bytes, i) == 0x02014b50 && BitConverter.ToUInt16(bytes, i + 28) == name.Length
+                && bytes.AsSpan(i + 46, name.Length).SequenceEqual(name))
+            {
+                at = i;
+            }
+        }
+
+        at.Should().BePositive("the model zip has the backbone's central directory record");
+        bytes[at + 16] ^= 0x01; // its CRC-32's lowest bit
+        var path = _folder.File("crc-flipped.zip");
+        File.WriteAllBytes(path, bytes);
+
+        FluentActions.Invoking(() => MaskModel.Load(path)).Should().Throw<ModelFileException>()
+            .Which.Message.Should().Be($"{path}: the file is damaged (its zip checksums do not match, in TransformerChain/Transform_000/Transform_002/OnnxModel): copy or train it again");
+        using var stream = File.OpenRead(path);
+        FluentActions.Invoking(() => MaskModel.Load(stream)).Should().Throw<ModelFileException>()
+            .Which.Message.Should().StartWith("<stream>: the file is damaged (its zip checksums do not match");
+    }
+
     [Fact]
     public void A_zip_from_elsewhere_is_not_a_MaskTrainer_model()
     {
