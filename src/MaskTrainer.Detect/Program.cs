@@ -9,7 +9,8 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
-        using var interrupt = new InterruptSignal(ExitCodes.Interrupted);
+        // A second one quits from the window thread: the exit handlers close OpenCV's windows (GTK).
+        using var interrupt = new InterruptSignal(ExitCodes.Interrupted, Imaging.GuiWindows.Exit);
 
         // Memory stays flat over long runs only with these (see NativeHeap); before any thread starts.
         NativeHeap.FixMmapThreshold();

@@ -21,6 +21,7 @@ public static unsafe partial class GuiWindows
     private static DisplayCheck _check;
     private static (IntPtr X, IntPtr Wayland, IntPtr Runtime) _probedAt = (-1, -1, -1); // never a real address
     private static bool _handlerInstalled; // GUI thread only
+    private static int _exiting; // 1 once a thread has claimed the process's exit (Exit)
 
     /// <summary>
     /// True when an X11 or Wayland display is set and answers (always true off Linux). A display
@@ -120,6 +121,40 @@ public static unsafe partial class GuiWindows
 
         return 0;
     }, name);
+
+    /// <summary>
+    /// Ends the process with <paramref name="exitCode"/> (<see cref="Environment.Exit"/>), from
+    /// the GUI thread once windows were used: exit() runs OpenCV's C++ exit handlers, which destroy
+    /// its windows through GTK. Run on another thread while the GUI thread was in a window call
+    /// (a window held open waits in WaitKey), GTK was used from two threads at once: the process
+    /// crashed ("free(): corrupted unsorted chunks", SIGSEGV in waitKey) or OpenCV's window list
+    /// was gone before the window's own Destroy ("Can't destroy non-registered window").
+    /// Never returns. When the GUI thread does not take the call within <paramref name="wait"/>
+    /// (stuck in a window call) the process ends from this thread, as before.
+    /// </summary>
+    public static void Exit(int exitCode, TimeSpan wait)
+    {
+        if (GuiThread.IsValueCreated && Thread.CurrentThread != GuiThread.Value)
+        {
+            Queue.Add(() => ExitOnce(exitCode));
+            Thread.Sleep(wait);
+        }
+
+        ExitOnce(exitCode);
+        Thread.Sleep(Timeout.Infinite); // the GUI thread is ending the process
+    }
+
+    /// <summary><see cref="Exit(int, TimeSpan)"/> with up to a second for the GUI thread (a window call takes at most 50 ms).</summary>
+    public static void Exit(int exitCode) => Exit(exitCode, TimeSpan.FromSeconds(1));
+
+    // One thread ends the process: a second Environment.Exit would run the exit handlers again.
+    private static void ExitOnce(int exitCode)
+    {
+        if (Interlocked.Exchange(ref _exiting, 1) == 0)
+        {
+            Environment.Exit(exitCode);
+        }
+    }
 
     private static T Invoke<T>(Func<T> call, string? window)
     {

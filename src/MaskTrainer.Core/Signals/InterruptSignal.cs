@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace MaskTrainer.Signals;
@@ -12,6 +13,9 @@ namespace MaskTrainer.Signals;
 /// Created first thing in Main: System.CommandLine registers its own handler only once a command's
 /// action returns its task, which for the synchronous `train` is after the work (Ctrl+C killed it
 /// silently), and for the detector left its first half second unguarded.
+/// One signal can arrive twice: <c>timeout</c> sends it to the process and then to its process
+/// group (the process is in both), as do supervisors that signal a group. Within
+/// <see cref="RepeatWindow"/> of the first, the same stop is asked for again, not a quit at once.
 /// </summary>
 public sealed class InterruptSignal : IDisposable
 {
@@ -20,12 +24,27 @@ public sealed class InterruptSignal : IDisposable
     private readonly PosixSignalRegistration terminate;
     private readonly PosixSignalRegistration hangUp;
     private readonly int quitExitCode;
-    private int signals;
+    private readonly Action<int> quit;
+    private long firstSignal; // Stopwatch timestamp of the first signal; 0 before it
+
+    /// <summary>
+    /// A signal this soon after the first counts as the first delivered twice. timeout(1)'s two
+    /// kill calls arrive microseconds apart (the handlers may run on threads of their own, which
+    /// a loaded machine may start some milliseconds apart); a person pressing Ctrl+C again
+    /// after reading "press Ctrl+C again" takes longer than this.
+    /// </summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMilliseconds(500);
 
     /// <param name="quitExitCode">The exit code of the second signal's immediate quit (130 in both apps, as a shell reports SIGINT).</param>
-    public InterruptSignal(int quitExitCode = 130)
+    /// <param name="quit">
+    /// Ends the process at once with the exit code (default <see cref="Environment.Exit"/>). The
+    /// detector passes <see cref="Imaging.GuiWindows.Exit(int)"/>: the C++ exit handlers destroy
+    /// OpenCV's windows, which must happen on the thread that makes the window calls.
+    /// </param>
+    public InterruptSignal(int quitExitCode = 130, Action<int>? quit = null)
     {
         this.quitExitCode = quitExitCode;
+        this.quit = quit ?? Environment.Exit;
         interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
         hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Handle);
@@ -45,7 +64,12 @@ public sealed class InterruptSignal : IDisposable
     private void Handle(PosixSignalContext context)
     {
         context.Cancel = true;
-        if (Interlocked.Increment(ref signals) == 1)
+
+        // .NET may run each signal's handler on a thread of its own, so two can run at once: the
+        // one that stores its time is the first.
+        long now = Stopwatch.GetTimestamp();
+        long first = Interlocked.CompareExchange(ref firstSignal, now, 0);
+        if (first == 0)
         {
             try
             {
@@ -68,8 +92,13 @@ public sealed class InterruptSignal : IDisposable
             return;
         }
 
+        if (Stopwatch.GetElapsedTime(first, now).Duration() < RepeatWindow)
+        {
+            return; // the first signal delivered again (timeout, a process-group kill): it is already stopping
+        }
+
         // Environment.Exit (not the signal's default) runs exit handlers, e.g. the one that shows the
         // cursor again and AtomicFile's removal of unfinished temp files.
-        Environment.Exit(quitExitCode);
+        quit(quitExitCode);
     }
 }
