@@ -201,4 +201,70 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         code.Should().Be(ExitCodes.Interrupted, stderr.ToString());
         stdout.ToString().Should().Contain("\"stopReason\":\"interrupted\"");
     }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task A_held_image_window_stopped_as_timeout_does_prints_the_summary_and_exits_130_every_time()
+    {
+        if (!XvfbServer.IsInstalled)
+        {
+            return; // needs a display for the window
+        }
+
+        // timeout(1) sends SIGTERM to the app, then to its process group: the app gets it twice at
+        // once. That counted as a second Ctrl+C: the app quit at once without a summary, from the
+        // signal's thread, whose exit handlers closed OpenCV's GTK window while the held window
+        // waited in waitKey on the window thread (SIGSEGV, "free(): corrupted unsorted chunks",
+        // "Can't destroy non-registered window"); half the runs crashed, none printed the summary.
+        for (int run = 0; run < 4; run++)
+        {
+            var (code, stdout, stderr) = await StopHeldImage(TimeSpan.FromMilliseconds(100 * run), againAfter: null);
+            code.Should().Be(ExitCodes.Interrupted, $"run {run}: {stderr}");
+            stdout.Should().Contain("\"stopReason\":\"interrupted\"", $"run {run}: {stderr}");
+            stderr.Should().Contain("interrupted after 1 frame", $"run {run}");
+        }
+
+        // A real second signal quits at once (no summary), from the window's thread: no crash.
+        var (quitCode, _, quitErrors) = await StopHeldImage(TimeSpan.Zero, againAfter: TimeSpan.FromSeconds(1));
+        quitCode.Should().Be(ExitCodes.Interrupted, quitErrors);
+        quitErrors.Should().NotContain("non-registered window").And.NotContain("corrupted");
+    }
+
+    // Runs --image with a window under Xvfb, sends SIGTERM twice at once after the frame's JSON line
+    // and the delay, then once more after againAfter (null: never); the exit code, stdout and stderr.
+    private async Task<(int Code, string Stdout, string Stderr)> StopHeldImage(TimeSpan delay, TimeSpan? againAfter)
+    {
+        var display = XvfbServer.Shared!.Display;
+        using var app = DetectProcess.Start(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            configure: info =>
+            {
+                info.Environment["DISPLAY"] = display;
+                info.Environment.Remove("WAYLAND_DISPLAY");
+            });
+        var stderr = app.StandardError.ReadToEndAsync();
+        try
+        {
+            // The frame's line comes just before it is shown; the delay lets the window be held.
+            var first = await app.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            first.Should().StartWith("{\"frame\":0,", "the photo's line comes before it is shown");
+            await Task.Delay(delay);
+            await DetectProcess.Signal(app, "TERM", times: 2);
+            if (againAfter is { } after)
+            {
+                await Task.Delay(after);
+                await DetectProcess.Signal(app, "TERM");
+            }
+
+            var rest = await app.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            app.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue("the app ends on SIGTERM");
+            return (app.ExitCode, first + "\n" + rest, await stderr);
+        }
+        finally
+        {
+            if (!app.HasExited)
+            {
+                app.Kill(entireProcessTree: true);
+            }
+        }
+    }
 }

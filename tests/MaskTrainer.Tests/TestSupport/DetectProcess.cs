@@ -26,9 +26,17 @@ internal static class DetectProcess
     }
 
     /// <summary>Sends <paramref name="signal"/> (e.g. "HUP") to <paramref name="app"/> with kill(1).</summary>
-    public static async Task Signal(Process app, string signal)
+    /// <param name="times">
+    /// How often, one kill(1) after the other (milliseconds apart): 2 is what timeout(1) does, which
+    /// signals the process and then its process group. (One kill(1) naming the pid twice may not do:
+    /// the kernel merges a signal sent while the same one is still pending.)
+    /// </param>
+    public static async Task Signal(Process app, string signal, int times = 1)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", app.Id.ToString(CultureInfo.InvariantCulture)])!;
-        await kill.WaitForExitAsync();
+        for (int i = 0; i < times; i++)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", app.Id.ToString(CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+        }
     }
 }
