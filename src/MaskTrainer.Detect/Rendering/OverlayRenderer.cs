@@ -9,12 +9,14 @@ namespace MaskTrainer.Detect.Rendering;
 /// Draws the results into the frame like the seed projects: per face a box (green = mask,
 /// red = no mask; thin grey with "?" = too small to judge) with "label probability" above it; orange lines between faces standing too
 /// close (explained by a legend under the counters); labels of neighbouring faces never cover each other; a "KEEP YOUR DISTANCE" banner when an unmasked face is too near; frame rate and face
-/// count in the top-left corner (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p, 1080p and an 8000 px photo all read well (<see cref="SizesFor"/>).
+/// count in a corner, the top-left one unless faces or labels are there (no frame rate for still images: it would read "FPS 0.0"). Sizes scale with the frame so 360p, 1080p and an 8000 px photo all read well (<see cref="SizesFor"/>).
 /// </summary>
 public sealed class OverlayRenderer
 {
     private readonly TextCache _text;
-    private readonly List<Rect> _placed = [];
+    private readonly List<Rect> _placed = []; // the labels' places, in face order
+    private readonly List<(int Face, int TextHeight, int Pad)> _labels = []; // the face and text metrics of each place
+    private Corner _corner; // where the status panel was drawn last: it stays there while nothing is under it
 
     /// <param name="labels">The model's labels, in output order (shown through <see cref="Classification.MaskLabels.Display"/>).</param>
     public OverlayRenderer(IReadOnlyList<string> labels)
@@ -40,45 +42,57 @@ public sealed class OverlayRenderer
         var (scale, thickness, textThickness) = SizesFor(width, height);
         var faces = packet.Faces;
         _placed.Clear();
+        _labels.Clear();
 
+        // Back to front, so that nothing is drawn over a label: the orange lines and dots, the boxes,
+        // the status panel, then the labels (the lines crossed labels drawn before them, a later
+        // face's dot or box was drawn over an earlier face's label, and the panel over the top-left one).
         foreach (var pair in packet.ClosePairs)
         {
             Cv2.Line(frame, Centre(faces[pair.First].Box), Centre(faces[pair.Second].Box), OverlayStyle.Distancing, thickness, LineTypes.AntiAlias);
         }
 
-        foreach (ref readonly var face in faces)
+        for (int i = 0; i < faces.Length; i++)
         {
+            ref readonly var face = ref faces[i];
             if (face.Verdict.TooSmall)
             {
                 DrawTooSmall(frame, face.Box, scale, textThickness);
                 continue;
             }
 
-            var colour = face.Verdict.Mask ? OverlayStyle.Mask : OverlayStyle.NoMask;
-            Cv2.Rectangle(frame, face.Box, colour, thickness);
+            Cv2.Rectangle(frame, face.Box, face.Verdict.Mask ? OverlayStyle.Mask : OverlayStyle.NoMask, thickness);
             if ((face.Alerts & FaceAlerts.Distancing) != 0)
             {
                 Cv2.Circle(frame, Centre(face.Box), thickness * 3, OverlayStyle.Distancing, -1, LineTypes.AntiAlias);
             }
 
+            // Placed now, drawn last: the status panel goes where it covers the fewest of them.
             var label = _text.Label(face.Verdict.LabelIndex, face.Verdict.Probability);
             var size = Cv2.GetTextSize(label, OverlayStyle.Font, scale, textThickness, out var baseline);
             int pad = Math.Max(2, thickness);
-            int boxHeight = size.Height + baseline + 2 * pad;
-
-            var place = PlaceLabel(face.Box, new Size(size.Width + 2 * pad, boxHeight), width, height, _placed);
-            int left = place.X, top = place.Y;
-            Translucent.FillRectangle(frame, place, colour, 1.0);
-            var textColour = face.Verdict.Mask ? OverlayStyle.DarkText : OverlayStyle.Text;
-            Cv2.PutText(frame, label, new Point(left + pad, top + pad + size.Height), OverlayStyle.Font, scale, textColour, textThickness);
+            PlaceLabel(face.Box, new Size(size.Width + 2 * pad, size.Height + baseline + 2 * pad), width, height, _placed);
+            _labels.Add((i, size.Height, pad));
         }
 
-        if (packet.AnyProximity)
+        int banner = packet.AnyProximity ? BannerHeight(scale, textThickness) : 0;
+        DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, faces, banner, scale, thickness, textThickness);
+
+        for (int k = 0; k < _labels.Count; k++)
+        {
+            var (i, textHeight, pad) = _labels[k];
+            var place = _placed[k];
+            var verdict = faces[i].Verdict;
+            Translucent.FillRectangle(frame, place, verdict.Mask ? OverlayStyle.Mask : OverlayStyle.NoMask, 1.0);
+            var textColour = verdict.Mask ? OverlayStyle.DarkText : OverlayStyle.Text;
+            Cv2.PutText(frame, _text.Label(verdict.LabelIndex, verdict.Probability), new Point(place.X + pad, place.Y + pad + textHeight),
+                OverlayStyle.Font, scale, textColour, textThickness);
+        }
+
+        if (banner > 0)
         {
             DrawBanner(frame, width, height, scale, textThickness);
         }
-
-        DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, scale, thickness, textThickness);
     }
 
     /// <summary>
@@ -177,42 +191,119 @@ public sealed class OverlayRenderer
 
     private static void DrawBanner(Mat frame, int width, int height, double scale, int textThickness)
     {
-        double s = scale * 1.4;
-        int t = textThickness + 1;
+        var (s, t, pad) = BannerText(scale, textThickness);
         var size = Cv2.GetTextSize(OverlayStyle.ProximityMessage, OverlayStyle.Font, s, t, out var baseline);
-        int pad = (int)Math.Round(12 * scale);
         int bannerHeight = size.Height + baseline + 2 * pad;
         Translucent.FillRectangle(frame, new Rect(0, height - bannerHeight, width, bannerHeight), OverlayStyle.Warning, 0.75);
         var org = new Point(Math.Max(0, (width - size.Width) / 2), height - pad - baseline);
         Cv2.PutText(frame, OverlayStyle.ProximityMessage, org, OverlayStyle.Font, s, OverlayStyle.Text, t);
     }
 
-    private void DrawStatus(Mat frame, double fps, int faceCount, bool distancing, double scale, int thickness, int textThickness)
+    private static int BannerHeight(double scale, int textThickness)
+    {
+        var (s, t, pad) = BannerText(scale, textThickness);
+        var size = Cv2.GetTextSize(OverlayStyle.ProximityMessage, OverlayStyle.Font, s, t, out var baseline);
+        return size.Height + baseline + 2 * pad;
+    }
+
+    private static (double Scale, int Thickness, int Pad) BannerText(double scale, int textThickness) =>
+        (scale * 1.4, textThickness + 1, (int)Math.Round(12 * scale));
+
+    /// <summary>The corners the status panel may take, in order of preference.</summary>
+    internal enum Corner
+    {
+        TopLeft,
+        TopRight,
+        BottomLeft,
+        BottomRight,
+    }
+
+    /// <summary>
+    /// Where the status panel goes: the corner it was in last while it covers no face and no label
+    /// there (a video's panel does not jump about), else the first corner (top left, top right,
+    /// bottom left, bottom right; the bottom ones above the banner) that covers the least of them,
+    /// a label counting four times its area (its text is what must stay readable).
+    /// </summary>
+    internal static Corner PlaceStatus(Size panel, int frameWidth, int bottom, ReadOnlySpan<Pipeline.FaceResult> faces, List<Rect> labels, Corner last)
+    {
+        if (Covered(At(last, panel, frameWidth, bottom), faces, labels) == 0)
+        {
+            return last;
+        }
+
+        var best = Corner.TopLeft;
+        long least = long.MaxValue;
+        for (var c = Corner.TopLeft; c <= Corner.BottomRight; c++)
+        {
+            long covered = Covered(At(c, panel, frameWidth, bottom), faces, labels);
+            if (covered < least)
+            {
+                (best, least) = (c, covered);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The panel's rectangle in <paramref name="corner"/>; <paramref name="bottom"/> is the first row the banner takes (the frame's height without one).</summary>
+    internal static Rect At(Corner corner, Size panel, int frameWidth, int bottom)
+    {
+        int x = corner is Corner.TopRight or Corner.BottomRight ? Math.Max(0, frameWidth - panel.Width) : 0;
+        int y = corner is Corner.BottomLeft or Corner.BottomRight ? Math.Max(0, bottom - panel.Height) : 0;
+        return new Rect(x, y, panel.Width, panel.Height);
+    }
+
+    private static long Covered(Rect panel, ReadOnlySpan<Pipeline.FaceResult> faces, List<Rect> labels)
+    {
+        long area = 0;
+        foreach (ref readonly var f in faces)
+        {
+            area += Area(panel.Intersect(f.Box));
+        }
+
+        foreach (var l in labels)
+        {
+            area += 4 * Area(panel.Intersect(l));
+        }
+
+        return area;
+    }
+
+    private static long Area(Rect r) => r.Width <= 0 || r.Height <= 0 ? 0 : (long)r.Width * r.Height;
+
+    private void DrawStatus(Mat frame, double fps, int faceCount, bool distancing, ReadOnlySpan<Pipeline.FaceResult> faces, int banner,
+        double scale, int thickness, int textThickness)
     {
         var fpsText = ShowFps ? _text.Fps(fps) : null;
         var facesText = _text.Faces(faceCount);
         var a = fpsText is null ? default : Cv2.GetTextSize(fpsText, OverlayStyle.Font, scale, textThickness, out _);
         var b = Cv2.GetTextSize(facesText, OverlayStyle.Font, scale, textThickness, out var baseline);
+        var c = distancing ? Cv2.GetTextSize(OverlayStyle.DistancingLegend, OverlayStyle.Font, scale, textThickness, out _) : default;
         int pad = (int)Math.Round(8 * scale) + 2;
         int line = Math.Max(a.Height, b.Height) + baseline + pad;
         int lines = fpsText is null ? 1 : 2;
-        Translucent.FillRectangle(frame, new Rect(0, 0, Math.Max(a.Width, b.Width) + 2 * pad, lines * line + pad), OverlayStyle.Panel, 0.5);
+        int swatch = c.Height * 2;
+        int countersHeight = lines * line + pad;
+        int panelWidth = Math.Max(Math.Max(a.Width, b.Width) + 2 * pad, distancing ? swatch + c.Width + 3 * pad : 0);
+        var panel = new Size(panelWidth, countersHeight + (distancing ? line + pad : 0));
+
+        _corner = PlaceStatus(panel, frame.Cols, frame.Rows - banner, faces, _placed, _corner);
+        var at = At(_corner, panel, frame.Cols, frame.Rows - banner);
+        int x = at.X, y0 = at.Y;
+        Translucent.FillRectangle(frame, at, OverlayStyle.Panel, 0.5);
         if (fpsText is not null)
         {
-            Cv2.PutText(frame, fpsText, new Point(pad, pad + a.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+            Cv2.PutText(frame, fpsText, new Point(x + pad, y0 + pad + a.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
         }
 
-        Cv2.PutText(frame, facesText, new Point(pad, pad + (lines - 1) * line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+        Cv2.PutText(frame, facesText, new Point(x + pad, y0 + pad + (lines - 1) * line + b.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
         if (distancing)
         {
             // The legend of the orange lines, under the counters.
-            var c = Cv2.GetTextSize(OverlayStyle.DistancingLegend, OverlayStyle.Font, scale, textThickness, out _);
-            int swatch = c.Height * 2;
-            int y = lines * line + pad;
-            Translucent.FillRectangle(frame, new Rect(0, y, swatch + c.Width + 3 * pad, line + pad), OverlayStyle.Panel, 0.5);
+            int y = y0 + countersHeight;
             int mid = y + pad + c.Height / 2;
-            Cv2.Line(frame, new Point(pad, mid), new Point(pad + swatch, mid), OverlayStyle.Distancing, thickness, LineTypes.AntiAlias);
-            Cv2.PutText(frame, OverlayStyle.DistancingLegend, new Point(2 * pad + swatch, y + pad + c.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
+            Cv2.Line(frame, new Point(x + pad, mid), new Point(x + pad + swatch, mid), OverlayStyle.Distancing, thickness, LineTypes.AntiAlias);
+            Cv2.PutText(frame, OverlayStyle.DistancingLegend, new Point(x + 2 * pad + swatch, y + pad + c.Height), OverlayStyle.Font, scale, OverlayStyle.Text, textThickness);
         }
     }
 }

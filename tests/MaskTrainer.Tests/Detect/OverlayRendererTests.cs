@@ -117,6 +117,60 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void Nothing_is_drawn_over_a_label_a_later_faces_distancing_dot_included()
+    {
+        // Face 1's dot (centre 120,180) falls on face 0's label bar (just above y 200): drawn before the
+        // labels it is hidden by the bar; before, it was drawn after face 0's label, over its text.
+        using var packet = Packet(640, 480,
+            (new Rect(100, 200, 100, 100), false, FaceAlerts.Distancing),
+            (new Rect(90, 150, 60, 60), false, FaceAlerts.Distancing));
+        packet.ClosePairs.Add(new ClosePair(0, 1, 50));
+        new OverlayRenderer(Labels).Draw(packet, 30);
+
+        var underLabel = new Rect(104, 184, 30, 12);
+        CountColour(packet.Frame, underLabel, (0, 165, 255)).Should().Be(0, "no orange over face 0's label");
+        Count(packet.Frame, underLabel, p => p.R > 200 && p.G < 60).Should().BeGreaterThan(0, "face 0's red label bar is there");
+    }
+
+    [Fact]
+    public void The_status_panel_leaves_the_top_left_corner_to_a_face_and_its_label()
+    {
+        using var packet = Packet(640, 480,
+            (new Rect(10, 40, 100, 100), false, FaceAlerts.Distancing),
+            (new Rect(150, 40, 100, 100), false, FaceAlerts.Distancing));
+        packet.ClosePairs.Add(new ClosePair(0, 1, 140));
+        packet.Frame.SetTo(Scalar.White);
+        new OverlayRenderer(Labels) { ShowFps = false }.Draw(packet, 0);
+
+        // Face 0's label bar (y 16-40) stays solid red: before, the half-dark panel covered it.
+        Count(packet.Frame, new Rect(12, 20, 60, 16), p => p == ((byte)0, (byte)0, (byte)255) || p == ((byte)255, (byte)255, (byte)255))
+            .Should().Be(60 * 16, "the label bar is red with white text, not darkened");
+
+        // The panel (black blended at 0.5 over white: grey) and its legend moved to the top-right corner.
+        Count(packet.Frame, new Rect(560, 0, 80, 40), p => p.B is > 100 and < 150).Should().BeGreaterThan(500, "the panel is top right");
+        Count(packet.Frame, new Rect(400, 0, 240, 100), p => p.B < 40 && p.G is > 140 and < 190 && p.R > 220).Should().BeGreaterThan(10, "the legend's swatch comes with it");
+    }
+
+    [Fact]
+    public void A_videos_status_panel_stays_in_its_corner_while_nothing_is_under_it()
+    {
+        var panel = new Size(100, 50);
+        var placed = new List<Rect>();
+        var faces = new MaskTrainer.Detect.Pipeline.FaceResult[1];
+        faces[0].Box = new Rect(300, 300, 80, 80);
+
+        // Free everywhere: the last corner is kept (top right), not the first (top left).
+        OverlayRenderer.PlaceStatus(panel, 640, 480, faces, placed, OverlayRenderer.Corner.TopRight).Should().Be(OverlayRenderer.Corner.TopRight);
+
+        // A face under the top-right corner: the first free corner.
+        faces[0].Box = new Rect(580, 10, 50, 50);
+        OverlayRenderer.PlaceStatus(panel, 640, 480, faces, placed, OverlayRenderer.Corner.TopRight).Should().Be(OverlayRenderer.Corner.TopLeft);
+
+        // The bottom corners sit above the banner.
+        OverlayRenderer.At(OverlayRenderer.Corner.BottomLeft, panel, 640, 430).Should().Be(new Rect(0, 380, 100, 50));
+    }
+
+    [Fact]
     public void Still_images_show_the_face_count_but_no_frame_rate()
     {
         using var video = Packet(640, 480);
