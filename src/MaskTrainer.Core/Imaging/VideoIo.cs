@@ -144,7 +144,7 @@ public static class VideoIo
         VideoWriter writer;
         try
         {
-            writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, frameSize, isColor);
+            writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, VideoFileWriter.EvenSize(frameSize), isColor);
         }
         catch (OpenCVException e)
         {

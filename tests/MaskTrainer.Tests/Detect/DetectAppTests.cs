@@ -212,6 +212,36 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stdout.Should().Contain("\"stopReason\":\"maxFrames\"", "a consumer can tell the run was cut short");
     }
 
+    [SharedFact("data/mask-sample", "models", "data/videos/Gituatu_mask.mp4")]
+    public async Task An_odd_sized_video_is_written_with_every_pixel()
+    {
+        // A real 501x377 video, written by OpenCV's own MJPEG writer (FFmpeg's would cut it to 500x376).
+        using var temp = new TempFolder();
+        var clip = temp.File("h3-odd-input.avi");
+        using (var capture = VideoIo.OpenFile(SharedData.Full("data/videos/Gituatu_mask.mp4")))
+        using (var writer = new VideoWriter(clip, VideoCaptureAPIs.OPENCV_MJPEG, FourCC.MJPG, 25, new Size(501, 377)))
+        using (var frame = new Mat())
+        using (var odd = new Mat())
+        {
+            for (int i = 0; i < 4 && capture.Read(frame); i++)
+            {
+                Cv2.Resize(frame, odd, new Size(501, 377));
+                writer.Write(odd);
+            }
+        }
+
+        using (var input = VideoIo.OpenFile(clip))
+        {
+            (input.FrameWidth, input.FrameHeight).Should().Be((501, 377), "the input is odd-sized");
+        }
+
+        var output = temp.File("h3-odd-annotated.mp4");
+        var (code, _, stderr) = await Detect("--video", clip, "--output", output);
+        code.Should().Be(ExitCodes.Ok, stderr);
+        using var written = VideoIo.OpenFile(output);
+        (written.FrameWidth, written.FrameHeight).Should().Be((502, 378), "no column or row is cut; one of each is added");
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public async Task A_hang_up_stops_the_real_app_as_ctrl_c_does_and_keeps_the_recording()
     {

@@ -47,6 +47,46 @@ public sealed class VideoOutputTests
         frames.Should().Be(12);
     }
 
+    [Theory]
+    [InlineData("h3-odd.mp4")]
+    [InlineData("h3-odd.avi")]
+    public void An_odd_sized_frame_keeps_its_last_column_and_row(string name)
+    {
+        // OpenCV's FFmpeg writer takes even sizes only and cut 501x377 to 500x376: the white last
+        // column and row were lost. Now the file is 502x378, the extra column and row copies of them.
+        using var temp = new TempFolder();
+        var path = temp.File(name);
+        using (var output = new VideoFileOutput(path, 25))
+        {
+            using var frame = new Mat(377, 501, MatType.CV_8UC3, Scalar.All(0));
+            using (var column = frame.Col(500))
+            using (var row = frame.Row(376))
+            {
+                column.SetTo(Scalar.All(255));
+                row.SetTo(Scalar.All(255));
+            }
+
+            for (int i = 0; i < 3; i++)
+            {
+                output.Write(frame);
+            }
+
+            output.Commit();
+        }
+
+        using var capture = VideoIo.OpenFile(path);
+        (capture.FrameWidth, capture.FrameHeight).Should().Be((502, 378));
+        using var read = new Mat();
+        capture.Read(read).Should().BeTrue();
+        using var grey = new Mat();
+        Cv2.CvtColor(read, grey, ColorConversionCodes.BGR2GRAY);
+        grey.At<byte>(180, 500).Should().BeGreaterThan(150, "the last column is in the file");
+        grey.At<byte>(180, 501).Should().BeGreaterThan(150, "and the padding repeats it");
+        grey.At<byte>(376, 250).Should().BeGreaterThan(150, "the last row is in the file");
+        grey.At<byte>(377, 250).Should().BeGreaterThan(150);
+        grey.At<byte>(180, 250).Should().BeLessThan(60);
+    }
+
     [Fact]
     public void Nothing_is_created_when_no_frame_was_written()
     {
