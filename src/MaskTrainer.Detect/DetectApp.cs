@@ -46,6 +46,12 @@ public sealed class DetectApp
         }
         catch (Exception e) when (IsUserFacing(e))
         {
+            if (e is UsageException)
+            {
+                _stderr.WriteLine($"error: {e.Message} (see --help)");
+                return ExitCodes.Usage;
+            }
+
             if (e is OperationCanceledException)
             {
                 // Frames stop with a summary, not this exception: it comes only from the start-up.
@@ -65,7 +71,7 @@ public sealed class DetectApp
     internal const float LowFaceConfidence = 0.05f;
 
     /// <summary>The errors a user can cause or fix: reported as one line instead of a stack trace.</summary>
-    public static bool IsUserFacing(Exception e) => e is ImagingException or ModelException or ModelFileException or DetectorException
+    public static bool IsUserFacing(Exception e) => e is ImagingException or ModelException or ModelFileException or DetectorException or UsageException
         or UnknownFaceDetectorException or OperationCanceledException or IOException or UnauthorizedAccessException;
 
     private int RunCore(DetectorOptions o, CancellationToken cancel)
@@ -85,6 +91,13 @@ public sealed class DetectApp
         if (o.DetectorId is not null && !IsKnownDetector(o.DetectorId))
         {
             throw new DetectorException(UnknownDetector(o.DetectorId));
+        }
+
+        // A --models-dir that is not a folder (a typo) would be searched in vain, silently; the
+        // store's own words for it, which otherwise come only when a model is then missing.
+        if (ModelStore.FolderProblems(o.ModelsDirectories) is { } folders)
+        {
+            throw new DetectorException($"--models-dir: {folders}");
         }
 
         MaskModel.Exists(o.ModelPath); // before anything is loaded: the most common mistake fails in milliseconds

@@ -237,10 +237,20 @@ public sealed class ModelStore : IDisposable
 
     // A models folder that does not exist (a typo), or a file given as one (MASKTRAINER_MODELS=the .onnx
     // itself), is searched in vain: say so where a model is then missing, each in its own words.
-    private string MissingFolders()
+    private string MissingFolders() => FolderProblems(Options.ModelsDirectories) is { } problems ? $" ({problems})" : "";
+
+    /// <summary>
+    /// What is wrong with <paramref name="folders"/> as models folders, in one line: those that do
+    /// not exist (a typo), and files given as one (MASKTRAINER_MODELS=the .onnx itself); null when
+    /// all are folders. A store names them where a model is then missing; a CLI may check its
+    /// --models-dir with it up front.
+    /// </summary>
+    public static string? FolderProblems(IEnumerable<string> folders)
     {
-        var files = Options.ModelsDirectories.Where(File.Exists).ToList();
-        var missing = Options.ModelsDirectories.Where(d => !Directory.Exists(d) && !File.Exists(d)).ToList();
+        ArgumentNullException.ThrowIfNull(folders);
+        var given = folders.ToList();
+        var files = given.Where(File.Exists).ToList();
+        var missing = given.Where(d => !Directory.Exists(d) && !File.Exists(d)).ToList();
         var notes = new List<string>();
         if (missing.Count > 0)
         {
@@ -252,7 +262,7 @@ public sealed class ModelStore : IDisposable
             notes.Add($"{string.Join(", ", files)}, given as a models folder, {(files.Count > 1 ? "are files" : "is a file")}, not a folder: give the folder that holds it");
         }
 
-        return notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
+        return notes.Count == 0 ? null : string.Join("; ", notes);
     }
 
     private ModelNotFoundException NotFound(ModelFileSpec file, LocalFileSource local, List<string> rejected)

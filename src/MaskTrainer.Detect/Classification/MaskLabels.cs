@@ -8,7 +8,10 @@ namespace MaskTrainer.Detect.Classification;
 /// </summary>
 public static class MaskLabels
 {
-    /// <summary>The index of the mask label; throws <see cref="DetectorException"/> with a one-line reason when there is none.</summary>
+    /// <summary>
+    /// The index of the mask label; throws <see cref="UsageException"/> when <paramref name="explicitLabel"/>
+    /// is not one of the labels (a wrong option value), <see cref="DetectorException"/> when none can be told by name.
+    /// </summary>
     public static int Find(IReadOnlyList<string> labels, string? explicitLabel = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
@@ -22,7 +25,7 @@ public static class MaskLabels
                 }
             }
 
-            throw new DetectorException($"--mask-label '{explicitLabel}' is not one of the model's labels ({string.Join(", ", labels)})");
+            throw new UsageException($"--mask-label '{explicitLabel}' is not one of the model's labels ({string.Join(", ", labels)})");
         }
 
         for (int i = 0; i < labels.Count; i++)

@@ -396,7 +396,12 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, "with_mask", "dogs.jpg"));
         File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, ".hidden.jpg"));
         await Expect(["--images", subfoldersOnly], $"error: --images {subfoldersOnly}: no image files found (.jpg, .jpeg, .png, .bmp, .webp; sub-folders are not searched)");
-        await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat"], "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask)");
+        await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--models-dir", temp.File("h3-nowhere")],
+            $"error: --models-dir: the models folder {temp.File("h3-nowhere")} given does not exist");
+
+        // Known only once the model is loaded, but a wrong option value all the same: a usage error.
+        var (labelCode, labelOut, labelErr) = await Detect("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--mask-label", "hat");
+        (labelCode, labelOut, labelErr).Should().Be((ExitCodes.Usage, "", "error: --mask-label 'hat' is not one of the model's labels (with_mask, without_mask) (see --help)\n"));
 
         var (code, _, stderr) = await CommandLineTests.Invoke("--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--model", junkModel, "--no-window");
         code.Should().Be(ExitCodes.Error);

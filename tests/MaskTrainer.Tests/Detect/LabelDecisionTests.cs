@@ -30,7 +30,7 @@ public sealed class LabelDecisionTests
     public void An_explicit_mask_label_wins_and_a_wrong_one_is_a_clear_error()
     {
         MaskLabels.Find(["a", "b"], "B").Should().Be(1);
-        var e = Assert.Throws<DetectorException>(() => MaskLabels.Find(["a", "b"], "c"));
+        var e = Assert.Throws<UsageException>(() => MaskLabels.Find(["a", "b"], "c"));
         e.Message.Should().Be("--mask-label 'c' is not one of the model's labels (a, b)");
         Assert.Throws<DetectorException>(() => MaskLabels.Find(["no_mask", "without_mask"]))
             .Message.Should().Contain("pass --mask-label");
