@@ -2,8 +2,10 @@ using MaskTrainer.Model;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Output;
+using MaskTrainer.Detect.Sources;
 
 namespace MaskTrainer.Detect.Cli;
 
@@ -87,13 +89,12 @@ public static class DetectCommand
         Rule(threshold, v => v is >= 0 and <= 1, "must be between 0 and 1");
         Rule(smoothing, v => v is > 0 and <= 1, "must be more than 0 and at most 1");
         Rule(proximity, v => v >= 0, "must be 0 or more");
-        Rule(maxFrames, v => v >= 0, "cannot be negative", showValue: false);
-        Rule(minFaceSize, v => v is null or >= 0, "must be 0 or more");
         Rule(minFace, v => v is null or (>= 0 and <= 1), "must be between 0 and 1");
-        Rule(camera, v => v >= 0, "must be 0 or more", showValue: false);
-        Rule(reclassify, v => v >= 1, "must be 1 or more", showValue: false);
-        Rule(holdFrames, v => v >= 0 && v <= Tracking.TrackerOptions.Default.MaxMissedFrames,
-            $"must be between 0 and {Tracking.TrackerOptions.Default.MaxMissedFrames}");
+        Whole(maxFrames, 0);
+        Whole(minFaceSize, 0);
+        Whole(camera, 0);
+        Whole(reclassify, 1);
+        Whole(holdFrames, 0, Tracking.TrackerOptions.Default.MaxMissedFrames);
 
         var root = new RootCommand("MaskTrainer detector: finds faces in a camera, video or image and tells masked from unmasked ones.\n" +
                                    "Reads camera 0 by default; q or Esc closes the window.")
@@ -128,9 +129,22 @@ public static class DetectCommand
                 r.AddError("--realtime needs --video");
             }
 
-            if (r.GetResult(maxFrames) is not null && r.GetResult(images) is not null)
+            // One frame per run: a frame count or held frames would mean nothing (as --loop, an error rather than ignored).
+            string? still = r.GetResult(image) is not null ? "--image" : r.GetResult(images) is not null ? "--images" : null;
+            foreach (var framesOnly in new Option[] { maxFrames, holdFrames })
             {
-                r.AddError("--max-frames applies to a video or camera, not to --images");
+                if (still is not null && r.GetResult(framesOnly) is { Implicit: false })
+                {
+                    r.AddError($"{framesOnly.Name} applies to a video or camera, not to {still}");
+                }
+            }
+
+            foreach (var file in new[] { video, image })
+            {
+                if (r.GetResult(file) is { Tokens.Count: > 0 } typed && InputUrl.Problem(file.Name, typed.Tokens[0].Value) is { } url)
+                {
+                    r.AddError(url);
+                }
             }
 
             // The name and extension of --output are the command line's alone: a wrong one is a
@@ -139,7 +153,7 @@ public static class DetectCommand
             {
                 var path = given.Tokens[0].Value;
                 var problem = r.GetResult(images) is not null
-                    ? (path.Length == 0 ? "--output '' needs a folder name" : null)
+                    ? OutputFiles.CheckFolderName(path)
                     : OutputFiles.CheckFormat(path, imageInput: r.GetResult(image) is not null);
                 if (problem is not null)
                 {
@@ -206,12 +220,22 @@ public static class DetectCommand
         if (error.SymbolResult is OptionResult { Tokens.Count: > 0 } option && error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
         {
             var type = Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType;
-            string? takes = type == typeof(int) || type == typeof(long) ? "a whole number"
+            var typed = option.Tokens[0].Value;
+            bool whole = type == typeof(int) || type == typeof(long);
+            if (whole && WholeRange.IsWholeNumber(typed))
+            {
+                // A whole number the type cannot hold: "not a whole number" would be wrong.
+                var range = Ranges.TryGetValue(option.Option, out var own) ? own
+                    : type == typeof(int) ? new WholeRange(int.MinValue, int.MaxValue, Bounded: true) : new WholeRange(long.MinValue, long.MaxValue, Bounded: true);
+                return range.OutOfRange(option.Option.Name, typed);
+            }
+
+            string? takes = whole ? "a whole number"
                 : type == typeof(float) || type == typeof(double) ? "a number"
                 : null;
             if (takes is not null)
             {
-                return $"{option.Option.Name} must be {takes}, got '{option.Tokens[0].Value}'";
+                return $"{option.Option.Name} must be {takes}, got '{typed}'";
             }
         }
 
@@ -230,13 +254,27 @@ public static class DetectCommand
         return default;
     }
 
+    // The range of each whole-number option (Whole), for Describe's message on a number its type cannot hold.
+    private static readonly ConditionalWeakTable<Option, WholeRange> Ranges = new();
+
     /// <summary>
-    /// Adds the error "OPTION REQUIREMENT, got VALUE" (without the value unless <paramref name="showValue"/>)
-    /// when the option's value breaks <paramref name="ok"/>.
+    /// A whole-number option's range (<paramref name="max"/>: its own limit, else its type's): the
+    /// rule for values outside it, and what <see cref="Describe"/> says of a number too large for the type.
+    /// </summary>
+    private static void Whole<T>(Option<T> option, long min, long? max = null)
+    {
+        var range = WholeRange.For<T>(min, max);
+        Ranges.AddOrUpdate(option, range);
+        Rule(option, v => v is null || range.Contains(Convert.ToInt64(v, CultureInfo.InvariantCulture)), range.Requirement);
+    }
+
+    /// <summary>
+    /// Adds the error "OPTION REQUIREMENT, got VALUE" when the option's value breaks <paramref name="ok"/>;
+    /// VALUE as typed (1e9, not .NET's 1E+09).
     /// A value that does not parse (e.g. "abc" for a number) is left to the library's own one-line
     /// error: reading it here would throw instead.
     /// </summary>
-    private static void Rule<T>(Option<T> option, Func<T, bool> ok, string requirement, bool showValue = true) => option.Validators.Add(r =>
+    private static void Rule<T>(Option<T> option, Func<T, bool> ok, string requirement) => option.Validators.Add(r =>
     {
         // The library reads "0,25" as 25 (a thousands separator): a decimal comma would silently
         // give another value (--proximity-width 0,25 turned the alert off).
@@ -259,7 +297,8 @@ public static class DetectCommand
 
         if (!ok(value))
         {
-            r.AddError(showValue ? string.Create(CultureInfo.InvariantCulture, $"{option.Name} {requirement}, got {value}") : $"{option.Name} {requirement}");
+            var typed = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Create(CultureInfo.InvariantCulture, $"{value}");
+            r.AddError($"{option.Name} {requirement}, got {typed}");
         }
     });
 }

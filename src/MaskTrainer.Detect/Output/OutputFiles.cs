@@ -84,12 +84,35 @@ public static class OutputFiles
 
         if (imageInput && kind == OutputKind.Video)
         {
-            return $"{path}: --image writes an image: use .jpg or .png";
+            return $"{path}: --image writes an image: use {string.Join(", ", ImageCodec.Extensions)}";
         }
 
         if (!imageInput && kind == OutputKind.Image)
         {
-            return $"{path}: video and camera input write a video: use .mp4 or .avi";
+            return $"{path}: video and camera input write a video: use {string.Join(", ", VideoExtensions)}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The part of the --images --output check that the command line alone decides (a usage error):
+    /// a name at all, and not the name of an image or video file (photo.jpg, out.mp4) unless a
+    /// folder of that name exists: the run would create a folder called photo.jpg. Null when fine,
+    /// and for an existing file, which <see cref="CheckFolder"/> reports in its own words.
+    /// </summary>
+    public static string? CheckFolderName(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (folder.Length == 0)
+        {
+            return "--output '' needs a folder name";
+        }
+
+        if (KindOf(folder) is { } kind && !Directory.Exists(folder) && !File.Exists(folder))
+        {
+            var name = Path.ChangeExtension(folder, null);
+            return $"--output names a folder with --images; {folder} is a{(kind == OutputKind.Image ? "n image" : " video")} file's name and no such folder exists (give a folder, e.g. {(Path.GetFileName(name).Length > 0 ? name : "annotated")})";
         }
 
         return null;

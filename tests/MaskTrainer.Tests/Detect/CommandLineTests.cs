@@ -20,11 +20,11 @@ public sealed class CommandLineTests
     [InlineData("--proximity-width must be 0 or more, got NaN", "--proximity-width", "NaN")]
     [InlineData("--proximity-width must be a number with a decimal point, got '0,25'", "--proximity-width", "0,25")]
     [InlineData("--threshold must be a number with a decimal point, got '0,5'", "--threshold", "0,5")]
-    [InlineData("--reclassify-every must be 1 or more", "--reclassify-every", "0")]
+    [InlineData("--reclassify-every must be 1 or more, got 0", "--reclassify-every", "0")]
     [InlineData("--hold-frames must be between 0 and 10, got -1", "--hold-frames", "-1")]
     [InlineData("--hold-frames must be between 0 and 10, got 11", "--hold-frames", "11")]
-    [InlineData("--camera must be 0 or more", "--camera", "-1")]
-    [InlineData("--max-frames cannot be negative", "--max-frames", "-5")]
+    [InlineData("--camera must be 0 or more, got -1", "--camera", "-1")]
+    [InlineData("--max-frames must be 0 or more, got -5", "--max-frames", "-5")]
     [InlineData("--hold-frames must be a whole number, got 'abc'", "--hold-frames", "abc")]
     [InlineData("--reclassify-every must be a whole number, got 'x'", "--reclassify-every", "x")]
     [InlineData("--camera must be a whole number, got 'front'", "--camera", "front")]
@@ -35,14 +35,39 @@ public sealed class CommandLineTests
     [InlineData("noext: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--camera", "1", "--output", "noext")]
     [InlineData("--output '' needs a file name", "--image", "a.jpg", "-o", "")]
     [InlineData("--output '' needs a folder name", "--images", "photos", "-o", "")]
-    [InlineData("x.mp4: --image writes an image: use .jpg or .png", "--image", "a.jpg", "-o", "x.mp4")]
-    [InlineData("x.png: video and camera input write a video: use .mp4 or .avi", "--video", "a.mp4", "-o", "x.png")]
+    [InlineData("x.mp4: --image writes an image: use .jpg, .jpeg, .png, .bmp, .webp", "--image", "a.jpg", "-o", "x.mp4")]
+    [InlineData("x.png: video and camera input write a video: use .mp4, .m4v, .mov, .avi", "--video", "a.mp4", "-o", "x.png")]
+    [InlineData("--camera: 99999999999 is out of range (0 to 2147483647)", "--camera", "99999999999")]
+    [InlineData("--hold-frames: 99999999999 is out of range (0 to 10)", "--hold-frames", "99999999999")]
+    [InlineData("--min-face-size: -99999999999 is out of range (0 to 2147483647)", "--min-face-size", "-99999999999")]
+    [InlineData("--reclassify-every: 99999999999 is out of range (1 to 2147483647)", "--reclassify-every", "99999999999")]
+    [InlineData("--max-frames: 99999999999999999999 is out of range (0 to 9223372036854775807)", "--max-frames", "99999999999999999999")]
+    [InlineData("--threshold must be between 0 and 1, got 1e9", "--threshold", "1e9")]
+    [InlineData("--max-frames applies to a video or camera, not to --image", "--image", "a.jpg", "--max-frames", "5")]
+    [InlineData("--hold-frames applies to a video or camera, not to --image", "--image", "a.jpg", "--hold-frames", "3")]
+    [InlineData("--hold-frames applies to a video or camera, not to --images", "--images", "a", "--hold-frames", "0")]
+    [InlineData("--video takes a file; stream and web URLs (rtsp://, http(s)://, udp://, ...) are not supported, got 'rtsp://127.0.0.1:1/x'", "--video", "rtsp://127.0.0.1:1/x")]
+    [InlineData("--video takes a file; stream and web URLs (rtsp://, http(s)://, udp://, ...) are not supported, got 'http://example.com/x.mp4'", "--video", "http://example.com/x.mp4")]
+    [InlineData("--image takes a file; stream and web URLs (rtsp://, http(s)://, udp://, ...) are not supported, got 'https://example.com/a.jpg'", "--image", "https://example.com/a.jpg")]
+    [InlineData("--output names a folder with --images; h3-x.jpg is an image file's name and no such folder exists (give a folder, e.g. h3-x)", "--images", "a.jpg", "-o", "h3-x.jpg")]
+    [InlineData("--output names a folder with --images; h3-out/x.mp4 is a video file's name and no such folder exists (give a folder, e.g. h3-out/x)", "--images", "a.jpg", "-o", "h3-out/x.mp4")]
     public async Task Invalid_command_lines_are_one_line_usage_errors(string message, params string[] args)
     {
         var (code, stdout, stderr) = await Invoke(args);
         code.Should().Be(ExitCodes.Usage);
         stdout.Should().BeEmpty();
         stderr.Should().Be($"error: {message} (see --help)\n");
+    }
+
+    [Fact]
+    public void An_images_output_named_like_a_file_is_taken_when_such_a_folder_exists()
+    {
+        using var temp = new MaskTrainer.Tests.Imaging.TempFolder();
+        var folder = Directory.CreateDirectory(temp.File("h3-copies.jpg")).FullName;
+        var (root, read) = DetectCommand.Create(TextWriter.Null, TextWriter.Null, default);
+        var parsed = root.Parse(["--images", "a.jpg", "-o", folder]);
+        parsed.Errors.Should().BeEmpty();
+        read(parsed).OutputPath.Should().Be(folder);
     }
 
     [Fact]
