@@ -345,6 +345,17 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
     public static IReadOnlyList<DetectedFace> OneBoxPerCloseUp(IReadOnlyList<DetectedFace> faces, Size frame)
     {
         ArgumentNullException.ThrowIfNull(faces);
+        int close = 0;
+        for (int i = 0; i < faces.Count && close < 2; i++)
+        {
+            close += Close(faces[i].Box, frame) ? 1 : 0;
+        }
+
+        if (close < 2)
+        {
+            return faces; // the usual frame: at most one face that near
+        }
+
         List<DetectedFace>? merged = null;
         for (bool again = true; again;)
         {
@@ -377,10 +388,11 @@ public sealed class TiledFaceDetector : FaceDetectorBase, IVerifiedFaceDetector
         return merged;
     }
 
+    private static bool Close(Rect r, Size frame) => r.Width >= CloseUpShare * frame.Width || r.Height >= CloseUpShare * frame.Height;
+
     private static bool OneCloseFace(Rect a, Rect b, Size frame)
     {
-        bool Close(Rect r) => r.Width >= CloseUpShare * frame.Width || r.Height >= CloseUpShare * frame.Height;
-        if (!Close(a) || !Close(b))
+        if (!Close(a, frame) || !Close(b, frame))
         {
             return false;
         }

@@ -182,9 +182,9 @@ public sealed class MaskModel : IDisposable
                 using var check = File.OpenRead(file);
                 return ZipChecksums.Damage(check);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return null; // the load itself names what is wrong with the file
+                return null; // unreadable or not a zip at all: the load itself names what is wrong with the file
             }
         });
         using var stream = File.OpenRead(file);

@@ -65,8 +65,17 @@ public static class MaskModelConsumption
             {
                 var path = _modelPath;
                 var model = MaskModel.Load(path); // a throw leaves nothing behind: the next call tries again
+                try
+                {
+                    _predictor = new MaskPredictor(model);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+
                 _loadedFrom = Path.GetFullPath(path);
-                _predictor = new MaskPredictor(model);
             }
 
             return _predictor;

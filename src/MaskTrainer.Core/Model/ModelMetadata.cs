@@ -51,8 +51,7 @@ public sealed record ModelMetadata
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
-        // Class names and paths readable in the zip's metadata.json too, as in metrics.json (OutputJson).
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = Reporting.OutputJson.Encoder,
     };
 
     /// <summary>The record as indented JSON.</summary>

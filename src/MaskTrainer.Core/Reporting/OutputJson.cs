@@ -19,6 +19,13 @@ public static class OutputJson
     /// <summary>Indented documents (metrics.json): camelCase names as <see cref="MetricsDocument"/> reads them, every property written, numbers as numbers.</summary>
     public static JsonSerializerOptions Document { get; } = Create(indented: true);
 
+    /// <summary>
+    /// Every JSON file training writes keeps names and paths as they are (a class "mask ü &lt;x&gt;" is not
+    /// "\u00FC \u003C"): none is ever embedded in HTML, and quotes, backslashes and control characters are
+    /// still escaped. metadata.json inside the model zip uses it too (<see cref="Model.ModelMetadata"/>).
+    /// </summary>
+    public static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>One document per line (<c>predict --json</c>).</summary>
     public static JsonSerializerOptions Line { get; } = Create(indented: false);
 
@@ -30,7 +37,7 @@ public static class OutputJson
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             NumberHandling = JsonNumberHandling.Strict,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Encoder = Encoder,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -278,9 +278,9 @@ public sealed class MaskTrainingPipeline
         ["data"] = FullPath(_options.DataDirectory),
         // A catalog id as it is; a backbone file by its full path, as the data folder.
         ["backbone"] = _options.UserBackbone is null ? _options.Backbone : FullPath(_options.Backbone),
-        ["head"] = JsonSerializer.SerializeToNode(_options.Head, JsonOptions),
-        ["split"] = JsonSerializer.SerializeToNode(_options.Split, JsonOptions),
-        ["augmentation"] = JsonSerializer.SerializeToNode(_options.Augmentation, JsonOptions),
+        ["head"] = JsonSerializer.SerializeToNode(_options.Head, ModelMetadata.Json),
+        ["split"] = JsonSerializer.SerializeToNode(_options.Split, ModelMetadata.Json),
+        ["augmentation"] = JsonSerializer.SerializeToNode(_options.Augmentation, ModelMetadata.Json),
         ["faceCrop"] = _options.FaceCrop,
         ["faceDetector"] = detectorUsed,
         ["seed"] = _options.Seed,
@@ -313,11 +313,6 @@ public sealed class MaskTrainingPipeline
     /// model was trained on (its name alone would not tell two "data" folders apart).
     /// </summary>
     private static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
 
     private static List<SkippedItem> Concat(params IReadOnlyList<SkippedItem>?[] lists)
     {
