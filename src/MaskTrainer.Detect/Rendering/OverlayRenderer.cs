@@ -16,7 +16,7 @@ public sealed class OverlayRenderer
     private readonly TextCache _text;
     private readonly List<Rect> _placed = []; // the labels' places, in face order
     private readonly List<(int Face, int TextHeight, int Pad)> _labels = []; // the face and text metrics of each place
-    private Corner _corner; // where the status panel was drawn last: it stays there while nothing is under it
+    private Corner _corner; // where a stream's status panel was drawn last: it stays there while nothing is under it
 
     /// <param name="labels">The model's labels, in output order (shown through <see cref="Classification.MaskLabels.Display"/>).</param>
     public OverlayRenderer(IReadOnlyList<string> labels)
@@ -31,7 +31,11 @@ public sealed class OverlayRenderer
         _text = new TextCache(shown);
     }
 
-    /// <summary>False for still images, whose frame rate means nothing: only the face count is shown.</summary>
+    /// <summary>
+    /// False for still images, whose frame rate means nothing: only the face count is shown. Each still image
+    /// also places its status panel afresh (--images draws every image with one renderer, and an image must
+    /// give the same copy alone or after any other); only a video's or camera's frames keep the panel's corner.
+    /// </summary>
     public bool ShowFps { get; init; } = true;
 
     public void Draw(FramePacket packet, double fps)
@@ -287,7 +291,7 @@ public sealed class OverlayRenderer
         int panelWidth = Math.Max(Math.Max(a.Width, b.Width) + 2 * pad, distancing ? swatch + c.Width + 3 * pad : 0);
         var panel = new Size(panelWidth, countersHeight + (distancing ? line + pad : 0));
 
-        _corner = PlaceStatus(panel, frame.Cols, frame.Rows - banner, faces, _placed, _corner);
+        _corner = PlaceStatus(panel, frame.Cols, frame.Rows - banner, faces, _placed, ShowFps ? _corner : Corner.TopLeft);
         var at = At(_corner, panel, frame.Cols, frame.Rows - banner);
         int x = at.X, y0 = at.Y;
         Translucent.FillRectangle(frame, at, OverlayStyle.Panel, 0.5);

@@ -171,6 +171,28 @@ public sealed class OverlayRendererTests
     }
 
     [Fact]
+    public void A_still_image_annotated_after_another_is_identical_to_it_annotated_alone()
+    {
+        // --images draws every image with one renderer. The first image's face under the top-left
+        // corner sends its panel top right; a video's panel would stay there, a still image's must not.
+        var renderer = new OverlayRenderer(Labels) { ShowFps = false };
+        using var first = Packet(640, 480, (new Rect(10, 40, 100, 100), false, FaceAlerts.None));
+        renderer.Draw(first, 0);
+        using var second = Packet(640, 480, (new Rect(300, 300, 80, 80), true, FaceAlerts.None));
+        second.Frame.SetTo(Scalar.White);
+        renderer.Draw(second, 0);
+
+        using var alone = Packet(640, 480, (new Rect(300, 300, 80, 80), true, FaceAlerts.None));
+        alone.Frame.SetTo(Scalar.White);
+        new OverlayRenderer(Labels) { ShowFps = false }.Draw(alone, 0);
+
+        using var diff = new Mat();
+        Cv2.Absdiff(second.Frame, alone.Frame, diff);
+        Cv2.CountNonZero(diff.Reshape(1)).Should().Be(0, "the copy does not depend on the image drawn before it");
+        Count(alone.Frame, new Rect(0, 0, 40, 20), p => p.B is > 100 and < 150).Should().BeGreaterThan(300, "the panel is top left, as alone");
+    }
+
+    [Fact]
     public void Still_images_show_the_face_count_but_no_frame_rate()
     {
         using var video = Packet(640, 480);
