@@ -79,8 +79,8 @@ public sealed class OverlayRenderer
             _labels.Add((i, size.Height, pad));
         }
 
-        int banner = packet.AnyProximity ? BannerHeight(scale, textThickness) : 0;
-        DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, faces, banner, scale, thickness, textThickness);
+        var banner = packet.AnyProximity ? MeasureBanner(scale, textThickness) : default;
+        DrawStatus(frame, fps, packet.FaceCount, packet.ClosePairs.Count > 0, faces, banner.Height, scale, thickness, textThickness);
 
         for (int k = 0; k < _labels.Count; k++)
         {
@@ -93,9 +93,9 @@ public sealed class OverlayRenderer
                 OverlayStyle.Font, scale, textColour, textThickness);
         }
 
-        if (banner > 0)
+        if (packet.AnyProximity)
         {
-            DrawBanner(frame, width, height, scale, textThickness);
+            DrawBanner(frame, width, height, banner);
         }
     }
 
@@ -193,21 +193,24 @@ public sealed class OverlayRenderer
 
     private static Point Centre(Rect r) => new(r.X + r.Width / 2, r.Y + r.Height / 2);
 
-    private static void DrawBanner(Mat frame, int width, int height, double scale, int textThickness)
+    private static void DrawBanner(Mat frame, int width, int height, in Banner banner)
     {
-        var (s, t, pad) = BannerText(scale, textThickness);
-        var size = Cv2.GetTextSize(OverlayStyle.ProximityMessage, OverlayStyle.Font, s, t, out var baseline);
-        int bannerHeight = size.Height + baseline + 2 * pad;
-        Translucent.FillRectangle(frame, new Rect(0, height - bannerHeight, width, bannerHeight), OverlayStyle.Warning, 0.75);
-        var org = new Point(Math.Max(0, (width - size.Width) / 2), height - pad - baseline);
-        Cv2.PutText(frame, OverlayStyle.ProximityMessage, org, OverlayStyle.Font, s, OverlayStyle.Text, t);
+        Translucent.FillRectangle(frame, new Rect(0, height - banner.Height, width, banner.Height), OverlayStyle.Warning, 0.75);
+        var org = new Point(Math.Max(0, (width - banner.Text.Width) / 2), height - banner.Pad - banner.Baseline);
+        Cv2.PutText(frame, OverlayStyle.ProximityMessage, org, OverlayStyle.Font, banner.Scale, OverlayStyle.Text, banner.Thickness);
     }
 
-    private static int BannerHeight(double scale, int textThickness)
+    /// <summary>The banner's text metrics, measured once a frame: the status panel needs its height before it is drawn.</summary>
+    private readonly record struct Banner(Size Text, int Baseline, double Scale, int Thickness, int Pad)
+    {
+        public int Height => Text.Height + Baseline + 2 * Pad;
+    }
+
+    private static Banner MeasureBanner(double scale, int textThickness)
     {
         var (s, t, pad) = BannerText(scale, textThickness);
         var size = Cv2.GetTextSize(OverlayStyle.ProximityMessage, OverlayStyle.Font, s, t, out var baseline);
-        return size.Height + baseline + 2 * pad;
+        return new Banner(size, baseline, s, t, pad);
     }
 
     private static (double Scale, int Thickness, int Pad) BannerText(double scale, int textThickness) =>
