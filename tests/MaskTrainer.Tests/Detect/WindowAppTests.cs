@@ -56,14 +56,9 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         frame.RootElement.GetProperty("faces").GetArrayLength().Should().Be(3);
     }
 
-    [SharedFact("data/mask-sample", "models")]
+    [XvfbFact("data/mask-sample", "models")]
     public async Task Losing_the_display_mid_recording_keeps_the_video_playable_and_says_so_in_one_line()
     {
-        if (!XvfbServer.IsInstalled)
-        {
-            return; // needs an X server to take away
-        }
-
         // The real process: Xlib ends it when the display goes. Its own Xvfb, killed mid-run.
         using var temp = new TempFolder();
         var output = temp.File("lost.mp4");
@@ -202,14 +197,9 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         stdout.ToString().Should().Contain("\"stopReason\":\"interrupted\"");
     }
 
-    [SharedFact("data/mask-sample", "models")]
+    [XvfbFact("data/mask-sample", "models")]
     public async Task A_held_image_window_stopped_as_timeout_does_prints_the_summary_and_exits_130_every_time()
     {
-        if (!XvfbServer.IsInstalled)
-        {
-            return; // needs a display for the window
-        }
-
         // timeout(1) sends SIGTERM to the app, then to its process group: the app gets it twice at
         // once. That counted as a second Ctrl+C: the app quit at once without a summary, from the
         // signal's thread, whose exit handlers closed OpenCV's GTK window while the held window

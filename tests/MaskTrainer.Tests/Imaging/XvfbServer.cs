@@ -121,12 +121,17 @@ internal sealed partial class NativeEnvironment : IDisposable
     private static partial IntPtr getenv(string name);
 }
 
-/// <summary>Skips when Xvfb is not installed (Linux only).</summary>
+/// <summary>Skips when Xvfb is not installed (Linux only), or a named path under ../shared is missing.</summary>
 public sealed class XvfbFactAttribute : FactAttribute
 {
-    public XvfbFactAttribute()
+    /// <param name="sharedData">Paths under ../shared the test also needs, e.g. "models".</param>
+    public XvfbFactAttribute(params string[] sharedData)
     {
-        if (!XvfbServer.IsInstalled)
+        if (sharedData.Length > 0 && SharedData.SkipReason(sharedData) is { } missing)
+        {
+            Skip = missing;
+        }
+        else if (!XvfbServer.IsInstalled)
         {
             Skip = "Xvfb is not installed (apt install xvfb); window tests need a virtual X display";
         }
