@@ -257,7 +257,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         var stderr = app.StandardError.ReadToEndAsync();
 
         (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
-        await DetectProcess.Signal(app, "HUP");
+        DetectProcess.Signal(app, Posix.SigHup);
 
         var rest = await app.StandardOutput.ReadToEndAsync();
         app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();
@@ -280,7 +280,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         var stderr = app.StandardError.ReadToEndAsync();
 
         (await app.StandardOutput.ReadLineAsync()).Should().StartWith("{\"frame\":0,");
-        await DetectProcess.Signal(app, "HUP");
+        DetectProcess.Signal(app, Posix.SigHup);
 
         var rest = await app.StandardOutput.ReadToEndAsync();
         app.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue();

@@ -238,11 +238,11 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
             var first = await app.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             first.Should().StartWith("{\"frame\":0,", "the photo's line comes before it is shown");
             await Task.Delay(delay);
-            await DetectProcess.Signal(app, "TERM", times: 2);
+            DetectProcess.Signal(app, Posix.SigTerm, times: 2);
             if (againAfter is { } after)
             {
                 await Task.Delay(after);
-                await DetectProcess.Signal(app, "TERM");
+                DetectProcess.Signal(app, Posix.SigTerm);
             }
 
             var rest = await app.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));

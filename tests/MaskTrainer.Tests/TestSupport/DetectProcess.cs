@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace MaskTrainer.Tests.TestSupport;
 
@@ -25,18 +24,23 @@ internal static class DetectProcess
         return Process.Start(info)!;
     }
 
-    /// <summary>Sends <paramref name="signal"/> (e.g. "HUP") to <paramref name="app"/> with kill(1).</summary>
+    /// <summary>Sends <paramref name="signal"/> (e.g. <see cref="Posix.SigHup"/>) to <paramref name="app"/> with kill(2).</summary>
     /// <param name="times">
-    /// How often, one kill(1) after the other (milliseconds apart): 2 is what timeout(1) does, which
-    /// signals the process and then its process group. (One kill(1) naming the pid twice may not do:
-    /// the kernel merges a signal sent while the same one is still pending.)
+    /// How often, one kill after the other: 2 is what timeout(1) does, which signals the process and
+    /// then its process group. Sent from this process (starting kill(1) twice could take longer than
+    /// the app's repeat window on a loaded machine), a millisecond apart: the kernel merges a signal
+    /// sent while the same one is still pending, and the second is meant to arrive as one of its own.
     /// </param>
-    public static async Task Signal(Process app, string signal, int times = 1)
+    public static void Signal(Process app, int signal, int times = 1)
     {
         for (int i = 0; i < times; i++)
         {
-            using var kill = Process.Start("kill", [$"-{signal}", app.Id.ToString(CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
+            if (i > 0)
+            {
+                Thread.Sleep(1);
+            }
+
+            Posix.Kill(app.Id, signal).Should().Be(0, $"kill({app.Id}, {signal}) succeeds");
         }
     }
 }

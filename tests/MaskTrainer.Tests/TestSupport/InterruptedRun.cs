@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MaskTrainer.Tests.TestSupport;
@@ -9,10 +8,8 @@ namespace MaskTrainer.Tests.TestSupport;
 /// once a line of its stderr starts with a given text (the command is then at work): what a user
 /// sees when they stop a command. Models come from ../shared/models, never the network.
 /// </summary>
-internal static partial class InterruptedRun
+internal static class InterruptedRun
 {
-    private const int SigInt = 2;
-
     /// <summary>Interrupts the app once a line of its stderr starts with <paramref name="interruptAt"/>.</summary>
     public static (int Code, string Stdout, string Stderr) Run(string interruptAt, params string[] args) => Run(watchStdout: false, interruptAt, args);
 
@@ -49,7 +46,7 @@ internal static partial class InterruptedRun
             seen.AppendLine(line);
             if (line.StartsWith(interruptAt, StringComparison.Ordinal))
             {
-                kill(process.Id, SigInt).Should().Be(0);
+                Posix.Kill(process.Id, Posix.SigInt).Should().Be(0);
                 break;
             }
         }
@@ -71,13 +68,10 @@ internal static partial class InterruptedRun
         {
             if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
             {
-                return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+                return (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (Posix.SigInt - 1))) != 0;
             }
         }
 
         return false;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }
