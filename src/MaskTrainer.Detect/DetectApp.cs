@@ -101,12 +101,6 @@ public sealed class DetectApp
         }
 
         MaskModel.Exists(o.ModelPath); // before anything is loaded: the most common mistake fails in milliseconds
-        if (o.MinFaceConfidence < LowFaceConfidence)
-        {
-            _stderr.WriteLine(FormattableString.Invariant(
-                $"note: --min-face-confidence {o.MinFaceConfidence} is very low: a single network (ultraface, res10, blazeface, ...) then keeps nearly every box it proposes, hundreds a frame, each one classified, so a frame takes seconds; the detectors' own thresholds are 0.5-0.7"));
-        }
-
         var images = batch ? ListImages(o) : null;
 
         // --images is a batch job: a window flashing through a folder would show nothing useful.
@@ -146,6 +140,13 @@ public sealed class DetectApp
         using var detector = LoadWhileWarmingUp(classifier, () => new CatalogFaceDetector(
             CreateDetector(detectorId, store, consecutive: o.Input is InputKind.Camera or InputKind.Video, threads), o.MinFaceConfidence));
         cancel.ThrowIfCancellationRequested();
+        if (o.MinFaceConfidence < LowFaceConfidence && detector.SingleNetwork)
+        {
+            // Only once the detector is known (the model may name it): a composite's passes keep their thresholds.
+            _stderr.WriteLine(FormattableString.Invariant(
+                $"note: --min-face-confidence {o.MinFaceConfidence} is very low: {detectorId} then keeps nearly every box it proposes, hundreds a frame, each one classified, so a frame takes seconds; its own threshold is {detector.DefaultMinConfidence}"));
+        }
+
 
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
         var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };

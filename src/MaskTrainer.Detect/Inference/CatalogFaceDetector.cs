@@ -21,6 +21,16 @@ public sealed class CatalogFaceDetector : IFrameFaceDetector
 
     public string Name => _detector.Id;
 
+    /// <summary>The detector's own threshold, used when --min-face-confidence is not given.</summary>
+    public float DefaultMinConfidence => _detector.DefaultMinConfidence;
+
+    /// <summary>
+    /// Whether --min-face-confidence replaces one network's own threshold (UltraFace, res10, BlazeFace;
+    /// blazeface-back-verified is BlazeFace-back with the verifier after it). The composite detectors'
+    /// passes keep their own thresholds (the value only drops faces scored below it), and Haar's score is no network's.
+    /// </summary>
+    public bool SingleNetwork => _detector is UltraFaceDetector or Res10SsdDetector or BlazeFaceDetector or VerifiedFaceDetector;
+
     public void Detect(Mat frame, List<FaceBox> faces)
     {
         ArgumentNullException.ThrowIfNull(faces);
