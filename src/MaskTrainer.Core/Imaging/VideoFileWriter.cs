@@ -18,12 +18,13 @@ public sealed class VideoFileWriter : IDisposable
     // The even-sized copy of an odd-sized frame, reused from frame to frame (null for even sizes).
     private readonly Mat? _padded;
 
-    internal VideoFileWriter(VideoWriter writer, string path, Size frameSize, bool isColor)
+    /// <param name="storedSize"><see cref="EvenSize"/> of <paramref name="frameSize"/>, the size <paramref name="writer"/> was opened with.</param>
+    internal VideoFileWriter(VideoWriter writer, string path, Size frameSize, Size storedSize, bool isColor)
     {
         _writer = writer;
         Path = path;
         FrameSize = frameSize;
-        StoredSize = EvenSize(frameSize);
+        StoredSize = storedSize;
         _type = isColor ? MatType.CV_8UC3 : MatType.CV_8UC1;
         _padded = StoredSize == frameSize ? null : new Mat(StoredSize, _type);
     }

@@ -141,10 +141,11 @@ public static class VideoIo
             throw new ImagingException($"{name}: cannot write video, folder {directory} does not exist");
         }
 
+        var storedSize = VideoFileWriter.EvenSize(frameSize);
         VideoWriter writer;
         try
         {
-            writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, VideoFileWriter.EvenSize(frameSize), isColor);
+            writer = new VideoWriter(path, FourCC.FromString(fourcc), fps, storedSize, isColor);
         }
         catch (OpenCVException e)
         {
@@ -158,7 +159,16 @@ public static class VideoIo
             throw new ImagingException($"{name}: " + (WhyNotCreatable(path) ?? $"cannot write video with FourCC '{fourcc}' (codec or container not supported by OpenCV's back-ends?)"));
         }
 
-        return new VideoFileWriter(writer, path, frameSize, isColor);
+        try
+        {
+            return new VideoFileWriter(writer, path, frameSize, storedSize, isColor);
+        }
+        catch
+        {
+            // E.g. the padding Mat of an odd size cannot be allocated: the open writer would hold the file until finalised.
+            writer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Why a file cannot be created at <paramref name="path"/>; null when it can (a file made to find out is removed again).</summary>
