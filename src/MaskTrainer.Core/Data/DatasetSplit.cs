@@ -111,9 +111,21 @@ public sealed class DatasetSplit
             return null;
         }
 
-        var first = DuplicateGroups[0];
-        var kept = first.Examples[0];
-        var copy = first.Examples.FirstOrDefault(e => e.LabelIndex == kept.LabelIndex && !ReferenceEquals(e, kept)) ?? first.Examples[1];
+        // With copies left out, the example is the first of them and the file used in its place
+        // (the first group may be a conflict across classes, none of whose files is left out);
+        // without, the first group's files of two classes.
+        ImageExample copy, kept;
+        if (LeftOutCopies.Count > 0)
+        {
+            copy = LeftOutCopies[0];
+            var group = DuplicateGroups.First(g => g.Examples.Contains(copy));
+            kept = group.Examples.First(e => e.LabelIndex == copy.LabelIndex && !LeftOutCopies.Contains(e));
+        }
+        else
+        {
+            (kept, copy) = (DuplicateGroups[0].Examples[0], DuplicateGroups[0].Examples[1]);
+        }
+
         string example = $"e.g. {Name(copy)} = {Name(kept)}";
         string groups = DuplicateGroups.Count == 1 ? "1 group" : $"{DuplicateGroups.Count:N0} groups";
         return LeftOutCopies.Count == 0

@@ -160,6 +160,23 @@ public sealed class DatasetSplitterTests
     }
 
     [Fact]
+    public void DuplicatesNote_NamesALeftOutCopyAndTheFileKept_NotAConflictGroupsFiles()
+    {
+        // The first group is a conflict across classes (both files used, none left out); the copy left out is in another.
+        var examples = Examples(10, 10).ToList();
+        examples.Add(new ImageExample("/d/without_mask/h5-same-as-0000.jpg", "without_mask", 1, Hash("with_mask", 0)));
+        examples.Add(new ImageExample("/d/with_mask/h5-copy.jpg", "with_mask", 0, Hash("with_mask", 5)));
+
+        var split = DatasetSplitter.Split(examples);
+
+        split.DuplicateGroups.Should().HaveCount(2);
+        split.DuplicateGroups[0].Examples.Select(e => e.LabelIndex).Distinct().Should().HaveCount(2, "the first group is the conflict");
+        split.LeftOutCopies.Should().ContainSingle().Which.Path.Should().Be("/d/with_mask/h5-copy.jpg");
+        split.DuplicatesNote().Should().Be(
+            "note: 1 identical copy is left out: each picture is used once and counted once (2 groups, e.g. with_mask/h5-copy.jpg = with_mask/0005.jpg)");
+    }
+
+    [Fact]
     public void Describe_ManyGroups_NamesAFewAndCountsTheRest()
     {
         var examples = Examples(30, 10).ToList();
