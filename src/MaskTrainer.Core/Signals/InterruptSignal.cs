@@ -61,6 +61,24 @@ public sealed class InterruptSignal : IDisposable
         cancel.Dispose();
     }
 
+    /// <summary>
+    /// The stop message, on Unix written to file descriptor 2 itself: Console's writers share one lock,
+    /// so while a write to a stalled stdout pipe (<c>--json | slow reader</c>) holds it, Console.Error
+    /// would wait too, and the first Ctrl+C would never reach the cancel below it.
+    /// </summary>
+    private static void SayStopping()
+    {
+        const string Message = "stopping (press Ctrl+C again to quit at once)...";
+        if (OperatingSystem.IsWindows())
+        {
+            Console.Error.WriteLine(Message);
+            return;
+        }
+
+        using var stderr = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        stderr.Write(System.Text.Encoding.UTF8.GetBytes(Message + Environment.NewLine));
+    }
+
     private void Handle(PosixSignalContext context)
     {
         context.Cancel = true;
@@ -73,7 +91,7 @@ public sealed class InterruptSignal : IDisposable
         {
             try
             {
-                Console.Error.WriteLine("stopping (press Ctrl+C again to quit at once)...");
+                SayStopping();
             }
             catch (IOException)
             {
