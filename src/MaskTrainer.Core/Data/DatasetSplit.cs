@@ -58,7 +58,7 @@ public sealed class DatasetSplit
     /// <summary>Per-class counts in each split, in label order.</summary>
     public IReadOnlyList<SplitClassCount> Counts { get; }
 
-    /// <summary>At most this many duplicate groups are named in <see cref="Describe(IReadOnlyList{SplitClassCount})"/>: 1,001 names made a 25 KB console line.</summary>
+    /// <summary>At most this many duplicate groups are named in <see cref="Describe(IReadOnlyList{SplitClassCount}, bool)"/>: 1,001 names made a 25 KB console line.</summary>
     public const int DuplicateGroupsShown = 3;
 
     /// <summary>Human-readable report: per-class counts, then a note on identical files.</summary>
@@ -68,7 +68,9 @@ public sealed class DatasetSplit
     /// The report with <paramref name="counts"/> in the table, e.g. the images actually used once
     /// the unreadable ones are known; a Skipped column is shown when any class has skipped images.
     /// </summary>
-    public string Describe(IReadOnlyList<SplitClassCount> counts)
+    /// <param name="counts">The table's counts.</param>
+    /// <param name="notes">Whether the note on identical files follows the table.</param>
+    public string Describe(IReadOnlyList<SplitClassCount> counts, bool notes = true)
     {
         ArgumentNullException.ThrowIfNull(counts);
         var sb = new StringBuilder();
@@ -83,7 +85,7 @@ public sealed class DatasetSplit
 
         sb.Append($"{"Total".PadRight(width)}  {counts.Sum(c => c.Train),6} {counts.Sum(c => c.Validation),6} {counts.Sum(c => c.Test),6}");
         sb.AppendLine(skipped ? $" {counts.Sum(c => c.Skipped),8}" : "");
-        if (DuplicatesNote() is { } note)
+        if (notes && DuplicatesNote() is { } note)
         {
             sb.AppendLine(note);
             foreach (var g in DuplicateGroups.Take(DuplicateGroupsShown))

@@ -71,16 +71,21 @@ public sealed class MaskTrainingPipeline
               $"margin {_options.FaceCropStage.Crop.Margin:0.##} {(_options.FaceCropStage.Crop.BlankMargin ? "blanked (the head sees the face only)" : "kept")}, " +
               (_options.FaceCropStage.Crop.Square ? "squared" : "the face box's shape"));
         var datasetFeaturizer = new DatasetFeaturizer(featurizer, faceStage, cache, _options.Augmentation);
+        // The split as planned, before the minutes of featurizing (a run stopped there still showed it).
+        _observer.Info(split.Describe().TrimEnd());
 
         var train = Featurize(datasetFeaturizer, "train", split.Train, augment: _options.Augmentation.Copies > 0, cancellationToken);
         var validation = split.Validation.Count > 0
             ? Featurize(datasetFeaturizer, "validation", split.Validation, augment: false, cancellationToken)
             : null;
         var test = Featurize(datasetFeaturizer, "test", split.Test, augment: false, cancellationToken);
-        // The table is printed now, not at the split: it counts the images used, not the files that
-        // were going to be (an empty or truncated file is in the split and skipped when decoded).
+        // An empty or truncated file is in the split and skipped when decoded: then the table again,
+        // with the images used and the skipped ones beside them.
         var used = SplitUsage.Count(data, split, train, validation, test);
-        _observer.Info(split.Describe(used).TrimEnd());
+        if (used.Any(c => c.Skipped > 0))
+        {
+            _observer.Info("Used, once the unreadable files were skipped:" + Environment.NewLine + split.Describe(used, notes: false).TrimEnd());
+        }
         TrainingChecks.Readable(_options, data, split, train, validation, test);
 
         // The head: ML.NET trainers on the cached features (FeatureDataView), evaluated by ML.NET.

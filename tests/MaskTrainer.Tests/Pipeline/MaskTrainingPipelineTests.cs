@@ -172,13 +172,19 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
             $"60 images + {f.AugmentedCopies} augmented copies: {f.Computed} featurized, {f.CacheHits} from the cache; faces found in {f.FacesFound}, whole-image fallbacks {f.FaceFallbacks}; skipped 2.");
         f.AugmentedCopies.Should().Be(2 * run.Used.Sum(c => c.Train), "two copies per training image (validation and test are not augmented)");
 
-        var table = observer.Infos.Should().ContainSingle(m => m.StartsWith("Class ", StringComparison.Ordinal)).Which;
+        // The split as planned before featurizing (with the note on the copies), then, as files were
+        // skipped, the table of the images used.
+        var planned = observer.Infos.Should().ContainSingle(m => m.StartsWith("Class ", StringComparison.Ordinal)).Which;
+        planned.Split('\n')[0].Should().NotContain("Skipped");
+        var table = observer.Infos.Should().ContainSingle(m => m.StartsWith("Used, once the unreadable files were skipped:", StringComparison.Ordinal)).Which;
+        observer.Infos.IndexOf(planned).Should().BeLessThan(observer.Infos.IndexOf(table));
         var lines = table.Split('\n');
-        lines[0].Should().EndWith("Skipped");
-        lines[1].Should().MatchRegex($@"^with_mask\s+{run.Used[0].Train}\s+{run.Used[0].Validation}\s+{run.Used[0].Test}\s+2$");
-        table.Should().Contain("note: 200 identical copies are left out: each picture is used once and counted once (1 group, e.g. with_mask/dup_1.jpg = ")
+        lines[1].Should().EndWith("Skipped");
+        lines[2].Should().MatchRegex($@"^with_mask\s+{run.Used[0].Train}\s+{run.Used[0].Validation}\s+{run.Used[0].Test}\s+2$");
+        table.Should().NotContain("note:", "the note on the copies came with the planned split");
+        planned.Should().Contain("note: 200 identical copies are left out: each picture is used once and counted once (1 group, e.g. with_mask/dup_1.jpg = ")
             .And.Contain("201 identical files in with_mask: ").And.Contain(" and 198 more");
-        table.Length.Should().BeLessThan(1000, "1,001 names made a 25 KB line");
+        planned.Length.Should().BeLessThan(1000, "1,001 names made a 25 KB line");
 
         var report = File.ReadAllText(run.ReportPath!);
         report.Should().Contain("<th>Skipped</th>").And.Contain("200 identical copies are left out");
