@@ -147,7 +147,6 @@ public sealed class DetectApp
                 $"note: --min-face-confidence {o.MinFaceConfidence} is very low: {detectorId} then keeps nearly every box it proposes, hundreds a frame, each one classified, so a frame takes seconds; its own threshold is {detector.DefaultMinConfidence}"));
         }
 
-
         using var json = o.Json ? new JsonFrameWriter(_stdout, model.Labels) : null;
         var renderer = new OverlayRenderer(model.Labels) { ShowFps = o.Input is InputKind.Camera or InputKind.Video };
         var pipelineOptions = new PipelineOptions

@@ -15,7 +15,7 @@ internal static class EvaluateCommand
         var data = new Option<string>("--data") { Description = "Image folder, one sub-folder per class (names must be among the model's labels; one class alone is fine, e.g. only with_mask/ for its recall)", Required = true }.NotEmptyPath();
         var json = new Option<bool>("--json") { Description = "Print exactly the metrics.json document to stdout" };
         var workspace = new Option<string?>("--workspace") { Description = "Bottleneck cache folder (default: none)" }.NotEmptyPath();
-        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR" };
+        var modelsDir = ModelChoices.ModelsDirOption();
         var command = new Command("evaluate", "Score a saved model on an image folder") { model, data, json, workspace, modelsDir };
         command.SetAction((r, ct) =>
         {

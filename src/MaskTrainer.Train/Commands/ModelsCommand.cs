@@ -10,7 +10,7 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR", Recursive = true };
+        var modelsDir = ModelChoices.ModelsDirOption(recursive: true);
         var command = new Command("models", "List, download and verify pretrained models") { modelsDir };
         command.Subcommands.Add(List(modelsDir));
         command.Subcommands.Add(Fetch(modelsDir));

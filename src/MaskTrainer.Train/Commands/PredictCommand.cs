@@ -21,8 +21,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
-        // One folder per --models-dir (repeat it for more): taking every word after it took the images too.
-        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR" };
+        var modelsDir = ModelChoices.ModelsDirOption();
         var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box {x, y, width, height}, faceScore, state (classified|too_small), label, probability, scores}]}, named as in the detector's JSON lines" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);
         var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder (created if need be)" }.NotEmptyPath();

@@ -28,7 +28,7 @@ internal static class SynthMasksCommand
         var minFaceInside = new Option<double>("--min-face-inside") { Description = "Skip faces with less than this fraction of the face box inside the photo", DefaultValueFactory = _ => screening.MinFaceInside }.Fraction(allowOne: true);
         var minMaskInside = new Option<double>("--min-mask-inside") { Description = "Skip faces with less than this fraction of the mask inside the photo", DefaultValueFactory = _ => screening.MinMaskInside }.Fraction(allowOne: true);
         var sheetPairs = new Option<int>("--sheet-pairs") { Description = "Pairs shown on the contact sheet (0 = no sheet)", DefaultValueFactory = _ => defaults.ContactSheet.MaxPairs }.AtLeast(0);
-        var modelsDir = new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR" };
+        var modelsDir = ModelChoices.ModelsDirOption();
         var command = new Command("synth-masks", "Make with_mask/without_mask training pairs by drawing masks on bare faces")
         {
             faces, output, seed, styles, perFace, detector, landmarks, minEyes, maxTurn, minFaceInside, minMaskInside, sheetPairs, modelsDir,

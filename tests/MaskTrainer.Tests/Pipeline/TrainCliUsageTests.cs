@@ -219,6 +219,28 @@ public sealed class TrainCliUsageTests : IDisposable
     }
 
     [Fact]
+    public void A_models_dir_that_is_no_folder_is_one_line_before_any_work_in_every_command()
+    {
+        // It was searched in vain, silently: a typo in the offline folder went unnoticed (the detector app said so, training did not).
+        var missing = Path.Combine(_root, "no-such-models");
+        var file = Path.Combine(Directory.CreateDirectory(_root).FullName, "a-model.onnx");
+        File.WriteAllText(file, "x");
+        var output = Path.Combine(_root, "models-dir-out");
+        string expected = $"error: --models-dir: the models folder {missing} given does not exist";
+
+        foreach (var args in new[] { new[] { "models", "list", "--models-dir", missing }, ["predict", "--model", Path.Combine(_root, "none.zip"), "--models-dir", missing, "a.jpg"], ["--data", MissingData, "-o", output + "/", "--models-dir", missing] })
+        {
+            var (code, _, stderr) = TrainCli.Run(args);
+            code.Should().Be(1, stderr);
+            stderr.Trim().Should().Be(expected, string.Join(' ', args));
+        }
+
+        TrainCli.Run("models", "list", "--models-dir", file).Stderr.Trim()
+            .Should().Be($"error: --models-dir: {file}, given as a models folder, is a file, not a folder: give the folder that holds it");
+        Directory.Exists(output).Should().BeFalse("nothing is written");
+    }
+
+    [Fact]
     public void Missing_value_is_one_line_with_a_help_hint()
     {
         RunExpectingUsageError("--data", MissingData, "--trainer").Should().Be("error: --trainer: missing value (see --help)");
