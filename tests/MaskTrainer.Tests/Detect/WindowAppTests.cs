@@ -12,6 +12,17 @@ namespace MaskTrainer.Tests.Detect;
 [Collection(HighGuiCollection.Name)]
 public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
+    /// <summary>The app in-process on faces-dlib's three-face photo, --json, as the display variables now are.</summary>
+    private async Task<(int Code, StringWriter Stdout, StringWriter Stderr)> RunOnThreeFaces()
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var code = await DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
+            stdout, stderr);
+        return (code, stdout, stderr);
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public async Task Without_a_display_it_runs_headless_with_a_one_line_note()
     {
@@ -21,12 +32,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
         }
 
         using var env = new NativeEnvironment().Set("DISPLAY", null).Set("WAYLAND_DISPLAY", null);
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-
-        var code = await DetectCommand.InvokeAsync(
-            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
-            stdout, stderr);
+        var (code, stdout, stderr) = await RunOnThreeFaces();
 
         code.Should().Be(ExitCodes.Ok, stderr.ToString());
         stderr.ToString().Split('\n')[0].Should().Be("note: no display (DISPLAY is not set): running without a window; pass --no-window to silence this");
@@ -44,12 +50,7 @@ public sealed class WindowAppTests(TrainedModelFixture fixture) : IClassFixture<
 
         var unused = Enumerable.Range(4900, 50).First(n => !File.Exists($"/tmp/.X11-unix/X{n}"));
         using var env = new NativeEnvironment().Set("DISPLAY", $":{unused}").Set("WAYLAND_DISPLAY", null);
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-
-        var code = await DetectCommand.InvokeAsync(
-            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--image", SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), "--json"],
-            stdout, stderr);
+        var (code, stdout, stderr) = await RunOnThreeFaces();
 
         code.Should().Be(ExitCodes.Ok, stderr.ToString());
         stderr.ToString().Split('\n')[0].Should().Be($"note: the display cannot be reached (DISPLAY=:{unused}): running without a window; pass --no-window to silence this");
