@@ -14,16 +14,14 @@ public sealed class DatasetSplit
         IReadOnlyList<ImageExample> train,
         IReadOnlyList<ImageExample> validation,
         IReadOnlyList<ImageExample> test,
-        IReadOnlyList<DuplicateGroup> duplicateGroups,
-        IReadOnlyList<ImageExample> leftOutCopies,
+        IdenticalCopies copies,
         SplitOptions options)
     {
         Labels = labels;
         Train = train;
         Validation = validation;
         Test = test;
-        DuplicateGroups = duplicateGroups;
-        LeftOutCopies = leftOutCopies;
+        _copies = copies;
         Options = options;
         Counts = labels.Select((l, c) => new SplitClassCount(
             l,
@@ -43,14 +41,16 @@ public sealed class DatasetSplit
     /// <summary>Empty when <see cref="SplitOptions.TestFraction"/> is 0.</summary>
     public IReadOnlyList<ImageExample> Test { get; }
 
+    private readonly IdenticalCopies _copies;
+
     /// <summary>Groups of identical files; each is used once (one file per label), in one split.</summary>
-    public IReadOnlyList<DuplicateGroup> DuplicateGroups { get; }
+    public IReadOnlyList<DuplicateGroup> DuplicateGroups => _copies.Groups;
 
     /// <summary>
     /// The files of <see cref="DuplicateGroups"/> that are in no split: a copy of a file that is
     /// (the same picture under the same label), in dataset order.
     /// </summary>
-    public IReadOnlyList<ImageExample> LeftOutCopies { get; }
+    public IReadOnlyList<ImageExample> LeftOutCopies => _copies.LeftOut;
 
     /// <summary>The options the split was made with.</summary>
     public SplitOptions Options { get; }
@@ -102,38 +102,6 @@ public sealed class DatasetSplit
         return sb.ToString();
     }
 
-    /// <summary>
-    /// One line on the identical files, e.g. "note: 1,000 identical copies are left out: each
-    /// picture is used once (1 group, e.g. with_mask/dup_1.jpg = with_mask/a.jpg)"; null when there are none.
-    /// </summary>
-    public string? DuplicatesNote()
-    {
-        if (DuplicateGroups.Count == 0)
-        {
-            return null;
-        }
-
-        // With copies left out, the example is the first of them and the file used in its place
-        // (the first group may be a conflict across classes, none of whose files is left out);
-        // without, the first group's files of two classes.
-        ImageExample copy, kept;
-        if (LeftOutCopies.Count > 0)
-        {
-            copy = LeftOutCopies[0];
-            var group = DuplicateGroups.First(g => g.Examples.Contains(copy));
-            kept = group.Examples.First(e => e.LabelIndex == copy.LabelIndex && !LeftOutCopies.Contains(e));
-        }
-        else
-        {
-            (kept, copy) = (DuplicateGroups[0].Examples[0], DuplicateGroups[0].Examples[1]);
-        }
-
-        string example = $"e.g. {Name(copy)} = {Name(kept)}";
-        string groups = DuplicateGroups.Count == 1 ? "1 group" : $"{DuplicateGroups.Count:N0} groups";
-        return LeftOutCopies.Count == 0
-            ? $"note: {groups} of identical files across classes ({example}): one file per class is used, the split counts it once"
-            : $"note: {LeftOutCopies.Count:N0} identical {(LeftOutCopies.Count == 1 ? "copy is" : "copies are")} left out: each picture is used once and counted once ({groups}, {example})";
-
-        static string Name(ImageExample e) => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}";
-    }
+    /// <summary>One line on the identical files (<see cref="IdenticalCopies.Note"/>); null when there are none.</summary>
+    public string? DuplicatesNote() => _copies.Note();
 }

@@ -146,33 +146,20 @@ public static class DatasetSplitter
             AssignClass(unitsPerClass[c], options, SeededRandom.ForKey(options.Seed, labels[c]), splitOf);
         }
 
-        // One file per unit and label is used: the first in the dataset's (path-sorted) order. A copy
-        // more would weigh one photo several times in training and count it several times in the
-        // metrics. A conflict keeps one file per label, as before, so that its labels stay visible.
-        var used = new bool[examples.Count];
-        foreach (var units in unitsPerClass)
-        {
-            foreach (var unit in units)
-            {
-                var seen = new HashSet<int>();
-                foreach (int i in unit)
-                {
-                    used[i] = seen.Add(examples[i].LabelIndex);
-                }
-            }
-        }
-
+        // One file per picture and label is used (IdenticalCopies decides it for evaluate too).
+        var copies = IdenticalCopies.Of(examples);
         var train = new List<ImageExample>();
         var validation = new List<ImageExample>();
         var test = new List<ImageExample>();
-        var leftOut = new List<ImageExample>();
         for (int i = 0; i < examples.Count; i++)
         {
-            var list = !used[i] ? leftOut : splitOf[i] switch { TestSplit => test, ValidationSplit => validation, _ => train };
-            list.Add(examples[i]);
+            if (copies.IsUsed(i))
+            {
+                (splitOf[i] switch { TestSplit => test, ValidationSplit => validation, _ => train }).Add(examples[i]);
+            }
         }
 
-        return new DatasetSplit(labels, train, validation, test, ImageFolderDataset.FindDuplicates(examples), leftOut, options);
+        return new DatasetSplit(labels, train, validation, test, copies, options);
     }
 
     /// <summary>Assigns a class's units; the fractions count units (distinct images), whatever their copies.</summary>

@@ -11,7 +11,8 @@ namespace MaskTrainer;
 /// <param name="Skipped">Images left out, and why.</param>
 /// <param name="Featurizing">Counts of the featurizing, among them <see cref="FeaturizeStats.FaceFallbacks"/>: images with no face found, classified whole.</param>
 /// <param name="FaceCrop">Whether the model classifies face crops (else whole images, and there are no fallbacks).</param>
-public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped, FeaturizeStats Featurizing, bool FaceCrop)
+/// <param name="Copies">The folder's identical files: each picture is scored once per label, as training's split counts it.</param>
+public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped, FeaturizeStats Featurizing, bool FaceCrop, IdenticalCopies Copies)
 {
     /// <summary>The metrics.json document (same schema as training writes).</summary>
     public MetricsDocument Document => MetricsDocument.From(Metrics, Skipped);
@@ -39,7 +40,20 @@ public static class MaskEvaluation
         ArgumentNullException.ThrowIfNull(model);
         // One class folder is enough here (only training needs two): its recall is the figure to read.
         var data = ImageFolderDataset.Load(dataDirectory, ImageFolderOptions.Evaluation, cancellationToken);
-        var examples = MapLabels(data, model.Labels);
+        var all = MapLabels(data, model.Labels);
+        // A photo copied 10 times is one test image, not 10 votes in the metrics: training's rule.
+        var copies = IdenticalCopies.Of(all);
+        var examples = new List<ImageExample>(all.Count - copies.LeftOut.Count);
+        var folderClass = new List<int>(examples.Capacity); // each example's class index in data.Labels
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (copies.IsUsed(i))
+            {
+                examples.Add(all[i]);
+                folderClass.Add(data.Examples[i].LabelIndex); // MapLabels keeps data.Examples' order
+            }
+        }
+
         var cache = workspace is null ? null : new BottleneckCache(workspace);
         cache?.CheckWritable();
 
@@ -57,13 +71,13 @@ public static class MaskEvaluation
             ? null
             : new FaceCropStage(detector, new FaceCropStageOptions { Crop = policy.CropOptions, MinConfidence = policy.MinConfidence });
         var featurized = new DatasetFeaturizer(featurizer, stage, cache).Featurize(examples, false, progress, cancellationToken);
-        CheckReadable(data, featurized);
+        CheckReadable(data, folderClass, featurized);
         var view = FeatureDataView.Create(model.Context, featurized, model.Labels, balance: false);
         // Files of other extensions and files that could not even be read are listed like the ones that do not decode.
         var skipped = new List<SkippedItem>(data.SkippedByExtension);
         skipped.AddRange(data.Unreadable);
         skipped.AddRange(featurized.Skipped);
-        return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null);
+        return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null, copies);
     }
 
     /// <summary>
@@ -72,13 +86,13 @@ public static class MaskEvaluation
     /// readable image at all the report would be zeros.
     /// </summary>
     /// <exception cref="DatasetException">A class has no image that gave features; the message names one skipped file and why.</exception>
-    private static void CheckReadable(ImageFolderDataset data, FeaturizedData featurized)
+    /// <param name="folderClass">The class index in <paramref name="data"/> of each example featurized.</param>
+    private static void CheckReadable(ImageFolderDataset data, List<int> folderClass, FeaturizedData featurized)
     {
-        // Rows point into the examples, which MapLabels kept in data.Examples' order.
         var readable = new int[data.Labels.Count];
         foreach (var e in featurized.ExampleIndices.Span)
         {
-            readable[data.Examples[e].LabelIndex]++;
+            readable[folderClass[e]]++;
         }
 
         for (int c = 0; c < readable.Length; c++)

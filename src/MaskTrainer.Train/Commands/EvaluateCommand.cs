@@ -34,6 +34,12 @@ internal static class EvaluateCommand
                 Console.Error.WriteLine($"warning: skipped {s.Path}: {s.Reason}"); // as training words it
             }
 
+            // Said as training's split says it: the copies left out are no more test images.
+            if (result.Copies.Note() is { } note)
+            {
+                (asJson ? Console.Error : Console.Out).WriteLine(note);
+            }
+
             if (asJson)
             {
                 // stdout is exactly metrics.json; what it cannot say about faces goes to stderr.

@@ -96,6 +96,32 @@ public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Identical_copies_of_a_photo_are_scored_once_as_training_counts_them()
+    {
+        // 3 photos, one of them copied 5 times more (under other names): 3 test images, not 8.
+        var folder = Directory.CreateDirectory(Path.Combine(fixture.Root!, "eval-copies", "with_mask")).FullName;
+        var photos = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).Take(3).ToArray();
+        foreach (var file in photos)
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            File.Copy(photos[0], Path.Combine(folder, $"zz-copy-{i}.jpg"));
+        }
+
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+
+        var result = MaskEvaluation.Evaluate(model, Path.GetDirectoryName(folder)!, fixture.Store);
+
+        result.Metrics.Count.Should().Be(3);
+        result.Copies.LeftOut.Select(e => Path.GetFileName(e.Path)).Should().Equal(Enumerable.Range(0, 5).Select(i => $"zz-copy-{i}.jpg"));
+        result.Copies.Note().Should().StartWith("note: 5 identical copies are left out: each picture is used once and counted once (1 group, e.g. with_mask/zz-copy-0.jpg = with_mask/");
+        result.Skipped.Should().BeEmpty();
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Metrics_of_no_rows_print_that_there_is_nothing_to_average()
     {
         // What ML.NET gives for an empty view (evaluate refuses that case before; the printer must not break a sentence on it).
