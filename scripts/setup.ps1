@@ -78,10 +78,37 @@ function Invoke-MtSetup {
     $saved[$name] = [Environment]::GetEnvironmentVariable($name)
     [Environment]::SetEnvironmentVariable($name, '1')
   }
+  $lock = $null
   try {
+    $lock = Lock-MtBuild
     Invoke-MtBuild -Configuration $Configuration -Project $Project -Publish $Publish
   } finally {
+    if ($lock) { $lock.Dispose() }
     foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+  }
+}
+
+# One build or publish of this repository at a time, as setup.sh's flock (the same file, and on
+# Linux the same lock: .NET takes flock for FileShare.None): a second detect.ps1 started during a
+# publish would swap the same folders and stamps. It waits, then finds the work done. The caller
+# disposes the lock before the app starts, so two apps can run.
+function Lock-MtBuild {
+  $path = Join-Path (Join-Path $script:MtRoot '.build-stamps') '.lock'
+  New-Item -ItemType Directory -Force -Path (Split-Path -Parent $path) | Out-Null
+  $said = $false
+  while ($true) {
+    try {
+      return [IO.File]::Open($path, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+    } catch {
+      # Held by another build: a sharing violation (an IOException). Anything else (no permission) is an error.
+      $inner = $_.Exception.InnerException
+      if (-not ($inner -is [IO.IOException]) -or ($inner -is [IO.FileNotFoundException]) -or ($inner -is [IO.DirectoryNotFoundException])) { throw }
+      if (-not $said) {
+        Write-MtNote 'another build of this repository is under way: waiting for it'
+        $said = $true
+      }
+      Start-Sleep -Milliseconds 250
+    }
   }
 }
 

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace MaskTrainer.Tests.Scripts;
+
+/// <summary>
+/// train.ps1 and detect.ps1 (the Windows commands) through PowerShell 7: they parse, and their
+/// set-up takes the build lock that scripts/setup.sh takes. Nothing here builds: the tests read
+/// scripts/setup.ps1 from a copy in a temporary folder.
+/// </summary>
+public sealed class PowerShellScriptTests
+{
+    [PwshFact]
+    public void Every_script_parses()
+    {
+        var files = Directory.GetFiles(Pwsh.Repository, "*.ps1").Concat(Directory.GetFiles(Path.Combine(Pwsh.Repository, "scripts"), "*.ps1")).ToArray();
+        files.Should().Contain(f => f.EndsWith("train.ps1", StringComparison.Ordinal)).And.Contain(f => f.EndsWith("detect.ps1", StringComparison.Ordinal));
+        string list = string.Join(",", files.Select(f => $"'{f}'"));
+
+        var (code, stdout, stderr) = Run(
+            $"$bad = 0; foreach ($f in @({list})) {{ $e = $null; [void][System.Management.Automation.Language.Parser]::ParseFile($f, [ref]$null, [ref]$e); " +
+            "foreach ($x in $e) { \"${f}:$($x.Extent.StartLineNumber): $($x.Message)\"; $bad++ } }; exit $bad",
+            TimeSpan.FromSeconds(60));
+
+        (code, stdout + stderr).Should().Be((0, ""));
+    }
+
+    [PwshFact]
+    public void A_second_build_waits_for_the_lock_setup_sh_takes_and_says_so()
+    {
+        // The set-up as a copy, so that its repository root (the copy's parent) is a temporary folder.
+        var root = Directory.CreateTempSubdirectory("mt-ps1-lock-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "scripts"));
+            File.Copy(Path.Combine(Pwsh.Repository, "scripts", "setup.ps1"), Path.Combine(root, "scripts", "setup.ps1"));
+            var lockFile = Path.Combine(root, ".build-stamps", ".lock");
+            Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+            // As `flock` holds it in setup.sh: .NET takes flock(2) for FileShare.None on Linux.
+            var held = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            using var process = Start($". '{Path.Combine(root, "scripts", "setup.ps1")}'; $l = Lock-MtBuild; 'locked'; $l.Dispose()");
+            var stderr = process.StandardError.ReadLineAsync();
+            try
+            {
+                stderr.Wait(TimeSpan.FromSeconds(60)).Should().BeTrue("pwsh says it waits");
+                stderr.Result.Should().Be("[setup] another build of this repository is under way: waiting for it");
+                process.WaitForExit(TimeSpan.FromSeconds(1)).Should().BeFalse("the lock is still held");
+            }
+            finally
+            {
+                held.Dispose();
+            }
+
+            process.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue("the lock was released");
+            (process.ExitCode, process.StandardOutput.ReadToEnd().Trim()).Should().Be((0, "locked"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static Process Start(string command)
+    {
+        var info = new ProcessStartInfo(Pwsh.Path!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-NoProfile", "-NonInteractive", "-Command", command })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(string command, TimeSpan timeout)
+    {
+        using var process = Start(command);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pwsh did not finish in {timeout.TotalSeconds} s");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
