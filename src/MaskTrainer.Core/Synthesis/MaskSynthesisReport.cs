@@ -39,6 +39,12 @@ public sealed record MaskSynthesisReport
     /// </summary>
     public IReadOnlyList<string> EarlierFiles { get; init; } = [];
 
+    /// <summary>
+    /// Pairs written under another name because a file of the user's (one no synth-masks run
+    /// wrote) had the name: that file is kept as it was. An earlier run's own files are written again.
+    /// </summary>
+    public int UserFilesKept { get; init; }
+
     /// <summary>Wall-clock time of the run.</summary>
     public TimeSpan Elapsed { get; init; }
 

@@ -206,7 +206,7 @@ public sealed class MaskSynthesizer : IDisposable
         var unreadable = new List<SkippedItem>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var sheet = new SheetSample(Options.ContactSheet.MaxPairs, Options.ContactSheet.TileSize, Options.Seed);
-        int noFaces = 0, found = 0, pairs = 0, masked = 0;
+        int noFaces = 0, found = 0, pairs = 0, masked = 0, userNamesKept = 0;
         try
         {
             for (int f = 0; f < files.Count; f++)
@@ -241,12 +241,12 @@ public sealed class MaskSynthesizer : IDisposable
                                 continue;
                             }
 
-                            string name = UniqueName(names, relative, i);
+                            string name = UniqueName(names, relative, i, n => IsFree(withoutDir, withDir, n, face.Masked.Count), ref userNamesKept);
                             WriteJpeg(Path.Combine(withoutDir, name), face.Without!);
                             before.Remove(Path.Combine(withoutDir, name));
                             for (int k = 0; k < face.Masked.Count; k++)
                             {
-                                string maskedName = face.Masked.Count == 1 ? name : Path.GetFileNameWithoutExtension(name) + $"_m{k + 1}.jpg";
+                                string maskedName = MaskedName(name, k, face.Masked.Count);
                                 WriteJpeg(Path.Combine(withDir, maskedName), face.Masked[k]);
                                 before.Remove(Path.Combine(withDir, maskedName));
                                 styles[face.Appearances[k].Style]++;
@@ -289,6 +289,7 @@ public sealed class MaskSynthesizer : IDisposable
                 Styles = styles,
                 ContactSheetPath = sheetPath,
                 EarlierFiles = before.Order(StringComparer.Ordinal).ToArray(),
+                UserFilesKept = userNamesKept,
                 Elapsed = clock.Elapsed,
             };
         }
@@ -450,22 +451,110 @@ public sealed class MaskSynthesizer : IDisposable
         return crop.Resize(size, interpolation: InterpolationFlags.Area);
     }
 
+    /// <summary>
+    /// The JPEG comment every file this synthesizer writes carries, so that a later run tells its
+    /// own earlier output (written again under the same name) from the user's files (never replaced).
+    /// </summary>
+    private static ReadOnlySpan<byte> Mark => "MaskTrainer synth-masks"u8;
+
     private void WriteJpeg(string path, Mat image)
     {
         byte[] bytes = ImageCodec.Encode(".jpg", image, Options.JpegQuality);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        // A COM segment (FF FE, its big-endian length counting itself, the text) after SOI and the
+        // JFIF APP0 segment, which readers expect first.
+        int at = 2;
+        if (bytes.Length > 6 && bytes[2] == 0xFF && bytes[3] == 0xE0)
+        {
+            at = 4 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(4));
+        }
+
+        var marked = new byte[bytes.Length + 4 + Mark.Length];
+        bytes.AsSpan(0, at).CopyTo(marked);
+        marked[at] = 0xFF;
+        marked[at + 1] = 0xFE;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(marked.AsSpan(at + 2), (ushort)(2 + Mark.Length));
+        Mark.CopyTo(marked.AsSpan(at + 4));
+        bytes.AsSpan(at).CopyTo(marked.AsSpan(at + 4 + Mark.Length));
+        AtomicFile.Write(path, stream => stream.Write(marked));
     }
 
-    /// <summary>Output file name: the relative path flattened, plus the face index, unique within the run.</summary>
-    private static string UniqueName(HashSet<string> taken, string relative, int faceIndex)
+    /// <summary>Whether <paramref name="path"/> is a file a synth-masks run wrote: its first segments (APPn, COM) hold the <see cref="Mark"/> comment.</summary>
+    internal static bool IsOwnOutput(string path)
+    {
+        Span<byte> head = stackalloc byte[512];
+        int length;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        head = head[..length];
+        if (head.Length < 4 || head[0] != 0xFF || head[1] != 0xD8)
+        {
+            return false;
+        }
+
+        for (int at = 2; at + 4 <= head.Length && head[at] == 0xFF && (head[at + 1] == 0xFE || head[at + 1] is >= 0xE0 and <= 0xEF);)
+        {
+            int size = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(head[(at + 2)..]);
+            if (head[at + 1] == 0xFE && size == 2 + Mark.Length && at + 4 + Mark.Length <= head.Length)
+            {
+                return head.Slice(at + 4, Mark.Length).SequenceEqual(Mark);
+            }
+
+            at += 2 + size;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a pair named <paramref name="name"/> may be written: no file of the user's has one of its names (this tool's own output is written again).</summary>
+    private static bool IsFree(string withoutDir, string withDir, string name, int masks)
+    {
+        if (!Free(Path.Combine(withoutDir, name)))
+        {
+            return false;
+        }
+
+        for (int k = 0; k < masks; k++)
+        {
+            if (!Free(Path.Combine(withDir, MaskedName(name, k, masks))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool Free(string path) => !Path.Exists(path) || (File.Exists(path) && IsOwnOutput(path));
+    }
+
+    private static string MaskedName(string name, int k, int masks) =>
+        masks == 1 ? name : Path.GetFileNameWithoutExtension(name) + $"_m{k + 1}.jpg";
+
+    /// <summary>
+    /// Output file name: the relative path flattened, plus the face index, unique within the run
+    /// and taken by none of the user's files (<paramref name="free"/>); a name passed over for a
+    /// user's file is counted in <paramref name="userNamesKept"/>.
+    /// </summary>
+    private static string UniqueName(HashSet<string> taken, string relative, int faceIndex, Func<string, bool> free, ref int userNamesKept)
     {
         string stem = Path.ChangeExtension(relative, null).Replace('/', '_').Replace(' ', '_');
         string name = $"{stem}_f{faceIndex}.jpg";
-        for (int n = 2; !taken.Add(name); n++)
+        bool passedOver = false;
+        for (int n = 2; taken.Contains(name) || !free(name); n++)
         {
+            passedOver |= !taken.Contains(name);
             name = $"{stem}_f{faceIndex}_{n}.jpg";
         }
 
+        taken.Add(name);
+        userNamesKept += passedOver ? 1 : 0;
         return name;
     }
 }

@@ -85,6 +85,11 @@ internal static class SynthMasksCommand
             Console.Error.WriteLine($"note: {report.EarlierFiles.Count} file(s) in {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} were there before this run and kept (e.g. {report.EarlierFiles[0]}); training on {output} reads them too: empty those folders first for this run's pairs only");
         }
 
+        if (report.UserFilesKept > 0)
+        {
+            Console.Error.WriteLine($"note: {report.UserFilesKept} pair(s) were written under another name (NAME_2.jpg, ...): a file of yours had the name, and it is kept as it was");
+        }
+
         if (report.Pairs == 0)
         {
             Console.Error.WriteLine("no face pairs written: no usable face was found (see the skip counts above)");

@@ -131,6 +131,35 @@ public sealed class MaskSynthesizerTests : IDisposable
     }
 
     [SharedFact("data/faces-dlib/images")]
+    public void A_users_file_with_a_name_the_run_writes_is_kept_and_the_pair_named_otherwise()
+    {
+        string faces = folders.CopyFaces("faces", "bald_guys.jpg");
+        string output = folders.Path2("out");
+        using var synthesizer = MaskSynthesizer.Create(folders.Store, new MaskSynthesisOptions { Seed = 5 });
+        var first = synthesizer.Run(faces, output);
+        var name = Names(folders.Path2("out/with_mask"))[0];
+        // The user's own photo put in place of one pair's masked file (a real photo, no synth-masks mark).
+        var mine = Path.Combine(output, "with_mask", name);
+        File.Copy(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), mine, overwrite: true);
+        var myBytes = File.ReadAllBytes(mine);
+
+        var again = synthesizer.Run(faces, output);
+
+        File.ReadAllBytes(mine).Should().Equal(myBytes, "a user's file is never replaced");
+        again.UserFilesKept.Should().Be(1);
+        again.Pairs.Should().Be(first.Pairs);
+        var stem = Path.GetFileNameWithoutExtension(name);
+        File.Exists(Path.Combine(output, "with_mask", stem + "_2.jpg")).Should().BeTrue();
+        File.Exists(Path.Combine(output, "without_mask", stem + "_2.jpg")).Should().BeTrue("the pair keeps one name in both folders");
+        // Every other name was this tool's own output, written again: no other new names.
+        Names(folders.Path2("out/with_mask")).Should().HaveCount(first.Pairs + 1);
+        MaskSynthesizer.IsOwnOutput(Path.Combine(output, "with_mask", stem + "_2.jpg")).Should().BeTrue();
+        MaskSynthesizer.IsOwnOutput(mine).Should().BeFalse();
+        using var decoded = Cv2.ImRead(Path.Combine(output, "with_mask", stem + "_2.jpg"));
+        decoded.Empty().Should().BeFalse("the comment leaves a JPEG any decoder reads");
+    }
+
+    [SharedFact("data/faces-dlib/images")]
     public void Faces_failing_the_screening_are_counted_not_written()
     {
         string faces = folders.CopyFaces("faces", "bald_guys.jpg");
