@@ -39,6 +39,18 @@ public sealed class MaskModel : IDisposable
         return folder ? Path.Combine(path, DefaultFileName) : path;
     }
 
+    /// <summary>
+    /// The model file training writes for <paramref name="path"/>: as <see cref="FileIn"/>, and a
+    /// new name without an extension is a folder too, so <c>-o runs/masks</c> means
+    /// <c>runs/masks/mask_model.zip</c>, not a zip named <c>masks</c>. An existing file keeps its name.
+    /// </summary>
+    public static string OutputFileIn(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        bool newFolder = !File.Exists(path) && !Directory.Exists(path) && Path.GetExtension(path).Length == 0;
+        return newFolder ? Path.Combine(path, DefaultFileName) : FileIn(path);
+    }
+
     /// <summary>The largest <see cref="FaceCropPolicy.Margin"/> a model may record: one face box of context on every side.</summary>
     public const float MaxMargin = 1;
 

@@ -118,6 +118,7 @@ public static class MaskModelTraining
             }
         }
 
+        log?.Invoke(FormattableString.Invariant($"Kept {bestKind}: the lowest {scoredOn} log-loss ({bestLoss:0.0000})"));
         return new HeadFit(best!, bestKind, candidates);
     }
 

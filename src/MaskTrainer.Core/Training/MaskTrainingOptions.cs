@@ -26,12 +26,12 @@ public sealed record MaskTrainingOptions
 
     /// <summary>
     /// Where the model zip goes (default "artifacts/mask_model.zip"), or a folder to write it into
-    /// (<see cref="MaskModel.FileIn"/>); metrics.json and report/ go beside it.
+    /// (<see cref="MaskModel.OutputFileIn"/>); metrics.json and report/ go beside it.
     /// </summary>
     public string OutputPath { get; init; } = MaskModel.DefaultPath;
 
     /// <summary>The model file <see cref="OutputPath"/> names.</summary>
-    public string ModelPath => MaskModel.FileIn(OutputPath);
+    public string ModelPath => MaskModel.OutputFileIn(OutputPath);
 
     /// <summary>Catalog id of the frozen backbone, or a path to a user-supplied .onnx file.</summary>
     public string Backbone { get; init; } = DefaultBackbone;

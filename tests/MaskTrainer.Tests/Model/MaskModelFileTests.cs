@@ -166,6 +166,18 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public void Training_output_with_a_new_name_without_an_extension_is_a_folder()
+    {
+        var newName = Path.Combine(_folder.Folder("runs"), "masks");
+        MaskModel.OutputFileIn(newName).Should().Be(Path.Combine(newName, MaskModel.DefaultFileName), "-o runs/masks means the folder, as -o runs/masks/ does");
+        MaskModel.OutputFileIn(_folder.File("new.zip")).Should().Be(_folder.File("new.zip"));
+        var existingFile = _folder.File("plain");
+        File.WriteAllText(existingFile, "");
+        MaskModel.OutputFileIn(existingFile).Should().Be(existingFile, "an existing file keeps its name (it is refused later unless it is a model)");
+        MaskModel.OutputFileIn(_folder.Folder("out")).Should().Be(Path.Combine(_folder.Folder("out"), MaskModel.DefaultFileName));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_zip_is_rejected_in_one_line()
     {
         var path = _folder.File("text.zip");

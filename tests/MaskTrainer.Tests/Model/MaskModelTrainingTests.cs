@@ -59,6 +59,11 @@ public sealed class MaskModelTrainingTests
         var fit = MaskModelTraining.FitHead(ml, train, null, Labels, HeadOptions.Default with { Trainer = TrainerKind.Auto, MaxIterations = 5 }, log.Add);
 
         fit.Candidates.Should().HaveCount(3);
-        log.Should().HaveCount(3).And.OnlyContain(l => l.Contains(": training log-loss ", StringComparison.Ordinal));
+        log.Should().HaveCount(4);
+        log.Take(3).Should().OnlyContain(l => l.Contains(": training log-loss ", StringComparison.Ordinal));
+        // The last line names the trainer kept, the one with the lowest of the losses above.
+        var best = fit.Candidates.MinBy(c => c.ValidationLogLoss)!;
+        log[3].Should().Be(FormattableString.Invariant($"Kept {best.Trainer}: the lowest training log-loss ({best.ValidationLogLoss:0.0000})"));
+        fit.Trainer.Should().Be(best.Trainer);
     }
 }
