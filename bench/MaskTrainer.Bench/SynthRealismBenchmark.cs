@@ -16,7 +16,7 @@ namespace MaskTrainer.Bench;
 /// <item>Real-mask model, for comparison: trained on A plus C; scored on B + D.</item>
 /// </list>
 /// Both go through the same training pipeline with its defaults (face crop, the default backbone
-/// (resnet18-int8 since session 10; resnet18 when the study was run), ML.NET LbfgsMaximumEntropy head) and are scored from their saved zips
+/// (resnet18-int8 since session 10; resnet18 when the study was run), the pipeline's default ML.NET head, SdcaMaximumEntropy) and are scored from their saved zips
 /// (<see cref="MaskModel.Load(string, int)"/>, <see cref="MaskEvaluation"/>); features are cached in
 /// the work folder, so a second run is fast.
 /// Usage: Run([--data DIR] [--work DIR] [--seed N] [--masks-per-face N] [--crop-detector ID] [--max-turn X] [--min-face-inside X] [--min-mask-inside X] [--jpeg-quality Q] [--augment N] [--models-dir DIR]).
