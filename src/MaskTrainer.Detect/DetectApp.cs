@@ -122,10 +122,10 @@ public sealed class DetectApp
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
         using var model = MaskModel.Load(o.ModelPath, threads);
         cancel.ThrowIfCancellationRequested(); // the start-up's steps take seconds: Ctrl+C stops between them
-        int maskIndex = MaskLabels.Find(model.Labels, o.MaskLabel);
-        if (o.MaskLabel is null && !MaskLabels.IsNamedMask(model.Labels[maskIndex]))
+        var (maskIndex, sure) = MaskLabels.Choose(model.Labels, o.MaskLabel);
+        if (!sure)
         {
-            // A guess (the first label that is not a "without" or "no" one): say which, as alerts depend on it.
+            // A guess (by a weak rule, or between labels with the same claim): say which, as alerts depend on it.
             _stderr.WriteLine($"note: taking '{model.Labels[maskIndex]}' as the mask label (the model's labels: {string.Join(", ", model.Labels)}); --mask-label chooses another");
         }
 

@@ -67,7 +67,7 @@ public static class DetectCommand
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are shown as too small to judge, not classified; default: the model's ({MaskTrainer.Model.FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" };
         var minFace = new Option<float?>("--min-face-confidence") { Description = "Drop faces the detector scores below this (0..1); default: the detector's own", HelpName = "P" };
         var threshold = new Option<float>("--threshold", "-t") { Description = "A face is masked when P(mask) >= this", DefaultValueFactory = _ => 0.5f, HelpName = "P" };
-        var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: the label containing with_mask, else the first not starting with without/no)", HelpName = "LABEL" };
+        var maskLabel = new Option<string>("--mask-label") { Description = "The model label meaning 'mask' (default: by name: with_mask, else a mask word such as mask, masked, mask_on; never a bare-face or wrongly-worn-mask label)", HelpName = "LABEL" };
         var proximity = new Option<double>("--proximity-width") { Description = "Warn 'keep your distance' when an unmasked face is wider than this fraction of the frame width", DefaultValueFactory = _ => AlertOptions.Default.ProximityWidth, HelpName = "F" };
         var minDistance = new Option<DistanceThreshold>("--min-distance")
         {

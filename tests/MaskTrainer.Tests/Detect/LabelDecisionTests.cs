@@ -9,22 +9,38 @@ public sealed class LabelDecisionTests
     [InlineData(new[] { "with_mask", "without_mask" }, 0)]
     [InlineData(new[] { "without_mask", "with_mask" }, 1)]
     [InlineData(new[] { "mask_weared_incorrect", "with_mask", "without_mask" }, 1)]
+    [InlineData(new[] { "incorrect_with_mask", "with_mask", "without_mask" }, 1)]
+    [InlineData(new[] { "improper_mask", "mask", "no_mask" }, 1)]
+    [InlineData(new[] { "IncorrectMask", "WithMask", "WithoutMask" }, 1)]
     [InlineData(new[] { "no_mask", "mask" }, 1)]
     [InlineData(new[] { "masked", "unmasked" }, 0)]
+    [InlineData(new[] { "bare", "masked" }, 1)]
+    [InlineData(new[] { "bare_face", "mask_on" }, 1)]
+    [InlineData(new[] { "none", "wearing_mask" }, 1)]
     [InlineData(new[] { "nomask", "Mask" }, 1)]
     [InlineData(new[] { "--help", "with mask", "без маски" }, 1)]
     [InlineData(new[] { "other", "With-Mask", "without mask" }, 1)]
-    public void The_mask_label_is_found_by_name(string[] labels, int expected) =>
-        MaskLabels.Find(labels).Should().Be(expected);
+    [InlineData(new[] { "WITH_MASK", "WITHOUT_MASK" }, 0)]
+    public void The_mask_label_is_found_by_name_and_the_rule_is_sure(string[] labels, int expected) =>
+        MaskLabels.Choose(labels).Should().Be(new MaskLabelChoice(expected, Sure: true));
 
     [Theory]
-    [InlineData("with_mask", true)]
-    [InlineData("With Mask", true)]
-    [InlineData("without_mask", false)]
-    [InlineData("without mask", false)]
-    [InlineData("mask", false)]
-    public void Only_a_label_named_with_mask_is_taken_without_a_note(string label, bool named) =>
-        MaskLabels.IsNamedMask(label).Should().Be(named);
+    [InlineData(new[] { "bare", "surgical_mask" }, 1)] // only contains "mask"
+    [InlineData(new[] { "correct_mask_n95", "incorrect_mask", "no_mask" }, 0)]
+    [InlineData(new[] { "bare", "covered" }, 1)] // no mask word at all: the first that names no bare face
+    [InlineData(new[] { "wrong_mask", "sans_masque", "without" }, 1)]
+    [InlineData(new[] { "mask", "masked", "unmasked" }, 0)] // two mask words: ambiguous
+    [InlineData(new[] { "with_mask", "With Mask", "without_mask" }, 0)]
+    public void A_weak_or_ambiguous_choice_is_not_sure_and_the_app_says_so(string[] labels, int expected) =>
+        MaskLabels.Choose(labels).Should().Be(new MaskLabelChoice(expected, Sure: false));
+
+    [Theory]
+    [InlineData("no_mask", "without_mask")]
+    [InlineData("incorrect_with_mask", "without_mask")]
+    [InlineData("bare", "mask_worn_incorrectly")]
+    [InlineData("none", "improperly_masked")]
+    public void A_bare_face_or_a_wrongly_worn_mask_is_never_the_mask_label(string a, string b) =>
+        Assert.Throws<DetectorException>(() => MaskLabels.Find([a, b])).Message.Should().Contain("pass --mask-label");
 
     [Fact]
     public void An_explicit_mask_label_wins_and_a_wrong_one_is_a_clear_error()
