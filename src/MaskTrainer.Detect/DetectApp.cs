@@ -216,7 +216,14 @@ public sealed class DetectApp
             summary = summary with { Reason = StopReason.OutputClosed };
         }
 
-        Report(summary with { Detector = detectorId }, json);
+        Report(summary with { Detector = detectorId, Error = sink.OutputError }, json);
+        if (sink.OutputError is { } failed)
+        {
+            // After the summary: the frames were all handled, only the file is missing.
+            _stderr.WriteLine($"error: {failed.ReplaceLineEndings(" ")}");
+            return ExitCodes.Error;
+        }
+
         if (o.OutputPath is not null && summary.Frames > 0)
         {
             _stderr.WriteLine($"wrote {o.OutputPath}");

@@ -62,12 +62,14 @@ internal sealed class ImageBatch(
             var copy = outputFolder is null ? null : Path.Combine(outputFolder, Path.GetFileName(file));
             ImageWriteException? copyError;
             using (source)
-            using (var sink = new CopyGuard(new DetectorSink(renderer, json, imagePath: copy, jsonPath: file)))
+            using (var sink = new DetectorSink(renderer, json, imagePath: copy, jsonPath: file))
             {
                 // A pipeline per image: its tracker and label smoother start empty, so an image's
                 // labels never depend on the image before it (no smoothing across unrelated photos).
+                // A copy that cannot be written is kept by the sink (ImageWriteError), not a failed
+                // run: the copy is written after the JSON line, so the counts must stand for that line.
                 one = new DetectionPipeline(source, detector, classifier, sink, options).Run(cancel);
-                copyError = sink.Error;
+                copyError = sink.ImageWriteError;
             }
 
             // The image was processed (its faces line is out) whether or not its copy was written.
@@ -107,34 +109,5 @@ internal sealed class ImageBatch(
         {
             Batch = new ImageBatchCounts(inputs.Skipped.Count, failed) { Written = written },
         };
-    }
-
-    /// <summary>
-    /// The image's sink, with a failed write of its annotated copy kept in <see cref="Error"/>
-    /// instead of failing the run: the copy is written after the JSON line, so the pipeline's
-    /// counts (faces, classified) must stand for that line.
-    /// </summary>
-    private sealed class CopyGuard(DetectorSink inner) : IFrameSink
-    {
-        /// <summary>Why the annotated copy could not be written; null when it was (or none was asked for).</summary>
-        public ImageWriteException? Error { get; private set; }
-
-        public bool Write(FramePacket packet, double fps)
-        {
-            try
-            {
-                return inner.Write(packet, fps);
-            }
-            catch (ImageWriteException e)
-            {
-                // Only the copy: ImageCodec.Write says every failure so, and any other error is the run's.
-                Error = e;
-                return true;
-            }
-        }
-
-        public bool Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
-
-        public void Dispose() => inner.Dispose();
     }
 }

@@ -108,8 +108,17 @@ public sealed class DetectorSink : IFrameSink
         }
         if (_imagePath is not null)
         {
-            ImageCodec.Write(_imagePath, packet.Frame);
-            _imageWritten = true;
+            try
+            {
+                ImageCodec.Write(_imagePath, packet.Frame);
+                _imageWritten = true;
+            }
+            catch (ImageWriteException e)
+            {
+                // The JSON line is out and the window shows the frame: the run goes on, the error is said after the summary.
+                ImageWriteError = e;
+                OutputError ??= e.Message;
+            }
         }
 
         if (_window is not null && _showing)
@@ -126,12 +135,29 @@ public sealed class DetectorSink : IFrameSink
     /// <summary>True once the JSON lines' reader was found gone; the run stopped then.</summary>
     public bool ReaderGone { get; private set; }
 
+    /// <summary>
+    /// Why the output file (the video, or --image's annotated image) could not be written, one line naming
+    /// the file; null when it was (or none was asked for). The frames were all handled (JSON lines, window):
+    /// the run ends normally, with its summary, and the app then reports this and exits 1.
+    /// </summary>
+    public string? OutputError { get; private set; }
+
+    /// <summary>Why the annotated image (<c>imagePath</c>) could not be written; null when it was, or none was asked for.</summary>
+    public ImageWriteException? ImageWriteError { get; private set; }
+
     public bool Complete(bool userQuit, CancellationToken cancel)
     {
         if (_video is not null)
         {
-            _video.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
-            _videoCommitted = true;
+            try
+            {
+                _video.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
+                _videoCommitted = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                OutputError ??= e.Message;
+            }
         }
 
         return _holdWindow && !userQuit && _window is not null && _window.Hold(cancel);

@@ -156,6 +156,11 @@ public sealed class JsonFrameWriter : IDisposable
         {
             _json.WriteString("detector", detector);
         }
+
+        if (summary.Error is { } error)
+        {
+            _json.WriteString("error", error);
+        }
         _json.WriteEndObject();
         _json.WriteEndObject();
         End();

@@ -70,8 +70,9 @@ public sealed class VideoFileOutput : IDisposable
         long found = FramesIn(_temp);
         if (found <= 0 || found < FramesWritten - Math.Max(2, FramesWritten / 50))
         {
+            var why = WhyCut(found); // while the cut file still takes its space
             FilePaths.TryDelete(_temp);
-            throw new IOException($"{Path}: the video could not be written whole ({(found <= 0 ? "it cannot be read back" : $"{found} of its {FramesWritten} frames read back")}; disk full?); nothing was put in its place");
+            throw new IOException($"{Path}: the video could not be written whole ({why}); nothing was put in its place");
         }
 
         try
@@ -84,6 +85,46 @@ public sealed class VideoFileOutput : IDisposable
             throw new IOException($"{Path}: could not replace it with the finished video, kept as {_temp}: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Why the finished file holds fewer frames than were written, as far as can be told: its folder
+    /// or the file itself removed meanwhile, a full disk, or a folder that no longer takes a file
+    /// (the system's own words for it); else only what was read back.
+    /// </summary>
+    private string WhyCut(long found)
+    {
+        var read = found <= 0 ? "it cannot be read back" : $"{found} of its {FramesWritten} frames read back";
+        var folder = System.IO.Path.GetDirectoryName(_temp)!;
+        if (!Directory.Exists(folder))
+        {
+            return $"its folder {folder} was removed while it was being written";
+        }
+
+        if (!File.Exists(_temp))
+        {
+            return $"the unfinished file {_temp} was removed while it was being written";
+        }
+
+        try
+        {
+            // Less room than a few frames take: the writer ran out of space (OpenCV does not say so).
+            long free = new DriveInfo(folder).AvailableFreeSpace;
+            long perFrame = new FileInfo(_temp).Length / Math.Max(1, found);
+            if (free < Math.Max(FullDiskBytes, 4 * perFrame))
+            {
+                return $"{read}: the disk is full, {free / 1024} KB free in {folder}";
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // No free-space figure for this folder: the probe below still tells a folder that takes no file.
+        }
+
+        return FilePaths.WhyNoFileIn(folder) is { } unwritable ? $"{read}: {unwritable}" : read;
+    }
+
+    // Below this much free space a cut video is put down to a full disk.
+    private const long FullDiskBytes = 1 << 20;
 
     /// <summary>The frames <paramref name="path"/>'s container says it holds (its index; nothing is decoded); 0 when it cannot be opened.</summary>
     private static long FramesIn(string path)

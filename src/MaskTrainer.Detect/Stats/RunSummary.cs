@@ -36,6 +36,9 @@ public sealed record RunSummary(
     /// <summary>The face detector's id (the model's live detector unless --detector chose another); null when not known.</summary>
     public string? Detector { get; init; }
 
+    /// <summary>Why the output file could not be written (one line naming it), though the frames were handled; null when it was, or none was asked for.</summary>
+    public string? Error { get; init; }
+
     /// <summary>Frames per second over the run, end to end.</summary>
     public double MeanFps => Seconds > 0 ? Frames / Seconds : 0;
 

@@ -157,9 +157,34 @@ public sealed class VideoOutputTests
 
         var commit = () => output.Commit();
 
-        commit.Should().Throw<IOException>().WithMessage($"{path}: the video could not be written whole (it cannot be read back; disk full?); nothing was put in its place");
+        commit.Should().Throw<IOException>().WithMessage($"{path}: the video could not be written whole (the unfinished file {temp.Path}/.out.*.partial.mp4 was removed while it was being written); nothing was put in its place");
         File.ReadAllText(path).Should().Be("the previous run's video");
         Directory.GetFiles(temp.Path).Should().Equal([path]);
+    }
+
+    [Fact]
+    public void A_video_whose_folder_was_removed_while_it_was_written_says_so_and_the_sink_keeps_the_error()
+    {
+        // Not "disk full?": the folder is gone. The sink keeps the error for after the summary.
+        var folder = Path.Combine(Path.GetTempPath(), "h4-gone-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "out.mp4");
+        using var packet = DetectTestFrames.Packet(160, 120);
+        var json = new StringWriter();
+        using var writer = new JsonFrameWriter(json, ["with_mask", "without_mask"]);
+        using var sink = new DetectorSink(new MaskTrainer.Detect.Rendering.OverlayRenderer(["with_mask", "without_mask"]), writer, new VideoFileOutput(path, 25));
+        sink.Write(packet, 25);
+        packet.Index = 1;
+        sink.Write(packet, 25);
+        Directory.Delete(folder, recursive: true);
+
+        sink.Complete(userQuit: false, CancellationToken.None).Should().BeFalse();
+
+        sink.OutputError.Should().Be($"{path}: the video could not be written whole (its folder {folder} was removed while it was being written); nothing was put in its place");
+        writer.WriteSummary(new MaskTrainer.Detect.Stats.RunSummary(2, 0, 0, 0.1, 1, 1, 1, MaskTrainer.Detect.Stats.StopReason.EndOfInput) { Error = sink.OutputError });
+        var summary = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        using var doc = System.Text.Json.JsonDocument.Parse(summary);
+        doc.RootElement.GetProperty("summary").GetProperty("error").GetString().Should().Be(sink.OutputError);
     }
 
     [Fact]
