@@ -117,7 +117,18 @@ public sealed class DetectApp
         }
 
         int threads = WorkerThreads.For(o);
-        using var source = batch ? null : OpenSource(o, threads, cancel);
+        IFrameSource? opened;
+        try
+        {
+            opened = batch ? null : OpenSource(o, threads, cancel);
+        }
+        catch (ImagingException e) when (o.Input == InputKind.Image && File.Exists(o.InputPath))
+        {
+            // A file that is there but does not decode: as --images reports such a file (a missing one is an error as there).
+            return ReportUnreadableImage(o, e, Stopwatch.GetElapsedTime(started));
+        }
+
+        using var source = opened;
         // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
         using var model = MaskModel.Load(o.ModelPath, threads);
@@ -291,6 +302,20 @@ public sealed class DetectApp
         {
             _stdout.WriteLine(summary.ToString());
         }
+    }
+
+    /// <summary>
+    /// --image of a file that does not decode, as --images reports one: the error line (and with --json
+    /// <c>{"path":…,"error":…}</c>), then the summary counting it as failed; exit 1.
+    /// </summary>
+    private int ReportUnreadableImage(DetectorOptions o, ImagingException e, TimeSpan startup)
+    {
+        var message = e.Message.ReplaceLineEndings(" ").Trim();
+        _stderr.WriteLine($"error: {message}");
+        using var json = o.Json ? new JsonFrameWriter(_stdout, []) : null;
+        json?.WriteError(o.InputPath!, message);
+        Report(new RunSummary(0, 0, 0, 0, 0, 0, startup.TotalSeconds, StopReason.EndOfInput) { Batch = new ImageBatchCounts(0, 1) }, json);
+        return ExitCodes.Error;
     }
 
     private int ReportInterrupted(RunSummary summary)

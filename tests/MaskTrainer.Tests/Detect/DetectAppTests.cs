@@ -432,10 +432,44 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         stdout.Should().Contain("dogs.jpg", "the batch goes on past it");
 
         (code, stdout, stderr) = NamedPipe.Within(pipe, () => Detect("--image", pipe).GetAwaiter().GetResult());
-        (code, stdout, stderr).Should().Be((ExitCodes.Error, "", $"error: {pipe}: a named pipe (FIFO), not a regular file\n"));
+        (code, stderr).Should().Be((ExitCodes.Error, $"error: {pipe}: a named pipe (FIFO), not a regular file\n"));
+        stdout.Should().StartWith("0 images, 0 faces (0 classified), 0 skipped, 1 failed in ", "as --images counts it");
 
         (code, stdout, stderr) = NamedPipe.Within(pipeModel, () => CommandLineTests.Invoke("--image", dogs, "--model", pipeModel, "--no-window").GetAwaiter().GetResult());
         (code, stdout, stderr).Should().Be((ExitCodes.Error, "", $"error: {pipeModel}: a named pipe (FIFO), not a regular file\n"));
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task An_image_that_does_not_decode_is_reported_as_images_reports_it()
+    {
+        using var temp = new TempFolder();
+        var bad = temp.File("h4-bad.jpg");
+        File.WriteAllText(bad, "x\n");
+        string error = $"{bad}: not a JPEG, PNG, BMP or WebP image (starts with 780A)";
+
+        var (code, stdout, stderr) = await Detect("--image", bad, "--json");
+        var (batchCode, batchOut, _) = await Detect("--images", bad, "--json");
+
+        (code, batchCode).Should().Be((ExitCodes.Error, ExitCodes.Error));
+        stderr.Should().StartWith($"error: {error}\n0 images, 0 faces (0 classified), 0 skipped, 1 failed in ");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var batchLines = batchOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        lines[0].Should().Be(batchLines[0]).And.Be(JsonSerializer.Serialize(new { path = bad, error }));
+        using var summary = JsonDocument.Parse(lines[1]);
+        using var batchSummary = JsonDocument.Parse(batchLines[1]);
+        var s = summary.RootElement.GetProperty("summary");
+        var b = batchSummary.RootElement.GetProperty("summary");
+        foreach (var name in new[] { "images", "skipped", "failed", "frames", "faces", "stopReason" })
+        {
+            s.GetProperty(name).ToString().Should().Be(b.GetProperty(name).ToString(), name);
+        }
+
+        s.GetProperty("failed").GetInt32().Should().Be(1);
+
+        // A file that is not there is an error before anything, as with --images.
+        (code, stdout, _) = await Detect("--image", temp.File("h4-missing.jpg"), "--json");
+        (code, stdout).Should().Be((ExitCodes.Error, ""));
     }
 
     [Fact]
