@@ -196,7 +196,7 @@ public sealed class DetectApp
         var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
         using var sink = new DetectorSink(renderer, json, video, imageOut,
             window ? new WindowDisplay(_stderr) : null, holdWindow: o.Input == InputKind.Image,
-            readerGone: readerGone);
+            readerGone: readerGone, repeatLastFrame: o.Realtime);
 
         var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)
         {
@@ -333,7 +333,7 @@ public sealed class DetectApp
     private static IFrameSource OpenSource(DetectorOptions o, int decodeThreads, CancellationToken cancel) => o.Input switch
     {
         InputKind.Image => new ImageSource(o.InputPath!),
-        InputKind.Video => o.Realtime ? new RealtimeSource(new VideoFileSource(o.InputPath!, o.Loop, decodeThreads)) : new VideoFileSource(o.InputPath!, o.Loop, decodeThreads),
+        InputKind.Video => o.Realtime ? new RealtimeSource(new VideoFileSource(o.InputPath!, o.Loop, decodeThreads), o.MaxFrames) : new VideoFileSource(o.InputPath!, o.Loop, decodeThreads),
         _ => new RetryingSource(() => new CameraSource(o.CameraIndex), RetryPolicy.Default, cancel),
     };
 

@@ -26,6 +26,10 @@ public sealed class DetectorSink : IFrameSink
     // The input's number of the frame last written to the video (-1 before the first).
     private long _lastIndex = -1;
 
+    // With repeatLastFrame: a copy of the frame last written to the video, written again at the end
+    // for the input frames dropped after it (null otherwise; its buffer is reused from frame to frame).
+    private readonly Mat? _lastFrame;
+
     // Asked every few frames whether the JSON lines' reader went away (null: never).
     private readonly Func<bool>? _readerGone;
     private int _sinceReaderCheck;
@@ -38,9 +42,13 @@ public sealed class DetectorSink : IFrameSink
     /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
     /// <param name="jsonPath">For --images: the input file, written as the JSON line's <c>path</c>.</param>
     /// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>): the run then stops as if the user quit.</param>
+    /// <param name="repeatLastFrame">The input drops frames of its own (--realtime), also after the last frame processed:
+    /// the video keeps a copy of each frame written, to write it again at the end for those (one copy a frame, into the same buffer).</param>
     public DetectorSink(OverlayRenderer renderer, JsonFrameWriter? json = null, VideoFileOutput? video = null,
-        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null, Func<bool>? readerGone = null)
+        string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null, Func<bool>? readerGone = null,
+        bool repeatLastFrame = false)
     {
+        _lastFrame = repeatLastFrame && video is not null ? new Mat() : null;
         _readerGone = readerGone;
         _jsonPath = jsonPath;
         _renderer = renderer ?? throw new ArgumentNullException(nameof(renderer));
@@ -99,11 +107,16 @@ public sealed class DetectorSink : IFrameSink
             // frame it stands for, as a window shows it until the next: the file keeps real time.
             // At most a second's worth: each write is an encode, on the machine that is already behind,
             // and a stall (a laptop waking) must not freeze the sink for its length.
-            long repeats = _lastIndex < 0 ? 1 : Math.Clamp(packet.Index - _lastIndex, 1, Math.Max(1, (long)Math.Ceiling(_video.Fps)));
+            long repeats = _lastIndex < 0 ? 1 : Math.Clamp(packet.Index - _lastIndex, 1, MaxRepeats);
             _lastIndex = packet.Index;
             for (long i = 0; i < repeats; i++)
             {
                 _video.Write(packet.Frame);
+            }
+
+            if (_lastFrame is not null)
+            {
+                packet.Frame.CopyTo(_lastFrame);
             }
         }
         if (_imagePath is not null)
@@ -145,12 +158,27 @@ public sealed class DetectorSink : IFrameSink
     /// <summary>Why the annotated image (<c>imagePath</c>) could not be written; null when it was, or none was asked for.</summary>
     public ImageWriteException? ImageWriteError { get; private set; }
 
-    public bool Complete(bool userQuit, CancellationToken cancel)
+    // At most a second's worth of repeats of one frame (see Write).
+    private long MaxRepeats => Math.Max(1, (long)Math.Ceiling(_video!.Fps));
+
+    public bool Complete(bool userQuit, long inputEnd, CancellationToken cancel)
     {
         if (_video is not null)
         {
             try
             {
+                // Input frames dropped after the last one processed (a --realtime file's last frames, or
+                // those before --max-frames' stop): the last frame stands for them, as a window shows it.
+                if (_lastFrame is not null && _lastIndex >= 0 && inputEnd > _lastIndex + 1 && !_lastFrame.Empty())
+                {
+                    for (long i = Math.Min(inputEnd - _lastIndex - 1, MaxRepeats); i > 0; i--)
+                    {
+                        _video.Write(_lastFrame);
+                    }
+
+                    _lastIndex = inputEnd - 1;
+                }
+
                 _video.Commit(); // the run ended (input over, the user quit, or Ctrl+C): the file is whole
                 _videoCommitted = true;
             }
@@ -167,6 +195,7 @@ public sealed class DetectorSink : IFrameSink
     {
         _videoClosed = true;
         _video?.Dispose();
+        _lastFrame?.Dispose();
         _window?.Dispose();
     }
 }

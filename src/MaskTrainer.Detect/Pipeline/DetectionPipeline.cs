@@ -90,6 +90,9 @@ public sealed class DetectionPipeline
         private StopReason? _reason;
         private long _dropped;
 
+        // The number of the input frame after the last one read or skipped (at most --max-frames): set by the capture stage as it ends.
+        private long _inputEnd;
+
         public PipelineRun(DetectionPipeline pipeline, CancellationToken cancel)
         {
             _p = pipeline;
@@ -182,7 +185,8 @@ public sealed class DetectionPipeline
             // A Ctrl+C while an image's window is held open interrupts the run too; one that comes
             // while the output is being finished does not (the run was over).
             bool cancelled = _cancel.IsCancellationRequested;
-            if (_p._sink.Complete(userQuit, _cancel) || cancelled)
+            long inputEnd = !cancelled && _reason is null or StopReason.MaxFrames ? Interlocked.Read(ref _inputEnd) : -1;
+            if (_p._sink.Complete(userQuit, inputEnd, _cancel) || cancelled)
             {
                 SetReason(StopReason.Interrupted);
             }
@@ -281,10 +285,14 @@ public sealed class DetectionPipeline
             }
             finally
             {
-                if (max > 0 && read + _p._source.Skipped >= max)
+                long end = read + _p._source.Skipped;
+                if (max > 0 && end >= max)
                 {
                     SetReason(StopReason.MaxFrames);
+                    end = max;
                 }
+
+                Interlocked.Exchange(ref _inputEnd, end);
 
                 _toDetect.Complete();
             }

@@ -16,10 +16,15 @@ public sealed class RealtimeSource : IFrameSource
     private long _start;
     private long _next;
     private long _skipped;
+    private readonly long _stopBefore;
 
     /// <param name="file">The video (owned).</param>
-    public RealtimeSource(VideoFileSource file)
+    /// <param name="stopBefore">--max-frames: frame numbers from this one on are neither skipped nor read (the input ends
+    /// there), so a late read near the limit counts no frame beyond it as dropped; 0 = no limit.</param>
+    public RealtimeSource(VideoFileSource file, long stopBefore = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(stopBefore);
+        _stopBefore = stopBefore;
         _file = file ?? throw new ArgumentNullException(nameof(file));
         _ticksPerFrame = (long)Math.Round(Stopwatch.Frequency / file.Fps);
     }
@@ -47,6 +52,11 @@ public sealed class RealtimeSource : IFrameSource
 
         // Frames whose successor is already due are gone, as on a camera.
         long newest = (now - _start) / _ticksPerFrame;
+        if (_stopBefore > 0)
+        {
+            newest = Math.Min(newest, _stopBefore);
+        }
+
         while (_next < newest)
         {
             if (!_file.Skip())
@@ -56,6 +66,12 @@ public sealed class RealtimeSource : IFrameSource
 
             _next++;
             Interlocked.Increment(ref _skipped);
+        }
+
+        if (_stopBefore > 0 && _next >= _stopBefore)
+        {
+            timeMs = 0;
+            return false; // the frames up to the limit were read or skipped: the run ends there
         }
 
         long due = _start + _next * _ticksPerFrame;

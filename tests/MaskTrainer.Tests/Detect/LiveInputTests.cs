@@ -49,7 +49,7 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         using var writer = new JsonFrameWriter(json, model.Labels);
         RunSummary summary;
         // A sink slower than the frame rate (70 ms against 40), so the loop falls behind and frames are dropped.
-        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25)), TimeSpan.FromMilliseconds(70)))
+        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25), repeatLastFrame: true), TimeSpan.FromMilliseconds(70)))
         using (var source = new RealtimeSource(new VideoFileSource(clip)))
         {
             summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0 }).Run();
@@ -68,9 +68,55 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         }
 
         // Frames dropped before the first one shown (a loaded machine's slow start) stand for
-        // nothing: the recording starts with the first frame shown, as a camera's does.
+        // nothing: the recording starts with the first frame shown, as a camera's does. Those
+        // dropped after the last one shown are the last one's time: the recording ends with the input.
+        (summary.Frames + summary.Dropped).Should().Be(30);
         using var capture = VideoIo.OpenFile(output);
-        capture.FrameCount.Should().Be((int)(last - first) + 1, "each frame shown stands for the dropped ones after it, as on screen");
+        capture.FrameCount.Should().Be((int)(30 - first), "each frame shown stands for the dropped ones after it, as on screen, the last one too");
+    }
+
+    [SharedFact("data/mask-sample", "models", "data/videos/Gituatu_nomask.mp4")]
+    public void A_realtime_run_stopped_by_max_frames_counts_and_records_exactly_the_frames_before_the_limit()
+    {
+        // A slow sink makes the reads late, so the source skips frames; near the limit a late read
+        // skipped past it (frames >= N counted as dropped) and the frames dropped after the last one
+        // shown were missing from the recording (70 shown + 30 dropped = 100, but 99 in the file).
+        using var temp = new TempFolder();
+        var clip = Clip(temp.File("h4-clip.avi"), 30);
+        var output = temp.File("h4-live.avi");
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var detector = new CatalogFaceDetector(FaceDetectors.Create(UltraFaceDetector.ModelId, fixture.Store!), null);
+        using var classifier = new ModelFaceClassifier(model);
+        var json = new StringWriter { NewLine = "\n" };
+        using var writer = new JsonFrameWriter(json, model.Labels);
+        RunSummary summary;
+        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25), repeatLastFrame: true), TimeSpan.FromMilliseconds(90)))
+        using (var source = new RealtimeSource(new VideoFileSource(clip), stopBefore: 20))
+        {
+            summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0, MaxFrames = 20 }).Run();
+        }
+
+        summary.Reason.Should().Be(StopReason.MaxFrames);
+        summary.Dropped.Should().BeGreaterThan(3);
+        (summary.Frames + summary.Dropped).Should().Be(20, "the frames before frame 20 are shown or dropped, none after it counts");
+        var frames = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("frame").GetInt64()).ToList();
+        frames.Should().OnlyContain(f => f < 20);
+        using var capture = VideoIo.OpenFile(output);
+        capture.FrameCount.Should().Be((int)(20 - frames[0]), "the last frame shown stands for the dropped ones after it, up to the limit");
+    }
+
+    [Fact]
+    public void A_realtime_source_neither_skips_nor_reads_past_its_limit()
+    {
+        using var temp = new TempFolder();
+        var clip = DetectTestFrames.WriteNumberedVideo(temp.File("h4-numbered.avi"), 12, fps: 100);
+        using var source = new RealtimeSource(new VideoFileSource(clip), stopBefore: 5);
+        using var frame = new Mat();
+        source.Read(frame, out _).Should().BeTrue();
+        Thread.Sleep(200); // 20 frames' time: every frame is due
+        source.Read(frame, out _).Should().BeFalse("the newest frame due is past the limit");
+        source.Skipped.Should().Be(4, "frames 1 to 4 were dropped; 5 and later lie past the stop");
     }
 
     /// <summary>The app's sink, made slow: a machine that cannot keep up.</summary>
@@ -82,7 +128,7 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
             return inner.Write(packet, fps);
         }
 
-        public bool Complete(bool userQuit, CancellationToken cancel) => inner.Complete(userQuit, cancel);
+        public bool Complete(bool userQuit, long inputEnd, CancellationToken cancel) => inner.Complete(userQuit, inputEnd, cancel);
 
         public void Dispose() => inner.Dispose();
     }

@@ -178,7 +178,7 @@ public sealed class VideoOutputTests
         sink.Write(packet, 25);
         Directory.Delete(folder, recursive: true);
 
-        sink.Complete(userQuit: false, CancellationToken.None).Should().BeFalse();
+        sink.Complete(userQuit: false, inputEnd: 2, CancellationToken.None).Should().BeFalse();
 
         sink.OutputError.Should().Be($"{path}: the video could not be written whole (its folder {folder} was removed while it was being written); nothing was put in its place");
         writer.WriteSummary(new MaskTrainer.Detect.Stats.RunSummary(2, 0, 0, 0.1, 1, 1, 1, MaskTrainer.Detect.Stats.StopReason.EndOfInput) { Error = sink.OutputError });
