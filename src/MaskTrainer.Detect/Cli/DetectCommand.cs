@@ -84,7 +84,7 @@ public static class DetectCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON line per frame, then a summary line, to stdout" };
         var loop = new Option<bool>("--loop") { Description = "Play --video again from the start when it ends" };
         var realtime = new Option<bool>("--realtime") { Description = "Play --video at its own frame rate, as a camera delivers frames: late frames are skipped, latency is a live user's" };
-        var maxFrames = new Option<long>("--max-frames") { Description = "Stop after N frames (0 = no limit)", HelpName = "N" };
+        var maxFrames = new Option<long>("--max-frames") { Description = "Stop before frame number N of the input, numbered from 0 (camera and --realtime: dropped frames count, as their numbers do); 0 = no limit", HelpName = "N" };
 
         Rule(threshold, v => v is >= 0 and <= 1, "must be between 0 and 1");
         Rule(smoothing, v => v is > 0 and <= 1, "must be more than 0 and at most 1");

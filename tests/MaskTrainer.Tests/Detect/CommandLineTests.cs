@@ -93,6 +93,9 @@ public sealed class CommandLineTests
         {
             stdout.Should().Contain(option);
         }
+
+        // What --max-frames does (docs/detector.md): it ends before that frame number, not after N frames processed.
+        stdout.Should().Contain("Stop before frame number N of the input").And.NotContain("Stop after N frames");
     }
 
     [Fact]
