@@ -131,7 +131,7 @@ public sealed class DetectApp
         using var source = opened;
         // A detector's weights may be a 41 MB first download: say so on stderr (plain lines, fine on a terminal and in a log).
         using var store = new ModelStore(ModelStoreOptions.FromEnvironment([.. o.ModelsDirectories]) with { Progress = new PlainDownloadLines(_stderr), Cancellation = cancel });
-        using var model = MaskModel.Load(o.ModelPath, threads);
+        using var model = ModelFileLoad.Load(o.ModelPath, threads); // a file replaced meanwhile is said so, not "damaged"
         cancel.ThrowIfCancellationRequested(); // the start-up's steps take seconds: Ctrl+C stops between them
         var (maskIndex, sure) = MaskLabels.Choose(model.Labels, o.MaskLabel);
         if (!sure)
