@@ -29,7 +29,7 @@ public static class DetectCommand
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(parsed))
         {
-            await stderr.WriteLineAsync($"error: {Describe(parsed.Errors[0])} (see --help)");
+            await stderr.WriteLineAsync($"error: {Unmatched(parsed) ?? Describe(parsed.Errors[0])} (see --help)");
             return ExitCodes.Usage;
         }
 
@@ -209,6 +209,22 @@ public static class DetectCommand
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return (root, Read);
+    }
+
+    /// <summary>
+    /// A word on the command line that no option takes, in the training app's words (its UsageErrors):
+    /// "unknown option '--imgae'" or "unexpected argument 'x'", not the library's "Unrecognized command or argument";
+    /// null when every word was taken. Named before any other error, which is often a knock-on effect of it.
+    /// </summary>
+    private static string? Unmatched(ParseResult parsed)
+    {
+        if (parsed.UnmatchedTokens.Count == 0)
+        {
+            return null;
+        }
+
+        var token = parsed.UnmatchedTokens[0];
+        return token.StartsWith('-') && token.Length > 1 ? $"unknown option '{token}'" : $"unexpected argument '{token}'";
     }
 
     /// <summary>

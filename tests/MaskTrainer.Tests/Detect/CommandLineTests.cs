@@ -75,8 +75,13 @@ public sealed class CommandLineTests
     {
         var (code, _, stderr) = await Invoke("--frobnicate");
         code.Should().Be(ExitCodes.Usage);
-        stderr.Should().StartWith("error: ").And.Contain("--frobnicate");
-        stderr.Trim().Should().NotContain("\n");
+        stderr.Should().Be("error: unknown option '--frobnicate' (see --help)\n", "the training app's words");
+
+        (code, _, stderr) = await Invoke("--image", "a.jpg", "--imgae", "b.jpg");
+        (code, stderr).Should().Be((ExitCodes.Usage, "error: unknown option '--imgae' (see --help)\n"));
+
+        (code, _, stderr) = await Invoke("--image", "a.jpg", "extra");
+        (code, stderr).Should().Be((ExitCodes.Usage, "error: unexpected argument 'extra' (see --help)\n"));
     }
 
     [Fact]
