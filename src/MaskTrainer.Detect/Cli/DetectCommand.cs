@@ -80,7 +80,7 @@ public static class DetectCommand
         var holdFrames = new Option<int>("--hold-frames") { Description = $"Keep showing a face the detector missed for up to N frames in a row, at its last box with its last label (video and camera only); 0 = off, at most {Tracking.TrackerOptions.Default.MaxMissedFrames}", DefaultValueFactory = _ => Tracking.TrackerOptions.Default.HoldFrames, HelpName = "N" };
         var smoothing = new Option<float>("--smoothing") { Description = "Weight of a new classification in a face's moving average, in (0, 1]; 1 = no smoothing", DefaultValueFactory = _ => 0.5f, HelpName = "A" };
         var noWindow = new Option<bool>("--no-window", "--headless") { Description = "Do not open a window" };
-        var output = new Option<string>("--output", "-o") { Description = "Write the annotated video (.mp4, .avi) or image (.jpg, .png); with --images, a folder for the annotated copies", HelpName = "FILE" };
+        var output = new Option<string>("--output", "-o") { Description = $"Write the annotated video ({string.Join(", ", OutputFiles.VideoExtensions)}) or image ({string.Join(", ", MaskTrainer.Imaging.ImageCodec.Extensions)}); with --images, a folder for the annotated copies", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line per frame, then a summary line, to stdout" };
         var loop = new Option<bool>("--loop") { Description = "Play --video again from the start when it ends" };
         var realtime = new Option<bool>("--realtime") { Description = "Play --video at its own frame rate, as a camera delivers frames: late frames are skipped, latency is a live user's" };

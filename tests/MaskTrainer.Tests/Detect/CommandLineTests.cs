@@ -101,6 +101,9 @@ public sealed class CommandLineTests
 
         // What --max-frames does (docs/detector.md): it ends before that frame number, not after N frames processed.
         stdout.Should().Contain("Stop before frame number N of the input").And.NotContain("Stop after N frames");
+
+        // --output's formats are the ones its check takes (the error message's lists), not a few of them.
+        stdout.Should().Contain("Write the annotated video (.mp4, .m4v, .mov, .avi) or image (.jpg, .jpeg, .png, .bmp, .webp)");
     }
 
     [Fact]
