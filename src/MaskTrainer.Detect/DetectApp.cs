@@ -48,7 +48,7 @@ public sealed class DetectApp
         {
             if (e is UsageException)
             {
-                _stderr.WriteLine($"error: {e.Message} (see --help)");
+                _stderr.WriteLine($"error: {HumanText.Escape(e.Message)} (see --help)");
                 return ExitCodes.Usage;
             }
 
@@ -59,7 +59,8 @@ public sealed class DetectApp
                 return ExitCodes.Interrupted;
             }
 
-            _stderr.WriteLine($"error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+            // One line: our messages are; a control character in one comes from a name (a newline in a file name).
+            _stderr.WriteLine($"error: {HumanText.Escape(e.Message.Trim())}");
             return ExitCodes.Error;
         }
     }
@@ -137,7 +138,7 @@ public sealed class DetectApp
         if (!sure)
         {
             // A guess (by a weak rule, or between labels with the same claim): say which, as alerts depend on it.
-            _stderr.WriteLine($"note: taking '{model.Labels[maskIndex]}' as the mask label (the model's labels: {string.Join(", ", model.Labels)}); --mask-label chooses another");
+            _stderr.WriteLine($"note: taking '{HumanText.Escape(model.Labels[maskIndex])}' as the mask label (the model's labels: {HumanText.Escape(string.Join(", ", model.Labels))}); --mask-label chooses another");
         }
 
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
@@ -178,7 +179,7 @@ public sealed class DetectApp
             Report(batchSummary with { Detector = detectorId }, json);
             if (o.OutputPath is not null && batchSummary.Batch!.Written > 0)
             {
-                _stderr.WriteLine($"wrote {Counted.Of(batchSummary.Batch.Written, "annotated image")} to {o.OutputPath}");
+                _stderr.WriteLine($"wrote {Counted.Of(batchSummary.Batch.Written, "annotated image")} to {HumanText.Escape(o.OutputPath)}");
             }
 
             if (batchSummary.Reason == StopReason.OutputClosed)
@@ -213,13 +214,13 @@ public sealed class DetectApp
         if (summary.Frames == 0 && summary.Reason == StopReason.EndOfInput && o.Input == InputKind.Video)
         {
             // OpenCV opens some files that are no video (or hold no readable frame) and then reads nothing.
-            _stderr.WriteLine($"error: {o.InputPath}: no frame could be read (not a video OpenCV's back-ends can decode, or damaged)");
+            _stderr.WriteLine($"error: {HumanText.Escape(o.InputPath)}: no frame could be read (not a video OpenCV's back-ends can decode, or damaged)");
             return ExitCodes.Error;
         }
 
         if (source!.Warning is { } warning)
         {
-            _stderr.WriteLine($"warning: {warning}");
+            _stderr.WriteLine($"warning: {HumanText.Escape(warning)}");
         }
 
         if (sink.ReaderGone)
@@ -231,13 +232,13 @@ public sealed class DetectApp
         if (sink.OutputError is { } failed)
         {
             // After the summary: the frames were all handled, only the file is missing.
-            _stderr.WriteLine($"error: {failed.ReplaceLineEndings(" ")}");
+            _stderr.WriteLine($"error: {HumanText.Escape(failed)}");
             return ExitCodes.Error;
         }
 
         if (o.OutputPath is not null && summary.Frames > 0)
         {
-            _stderr.WriteLine($"wrote {o.OutputPath}");
+            _stderr.WriteLine($"wrote {HumanText.Escape(o.OutputPath)}");
         }
 
         if (sink.ReaderGone)
@@ -277,7 +278,7 @@ public sealed class DetectApp
 
         foreach (var (path, reason) in images.Skipped)
         {
-            _stderr.WriteLine($"skipped {path}: {reason}");
+            _stderr.WriteLine($"skipped {HumanText.Escape(path)}: {reason}");
         }
 
         if (none)
@@ -310,10 +311,9 @@ public sealed class DetectApp
     /// </summary>
     private int ReportUnreadableImage(DetectorOptions o, ImagingException e, TimeSpan startup)
     {
-        var message = e.Message.ReplaceLineEndings(" ").Trim();
-        _stderr.WriteLine($"error: {message}");
+        _stderr.WriteLine($"error: {HumanText.Escape(e.Message.Trim())}");
         using var json = o.Json ? new JsonFrameWriter(_stdout, []) : null;
-        json?.WriteError(o.InputPath!, message);
+        json?.WriteError(o.InputPath!, e.Message.ReplaceLineEndings(" ").Trim()); // as ImageBatch writes it
         Report(new RunSummary(0, 0, 0, 0, 0, 0, startup.TotalSeconds, StopReason.EndOfInput) { Batch = new ImageBatchCounts(0, 1) }, json);
         return ExitCodes.Error;
     }
@@ -326,7 +326,7 @@ public sealed class DetectApp
 
     private int ReportCameraLost(string? message)
     {
-        _stderr.WriteLine($"error: {message ?? "the camera stopped delivering frames"}; stopped (outputs were closed)");
+        _stderr.WriteLine($"error: {HumanText.Escape(message ?? "the camera stopped delivering frames")}; stopped (outputs were closed)");
         return ExitCodes.CameraLost;
     }
 

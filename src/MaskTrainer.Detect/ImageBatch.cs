@@ -53,7 +53,7 @@ internal sealed class ImageBatch(
             }
             catch (ImagingException e)
             {
-                Failed(file, e.Message.ReplaceLineEndings(" ").Trim());
+                Failed(file, e.Message.Trim());
                 failed++;
                 continue;
             }
@@ -80,8 +80,7 @@ internal sealed class ImageBatch(
             {
                 // Its annotated copy could not be written (a folder of that name, no space, no
                 // permission): one line for it, and the batch goes on, as for an unreadable image.
-                string why = copyError.Reason.ReplaceLineEndings(" ").Trim();
-                Failed(file, $"{copy}: cannot write the annotated copy: {why}");
+                Failed(file, $"{copy}: cannot write the annotated copy: {copyError.Reason.Trim()}");
                 failed++;
             }
             else if (copy is not null)
@@ -100,8 +99,9 @@ internal sealed class ImageBatch(
 
         void Failed(string file, string message)
         {
-            stderr.WriteLine($"error: {message}");
-            json?.WriteError(file, message);
+            // The human line shows a newline in a name as \n; the JSON line escapes it its own way.
+            stderr.WriteLine($"error: {HumanText.Escape(message)}");
+            json?.WriteError(file, message.ReplaceLineEndings(" "));
         }
 
         return new RunSummary(images, faces, classified, Stopwatch.GetElapsedTime(started).TotalSeconds,

@@ -29,7 +29,7 @@ public static class DetectCommand
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !IsHelp(parsed))
         {
-            await stderr.WriteLineAsync($"error: {Unmatched(parsed) ?? Describe(parsed.Errors[0])} (see --help)");
+            await stderr.WriteLineAsync($"error: {HumanText.Escape(Unmatched(parsed) ?? Describe(parsed.Errors[0]))} (see --help)");
             return ExitCodes.Usage;
         }
 

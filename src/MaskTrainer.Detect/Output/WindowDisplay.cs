@@ -148,7 +148,7 @@ public sealed class WindowDisplay : IDisposable
             kept = e.Message; // e.g. "out.mp4: the video could not be written whole (...)"
         }
 
-        _errors.WriteLine(kept is null ? $"error: the display was lost (DISPLAY={display})" : $"error: the display was lost (DISPLAY={display}); {kept}");
+        _errors.WriteLine(kept is null ? $"error: the display was lost (DISPLAY={display})" : $"error: the display was lost (DISPLAY={display}); {HumanText.Escape(kept)}");
         _errors.Flush();
         return Cli.ExitCodes.DisplayLost;
     }

@@ -33,6 +33,7 @@ public sealed class CommandLineTests
     [InlineData("--detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, haar)", "--detector", "nope")]
     [InlineData("o.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "o.mkv")]
     [InlineData("noext: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--camera", "1", "--output", "noext")]
+    [InlineData("h4-o\\nx.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "h4-o\nx.mkv")]
     [InlineData("--output '' needs a file name", "--image", "a.jpg", "-o", "")]
     [InlineData("--output '' needs a folder name", "--images", "photos", "-o", "")]
     [InlineData("x.mp4: --image writes an image: use .jpg, .jpeg, .png, .bmp, .webp", "--image", "a.jpg", "-o", "x.mp4")]
