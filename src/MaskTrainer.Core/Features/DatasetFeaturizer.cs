@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using MaskTrainer.Augmentation;
 using MaskTrainer.Data;
@@ -15,10 +17,17 @@ namespace MaskTrainer.Features;
 /// pipeline — decoder threads read, face-crop, augment and resize images while the calling
 /// thread runs batched forward passes and writes each result to the cache as soon as it
 /// exists, so an interrupted run keeps everything computed so far. Unreadable images are
-/// skipped and listed with the decoder's reason.
+/// skipped and listed with the decoder's reason, and so are images whose file changed after it
+/// was hashed (<see cref="ChangedReason"/>): a cache entry always holds the features of the bytes its hash names.
 /// </summary>
 public sealed class DatasetFeaturizer
 {
+    /// <summary>
+    /// Why an image is skipped whose file is no longer the one hashed when the folders were loaded
+    /// (<see cref="ImageExample.ContentHash"/>): its features would be cached under the old hash.
+    /// </summary>
+    public const string ChangedReason = "changed while the run read it: not the content hashed when the folders were loaded, so nothing is cached for it (run again to use it)";
+
     // Cache entry tags: how the face-crop stage framed the image (0 = no face-crop stage).
     private const int TagFaceFound = 1, TagFaceFallback = 2;
 
@@ -358,7 +367,7 @@ public sealed class DatasetFeaturizer
         private void Prepare(int i, Size size, List<Item> prepared)
         {
             var example = _examples[i];
-            using var decoded = ImageCodec.Read(example.Path, ImreadModes.Color, _owner._options.MaxPixels);
+            using var decoded = ReadAsHashed(example, _owner._options.MaxPixels);
             FaceCrop? crop = null;
             try
             {
@@ -394,6 +403,35 @@ public sealed class DatasetFeaturizer
             finally
             {
                 crop?.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Decodes <paramref name="example"/>'s file from the very bytes it hashes, and only if they
+        /// are the bytes hashed when the folders were loaded (<see cref="ImageExample.ContentHash"/>):
+        /// its features are cached under that hash, so the features of a file changed since (by a
+        /// sync client, an editor) would be found under it by every later run, long after the file was
+        /// put back. Hashing the buffer that is decoded costs no second read.
+        /// </summary>
+        /// <exception cref="ImageDecodeException">Unreadable, not decodable, or <see cref="ChangedReason"/>.</exception>
+        private static Mat ReadAsHashed(ImageExample example, long maxPixels)
+        {
+            var buffer = ImageCodec.RentFileBytes(example.Path, out int length);
+            try
+            {
+                var bytes = buffer.AsSpan(0, length);
+                Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+                SHA256.HashData(bytes, hash);
+                if (!Convert.ToHexStringLower(hash).Equals(example.ContentHash, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ImageDecodeException(example.Path, ChangedReason);
+                }
+
+                return ImageCodec.Decode(bytes, ImreadModes.Color, maxPixels, example.Path);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
 

@@ -48,52 +48,65 @@ public static class ImageCodec
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
-        byte[]? buffer = null;
+        var buffer = RentFileBytes(path, out int length);
         try
         {
-            // A named pipe would block the open below until something writes to it: never, in a photo folder.
-            if (FilePaths.WhyNotRegularFile(path) is { } special)
-            {
-                throw new ImageDecodeException(path, special);
-            }
-
-            int length;
-            try
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-                if (stream.Length > int.MaxValue)
-                {
-                    throw new ImageDecodeException(path, $"file is {stream.Length} bytes, too large for an image");
-                }
-
-                length = (int)stream.Length;
-                buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-                stream.ReadExactly(buffer, 0, length);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                throw new ImageDecodeException(path, "file not found", e);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
-            }
-            catch (IOException e)
-            {
-                // Worded as the folder listing words it (the path is said once, before the reason).
-                throw new ImageDecodeException(path, ImageFolderDataset.CannotRead(path, e), e);
-            }
-
             return Decode(buffer.AsSpan(0, length), mode, maxPixels, path);
         }
         finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The whole file <paramref name="path"/> in a buffer rented from <see cref="ArrayPool{T}.Shared"/>
+    /// (the caller returns it), its first <paramref name="length"/> bytes: for a caller that looks at the
+    /// bytes before it decodes them (<see cref="Decode"/>), so that both see one version of the file.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">As <see cref="Read"/>: missing, not a regular file, unreadable, too large.</exception>
+    internal static byte[] RentFileBytes(string path, out int length)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        // A named pipe would block the open below until something writes to it: never, in a photo folder.
+        if (FilePaths.WhyNotRegularFile(path) is { } special)
+        {
+            throw new ImageDecodeException(path, special);
+        }
+
+        byte[]? buffer = null;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            if (stream.Length > int.MaxValue)
+            {
+                throw new ImageDecodeException(path, $"file is {stream.Length} bytes, too large for an image");
+            }
+
+            length = (int)stream.Length;
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+            stream.ReadExactly(buffer, 0, length);
+            return buffer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+
+            throw Unreadable(path, e);
         }
     }
+
+    /// <summary>An I/O failure reading <paramref name="path"/> as a one-line <see cref="ImageDecodeException"/>.</summary>
+    private static ImageDecodeException Unreadable(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => new ImageDecodeException(path, "file not found", e),
+        UnauthorizedAccessException => new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e),
+        // Worded as the folder listing words it (the path is said once, before the reason).
+        _ => new ImageDecodeException(path, ImageFolderDataset.CannotRead(path, e), e),
+    };
 
     /// <summary>
     /// Decodes an encoded image held in memory; <paramref name="sourceName"/> (default "&lt;bytes&gt;")

@@ -125,6 +125,44 @@ public sealed class DatasetFeaturizerTests : IClassFixture<FrPoseFixture>, IDisp
     }
 
     [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
+    public void An_image_changed_after_it_was_hashed_is_skipped_and_nothing_is_cached_under_its_hash()
+    {
+        // A probe: a file replaced between the loading (hashing) and the featurizing had the new
+        // picture's features cached under the old hash, and every later run with the file put back read them.
+        var photos = FeaturesTestData.Examples(3);
+        var folder = Directory.CreateTempSubdirectory("h2-changed-").FullName;
+        try
+        {
+            string changing = Path.Combine(folder, "photo.jpg");
+            File.Copy(photos[0].Path, changing);
+            var loaded = FeaturesTestData.Example(changing) with { LabelIndex = 0 }; // hashed as photo 0
+            File.Copy(photos[1].Path, changing, overwrite: true); // then a sync client replaced it
+            var stage = new DatasetFeaturizer(_pose.Featurizer, cache: Cache, augmentation: TwoCopies);
+
+            var data = stage.Featurize([loaded, photos[2]], augment: true);
+
+            data.Rows.Should().Be(3, "photo 2 and its two copies; the changed file gives none");
+            data.ExampleIndices.ToArray().Should().Equal(1, 1, 1);
+            data.Skipped.Should().ContainSingle().Which.Should().Be(new SkippedItem(changing, DatasetFeaturizer.ChangedReason));
+            data.Stats.Skipped.Should().Be(1);
+            Directory.GetFiles(Cache.Root, loaded.ContentHash + ".*", SearchOption.AllDirectories)
+                .Should().BeEmpty("nothing is cached under the hash of bytes that were not decoded");
+
+            // The file put back: its features are computed now, those of photo 0, as a cold cache gives them.
+            File.Copy(photos[0].Path, changing, overwrite: true);
+            var restored = stage.Featurize([loaded]);
+            using var image = ImageCodec.Read(photos[0].Path);
+
+            restored.Stats.Should().Match<FeaturizeStats>(s => s.Computed == 1 && s.CacheHits == 0 && s.Skipped == 0);
+            restored.Row(0).ToArray().Should().Equal(_pose.Featurizer.Featurize(image));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [SharedFact(FeaturesTestData.FrPose, FeaturesTestData.MaskSample)]
     public void Augmented_copies_are_extra_rows_cached_under_the_augmentation_key()
     {
         var examples = FeaturesTestData.Examples(2);
