@@ -121,22 +121,29 @@ public static class DatasetSplitter
             int units = unitsPerClass[c].Count;
             if (units < needed)
             {
-                int files = unitsPerClass[c].Sum(u => u.Count);
+                // Counted in the class's own files: a unit filed under this class may also hold
+                // another class's identical copy ("2 (1 distinct)" was said of a folder with 1 file).
+                int files = CountOwn(unitsPerClass[c], examples, c);
                 string distinct = files == units ? string.Empty : $" ({units} distinct)";
 
                 // Its images that are the same files as another class's go with that class (the lower
                 // label index): say so, or "0 images" contradicts the count the user was just shown.
-                int own = 0;
+                int all = 0;
                 foreach (var e in examples)
                 {
-                    own += e.LabelIndex == c ? 1 : 0;
+                    all += e.LabelIndex == c ? 1 : 0;
                 }
 
-                int elsewhere = own - CountOwn(unitsPerClass[c], examples, c);
-                string shared = elsewhere == 0 ? string.Empty
-                    : $"; its other {elsewhere} are the same files as images of another class (see the warnings above) and go with that class";
+                int elsewhere = all - files;
+                string ofAll = elsewhere == 0 ? string.Empty : $" of its {all}";
+                string shared = elsewhere switch
+                {
+                    0 => string.Empty,
+                    1 => "; the other 1 is the same file as an image of another class (see the warnings above) and goes with that class",
+                    _ => $"; the other {elsewhere} are the same files as images of another class (see the warnings above) and go with that class",
+                };
                 throw new DatasetException(
-                    $"class '{labels[c]}' has too few images to split: {files}{distinct}, need at least {needed} (one each for {splitNames}){shared}");
+                    $"class '{labels[c]}' has too few images to split: {files}{distinct}{ofAll}, need at least {needed} (one each for {splitNames}){shared}");
             }
         }
 

@@ -249,8 +249,44 @@ public sealed class DatasetSplitterTests
         var act = () => DatasetSplitter.Split(examples);
 
         act.Should().Throw<DatasetException>().WithMessage(
-            "class 'without_mask' has too few images to split: 0, need at least 3 (one each for train, validation and test); " +
-            "its other 4 are the same files as images of another class (see the warnings above) and go with that class");
+            "class 'without_mask' has too few images to split: 0 of its 4, need at least 3 (one each for train, validation and test); " +
+            "the other 4 are the same files as images of another class (see the warnings above) and go with that class");
+    }
+
+    [Fact]
+    public void Split_ClassTooSmall_CountsItsOwnFilesNotAnotherClasssCopyOfThem()
+    {
+        // A probe: tiny/ held one file, also in with_mask; tiny (the lower label index) takes the pair,
+        // and the error said "2 (1 distinct)" of a folder with 1 file.
+        var examples = new List<ImageExample> { new("/d/tiny/0417.jpg", "tiny", 0, Hash("with_mask", 0)) };
+        foreach (var e in Examples(20, 20))
+        {
+            examples.Add(e with { LabelIndex = e.LabelIndex + 1 });
+        }
+
+        var act = () => DatasetSplitter.Split(examples);
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'tiny' has too few images to split: 1, need at least 3 (one each for train, validation and test)");
+
+        examples.Add(new ImageExample("/d/tiny/0417-again.jpg", "tiny", 0, Hash("with_mask", 0)));
+        examples.Add(new ImageExample("/d/tiny/other.jpg", "tiny", 0, "tiny-1"));
+        act = () => DatasetSplitter.Split(examples.OrderBy(e => e.LabelIndex).ToList());
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'tiny' has too few images to split: 3 (2 distinct), need at least 3 (one each for train, validation and test)");
+    }
+
+    [Fact]
+    public void Split_ClassTooSmall_SaysHowManyOfItsFilesWentWithAnotherClass()
+    {
+        var examples = Examples(20, 2).ToList();
+        examples.Add(new ImageExample("/d/without_mask/same-as-0003.jpg", "without_mask", 1, Hash("with_mask", 3)));
+
+        var act = () => DatasetSplitter.Split(examples);
+
+        act.Should().Throw<DatasetException>().WithMessage(
+            "class 'without_mask' has too few images to split: 2 of its 3, need at least 3 (one each for train, validation and test); " +
+            "the other 1 is the same file as an image of another class (see the warnings above) and goes with that class");
     }
 
     [Fact]
