@@ -81,7 +81,7 @@ public sealed class MaskTrainingPipeline
         var test = Featurize(datasetFeaturizer, "test", split.Test, augment: false, cancellationToken);
         // An empty or truncated file is in the split and skipped when decoded: then the table again,
         // with the images used and the skipped ones beside them.
-        var used = SplitUsage.Count(data, split, train, validation, test);
+        var used = SplitUsage.Count(split, train, validation, test);
         if (used.Any(c => c.Skipped > 0))
         {
             _observer.Info("Used, once the unreadable files were skipped:" + Environment.NewLine + split.Describe(used, notes: false).TrimEnd());

@@ -12,9 +12,11 @@ internal static class SplitUsage
 {
     /// <summary>
     /// Per class, the images that gave features in each split (augmented copies not counted), and as
-    /// skipped the class's image files that did not: unreadable when the folder was hashed, or not decodable.
+    /// skipped the images of the split that did not (not decodable), so that each row adds up to the
+    /// split's. Files unreadable when the folder was hashed were never in the split (nor in its table):
+    /// they are listed with the other skipped files, not counted here, or a row came to 36 of 35.
     /// </summary>
-    public static IReadOnlyList<SplitClassCount> Count(ImageFolderDataset data, DatasetSplit split,
+    public static IReadOnlyList<SplitClassCount> Count(DatasetSplit split,
         FeaturizedData train, FeaturizedData? validation, FeaturizedData test)
     {
         var labels = split.Labels;
@@ -26,7 +28,7 @@ internal static class SplitUsage
         {
             var planned = split.Counts[c];
             int notDecoded = planned.Total - trainUsed[c] - validationUsed[c] - testUsed[c];
-            counts[c] = new SplitClassCount(labels[c], trainUsed[c], validationUsed[c], testUsed[c], notDecoded + data.Summary[c].Unreadable);
+            counts[c] = new SplitClassCount(labels[c], trainUsed[c], validationUsed[c], testUsed[c], notDecoded);
         }
 
         return counts;

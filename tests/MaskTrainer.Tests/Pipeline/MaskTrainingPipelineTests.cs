@@ -136,6 +136,10 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         observer.Warnings.Should().Contain($"skipped {dangling}: a link to '/nonexistent', which does not exist");
         MetricsDocument.FromJson(File.ReadAllText(run.MetricsPath)).Skipped.Should().ContainSingle().Which.Path.Should().Be(dangling);
         run.Metadata.Dataset!["skipped"]!.GetValue<int>().Should().Be(1);
+        // Never in the split, so in none of its tables: the table of the images used once counted it
+        // as skipped, and its row came to one more than the split's.
+        run.Used.Should().Equal(run.Split.Counts, "every image of the split was used");
+        observer.Infos.Should().NotContain(m => m.StartsWith("Used, once", StringComparison.Ordinal));
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -164,6 +168,7 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         run.Used.Sum(c => c.Total).Should().Be(2 * TrainedModelFixture.PerClass, "each photo once, the broken files not");
         run.Used[0].Skipped.Should().Be(2);
         run.Used[1].Skipped.Should().Be(0);
+        run.Used.Select(c => c.Total + c.Skipped).Should().Equal(run.Split.Counts.Select(c => c.Total), "each row adds up to the split's");
         run.TestMetrics.Count.Should().Be(run.Used.Sum(c => c.Test), "the metrics count each test photo once");
         run.Featurizing.Images.Should().Be(2 * TrainedModelFixture.PerClass);
         // "Featurized 60 image(s), 1 from cache" read as 60 in all: images and augmented copies are said apart.
