@@ -18,7 +18,8 @@ namespace MaskTrainer.Features;
 /// temporary file and renamed into place, so an interrupted run keeps everything finished
 /// before it and never leaves a half-written entry under its final name. A file with a bad
 /// header, length or checksum is a miss and is overwritten by the next <see cref="Write"/>.
-/// Safe for concurrent use by threads and processes.
+/// An entry that cannot be written (a folder in its place, a full disk) is not cached: the run
+/// goes on with the features it computed and is told once. Safe for concurrent use by threads and processes.
 /// </summary>
 public sealed class BottleneckCache
 {
@@ -36,13 +37,18 @@ public sealed class BottleneckCache
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     private readonly ConcurrentDictionary<(string, string, string?), string> _folders = new();
+    private readonly Action<string>? _onWarning;
+    private int _warned;
 
     /// <summary>A cache under <c>&lt;workspace&gt;/features</c>; folders are created on first write.</summary>
-    public BottleneckCache(string workspace)
+    /// <param name="workspace">The workspace folder.</param>
+    /// <param name="onWarning">Told once, in one line, when an entry cannot be written; null = not told.</param>
+    public BottleneckCache(string workspace, Action<string>? onWarning = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workspace);
         Workspace = workspace;
         Root = Path.GetFullPath(Path.Combine(workspace, FolderName));
+        _onWarning = onWarning;
     }
 
     /// <summary>The workspace folder, as given.</summary>
@@ -142,9 +148,11 @@ public sealed class BottleneckCache
 
     /// <summary>
     /// Stores <paramref name="features"/> (and an optional <paramref name="tag"/>, e.g. whether a
-    /// face was found) for <paramref name="key"/>, replacing any previous entry atomically.
+    /// face was found) for <paramref name="key"/>, replacing any previous entry atomically. False
+    /// when the entry cannot be written: the features are not cached, and the first such failure
+    /// is told to the warning callback (a cache is worth no failed run).
     /// </summary>
-    public void Write(FeatureKey key, ReadOnlySpan<float> features, int tag = 0)
+    public bool Write(FeatureKey key, ReadOnlySpan<float> features, int tag = 0)
     {
         string path = GetPath(key);
         var buffer = new byte[HeaderSize + features.Length * sizeof(float)];
@@ -159,7 +167,61 @@ public sealed class BottleneckCache
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), features.Length);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), tag);
         BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(16), Checksum(payload));
-        WriteAtomically(path, buffer);
+        return TryWrite(path, buffer);
+    }
+
+    /// <summary>
+    /// Writes a cache file; false, and the first failure told, when it cannot be written. An empty
+    /// folder in its place (the rename cannot replace it) is damage like a truncated entry and is
+    /// replaced; a folder with something in it is left alone: it is not ours to delete.
+    /// </summary>
+    private bool TryWrite(string path, byte[] bytes)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                WriteAtomically(path, bytes);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == 0 && Directory.Exists(path) && TryDeleteEmptyFolder(path))
+                {
+                    continue;
+                }
+
+                WarnOnce(path, e);
+                return false;
+            }
+        }
+    }
+
+    private static bool TryDeleteEmptyFolder(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The first write failure of this cache, in one line; later ones would repeat it for every image.</summary>
+    private void WarnOnce(string path, Exception e)
+    {
+        if (_onWarning is null || Interlocked.Exchange(ref _warned, 1) != 0)
+        {
+            return;
+        }
+
+        string why = Directory.Exists(path) ? "a folder with files in it is in its place"
+            : FilePaths.FileInTheWay(path) is { } file ? $"'{file}' is a file, not a folder"
+            : FilePaths.WhyNotWritten(e, Path.GetDirectoryName(path)!);
+        _onWarning($"feature cache: {path} could not be written ({why}); this run uses the features it computes without caching them (said once)");
     }
 
     /// <summary>Short, file-name-safe digest of a key: 16 hex digits of its SHA-256.</summary>
@@ -178,15 +240,27 @@ public sealed class BottleneckCache
         return key.Augmentation is null ? folder : Level(folder, "aug-", key.Augmentation);
     }
 
-    /// <summary>The hashed sub-folder for one key, created with a key.txt naming the key in full.</summary>
-    private static string Level(string parent, string prefix, string key)
+    /// <summary>
+    /// The hashed sub-folder for one key, created with a key.txt naming the key in full. One that
+    /// cannot be made is told as an entry is (<see cref="TryWrite"/>): its entries are then misses.
+    /// </summary>
+    private string Level(string parent, string prefix, string key)
     {
         string folder = Path.Combine(parent, prefix + Digest(key));
         string keyFile = Path.Combine(folder, "key.txt");
         if (!File.Exists(keyFile))
         {
-            Directory.CreateDirectory(folder);
-            WriteAtomically(keyFile, Encoding.UTF8.GetBytes(key + "\n"));
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WarnOnce(keyFile, e); // the file it was made for: FileInTheWay then names a file in the folder's place
+                return folder;
+            }
+
+            TryWrite(keyFile, Encoding.UTF8.GetBytes(key + "\n"));
         }
 
         return folder;

@@ -54,7 +54,7 @@ public sealed class MaskTrainingPipeline
 
         var data = LoadData(cancellationToken);
         var split = Split(data);
-        var cache = new BottleneckCache(_options.Workspace);
+        var cache = new BottleneckCache(_options.Workspace, _observer.Warning);
         var backbone = ResolveBackbone();
 
         using var featurizer = BackboneFeaturizer.Create(backbone, _store);

@@ -111,6 +111,55 @@ public sealed class BottleneckCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_in_place_of_an_entry_is_replaced_when_empty_and_otherwise_said_once_not_thrown()
+    {
+        // A probe: `mkdir` in place of an entry stopped training with "error: Is a directory ...".
+        var warnings = new List<string>();
+        var cache = new BottleneckCache(_workspace.Path, warnings.Add);
+        float[] values = [1f, 2f];
+        cache.Write(Key(), values).Should().BeTrue();
+        string path = cache.GetPath(Key());
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+        var read = new float[2];
+
+        cache.TryRead(Key(), read).Should().BeFalse("a folder is no entry");
+        cache.Write(Key(), values).Should().BeTrue("an empty folder is damage, replaced like a truncated entry");
+        cache.TryRead(Key(), read).Should().BeTrue();
+        read.Should().Equal(values);
+        warnings.Should().BeEmpty();
+
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "h2-note.txt"), "someone's file");
+        cache.Write(Key(), values).Should().BeFalse();
+        cache.Write(Key(), values).Should().BeFalse();
+        cache.Write(Key(augment: 1), values).Should().BeTrue("other entries are written as before");
+
+        warnings.Should().ContainSingle().Which.Should().Be(
+            $"feature cache: {path} could not be written (a folder with files in it is in its place); this run uses the features it computes without caching them (said once)");
+        File.ReadAllText(Path.Combine(path, "h2-note.txt")).Should().Be("someone's file", "a folder with files in it is not ours to delete");
+        cache.TryRead(Key(), read).Should().BeFalse();
+        Directory.GetFiles(_workspace.Path, "*.tmp*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_key_file_or_folder_that_cannot_be_made_is_said_once_and_its_entries_are_misses()
+    {
+        var warnings = new List<string>();
+        var cache = new BottleneckCache(_workspace.Path, warnings.Add);
+        string blocked = Path.Combine(_workspace.Path, "features", BottleneckCache.Digest("bb"));
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "a file where the backbone's folder goes");
+        var read = new float[1];
+
+        cache.TryRead(Key(), read).Should().BeFalse();
+        cache.Write(Key(), [1f]).Should().BeFalse();
+
+        warnings.Should().ContainSingle().Which.Should().StartWith($"feature cache: {Path.Combine(blocked, "key.txt")} could not be written ('{blocked}' is a file, not a folder); ");
+    }
+
+    [Fact]
     public void Keys_that_could_escape_the_folder_or_lack_an_augmentation_key_are_refused()
     {
         var cache = new BottleneckCache(_workspace.Path);
