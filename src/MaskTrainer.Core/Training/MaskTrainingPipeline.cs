@@ -142,19 +142,17 @@ public sealed class MaskTrainingPipeline
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
         // The last moment a Ctrl+C can still leave the previous model in place; once the files
-        // are being written they are finished (each is a quick atomic write), so they match.
+        // are being written they are finished and put in place together, so they match.
         cancellationToken.ThrowIfCancellationRequested();
         var layout = OutputLayout.For(_options.ModelPath);
-        Written(_options.ModelPath, null, () => model.Save(_options.ModelPath));
-        Written(layout.MetricsPath, _options.ModelPath, () => AtomicFile.Write(layout.MetricsPath, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(document.ToJson()))));
-
-        string? reportPath = null;
-        if (_options.WriteReport)
-        {
-            reportPath = layout.ReportPath;
-            Written(reportPath, _options.ModelPath, () => TrainingReport.Write(reportPath, _options, detector?.Id, metrics, head, split, used, test, testScores, skipped));
-        }
-        else if (StaleReport.Remove(layout.ReportPath))
+        // Each output is written in full to its temp file first (the model's zip takes a while), so
+        // that putting the three in place together is renames alone, made under a lock (OutputCommit).
+        using var modelFile = Prepared(_options.ModelPath, () => AtomicFile.Prepare(_options.ModelPath, model.Save));
+        using var metricsFile = Prepared(layout.MetricsPath, () => AtomicFile.Prepare(layout.MetricsPath, System.Text.Encoding.UTF8.GetBytes(document.ToJson())));
+        string? reportPath = _options.WriteReport ? layout.ReportPath : null;
+        using var reportFile = reportPath is null ? null : Prepared(reportPath,
+            () => AtomicFile.Prepare(reportPath, TrainingReport.Render(_options, detector?.Id, metrics, head, split, used, test, testScores, skipped)));
+        if (OutputCommit.Commit(layout, modelFile, metricsFile, reportFile, _observer.Info))
         {
             _observer.Info($"Removed {layout.ReportPath}: written by an earlier run, it described the model this one replaced (--no-report writes none)");
         }
@@ -178,23 +176,23 @@ public sealed class MaskTrainingPipeline
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/>, which writes <paramref name="path"/> through a temp file. A
-    /// failure the check before the work could not foresee (the disk filled up meanwhile) is one line
-    /// naming <paramref name="path"/>: .NET's own message names the temp file, which is gone by then.
+    /// Runs <paramref name="prepare"/>, which writes the temp file of <paramref name="path"/>, the model
+    /// or a file beside it. A failure the check before the work could not foresee (the disk filled up
+    /// meanwhile) is one line naming <paramref name="path"/>: .NET's own message names the temp file,
+    /// which is gone by then. Nothing is replaced until all three are written (<see cref="OutputCommit"/>).
     /// </summary>
-    /// <param name="savedModel">The model already saved when <paramref name="path"/> is written beside it; null for the model itself.</param>
-    private static void Written(string path, string? savedModel, Action write)
+    private AtomicFile.PendingFile Prepared(string path, Func<AtomicFile.PendingFile> prepare)
     {
         try
         {
-            write();
+            return prepare();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var why = FilePaths.WhyNotWritten(e, Path.GetDirectoryName(Path.GetFullPath(path))!);
-            throw savedModel is null
+            throw path == _options.ModelPath
                 ? new ModelFileException(path, $"the model could not be saved: {why}; a model there before is left as it was", e)
-                : new IOException($"{path}: could not be written: {why} (the model {savedModel} was saved)", e);
+                : new IOException($"{path}: could not be written: {why}; the model was not saved either (a model there before is left as it was, with its files)", e);
         }
     }
 

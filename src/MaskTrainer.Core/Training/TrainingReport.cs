@@ -4,6 +4,7 @@ using MaskTrainer.Features;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
 using MaskTrainer.Reporting;
+using System.Text;
 
 namespace MaskTrainer;
 
@@ -14,8 +15,9 @@ internal static class TrainingReport
     private const int MaxGallery = 48;
     private const int ThumbnailSize = 128;
 
+    /// <summary>The report's HTML file as UTF-8 bytes, for the run to put in place with the model (<see cref="OutputCommit"/>).</summary>
     /// <param name="detectorUsed">The face detector that cut the crops (the one asked for, or its fallback); null when the face crop is off.</param>
-    public static void Write(string path, MaskTrainingOptions options, string? detectorUsed, ClassificationMetrics metrics, HeadFit head,
+    public static byte[] Render(MaskTrainingOptions options, string? detectorUsed, ClassificationMetrics metrics, HeadFit head,
         DatasetSplit split, IReadOnlyList<SplitClassCount> used, FeaturizedData test, float[] testScores, IReadOnlyList<SkippedItem> skipped)
     {
         var data = new ReportData
@@ -45,7 +47,7 @@ internal static class TrainingReport
                 $"seed: {options.Split.Seed}",
             ],
         };
-        HtmlReportWriter.Write(path, data);
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(HtmlReportWriter.Render(data));
     }
 
     /// <summary>The note on identical files and the first groups, as the console prints them; none without duplicates.</summary>
