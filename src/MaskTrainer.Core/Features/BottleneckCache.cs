@@ -243,11 +243,14 @@ public sealed class BottleneckCache
     /// <summary>
     /// The hashed sub-folder for one key, created with a key.txt naming the key in full. One that
     /// cannot be made is told as an entry is (<see cref="TryWrite"/>): its entries are then misses.
+    /// The temp files a killed run left in it are deleted as it is first used (those of processes still
+    /// writing are kept: several runs may share a workspace).
     /// </summary>
     private string Level(string parent, string prefix, string key)
     {
         string folder = Path.Combine(parent, prefix + Digest(key));
         string keyFile = Path.Combine(folder, "key.txt");
+        AtomicFile.DeleteStaleIn(folder);
         if (!File.Exists(keyFile))
         {
             try

@@ -1,16 +1,20 @@
 using MaskTrainer.Data;
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace MaskTrainer.Model;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new content:
-/// write "&lt;path&gt;.tmp-&lt;random&gt;" in the same folder (same file system, so the rename is
+/// write "&lt;path&gt;.tmp-&lt;machine&gt;-&lt;pid&gt;-&lt;random&gt;" in the same folder (same file system, so the rename is
 /// atomic), flush it to disk, then rename it over the target. On any failure the temp file is
 /// deleted and the previous file is left untouched; so it is when the process is ended during the
 /// write by <see cref="Environment.Exit"/> (a second Ctrl+C), which runs no catch or finally of
-/// the writing thread but does raise <see cref="AppDomain.ProcessExit"/>.
+/// the writing thread but does raise <see cref="AppDomain.ProcessExit"/>. A hard kill runs nothing:
+/// its temp files are left, and deleted by a later process that writes there (<see cref="DeleteStale(string)"/>).
 /// </summary>
 internal static class AtomicFile
 {
@@ -69,9 +73,126 @@ internal static class AtomicFile
     public static void Write(string path, byte[] bytes, bool flushToDisk = true, bool keepExisting = false) =>
         Write(path, stream => stream.Write(bytes), flushToDisk, keepExisting);
 
-    /// <summary>"&lt;path&gt;.tmp-&lt;12 hex digits&gt;": unique, and recognisable as ours if a crash leaves one behind.</summary>
+    /// <summary>What follows the target's name in a temp file's name.</summary>
+    internal const string TempMarker = ".tmp-";
+
+    /// <summary>
+    /// "&lt;path&gt;.tmp-&lt;machine&gt;-&lt;process id&gt;-&lt;12 hex digits&gt;": unique, and if a hard kill
+    /// (kill -9, the OOM killer, a power cut) leaves one behind, the name says which process wrote it,
+    /// so <see cref="DeleteStale(string)"/> can tell a dead writer's file from a live one's.
+    /// </summary>
     public static string TempPathFor(string fullPath) =>
-        fullPath + ".tmp-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        string.Create(CultureInfo.InvariantCulture, $"{fullPath}{TempMarker}{MachineTag}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+
+    /// <summary>
+    /// This machine in temp names: 8 hex digits of its name's SHA-256. A process id means something
+    /// only on the machine (or container) that issued it; a workspace may be shared with others.
+    /// </summary>
+    internal static string MachineTag { get; } =
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName)))[..8];
+
+    /// <summary>A temp file of another machine, or with no process id in its name (an earlier version's), is stale at this age: no write takes an hour.</summary>
+    internal static readonly TimeSpan StaleAge = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Deletes the temp files a killed process left of <paramref name="path"/> (see <see cref="IsStale"/>);
+    /// a run calls it for the outputs it has just written. Errors are ignored: it is tidying up.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    public static int DeleteStale(string path) =>
+        DeleteStaleIn(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path) + TempMarker);
+
+    /// <summary>Deletes the stale temp files of every file in <paramref name="folder"/> (a cache folder many processes write).</summary>
+    /// <returns>How many were deleted.</returns>
+    public static int DeleteStaleIn(string folder) => DeleteStaleIn(folder, null);
+
+    private static int DeleteStaleIn(string folder, string? prefix)
+    {
+        int deleted = 0;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*" + TempMarker + "*"))
+            {
+                var name = Path.GetFileName(file.AsSpan());
+                if ((prefix is null || name.StartsWith(prefix, StringComparison.Ordinal)) && IsStale(file) && TryDelete(file))
+                {
+                    deleted++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The folder is gone or unreadable: nothing to tidy here.
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Whether no running process will finish the temp file at <paramref name="tempPath"/>: one of this
+    /// machine whose writer is no longer running; else (another machine's, or no process id in the
+    /// name) one not written for <see cref="StaleAge"/>. A live process's temp file, this one's
+    /// included, is never stale, whatever its age: a prepared model may wait for a lock.
+    /// </summary>
+    internal static bool IsStale(string tempPath)
+    {
+        var name = Path.GetFileName(tempPath);
+        int marker = name.LastIndexOf(TempMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return false;
+        }
+
+        var parts = name[(marker + TempMarker.Length)..].Split('-');
+        if (parts.Length == 3 && parts[0] == MachineTag && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        {
+            return !IsRunning(pid);
+        }
+
+        try
+        {
+            return DateTime.UtcNow - File.GetLastWriteTimeUtc(tempPath) > StaleAge;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no process has that id
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // it ended as we looked
+        }
+    }
+
+    private static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A file written to its temp file by <see cref="Prepare(string, Action{FileStream}, bool)"/>, waiting for its rename.</summary>
     internal sealed class PendingFile : IDisposable

@@ -84,6 +84,11 @@ internal static class OutputCommit
             PutBeside(report, layout.ModelPath);
         }
 
+        // Temp files a run killed mid-write left of these outputs (up to a model's size each): no
+        // later run would ever finish them. Those of a run still writing are kept (AtomicFile.IsStale).
+        AtomicFile.DeleteStale(layout.ModelPath);
+        AtomicFile.DeleteStale(layout.MetricsPath);
+        AtomicFile.DeleteStale(layout.ReportPath);
         return staleReport;
     }
 

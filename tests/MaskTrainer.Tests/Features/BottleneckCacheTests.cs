@@ -160,6 +160,26 @@ public sealed class BottleneckCacheTests : IDisposable
     }
 
     [Fact]
+    public void Temp_files_a_killed_run_left_in_a_cache_folder_go_when_a_cache_first_uses_it_and_a_running_ones_stay()
+    {
+        var first = new BottleneckCache(_workspace.Path);
+        first.Write(Key(), [1f]);
+        string folder = Path.GetDirectoryName(first.GetPath(Key()))!;
+        string left = $"{first.GetPath(Key())}.tmp-{MaskTrainer.Model.AtomicFile.MachineTag}-{DeadProcess.Id()}-0123456789ab";
+        string running = $"{first.GetPath(Key())}.tmp-{MaskTrainer.Model.AtomicFile.MachineTag}-{Environment.ProcessId}-0123456789ab";
+        File.WriteAllBytes(left, [1]);
+        File.WriteAllBytes(running, [1]);
+
+        var read = new float[1];
+        new BottleneckCache(_workspace.Path).TryRead(Key(), read).Should().BeTrue();
+
+        File.Exists(left).Should().BeFalse("its process is gone: no one will finish it");
+        File.Exists(running).Should().BeTrue("another run sharing the workspace may be writing it");
+        Directory.GetFiles(folder).Should().HaveCount(3, "the entry, key.txt and the running write's temp file");
+        File.Delete(running);
+    }
+
+    [Fact]
     public void Keys_that_could_escape_the_folder_or_lack_an_augmentation_key_are_refused()
     {
         var cache = new BottleneckCache(_workspace.Path);

@@ -151,6 +151,28 @@ public sealed class OutputCommitTests : IDisposable
         Directory.GetFiles(_folder, "*.tmp-*", SearchOption.AllDirectories).Should().BeEmpty("uncommitted temp files are deleted");
     }
 
+    [Fact]
+    public void A_commit_deletes_the_temp_files_a_killed_run_left_of_its_outputs_not_a_running_ones()
+    {
+        var layout = Layout;
+        Commit(layout, "old");
+        int dead = DeadProcess.Id();
+        string tag = AtomicFile.MachineTag;
+        var left = new[] { layout.ModelPath, layout.MetricsPath, layout.ReportPath }
+            .Select(p => $"{p}.tmp-{tag}-{dead}-0123456789ab").ToArray();
+        var running = $"{layout.ModelPath}.tmp-{tag}-{Environment.ProcessId}-0123456789ab"; // prepared, waiting for the lock
+        foreach (var file in left.Append(running))
+        {
+            File.WriteAllBytes(file, new byte[1000]);
+        }
+
+        Commit(layout, "new");
+
+        left.Should().OnlyContain(f => !File.Exists(f));
+        File.Exists(running).Should().BeTrue();
+        Tags(layout).Should().Equal("new", "new", "new");
+    }
+
     private static void Commit(OutputLayout layout, string tag, Action<string>? info = null)
     {
         using var model = AtomicFile.Prepare(layout.ModelPath, Bytes(tag));
