@@ -44,6 +44,18 @@ internal static class OptionRules
         return option;
     }
 
+    /// <summary>
+    /// An option taking one of <paramref name="choices"/> (any case), <paramref name="defaultValue"/>
+    /// when absent. Its values are <see cref="Spelled{T}"/>, so help prints the default as the choices
+    /// are spelled: with the enum itself it printed the member name (<c>&lt;BGR|RGB&gt; [default: Rgb]</c>).
+    /// </summary>
+    public static Option<Spelled<T>> Choice<T>(string name, string description, T defaultValue, params (string Name, T Value)[] choices)
+    {
+        var spelled = choices.Select(c => (c.Name, new Spelled<T>(c.Name, c.Value))).ToArray();
+        var fallback = spelled.Single(c => EqualityComparer<T>.Default.Equals(c.Item2.Value, defaultValue)).Item2;
+        return new Option<Spelled<T>>(name) { Description = description, DefaultValueFactory = _ => fallback }.OneOf(spelled);
+    }
+
     /// <summary>A number (invariant culture) for which <paramref name="ok"/> holds; <paramref name="rule"/> says which, e.g. "a number >= 0 and &lt; 1".</summary>
     public static Option<T> Number<T>(this Option<T> option, Func<T, bool> ok, string rule) where T : INumber<T>
     {
@@ -139,4 +151,10 @@ internal static class OptionRules
     private static string Typed(ArgumentResult r) => r.Parent is OptionResult o ? Typed(o) : r.Argument.Name;
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A value of <see cref="OptionRules.Choice{T}"/> and the word the command line spells it with (what help prints).</summary>
+internal readonly record struct Spelled<T>(string Name, T Value)
+{
+    public override string ToString() => Name;
 }

@@ -34,8 +34,8 @@ internal sealed partial class TrainCommand
     private readonly Option<string?> _mean = new Option<string?>("--backbone-mean") { Description = "Own backbone: per-channel mean in 0..255, e.g. 123.675,116.28,103.53", DefaultValueFactory = _ => "0,0,0" }.Check(v => OptionRules.Rejection(() => ParseTriple(v, positive: false)));
     private readonly Option<float> _scale = new Option<float>("--backbone-scale") { Description = "Own backbone: multiplier after the mean, e.g. 0.00392157 (1/255)", DefaultValueFactory = _ => 1f / 255 }.Number(v => v > 0 && float.IsFinite(v), "a finite number > 0");
     private readonly Option<string?> _std = new Option<string?>("--backbone-std") { Description = "Own backbone: per-channel std (> 0) applied last, e.g. 0.229,0.224,0.225" }.Check(v => OptionRules.Rejection(() => ParseTriple(v, positive: true)));
-    private readonly Option<ChannelOrder> _channels = new Option<ChannelOrder>("--backbone-channels") { Description = "Own backbone: RGB or BGR", DefaultValueFactory = _ => ChannelOrder.Rgb }.OneOf(("RGB", ChannelOrder.Rgb), ("BGR", ChannelOrder.Bgr));
-    private readonly Option<TensorLayout> _layout = new Option<TensorLayout>("--backbone-layout") { Description = "Own backbone: NCHW or NHWC", DefaultValueFactory = _ => TensorLayout.Nchw }.OneOf(("NCHW", TensorLayout.Nchw), ("NHWC", TensorLayout.Nhwc));
+    private readonly Option<Spelled<ChannelOrder>> _channels = OptionRules.Choice("--backbone-channels", "Own backbone: RGB or BGR", ChannelOrder.Rgb, ("RGB", ChannelOrder.Rgb), ("BGR", ChannelOrder.Bgr));
+    private readonly Option<Spelled<TensorLayout>> _layout = OptionRules.Choice("--backbone-layout", "Own backbone: NCHW or NHWC", TensorLayout.Nchw, ("NCHW", TensorLayout.Nchw), ("NHWC", TensorLayout.Nhwc));
 
     /// <summary>What --data must be, for the message when it is not.</summary>
     internal const string DataFolderPurpose = "give the folder with one sub-folder per class, e.g. with_mask/ and without_mask/";
@@ -201,10 +201,10 @@ internal sealed partial class TrainCommand
             user = new UserBackboneOptions
             {
                 Preprocessing = new Preprocessing(w, h,
-                    r.GetValue(_channels),
+                    r.GetValue(_channels).Value,
                     ParseTriple(r.GetValue(_mean)!, positive: false),
                     r.GetValue(_scale),
-                    r.GetValue(_layout),
+                    r.GetValue(_layout).Value,
                     r.GetValue(_std) is { } std ? ParseTriple(std, positive: true) : null),
                 FeatureLayer = layer,
             };

@@ -189,6 +189,19 @@ public sealed class TrainCliUsageTests : IDisposable
         help.Should().Contain("--trainer Auto keeps the trainer with the lowest log-loss on it").And.Contain("at most 10");
     }
 
+    [Theory]
+    [InlineData("--backbone-channels", "<BGR|RGB>", "RGB")]
+    [InlineData("--backbone-layout", "<NCHW|NHWC>", "NCHW")]
+    public void Help_prints_a_default_as_the_values_are_spelled(string option, string values, string spelledDefault)
+    {
+        var (code, stdout, _) = TrainCli.Run("--help");
+
+        code.Should().Be(0);
+        // It said "<BGR|RGB> [default: Rgb]": the enum member's name, not a value one can type as shown.
+        stdout.Split('\n').Should().ContainSingle(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal))
+            .Which.TrimEnd().Should().Contain(values).And.EndWith($"[default: {spelledDefault}]");
+    }
+
     [Fact]
     public void Fractions_that_leave_nothing_to_train_on_are_a_usage_error()
     {
