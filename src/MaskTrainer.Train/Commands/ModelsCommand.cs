@@ -141,23 +141,41 @@ internal static class ModelsCommand
         command.SetAction(r =>
         {
             using var store = OpenStore(r, modelsDir);
-            int bad = 0;
-            foreach (var v in store.Verify())
+            var present = store.Verify().Where(v => v.Status != VerifyStatus.Missing).ToList();
+            foreach (var line in VerifyLines(present))
             {
-                if (v.Status == VerifyStatus.Missing)
-                {
-                    continue;
-                }
-
-                bool ok = v.Status == VerifyStatus.Ok;
-                bad += ok ? 0 : 1;
-                var note = ok ? "ok" : $"MISMATCH (sha256 {v.ActualSha256}){(v.Deleted ? ", deleted" : "")}";
-                Console.WriteLine($"{v.ModelId,-16} {v.FileName,-48} {note}  {v.Path}");
+                Console.WriteLine(line);
             }
 
+            int bad = present.Count(v => v.Status != VerifyStatus.Ok);
             Console.WriteLine(bad == 0 ? "All present files verified." : $"{bad} file(s) failed verification.");
             return bad == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One line per file: id, file name, result, path, each column as wide as its widest cell.
+    /// Fixed widths (16, 48) ran over for ids such as face-api-demo-photos or npm:package@version
+    /// and long graph names, and every later column of those lines was shifted.
+    /// </summary>
+    internal static IEnumerable<string> VerifyLines(IReadOnlyList<VerifyResult> results)
+    {
+        static string Result(VerifyResult v) => v.Status == VerifyStatus.Ok
+            ? "ok"
+            : $"MISMATCH (sha256 {v.ActualSha256}){(v.Deleted ? ", deleted" : "")}";
+
+        if (results.Count == 0)
+        {
+            yield break;
+        }
+
+        int id = results.Max(v => v.ModelId.Length);
+        int file = results.Max(v => v.FileName.Length);
+        int result = results.Max(v => Result(v).Length);
+        foreach (var v in results)
+        {
+            yield return $"{v.ModelId.PadRight(id)}  {v.FileName.PadRight(file)}  {Result(v).PadRight(result)}  {v.Path}";
+        }
     }
 }

@@ -91,6 +91,28 @@ public sealed class ModelsCliTests : IDisposable
         File.Exists(graph).Should().BeFalse("the next use makes it again, with its hash");
     }
 
+    [Fact]
+    public void Verify_lines_keep_their_columns_for_long_ids_and_file_names()
+    {
+        // The ids and names `models verify` printed out of line: fixed widths of 16 and 48 ran over.
+        MaskTrainer.Models.VerifyResult[] results =
+        [
+            new("res10", "opencv_face_detector_uint8.pb", "/m/opencv_face_detector_uint8.pb", MaskTrainer.Models.VerifyStatus.Ok, "ab", false),
+            new("face-api-demo-photos", "face-api-sample1.jpg", "/c/face-api-sample1.jpg", MaskTrainer.Models.VerifyStatus.Ok, "cd", false),
+            new("npm:@vladmandic/face-api@1.7.15", "face-api-1.7.15.tgz", "/c/tarballs/face-api-1.7.15.tgz", MaskTrainer.Models.VerifyStatus.Ok, "ef", false),
+            new("graph", "opencv_face_detector_uint8.5c71d752ef2cbf2f.onnx-a9e79a17c0b52a7b.onnx", "/c/graphs/g.onnx", MaskTrainer.Models.VerifyStatus.Mismatch, new string('0', 64), true),
+        ];
+
+        var lines = MaskTrainer.Train.Commands.ModelsCommand.VerifyLines(results).ToList();
+
+        lines.Should().HaveCount(results.Length);
+        // Each column starts where it starts on the other lines.
+        lines.Select((l, i) => l.IndexOf(results[i].FileName, StringComparison.Ordinal)).Distinct().Should().ContainSingle();
+        lines.Select((l, i) => l.IndexOf(i == 3 ? "MISMATCH" : "ok", StringComparison.Ordinal)).Distinct().Should().ContainSingle();
+        lines.Select((l, i) => l.Length - results[i].Path.Length).Distinct().Should().ContainSingle();
+        lines[3].Should().MatchRegex(@"^graph +opencv_face_detector_uint8\S+ +MISMATCH \(sha256 0{64}\), deleted +/c/graphs/g\.onnx$");
+    }
+
     private (int Code, string Stdout, string Stderr) Run(string? models, params string[] args) =>
         TrainProcess.Run(
             new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = Cache, ["MASKTRAINER_MODELS"] = models, ["MASKTRAINER_OFFLINE"] = "1" },
