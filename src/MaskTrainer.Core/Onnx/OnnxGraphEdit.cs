@@ -557,12 +557,15 @@ public static class OnnxGraphEdit
 
         private OnnxGraphEditException Unknown(string name, IEnumerable<string> candidates)
         {
-            var close = candidates.Distinct(StringComparer.Ordinal)
+            var nearest = candidates.Distinct(StringComparer.Ordinal)
                 .Select(c => (Name: c, Distance: Math.Min(Distance(name, c), Distance(StripPrefix(name), StripPrefix(c)))))
                 .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
                 .Take(5).Select(c => c.Name);
+            // The file by its name, not as a leading path: the backbone's loader puts the path in front
+            // of this message, and "x.onnx: cannot load backbone ...: x.onnx: no tensor" said it twice.
+            // "Nearest", not "close": for a name like none in the graph they are merely the least far.
             return new OnnxGraphEditException(
-                $"{_modelName}: no tensor or node \"{name}\" in the graph (close names: {string.Join(", ", close)})");
+                $"no tensor or node \"{name}\" in {Path.GetFileName(_modelName)} (nearest names: {string.Join(", ", nearest)})");
         }
 
         /// <summary>

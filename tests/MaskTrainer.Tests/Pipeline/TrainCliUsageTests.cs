@@ -100,6 +100,31 @@ public sealed class TrainCliUsageTests : IDisposable
         stderr.Should().Contain(MissingData);
     }
 
+    [SharedFact("data/mask-sample", "models/fr_pose.onnx")]
+    public void A_feature_layer_the_backbone_file_lacks_is_one_line_naming_the_file_once()
+    {
+        var data = Path.Combine(_root, "h3-data");
+        foreach (var label in new[] { "with_mask", "without_mask" })
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(data, label)).FullName;
+            foreach (var image in Directory.GetFiles(SharedData.Full(Path.Combine("data/mask-sample", label))).Order(StringComparer.Ordinal).Take(3))
+            {
+                File.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(image)), image);
+            }
+        }
+
+        var file = Path.Combine(_root, "h3-pose.onnx");
+        File.Copy(SharedData.Full("models/fr_pose.onnx"), file);
+
+        var (code, _, stderr) = TrainCli.Run("--data", data, "--workspace", Workspace, "-o", Path.Combine(_root, "h3-out") + "/", "--backbone", file, "--backbone-layer", "Nope_1");
+
+        code.Should().Be(1);
+        // It read "FILE: cannot load backbone 'user:…': FILE: no tensor or node "Nope_1" in the graph (close names: …)".
+        var error = stderr.Split('\n').Should().ContainSingle(l => l.StartsWith("error: ", StringComparison.Ordinal)).Which;
+        error.Should().StartWith($"error: {file}: cannot load backbone ").And.Contain("no tensor or node \"Nope_1\" in h3-pose.onnx (nearest names: onnx_node!");
+        error.Split(file).Should().HaveCount(2, "the path is said once");
+    }
+
     [Fact]
     public void A_file_named_like_a_catalog_backbone_in_the_current_folder_does_not_hijack_it()
     {
