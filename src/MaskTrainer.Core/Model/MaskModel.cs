@@ -317,6 +317,7 @@ public sealed class MaskModel : IDisposable
 
     private static ModelMetadata ReadMetadata(Stream stream, string name)
     {
+        long start = stream.Position;
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -389,12 +390,32 @@ public sealed class MaskModel : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new ModelFileException(name, $"not a readable zip (corrupt or truncated): {FirstLine(e.Message)}", e);
+            throw new ModelFileException(name, NotReadableZip(stream, start, e), e);
         }
         catch (JsonException e)
         {
             throw new ModelFileException(name, $"{ModelMetadata.EntryName} is not valid: {FirstLine(e.Message)}", e);
         }
+    }
+
+    /// <summary>
+    /// Why the zip reader refused the file. .NET says "End of Central Directory record could not be
+    /// found" of a photo given as --model and of half a model alike: a file that does not even start
+    /// as a zip does ("PK") is said plainly not to be a model zip, without .NET's words.
+    /// </summary>
+    private static string NotReadableZip(Stream stream, long start, InvalidDataException e)
+    {
+        Span<byte> head = stackalloc byte[2];
+        stream.Position = start;
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            return "an empty file, not a model zip (a model is the .zip ./train.sh writes)";
+        }
+
+        return read == head.Length && head[0] == 'P' && head[1] == 'K'
+            ? $"not a readable zip (corrupt or truncated): {FirstLine(e.Message)}"
+            : "not a model zip (not a zip file at all; a model is the .zip ./train.sh writes)";
     }
 
     /// <summary>The exception at the bottom of <paramref name="e"/>'s chain: ML.NET wraps the cause in reflection's "target of an invocation".</summary>

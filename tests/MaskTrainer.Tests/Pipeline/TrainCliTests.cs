@@ -280,6 +280,18 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_photo_given_as_the_model_is_said_not_to_be_a_model_zip()
+    {
+        // The image and the model swapped: it passed on .NET's "End of Central Directory record could not be found."
+        var photo = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).First();
+
+        var (code, _, stderr) = Run("predict", "--model", photo, photo);
+
+        code.Should().Be(1);
+        stderr.Trim().Should().Be($"error: {photo}: not a model zip (not a zip file at all; a model is the .zip ./train.sh writes)");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Train_blanks_the_crop_margin_by_default_and_keep_face_context_turns_it_off()
     {
         // The crop options travel in the model file, so the detector app crops as training did.
