@@ -4,6 +4,7 @@ using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
 using MaskTrainer.Imaging;
+using MaskTrainer.Reporting;
 using OpenCvSharp;
 
 namespace MaskTrainer.Synthesis;
@@ -273,7 +274,7 @@ public sealed class MaskSynthesizer : IDisposable
             if (sheet.Count > 0)
             {
                 sheetPath = Path.Combine(output, ContactSheetFileName);
-                using var picture = sheet.Build($"synth-masks: {pairs} pair(s) from {files.Count} image(s), seed {Options.Seed} - sample of {sheet.Count}", Options.ContactSheet);
+                using var picture = sheet.Build($"synth-masks: {Plural.Of(pairs, "pair")} from {Plural.Of(files.Count, "image")}, seed {Options.Seed} - sample of {sheet.Count}", Options.ContactSheet);
                 ImageCodec.Write(sheetPath, picture);
             }
 

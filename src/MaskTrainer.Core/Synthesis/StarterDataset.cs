@@ -1,5 +1,6 @@
 using MaskTrainer.Data;
 using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Synthesis;
 
@@ -73,7 +74,7 @@ public static class StarterDataset
         if (report.Pairs < 3)
         {
             throw new DatasetException(
-                $"the starter photos gave only {report.Pairs} usable face(s) (need 3 per class to train); put your own images in '{dataDirectory}'");
+                $"the starter photos gave only {Plural.Of(report.Pairs, "usable face")} (need 3 per class to train); put your own images in '{dataDirectory}'");
         }
 
         await File.WriteAllTextAsync(Path.Combine(dataDirectory, NoticeFileName), Notice(sources, report, synthesizer.Options), ct).ConfigureAwait(false);

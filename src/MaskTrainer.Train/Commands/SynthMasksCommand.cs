@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 using MaskTrainer.Train.Output;
 using MaskTrainer.Synthesis;
 
@@ -72,8 +73,8 @@ internal static class SynthMasksCommand
         }
 
         var s = report.Skipped;
-        Console.WriteLine(Invariant($"synth-masks: {report.Images} image(s), {report.FacesFound} face(s) found, {report.Pairs} pair(s) written to {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)}"));
-        Console.WriteLine(Invariant($"  skipped {report.SkippedFaces} face(s): too small {s[SkipReason.TooSmall]}, too turned {s[SkipReason.TooTurned]}, cut by border {s[SkipReason.CutByBorder]}, no landmarks {s[SkipReason.NoLandmarks]}; {report.ImagesWithoutFaces} image(s) without a face, {report.Unreadable.Count} unreadable"));
+        Console.WriteLine(Invariant($"synth-masks: {Plural.Of(report.Images, "image")}, {Plural.Of(report.FacesFound, "face")} found, {Plural.Of(report.Pairs, "pair")} written to {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)}"));
+        Console.WriteLine(Invariant($"  skipped {Plural.Of(report.SkippedFaces, "face")}: too small {s[SkipReason.TooSmall]}, too turned {s[SkipReason.TooTurned]}, cut by border {s[SkipReason.CutByBorder]}, no landmarks {s[SkipReason.NoLandmarks]}; {Plural.Of(report.ImagesWithoutFaces, "image")} without a face, {report.Unreadable.Count} unreadable"));
         Console.WriteLine("  styles: " + string.Join(", ", report.Styles.Select(p => Invariant($"{p.Key.ToString().ToLowerInvariant()} {p.Value}"))));
         if (report.ContactSheetPath is not null)
         {
@@ -82,12 +83,13 @@ internal static class SynthMasksCommand
 
         if (report.EarlierFiles.Count > 0)
         {
-            Console.Error.WriteLine($"note: {report.EarlierFiles.Count} file(s) in {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} were there before this run and kept (e.g. {report.EarlierFiles[0]}); training on {output} reads them too: empty those folders first for this run's pairs only");
+            int earlier = report.EarlierFiles.Count;
+            Console.Error.WriteLine($"note: {Plural.Of(earlier, "file")} in {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} {(earlier == 1 ? "was" : "were")} there before this run and kept (e.g. {report.EarlierFiles[0]}); training on {output} reads them too: empty those folders first for this run's pairs only");
         }
 
         if (report.UserFilesKept > 0)
         {
-            Console.Error.WriteLine($"note: {report.UserFilesKept} pair(s) were written under another name (NAME_2.jpg, ...): a file of yours had the name, and it is kept as it was");
+            Console.Error.WriteLine($"note: {Plural.Of(report.UserFilesKept, "pair")} {(report.UserFilesKept == 1 ? "was" : "were")} written under another name (NAME_2.jpg, ...): a file of yours had the name, and it is kept as it was");
         }
 
         if (report.Pairs == 0)
@@ -129,7 +131,7 @@ internal static class SynthMasksCommand
                 return;
             }
 
-            Console.Error.Write($"\rsynth-masks: {value.Done}/{value.Total} image(s)");
+            Console.Error.Write($"\rsynth-masks: {value.Done}/{Plural.Of(value.Total, "image")}");
             shown = true;
         }
 

@@ -23,9 +23,23 @@ public sealed class SynthMasksCliTests : IDisposable
         var (code, stdout, _) = Run("synth-masks", "--faces", SynthesisFolders.FacesDlib!, "--output", output, "--styles", "surgical,n95", "--seed", "3");
 
         code.Should().Be(0);
-        stdout.Should().MatchRegex(@"synth-masks: 12 image\(s\), \d+ face\(s\) found, \d+ pair\(s\) written");
+        stdout.Should().MatchRegex(@"synth-masks: 12 images, \d+ faces found, \d+ pairs written");
         stdout.Should().Contain("too small").And.Contain("contact sheet:").And.Contain("surgical").And.Contain("cloth 0");
         Directory.GetFiles(Path.Combine(output, "with_mask")).Length.Should().BeGreaterThanOrEqualTo(35);
+    }
+
+    [SharedFact("data/faces-dlib/images/Tom_Cruise_avp_2014_4.jpg")]
+    public void One_of_a_thing_is_said_in_the_singular()
+    {
+        // It said "1 image(s), 1 face(s) found, 1 pair(s) written", where the detector's lines say "1 image".
+        var faces = Directory.CreateDirectory(Path.Combine(root, "h3-one-face")).FullName;
+        File.Copy(SharedData.Full("data/faces-dlib/images/Tom_Cruise_avp_2014_4.jpg"), Path.Combine(faces, "tom.jpg"));
+
+        var (code, stdout, _) = Run("synth-masks", "--faces", faces, "--output", Path.Combine(root, "h3-one-out"), "--sheet-pairs", "0");
+
+        code.Should().Be(0);
+        stdout.Should().Contain("synth-masks: 1 image, 1 face found, 1 pair written to ").And.Contain("  skipped 0 faces: ").And.Contain("; 0 images without a face, ");
+        stdout.Should().NotContain("(s)");
     }
 
     [SharedFact("models/MODELS.md")]
