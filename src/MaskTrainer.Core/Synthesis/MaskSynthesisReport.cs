@@ -39,6 +39,12 @@ public sealed record MaskSynthesisReport
     /// </summary>
     public IReadOnlyList<string> EarlierFiles { get; init; } = [];
 
+    /// <summary>Images in with_mask/ once the run is done: its masked crops and the <see cref="EarlierFiles"/> there.</summary>
+    public int WithMaskImages { get; init; }
+
+    /// <summary>Images in without_mask/ once the run is done: its bare crops and the <see cref="EarlierFiles"/> there.</summary>
+    public int WithoutMaskImages { get; init; }
+
     /// <summary>
     /// Pairs written under another name because a file of the user's (one no synth-masks run
     /// wrote) had the name: that file is kept as it was. An earlier run's own files are written again.

@@ -290,6 +290,9 @@ public sealed class MaskSynthesizer : IDisposable
                 Styles = styles,
                 ContactSheetPath = sheetPath,
                 EarlierFiles = before.Order(StringComparer.Ordinal).ToArray(),
+                // Said beside the counts of this run: two folders of very different sizes are what training would read.
+                WithMaskImages = masked + before.Count(f => Path.GetDirectoryName(f) == withDir),
+                WithoutMaskImages = pairs + before.Count(f => Path.GetDirectoryName(f) == withoutDir),
                 UserFilesKept = userNamesKept,
                 Elapsed = clock.Elapsed,
             };

@@ -83,8 +83,11 @@ internal static class SynthMasksCommand
 
         if (report.EarlierFiles.Count > 0)
         {
+            // The counts of the folders, not only of the files kept: "56 pairs written" above, while
+            // with_mask/ held 168 images against 56 in without_mask/, is what training would read.
             int earlier = report.EarlierFiles.Count;
-            Console.Error.WriteLine($"note: {Plural.Of(earlier, "file")} in {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} {(earlier == 1 ? "was" : "were")} there before this run and kept (e.g. {report.EarlierFiles[0]}); training on {output} reads them too: empty those folders first for this run's pairs only");
+            Console.Error.WriteLine($"note: {Path.Combine(output, MaskSynthesizer.WithMaskFolder)} now holds {Plural.Of(report.WithMaskImages, "image")} and {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} {report.WithoutMaskImages}: "
+                                    + $"{Plural.Of(earlier, "file")} from before this run {(earlier == 1 ? "was" : "were")} kept beside its pairs (e.g. {report.EarlierFiles[0]}), and training on {output} reads them too; empty both folders first for this run's pairs only");
         }
 
         if (report.UserFilesKept > 0)

@@ -42,6 +42,34 @@ public sealed class SynthMasksCliTests : IDisposable
         stdout.Should().NotContain("(s)");
     }
 
+    [SharedFact("data/faces-dlib/images/2008_002506.jpg")]
+    public void A_run_into_an_earlier_runs_output_says_what_the_folders_now_hold()
+    {
+        // Runs with the defaults, --masks-per-face 2 and --seed 5: the last said "N pairs written" while
+        // with_mask/ held three times the files of without_mask/, which training would read.
+        var faces = Directory.CreateDirectory(Path.Combine(root, "h3-faces")).FullName;
+        File.Copy(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"), Path.Combine(faces, "group.jpg"));
+        string output = Path.Combine(root, "h3-rerun");
+        string[] common = ["synth-masks", "--faces", faces, "--output", output, "--sheet-pairs", "0"];
+
+        var first = Run(common);
+        var second = Run([.. common, "--masks-per-face", "2"]);
+        var third = Run([.. common, "--seed", "5"]);
+
+        first.Code.Should().Be(0);
+        first.Stderr.Should().NotContain("note:", "the folders were empty");
+        foreach (var (run, masksPerFace, earlier) in new[] { (second, 2, "the first run's masked crops"), (third, 1, "the second run's two masks per face") })
+        {
+            run.Code.Should().Be(0);
+            int with = Directory.GetFiles(Path.Combine(output, "with_mask")).Length;
+            int without = Directory.GetFiles(Path.Combine(output, "without_mask")).Length;
+            with.Should().BeGreaterThan(without, earlier + " are still there");
+            run.Stderr.Split('\n').Should().ContainSingle(l => l.StartsWith("note: ", StringComparison.Ordinal)).Which.Should()
+                .StartWith($"note: {Path.Combine(output, "with_mask")} now holds {with} images and {Path.Combine(output, "without_mask")} {without}: {with - (without * masksPerFace)} files from before this run were kept beside its pairs (e.g. ")
+                .And.EndWith($"and training on {output} reads them too; empty both folders first for this run's pairs only");
+        }
+    }
+
     [SharedFact("models/MODELS.md")]
     public void Bad_arguments_and_empty_folders_are_one_line_errors()
     {
