@@ -29,6 +29,17 @@ public static class OutputJson
     /// <summary>One document per line (<c>predict --json</c>).</summary>
     public static JsonSerializerOptions Line { get; } = Create(indented: false);
 
+    /// <summary>Decimals of a face score or probability in a JSON line.</summary>
+    public const int ScoreDecimals = 4;
+
+    /// <summary>
+    /// A face score or probability as JSON lines carry it: rounded to <see cref="ScoreDecimals"/>, as
+    /// the detector app's lines have it, so <c>predict --json</c> (whose fields are named as in those
+    /// lines) gives 0.9999 where it gave 0.9999323. Four places are below anything a threshold or a
+    /// reader tells apart, and keep the lines short.
+    /// </summary>
+    public static double Score(double value) => Math.Round(value, ScoreDecimals);
+
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions

@@ -6,6 +6,7 @@ using MaskTrainer.Faces;
 using MaskTrainer.Imaging;
 using MaskTrainer.Model;
 using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 using MaskTrainer.Train.Output;
 using OpenCvSharp;
 
@@ -22,7 +23,7 @@ internal static class PredictCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file, or a folder holding mask_model.zip", DefaultValueFactory = _ => MaskModel.DefaultPath }.NotEmptyPath();
         var modelsDir = ModelChoices.ModelsDirOption();
-        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box {x, y, width, height}, faceScore, state (classified|too_small), label, probability, scores}]}, named as in the detector's JSON lines" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per image: {path, faces:[{box {x, y, width, height}, faceScore, state (classified|too_small), label, probability, scores}]}, named and rounded (4 places) as in the detector's JSON lines" };
         var minFaceSize = new Option<int?>("--min-face-size") { Description = $"Faces smaller than this (px) are reported as too small to judge; default: the model's ({FaceCropPolicy.DefaultMinFaceSize} unless trained otherwise); 0 = classify every face", HelpName = "PX" }.AtLeast(0);
         var crops = new Option<string?>("--crops") { Description = "Also write each face as the model sees it (PNG) into this folder (created if need be)" }.NotEmptyPath();
         var images = new Argument<string[]>("images") { Description = "Image files", Arity = ArgumentArity.OneOrMore };
@@ -66,7 +67,7 @@ internal static class PredictCommand
                     Console.Error.WriteLine($"error: {e.Message}");
                     if (asJson)
                     {
-                        Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString(Reporting.OutputJson.Line));
+                        Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString(OutputJson.Line));
                     }
                 }
             }
@@ -104,22 +105,22 @@ internal static class PredictCommand
             var scores = new JsonObject();
             for (int c = 0; c < f.Scores.Length; c++)
             {
-                scores[labels[c]] = f.Scores[c];
+                scores[labels[c]] = OutputJson.Score(f.Scores[c]);
             }
 
             faces.Add(new JsonObject
             {
                 // The detector app's names (docs/detector.md, JSON lines), so one script reads both.
                 ["box"] = f.Box is { } b ? new JsonObject { ["x"] = b.X, ["y"] = b.Y, ["width"] = b.Width, ["height"] = b.Height } : null,
-                ["faceScore"] = f.Confidence,
+                ["faceScore"] = OutputJson.Score(f.Confidence),
                 ["state"] = f.TooSmall ? "too_small" : "classified",
                 ["label"] = f.TooSmall ? null : f.Label,
-                ["probability"] = f.TooSmall ? null : f.Probability,
+                ["probability"] = f.TooSmall ? null : OutputJson.Score(f.Probability),
                 ["scores"] = f.TooSmall ? null : scores,
             });
         }
 
-        return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(Reporting.OutputJson.Line);
+        return new JsonObject { ["path"] = path, ["faces"] = faces }.ToJsonString(OutputJson.Line);
     }
 
     /// <summary>Two inputs whose crops would be named alike (the crops are named after the file's name only); null when none.</summary>

@@ -85,6 +85,23 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Predict_json_rounds_scores_and_probabilities_to_4_places_as_the_detector_lines_do()
+    {
+        var image = SharedData.Full("data/faces-dlib/images/2008_002506.jpg");
+
+        var (code, stdout, _) = Run("predict", "--model", fixture.Run!.ModelPath, "--json", image);
+
+        code.Should().Be(0);
+        // It printed 0.9999323 where the detector's lines have 0.9999.
+        var faces = System.Text.Json.Nodes.JsonNode.Parse(stdout)!["faces"]!.AsArray();
+        faces.Should().NotBeEmpty();
+        var numbers = faces.SelectMany(f => new[] { f!["faceScore"]!, f["probability"]! }.Concat(f["scores"]!.AsObject().Select(p => p.Value!)))
+            .Select(n => n.GetValue<double>()).ToList();
+        numbers.Should().OnlyContain(v => v == Math.Round(v, 4));
+        System.Text.RegularExpressions.Regex.Matches(stdout, @"\d\.\d{5,}").Should().BeEmpty(stdout);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_where_no_image_can_be_read_is_a_one_line_error_naming_a_skipped_file()
     {
         var root = Path.Combine(fixture.Root!, "none-readable");
