@@ -14,6 +14,12 @@ namespace MaskTrainer;
 /// <param name="Copies">The folder's identical files: each picture is scored once per label, as training's split counts it.</param>
 public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyList<SkippedItem> Skipped, FeaturizeStats Featurizing, bool FaceCrop, IdenticalCopies Copies)
 {
+    /// <summary>
+    /// Every image the model got wrong, the most confident errors first (<see cref="Misclassification.Find"/>):
+    /// the metrics count them, and this names them (to look at, or to run predict on).
+    /// </summary>
+    public IReadOnlyList<Misclassification> Misclassified { get; init; } = [];
+
     /// <summary>The metrics.json document (same schema as training writes).</summary>
     public MetricsDocument Document => MetricsDocument.From(Metrics, Skipped);
 }
@@ -77,7 +83,15 @@ public static class MaskEvaluation
         var skipped = new List<SkippedItem>(data.SkippedByExtension);
         skipped.AddRange(data.Unreadable);
         skipped.AddRange(featurized.Skipped);
-        return new EvaluationResult(model.EvaluateFeatures(view), skipped, featurized.Stats, stage is not null, copies);
+        // The metrics of EvaluateFeatures, from one scoring that also gives each image's probabilities.
+        model.ThrowIfDisposed();
+        var scored = model.Head.Transform(view);
+        var metrics = ClassificationMetrics.Evaluate(model.Context, scored, model.Labels);
+        var scores = FeatureDataView.ReadScores(scored, model.Labels.Count);
+        return new EvaluationResult(metrics, skipped, featurized.Stats, stage is not null, copies)
+        {
+            Misclassified = Misclassification.Find(examples, featurized, scores, model.Labels.Count),
+        };
     }
 
     /// <summary>

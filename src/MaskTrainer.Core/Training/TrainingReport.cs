@@ -91,37 +91,10 @@ internal static class TrainingReport
         : " (chosen by validation log-loss: " + string.Join(", ", head.Candidates.Select(c => FormattableString.Invariant($"{c.Trainer} {c.ValidationLogLoss:0.0000}"))) + ")";
 
     private static List<MisclassifiedImage> Misclassified(IReadOnlyList<ImageExample> examples, FeaturizedData test,
-        float[] scores, IReadOnlyList<string> labels)
-    {
-        var wrong = new List<(ImageExample Example, int Predicted, float Probability, float TruthProbability)>();
-        for (int row = 0; row < test.Rows; row++)
-        {
-            var probabilities = scores.AsSpan(row * labels.Count, labels.Count);
-            int best = 0;
-            for (int c = 1; c < probabilities.Length; c++)
-            {
-                if (probabilities[c] > probabilities[best])
-                {
-                    best = c;
-                }
-            }
-
-            int truth = test.Labels.Span[row];
-            if (best != truth)
-            {
-                wrong.Add((examples[test.ExampleIndices.Span[row]], best, probabilities[best], probabilities[truth]));
-            }
-        }
-
-        wrong.Sort((a, b) => a.TruthProbability.CompareTo(b.TruthProbability));
-        var items = new List<MisclassifiedImage>();
-        foreach (var w in wrong.Take(MaxGallery))
-        {
-            items.Add(new MisclassifiedImage(w.Example.Path, w.Example.Label, labels[w.Predicted], w.Probability, Thumbnail(w.Example.Path)));
-        }
-
-        return items;
-    }
+        float[] scores, IReadOnlyList<string> labels) =>
+        Misclassification.Find(examples, test, scores, labels.Count).Take(MaxGallery)
+            .Select(w => new MisclassifiedImage(w.Example.Path, w.Example.Label, labels[w.Predicted], w.Probability, Thumbnail(w.Example.Path)))
+            .ToList();
 
     private static byte[]? Thumbnail(string path)
     {

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
 using MaskTrainer.Model;
 using MaskTrainer.Data;
 using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 using MaskTrainer.Train.Output;
 
 namespace MaskTrainer.Train.Commands;
@@ -43,6 +46,7 @@ internal static class EvaluateCommand
             if (asJson)
             {
                 // stdout is exactly metrics.json; what it cannot say about faces goes to stderr.
+                // (The misclassified images are not in it either: metrics.json has a fixed schema, read by MetricsDocument.)
                 Console.WriteLine(result.Document.ToJson());
                 Console.Error.WriteLine(FaceLine(result));
                 return Task.FromResult(0);
@@ -51,10 +55,52 @@ internal static class EvaluateCommand
             Console.WriteLine(result.Metrics.MlConfusionMatrix?.GetFormattedConfusionTable());
             Console.WriteLine(MetricsPrinter.Format(result.Metrics));
             Console.WriteLine(FaceLine(result));
+            Console.WriteLine();
+            Console.Write(MisclassifiedList(result.Misclassified, result.Metrics.Labels, result.Metrics.Count));
             return Task.FromResult(0);
         });
         return command;
     }
+
+    /// <summary>At most this many misclassified images are listed on the console.</summary>
+    internal const int MaxListed = 10;
+
+    /// <summary>
+    /// The images the model got wrong, the most confident errors first, at most <see cref="MaxListed"/>:
+    /// true label, predicted label, the model's probability of it, and the file, e.g.
+    /// <code>
+    /// Misclassified: 2 of 80 images, the most confident first:
+    ///   True          Predicted     Probability  Image
+    ///   without_mask  with_mask          0.9712  data/without_mask/a.jpg
+    /// </code>
+    /// The metrics only counted them; to find them one had to run predict, which finds faces with another detector.
+    /// </summary>
+    internal static string MisclassifiedList(IReadOnlyList<Misclassification> wrong, IReadOnlyList<string> labels, int count)
+    {
+        var sb = new StringBuilder();
+        if (wrong.Count == 0)
+        {
+            sb.AppendLine(Invariant($"Misclassified: none of {Plural.Of(count, "image")}."));
+            return sb.ToString();
+        }
+
+        sb.AppendLine(Invariant($"Misclassified: {wrong.Count} of {Plural.Of(count, "image")}, the most confident first{(wrong.Count > MaxListed ? $" ({MaxListed} listed)" : "")}:"));
+        int width = Math.Max("Predicted".Length, labels.Max(l => l.Length));
+        sb.AppendLine(Invariant($"  {"True".PadRight(width)}  {"Predicted".PadRight(width)}  Probability  Image"));
+        foreach (var w in wrong.Take(MaxListed))
+        {
+            sb.AppendLine(Invariant($"  {w.Example.Label.PadRight(width)}  {labels[w.Predicted].PadRight(width)}  {w.Probability,11:0.0000}  {w.Example.Path}"));
+        }
+
+        if (wrong.Count > MaxListed)
+        {
+            sb.AppendLine(Invariant($"  ... and {wrong.Count - MaxListed} more, less confident"));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// How many images were scored on a face: like predict's "no face found", evaluate must not

@@ -85,6 +85,46 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_lists_the_misclassified_images_the_most_confident_first()
+    {
+        // Bare faces filed as with_mask: the model calls them without_mask, and evaluate must name them
+        // (it only counted them; predict, the other way to find them, uses another detector).
+        var root = Path.Combine(fixture.Root!, "h3-mislabelled");
+        var folder = Directory.CreateDirectory(Path.Combine(root, "with_mask")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "without_mask")).Order(StringComparer.Ordinal).Take(3))
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(file)), file);
+        }
+
+        var (code, stdout, stderr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", root);
+
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        int title = lines.FindIndex(l => l.StartsWith("Misclassified: ", StringComparison.Ordinal));
+        title.Should().BeGreaterThan(0, stdout);
+        lines[title].Should().Be("Misclassified: 3 of 3 images, the most confident first:");
+        lines[title + 1].Should().MatchRegex(@"^  True +Predicted +Probability  Image$");
+        var rows = lines.Skip(title + 2).Take(3).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^  with_mask +without_mask +(?<p>\d\.\d{4})  (?<path>.+)$")).ToList();
+        rows.Should().OnlyContain(m => m.Success, stdout);
+        rows.Select(m => Path.GetFileName(m.Groups["path"].Value)).Should().BeEquivalentTo(Directory.GetFiles(folder).Select(Path.GetFileName));
+        rows.Select(m => double.Parse(m.Groups["p"].Value, System.Globalization.CultureInfo.InvariantCulture)).Should().BeInDescendingOrder();
+    }
+
+    [Fact]
+    public void Evaluate_lists_ten_misclassified_images_and_counts_the_others()
+    {
+        var wrong = Enumerable.Range(0, 12)
+            .Select(i => new Misclassification(new MaskTrainer.Data.ImageExample($"d/with_mask/{i}.jpg", "with_mask", 0, ""), 1, 0.99f - (i * 0.01f), 0.01f + (i * 0.01f)))
+            .ToList();
+
+        var text = MaskTrainer.Train.Commands.EvaluateCommand.MisclassifiedList(wrong, ["with_mask", "without_mask"], 40).ReplaceLineEndings("\n");
+
+        text.Should().StartWith("Misclassified: 12 of 40 images, the most confident first (10 listed):\n  True          Predicted     Probability  Image\n"
+                                + "  with_mask     without_mask       0.9900  d/with_mask/0.jpg\n");
+        text.Should().Contain("d/with_mask/9.jpg").And.NotContain("d/with_mask/10.jpg").And.EndWith("\n  ... and 2 more, less confident\n");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Predict_json_rounds_scores_and_probabilities_to_4_places_as_the_detector_lines_do()
     {
         var image = SharedData.Full("data/faces-dlib/images/2008_002506.jpg");
