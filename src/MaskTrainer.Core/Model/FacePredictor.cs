@@ -39,6 +39,9 @@ public sealed class FacePredictor : IDisposable
     /// <summary>Faces below this size (px, the box's shorter side) are not classified.</summary>
     public int MinFaceSize { get; }
 
+    /// <summary>The detector that finds the faces (the model's live one); null when the model classifies whole images.</summary>
+    public string? DetectorId => _detector?.Id;
+
     /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
     /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it).</param>
     /// <exception cref="ObjectDisposedException">This predictor or its model was disposed.</exception>

@@ -20,6 +20,9 @@ public sealed record EvaluationResult(ClassificationMetrics Metrics, IReadOnlyLi
     /// </summary>
     public IReadOnlyList<Misclassification> Misclassified { get; init; } = [];
 
+    /// <summary>The detector that cut the faces: the model's training one, or its stand-in; null when the face crop is off.</summary>
+    public string? FaceDetector { get; init; }
+
     /// <summary>The metrics.json document (same schema as training writes).</summary>
     public MetricsDocument Document => MetricsDocument.From(Metrics, Skipped);
 }
@@ -91,6 +94,7 @@ public static class MaskEvaluation
         return new EvaluationResult(metrics, skipped, featurized.Stats, stage is not null, copies)
         {
             Misclassified = Misclassification.Find(examples, featurized, scores, model.Labels.Count),
+            FaceDetector = detector?.Id,
         };
     }
 

@@ -49,12 +49,22 @@ internal static class EvaluateCommand
                 // (The misclassified images are not in it either: metrics.json has a fixed schema, read by MetricsDocument.)
                 Console.WriteLine(result.Document.ToJson());
                 Console.Error.WriteLine(FaceLine(result));
+                if (DetectorLine(result, classifier) is { } detectorLine)
+                {
+                    Console.Error.WriteLine(detectorLine);
+                }
+
                 return Task.FromResult(0);
             }
 
             Console.WriteLine(result.Metrics.MlConfusionMatrix?.GetFormattedConfusionTable());
             Console.WriteLine(MetricsPrinter.Format(result.Metrics));
             Console.WriteLine(FaceLine(result));
+            if (DetectorLine(result, classifier) is { } line)
+            {
+                Console.WriteLine(line);
+            }
+
             Console.WriteLine();
             Console.Write(MisclassifiedList(result.Misclassified, result.Metrics.Labels, result.Metrics.Count));
             return Task.FromResult(0);
@@ -64,6 +74,13 @@ internal static class EvaluateCommand
 
     /// <summary>At most this many misclassified images are listed on the console.</summary>
     internal const int MaxListed = 10;
+
+    /// <summary>
+    /// Which detector cut the faces scored here, and that predict and the detector app find them with
+    /// the model's live detector (so their labels can differ); null when no face was looked for.
+    /// </summary>
+    internal static string? DetectorLine(EvaluationResult result, MaskModel model) =>
+        result.FaceDetector is { } used ? FaceDetectorNote.ForMetrics(used, model.FaceCrop) : null;
 
     /// <summary>
     /// The images the model got wrong, the most confident errors first, at most <see cref="MaxListed"/>:

@@ -50,6 +50,9 @@ internal static class PredictCommand
             }
 
             bool asJson = r.GetValue(json);
+            // Said once, before the first image's faces: on stderr, as stdout is the lines scripts read;
+            // not when no image could be read, where the errors are all there is to say.
+            string? detectorNote = faces.DetectorId is { } detectorId ? FaceDetectorNote.ForLive(detectorId, mask.FaceCrop) : null;
             int failures = 0;
             foreach (var path in r.GetValue(images)!)
             {
@@ -59,6 +62,12 @@ internal static class PredictCommand
                     using var image = ImageCodec.Read(path);
                     var found = faces.Predict(image, cropDir is null ? null : (i, crop) =>
                         ImageCodec.Write(Path.Combine(cropDir, $"{Path.GetFileNameWithoutExtension(path)}_face{i + 1}.png"), crop));
+                    if (detectorNote is not null)
+                    {
+                        Console.Error.WriteLine(detectorNote);
+                        detectorNote = null;
+                    }
+
                     Console.WriteLine(asJson ? Json(path, found, mask.Labels) : Text(path, found, mask.FaceCrop.Enabled, faces.MinFaceSize));
                 }
                 catch (ImagingException e)

@@ -5,6 +5,7 @@ using MaskTrainer.Data;
 using MaskTrainer.Model;
 using MaskTrainer.Faces;
 using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 using MaskTrainer.Synthesis;
 using MaskTrainer.Train.Output;
 
@@ -102,6 +103,12 @@ internal sealed partial class TrainCommand
             var m = run.TestMetrics;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"warning: the model is no better than chance on the test split (log-loss {m.LogLoss:0.0000}, chance ln {m.Labels.Count} = {Math.Log(m.Labels.Count):0.0000}; macro accuracy {m.MacroAccuracy:0.0000}{(m.Auc is { } auc ? $", AUC {auc:0.00}" : "")}): {ChanceCause(options, run)}"));
+        }
+
+        // The test metrics are of the training detector's crops: predict and the detector app use another.
+        if (run.Metadata.FaceCrop is { Enabled: true, DetectorId: { } detectorId } faceCrop)
+        {
+            Console.WriteLine(FaceDetectorNote.ForMetrics(detectorId, faceCrop));
         }
 
         var f = run.Featurizing;

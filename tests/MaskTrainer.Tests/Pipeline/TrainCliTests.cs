@@ -1,3 +1,4 @@
+using MaskTrainer.Faces;
 using MaskTrainer.Model;
 using System.Text.Json;
 
@@ -122,6 +123,28 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         text.Should().StartWith("Misclassified: 12 of 40 images, the most confident first (10 listed):\n  True          Predicted     Probability  Image\n"
                                 + "  with_mask     without_mask       0.9900  d/with_mask/0.jpg\n");
         text.Should().Contain("d/with_mask/9.jpg").And.NotContain("d/with_mask/10.jpg").And.EndWith("\n  ... and 2 more, less confident\n");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Evaluate_and_predict_each_name_their_face_detector_and_the_other_commands()
+    {
+        // evaluate cuts faces with the training crops' detector, predict with the model's live one: on the
+        // same photo they can disagree, and nothing said so.
+        var image = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).First();
+        var (evalCode, evalOut, _) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!);
+        var (jsonCode, _, jsonErr) = Run("evaluate", "--model", fixture.Run!.ModelPath, "--data", fixture.DataDirectory!, "--json");
+        var (predictCode, predictOut, predictErr) = Run("predict", "--model", fixture.Run!.ModelPath, image);
+
+        var trained = fixture.Run!.Metadata.FaceCrop;
+        string metricsLine = $"Face detector: {trained.DetectorId} (the training crops' detector); predict and the detector app use {trained.LiveDetectorId} (the model's live detector), so their labels of the same photo can differ.";
+        evalCode.Should().Be(0);
+        evalOut.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.StartsWith("Face detector: ", StringComparison.Ordinal)).Which.Should().Be(metricsLine);
+        jsonCode.Should().Be(0);
+        jsonErr.Split('\n').Select(l => l.TrimEnd('\r')).Should().Contain(metricsLine);
+        predictCode.Should().Be(0);
+        predictOut.Should().NotContain("Face detector");
+        predictErr.Trim().Should().Be($"Face detector: {trained.LiveDetectorId} (the model's live detector); evaluate and training's test metrics use {trained.DetectorId} (the training crops' detector), so their labels of the same photo can differ.");
+        trained.DetectorId.Should().NotBe(trained.LiveDetectorId, "the two detectors this test is about");
     }
 
     [SharedFact("data/mask-sample", "models")]
@@ -360,6 +383,8 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
 
             code.Should().Be(0, stderr);
             stdout.Should().Contain("note: only 12 test images", "60 images give a test split too small to judge");
+            // The test metrics are of the training detector's crops; predict and the detector app use the live one.
+            stdout.Should().Contain($"Face detector: {FaceDetectors.DefaultId} (the training crops' detector); predict and the detector app use {FaceDetectors.LiveId} (the model's live detector)");
             using var model = MaskModel.Load(output);
             model.FaceCrop.BlankMargin.Should().Be(blank);
         }
