@@ -17,7 +17,7 @@ public sealed class ClassificationMetrics
         double accuracy,
         double macroAccuracy,
         double logLoss,
-        double logLossReduction,
+        double? logLossReduction,
         double? auc,
         IReadOnlyDictionary<string, ClassMetrics> perClass,
         IReadOnlyList<IReadOnlyList<int>> confusionMatrix)
@@ -64,9 +64,11 @@ public sealed class ClassificationMetrics
     /// ML.NET's log-loss reduction: (LogLossPrior - LogLoss) / LogLossPrior, where LogLossPrior
     /// is the entropy (natural log) of the evaluated set's label distribution, i.e. the log-loss
     /// of always predicting the class frequencies. 1 is perfect, 0 is no better than the prior,
-    /// negative is worse. Defined as 0 when the set holds a single class (the prior is then 0).
+    /// negative is worse. Null when fewer than two classes have examples (as <see cref="Auc"/> is
+    /// then): the prior is 0, ML.NET gives -inf or NaN, and the 0 this was then read as "no better
+    /// than the prior" beside the note that it needs every class.
     /// </summary>
-    public double LogLossReduction { get; }
+    public double? LogLossReduction { get; }
 
     /// <summary>
     /// Area under the ROC curve, for two classes only (null otherwise, or when one class has no
@@ -251,8 +253,8 @@ public sealed class ClassificationMetrics
             m.MicroAccuracy,
             m.MacroAccuracy,
             m.LogLoss,
-            // ML.NET reports -inf/NaN reduction when the set holds one class; 0 reads better.
-            Finite(m.LogLossReduction),
+            // ML.NET reports -inf/NaN reduction when the set holds one class: not a figure, so null.
+            support.Count(s => s > 0) >= 2 ? Finite(m.LogLossReduction) : null,
             auc,
             new ReadOnlyDictionary<string, ClassMetrics>(perClass),
             confusion.Select(r => (IReadOnlyList<int>)r.AsReadOnly()).ToArray().AsReadOnly())

@@ -9,7 +9,8 @@ namespace MaskTrainer.Model;
 /// The metrics.json file written next to a trained model:
 /// <c>{"labels","count","skipped":[{"path","reason"}],"accuracy","macroAccuracy","logLoss",
 /// "logLossReduction","auc","perClass":{label:{"precision","recall","f1","support"}},"confusionMatrix"}</c>.
-/// "auc" is null unless there are exactly two classes; "perClass" keys follow "labels" order.
+/// "auc" is null unless there are exactly two classes, both with examples; "logLossReduction" is
+/// null unless two classes or more have examples; "perClass" keys follow "labels" order.
 /// </summary>
 public sealed class MetricsDocument
 {
@@ -26,7 +27,7 @@ public sealed class MetricsDocument
 
     public double LogLoss { get; init; }
 
-    public double LogLossReduction { get; init; }
+    public double? LogLossReduction { get; init; }
 
     public double? Auc { get; init; }
 

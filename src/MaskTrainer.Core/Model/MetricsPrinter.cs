@@ -32,7 +32,8 @@ public static class MetricsPrinter
         Line("Micro accuracy", F(metrics.Accuracy));
         Line("Macro accuracy", F(metrics.MacroAccuracy));
         Line("Log-loss", F(metrics.LogLoss));
-        Line("Log-loss reduction", F(metrics.LogLossReduction));
+        // "-" when only one class has examples, as in the table below: the note under it says why.
+        Line("Log-loss reduction", metrics.LogLossReduction is { } reduction ? F(reduction) : "-");
         if (metrics.Auc is { } auc)
         {
             Line($"AUC ({metrics.Labels[1]})", F(auc));

@@ -146,11 +146,11 @@ public sealed class ClassificationMetricsTests
     }
 
     [Fact]
-    public void Compute_SingleClassPresent_HasZeroReductionAndNoAuc()
+    public void Compute_SingleClassPresent_HasNoReductionAndNoAuc()
     {
         var m = ClassificationMetrics.Compute(["a", "b"], [0, 0], [0.8f, 0.2f, 0.6f, 0.4f]);
 
-        m.LogLossReduction.Should().Be(0);
+        m.LogLossReduction.Should().BeNull("the prior of one class is 0: there is nothing to reduce");
         m.Auc.Should().BeNull();
         m.MacroAccuracy.Should().Be(1);
         m.PerClass["b"].Should().Be(new ClassMetrics(0, 0, 0, 0));

@@ -248,11 +248,15 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         stdout.Should().MatchRegex(@"\nwith_mask +\d\.\d{4} +\d\.\d{4} +\d\.\d{4} +8\r?\n");
         stdout.Should().MatchRegex(@"\nwithout_mask +(\d\.\d{4}|-) +- +- +0\r?\n");
         stdout.Should().Contain("No examples of without_mask");
+        // Not "Log-loss reduction: 0.0000" right above the note that it needs every class.
+        stdout.Should().Contain("\nLog-loss reduction:  -\n".ReplaceLineEndings());
         jsonCode.Should().Be(0);
         using var doc = JsonDocument.Parse(json);
         doc.RootElement.GetProperty("count").GetInt32().Should().Be(8);
         doc.RootElement.GetProperty("perClass").GetProperty("with_mask").GetProperty("support").GetInt32().Should().Be(8);
         doc.RootElement.GetProperty("auc").ValueKind.Should().Be(JsonValueKind.Null);
+        doc.RootElement.GetProperty("logLossReduction").ValueKind.Should().Be(JsonValueKind.Null);
+        MetricsDocument.FromJson(json).LogLossReduction.Should().BeNull("the document reads back");
     }
 
     [SharedFact("data/mask-sample", "models")]
