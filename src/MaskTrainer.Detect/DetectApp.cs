@@ -10,10 +10,11 @@ using MaskTrainer.Detect.Sources;
 using MaskTrainer.Detect.Stats;
 using MaskTrainer.Detect.Tracking;
 using MaskTrainer.Faces;
-using MaskTrainer.Models;
 using MaskTrainer.Imaging;
-using OpenCvSharp;
 using MaskTrainer.Model;
+using MaskTrainer.Models;
+using MaskTrainer.Reporting;
+using OpenCvSharp;
 
 namespace MaskTrainer.Detect;
 
@@ -179,12 +180,12 @@ public sealed class DetectApp
             Report(batchSummary with { Detector = detectorId }, json);
             if (o.OutputPath is not null && batchSummary.Batch!.Written > 0)
             {
-                _stderr.WriteLine($"wrote {Counted.Of(batchSummary.Batch.Written, "annotated image")} to {HumanText.Escape(o.OutputPath)}");
+                _stderr.WriteLine($"wrote {Plural.Of(batchSummary.Batch.Written, "annotated image")} to {HumanText.Escape(o.OutputPath)}");
             }
 
             if (batchSummary.Reason == StopReason.OutputClosed)
             {
-                _stderr.WriteLine($"stopped after {Counted.Of(batchSummary.Frames, "image")}: nothing reads the JSON lines any more (stdout was closed)");
+                _stderr.WriteLine($"stopped after {Plural.Of(batchSummary.Frames, "image")}: nothing reads the JSON lines any more (stdout was closed)");
                 return ExitCodes.OutputClosed;
             }
 
@@ -243,7 +244,7 @@ public sealed class DetectApp
 
         if (sink.ReaderGone)
         {
-            _stderr.WriteLine($"stopped after {Counted.Of(summary.Frames, "frame")}: nothing reads the JSON lines any more (stdout was closed)");
+            _stderr.WriteLine($"stopped after {Plural.Of(summary.Frames, "frame")}: nothing reads the JSON lines any more (stdout was closed)");
             return ExitCodes.OutputClosed;
         }
 
@@ -320,7 +321,7 @@ public sealed class DetectApp
 
     private int ReportInterrupted(RunSummary summary)
     {
-        _stderr.WriteLine($"interrupted after {Counted.Of(summary.Frames, summary.Batch is null ? "frame" : "image")} (outputs were closed)");
+        _stderr.WriteLine($"interrupted after {Plural.Of(summary.Frames, summary.Batch is null ? "frame" : "image")} (outputs were closed)");
         return ExitCodes.Interrupted;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Pipeline;
 using MaskTrainer.Detect.Stats;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Detect.Output;
 
@@ -89,7 +90,7 @@ public sealed class JsonFrameWriter : IDisposable
             _json.WriteNumber(WidthName, f.Box.Width);
             _json.WriteNumber(HeightName, f.Box.Height);
             _json.WriteEndObject();
-            _json.WriteNumber(ScoreName, Math.Round(f.Score, 4));
+            _json.WriteNumber(ScoreName, OutputJson.Score(f.Score));
             if (f.Verdict.TooSmall)
             {
                 _json.WriteString(StateName, f.Held ? HeldState : TooSmallState);
@@ -103,7 +104,7 @@ public sealed class JsonFrameWriter : IDisposable
             {
                 _json.WriteString(StateName, f.Held ? HeldState : ClassifiedState);
                 _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
-                _json.WriteNumber(ProbabilityName, Math.Round(f.Verdict.Probability, 4));
+                _json.WriteNumber(ProbabilityName, OutputJson.Score(f.Verdict.Probability));
                 _json.WriteBoolean(MaskName, f.Verdict.Mask);
                 _json.WriteNumber(MaskProbabilityName, Math.Round(f.Verdict.MaskProbability, 4));
                 _json.WriteBoolean(ClassifiedName, f.Classified);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Detect.Stats;
 
@@ -44,9 +45,9 @@ public sealed record RunSummary(
 
     public override string ToString() => Batch is { } b
         ? string.Create(CultureInfo.InvariantCulture,
-            $"{Counted.Of(Frames, "image")}, {Counted.Of(Faces, "face")} ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){DetectorNote}")
+            $"{Plural.Of(Frames, "image")}, {Plural.Of(Faces, "face")} ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){DetectorNote}")
         : string.Create(CultureInfo.InvariantCulture,
-        $"{Counted.Of(Frames, "frame")}, {Counted.Of(Faces, "face")} ({Classifications} classified{(Held > 0 ? $", {Held} held" : "")}) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Counted.Of(Dropped, "live frame")} dropped (late)" : "")}{DetectorNote}");
+        $"{Plural.Of(Frames, "frame")}, {Plural.Of(Faces, "face")} ({Classifications} classified{(Held > 0 ? $", {Held} held" : "")}) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Plural.Of(Dropped, "live frame")} dropped (late)" : "")}{DetectorNote}");
 
     private string DetectorNote => Detector is null ? "" : $"; face detector {Detector}";
 }
