@@ -25,7 +25,7 @@ public sealed record PipelineOptions
 
     public AlertOptions Alerts { get; init; } = AlertOptions.Default;
 
-    /// <summary>Stop after this many frames (0 = no limit).</summary>
+    /// <summary>Stop before input frame number N, numbered from 0 (0 = no limit); frames dropped live count, as --max-frames says.</summary>
     public long MaxFrames { get; init; }
 
     /// <summary>

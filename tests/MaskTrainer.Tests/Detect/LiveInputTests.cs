@@ -42,18 +42,8 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         using var temp = new TempFolder();
         var clip = Clip(temp.File("clip.avi"), 30);
         var output = temp.File("live.avi");
-        using var model = MaskModel.Load(fixture.Run!.ModelPath);
-        using var detector = new CatalogFaceDetector(FaceDetectors.Create(UltraFaceDetector.ModelId, fixture.Store!), null);
-        using var classifier = new ModelFaceClassifier(model);
-        var json = new StringWriter { NewLine = "\n" };
-        using var writer = new JsonFrameWriter(json, model.Labels);
-        RunSummary summary;
         // A sink slower than the frame rate (70 ms against 40), so the loop falls behind and frames are dropped.
-        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25), repeatLastFrame: true), TimeSpan.FromMilliseconds(70)))
-        using (var source = new RealtimeSource(new VideoFileSource(clip)))
-        {
-            summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0 }).Run();
-        }
+        var (json, summary) = RunBehind(clip, output, TimeSpan.FromMilliseconds(70), stopBefore: 0);
 
         summary.Dropped.Should().BeGreaterThan(5);
         var lines = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -84,17 +74,7 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         using var temp = new TempFolder();
         var clip = Clip(temp.File("h4-clip.avi"), 30);
         var output = temp.File("h4-live.avi");
-        using var model = MaskModel.Load(fixture.Run!.ModelPath);
-        using var detector = new CatalogFaceDetector(FaceDetectors.Create(UltraFaceDetector.ModelId, fixture.Store!), null);
-        using var classifier = new ModelFaceClassifier(model);
-        var json = new StringWriter { NewLine = "\n" };
-        using var writer = new JsonFrameWriter(json, model.Labels);
-        RunSummary summary;
-        using (var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25), repeatLastFrame: true), TimeSpan.FromMilliseconds(90)))
-        using (var source = new RealtimeSource(new VideoFileSource(clip), stopBefore: 20))
-        {
-            summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0, MaxFrames = 20 }).Run();
-        }
+        var (json, summary) = RunBehind(clip, output, TimeSpan.FromMilliseconds(90), stopBefore: 20);
 
         summary.Reason.Should().Be(StopReason.MaxFrames);
         summary.Dropped.Should().BeGreaterThan(3);
@@ -117,6 +97,24 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         Thread.Sleep(200); // 20 frames' time: every frame is due
         source.Read(frame, out _).Should().BeFalse("the newest frame due is past the limit");
         source.Skipped.Should().Be(4, "frames 1 to 4 were dropped; 5 and later lie past the stop");
+    }
+
+    /// <summary>
+    /// <paramref name="clip"/> played live (--realtime, stopping before frame <paramref name="stopBefore"/>
+    /// when above 0) into JSON lines and the video <paramref name="output"/>, through a sink slowed by
+    /// <paramref name="delay"/> a frame, as the app wires them.
+    /// </summary>
+    private (StringWriter Json, RunSummary Summary) RunBehind(string clip, string output, TimeSpan delay, long stopBefore)
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var detector = new CatalogFaceDetector(FaceDetectors.Create(UltraFaceDetector.ModelId, fixture.Store!), null);
+        using var classifier = new ModelFaceClassifier(model);
+        var json = new StringWriter { NewLine = "\n" };
+        using var writer = new JsonFrameWriter(json, model.Labels);
+        using var sink = new SlowSink(new DetectorSink(new OverlayRenderer(model.Labels), writer, new VideoFileOutput(output, 25), repeatLastFrame: true), delay);
+        using var source = new RealtimeSource(new VideoFileSource(clip), stopBefore);
+        var summary = new DetectionPipeline(source, detector, classifier, sink, new PipelineOptions { MaskLabelIndex = 0, MaxFrames = stopBefore }).Run();
+        return (json, summary);
     }
 
     /// <summary>The app's sink, made slow: a machine that cannot keep up.</summary>
