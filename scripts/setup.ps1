@@ -100,9 +100,10 @@ function Lock-MtBuild {
     try {
       return [IO.File]::Open($path, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
     } catch {
-      # Held by another build: a sharing violation (an IOException). Anything else (no permission) is an error.
+      # Held by another build: EWOULDBLOCK from flock (Linux 11, macOS 35) or a Windows sharing or
+      # lock violation, as OutputCommit tells them. Anything else (read-only, I/O error) is an error.
       $inner = $_.Exception.InnerException
-      if (-not ($inner -is [IO.IOException]) -or ($inner -is [IO.FileNotFoundException]) -or ($inner -is [IO.DirectoryNotFoundException])) { throw }
+      if (-not ($inner -is [IO.IOException]) -or $inner.HResult -notin @(11, 35, -2147024864, -2147024863)) { throw }
       if (-not $said) {
         Write-MtNote 'another build of this repository is under way: waiting for it'
         $said = $true

@@ -234,14 +234,14 @@ public sealed class DetectApp
         {
             // After the summary: the frames were all handled, only the file is missing.
             _stderr.WriteLine($"error: {HumanText.Escape(failed)}");
-            return ExitCodes.Error;
         }
-
-        if (o.OutputPath is not null && summary.Frames > 0)
+        else if (o.OutputPath is not null && summary.Frames > 0)
         {
             _stderr.WriteLine($"wrote {HumanText.Escape(o.OutputPath)}");
         }
 
+        // Why the run stopped says the exit code (a closed stdout, Ctrl+C, a lost camera); a lost
+        // output file alone makes it 1.
         if (sink.ReaderGone)
         {
             _stderr.WriteLine($"stopped after {Plural.Of(summary.Frames, "frame")}: nothing reads the JSON lines any more (stdout was closed)");
@@ -252,7 +252,7 @@ public sealed class DetectApp
         {
             StopReason.CameraLost => ReportCameraLost(pipeline.LastError),
             StopReason.Interrupted => ReportInterrupted(summary),
-            _ => ExitCodes.Ok,
+            _ => sink.OutputError is null ? ExitCodes.Ok : ExitCodes.Error,
         };
     }
 

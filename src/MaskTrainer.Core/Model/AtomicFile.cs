@@ -95,6 +95,14 @@ internal static class AtomicFile
     internal static readonly TimeSpan StaleAge = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// A temp file of this machine whose writer is not running is stale only once this old: the
+    /// machine's name and a process id do not always name one process (containers sharing the
+    /// host's name each number their own processes; /proc mounted with hidepid hides other users'
+    /// live ones), and a prepared model may wait a minute for the output lock.
+    /// </summary>
+    internal static readonly TimeSpan DeadWriterAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Deletes the temp files a killed process left of <paramref name="path"/> (see <see cref="IsStale"/>);
     /// a run calls it for the outputs it has just written. Errors are ignored: it is tidying up.
     /// </summary>
@@ -130,8 +138,8 @@ internal static class AtomicFile
 
     /// <summary>
     /// Whether no running process will finish the temp file at <paramref name="tempPath"/>: one of this
-    /// machine whose writer is no longer running; else (another machine's, or no process id in the
-    /// name) one not written for <see cref="StaleAge"/>. A live process's temp file, this one's
+    /// machine whose writer is no longer running and that was not written for <see cref="DeadWriterAge"/>;
+    /// else (another machine's, or no process id in the name) one not written for <see cref="StaleAge"/>. A live process's temp file, this one's
     /// included, is never stale, whatever its age: a prepared model may wait for a lock.
     /// </summary>
     internal static bool IsStale(string tempPath)
@@ -144,14 +152,16 @@ internal static class AtomicFile
         }
 
         var parts = name[(marker + TempMarker.Length)..].Split('-');
-        if (parts.Length == 3 && parts[0] == MachineTag && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        int pid = 0;
+        bool thisMachine = parts.Length == 3 && parts[0] == MachineTag && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out pid);
+        if (thisMachine && IsRunning(pid))
         {
-            return !IsRunning(pid);
+            return false;
         }
 
         try
         {
-            return DateTime.UtcNow - File.GetLastWriteTimeUtc(tempPath) > StaleAge;
+            return DateTime.UtcNow - File.GetLastWriteTimeUtc(tempPath) > (thisMachine ? DeadWriterAge : StaleAge);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -141,8 +141,9 @@ public sealed class MaskTrainingPipeline
         };
         using var model = MaskModel.Create(ml, featurizerStep.Take(), head.Head, metadata);
 
-        // The last moment a Ctrl+C can still leave the previous model in place; once the files
-        // are being written they are finished and put in place together, so they match.
+        // Once the files are being written they are finished and put in place together, so they
+        // match; a Ctrl+C still leaves the previous model in place until then, and while the
+        // commit waits for another run's lock (OutputCommit), when nothing is replaced yet.
         cancellationToken.ThrowIfCancellationRequested();
         var layout = OutputLayout.For(_options.ModelPath);
         // Each output is written in full to its temp file first (the model's zip takes a while), so
@@ -152,7 +153,7 @@ public sealed class MaskTrainingPipeline
         string? reportPath = _options.WriteReport ? layout.ReportPath : null;
         using var reportFile = reportPath is null ? null : Prepared(reportPath,
             () => AtomicFile.Prepare(reportPath, TrainingReport.Render(_options, detector?.Id, metrics, head, split, used, test, testScores, skipped)));
-        if (OutputCommit.Commit(layout, modelFile, metricsFile, reportFile, _observer.Info))
+        if (OutputCommit.Commit(layout, modelFile, metricsFile, reportFile, _observer.Info, cancellationToken: cancellationToken))
         {
             _observer.Info($"Removed {layout.ReportPath}: written by an earlier run, it described the model this one replaced (--no-report writes none)");
         }

@@ -45,15 +45,16 @@ internal static class OutputCommit
     /// </summary>
     /// <returns>Whether an earlier run's report was removed (only without <paramref name="report"/>).</returns>
     /// <exception cref="ModelFileException">The model could not be put in place (nothing of this run is).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the lock was awaited (nothing was replaced).</exception>
     /// <exception cref="IOException">The lock could not be taken (nothing was replaced), an old file could not be
     /// removed (the model was not replaced), or metrics.json or the report could not be put in place beside the saved model.</exception>
     public static bool Commit(OutputLayout layout, AtomicFile.PendingFile model, AtomicFile.PendingFile metrics,
-        AtomicFile.PendingFile? report, Action<string>? info = null, TimeSpan? wait = null)
+        AtomicFile.PendingFile? report, Action<string>? info = null, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(metrics);
-        using var held = Acquire(LockPathFor(layout.ModelPath), wait ?? DefaultWait, info);
+        using var held = Acquire(LockPathFor(layout.ModelPath), wait ?? DefaultWait, info, cancellationToken);
 
         bool removedOld = Remove(layout.MetricsPath);
         bool staleReport = false;
@@ -97,7 +98,8 @@ internal static class OutputCommit
     /// is flock(LOCK_EX) on Linux and macOS and an exclusive share mode on Windows: either ends with
     /// its process, even one killed, so a crash leaves no lock held.
     /// </summary>
-    private static FileStream Acquire(string lockPath, TimeSpan wait, Action<string>? info)
+    /// <exception cref="OperationCanceledException">Cancelled while waiting (Ctrl+C): nothing was replaced.</exception>
+    private static FileStream Acquire(string lockPath, TimeSpan wait, Action<string>? info, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         bool told = false;
@@ -115,7 +117,9 @@ internal static class OutputCommit
                     told = true;
                 }
 
-                Thread.Sleep(20);
+                // Nothing is replaced yet: a Ctrl+C while waiting stops the run as at any step before.
+                cancellationToken.WaitHandle.WaitOne(20);
+                cancellationToken.ThrowIfCancellationRequested();
             }
             catch (IOException e) when (HeldByAnother(e))
             {

@@ -120,7 +120,7 @@ public static class MaskLabels
     // Words naming a bare face or a mask worn wrongly, anywhere in a label.
     private static readonly HashSet<string> NotMaskWords = new(StringComparer.Ordinal)
     {
-        "no", "not", "none", "nomask", "nomasks", "naked", "maskless", "uncovered", "bad", "badly", "partial", "partially",
+        "no", "not", "none", "off", "nomask", "nomasks", "naked", "maskless", "uncovered", "bad", "badly", "partial", "partially",
     };
 
     private static readonly string[] NotMaskStarts = ["without", "unmask", "bare", "incorrect", "improper", "wrong"];

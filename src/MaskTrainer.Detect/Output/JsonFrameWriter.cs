@@ -106,7 +106,7 @@ public sealed class JsonFrameWriter : IDisposable
                 _json.WriteString(LabelName, _labels[f.Verdict.LabelIndex]);
                 _json.WriteNumber(ProbabilityName, OutputJson.Score(f.Verdict.Probability));
                 _json.WriteBoolean(MaskName, f.Verdict.Mask);
-                _json.WriteNumber(MaskProbabilityName, Math.Round(f.Verdict.MaskProbability, 4));
+                _json.WriteNumber(MaskProbabilityName, OutputJson.Score(f.Verdict.MaskProbability));
                 _json.WriteBoolean(ClassifiedName, f.Classified);
             }
             _json.WriteStartArray(AlertsName);

@@ -132,8 +132,8 @@ internal static class EvaluateCommand
 
         var (found, fallbacks) = (result.Featurizing.FacesFound, result.Featurizing.FaceFallbacks);
         return fallbacks == 0
-            ? $"Faces: found in all {found} image(s)."
-            : $"Faces: found in {found} of {found + fallbacks} image(s); {fallbacks} had no face found and "
+            ? $"Faces: found in {(found == 1 ? "the 1 image" : $"all {found} images")}."
+            : $"Faces: found in {found} of {Plural.Of(found + fallbacks, "image")}; {fallbacks} had no face found and "
               + (fallbacks == 1 ? "was classified as a whole image" : "were classified as whole images") + " instead (counted in the metrics above).";
     }
 }

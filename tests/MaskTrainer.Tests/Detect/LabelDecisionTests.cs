@@ -26,6 +26,7 @@ public sealed class LabelDecisionTests
 
     [Theory]
     [InlineData(new[] { "bare", "surgical_mask" }, 1)] // only contains "mask"
+    [InlineData(new[] { "mask_off", "surgical_mask" }, 1)] // "off" names a bare face
     [InlineData(new[] { "correct_mask_n95", "incorrect_mask", "no_mask" }, 0)]
     [InlineData(new[] { "bare", "covered" }, 1)] // no mask word at all: the first that names no bare face
     [InlineData(new[] { "wrong_mask", "sans_masque", "without" }, 1)]

@@ -169,6 +169,9 @@ public sealed class BottleneckCacheTests : IDisposable
         string running = $"{first.GetPath(Key())}.tmp-{MaskTrainer.Model.AtomicFile.MachineTag}-{Environment.ProcessId}-0123456789ab";
         File.WriteAllBytes(left, [1]);
         File.WriteAllBytes(running, [1]);
+        var aged = DateTime.UtcNow - MaskTrainer.Model.AtomicFile.DeadWriterAge - TimeSpan.FromMinutes(1); // a dead writer's file goes once this old
+        File.SetLastWriteTimeUtc(left, aged);
+        File.SetLastWriteTimeUtc(running, aged);
 
         var read = new float[1];
         new BottleneckCache(_workspace.Path).TryRead(Key(), read).Should().BeTrue();

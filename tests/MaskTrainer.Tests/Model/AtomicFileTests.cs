@@ -40,10 +40,17 @@ public sealed class AtomicFileTests : IDisposable
             ["m.zip"] = false,
             [$"other.zip.tmp-{ours}-{dead}-dddddddddddd"] = false, // not m.zip's
         };
+        var aged = DateTime.UtcNow - AtomicFile.DeadWriterAge - TimeSpan.FromMinutes(1); // past a dead writer's wait, under StaleAge
         foreach (var name in files.Keys)
         {
             File.WriteAllBytes(Path.Combine(_folder, name), [1]);
+            File.SetLastWriteTimeUtc(Path.Combine(_folder, name), aged);
         }
+
+        // A dead writer's file written lately may be a live process's of another PID namespace with this host name: kept.
+        var recent = $"m.zip.tmp-{ours}-{dead}-ffffffffffff";
+        File.WriteAllBytes(Path.Combine(_folder, recent), [1]);
+        files[recent] = false;
 
         foreach (var name in new[] { $"m.zip.tmp-{otherMachine}-{dead}-eeeeeeeeeeee", "m.zip.tmp-0123456789ab" })
         {

@@ -79,7 +79,7 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
         code.Should().Be(0);
         var line = stdout.Split('\n').Select(l => l.TrimEnd('\r')).Should().ContainSingle(l => l.StartsWith("Faces: ", StringComparison.Ordinal)).Subject;
         var m = System.Text.RegularExpressions.Regex.Match(line,
-            @"^Faces: found in (all (?<found>\d+)|(?<found>\d+) of \d+) image\(s\)(; (?<none>\d+) had no face found and (was classified as a whole image|were classified as whole images) instead \(counted in the metrics above\))?\.$");
+            @"^Faces: found in (the (?<found>1) image|all (?<found>\d+) images|(?<found>\d+) of \d+ images?)(; (?<none>\d+) had no face found and (was classified as a whole image|were classified as whole images) instead \(counted in the metrics above\))?\.$");
         m.Success.Should().BeTrue(line);
         int none = m.Groups["none"].Success ? int.Parse(m.Groups["none"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
         (int.Parse(m.Groups["found"].Value, System.Globalization.CultureInfo.InvariantCulture) + none).Should().Be(2 * TrainedModelFixture.PerClass, "every image is counted once");

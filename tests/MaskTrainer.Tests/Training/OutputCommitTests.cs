@@ -164,6 +164,7 @@ public sealed class OutputCommitTests : IDisposable
         foreach (var file in left.Append(running))
         {
             File.WriteAllBytes(file, new byte[1000]);
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow - AtomicFile.DeadWriterAge - TimeSpan.FromMinutes(1)); // a dead writer's file goes once this old
         }
 
         Commit(layout, "new");
