@@ -109,10 +109,15 @@ public sealed class DetectorSink : IFrameSink
             // and a stall (a laptop waking) must not freeze the sink for its length.
             long repeats = _lastIndex < 0 ? 1 : Math.Clamp(packet.Index - _lastIndex, 1, MaxRepeats);
             _lastIndex = packet.Index;
-            for (long i = 0; i < repeats; i++)
+            // With the last frame kept (--realtime), it stands for the frames dropped after it, as on
+            // screen; without (a camera), this frame stands for those before it, one frame early.
+            bool previous = _lastFrame is not null && !_lastFrame.Empty();
+            for (long i = 1; i < repeats; i++)
             {
-                _video.Write(packet.Frame);
+                _video.Write(previous ? _lastFrame! : packet.Frame);
             }
+
+            _video.Write(packet.Frame);
 
             if (_lastFrame is not null)
             {

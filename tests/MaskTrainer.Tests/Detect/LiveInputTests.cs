@@ -86,6 +86,35 @@ public sealed partial class LiveInputTests(TrainedModelFixture fixture)
         capture.FrameCount.Should().Be((int)(20 - frames[0]), "the last frame shown stands for the dropped ones after it, up to the limit");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void In_a_realtime_recording_a_frame_stands_for_the_dropped_ones_after_it_never_before()
+    {
+        // Frame i of the clip is grey level 10 i: each frame of the recording says which input frame it shows.
+        using var temp = new TempFolder();
+        var clip = DetectTestFrames.WriteNumberedVideo(temp.File("numbered.avi"), 25, width: 320, height: 240);
+        var output = temp.File("numbered-live.avi");
+        var (_, summary) = RunBehind(clip, output, TimeSpan.FromMilliseconds(90), stopBefore: 0);
+
+        summary.Dropped.Should().BeGreaterThan(5);
+        using var capture = VideoIo.OpenFile(output);
+        using var frame = new Mat();
+        var shown = new List<int>();
+        while (capture.Read(frame) && !frame.Empty())
+        {
+            shown.Add((int)Math.Round(frame.At<Vec3b>(frame.Rows / 2, frame.Cols / 2).Item0 / 10.0));
+        }
+
+        // Position p of the recording is input frame first + p: it shows the newest frame shown by then.
+        int first = shown[0];
+        shown.Should().HaveCount(25 - first).And.BeInAscendingOrder();
+        for (int p = 0; p < shown.Count; p++)
+        {
+            shown[p].Should().BeLessThanOrEqualTo(first + p, $"position {p} of the recording is input frame {first + p}: a frame is never written before it happened");
+        }
+
+        shown[^1].Should().BeLessThan(25);
+    }
+
     [Fact]
     public void A_realtime_source_neither_skips_nor_reads_past_its_limit()
     {
