@@ -73,14 +73,9 @@ public sealed class OutputCommitTests : IDisposable
         Directory.GetFiles(_folder, "*.tmp-*", SearchOption.AllDirectories).Should().BeEmpty();
     }
 
-    [Fact]
+    [FlockFact]
     public async Task A_commit_waits_while_another_process_holds_the_lock()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/flock"))
-        {
-            return;
-        }
-
         var layout = Layout;
         var lockPath = OutputCommit.LockPathFor(layout.ModelPath);
         lockPath.Should().Be(Path.Combine(_folder, ".mask_model.zip.lock"));
