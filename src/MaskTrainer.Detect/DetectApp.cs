@@ -145,7 +145,7 @@ public sealed class DetectApp
         // The model says which detector suits live frames (FaceCropPolicy.LiveDetectorId); --detector overrides it.
         // Ids are matched ignoring case; from here on the catalog's own spelling is used, so the
         // summary names the detector as --detector's list does, not as it was typed.
-        string requested = o.DetectorId ?? model.FaceCrop.LiveDetectorId ?? FaceDetectors.LiveId;
+        string requested = o.DetectorId ?? model.FaceCrop.LiveDetector();
         string detectorId = Canonical(requested)
             ?? throw new ModelFileException(o.ModelPath, $"records the live face detector '{requested}', which this version does not know; pass --detector ({string.Join(", ", FaceDetectors.Ids)})");
 

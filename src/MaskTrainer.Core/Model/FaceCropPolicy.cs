@@ -23,6 +23,9 @@ public sealed record FaceCropPolicy
     /// </summary>
     public string? LiveDetectorId { get; init; }
 
+    /// <summary>The detector live frames and predict's photos are searched with: <see cref="LiveDetectorId"/>, or <see cref="FaceDetectors.LiveId"/> for a model made before it was recorded. Decided here only.</summary>
+    public string LiveDetector() => LiveDetectorId ?? FaceDetectors.LiveId;
+
     /// <summary>Extra border around the detected box, as a fraction of the box size. Default 0.2.</summary>
     public float Margin { get; init; } = 0.2f;
 

@@ -33,7 +33,7 @@ public sealed class FacePredictor : IDisposable
         MinFaceSize = minFaceSize ?? model.FaceCrop.MinFaceSize;
         _predictor = new MaskPredictor(model);
         var policy = model.FaceCrop;
-        _detector = policy.Enabled ? FaceDetectors.Create(policy.LiveDetectorId ?? FaceDetectors.LiveId, store) : null;
+        _detector = policy.Enabled ? FaceDetectors.Create(policy.LiveDetector(), store) : null;
     }
 
     /// <summary>Faces below this size (px, the box's shorter side) are not classified.</summary>

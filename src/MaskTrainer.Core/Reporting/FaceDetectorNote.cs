@@ -20,7 +20,7 @@ public static class FaceDetectorNote
     /// <param name="usedId">The detector that cut the faces (a stand-in when the recorded one could not run).</param>
     /// <param name="policy">The model's face crop, which names its live detector.</param>
     public static string ForMetrics(string usedId, FaceCropPolicy policy) =>
-        Line(usedId, TrainingRole, "predict and the detector app", LiveId(policy), LiveRole);
+        Line(usedId, TrainingRole, "predict and the detector app", policy.LiveDetector(), LiveRole);
 
     /// <summary>For <c>predict</c> (and the detector app): faces found by the model's live detector.</summary>
     /// <param name="usedId">The live detector that found the faces.</param>
@@ -29,13 +29,6 @@ public static class FaceDetectorNote
     {
         ArgumentNullException.ThrowIfNull(policy);
         return Line(usedId, LiveRole, "evaluate and training's test metrics", policy.DetectorId ?? FaceDetectors.DefaultId, TrainingRole);
-    }
-
-    /// <summary>The detector a model's photos and frames are searched with: models made before it was recorded get <see cref="FaceDetectors.LiveId"/>.</summary>
-    public static string LiveId(FaceCropPolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return policy.LiveDetectorId ?? FaceDetectors.LiveId;
     }
 
     private static string Line(string usedId, string usedRole, string others, string otherId, string otherRole) =>

@@ -81,8 +81,9 @@ public sealed class OutputCommitTests : IDisposable
         lockPath.Should().Be(Path.Combine(_folder, ".mask_model.zip.lock"));
         Commit(layout, "old");
         // flock(1) takes the lock .NET's FileShare.None takes: the other process is a running training's renames.
-        string ready = Path.Combine(_folder, "h2-holding");
-        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", lockPath, "sh", "-c", $"touch '{ready}'; sleep 2"]))!;
+        string ready = Path.Combine(_folder, "h2-holding"), release = Path.Combine(_folder, "h2-release");
+        // It holds the lock until the test lets it go: no race with a loaded machine's timing.
+        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", lockPath, "sh", "-c", $"touch '{ready}'; while [ ! -e '{release}' ]; do sleep 0.05; done"]))!;
         var clock = Stopwatch.StartNew();
         while (!File.Exists(ready))
         {
@@ -90,11 +91,18 @@ public sealed class OutputCommitTests : IDisposable
             await Task.Delay(10);
         }
 
-        var infos = new List<string>();
-        var commit = Task.Run(() => Commit(layout, "new", infos.Add));
-        await Task.Delay(500);
+        var infos = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var commit = Task.Run(() => Commit(layout, "new", infos.Enqueue));
+        clock.Restart();
+        while (infos.IsEmpty)
+        {
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "a commit waiting over a second says so");
+            await Task.Delay(20);
+        }
+
         commit.IsCompleted.Should().BeFalse("the other process holds the lock");
         Tags(layout).Should().Equal("old", "old", "old");
+        File.WriteAllText(release, "");
 
         await commit.WaitAsync(TimeSpan.FromSeconds(30));
         await holder.WaitForExitAsync();
