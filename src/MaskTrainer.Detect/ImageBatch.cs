@@ -5,6 +5,7 @@ using MaskTrainer.Detect.Rendering;
 using MaskTrainer.Detect.Sources;
 using MaskTrainer.Detect.Stats;
 using MaskTrainer.Imaging;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Detect;
 

@@ -1,4 +1,3 @@
-using MaskTrainer.Model;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -6,6 +5,8 @@ using System.Runtime.CompilerServices;
 using MaskTrainer.Detect.Alerts;
 using MaskTrainer.Detect.Output;
 using MaskTrainer.Detect.Sources;
+using MaskTrainer.Model;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Detect.Cli;
 

@@ -1,4 +1,5 @@
 using MaskTrainer.Imaging;
+using MaskTrainer.Reporting;
 using OpenCvSharp;
 
 namespace MaskTrainer.Detect.Output;

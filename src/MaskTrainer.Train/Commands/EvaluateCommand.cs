@@ -34,7 +34,7 @@ internal static class EvaluateCommand
             observer?.Finish(listedInMetrics: false); // the skipped images are listed just below
             foreach (var s in result.Skipped)
             {
-                Console.Error.WriteLine($"warning: skipped {s.Path}: {s.Reason}"); // as training words it
+                Console.Error.WriteLine($"warning: skipped {HumanText.Escape(s.Path)}: {HumanText.Escape(s.Reason)}"); // as training words it
             }
 
             // Said as training's split says it: the copies left out are no more test images.
@@ -106,7 +106,7 @@ internal static class EvaluateCommand
         sb.AppendLine(Invariant($"  {"True".PadRight(width)}  {"Predicted".PadRight(width)}  Probability  Image"));
         foreach (var w in wrong.Take(MaxListed))
         {
-            sb.AppendLine(Invariant($"  {w.Example.Label.PadRight(width)}  {labels[w.Predicted].PadRight(width)}  {w.Probability,11:0.0000}  {w.Example.Path}"));
+            sb.AppendLine(Invariant($"  {w.Example.Label.PadRight(width)}  {labels[w.Predicted].PadRight(width)}  {w.Probability,11:0.0000}  {HumanText.Escape(w.Example.Path)}"));
         }
 
         if (wrong.Count > MaxListed)

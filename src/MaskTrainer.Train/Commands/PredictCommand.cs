@@ -73,7 +73,7 @@ internal static class PredictCommand
                 catch (ImagingException e)
                 {
                     failures++;
-                    Console.Error.WriteLine($"error: {e.Message}");
+                    Console.Error.WriteLine($"error: {HumanText.Escape(e.Message)}");
                     if (asJson)
                     {
                         Console.WriteLine(new JsonObject { ["path"] = path, ["error"] = e.Message }.ToJsonString(OutputJson.Line));
@@ -88,6 +88,7 @@ internal static class PredictCommand
 
     private static string Text(string path, IReadOnlyList<FacePrediction> found, bool faceCrop, int minFaceSize)
     {
+        path = HumanText.Escape(path); // one line per face, tab-separated, whatever the file name holds
         if (found.Count == 0)
         {
             return $"{path}\tno face found (nothing classified)";

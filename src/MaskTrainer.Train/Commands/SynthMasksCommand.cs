@@ -69,7 +69,7 @@ internal static class SynthMasksCommand
     {
         foreach (var u in report.Unreadable)
         {
-            Console.Error.WriteLine($"skipped {u.Path}: {u.Reason}");
+            Console.Error.WriteLine($"skipped {HumanText.Escape(u.Path)}: {HumanText.Escape(u.Reason)}");
         }
 
         var s = report.Skipped;

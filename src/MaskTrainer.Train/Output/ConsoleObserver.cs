@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using MaskTrainer.Data;
 using MaskTrainer.Features;
 using MaskTrainer.Model;
-using MaskTrainer.Data;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Train.Output;
 
@@ -41,7 +42,7 @@ internal sealed class ConsoleObserver : ITrainingObserver
             }
 
             CloseBar();
-            Console.Error.WriteLine($"warning: {message}");
+            Console.Error.WriteLine($"warning: {HumanText.Escape(message)}"); // one line, whatever a file name holds
         }
     }
 

@@ -1,4 +1,5 @@
 using MaskTrainer.Detect.Output;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Tests.Detect;
 

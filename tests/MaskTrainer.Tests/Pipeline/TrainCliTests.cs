@@ -126,6 +126,29 @@ public sealed class TrainCliTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void Predict_keeps_one_line_per_face_when_a_file_name_holds_a_newline_or_a_tab()
+    {
+        var image = Directory.GetFiles(Path.Combine(fixture.DataDirectory!, "with_mask")).Order(StringComparer.Ordinal).First();
+        var folder = Directory.CreateTempSubdirectory("s21-newline-").FullName;
+        try
+        {
+            var odd = Path.Combine(folder, "two\nlines\tand a tab.jpg");
+            File.Copy(image, odd);
+
+            var (code, stdout, _) = Run("predict", "--model", fixture.Run!.ModelPath, odd);
+
+            code.Should().Be(0);
+            var lines = stdout.TrimEnd('\n', '\r').Split('\n');
+            lines.Should().ContainSingle("one face, one line: a TSV reader sees one record").Which
+                .Should().StartWith(Path.Combine(folder, "two\\nlines\\tand a tab.jpg") + "\t");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Evaluate_and_predict_each_name_their_face_detector_and_the_other_commands()
     {
         // evaluate cuts faces with the training crops' detector, predict with the model's live one: on the

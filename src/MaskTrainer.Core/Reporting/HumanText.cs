@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MaskTrainer.Detect.Output;
+namespace MaskTrainer.Reporting;
 
 /// <summary>
 /// The human messages (errors, notes, "wrote …") are one line each. A file name may hold a newline
