@@ -1,7 +1,6 @@
-using MaskTrainer.Detect.Output;
 using MaskTrainer.Reporting;
 
-namespace MaskTrainer.Tests.Detect;
+namespace MaskTrainer.Tests.Reporting;
 
 public sealed class HumanTextTests
 {
