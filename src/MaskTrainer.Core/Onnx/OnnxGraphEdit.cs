@@ -1,10 +1,11 @@
-using MaskTrainer.Data;
-using MaskTrainer.Model;
-using MaskTrainer.Models;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf;
+using MaskTrainer.Data;
+using MaskTrainer.Model;
+using MaskTrainer.Models;
+using MaskTrainer.Reporting;
 using Onnx;
 
 namespace MaskTrainer.Onnx;
@@ -558,7 +559,7 @@ public static class OnnxGraphEdit
         private OnnxGraphEditException Unknown(string name, IEnumerable<string> candidates)
         {
             var nearest = candidates.Distinct(StringComparer.Ordinal)
-                .Select(c => (Name: c, Distance: Math.Min(Distance(name, c), Distance(StripPrefix(name), StripPrefix(c)))))
+                .Select(c => (Name: c, Distance: Math.Min(NearestNames.Distance(name, c), NearestNames.Distance(StripPrefix(name), StripPrefix(c)))))
                 .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
                 .Take(5).Select(c => c.Name);
             // The file by its name, not as a leading path: the backbone's loader puts the path in front
@@ -596,32 +597,6 @@ public static class OnnxGraphEdit
             items.AddRange(kept);
         }
 
-        /// <summary>Case-insensitive Levenshtein distance, for suggesting names.</summary>
-        private static int Distance(string a, string b)
-        {
-            a = a.ToLowerInvariant();
-            b = b.ToLowerInvariant();
-            var previous = new int[b.Length + 1];
-            var current = new int[b.Length + 1];
-            for (var j = 0; j <= b.Length; j++)
-            {
-                previous[j] = j;
-            }
-
-            for (var i = 1; i <= a.Length; i++)
-            {
-                current[0] = i;
-                for (var j = 1; j <= b.Length; j++)
-                {
-                    var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                    current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                }
-
-                (previous, current) = (current, previous);
-            }
-
-            return previous[b.Length];
-        }
     }
 
     /// <summary>

@@ -214,7 +214,8 @@ public static class DetectCommand
 
     /// <summary>
     /// A word on the command line that no option takes, in the training app's words (its UsageErrors):
-    /// "unknown option '--imgae'" or "unexpected argument 'x'", not the library's "Unrecognized command or argument";
+    /// "unknown option '--imgae': did you mean '--image'?" or "unexpected argument 'x'" (<see cref="NearestNames.Unmatched"/>),
+    /// not the library's "Unrecognized command or argument";
     /// null when every word was taken. Named before any other error, which is often a knock-on effect of it.
     /// </summary>
     private static string? Unmatched(ParseResult parsed)
@@ -224,8 +225,20 @@ public static class DetectCommand
             return null;
         }
 
-        var token = parsed.UnmatchedTokens[0];
-        return token.StartsWith('-') && token.Length > 1 ? $"unknown option '{token}'" : $"unexpected argument '{token}'";
+        return NearestNames.Unmatched(parsed.UnmatchedTokens[0], OptionNames(parsed.CommandResult.Command));
+    }
+
+    /// <summary>Every name and alias of <paramref name="command"/>'s options: the names an unknown option may be a typo of.</summary>
+    private static IEnumerable<string> OptionNames(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            yield return option.Name;
+            foreach (var alias in option.Aliases)
+            {
+                yield return alias;
+            }
+        }
     }
 
     /// <summary>

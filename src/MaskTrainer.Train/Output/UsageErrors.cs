@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using MaskTrainer.Reporting;
 using MaskTrainer.Train.Commands;
 
 namespace MaskTrainer.Train.Output;
@@ -24,6 +25,25 @@ internal static class UsageErrors
         return ExitCode;
     }
 
+    /// <summary>The names and aliases of the options the command and the commands above it take (--help, --version among them).</summary>
+    private static IEnumerable<string> OptionNames(CommandResult command)
+    {
+        for (SymbolResult? r = command; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+            {
+                foreach (var option in c.Command.Options)
+                {
+                    yield return option.Name;
+                    foreach (var alias in option.Aliases)
+                    {
+                        yield return alias;
+                    }
+                }
+            }
+        }
+    }
+
     private static string Describe(ParseResult parse, ParseError first)
     {
         // The value checks in OptionRules already name the option and the valid values.
@@ -34,10 +54,8 @@ internal static class UsageErrors
 
         if (parse.UnmatchedTokens.Count > 0)
         {
-            string token = parse.UnmatchedTokens[0];
-            return token.StartsWith('-') && token.Length > 1
-                ? $"unknown option '{token}'{Hint}"
-                : $"unexpected argument '{token}'{Hint}";
+            // Worded as the detector app words it, with the nearest option when it looks like a typo.
+            return NearestNames.Unmatched(parse.UnmatchedTokens[0], OptionNames(parse.CommandResult)) + Hint;
         }
 
         if (first.SymbolResult is OptionResult { Tokens.Count: 0 } option)

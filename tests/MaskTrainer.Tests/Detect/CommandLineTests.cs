@@ -79,7 +79,7 @@ public sealed class CommandLineTests
         stderr.Should().Be("error: unknown option '--frobnicate' (see --help)\n", "the training app's words");
 
         (code, _, stderr) = await Invoke("--image", "a.jpg", "--imgae", "b.jpg");
-        (code, stderr).Should().Be((ExitCodes.Usage, "error: unknown option '--imgae' (see --help)\n"));
+        (code, stderr).Should().Be((ExitCodes.Usage, "error: unknown option '--imgae': did you mean '--image'? (see --help)\n"));
 
         (code, _, stderr) = await Invoke("--image", "a.jpg", "extra");
         (code, stderr).Should().Be((ExitCodes.Usage, "error: unexpected argument 'extra' (see --help)\n"));

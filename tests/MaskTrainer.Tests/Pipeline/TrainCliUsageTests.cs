@@ -235,13 +235,14 @@ public sealed class TrainCliUsageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--no-such-option")]
-    [InlineData("--test-fracton", "0.3")]
-    public void Unknown_option_is_one_line_with_a_help_hint(params string[] extra)
+    [InlineData("error: unknown option '--no-such-option' (see --help)", "--no-such-option")]
+    [InlineData("error: unknown option '--test-fracton': did you mean '--test-fraction'? (see --help)", "--test-fracton", "0.3")]
+    [InlineData("error: unknown option '--dat': did you mean '--data'? (see --help)", "--dat", "x")]
+    public void Unknown_option_is_one_line_with_a_help_hint_and_the_option_it_looks_like(string expected, params string[] extra)
     {
         var stderr = RunExpectingUsageError(["--data", MissingData, .. extra]);
 
-        stderr.Should().Be($"error: unknown option '{extra[0]}' (see --help)");
+        stderr.Should().Be(expected);
     }
 
     [Fact]
