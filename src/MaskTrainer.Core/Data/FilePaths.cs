@@ -160,18 +160,17 @@ public static partial class FilePaths
         return (path > 0 ? message[..path] : message).TrimEnd('.');
     }
 
-    /// <summary>Deletes <paramref name="path"/> if it can; an error here would hide the one worth reporting.</summary>
-    public static void TryDelete(string path)
+    /// <summary>Deletes <paramref name="path"/> if it can (true when it did, or there was nothing); an error here would hide the one worth reporting.</summary>
+    public static bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            return false;
         }
     }
 

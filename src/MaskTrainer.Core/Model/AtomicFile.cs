@@ -122,7 +122,7 @@ internal static class AtomicFile
             foreach (var file in Directory.EnumerateFiles(folder, "*" + TempMarker + "*"))
             {
                 var name = Path.GetFileName(file.AsSpan());
-                if ((prefix is null || name.StartsWith(prefix, StringComparison.Ordinal)) && IsStale(file) && TryDelete(file))
+                if ((prefix is null || name.StartsWith(prefix, StringComparison.Ordinal)) && IsStale(file) && FilePaths.TryDelete(file))
                 {
                     deleted++;
                 }
@@ -188,19 +188,6 @@ internal static class AtomicFile
         catch (InvalidOperationException)
         {
             return false; // it ended as we looked
-        }
-    }
-
-    private static bool TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 
