@@ -58,6 +58,27 @@ public static partial class FilePaths
     }
 
     /// <summary>
+    /// The file that writing <paramref name="path"/> should change: the path itself, or, when it
+    /// names a link (<c>model.zip → runs/7/model.zip</c>), the file the link points to, as an editor
+    /// saves through a link. A temp file renamed over the link itself would replace the link with a
+    /// file and leave its target as it was. A broken link gives the missing target, which the write
+    /// creates; a loop gives the path as written (the write then fails on it, naming it).
+    /// </summary>
+    public static string WriteTarget(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            var info = new FileInfo(full);
+            return info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target.FullName : full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+
+    /// <summary>
     /// The files under <paramref name="root"/> at any depth, as <see cref="Directory.EnumerateFiles(string, string, EnumerationOptions)"/>
     /// with <paramref name="options"/> lists them, except that a folder reached again through a link
     /// (a link to a parent, or two links to one folder) is walked once: a loop would otherwise run

@@ -15,6 +15,7 @@ namespace MaskTrainer.Model;
 /// write by <see cref="Environment.Exit"/> (a second Ctrl+C), which runs no catch or finally of
 /// the writing thread but does raise <see cref="AppDomain.ProcessExit"/>. A hard kill runs nothing:
 /// its temp files are left, and deleted by a later process that writes there (<see cref="DeleteStale(string)"/>).
+/// A path that names a link is written through it (<see cref="FilePaths.WriteTarget"/>).
 /// </summary>
 internal static class AtomicFile
 {
@@ -42,7 +43,7 @@ internal static class AtomicFile
     public static PendingFile Prepare(string path, Action<FileStream> write, bool flushToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var fullPath = Path.GetFullPath(path);
+        var fullPath = FilePaths.WriteTarget(path); // through a link, not over it
         var folder = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(folder);
         var tempPath = TempPathFor(fullPath);

@@ -54,13 +54,13 @@ internal static class OutputCommit
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(metrics);
-        using var held = Acquire(LockPathFor(layout.ModelPath), wait ?? DefaultWait, info, cancellationToken);
+        using var held = Acquire(LockPathFor(model.Path), wait ?? DefaultWait, info, cancellationToken);
 
-        bool removedOld = Remove(layout.MetricsPath);
+        bool removedOld = Remove(metrics.Path); // the prepared files' paths: a link's target (AtomicFile.Prepare)
         bool staleReport = false;
         if (report is not null)
         {
-            removedOld |= Remove(layout.ReportPath);
+            removedOld |= Remove(report.Path);
         }
         else
         {
@@ -87,9 +87,9 @@ internal static class OutputCommit
 
         // Temp files a run killed mid-write left of these outputs (up to a model's size each): no
         // later run would ever finish them. Those of a run still writing are kept (AtomicFile.IsStale).
-        AtomicFile.DeleteStale(layout.ModelPath);
-        AtomicFile.DeleteStale(layout.MetricsPath);
-        AtomicFile.DeleteStale(layout.ReportPath);
+        AtomicFile.DeleteStale(model.Path);
+        AtomicFile.DeleteStale(metrics.Path);
+        AtomicFile.DeleteStale(report?.Path ?? layout.ReportPath);
         return staleReport;
     }
 

@@ -15,6 +15,7 @@ public sealed class VideoFileOutput : IDisposable
 {
     private readonly double _fps;
     private readonly string _temp;
+    private readonly string _target;
     private VideoFileWriter? _writer;
     private bool _committed;
 
@@ -26,7 +27,8 @@ public sealed class VideoFileOutput : IDisposable
         _fps = fps > 0 ? fps : 25;
 
         // Same folder (a rename, not a copy) and same extension (FFmpeg picks the container by it).
-        var full = System.IO.Path.GetFullPath(path);
+        var full = FilePaths.WriteTarget(path); // an -o naming a link writes the file it points to
+        _target = full;
         _temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
             $".{System.IO.Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}.partial{System.IO.Path.GetExtension(full)}");
     }
@@ -77,7 +79,7 @@ public sealed class VideoFileOutput : IDisposable
 
         try
         {
-            File.Move(_temp, Path, overwrite: true);
+            File.Move(_temp, _target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -24,6 +24,32 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void A_path_that_names_a_link_is_written_through_the_link()
+    {
+        // A probe: -o current.zip, a link to runs/7/model.zip, replaced the link with a file and left runs/7/model.zip old.
+        var runs = Directory.CreateDirectory(Path.Combine(_folder, "runs")).FullName;
+        var target = Path.Combine(runs, "model.zip");
+        File.WriteAllBytes(target, [9]);
+        var link = Path.Combine(_folder, "current.zip");
+        File.CreateSymbolicLink(link, Path.Combine("runs", "model.zip"));
+        var dangling = Path.Combine(_folder, "next.zip");
+        File.CreateSymbolicLink(dangling, Path.Combine("runs", "next.zip"));
+
+        AtomicFile.Write(link, [1, 2, 3]);
+        using (var pending = AtomicFile.Prepare(dangling, [4]))
+        {
+            pending.Path.Should().Be(Path.Combine(runs, "next.zip"));
+            pending.Commit();
+        }
+
+        new FileInfo(link).LinkTarget.Should().Be(Path.Combine("runs", "model.zip"), "the link stays a link");
+        File.ReadAllBytes(target).Should().Equal(1, 2, 3);
+        new FileInfo(dangling).LinkTarget.Should().NotBeNull();
+        File.ReadAllBytes(Path.Combine(runs, "next.zip")).Should().Equal(4);
+        Directory.GetFiles(runs).Select(Path.GetFileName).Should().BeEquivalentTo(["model.zip", "next.zip"], "no temp file is left");
+    }
+
+    [Fact]
     public void Temp_files_of_ended_processes_are_deleted_and_those_of_running_ones_kept()
     {
         // A probe: kill -9 during the save left m.zip.tmp-267a3250871e (up to 12 MB), and no later run removed it.
