@@ -198,7 +198,7 @@ public sealed class DetectApp
         var imageOut = o.OutputPath is not null && o.Input == InputKind.Image ? o.OutputPath : null;
         using var sink = new DetectorSink(renderer, json, video, imageOut,
             window ? new WindowDisplay(_stderr) : null, holdWindow: o.Input == InputKind.Image,
-            readerGone: readerGone, repeatLastFrame: o.Realtime);
+            readerGone: readerGone, repeatLastFrame: source!.IsLive);
 
         var pipeline = new DetectionPipeline(source!, detector, classifier, sink, pipelineOptions)
         {

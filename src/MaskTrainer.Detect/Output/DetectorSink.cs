@@ -26,8 +26,8 @@ public sealed class DetectorSink : IFrameSink
     // The input's number of the frame last written to the video (-1 before the first).
     private long _lastIndex = -1;
 
-    // With repeatLastFrame: a copy of the frame last written to the video, written again at the end
-    // for the input frames dropped after it (null otherwise; its buffer is reused from frame to frame).
+    // With repeatLastFrame: a copy of the frame last written to the video, written again for the
+    // input frames dropped after it (null otherwise; its buffer is reused from frame to frame).
     private readonly Mat? _lastFrame;
 
     // Asked every few frames whether the JSON lines' reader went away (null: never).
@@ -42,8 +42,9 @@ public sealed class DetectorSink : IFrameSink
     /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
     /// <param name="jsonPath">For --images: the input file, written as the JSON line's <c>path</c>.</param>
     /// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>): the run then stops as if the user quit.</param>
-    /// <param name="repeatLastFrame">The input drops frames of its own (--realtime), also after the last frame processed:
-    /// the video keeps a copy of each frame written, to write it again at the end for those (one copy a frame, into the same buffer).</param>
+    /// <param name="repeatLastFrame">Live input (a camera, --realtime), whose frames the pipeline drops when behind, also after the
+    /// last frame processed: the video keeps a copy of each frame written, to write it again for the frames dropped after it
+    /// (one copy a frame, into the same buffer).</param>
     public DetectorSink(OverlayRenderer renderer, JsonFrameWriter? json = null, VideoFileOutput? video = null,
         string? imagePath = null, WindowDisplay? window = null, bool holdWindow = false, string? jsonPath = null, Func<bool>? readerGone = null,
         bool repeatLastFrame = false)
@@ -109,8 +110,8 @@ public sealed class DetectorSink : IFrameSink
             // and a stall (a laptop waking) must not freeze the sink for its length.
             long repeats = _lastIndex < 0 ? 1 : Math.Clamp(packet.Index - _lastIndex, 1, MaxRepeats);
             _lastIndex = packet.Index;
-            // With the last frame kept (--realtime), it stands for the frames dropped after it, as on
-            // screen; without (a camera), this frame stands for those before it, one frame early.
+            // The last frame kept (live input) stands for the frames dropped after it, as on screen;
+            // before the first, or without (a file read whole, which drops none), this frame does.
             bool previous = _lastFrame is not null && !_lastFrame.Empty();
             for (long i = 1; i < repeats; i++)
             {
