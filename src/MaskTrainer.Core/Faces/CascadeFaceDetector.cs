@@ -94,7 +94,7 @@ public sealed class CascadeFaceDetector : IVerifiedFaceDetector
     /// <inheritdoc />
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         float threshold = minConfidence ?? DefaultMinConfidence;
         if (!(threshold >= 0 && threshold <= 1))
         {

@@ -67,7 +67,7 @@ public sealed class EnsembleFaceDetector : IVerifiedFaceDetector
     /// <inheritdoc />
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         float threshold = minConfidence ?? DefaultMinConfidence;
         if (!(threshold >= 0 && threshold <= 1))
         {

@@ -33,7 +33,7 @@ public abstract class FaceDetectorBase : IFaceDetector
     /// <inheritdoc />
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         if (image.Type() != MatType.CV_8UC3)
         {
             throw new ArgumentException($"{Id}: face detection needs an 8-bit 3-channel BGR image, got {image}", nameof(image));

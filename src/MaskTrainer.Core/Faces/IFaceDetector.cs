@@ -19,5 +19,7 @@ public interface IFaceDetector : IDisposable
     /// <summary>Finds faces in an 8-bit BGR image.</summary>
     /// <param name="image">8-bit, 3-channel BGR image.</param>
     /// <param name="minConfidence">Detections below this score are dropped; null = <see cref="DefaultMinConfidence"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="image"/> is empty or not 8-bit BGR.</exception>
+    /// <exception cref="ObjectDisposedException">The detector or <paramref name="image"/> was disposed.</exception>
     IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null);
 }

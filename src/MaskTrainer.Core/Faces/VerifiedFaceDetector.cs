@@ -1,3 +1,4 @@
+using MaskTrainer.Imaging;
 using OpenCvSharp;
 
 namespace MaskTrainer.Faces;
@@ -30,8 +31,11 @@ public sealed class VerifiedFaceDetector : IVerifiedFaceDetector
 
     public FaceVerification Verification { get; }
 
-    public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null) =>
-        Verification.Filter(_inner.Detect(image, minConfidence), image);
+    public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
+    {
+        ImageArgument.ThrowIfNullOrDisposed(image);
+        return Verification.Filter(_inner.Detect(image, minConfidence), image);
+    }
 
     public void Dispose()
     {

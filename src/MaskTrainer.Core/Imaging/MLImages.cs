@@ -12,9 +12,10 @@ public static class MLImages
     /// bitmap is premultiplied, and the features ignore alpha anyway (<see cref="Features.InputTensor"/>
     /// drops it too). The caller owns (disposes) the result; nothing else is left behind.
     /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="image"/> was disposed.</exception>
     public static MLImage FromMat(Mat image)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         if (image.IsEmpty)
         {
             throw new ArgumentException("the image is empty", nameof(image));

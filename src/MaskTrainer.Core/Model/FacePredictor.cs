@@ -1,4 +1,5 @@
 using MaskTrainer.Faces;
+using MaskTrainer.Imaging;
 using MaskTrainer.Models;
 using OpenCvSharp;
 
@@ -43,11 +44,13 @@ public sealed class FacePredictor : IDisposable
     public string? DetectorId => _detector?.Id;
 
     /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
-    /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it).</param>
-    /// <exception cref="ObjectDisposedException">This predictor or its model was disposed.</exception>
+    /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it);
+    /// the crop is classified after the call and disposed by this method: Clone it to keep it.</param>
+    /// <exception cref="ObjectDisposedException">This predictor or its model was disposed, or <paramref name="image"/> is,
+    /// or <paramref name="onCrop"/> disposed the crop it was handed.</exception>
     public IReadOnlyList<FacePrediction> Predict(Mat image, Action<int, Mat>? onCrop = null)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         // Before the detector runs: a disposed one fails in its own way, a disposed model only at the first face.
         ObjectDisposedException.ThrowIf(_disposed, this);
         _predictor.Model.ThrowIfDisposed();
@@ -55,7 +58,7 @@ public sealed class FacePredictor : IDisposable
         if (_detector is null)
         {
             using var resized = _predictor.ResizeForModel(image);
-            onCrop?.Invoke(0, resized ?? image);
+            Show(onCrop, 0, resized ?? image);
             return [Classify(resized ?? image, null, 1f)];
         }
 
@@ -71,11 +74,26 @@ public sealed class FacePredictor : IDisposable
 
             using var cut = FaceCropper.Crop(image, faces[i].Box, policy.CropOptions);
             using var resized = _predictor.ResizeForModel(cut);
-            onCrop?.Invoke(i, resized ?? cut);
+            Show(onCrop, i, resized ?? cut);
             results[i] = Classify(resized ?? cut, faces[i].Box, faces[i].Score);
         }
 
         return results;
+    }
+
+    /// <summary>Hands <paramref name="crop"/> to the caller's <paramref name="onCrop"/>, which must leave it usable: it is classified next.</summary>
+    private static void Show(Action<int, Mat>? onCrop, int index, Mat crop)
+    {
+        if (onCrop is null)
+        {
+            return;
+        }
+
+        onCrop(index, crop);
+        if (crop.IsDisposed)
+        {
+            throw new ObjectDisposedException(null, $"onCrop disposed the crop of face {index}, which is classified after it: Clone the crop to keep it");
+        }
     }
 
     private FacePrediction Classify(Mat crop, Rect? box, float confidence)

@@ -99,9 +99,15 @@ public sealed class MaskPredictor : IDisposable
     /// <param name="output">Filled with the prediction; its arrays are reused.</param>
     /// <param name="scratch">Where the resize goes when given, reused from face to face by one
     /// caller (a frame loop's classify step); a temporary Mat otherwise.</param>
+    /// <exception cref="ObjectDisposedException">This predictor or its model was disposed, or <paramref name="image"/> or <paramref name="scratch"/> is.</exception>
     public void Predict(Mat image, ref ModelOutput output, Mat? scratch = null)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
+        if (scratch is not null)
+        {
+            ImageArgument.ThrowIfNullOrDisposed(scratch);
+        }
+
         var (width, height) = InputSize;
         Mat? temporary = null;
         try
@@ -127,9 +133,10 @@ public sealed class MaskPredictor : IDisposable
     /// <paramref name="image"/> at the backbone's input size, resized by OpenCV as the training
     /// features were made; null when it already has that size. The caller disposes the result.
     /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="image"/> was disposed.</exception>
     public Mat? ResizeForModel(Mat image)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ImageArgument.ThrowIfNullOrDisposed(image);
         var (width, height) = InputSize;
         return image.Cols == width && image.Rows == height ? null : InputTensor.ResizeForInput(image, width, height);
     }

@@ -306,6 +306,19 @@ public sealed class FaceDetectorTests
         }
     }
 
+    [SharedTheory("models", "data/faces-dlib")]
+    [MemberData(nameof(AllIds))]
+    public void A_disposed_image_is_an_ObjectDisposedException_not_a_crash(string id)
+    {
+        // OpenCvSharp reads a disposed Mat's size through its freed pointer: the process died (SIGSEGV).
+        var image = FaceTestData.Read(FaceTestData.Faces3);
+        image.Dispose();
+
+        var act = () => FaceTestData.Detector(id).Detect(image);
+
+        act.Should().Throw<ObjectDisposedException>().WithMessage("image is a disposed Mat");
+    }
+
     [SharedFact("models/face_detection_back_256x256_barracuda.onnx")]
     public void Rejects_images_that_are_not_8_bit_BGR()
     {

@@ -1,9 +1,14 @@
+using MaskTrainer.Imaging;
 using MaskTrainer.Model;
 using MaskTrainer.Tests.Pipeline;
+using OpenCvSharp;
 
 namespace MaskTrainer.Tests.Model;
 
-/// <summary>A disposed model or predictor says so (ObjectDisposedException), instead of ML.NET's NullReferenceException.</summary>
+/// <summary>
+/// A disposed model, predictor or image says so (ObjectDisposedException), instead of ML.NET's
+/// NullReferenceException or, for a disposed Mat, the process ending (OpenCvSharp reads its freed pointer).
+/// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class DisposedModelTests(TrainedModelFixture fixture) : IDisposable
 {
@@ -35,6 +40,34 @@ public sealed class DisposedModelTests(TrainedModelFixture fixture) : IDisposabl
         before.Dispose();
         faces.Dispose();
         crops[0].Dispose();
+    }
+
+    [SharedFact("data/mask-sample", "models", "data/faces-dlib")]
+    public void A_disposed_Mat_throws_ObjectDisposedException_wherever_the_API_takes_one()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var predictor = new MaskPredictor(model);
+        using var faces = new FacePredictor(model, fixture.Store!);
+        var crops = PredictionTests.Crops(model, 2);
+        var disposed = crops[0];
+        disposed.Dispose();
+        using var small = new Mat(crops[1], new Rect(0, 0, 100, 100));
+        var output = new ModelOutput();
+
+        // Each of these read the Mat's size first, and the test process died with them.
+        FluentActions.Invoking(() => predictor.Predict(disposed)).Should().Throw<ObjectDisposedException>().WithMessage("image is a disposed Mat");
+        FluentActions.Invoking(() => predictor.ResizeForModel(disposed)).Should().Throw<ObjectDisposedException>().WithMessage("image is a disposed Mat");
+        FluentActions.Invoking(() => predictor.Predict(small, ref output, disposed)).Should().Throw<ObjectDisposedException>().WithMessage("scratch is a disposed Mat");
+        FluentActions.Invoking(() => faces.Predict(disposed)).Should().Throw<ObjectDisposedException>().WithMessage("image is a disposed Mat");
+        FluentActions.Invoking(() => MLImages.FromMat(disposed)).Should().Throw<ObjectDisposedException>().WithMessage("image is a disposed Mat");
+
+        // The crop onCrop is handed is classified after the call.
+        using var photo = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
+        FluentActions.Invoking(() => faces.Predict(photo, (_, crop) => crop.Dispose())).Should().Throw<ObjectDisposedException>()
+            .WithMessage("onCrop disposed the crop of face 0*Clone the crop to keep it");
+        faces.Predict(photo, (_, crop) => crop.Clone().Dispose()).Should().NotBeEmpty("a callback that leaves the crop alone changes nothing");
+        predictor.Predict(small).Score.Should().HaveCount(model.Labels.Count, "the predictor is still usable");
+        crops[1].Dispose();
     }
 
     [SharedFact("data/mask-sample", "models")]
