@@ -34,14 +34,14 @@ public abstract class FaceDetectorBase : IFaceDetector
     public IReadOnlyList<DetectedFace> Detect(Mat image, float? minConfidence = null)
     {
         ImageArgument.ThrowIfNullOrDisposed(image);
-        if (image.Type() != MatType.CV_8UC3)
-        {
-            throw new ArgumentException($"{Id}: face detection needs an 8-bit 3-channel BGR image, got {image}", nameof(image));
-        }
-
-        if (image.Cols == 0 || image.Rows == 0)
+        if (image.IsEmpty)
         {
             throw new ArgumentException($"{Id}: cannot detect faces in an empty image", nameof(image));
+        }
+
+        if (image.Type() != MatType.CV_8UC3)
+        {
+            throw new ArgumentException($"{Id}: face detection needs an 8-bit 3-channel BGR image, got {image.Describe()}", nameof(image));
         }
 
         float threshold = minConfidence ?? DefaultMinConfidence;

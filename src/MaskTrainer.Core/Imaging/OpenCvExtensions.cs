@@ -27,5 +27,11 @@ public static class OpenCvExtensions
     {
         /// <summary>True when the Mat has no elements (OpenCvSharp's <c>Empty()</c>).</summary>
         public bool IsEmpty => mat.Empty();
+
+        /// <summary>
+        /// "1-channel CV_8UC1 500x375", for one-line messages: OpenCvSharp's <c>ToString</c> lists
+        /// the native pointers. Not for a disposed Mat (see <see cref="ImageArgument.ThrowIfNullOrDisposed"/>).
+        /// </summary>
+        public string Describe() => $"{mat.Channels()}-channel {mat.Type()} {mat.Cols}x{mat.Rows}";
     }
 }

@@ -43,7 +43,11 @@ public sealed class FacePredictor : IDisposable
     /// <summary>The detector that finds the faces (the model's live one); null when the model classifies whole images.</summary>
     public string? DetectorId => _detector?.Id;
 
-    /// <summary>Predictions for every face of <paramref name="image"/> (BGR), highest detection score first; empty when no face is found.</summary>
+    /// <summary>
+    /// Predictions for every face of <paramref name="image"/>, highest detection score first; empty
+    /// when no face is found. The image is 8-bit BGR, or grey or BGRA, converted to BGR once (the
+    /// images <see cref="MaskPredictor"/> accepts).
+    /// </summary>
     /// <param name="onCrop">Called with each face's index and the crop the model sees (e.g. to save it);
     /// the crop is classified after the call and disposed by this method: Clone it to keep it.</param>
     /// <exception cref="ObjectDisposedException">This predictor or its model was disposed, or <paramref name="image"/> is,
@@ -54,15 +58,17 @@ public sealed class FacePredictor : IDisposable
         // Before the detector runs: a disposed one fails in its own way, a disposed model only at the first face.
         ObjectDisposedException.ThrowIf(_disposed, this);
         _predictor.Model.ThrowIfDisposed();
+        using var converted = ImageArgument.ToBgr(image);
+        var bgr = converted ?? image;
         var policy = _predictor.Model.FaceCrop;
         if (_detector is null)
         {
-            using var resized = _predictor.ResizeForModel(image);
-            Show(onCrop, 0, resized ?? image);
-            return [Classify(resized ?? image, null, 1f)];
+            using var resized = _predictor.ResizeForModel(bgr);
+            Show(onCrop, 0, resized ?? bgr);
+            return [Classify(resized ?? bgr, null, 1f)];
         }
 
-        var faces = _detector.Detect(image);
+        var faces = _detector.Detect(bgr);
         var results = new FacePrediction[faces.Count];
         for (int i = 0; i < faces.Count; i++)
         {
@@ -72,7 +78,7 @@ public sealed class FacePredictor : IDisposable
                 continue;
             }
 
-            using var cut = FaceCropper.Crop(image, faces[i].Box, policy.CropOptions);
+            using var cut = FaceCropper.Crop(bgr, faces[i].Box, policy.CropOptions);
             using var resized = _predictor.ResizeForModel(cut);
             Show(onCrop, i, resized ?? cut);
             results[i] = Classify(resized ?? cut, faces[i].Box, faces[i].Score);

@@ -322,11 +322,15 @@ public sealed class FaceDetectorTests
     [SharedFact("models/face_detection_back_256x256_barracuda.onnx")]
     public void Rejects_images_that_are_not_8_bit_BGR()
     {
-        using var gray = new Mat(100, 100, MatType.CV_8UC1, Scalar.All(0));
+        using var gray = new Mat(375, 500, MatType.CV_8UC1, Scalar.All(0));
+        using var empty = new Mat();
+        var detector = FaceTestData.Detector(BlazeFaceDetector.BackModelId);
 
-        var act = () => FaceTestData.Detector(BlazeFaceDetector.BackModelId).Detect(gray);
-
-        act.Should().Throw<ArgumentException>().WithMessage("blazeface-back: face detection needs an 8-bit 3-channel BGR image*");
+        // Said in one line without the Mat's native pointers (its ToString).
+        FluentActions.Invoking(() => detector.Detect(gray)).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Be("blazeface-back: face detection needs an 8-bit 3-channel BGR image, got 1-channel CV_8UC1 500x375 (Parameter 'image')");
+        FluentActions.Invoking(() => detector.Detect(empty)).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Be("blazeface-back: cannot detect faces in an empty image (Parameter 'image')");
     }
 
     [SharedFact("models", "data/faces-dlib")]

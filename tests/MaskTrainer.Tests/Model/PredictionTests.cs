@@ -165,6 +165,31 @@ public sealed class PredictionTests(TrainedModelFixture fixture)
         predicted.Should().BeLessThan(cropBoxes, "the live detector keeps one box per face");
     }
 
+    [SharedFact("data/mask-sample", "models", "data/faces-dlib")]
+    public void FacePredictor_takes_grey_and_BGRA_photos_as_MaskPredictor_does_and_says_what_it_refuses_without_pointers()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        using var faces = new FacePredictor(model, fixture.Store!);
+        using var photo = ImageCodec.Read(SharedData.Full("data/faces-dlib/images/2008_002506.jpg"));
+        using var bgra = photo.CvtColor(ColorConversionCodes.BGR2BGRA);
+        using var grey = photo.CvtColor(ColorConversionCodes.BGR2GRAY);
+        using var greyAsBgr = grey.CvtColor(ColorConversionCodes.GRAY2BGR);
+        var expected = faces.Predict(photo);
+        expected.Should().NotBeEmpty();
+
+        faces.Predict(bgra).Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+        faces.Predict(grey).Should().BeEquivalentTo(faces.Predict(greyAsBgr), o => o.WithStrictOrdering());
+
+        // The messages said "got Mat [ 0*0*CV_8UC1, ..., Ptr=0x55d3...]".
+        using var empty = new Mat();
+        using var floats = new Mat();
+        photo.ConvertTo(floats, MatType.CV_32FC3);
+        FluentActions.Invoking(() => faces.Predict(empty)).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Be("the image is empty (Parameter 'image')");
+        FluentActions.Invoking(() => faces.Predict(floats)).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Be($"expected an 8-bit grey, BGR or BGRA image, got 3-channel CV_32FC3 {photo.Cols}x{photo.Rows} (Parameter 'image')");
+    }
+
     /// <summary>Face crops of test images at the backbone's input size, as the apps make them.</summary>
     internal static Mat[] Crops(MaskModel model, int count)
     {
