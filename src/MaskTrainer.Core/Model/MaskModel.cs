@@ -57,7 +57,10 @@ public sealed class MaskModel : IDisposable
     // Zip entry times are fixed so that the same seed writes the same bytes.
     private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private volatile bool _disposed;
+    // Both changed with Interlocked only (full fences): a Use that sees _disposed still 0 has
+    // already counted itself in _inUse, so Dispose, which sets _disposed first, waits for it.
+    private int _disposed;
+    private int _inUse;
 
     private MaskModel(MLContext ml, ITransformer featurizer, ITransformer head, ModelMetadata metadata)
     {
@@ -123,14 +126,14 @@ public sealed class MaskModel : IDisposable
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine()
     {
-        ThrowIfDisposed();
+        using var use = Use();
         return Context.Model.CreatePredictionEngine<ModelInput, ModelOutput>(Transformer, new PredictionEngineOptions { OwnsTransformer = false });
     }
 
     /// <summary>ML.NET's metrics of the head on a <see cref="FeatureDataView"/> (cached features).</summary>
     public ClassificationMetrics EvaluateFeatures(IDataView features)
     {
-        ThrowIfDisposed();
+        using var use = Use();
         return ClassificationMetrics.Evaluate(Context, Head.Transform(features), Labels);
     }
 
@@ -146,7 +149,7 @@ public sealed class MaskModel : IDisposable
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ThrowIfDisposed();
+        using var use = Use();
         if (!stream.CanSeek || !stream.CanRead)
         {
             using var buffer = new MemoryStream();
@@ -442,17 +445,45 @@ public sealed class MaskModel : IDisposable
     /// Throws <see cref="ObjectDisposedException"/> once the model is disposed: ML.NET's disposed
     /// transformers fail with a NullReferenceException that says nothing of the cause.
     /// </summary>
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    /// <summary>Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load). Later use throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Marks a use of the model's ONNX sessions (a prediction) until the lease is disposed:
+    /// <see cref="Dispose"/> waits for every lease before it frees the sessions, as a session freed
+    /// while it runs ends the process (SIGSEGV). Two interlocked operations, no allocation.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    internal Lease Use()
+    {
+        Interlocked.Increment(ref _inUse);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _inUse);
+            ThrowIfDisposed();
+        }
+
+        return new Lease(this);
+    }
+
+    /// <summary>One use of the model (<see cref="Use"/>); Dispose ends it.</summary>
+    internal readonly struct Lease(MaskModel model) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref model._inUse);
+    }
+
+    /// <summary>
+    /// Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load), once the
+    /// predictions running on other threads have finished. Later use throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
+        // No new use starts now; the ones under way take milliseconds (one prediction, or a save).
+        SpinWait.SpinUntil(() => Volatile.Read(ref _inUse) == 0);
         (Featurizer as IDisposable)?.Dispose();
         (Head as IDisposable)?.Dispose();
     }

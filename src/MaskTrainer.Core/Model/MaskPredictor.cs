@@ -74,11 +74,14 @@ public sealed class MaskPredictor : IDisposable
     /// <summary>The backbone's input size: ResizeImages' target (the schema check makes the metadata's the ML.NET model's own).</summary>
     private (int Width, int Height) InputSize => (Model.Metadata.Backbone.InputWidth, Model.Metadata.Backbone.InputHeight);
 
-    /// <summary>Predicts with a pooled engine. An image at the input size is disposed by ML.NET later: pass only images of our own.</summary>
+    /// <summary>
+    /// Predicts with a pooled engine. An image at the input size is disposed by ML.NET later: pass only images of our own.
+    /// The model's Dispose waits for the prediction (<see cref="MaskModel.Use"/>) instead of freeing its ONNX sessions under it.
+    /// </summary>
     private void Run(ModelInput input, ref ModelOutput output)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Model.ThrowIfDisposed();
+        using var use = Model.Use();
         var engine = _engines.Get();
         try
         {

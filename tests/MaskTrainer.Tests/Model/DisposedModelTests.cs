@@ -42,6 +42,61 @@ public sealed class DisposedModelTests(TrainedModelFixture fixture) : IDisposabl
         crops[0].Dispose();
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void Disposing_the_model_while_threads_predict_finishes_their_predictions_and_refuses_later_ones()
+    {
+        // Dispose freed the ONNX sessions under the predictions running on other threads: SIGSEGV.
+        for (int round = 0; round < 3; round++)
+        {
+            var model = MaskModel.Load(fixture.Run!.ModelPath);
+            var crops = PredictionTests.Crops(model, 2);
+            using var predictor = new MaskPredictor(model);
+            var expected = crops.Select(c => predictor.Predict(c).Score).ToArray();
+            const int threads = 4; // more than the cores: some are always mid-prediction
+            var predicted = new int[threads];
+            var wrong = new int[threads];
+            var ended = new Exception?[threads];
+            var workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                int me = t;
+                workers[t] = new Thread(() =>
+                {
+                    var output = new ModelOutput();
+                    try
+                    {
+                        for (int i = 0; i < 10_000; i++)
+                        {
+                            predictor.Predict(crops[i % 2], ref output);
+                            wrong[me] += output.Score.AsSpan().SequenceEqual(expected[i % 2]) ? 0 : 1;
+                            Interlocked.Increment(ref predicted[me]);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        ended[me] = e;
+                    }
+                });
+                workers[t].Start();
+            }
+
+            SpinWait.SpinUntil(() => Enumerable.Range(0, threads).All(t => Volatile.Read(ref predicted[t]) >= 2), TimeSpan.FromSeconds(60)).Should().BeTrue("every thread predicts");
+            model.Dispose();
+            FluentActions.Invoking(() => predictor.Predict(crops[0])).Should().Throw<ObjectDisposedException>("a prediction after Dispose returned");
+            foreach (var w in workers)
+            {
+                w.Join();
+            }
+
+            ended.Should().AllBeOfType<ObjectDisposedException>("each thread predicts until the model is gone, and nothing else goes wrong");
+            wrong.Should().OnlyContain(n => n == 0, "the predictions that finished have the scores of an undisturbed model");
+            foreach (var c in crops)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
     [SharedFact("data/mask-sample", "models", "data/faces-dlib")]
     public void A_disposed_Mat_throws_ObjectDisposedException_wherever_the_API_takes_one()
     {
