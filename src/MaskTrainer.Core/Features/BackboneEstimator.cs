@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using MaskTrainer.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -95,8 +97,17 @@ public static class BackboneEstimator
         _ => throw new ArgumentOutOfRangeException(nameof(order), order, null),
     };
 
-    /// <summary><paramref name="requested"/> ONNX Runtime threads, or every core when it is 0 or less (the default).</summary>
-    public static int ThreadsOrAll(int requested) => requested > 0 ? requested : Environment.ProcessorCount;
+    /// <summary>
+    /// <paramref name="requested"/> ONNX Runtime threads, or one per core when it is 0 (the default):
+    /// the rule of every <c>threads</c> parameter that ends here (MaskModel.Load, the estimators).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is negative (it meant every core before, unsaid).</exception>
+    public static int ThreadsOrAll(int requested, [CallerArgumentExpression(nameof(requested))] string? paramName = null) => requested switch
+    {
+        > 0 => requested,
+        0 => Environment.ProcessorCount,
+        _ => throw new ArgumentOutOfRangeException(paramName, string.Create(CultureInfo.InvariantCulture, $"{paramName} must be 0 (one per core) or more, got {requested}")),
+    };
 
     /// <summary>
     /// Makes every ONNX session <paramref name="ml"/> opens from now on, including those of models

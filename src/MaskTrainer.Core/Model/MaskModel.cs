@@ -183,10 +183,12 @@ public sealed class MaskModel : IDisposable
     /// </summary>
     /// <param name="path">The model zip, or a folder holding <see cref="DefaultFileName"/>.</param>
     /// <param name="threads">ONNX Runtime threads for the backbone (0 = one per core).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative.</exception>
     /// <exception cref="ModelFileException">Missing, not a zip, truncated, not made by MaskTrainer, of a newer or older format,
     /// ML.NET cannot load it, or its metadata's labels or backbone sizes are not the ML.NET model's own.</exception>
     public static MaskModel Load(string path, int threads = 0)
     {
+        int intraOp = BackboneEstimator.ThreadsOrAll(threads); // before the file is looked at
         var file = Exists(path);
         // The zip's checksums on a stream of their own, beside ML.NET's load (which leaves a core idle):
         // a flipped bit in a weight loads without an error and scores differently.
@@ -205,7 +207,7 @@ public sealed class MaskModel : IDisposable
         using var stream = File.OpenRead(file);
         try
         {
-            return Load(stream, file, threads, damage);
+            return Load(stream, file, intraOp, damage);
         }
         finally
         {
@@ -257,8 +259,9 @@ public sealed class MaskModel : IDisposable
     private static string Damaged(string damage) => $"the file is damaged ({damage}): copy or train it again";
 
     /// <inheritdoc cref="Load(string, int)"/>
-    public static MaskModel Load(Stream stream, int threads = 0) => Load(stream, "<stream>", threads, damage: null);
+    public static MaskModel Load(Stream stream, int threads = 0) => Load(stream, "<stream>", BackboneEstimator.ThreadsOrAll(threads), damage: null);
 
+    /// <param name="threads">ONNX Runtime threads, resolved (<see cref="BackboneEstimator.ThreadsOrAll"/>).</param>
     /// <param name="damage">What <see cref="ZipChecksums.Damage"/> found in the file, computed beside the load; null: checked here, in turn.</param>
     private static MaskModel Load(Stream stream, string name, int threads, Task<string?>? damage)
     {
@@ -277,7 +280,7 @@ public sealed class MaskModel : IDisposable
         damage ??= Task.FromResult(ZipChecksums.Damage(stream)); // leaves the position where it was
 
         var ml = new MLContext(seed: 0);
-        BackboneEstimator.UseThreads(ml, BackboneEstimator.ThreadsOrAll(threads));
+        BackboneEstimator.UseThreads(ml, threads);
         ITransformer loaded;
         try
         {

@@ -155,6 +155,16 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public void A_negative_thread_count_is_refused_before_the_file_is_looked_at()
+    {
+        // Any count up to 0 meant every core, unsaid; the docs define only 0 as that.
+        var act = () => MaskModel.Load("/nonexistent/m.zip", threads: -3);
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().Be("threads must be 0 (one per core) or more, got -3 (Parameter 'threads')");
+
+        FluentActions.Invoking(() => MaskModel.Load(new MemoryStream(), threads: -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("threads");
+    }
+
+    [Fact]
     public void A_folder_where_a_model_file_is_expected_means_the_mask_model_zip_in_it()
     {
         var existing = _folder.Folder("out");
