@@ -181,6 +181,44 @@ public static partial class FilePaths
         return (path > 0 ? message[..path] : message).TrimEnd('.');
     }
 
+    /// <summary>
+    /// <paramref name="folder"/> and the folders above it that do not exist, deepest first: what a
+    /// write there will create, for <see cref="DeleteMadeFolders"/> to take back when it fails.
+    /// </summary>
+    public static List<string> MissingFolders(string folder)
+    {
+        var missing = new List<string>();
+        for (var dir = folder; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Add(dir);
+        }
+
+        return missing;
+    }
+
+    /// <summary>
+    /// Deletes the folders of <see cref="MissingFolders"/>, deepest first, so a failed write leaves
+    /// none behind; one that is not empty (another process wrote there meanwhile) stays, with those above it.
+    /// </summary>
+    public static void DeleteMadeFolders(List<string> made)
+    {
+        ArgumentNullException.ThrowIfNull(made);
+        foreach (var dir in made)
+        {
+            try
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                break;
+            }
+        }
+    }
+
     /// <summary>Deletes <paramref name="path"/> if it can (true when it did, or there was nothing); an error here would hide the one worth reporting.</summary>
     public static bool TryDelete(string path)
     {

@@ -137,12 +137,44 @@ public sealed class MaskModel : IDisposable
         return ClassificationMetrics.Evaluate(Context, Head.Transform(features), Labels);
     }
 
-    /// <summary>Saves to <paramref name="path"/> through a temp file and a rename: a failure leaves any previous file untouched.</summary>
+    /// <summary>
+    /// Saves to <paramref name="path"/> through a temp file and a rename: a failure leaves any previous
+    /// file untouched, and no folder made for it.
+    /// </summary>
+    /// <param name="path">The model zip, or a folder for <see cref="DefaultFileName"/> (<see cref="FileIn"/>: what <see cref="Load(string, int)"/>
+    /// reads back from the same path); folders that do not exist yet are made.</param>
+    /// <exception cref="ModelFileException">The file cannot be written there (the message names it and says why).</exception>
     public void Save(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        var file = FileIn(path);
         ThrowIfDisposed(); // before the temp file is made
-        AtomicFile.Write(path, Save);
+        if (Directory.Exists(file))
+        {
+            throw new ModelFileException(file, "cannot save the model: a folder of that name is in the way");
+        }
+
+        if (FilePaths.FileInTheWay(file) is { } blocking)
+        {
+            throw new ModelFileException(file, $"cannot save the model: {blocking} is a file, not a folder");
+        }
+
+        var folder = Path.GetDirectoryName(FilePaths.WriteTarget(file))!;
+        var made = FilePaths.MissingFolders(folder);
+        try
+        {
+            AtomicFile.Write(file, Save);
+        }
+        catch (Exception e)
+        {
+            FilePaths.DeleteMadeFolders(made);
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                // .NET's message names the temp file, which is gone by now.
+                throw new ModelFileException(file, $"the model could not be saved: {FilePaths.WhyNotWritten(e, folder)}; a file there before is left as it was", e);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Writes the ML.NET zip (<c>Model.Save</c> of <see cref="Transformer"/>) with the metadata entry added.</summary>

@@ -229,12 +229,7 @@ internal static class TrainingChecks
     /// </summary>
     private static void CanWriteIn(string modelPath, string folder)
     {
-        var made = new List<string>();
-        for (var dir = folder; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
-        {
-            made.Add(dir);
-        }
-
+        var made = FilePaths.MissingFolders(folder);
         string? why;
         try
         {
@@ -247,18 +242,7 @@ internal static class TrainingChecks
         }
         finally
         {
-            // Deepest first; one that is not empty (another process wrote there meanwhile) stays.
-            foreach (var dir in made)
-            {
-                try
-                {
-                    Directory.Delete(dir);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    break;
-                }
-            }
+            FilePaths.DeleteMadeFolders(made);
         }
 
         if (why is not null)

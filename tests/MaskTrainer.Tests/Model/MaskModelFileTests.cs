@@ -74,6 +74,43 @@ public sealed class MaskModelFileTests(TrainedModelFixture fixture) : IDisposabl
         _folder.AllFiles().Should().Equal("a.zip", "b.zip");
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void Save_takes_the_paths_Load_takes_and_fails_in_one_line_naming_the_model_file()
+    {
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+
+        // A folder means mask_model.zip in it, as for Load: Save refused it ("Is a directory").
+        var existing = _folder.Folder("h1-existing");
+        model.Save(existing);
+        using (var back = MaskModel.Load(existing))
+        {
+            back.Labels.Should().Equal(model.Labels);
+        }
+
+        // A new folder with a trailing separator: DirectoryNotFoundException, and an empty folder was left.
+        var fresh = _folder.File("h1-new") + Path.DirectorySeparatorChar;
+        model.Save(fresh);
+        File.Exists(Path.Combine(fresh, MaskModel.DefaultFileName)).Should().BeTrue();
+
+        // Failures name the model file, not the temp file (/proc/m.zip.tmp-...), in one line.
+        var act = () => model.Save("/proc/m.zip");
+        act.Should().Throw<ModelFileException>().Which.Message.Should().StartWith("/proc/m.zip: the model could not be saved: ")
+            .And.NotContain(".tmp-").And.NotContain("\n");
+        var blocker = _folder.File("h1-file");
+        File.WriteAllText(blocker, "");
+        act = () => model.Save(Path.Combine(blocker, "m.zip"));
+        act.Should().Throw<ModelFileException>().Which.Message.Should().Be($"{Path.Combine(blocker, "m.zip")}: cannot save the model: {blocker} is a file, not a folder");
+        Directory.CreateDirectory(_folder.File("h1-in-the-way/mask_model.zip"));
+        act = () => model.Save(_folder.File("h1-in-the-way"));
+        act.Should().Throw<ModelFileException>().WithMessage("*mask_model.zip: cannot save the model: a folder of that name is in the way");
+
+        // A write that fails after its folder was made leaves no folder behind.
+        var tooLong = Path.Combine(_folder.File("h1-made"), new string('m', 300) + ".zip");
+        act = () => model.Save(tooLong);
+        act.Should().Throw<ModelFileException>().Which.Message.Should().StartWith($"{tooLong}: the model could not be saved: ");
+        Directory.Exists(_folder.File("h1-made")).Should().BeFalse("the folder made for the failed save is removed");
+    }
+
     [Fact]
     public void A_process_ending_mid_write_leaves_no_temp_file_and_the_previous_file_whole()
     {
