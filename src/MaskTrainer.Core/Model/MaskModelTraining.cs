@@ -45,6 +45,7 @@ public static class MaskModelTraining
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         // The cache checkpoint: SDCA and L-BFGS pass over the rows many times (SDCA about 30 passes
         // and as many convergence checks here); without it every pass ran the rows through the key
         // mapping and the normalizer again. It also lets the trainer shuffle by row index instead

@@ -41,6 +41,7 @@ public sealed class MaskTrainingPipeline
     /// <summary>Trains, evaluates and saves. Nothing is written until the model is complete.</summary>
     /// <exception cref="DatasetException">The data folder is missing or unusable (checked before any work), or a
     /// class has too few images that could be read (checked after the featurizing, before the head).</exception>
+    /// <exception cref="ArgumentException">The options disagree or are out of range (checked before any work: <see cref="CheckBeforeWork"/>).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
     /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the model was saved; nothing is overwritten.</exception>
@@ -206,7 +207,8 @@ public sealed class MaskTrainingPipeline
     /// (and metrics.json, report/) can go where asked, the workspace can hold the cache. A caller with
     /// work of its own before <see cref="Run"/> (the CLI's starter set) makes them first.
     /// </summary>
-    /// <exception cref="ArgumentException">No test split, or Auto without a validation split.</exception>
+    /// <exception cref="ArgumentException">No test split, Auto without a validation split, or a head or augmentation
+    /// setting out of range (<see cref="HeadOptions.Validate"/>, <see cref="MaskTrainingOptions.MaxAugmentationCopies"/>).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked.</exception>
     /// <exception cref="IOException">The workspace cannot hold the feature cache.</exception>
     public void CheckBeforeWork()

@@ -16,6 +16,7 @@ internal static class TrainingChecks
     /// <summary>The checks of <see cref="MaskTrainingPipeline.CheckBeforeWork"/>.</summary>
     public static void BeforeWork(MaskTrainingOptions options)
     {
+        Settings(options);
         SplitAndTrainer(options);
         Output(options);
         if (FilePaths.IsInside(options.Workspace, options.DataDirectory))
@@ -25,6 +26,24 @@ internal static class TrainingChecks
         }
 
         new BottleneckCache(options.Workspace).CheckWritable();
+    }
+
+    /// <summary>
+    /// The head's and the augmentation's settings are in range: the trainers would refuse theirs only
+    /// at the fit, after the featurizing, and more augmented copies than <see cref="MaskTrainingOptions.MaxAugmentationCopies"/>
+    /// would multiply the featurizing time for nothing. <c>./train.sh</c> takes the same limits at parse time.
+    /// </summary>
+    private static void Settings(MaskTrainingOptions options)
+    {
+        options.Head.Validate();
+        int copies = options.Augmentation.Copies;
+        if (copies is < 0 or > MaskTrainingOptions.MaxAugmentationCopies)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options.Augmentation),
+                $"Augmentation.Copies must be from 0 to {MaskTrainingOptions.MaxAugmentationCopies} (MaskTrainingOptions.MaxAugmentationCopies: each copy featurizes every training image once more), got {copies}");
+        }
+
+        options.Augmentation.Validate();
     }
 
     /// <summary>

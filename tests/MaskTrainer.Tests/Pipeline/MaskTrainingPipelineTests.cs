@@ -368,6 +368,47 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
         }
     }
 
+    [Fact]
+    public void Head_and_augmentation_settings_out_of_range_are_refused_before_the_data_is_even_read()
+    {
+        // They were refused by ML.NET, in its words, after minutes of featurizing; Copies = 50 ran.
+        var root = Directory.CreateTempSubdirectory("h1-settings-").FullName;
+        try
+        {
+            var options = new MaskTrainingOptions
+            {
+                DataDirectory = Path.Combine(root, "no-data-yet"), // checked after: loading it would fail differently
+                OutputPath = Path.Combine(root, "out", "m.zip"),
+                Workspace = Path.Combine(root, "ws"),
+            };
+            using var store = TrainedModelFixture.CreateStore(root);
+            var cases = new (MaskTrainingOptions Options, string Message)[]
+            {
+                (options with { Head = new HeadOptions { MaxIterations = 0 } }, "HeadOptions.MaxIterations must be 1 or more, got 0 (Parameter 'MaxIterations')"),
+                (options with { Head = new HeadOptions { L2 = -1 } }, "HeadOptions.L2 must be a finite number, 0 or more, got -1 (Parameter 'L2')"),
+                (options with { Head = new HeadOptions { L2 = float.NaN } }, "HeadOptions.L2 must be a finite number, 0 or more, got NaN (Parameter 'L2')"),
+                (options with { Augmentation = options.Augmentation with { Copies = 50 } }, $"Augmentation.Copies must be from 0 to {MaskTrainingOptions.MaxAugmentationCopies} (MaskTrainingOptions.MaxAugmentationCopies: each copy featurizes every training image once more), got 50 (Parameter 'Augmentation')"),
+                (options with { Augmentation = options.Augmentation with { Copies = -1 } }, "Augmentation.Copies must be from 0 to *, got -1 (Parameter 'Augmentation')"),
+            };
+            foreach (var (bad, message) in cases)
+            {
+                var observer = new RecordingObserver();
+                var act = () => new MaskTrainingPipeline(bad, store, observer).Run();
+
+                act.Should().Throw<ArgumentOutOfRangeException>().WithMessage(message);
+                observer.Infos.Should().BeEmpty("nothing was loaded");
+            }
+
+            FluentActions.Invoking(() => MaskModelTraining.BuildHead(new Microsoft.ML.MLContext(), ["a", "b"], new HeadOptions { MaxIterations = 0 }))
+                .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxIterations");
+            Directory.Exists(Path.Combine(root, "out")).Should().BeFalse();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [SharedFact("data/mask-sample", "models")]
     public void Without_a_validation_split_Auto_is_refused_and_a_fixed_trainer_says_it_has_none()
     {
