@@ -19,6 +19,8 @@ public static class MaskModelTraining
     /// <summary>
     /// ResizeImages → ExtractPixels → ApplyOnnxModel (the backbone's pixel graph: preprocessing,
     /// network, pooling) → MapValueToKey(Label) → NormalizeMeanVariance → cache checkpoint → trainer → MapKeyToValue.
+    /// Fits rows of <see cref="ModelInput"/> (<c>Label</c>, <c>Image</c>) as they are: with
+    /// <see cref="HeadOptions.BalanceClasses"/> the class weights are computed from the labels at the fit (see <see cref="BuildHead"/>).
     /// </summary>
     /// <param name="threads">ONNX Runtime intra-op threads of the backbone (0 = every core).</param>
     public static IEstimator<ITransformer> BuildPipeline(MLContext ml, PixelGraph backbone, IReadOnlyList<string> labels,
@@ -39,6 +41,9 @@ public static class MaskModelTraining
     /// <summary>
     /// The trainable part: <c>Features</c> → <c>Score</c> (probabilities in <paramref name="labels"/>
     /// order) and <c>PredictedLabel</c> (class name). <see cref="HeadOptions.Trainer"/> must not be Auto here.
+    /// With <see cref="HeadOptions.BalanceClasses"/> the trainer weighs each row by the <c>Weight</c>
+    /// column when the data has one (<see cref="FeatureDataView"/>'s); on data without one (images,
+    /// <see cref="ModelInput"/>) the fit computes the same class weights from the <c>Label</c> column.
     /// </summary>
     public static IEstimator<ITransformer> BuildHead(MLContext ml, IReadOnlyList<string> labels, HeadOptions options)
     {
@@ -50,11 +55,80 @@ public static class MaskModelTraining
         // and as many convergence checks here); without it every pass ran the rows through the key
         // mapping and the normalizer again. It also lets the trainer shuffle by row index instead
         // of through a pool, so the same seed gives another (still fixed) row order than before.
-        return ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: FeatureDataView.LabelKeys(ml, labels))
+        var head = ml.Transforms.Conversion.MapValueToKey(FeatureDataView.Label, keyData: FeatureDataView.LabelKeys(ml, labels))
             .Append(ml.Transforms.NormalizeMeanVariance(FeatureDataView.Features))
             .AppendCacheCheckpoint(ml)
             .Append(Trainer(ml, options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        return options.BalanceClasses ? new BalancedHead(ml, labels, head) : head;
+    }
+
+    /// <summary>
+    /// A head whose trainer reads the <c>Weight</c> column (<see cref="HeadOptions.BalanceClasses"/>).
+    /// Data with that column (training's <see cref="FeatureDataView"/>) is fitted as it is. On data
+    /// without it, Fit reads the <c>Label</c> column once (the images are not touched), weighs each class
+    /// as <see cref="FeatureDataView.BalancedWeights"/> does and adds the column for the fit only: the
+    /// fitted head is the same chain either way, and a saved model has no weighting step to load.
+    /// </summary>
+    private sealed class BalancedHead(MLContext ml, IReadOnlyList<string> labels, IEstimator<ITransformer> head) : IEstimator<ITransformer>
+    {
+        public ITransformer Fit(IDataView input)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            if (input.Schema.GetColumnOrNull(FeatureDataView.Weight) is not null)
+            {
+                return head.Fit(input);
+            }
+
+            var weighted = Weights(ClassWeights(input)).Fit(input).Transform(input);
+            return head.Fit(weighted);
+        }
+
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        {
+            ArgumentNullException.ThrowIfNull(inputSchema);
+            foreach (var column in inputSchema)
+            {
+                if (column.Name == FeatureDataView.Weight)
+                {
+                    return head.GetOutputSchema(inputSchema);
+                }
+            }
+
+            return head.GetOutputSchema(Weights(null).GetOutputSchema(inputSchema));
+        }
+
+        /// <summary>Label → its class weight (1 each when null: the schema alone); a label not in the list weighs 0, as it is not learned.</summary>
+        private IEstimator<ITransformer> Weights(float[]? weights)
+        {
+            var pairs = new List<KeyValuePair<string, float>>(labels.Count);
+            for (int c = 0; c < labels.Count; c++)
+            {
+                pairs.Add(new(labels[c], weights?[c] ?? 1f));
+            }
+
+            return ml.Transforms.Conversion.MapValue(FeatureDataView.Weight, pairs, FeatureDataView.Label);
+        }
+
+        private float[] ClassWeights(IDataView input)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int c = 0; c < labels.Count; c++)
+            {
+                index.TryAdd(labels[c], c);
+            }
+
+            var rows = new List<int>();
+            foreach (var label in input.GetColumn<string>(FeatureDataView.Label))
+            {
+                if (label is not null && index.TryGetValue(label, out int c))
+                {
+                    rows.Add(c);
+                }
+            }
+
+            return FeatureDataView.BalancedWeights(rows.ToArray(), labels.Count);
+        }
     }
 
     /// <summary>

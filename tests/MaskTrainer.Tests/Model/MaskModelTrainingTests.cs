@@ -2,7 +2,11 @@ using System.Diagnostics;
 using MaskTrainer.Data;
 using MaskTrainer.Features;
 using MaskTrainer.Model;
+using MaskTrainer.Models;
+using MaskTrainer.Tests.Features;
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace MaskTrainer.Tests.Model;
 
@@ -28,6 +32,78 @@ public sealed class MaskModelTrainingTests
 
         var data = new FeaturizedData(features, dimension, labels, new int[rows], new int[rows], [], new FeaturizeStats(rows, 0, 0, 0, 0, TimeSpan.Zero));
         return FeatureDataView.Create(ml, data, Labels, balance: true);
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void The_READMEs_BuildPipeline_call_fits_ModelInput_rows_of_real_images_weighing_the_classes()
+    {
+        // It failed: "Could not find weight column 'Weight'" (BalanceClasses is the default; images have no such column).
+        using var store = FeaturesTestData.Store();
+        using var featurizer = BackboneFeaturizer.Create(ModelCatalog.Default.Get(MaskTrainingOptions.DefaultBackbone), store);
+        string[] labels = ["with_mask", "without_mask"];
+        // Imbalanced on purpose: 9 masked faces, 3 bare ones.
+        var files = Directory.GetFiles(SharedData.Full("data/mask-sample/with_mask")).Order(StringComparer.Ordinal).Take(9)
+            .Concat(Directory.GetFiles(SharedData.Full("data/mask-sample/without_mask")).Order(StringComparer.Ordinal).Take(3)).ToArray();
+        var test = Directory.GetFiles(SharedData.Full("data/mask-sample/without_mask")).Order(StringComparer.Ordinal).Skip(100).Take(4).ToArray();
+
+        var balanced = Fit(HeadOptions.Default, weighted: false);
+        var unbalanced = Fit(HeadOptions.Default with { BalanceClasses = false }, weighted: false);
+        var givenWeights = Fit(HeadOptions.Default, weighted: true);
+
+        balanced.Should().HaveCount(test.Length).And.OnlyContain(s => s.Length == 2 && Math.Abs(s[0] + s[1] - 1) < 1e-5);
+        for (int i = 0; i < test.Length; i++)
+        {
+            // The weights computed at the fit are the ones training's FeatureDataView writes (BalancedWeights).
+            balanced[i].Should().BeEquivalentTo(givenWeights[i], o => o.Using<float>(c => c.Subject.Should().BeApproximately(c.Expectation, 1e-5f)).WhenTypeIs<float>());
+        }
+
+        // Weighed, the 3 bare faces count as much as the 9 masked ones: the minority class gains.
+        balanced.Sum(s => s[1]).Should().BeGreaterThan(unbalanced.Sum(s => s[1]));
+
+        float[][] Fit(HeadOptions options, bool weighted)
+        {
+            var ml = new MLContext(seed: 1);
+            // New images per fit: ML.NET disposes an image it passes through (see BackboneEstimator).
+            var rows = files.Select(f => new ModelInput { Label = Path.GetFileName(Path.GetDirectoryName(f))!, Image = MLImage.CreateFromFile(f) }).ToArray();
+            rows.Should().OnlyContain(r => r.Image!.Width != 224 || r.Image.Height != 224, "images at the input size cannot be read twice (dotnet/machinelearning#7444)");
+            IDataView data;
+            if (weighted)
+            {
+                var weights = FeatureDataView.BalancedWeights(rows.Select(r => Array.IndexOf(labels, r.Label)).ToArray(), labels.Length);
+                data = ml.Data.LoadFromEnumerable(rows.Select(r => new WeightedInput { Label = r.Label, Image = r.Image, Weight = weights[Array.IndexOf(labels, r.Label)] }));
+            }
+            else
+            {
+                data = ml.Data.LoadFromEnumerable(rows);
+            }
+
+            var model = MaskModelTraining.BuildPipeline(ml, featurizer.Graph, labels, options).Fit(data);
+            using var engine = ml.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model);
+            var scores = new float[test.Length][];
+            for (int i = 0; i < test.Length; i++)
+            {
+                using var image = MLImage.CreateFromFile(test[i]);
+                scores[i] = engine.Predict(new ModelInput { Image = image }).Score;
+            }
+
+            foreach (var r in rows)
+            {
+                r.Image!.Dispose();
+            }
+
+            (model as IDisposable)?.Dispose();
+            return scores;
+        }
+    }
+
+    private sealed class WeightedInput
+    {
+        public string Label { get; set; } = "";
+
+        [ImageType(ModelInput.DeclaredSize, ModelInput.DeclaredSize)]
+        public MLImage? Image { get; set; }
+
+        public float Weight { get; set; }
     }
 
     [Fact]
