@@ -1,11 +1,20 @@
 # Live face-mask detection on Windows: .\detect.ps1 [--camera N | --video FILE | --image FILE] [options]
 # Mirrors detect.sh; needs what train.ps1 needs (see README, "Windows").
 $ErrorActionPreference = 'Stop'
+# The script's own folder, through any link to it (as train.sh resolves its own): scripts\ and the
+# build are beside the file itself, not beside the link.
+$self = $PSCommandPath
+while ((Get-Item -LiteralPath $self -Force).LinkType -eq 'SymbolicLink') {
+  $target = @((Get-Item -LiteralPath $self -Force).Target)[0]
+  if (-not [IO.Path]::IsPathRooted($target)) { $target = Join-Path (Split-Path -Parent $self) $target }
+  $self = $target
+}
+$root = Split-Path -Parent $self
 # The build runs in the repository; the app runs where the script was started, so paths on the
 # command line and the default model are the caller's (as in detect.sh).
-Push-Location $PSScriptRoot
+Push-Location $root
 try {
-  . "$PSScriptRoot/scripts/setup.ps1"
+  . "$root/scripts/setup.ps1"
   $project = 'src/MaskTrainer.Detect/MaskTrainer.Detect.csproj'
   $app = 'src/MaskTrainer.Detect/bin/Release/publish'
   # Published precompiled (ReadyToRun), as detect.sh does; the plain build when that fails
@@ -27,5 +36,5 @@ try {
 } finally {
   Pop-Location
 }
-& dotnet "$PSScriptRoot/$app/masktrainer-detect.dll" @args
+& dotnet "$root/$app/masktrainer-detect.dll" @args
 exit $LASTEXITCODE

@@ -6,7 +6,9 @@ set -euo pipefail
 # Paths on the command line and the default model (artifacts/mask_model.zip) are the caller's:
 # the app runs in the folder the script was started from, only the build runs in the repository.
 caller="$PWD"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The script's own folder, through any link to it (`ln -s …/detect.sh /usr/local/bin/mt-detect`):
+# scripts/ and the build are beside the file itself, not beside the link.
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 cd "$root"
 . scripts/setup.sh
 project=src/MaskTrainer.Detect/MaskTrainer.Detect.csproj

@@ -3,7 +3,8 @@
 # Installs what is missing (apt: GTK 3, OpenCV data files, Xvfb + ImageMagick for the window tests), builds, runs xunit.
 # Tests read real images and models from ../shared, or $MASKTRAINER_SHARED (skipped with a message when absent).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The script's own folder, through any link to it, as in train.sh.
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 cd "$root"
 . scripts/setup.sh
 mt_setup Release MaskTrainer.sln xvfb xauth imagemagick

@@ -3,8 +3,8 @@
 # Debian/Ubuntu machine (apt, via sudo when not root), then builds (or publishes) a project.
 # Source it, then call `mt_setup <build-config> <project or solution> [extra apt packages...]`.
 
-# The repository root, wherever the script is sourced from.
-MT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The repository root, wherever the script is sourced from (through a link to it too, as train.sh resolves its own).
+MT_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 
 mt_note() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
 mt_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

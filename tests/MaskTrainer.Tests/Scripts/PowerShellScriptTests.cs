@@ -59,6 +59,29 @@ public sealed class PowerShellScriptTests
         }
     }
 
+    [PwshFact]
+    public void A_script_started_through_a_link_finds_its_repository_and_runs_the_app_in_the_callers_folder()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the stand-in dotnet is a shell script
+        }
+
+        // As train.sh: a link to the script elsewhere (and a relative link to that link) must still find scripts/setup.ps1.
+        using var copy = new ScriptCopy("train.ps1", "detect.ps1", Path.Combine("scripts", "setup.ps1"));
+        var links = copy.Scratch("links");
+        File.CreateSymbolicLink(Path.Combine(links, "mt-train.ps1"), Path.Combine(copy.Root, "train.ps1"));
+        File.CreateSymbolicLink(Path.Combine(links, "again.ps1"), "mt-train.ps1");
+        File.CreateSymbolicLink(Path.Combine(links, "mt-detect.ps1"), Path.Combine(copy.Root, "detect.ps1"));
+
+        var train = copy.Run(Pwsh.Path!, ["-NoProfile", "-NonInteractive", "-File", Path.Combine(links, "again.ps1"), "--help"]);
+        var detect = copy.Run(Pwsh.Path!, ["-NoProfile", "-NonInteractive", "-File", Path.Combine(links, "mt-detect.ps1"), "--help"]);
+
+        train.Should().Be((0, $"app {copy.Root}/src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll --help in {copy.Caller}\n", ""));
+        detect.Code.Should().Be(0, detect.Stderr);
+        detect.Stdout.Should().Be($"app {copy.Root}/src/MaskTrainer.Detect/bin/Release/publish/masktrainer-detect.dll --help in {copy.Caller}\n");
+    }
+
     private static Process Start(string command)
     {
         var info = new ProcessStartInfo(Pwsh.Path!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

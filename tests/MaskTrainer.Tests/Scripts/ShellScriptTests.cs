@@ -1,0 +1,34 @@
+namespace MaskTrainer.Tests.Scripts;
+
+/// <summary>
+/// train.sh, detect.sh and scripts/setup.sh, run by bash from a <see cref="ScriptCopy"/>: stand-ins
+/// for dotnet and dpkg-query, so that what the scripts decide shows without building. Linux only.
+/// </summary>
+public sealed class ShellScriptTests : IDisposable
+{
+    private readonly ScriptCopy _copy = new("train.sh", "detect.sh", Path.Combine("scripts", "setup.sh"));
+
+    public void Dispose() => _copy.Dispose();
+
+    [Fact]
+    public void A_script_started_through_a_link_finds_its_repository_and_runs_the_app_in_the_callers_folder()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // `ln -s /repo/train.sh /usr/local/bin/mt-train`, and a relative link to that link: both resolved to the file.
+        var links = _copy.Scratch("links");
+        File.CreateSymbolicLink(Path.Combine(links, "mt-train"), Path.Combine(_copy.Root, "train.sh"));
+        File.CreateSymbolicLink(Path.Combine(links, "mt-train-again"), "mt-train");
+        File.CreateSymbolicLink(Path.Combine(links, "mt-detect"), Path.Combine(_copy.Root, "detect.sh"));
+
+        var train = _copy.Run("bash", [Path.Combine(links, "mt-train-again"), "--help"]);
+        var detect = _copy.Run("bash", [Path.Combine(links, "mt-detect"), "--help"]);
+
+        train.Should().Be((0, $"app {_copy.Root}/src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll --help in {_copy.Caller}\n", ""));
+        detect.Code.Should().Be(0, detect.Stderr);
+        detect.Stdout.Should().Be($"app {_copy.Root}/src/MaskTrainer.Detect/bin/Release/publish/masktrainer-detect.dll --help in {_copy.Caller}\n");
+    }
+}
