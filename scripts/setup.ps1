@@ -81,7 +81,8 @@ function Invoke-MtSetup {
   $lock = $null
   try {
     $lock = Lock-MtBuild
-    Invoke-MtBuild -Configuration $Configuration -Project $Project -Publish $Publish
+    # No lock: a checkout this user cannot write, which runs as it was built (Lock-MtBuild).
+    Invoke-MtBuild -Configuration $Configuration -Project $Project -Publish $Publish -ReadOnly:($null -eq $lock)
   } finally {
     if ($lock) { $lock.Dispose() }
     foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
@@ -91,18 +92,25 @@ function Invoke-MtSetup {
 # One build or publish of this repository at a time, as setup.sh's flock (the same file, and on
 # Linux the same lock: .NET takes flock for FileShare.None): a second detect.ps1 started during a
 # publish would swap the same folders and stamps. It waits, then finds the work done. The caller
-# disposes the lock before the app starts, so two apps can run.
+# disposes the lock before the app starts, so two apps can run. $null for a checkout this user
+# cannot write (a read-only mount, an install owned by another user): it can take no lock and
+# build nothing, and needs neither when built.
 function Lock-MtBuild {
-  $path = Join-Path (Join-Path $script:MtRoot '.build-stamps') '.lock'
-  New-Item -ItemType Directory -Force -Path (Split-Path -Parent $path) | Out-Null
+  $dir = Join-Path $script:MtRoot '.build-stamps'
+  $path = Join-Path $dir '.lock'
   $said = $false
   while ($true) {
     try {
-      return [IO.File]::Open($path, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+      [void][IO.Directory]::CreateDirectory($dir)
+      $lock = [IO.File]::Open($path, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+      return $lock
     } catch {
-      # Held by another build: EWOULDBLOCK from flock (Linux 11, macOS 35) or a Windows sharing or
-      # lock violation, as OutputCommit tells them. Anything else (read-only, I/O error) is an error.
       $inner = $_.Exception.InnerException
+      # Cannot be written: no permission, or a read-only file system (EROFS on Linux and macOS, a
+      # write-protected disk on Windows).
+      if ($inner -is [UnauthorizedAccessException] -or ($inner -is [IO.IOException] -and $inner.HResult -in @(30, -2147024877))) { return $null }
+      # Held by another build: EWOULDBLOCK from flock (Linux 11, macOS 35) or a Windows sharing or
+      # lock violation, as OutputCommit tells them. Anything else (an I/O error) is an error.
       if (-not ($inner -is [IO.IOException]) -or $inner.HResult -notin @(11, 35, -2147024864, -2147024863)) { throw }
       if (-not $said) {
         Write-MtNote 'another build of this repository is under way: waiting for it'
@@ -114,7 +122,7 @@ function Lock-MtBuild {
 }
 
 function Invoke-MtBuild {
-  param([string]$Configuration, [string]$Project, [string]$Publish)
+  param([string]$Configuration, [string]$Project, [string]$Publish, [switch]$ReadOnly)
   $root = $script:MtRoot
   if ($Publish -and -not [IO.Path]::IsPathRooted($Publish)) { $Publish = Join-Path $root $Publish }
   $suffix = ''
@@ -136,6 +144,11 @@ function Invoke-MtBuild {
     throw 'the last publish failed and nothing changed since (MT_REBUILD=1 tries again)'
   }
 
+  if ($ReadOnly) {
+    $needs = 'a build'
+    if ($Publish) { $needs = 'to be published' }
+    throw "$root cannot be written (a read-only file system, or not yours) and $(Split-Path -Leaf $Project) needs ${needs}: run the script once where the checkout can be written, or use a copy you can write"
+  }
   $arguments = @('build', $Project, '-c', $Configuration)
   if ($Publish) {
     # Into a new folder, swapped in only when complete: a failed publish leaves the last one whole.

@@ -68,13 +68,21 @@ mt_setup() {
   # One build or publish of this repository at a time: a second ./detect.sh started during a
   # publish would swap the same folders and stamps (and failed on the missing 'publish.new'). It
   # waits, then finds the work done. The lock is released before the app starts, so two apps can run.
-  local lock_fd="" rc=0
-  if command -v flock >/dev/null; then
-    mkdir -p "$MT_ROOT/.build-stamps"
-    exec {lock_fd}>"$MT_ROOT/.build-stamps/.lock"
-    if ! flock -n "$lock_fd"; then
-      mt_note "another build of this repository is under way: waiting for it"
-      flock "$lock_fd"
+  # A checkout this user cannot write (a read-only mount, an install owned by root) can take no
+  # lock and build nothing, and needs neither when it is built: it runs without the lock, and
+  # mt_setup_locked says so in one line when a build is needed.
+  local lock_fd="" rc=0 stamps="$MT_ROOT/.build-stamps"
+  MT_READ_ONLY=""
+  if ! mkdir -p "$stamps" 2>/dev/null || [ ! -w "$stamps" ]; then
+    MT_READ_ONLY=1
+  elif command -v flock >/dev/null; then
+    if ! { exec {lock_fd}>>"$stamps/.lock"; } 2>/dev/null; then
+      lock_fd="" MT_READ_ONLY=1
+    else
+      if ! flock -n "$lock_fd"; then
+        mt_note "another build of this repository is under way: waiting for it"
+        flock "$lock_fd"
+      fi
     fi
   fi
   mt_setup_locked "$@" || rc=$?
@@ -105,6 +113,11 @@ mt_setup_locked() {
   if [ -n "$publish" ] && [ "${MT_REBUILD:-0}" != 1 ] && [ -f "$stamp.failed" ] && ! mt_build_needed "$stamp.failed"; then
     mt_note "the last publish failed and nothing changed since (MT_REBUILD=1 tries again)"
     return 3
+  fi
+  if [ -n "${MT_READ_ONLY:-}" ]; then
+    local needs="a build"
+    [ -z "$publish" ] || needs="to be published"
+    mt_die "$root cannot be written (a read-only file system, or not yours) and $(basename "$project") needs $needs: run the script once where the checkout can be written, or use a copy you can write"
   fi
   local cmd=(dotnet build "$project" -c "$config")
   if [ -n "$publish" ]; then

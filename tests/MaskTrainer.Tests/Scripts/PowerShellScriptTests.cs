@@ -60,6 +60,34 @@ public sealed class PowerShellScriptTests
     }
 
     [PwshFact]
+    public void A_read_only_checkout_runs_as_built_without_the_lock_and_says_in_one_line_when_it_needs_a_build()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the stand-in dotnet is a shell script
+        }
+
+        using var copy = new ScriptCopy("train.ps1", Path.Combine("scripts", "setup.ps1"));
+        using var mount = TmpfsMount.TryCreate(copy.Root, "4m", readOnly: false);
+        if (mount is null)
+        {
+            return;
+        }
+
+        copy.Populate();
+        var train = new[] { "-NoProfile", "-NonInteractive", "-File", Path.Combine(copy.Root, "train.ps1"), "--help" };
+        mount.Remount(readOnly: true).Should().BeTrue();
+        var unbuilt = copy.Run(Pwsh.Path!, train);
+        mount.Remount(readOnly: false).Should().BeTrue();
+        copy.Run(Pwsh.Path!, train).Code.Should().Be(0);
+        mount.Remount(readOnly: true).Should().BeTrue();
+        var built = copy.Run(Pwsh.Path!, train);
+
+        unbuilt.Should().Be((1, "", $"error: {copy.Root} cannot be written (a read-only file system, or not yours) and MaskTrainer.Train.csproj needs a build: run the script once where the checkout can be written, or use a copy you can write\n"));
+        built.Should().Be((0, $"app {copy.Root}/src/MaskTrainer.Train/bin/Release/net10.0/masktrainer-train.dll --help in {copy.Caller}\n", ""));
+    }
+
+    [PwshFact]
     public void A_script_started_through_a_link_finds_its_repository_and_runs_the_app_in_the_callers_folder()
     {
         if (OperatingSystem.IsWindows())

@@ -19,13 +19,8 @@ internal sealed class ScriptCopy : IDisposable
     public ScriptCopy(params string[] scripts)
     {
         Root = Path.Combine(_temp, "repo");
-        Directory.CreateDirectory(Path.Combine(Root, "scripts"));
-        Directory.CreateDirectory(Path.Combine(Root, "src", "MaskTrainer.Train"));
-        Directory.CreateDirectory(Path.Combine(Root, "src", "MaskTrainer.Detect"));
-        foreach (var script in scripts)
-        {
-            File.Copy(Path.Combine(Pwsh.Repository, script), Path.Combine(Root, script));
-        }
+        _scripts = scripts;
+        Populate();
 
         Bin = Path.Combine(_temp, "fake-bin");
         Directory.CreateDirectory(Bin);
@@ -45,6 +40,25 @@ internal sealed class ScriptCopy : IDisposable
         Executable(Path.Combine(Bin, "dpkg-query"), "#!/bin/sh\nprintf 'install ok installed'\n");
         Caller = Path.Combine(_temp, "caller");
         Directory.CreateDirectory(Caller);
+    }
+
+    private readonly string[] _scripts;
+
+    /// <summary>Copies the scripts into <see cref="Root"/> (again, e.g. onto a file system mounted over it).</summary>
+    public void Populate()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "scripts"));
+        // The projects' files, empty: the set-up makes bin/ and obj/ beside each before a first build.
+        foreach (var project in new[] { "MaskTrainer.Train", "MaskTrainer.Detect" })
+        {
+            Directory.CreateDirectory(Path.Combine(Root, "src", project));
+            File.WriteAllText(Path.Combine(Root, "src", project, project + ".csproj"), "");
+        }
+
+        foreach (var script in _scripts)
+        {
+            File.Copy(Path.Combine(Pwsh.Repository, script), Path.Combine(Root, script), overwrite: true);
+        }
     }
 
     /// <summary>The copy's repository.</summary>

@@ -26,6 +26,9 @@ internal sealed class TmpfsMount : IDisposable
         return Run("mount", "-t", "tmpfs", "-o", $"{(readOnly ? "ro" : "rw")},size={size}", "none", path) ? new TmpfsMount(path) : null;
     }
 
+    /// <summary>Makes the mounted file system read-only, or writable again, keeping its files (a checkout built, then mounted read-only).</summary>
+    public bool Remount(bool readOnly) => Run("mount", "-o", $"remount,{(readOnly ? "ro" : "rw")}", Path);
+
     public void Dispose() => Run("umount", Path);
 
     private static bool Run(string program, params string[] args)
