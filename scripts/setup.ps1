@@ -92,17 +92,21 @@ function Invoke-MtSetup {
 # One build or publish of this repository at a time, as setup.sh's flock (the same file, and on
 # Linux the same lock: .NET takes flock for FileShare.None): a second detect.ps1 started during a
 # publish would swap the same folders and stamps. It waits, then finds the work done. The caller
-# disposes the lock before the app starts, so two apps can run. $null for a checkout this user
-# cannot write (a read-only mount, an install owned by another user): it can take no lock and
-# build nothing, and needs neither when built.
+# disposes the lock before the app starts, so two apps can run. Most holders only check the stamps,
+# for a moment: the wait is said only for a build, which its holder names in .build-stamps\.busy
+# (as setup.sh's mt_busy does). $null for a checkout this user cannot write (a read-only mount, an
+# install owned by another user): it can take no lock and build nothing, and needs neither when built.
 function Lock-MtBuild {
   $dir = Join-Path $script:MtRoot '.build-stamps'
   $path = Join-Path $dir '.lock'
+  $busy = Join-Path $dir '.busy'
   $said = $false
   while ($true) {
     try {
       [void][IO.Directory]::CreateDirectory($dir)
       $lock = [IO.File]::Open($path, [IO.FileMode]::OpenOrCreate, [IO.FileAccess]::ReadWrite, [IO.FileShare]::None)
+      # Left by a build that was killed: nothing runs now (we hold the lock).
+      Remove-Item -LiteralPath $busy -Force -ErrorAction SilentlyContinue
       return $lock
     } catch {
       $inner = $_.Exception.InnerException
@@ -113,10 +117,13 @@ function Lock-MtBuild {
       # lock violation, as OutputCommit tells them. Anything else (an I/O error) is an error.
       if (-not ($inner -is [IO.IOException]) -or $inner.HResult -notin @(11, 35, -2147024864, -2147024863)) { throw }
       if (-not $said) {
-        Write-MtNote 'another build of this repository is under way: waiting for it'
-        $said = $true
+        $what = "$(Get-Content -LiteralPath $busy -TotalCount 1 -ErrorAction SilentlyContinue)".Trim()
+        if ($what) {
+          Write-MtNote "another $what is under way: waiting for it"
+          $said = $true
+        }
       }
-      Start-Sleep -Milliseconds 250
+      Start-Sleep -Milliseconds 200
     }
   }
 }
@@ -168,10 +175,14 @@ function Invoke-MtBuild {
   }
   New-Item -ItemType File -Force -Path $started | Out-Null
 
+  # For a script waiting for the lock (Lock-MtBuild): a build is worth saying it waits for.
+  $busy = Join-Path (Join-Path $root '.build-stamps') '.busy'
+  Set-Content -LiteralPath $busy -Value 'build of this repository'
   # Kept in a variable, not printed: shown (on stderr) only when the build fails.
   $ErrorActionPreference = 'Continue'
   $log = @(& dotnet @arguments -nologo -v q -clp:NoSummary 2>&1 | ForEach-Object { "$_" })
   $built = $LASTEXITCODE
+  Remove-Item -LiteralPath $busy -Force -ErrorAction SilentlyContinue
   # Back to stopping at the first failure: a swap below that fails (the app's files locked by a
   # running detect.ps1) must not be taken for a finished publish and stamped.
   $ErrorActionPreference = 'Stop'

@@ -26,6 +26,7 @@ mt_apt_install() {
     sudo="sudo"
   fi
   mt_note "installing with apt: ${missing[*]} (one-time, about a minute)"
+  mt_busy "apt install (${missing[*]})"
   local log
   log=$(mktemp)
   # apt's and debconf's chatter goes to a log shown only when something fails.
@@ -36,6 +37,7 @@ mt_apt_install() {
     cat "$log" >&2; rm -f "$log"; mt_die "apt-get install ${missing[*]} failed"
   fi
   rm -f "$log"
+  mt_busy
 }
 
 mt_check_dotnet() {
@@ -79,10 +81,9 @@ mt_setup() {
     if ! { exec {lock_fd}>>"$stamps/.lock"; } 2>/dev/null; then
       lock_fd="" MT_READ_ONLY=1
     else
-      if ! flock -n "$lock_fd"; then
-        mt_note "another build of this repository is under way: waiting for it"
-        flock "$lock_fd"
-      fi
+      mt_wait_for_lock "$lock_fd"
+      # Left by a build that was killed: nothing runs now (we hold the lock).
+      rm -f "$stamps/.busy"
     fi
   fi
   mt_setup_locked "$@" || rc=$?
@@ -90,6 +91,34 @@ mt_setup() {
     exec {lock_fd}>&-
   fi
   return "$rc"
+}
+
+# Takes the lock on descriptor $1, waiting while another script holds it. Most holders only check
+# the stamps, for a moment: only a build or an install, which can take minutes, is said, as its
+# holder names it in .build-stamps/.busy (mt_busy).
+mt_wait_for_lock() {
+  local fd=$1 said="" status what
+  while :; do
+    status=0
+    flock -w 0.2 -E 75 "$fd" || status=$?
+    [ "$status" -eq 75 ] || break
+    if [ -z "$said" ] && what=$(cat "$MT_ROOT/.build-stamps/.busy" 2>/dev/null) && [ -n "$what" ]; then
+      mt_note "another $what is under way: waiting for it"
+      said=1
+    fi
+  done
+  [ "$status" -eq 0 ] || mt_die "could not take the build lock $MT_ROOT/.build-stamps/.lock (flock exit code $status)"
+}
+
+# mt_busy WHAT: tells a script waiting for the lock what this one does under it (a "build", an
+# "apt install"); mt_busy with nothing: done. Nothing on a read-only checkout, which takes no lock.
+mt_busy() {
+  [ -z "${MT_READ_ONLY:-}" ] || return 0
+  if [ -n "${1:-}" ]; then
+    printf '%s\n' "$1" >"$MT_ROOT/.build-stamps/.busy" 2>/dev/null || true
+  else
+    rm -f "$MT_ROOT/.build-stamps/.busy"
+  fi
 }
 
 mt_setup_locked() {
@@ -142,7 +171,9 @@ mt_setup_locked() {
   touch "$started"
   # The build runs without the lock's descriptor: build servers it starts outlive it and would
   # hold the lock for minutes. (lock_fd is mt_setup's, empty without flock.)
+  mt_busy "build of this repository"
   if ! ( if [ -n "${lock_fd:-}" ]; then exec {lock_fd}>&-; fi; "${cmd[@]}" -nologo -v q -clp:NoSummary ) >"$log" 2>&1; then
+    mt_busy
     cat "$log" >&2
     rm -f "$log" "$started"
     if [ -n "$publish" ]; then
@@ -159,6 +190,7 @@ mt_setup_locked() {
     mv "$publish.new" "$publish"
     rm -rf "$publish.old"
   fi
+  mt_busy
   rm -f "$log" "$stamp.failed"
   mv -f "$started" "$stamp"
 }

@@ -25,7 +25,7 @@ public sealed class PowerShellScriptTests
     }
 
     [PwshFact]
-    public void A_second_build_waits_for_the_lock_setup_sh_takes_and_says_so()
+    public void A_second_build_waits_for_the_lock_setup_sh_takes_and_says_so_during_a_build()
     {
         // The set-up as a copy, so that its repository root (the copy's parent) is a temporary folder.
         var root = Directory.CreateTempSubdirectory("mt-ps1-lock-").FullName;
@@ -35,8 +35,10 @@ public sealed class PowerShellScriptTests
             File.Copy(Path.Combine(Pwsh.Repository, "scripts", "setup.ps1"), Path.Combine(root, "scripts", "setup.ps1"));
             var lockFile = Path.Combine(root, ".build-stamps", ".lock");
             Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
-            // As `flock` holds it in setup.sh: .NET takes flock(2) for FileShare.None on Linux.
+            // As `flock` holds it in setup.sh: .NET takes flock(2) for FileShare.None on Linux. A build
+            // under way names itself in .busy (setup.sh's mt_busy).
             var held = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            File.WriteAllText(Path.Combine(root, ".build-stamps", ".busy"), "build of this repository\n");
             using var process = Start($". '{Path.Combine(root, "scripts", "setup.ps1")}'; $l = Lock-MtBuild; 'locked'; $l.Dispose()");
             var stderr = process.StandardError.ReadLineAsync();
             try
@@ -57,6 +59,30 @@ public sealed class PowerShellScriptTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [PwshFact]
+    public void A_script_waits_silently_while_another_only_checks_the_stamps()
+    {
+        using var copy = new ScriptCopy(Path.Combine("scripts", "setup.ps1"));
+        var lockFile = Path.Combine(copy.Root, ".build-stamps", ".lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        // Held with no .busy: a stamp check, which is over in a moment and not worth a line.
+        var held = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var process = Start($". '{Path.Combine(copy.Root, "scripts", "setup.ps1")}'; $l = Lock-MtBuild; 'locked'; $l.Dispose()");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            process.WaitForExit(TimeSpan.FromSeconds(3)).Should().BeFalse("the lock is held");
+        }
+        finally
+        {
+            held.Dispose();
+        }
+
+        process.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue("the lock was released");
+        (process.ExitCode, stdout.Result.Trim(), stderr.Result).Should().Be((0, "locked", ""));
     }
 
     [PwshFact]

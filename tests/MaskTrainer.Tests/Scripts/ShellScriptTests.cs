@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MaskTrainer.Tests.Scripts;
 
 /// <summary>
@@ -64,6 +66,60 @@ public sealed class ShellScriptTests : IDisposable
 
         Train().Should().Be((1, "", $"error: {_copy.Root} cannot be written (a read-only file system, or not yours) and MaskTrainer.Train.csproj needs a build: run the script once where the checkout can be written, or use a copy you can write\n"));
         Detect().Should().Be((1, "", $"error: {_copy.Root} cannot be written (a read-only file system, or not yours) and MaskTrainer.Detect.csproj needs to be published: run the script once where the checkout can be written, or use a copy you can write\n"));
+    }
+
+    [FlockFact]
+    public async Task A_script_waits_silently_while_another_only_checks_the_stamps()
+    {
+        Train().Code.Should().Be(0); // built: the next run only checks the stamps
+        var lockFile = Path.Combine(_copy.Root, ".build-stamps", ".lock");
+        var marks = _copy.Scratch("marks");
+        string ready = Path.Combine(marks, "holding"), release = Path.Combine(marks, "release");
+        // Another script's stamp check, made long: it holds the lock and names no build in .busy.
+        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", lockFile, "sh", "-c", $"touch '{ready}'; while [ ! -e '{release}' ]; do sleep 0.05; done"]))!;
+        await WaitFor(ready);
+
+        using var second = _copy.Start("bash", [Path.Combine(_copy.Root, "train.sh"), "--help"]);
+        var stdout = second.StandardOutput.ReadToEndAsync();
+        var stderr = second.StandardError.ReadToEndAsync();
+        second.WaitForExit(TimeSpan.FromSeconds(1)).Should().BeFalse("the lock is held");
+        File.WriteAllText(release, "");
+
+        second.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue("the lock was released");
+        (second.ExitCode, await stdout, await stderr).Should().Be((0, TrainApp, ""), "no build was under way to wait for");
+        await holder.WaitForExitAsync();
+    }
+
+    [FlockFact]
+    public async Task A_script_started_during_a_build_says_it_waits_for_it_then_finds_it_done()
+    {
+        var marks = _copy.Scratch("marks");
+        var hold = Path.Combine(marks, "build");
+        using var first = _copy.Start("bash", [Path.Combine(_copy.Root, "train.sh"), "--help"], new Dictionary<string, string> { ["FAKE_BUILD_HOLD"] = hold });
+        var firstOut = first.StandardOutput.ReadToEndAsync();
+        var firstErr = first.StandardError.ReadToEndAsync();
+        await WaitFor(hold + ".started");
+
+        using var second = _copy.Start("bash", [Path.Combine(_copy.Root, "train.sh"), "--help"]);
+        var secondOut = second.StandardOutput.ReadToEndAsync();
+        var said = await second.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        File.WriteAllText(hold, "");
+
+        ScriptCopy.WithoutColour(said!).Should().Be("[setup] another build of this repository is under way: waiting for it");
+        first.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        second.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        (first.ExitCode, await firstOut, await firstErr).Should().Be((0, TrainApp, ""));
+        (second.ExitCode, await secondOut, await second.StandardError.ReadToEndAsync()).Should().Be((0, TrainApp, ""), "the build was done by the first");
+    }
+
+    private static async Task WaitFor(string file)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(file))
+        {
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), $"{file} should have appeared");
+            await Task.Delay(20);
+        }
     }
 
     private (int Code, string Stdout, string Stderr) Train(params string[] args) => _copy.Run("bash", [Path.Combine(_copy.Root, "train.sh"), .. args.DefaultIfEmpty("--help")]);
