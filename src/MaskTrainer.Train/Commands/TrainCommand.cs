@@ -123,8 +123,9 @@ internal sealed partial class TrainCommand
 
         if (ct.IsCancellationRequested)
         {
-            // The pipeline's last check comes before the save; the save itself is not cut short.
-            Console.Error.WriteLine("note: Ctrl+C came while the model and metrics were being written; they were finished, not cancelled");
+            // The pipeline's last check comes before the save; the save itself is not cut short. Any of
+            // InterruptSignal's signals: a SIGTERM from a supervisor is no Ctrl+C.
+            Console.Error.WriteLine("note: a stop (Ctrl+C, SIGTERM or SIGHUP) came while the model and metrics were being written; they were finished, not cancelled");
         }
 
         Console.WriteLine($"Done in {run.Elapsed.TotalSeconds:0.0} s. Next: {Quoted(DetectScript())} --model {Quoted(run.ModelPath)}");
