@@ -1,4 +1,5 @@
 using MaskTrainer.Detect.Cli;
+using MaskTrainer.Reporting;
 using MaskTrainer.Signals;
 
 namespace MaskTrainer.Detect;
@@ -8,7 +9,10 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
+        // First: a log that cannot be written (2>/dev/full, 2>&-) must not end the run, nor the
+        // report of an error on it crash the process (StandardStreams).
+        StandardStreams.Install();
+        // Then: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         // A second one quits from the window thread: the exit handlers close OpenCV's windows (GTK).
         using var interrupt = new InterruptSignal(ExitCodes.Interrupted, Imaging.GuiWindows.Exit);
 

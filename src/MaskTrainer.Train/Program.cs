@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using MaskTrainer.Train.Commands;
+using MaskTrainer.Reporting;
 using MaskTrainer.Signals;
 using MaskTrainer.Train.Output;
 
@@ -14,7 +15,10 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // First: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
+        // First: a log that cannot be written (2>/dev/full, 2>&-) must not end the work, nor the
+        // report of an error on it crash the process (StandardStreams).
+        StandardStreams.Install();
+        // Then: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         using var interrupt = new InterruptSignal(Errors.Cancelled);
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         var root = CreateRootCommand();

@@ -93,9 +93,10 @@ public sealed class InterruptSignal : IDisposable
             {
                 SayStopping();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // After a hang-up the terminal may be gone: stopping matters, the message does not.
+                // After a hang-up the terminal may be gone, stderr full or closed (EBADF): stopping
+                // matters, the message does not.
             }
 
             try
