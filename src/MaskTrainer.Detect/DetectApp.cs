@@ -172,7 +172,9 @@ public sealed class DetectApp
             Alerts = new AlertOptions { ProximityWidth = o.ProximityWidth, MinDistance = o.MinDistance },
             MaxFrames = o.MaxFrames,
         };
-        Func<bool>? readerGone = json is not null && ReferenceEquals(_stdout, Console.Out) ? StdoutReader.Gone : null;
+        // The JSON lines reach nobody: the reader went away (| head -1), or stdout cannot be written
+        // (a full disk, closed): the run stops as if the user quit (ReportOutputGone says which).
+        Func<bool>? readerGone = json is not null && _stdout is GuardedWriter guarded ? () => guarded.NobodyReads : null;
         if (images is not null)
         {
             var batchSummary = new ImageBatch(_stderr, detector, classifier, renderer, json, pipelineOptions, readerGone)
@@ -185,8 +187,7 @@ public sealed class DetectApp
 
             if (batchSummary.Reason == StopReason.OutputClosed)
             {
-                _stderr.WriteLine($"stopped after {Plural.Of(batchSummary.Frames, "image")}: nothing reads the JSON lines any more (stdout was closed)");
-                return ExitCodes.OutputClosed;
+                return ReportOutputGone(batchSummary.Frames, "image");
             }
 
             return batchSummary.Reason == StopReason.Interrupted ? ReportInterrupted(batchSummary)
@@ -244,8 +245,7 @@ public sealed class DetectApp
         // output file alone makes it 1.
         if (sink.ReaderGone)
         {
-            _stderr.WriteLine($"stopped after {Plural.Of(summary.Frames, "frame")}: nothing reads the JSON lines any more (stdout was closed)");
-            return ExitCodes.OutputClosed;
+            return ReportOutputGone(summary.Frames, "frame");
         }
 
         return summary.Reason switch
@@ -303,7 +303,30 @@ public sealed class DetectApp
         else
         {
             _stdout.WriteLine(summary.ToString());
+            if (_stdout is GuardedWriter { Failed: true })
+            {
+                // The summary is the only thing for stdout then: said where it can be read.
+                _stderr.WriteLine(summary.ToString());
+            }
         }
+    }
+
+    /// <summary>
+    /// The run stopped because its JSON lines reached nobody: a pipe whose reader went away (exit
+    /// 141, as a shell reports a program SIGPIPE ended), or a stdout that cannot be written (a full
+    /// disk, closed: an error, exit 1). The outputs were closed as on Ctrl+C.
+    /// </summary>
+    private int ReportOutputGone(long count, string noun)
+    {
+        if (_stdout is GuardedWriter { Problem: { } problem } stdout)
+        {
+            stdout.ProblemReported = true;
+            _stderr.WriteLine($"error: stdout: {HumanText.Escape(problem)}; stopped after {Plural.Of(count, noun)} (outputs were closed)");
+            return ExitCodes.Error;
+        }
+
+        _stderr.WriteLine($"stopped after {Plural.Of(count, noun)}: nothing reads the JSON lines any more (stdout was closed)");
+        return ExitCodes.OutputClosed;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace MaskTrainer.Detect;
 /// summary counts what the lines show: an image whose faces line was printed is in <c>images</c>
 /// and its faces in <c>faces</c>, even when its copy then failed (it is in <c>failed</c> too).
 /// </summary>
-/// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>), asked before each
+/// <param name="readerGone">True once nothing reads the JSON lines (<see cref="GuardedWriter.NobodyReads"/>), asked before each
 /// image: the batch then stops with <see cref="StopReason.OutputClosed"/>, as a video run does; null: never asked.</param>
 internal sealed class ImageBatch(
     TextWriter stderr, IFrameFaceDetector detector, IFaceClassifier classifier, OverlayRenderer renderer, JsonFrameWriter? json, PipelineOptions options,

@@ -9,9 +9,9 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // First: a log that cannot be written (2>/dev/full, 2>&-) must not end the run, nor the
-        // report of an error on it crash the process (StandardStreams).
-        StandardStreams.Install();
+        // First: a stream that cannot be written (2>/dev/full, >&-) must not end the run, nor the
+        // report of an error on it crash the process (StandardStreams; Conclude says it at the end).
+        var (stdout, stderr) = StandardStreams.Install();
         // Then: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         // A second one quits from the window thread: the exit handlers close OpenCV's windows (GTK).
         using var interrupt = new InterruptSignal(ExitCodes.Interrupted, Imaging.GuiWindows.Exit);
@@ -20,6 +20,7 @@ public static class Program
         NativeHeap.FixMmapThreshold();
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
         NativeHeap.LimitArenas();
-        return await DetectCommand.InvokeAsync(args, Console.Out, Console.Error, interrupt.Token);
+        // The guards themselves: DetectApp asks stdout's whether its JSON lines still reach anyone.
+        return StandardStreams.Conclude(await DetectCommand.InvokeAsync(args, stdout, stderr, interrupt.Token), ExitCodes.Error);
     }
 }

@@ -15,12 +15,17 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // First: a log that cannot be written (2>/dev/full, 2>&-) must not end the work, nor the
-        // report of an error on it crash the process (StandardStreams).
+        // First: a stream that cannot be written (2>/dev/full, >&-) must not end the work, nor the
+        // report of an error on it crash the process (StandardStreams; Conclude says it at the end).
         StandardStreams.Install();
         // Then: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         using var interrupt = new InterruptSignal(Errors.Cancelled);
         Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
+        return StandardStreams.Conclude(await RunAsync(args, interrupt), Errors.Failure);
+    }
+
+    private static async Task<int> RunAsync(string[] args, InterruptSignal interrupt)
+    {
         var root = CreateRootCommand();
         ParseResult? parse = null;
         try

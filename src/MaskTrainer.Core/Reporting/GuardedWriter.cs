@@ -17,12 +17,16 @@ public sealed class GuardedWriter : TextWriter
     private readonly Lock _gate = new();
     private readonly TextWriter? _inner;
 
+    private readonly bool _isStdout;
+
     /// <param name="name">The stream's name in messages: "stdout", "stderr".</param>
     /// <param name="open">Gives the stream to write to. It may fail (.NET's Console.Out does on a closed descriptor): the stream is then failed from the start.</param>
-    public GuardedWriter(string name, Func<TextWriter> open)
+    /// <param name="isStdout">It writes to the process's stdout, whose reader <see cref="NobodyReads"/> asks about (<see cref="StdoutReader"/>).</param>
+    public GuardedWriter(string name, Func<TextWriter> open, bool isStdout = false)
     {
         ArgumentNullException.ThrowIfNull(open);
         Name = name ?? throw new ArgumentNullException(nameof(name));
+        _isStdout = isStdout;
         try
         {
             _inner = open();
@@ -41,6 +45,13 @@ public sealed class GuardedWriter : TextWriter
 
     /// <summary>True once a write failed: later ones are dropped.</summary>
     public bool Failed => Problem is not null;
+
+    /// <summary>
+    /// True once what is written here reaches nobody: a write failed, or (the process's stdout) the
+    /// pipe's reader went away (<c>| head -1</c>), which .NET does not report as a failure. A poll(2)
+    /// of about a microsecond: asked before each image, or every few frames.
+    /// </summary>
+    public bool NobodyReads => Failed || (_isStdout && StdoutReader.Gone());
 
     /// <summary>Set by whoever reported <see cref="Problem"/> to the user, so that it is said once.</summary>
     public bool ProblemReported { get; set; }

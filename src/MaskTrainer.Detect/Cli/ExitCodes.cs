@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>The input ended, or the user quit with q / Esc / closing the window.</summary>
     public const int Ok = 0;
 
-    /// <summary>A missing or unreadable input, model or output; a camera that cannot be opened.</summary>
+    /// <summary>A missing or unreadable input, model or output; a camera that cannot be opened; a stdout that cannot be written (full, closed).</summary>
     public const int Error = 1;
 
     /// <summary>Invalid command line.</summary>

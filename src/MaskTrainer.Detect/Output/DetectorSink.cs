@@ -41,7 +41,7 @@ public sealed class DetectorSink : IFrameSink
     /// <param name="window">The preview window, or null when headless.</param>
     /// <param name="holdWindow">Keep the window open after the last frame until a key (for --image).</param>
     /// <param name="jsonPath">For --images: the input file, written as the JSON line's <c>path</c>.</param>
-    /// <param name="readerGone">True once nothing reads the JSON lines (<see cref="StdoutReader.Gone"/>): the run then stops as if the user quit.</param>
+    /// <param name="readerGone">True once nothing reads the JSON lines (<see cref="Reporting.GuardedWriter.NobodyReads"/>: its reader went away, or it cannot be written): the run then stops as if the user quit.</param>
     /// <param name="repeatLastFrame">Live input (a camera, --realtime), whose frames the pipeline drops when behind, also after the
     /// last frame processed: the video keeps a copy of each frame written, to write it again for the frames dropped after it
     /// (one copy a frame, into the same buffer).</param>

@@ -1,11 +1,14 @@
 using MaskTrainer.Detect.Cli;
 using MaskTrainer.Imaging;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Tests.Pipeline;
 
 /// <summary>
-/// The apps as processes whose stderr cannot be written (a full disk, a closed descriptor): the
-/// log is lost, the work and its exit code are not. Both aborted (SIGABRT, 134) on the first line.
+/// The apps with a standard stream that cannot be written (a full disk, a closed descriptor). A
+/// stderr loses the log, not the work or its exit code (both apps aborted, SIGABRT, 134, on its first
+/// line). A stdout is said on stderr, naming it, and the exit code is 1; the work goes on where it
+/// has a use (a training's model), and a run whose stdout is its product stops, keeping its files.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class FailingStreamTests(TrainedModelFixture fixture) : IDisposable
@@ -66,5 +69,61 @@ public sealed class FailingStreamTests(TrainedModelFixture fixture) : IDisposabl
         }
 
         missing.Code.Should().Be(ExitCodes.Error);
+    }
+
+    [Fact]
+    public void Help_on_a_closed_or_full_stdout_is_one_error_line_naming_stdout_and_exit_1()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /dev/full
+        }
+
+        // Every command said "error: Access to the path is denied." (closed) or "error: No space left on device" (full).
+        var closed = StreamRedirect.Run("masktrainer-train", ">&-", "--help");
+        var full = StreamRedirect.Run("masktrainer-detect", ">/dev/full", "--help");
+
+        (closed.Code, closed.Stderr).Should().Be((1, "error: stdout: closed, or not open for writing: the output from then on is lost (the command itself succeeded)\n"));
+        (full.Code, full.Stderr).Should().Be((ExitCodes.Error, "error: stdout: No space left on device: the output from then on is lost (the command itself succeeded)\n"));
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public void Training_with_a_full_stdout_saves_its_model_and_says_its_log_was_lost()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /dev/full
+        }
+
+        var model = Path.Combine(_folder, "m.zip");
+        var (code, _, stderr) = StreamRedirect.Run("masktrainer-train", ">/dev/full",
+            "--data", fixture.DataDirectory!, "-o", model, "--workspace", fixture.Options!.Workspace, "--seed", "7");
+
+        code.Should().Be(1, stderr);
+        File.Exists(model).Should().BeTrue("stdout is the training's log, not its product");
+        stderr.Should().EndWith("error: stdout: No space left on device: the output from then on is lost (the command itself succeeded)\n");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task The_detector_stops_on_a_full_stdout_as_on_a_closed_reader_keeping_its_video()
+    {
+        // It stopped with "error: No space left on device", no summary, the recording discarded.
+        var video = Path.Combine(_folder, "kept.avi");
+        var full = new FullWriter(2000); // a few frames' JSON lines
+        var stdout = new GuardedWriter("stdout", () => full);
+        var stderr = new StringWriter();
+
+        var code = await DetectCommand.InvokeAsync(
+            ["--model", fixture.Run!.ModelPath, "--models-dir", SharedData.Full("models"), "--no-window",
+             "--video", SharedData.Full("data/videos/Gituatu_mask.mp4"), "--loop", "--json", "--output", video],
+            stdout, stderr);
+
+        code.Should().Be(ExitCodes.Error, stderr.ToString());
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().MatchRegex("^[0-9]+ frames, ", "the summary, on stderr");
+        lines[^1].Should().MatchRegex(@"^error: stdout: No space left on device; stopped after [0-9]+ frames \(outputs were closed\)$");
+        stdout.ProblemReported.Should().BeTrue("said once");
+        using var capture = VideoIo.OpenFile(video);
+        capture.FrameCount.Should().BeGreaterThan(0, "the recording was closed and kept, as when the reader goes away");
     }
 }

@@ -1,15 +1,17 @@
 using System.Runtime.InteropServices;
 
-namespace MaskTrainer.Detect.Output;
+namespace MaskTrainer.Reporting;
 
 /// <summary>
-/// Whether whatever reads our stdout went away (<c>--json | head -1</c>). .NET ignores a write
+/// Whether whatever reads our stdout went away (<c>detect --json | head -1</c>, <c>predict | head -1</c>),
+/// for both apps (through <see cref="GuardedWriter.NobodyReads"/>). .NET ignores a write
 /// to a pipe whose reader has exited (EPIPE; SIGPIPE is ignored by the runtime), so a camera run
-/// piped into a program that stopped reading would go on for ever. On Linux and macOS, poll(2) on
+/// piped into a program that stopped reading would go on for ever, and a batch would process
+/// every image for nobody. On Linux and macOS, poll(2) on
 /// the write end of such a pipe reports POLLERR: a syscall of about a microsecond, made only every
 /// few frames. Elsewhere (or when stdout is no pipe) it says false.
 /// </summary>
-internal static partial class StdoutReader
+public static partial class StdoutReader
 {
     private const short PollErr = 0x008;
     private const short PollHup = 0x010;
