@@ -53,10 +53,18 @@ internal static class PredictCommand
             // Said once, before the first image's faces: on stderr, as stdout is the lines scripts read;
             // not when no image could be read, where the errors are all there is to say.
             string? detectorNote = faces.DetectorId is { } detectorId ? FaceDetectorNote.ForLive(detectorId, mask.FaceCrop) : null;
-            int failures = 0;
+            int failures = 0, done = 0;
             foreach (var path in r.GetValue(images)!)
             {
                 ct.ThrowIfCancellationRequested();
+                // `predict … | head -1`: .NET drops writes to a closed pipe, so every image would be
+                // read and classified for nobody; as the detector's --images, asked before each image.
+                if (StandardStreams.Out is { NobodyReads: true } stdout)
+                {
+                    return Task.FromResult(Errors.OutputGone(stdout, done));
+                }
+
+                done++;
                 try
                 {
                     using var image = ImageCodec.Read(path);

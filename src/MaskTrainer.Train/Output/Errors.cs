@@ -4,6 +4,7 @@ using MaskTrainer.Models;
 using MaskTrainer.Imaging;
 using OpenCvSharp;
 using MaskTrainer.Model;
+using MaskTrainer.Reporting;
 
 namespace MaskTrainer.Train.Output;
 
@@ -12,6 +13,9 @@ internal static class Errors
 {
     public const int Failure = 1;
     public const int Cancelled = 130;
+
+    /// <summary>Stopped because nothing reads stdout any more (<c>predict | head -1</c>): 128 + SIGPIPE, as shells report a program a closed pipe ended; the detector's code for it too.</summary>
+    public const int OutputClosed = 141;
 
     public static bool IsUserFacing(Exception e) => e is DatasetException or ModelException or ModelFileException
         or ImagingException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
@@ -29,6 +33,25 @@ internal static class Errors
 
         Console.Error.WriteLine($"error: {OneLine(e.Message)}");
         return Failure;
+    }
+
+    /// <summary>
+    /// predict stopped before its next image because its lines reach nobody (<see cref="GuardedWriter.NobodyReads"/>):
+    /// a pipe whose reader went away (exit 141), or a stdout that cannot be written (full, closed: an error, exit 1).
+    /// </summary>
+    /// <param name="stdout">The guarded stdout.</param>
+    /// <param name="done">Images handled before the stop.</param>
+    public static int OutputGone(GuardedWriter stdout, int done)
+    {
+        if (stdout.Problem is { } problem)
+        {
+            stdout.ProblemReported = true;
+            Console.Error.WriteLine($"error: stdout: {OneLine(problem)}; stopped after {Plural.Of(done, "image")}");
+            return Failure;
+        }
+
+        Console.Error.WriteLine($"stopped after {Plural.Of(done, "image")}: nothing reads the results any more (stdout was closed)");
+        return OutputClosed;
     }
 
     /// <summary>

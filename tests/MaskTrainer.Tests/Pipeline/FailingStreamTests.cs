@@ -126,4 +126,42 @@ public sealed class FailingStreamTests(TrainedModelFixture fixture) : IDisposabl
         using var capture = VideoIo.OpenFile(video);
         capture.FrameCount.Should().BeGreaterThan(0, "the recording was closed and kept, as when the reader goes away");
     }
+
+    [SharedFact("data/mask-sample", "models")]
+    public async Task Predict_stops_when_nothing_reads_its_lines_any_more()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // the closed-pipe check is poll(2)'s
+        }
+
+        // `predict --json … | head -1` read all 60 images for nobody and exited 0; the detector's --images stopped (141).
+        var images = Directory.GetFiles(fixture.DataDirectory!, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "masktrainer-train.dll"), "predict", "--json", "--model", fixture.Run!.ModelPath }.Concat(images))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["MASKTRAINER_MODELS"] = SharedData.Full("models");
+        info.Environment["MASKTRAINER_OFFLINE"] = "1";
+        using var app = System.Diagnostics.Process.Start(info)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        var first = await app.StandardOutput.ReadLineAsync();
+        app.StandardOutput.Close();
+        bool ended = app.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!ended)
+        {
+            app.Kill(entireProcessTree: true);
+        }
+
+        first.Should().StartWith("{\"path\":");
+        ended.Should().BeTrue("the next image finds nothing reading");
+        app.ExitCode.Should().Be(141);
+        var last = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        last.Should().MatchRegex("^stopped after [0-9]+ images?: nothing reads the results any more \\(stdout was closed\\)$");
+        int stoppedAfter = int.Parse(last.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        stoppedAfter.Should().BeLessThan(images.Length);
+    }
 }
