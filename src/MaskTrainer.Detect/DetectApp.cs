@@ -95,11 +95,11 @@ public sealed class DetectApp
             throw new DetectorException(UnknownDetector(o.DetectorId));
         }
 
-        // A --models-dir that is not a folder (a typo) would be searched in vain, silently; the
-        // store's own words for it, which otherwise come only when a model is then missing.
-        if (ModelStore.FolderProblems(o.ModelsDirectories) is { } folders)
+        // A --models-dir or MASKTRAINER_MODELS folder that is not a folder (a typo) would be searched
+        // in vain, silently; the store's own words for it, which otherwise come only when a model is then missing.
+        if (ModelStoreOptions.FolderProblems(o.ModelsDirectories) is { } folders)
         {
-            throw new DetectorException($"--models-dir: {folders}");
+            throw new DetectorException(folders);
         }
 
         MaskModel.Exists(o.ModelPath); // before anything is loaded: the most common mistake fails in milliseconds

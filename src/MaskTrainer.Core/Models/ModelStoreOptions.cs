@@ -74,6 +74,37 @@ public sealed record ModelStoreOptions
     public static ModelStoreOptions FromEnvironment(IEnumerable<string>? modelsDirectories = null) =>
         FromEnvironment(modelsDirectories, Environment.GetEnvironmentVariable);
 
+    /// <summary>
+    /// What is wrong with the models folders a command was given, in one line naming where each came
+    /// from: <c>--models-dir</c> (<paramref name="modelsDirectories"/>) or <c>MASKTRAINER_MODELS</c>,
+    /// under one rule (<see cref="ModelStore.FolderProblems"/>): a folder that does not exist (a typo)
+    /// or a file given as one would be searched in vain, silently. Null when all are folders. Both
+    /// apps check it before any work; a typo in the variable passed `models verify` and `models list`.
+    /// </summary>
+    public static string? FolderProblems(IEnumerable<string>? modelsDirectories) =>
+        FolderProblems(modelsDirectories, Environment.GetEnvironmentVariable);
+
+    /// <summary>Testable core of <see cref="FolderProblems(IEnumerable{string}?)"/>.</summary>
+    internal static string? FolderProblems(IEnumerable<string>? modelsDirectories, Func<string, string?> environment)
+    {
+        var notes = new List<string>();
+        if (modelsDirectories is not null && ModelStore.FolderProblems(modelsDirectories) is { } given)
+        {
+            notes.Add($"--models-dir: {given}");
+        }
+
+        if (ModelStore.FolderProblems(EnvironmentFolders(environment)) is { } set)
+        {
+            notes.Add($"{ModelsDirectoriesVariable}: {set}");
+        }
+
+        return notes.Count == 0 ? null : string.Join("; ", notes);
+    }
+
+    /// <summary>The folders <see cref="ModelsDirectoriesVariable"/> names (none when it is unset or empty).</summary>
+    private static string[] EnvironmentFolders(Func<string, string?> environment) =>
+        (environment(ModelsDirectoriesVariable) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Default cache folder for the given environment lookup.</summary>
     public static string DefaultCacheDirectory(Func<string, string?> environment)
     {
@@ -115,8 +146,7 @@ public sealed record ModelStoreOptions
     internal static ModelStoreOptions FromEnvironment(IEnumerable<string>? modelsDirectories, Func<string, string?> environment)
     {
         var folders = (modelsDirectories ?? []).ToList();
-        folders.AddRange((environment(ModelsDirectoriesVariable) ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        folders.AddRange(EnvironmentFolders(environment));
         string? registry = environment(NpmRegistryVariable);
         string? offline = environment(OfflineVariable)?.Trim();
         return new ModelStoreOptions

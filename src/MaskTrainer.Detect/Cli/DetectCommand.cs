@@ -103,6 +103,19 @@ public static class DetectCommand
             camera, video, image, images, model, modelsDir, detector, minFace, minFaceSize, threshold, maskLabel, proximity, minDistance,
             reclassify, holdFrames, smoothing, noWindow, output, json, loop, realtime, maxFrames,
         };
+        // An empty path is a usage error (exit 2), as in the training app: no file system takes one
+        // (--model "" ended in a stack trace, --models-dir "" in "the models folder  given does not exist").
+        foreach (var path in new Option[] { model, modelsDir, video, image, images })
+        {
+            path.Validators.Add(r =>
+            {
+                if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                {
+                    r.AddError($"{path.Name}: the path is empty");
+                }
+            });
+        }
+
         // A wrong id is a usage error (exit 2) found before anything loads.
         detector.Validators.Add(r =>
         {

@@ -13,10 +13,10 @@ internal static class ModelChoices
     /// <summary>
     /// --models-dir, as every command takes it: one folder per use (repeat it for more; taking every word
     /// after it took predict's images, and `--models-dir A typo` the typo, as folders). A folder that does
-    /// not exist is said when the command opens its store (<see cref="Output.DownloadDisplay.OpenStore"/>).
+    /// not exist is said when the command opens its store (<see cref="Output.DownloadDisplay.OpenStore"/>); an empty one is a usage error.
     /// </summary>
     public static Option<string[]> ModelsDirOption(bool recursive = false) =>
-        new("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR", Recursive = recursive };
+        new Option<string[]>("--models-dir") { Description = "Offline folder holding model files; repeat the option for more (also MASKTRAINER_MODELS)", HelpName = "DIR", Recursive = recursive }.NotEmptyPaths();
 
     /// <summary>Weights files a user backbone may be (as <see cref="ModelCatalog.ForUserBackbone"/> accepts).</summary>
     private static readonly string[] BackboneFileTypes = [".onnx"];

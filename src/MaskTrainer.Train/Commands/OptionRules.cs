@@ -114,6 +114,23 @@ internal static class OptionRules
     public static Option<T> NotEmptyPath<T>(this Option<T> option) =>
         option.Check(v => string.IsNullOrWhiteSpace(v) ? "the path is empty" : null);
 
+    /// <summary>
+    /// Paths, one per use of the option (<c>--models-dir A --models-dir B</c>): each refused when empty
+    /// or blank, as <see cref="NotEmptyPath{T}"/> refuses one (<c>--models-dir ""</c> was searched as a
+    /// folder that "does not exist", exit 1, where <c>--workspace ""</c> is this usage error).
+    /// </summary>
+    public static Option<string[]> NotEmptyPaths(this Option<string[]> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+            {
+                r.AddError($"{Typed(r)}: the path is empty");
+            }
+        });
+        return option;
+    }
+
     /// <summary>A string value checked by <paramref name="problem"/> (null = fine, else the reason after "option: ").</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<string, string?> problem)
     {

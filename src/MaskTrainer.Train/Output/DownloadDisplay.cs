@@ -17,13 +17,14 @@ internal static class DownloadDisplay
     /// stderr (also those started deep inside detector and backbone lookups), all of them cancelled
     /// by <paramref name="cancellation"/> (the command's Ctrl+C).
     /// </summary>
-    /// <exception cref="ArgumentException">A --models-dir is not a folder (a typo, or a model file given as one),
-    /// which the store would search in vain, silently: said up front, in the store's words, as the detector app does.</exception>
+    /// <exception cref="ArgumentException">A --models-dir or MASKTRAINER_MODELS folder is not a folder (a typo, or a model
+    /// file given as one), which the store would search in vain, silently: said up front, in the store's words, as the
+    /// detector app does (<see cref="ModelStoreOptions.FolderProblems(IEnumerable{string}?)"/>).</exception>
     public static ModelStore OpenStore(IEnumerable<string>? modelsDirectories, CancellationToken cancellation = default)
     {
-        if (modelsDirectories is not null && ModelStore.FolderProblems(modelsDirectories) is { } problems)
+        if (ModelStoreOptions.FolderProblems(modelsDirectories) is { } problems)
         {
-            throw new ArgumentException($"--models-dir: {problems}");
+            throw new ArgumentException(problems);
         }
 
         return new(ModelStoreOptions.FromEnvironment(modelsDirectories) with { Progress = ForStderr(), Cancellation = cancellation });

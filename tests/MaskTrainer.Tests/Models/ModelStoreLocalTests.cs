@@ -221,4 +221,26 @@ public sealed class ModelStoreLocalTests : IAsyncLifetime
 
         act.Should().Throw<ModelException>().Which.Message.Should().StartWith($"MASKTRAINER_NPM_REGISTRY='{value}' is not an http(s) URL");
     }
+
+    [Fact]
+    public void A_MASKTRAINER_MODELS_folder_that_does_not_exist_is_named_as_a_models_dir_one_is()
+    {
+        // A typo in the variable passed `models verify` ("All present files verified.") and `models list` silently.
+        var real = Directory.CreateTempSubdirectory("h3-models-").FullName;
+        try
+        {
+            var typo = real + "-typo";
+            string? Env(string name) => name == ModelStoreOptions.ModelsDirectoriesVariable ? $"{real}{Path.PathSeparator}{typo}" : null;
+
+            ModelStoreOptions.FolderProblems([real], Env).Should().Be($"MASKTRAINER_MODELS: the models folder {typo} given does not exist");
+            ModelStoreOptions.FolderProblems([typo], Env).Should().Be(
+                $"--models-dir: the models folder {typo} given does not exist; MASKTRAINER_MODELS: the models folder {typo} given does not exist");
+            ModelStoreOptions.FolderProblems(null, n => n == ModelStoreOptions.ModelsDirectoriesVariable ? real : null).Should().BeNull();
+            ModelStoreOptions.FolderProblems([real], _ => null).Should().BeNull();
+        }
+        finally
+        {
+            Directory.Delete(real);
+        }
+    }
 }

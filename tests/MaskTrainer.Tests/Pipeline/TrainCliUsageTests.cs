@@ -186,6 +186,7 @@ public sealed class TrainCliUsageTests : IDisposable
     [InlineData("-o")]
     [InlineData("--data")]
     [InlineData("--workspace")]
+    [InlineData("--models-dir")]
     public void Empty_path_is_a_usage_error(string option)
     {
         string[] data = option == "--data" ? [] : ["--data", MissingData];
@@ -277,6 +278,20 @@ public sealed class TrainCliUsageTests : IDisposable
         TrainCli.Run("models", "list", "--models-dir", file).Stderr.Trim()
             .Should().Be($"error: --models-dir: {file}, given as a models folder, is a file, not a folder: give the folder that holds it");
         Directory.Exists(output).Should().BeFalse("nothing is written");
+    }
+
+    [Fact]
+    public void A_MASKTRAINER_MODELS_folder_that_is_no_folder_is_the_same_one_line_as_a_models_dir_one()
+    {
+        // A typo in the variable passed `models verify` ("All present files verified.", exit 0) and `models list` silently.
+        var missing = Path.Combine(_root, "no-such-models");
+        var environment = new Dictionary<string, string?> { ["MASKTRAINER_MODELS"] = missing, ["MASKTRAINER_OFFLINE"] = "1" };
+
+        foreach (var args in new[] { new[] { "models", "verify" }, ["models", "list"] })
+        {
+            var (code, stdout, stderr) = TrainProcess.Run(environment, args);
+            (code, stdout, stderr).Should().Be((1, "", $"error: MASKTRAINER_MODELS: the models folder {missing} given does not exist\n"), string.Join(' ', args));
+        }
     }
 
     [Fact]
