@@ -58,20 +58,28 @@ public sealed class BottleneckCache
     public string Root { get; }
 
     /// <summary>
-    /// Creates <see cref="Root"/>, so that a workspace the cache cannot use (a file, or a path under
-    /// one) fails in one line before any featurizing, not at the first entry in the middle of a
-    /// parallel read. Nothing is written: a read-only workspace whose features are all cached still works.
+    /// Creates <see cref="Root"/>, so that a workspace that can never hold the cache (a file, or a
+    /// path under one: a mistake on the command line) fails in one line before any featurizing, not
+    /// at the first entry in the middle of a parallel read. A folder that exists, or could, but
+    /// cannot be written (a read-only mount, not yours, a full disk) is no error, whether or not it
+    /// exists yet: a cache is worth no failed run, so the run featurizes without caching, reads what
+    /// is cached there, and the warning callback is told once, at the first entry (<see cref="Write"/>).
+    /// (A new workspace on a read-only mount was an error while an existing one there was this warning.)
     /// </summary>
-    /// <exception cref="IOException">The workspace cannot hold the cache; the message names it and why.</exception>
+    /// <exception cref="IOException">A file is in the workspace's way; the message names it.</exception>
     public void CheckWritable()
     {
         try
         {
             Directory.CreateDirectory(Root);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && FilePaths.FileInTheWay(Root) is not null)
         {
             throw new IOException($"workspace '{Workspace}' cannot hold the feature cache: {Problem(e)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Read-only, not ours, full: told by the first entry that cannot be written.
         }
     }
 

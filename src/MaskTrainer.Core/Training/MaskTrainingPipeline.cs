@@ -43,7 +43,8 @@ public sealed class MaskTrainingPipeline
     /// class has too few images that could be read (checked after the featurizing, before the head).</exception>
     /// <exception cref="ArgumentException">The options disagree or are out of range (checked before any work: <see cref="CheckBeforeWork"/>).</exception>
     /// <exception cref="ModelFileException">The model cannot be written where asked (checked before any work).</exception>
-    /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
+    /// <exception cref="IOException">A file is in the workspace's way (checked before the featurizing; a workspace that
+    /// cannot be written is a warning, and the run goes on without caching).</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the model was saved; nothing is overwritten.</exception>
     public TrainingRun Run(CancellationToken cancellationToken = default)
     {

@@ -410,6 +410,30 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
     }
 
     [SharedFact("data/mask-sample", "models")]
+    public void A_workspace_on_a_read_only_disk_trains_without_caching_whether_or_not_it_exists_yet()
+    {
+        // An existing read-only workspace warned and ran uncached, a new folder on the same mount was
+        // "error: workspace … cannot hold the feature cache: Read-only file system".
+        using var readOnly = TmpfsMount.TryCreate(Path.Combine(fixture.Root!, "h3-read-only-ws"), "64k", readOnly: true);
+        if (readOnly is null)
+        {
+            return;
+        }
+
+        foreach (var workspace in new[] { readOnly.Path, Path.Combine(readOnly.Path, "new") })
+        {
+            var observer = new RecordingObserver();
+            var output = Path.Combine(fixture.Root!, "h3-read-only-ws-out", Path.GetFileName(workspace), "m.zip");
+            var run = new MaskTrainingPipeline(fixture.Options! with { Workspace = workspace, OutputPath = output, WriteReport = false }, fixture.Store, observer).Run();
+
+            File.Exists(output).Should().BeTrue(workspace);
+            run.Featurizing.CacheHits.Should().Be(0);
+            observer.Warnings.Where(w => w.StartsWith("feature cache: ", StringComparison.Ordinal)).Should().ContainSingle(workspace)
+                .Which.Should().MatchRegex(@"could not be written \(.*Read-only file system.*\); this run uses the features it computes without caching them \(said once\)$");
+        }
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void Without_a_validation_split_Auto_is_refused_and_a_fixed_trainer_says_it_has_none()
     {
         var noValidation = fixture.Options! with { Split = fixture.Options.Split with { ValidationFraction = 0 }, OutputPath = Path.Combine(fixture.Root!, "no-validation", "m.zip") };
