@@ -40,8 +40,9 @@ public static class MaskEvaluation
     /// <param name="workspace">Bottleneck cache folder; null = no cache.</param>
     /// <param name="onWarning">Told when the model's face detector cannot run as trained (res10 or the
     /// face verifier unavailable) and another one crops the faces: the metrics are then of other
-    /// crops than training's. Null = not told.</param>
-    /// <exception cref="IOException">The workspace cannot hold the feature cache (checked before the featurizing).</exception>
+    /// crops than training's; and, once, when the workspace's cache cannot be written (the features
+    /// are then computed without caching them). Null = not told.</param>
+    /// <exception cref="IOException">A file is in the workspace's way (checked before the featurizing).</exception>
     public static EvaluationResult Evaluate(MaskModel model, string dataDirectory, ModelStore? store = null,
         string? workspace = null, IProgress<FeaturizeProgress>? progress = null,
         CancellationToken cancellationToken = default, Action<string>? onWarning = null)
@@ -63,7 +64,8 @@ public static class MaskEvaluation
             }
         }
 
-        var cache = workspace is null ? null : new BottleneckCache(workspace);
+        // Warned as training warns (MaskTrainingPipeline): a cache that cannot be written stopped caching silently.
+        var cache = workspace is null ? null : new BottleneckCache(workspace, onWarning);
         cache?.CheckWritable();
 
         using var ownedStore = store is null ? new ModelStore(ModelStoreOptions.FromEnvironment()) : null;

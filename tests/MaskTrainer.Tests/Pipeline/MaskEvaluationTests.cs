@@ -10,6 +10,26 @@ namespace MaskTrainer.Tests.Pipeline;
 public sealed class MaskEvaluationTests(TrainedModelFixture fixture)
 {
     [SharedFact("data/mask-sample", "models")]
+    public void A_workspace_on_a_full_disk_is_warned_once_as_training_warns_it()
+    {
+        // `evaluate --workspace <full disk>` stopped caching silently: training says it.
+        using var full = TmpfsMount.TryCreate(Path.Combine(fixture.Root!, "h3-full-eval-ws"), "64k", readOnly: false);
+        if (full is null)
+        {
+            return;
+        }
+
+        using var model = MaskModel.Load(fixture.Run!.ModelPath);
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        var result = MaskEvaluation.Evaluate(model, fixture.DataDirectory!, fixture.Store, full.Path, onWarning: warnings.Enqueue);
+
+        result.Metrics.Count.Should().Be(2 * TrainedModelFixture.PerClass, "the features are computed all the same");
+        warnings.Where(w => w.StartsWith("feature cache: ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().MatchRegex(@"could not be written \(.*No space left on device.*\); this run uses the features it computes without caching them \(said once\)$");
+    }
+
+    [SharedFact("data/mask-sample", "models")]
     public void A_class_folder_named_in_NFD_is_the_model_label_named_in_NFC()
     {
         // A model trained here on "sans masque ünï" (NFC), evaluated on the folder as macOS names it (NFD).
