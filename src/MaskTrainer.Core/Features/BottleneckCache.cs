@@ -29,9 +29,13 @@ public sealed class BottleneckCache
     /// <summary>Entry file extension.</summary>
     public const string Extension = ".f32";
 
-    // Header: magic "MTF1", float count, tag, reserved, 64-bit payload checksum; then the floats (little-endian).
+    // Header: magic "MTF2", float count, tag, reserved, 64-bit checksum of the 16 bytes before it and
+    // the floats; then the floats (little-endian). The magic is the format's version: "MTF1" entries,
+    // whose checksum left the header out (a flipped face-found tag was read as true), are misses,
+    // recomputed and replaced by the next write.
     private const int HeaderSize = 24;
-    private const uint Magic = 0x3146544D; // "MTF1" read as little-endian
+    private const int CheckedHeaderSize = 16;
+    private const uint Magic = 0x3246544D; // "MTF2" read as little-endian
 
     private static readonly SearchValues<char> HashCharacters =
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
@@ -134,7 +138,7 @@ public sealed class BottleneckCache
 
             if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
                 || BinaryPrimitives.ReadInt32LittleEndian(header[4..]) != features.Length
-                || BinaryPrimitives.ReadUInt64LittleEndian(header[16..]) != Checksum(payload))
+                || BinaryPrimitives.ReadUInt64LittleEndian(header[CheckedHeaderSize..]) != Checksum(header[..CheckedHeaderSize], payload))
             {
                 return false;
             }
@@ -174,7 +178,7 @@ public sealed class BottleneckCache
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), features.Length);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), tag);
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(16), Checksum(payload));
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(CheckedHeaderSize), Checksum(buffer.AsSpan(0, CheckedHeaderSize), payload));
         return TryWrite(path, buffer);
     }
 
@@ -301,19 +305,28 @@ public sealed class BottleneckCache
         }
     }
 
-    /// <summary>FNV-1a over 64-bit words plus the length: catches truncation and flipped bits, not tampering.</summary>
-    private static ulong Checksum(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// FNV-1a over 64-bit words plus the length, of the header's fields and then the floats: catches
+    /// truncation and flipped bits anywhere in the entry (the tag too), not tampering.
+    /// </summary>
+    private static ulong Checksum(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
-        ulong h = 14695981039346656037UL ^ (ulong)payload.Length;
-        var words = MemoryMarshal.Cast<byte, ulong>(payload);
+        ulong h = 14695981039346656037UL ^ (ulong)(header.Length + payload.Length);
+        h = Fold(h, header);
+        return Fold(h, payload);
+    }
+
+    private static ulong Fold(ulong h, ReadOnlySpan<byte> bytes)
+    {
+        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
         foreach (ulong w in words)
         {
             h = (h ^ w) * 1099511628211UL;
         }
 
-        for (int i = words.Length * sizeof(ulong); i < payload.Length; i++)
+        for (int i = words.Length * sizeof(ulong); i < bytes.Length; i++)
         {
-            h = (h ^ payload[i]) * 1099511628211UL;
+            h = (h ^ bytes[i]) * 1099511628211UL;
         }
 
         return h;

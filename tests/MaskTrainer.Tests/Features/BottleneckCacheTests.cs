@@ -111,6 +111,56 @@ public sealed class BottleneckCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_flipped_bit_in_the_header_is_a_miss_the_face_found_tag_included()
+    {
+        // The checksum covered the floats only: a flipped face-found tag (bytes 8..) was read back,
+        // and training reported "faces found in 59" of 60.
+        var cache = new BottleneckCache(_workspace.Path);
+        cache.Write(Key(), [1f, 2f], tag: 1);
+        string path = cache.GetPath(Key());
+        var good = File.ReadAllBytes(path);
+        var read = new float[2];
+
+        for (int i = 8; i < 16; i++)
+        {
+            var flipped = (byte[])good.Clone();
+            flipped[i] ^= 0x01;
+            File.WriteAllBytes(path, flipped);
+            cache.TryRead(Key(), read, out _).Should().BeFalse($"header byte {i} changed");
+        }
+
+        File.WriteAllBytes(path, good);
+        cache.TryRead(Key(), read, out int tag).Should().BeTrue();
+        tag.Should().Be(1);
+    }
+
+    [Fact]
+    public void An_entry_of_the_earlier_format_is_a_miss_and_is_replaced_by_the_next_write()
+    {
+        // Format 1 ("MTF1"): the same layout, its checksum over the floats only. Its tags could not be trusted.
+        var cache = new BottleneckCache(_workspace.Path);
+        float[] values = [1f, 2f];
+        cache.Write(Key(), values, tag: 1);
+        string path = cache.GetPath(Key());
+        var old = File.ReadAllBytes(path);
+        "MTF1"u8.CopyTo(old);
+        ulong h = 14695981039346656037UL ^ 8UL;
+        foreach (var w in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(old.AsSpan(24)))
+        {
+            h = (h ^ w) * 1099511628211UL;
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(old.AsSpan(16), h);
+        File.WriteAllBytes(path, old);
+        var read = new float[2];
+
+        cache.TryRead(Key(), read).Should().BeFalse("an entry of format 1 is recomputed");
+        cache.Write(Key(), values, tag: 1);
+        cache.TryRead(Key(), read, out int tag).Should().BeTrue();
+        (read, tag).Should().BeEquivalentTo((values, 1));
+    }
+
+    [Fact]
     public void A_folder_in_place_of_an_entry_is_replaced_when_empty_and_otherwise_said_once_not_thrown()
     {
         // A probe: `mkdir` in place of an entry stopped training with "error: Is a directory ...".
