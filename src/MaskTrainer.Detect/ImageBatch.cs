@@ -89,13 +89,18 @@ internal sealed class ImageBatch(
                 written += one.Frames;
             }
 
+            // Measured when the image went through, a stop that came after it included (the last
+            // image was left out); an image a stop cut short has no time to count.
+            if (one.Frames > 0)
+            {
+                latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
+            }
+
             if (one.Reason == StopReason.Interrupted)
             {
                 reason = StopReason.Interrupted;
                 break;
             }
-
-            latency.Add(Stopwatch.GetElapsedTime(imageStarted).TotalMilliseconds);
         }
 
         void Failed(string file, string message)

@@ -148,8 +148,8 @@ public sealed class JsonFrameWriter : IDisposable
         _json.WriteNumber("heldFaces", summary.Held);
         _json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
         _json.WriteNumber("meanFps", Math.Round(summary.MeanFps, 2));
-        _json.WriteNumber("p50LatencyMs", Math.Round(summary.P50LatencyMs, 2));
-        _json.WriteNumber("p95LatencyMs", Math.Round(summary.P95LatencyMs, 2));
+        WriteLatency("p50LatencyMs", summary.P50LatencyMs);
+        WriteLatency("p95LatencyMs", summary.P95LatencyMs);
         _json.WriteNumber("startupSeconds", Math.Round(summary.StartupSeconds, 3));
         _json.WriteNumber("dropped", summary.Dropped);
         _json.WriteString("stopReason", JsonNamingPolicy.CamelCase.ConvertName(summary.Reason.ToString()));
@@ -166,6 +166,19 @@ public sealed class JsonFrameWriter : IDisposable
         _json.WriteEndObject();
         End();
         _output.Flush();
+    }
+
+    // null when nothing was measured (no frame or image finished), not 0, which reads as instant.
+    private void WriteLatency(string name, double? ms)
+    {
+        if (ms is { } value)
+        {
+            _json.WriteNumber(name, Math.Round(value, 2));
+        }
+        else
+        {
+            _json.WriteNull(name);
+        }
     }
 
     /// <summary>

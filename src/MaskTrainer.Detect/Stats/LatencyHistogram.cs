@@ -41,14 +41,18 @@ public sealed class LatencyHistogram
         Count++;
     }
 
-    /// <summary>The latency under which <paramref name="p"/> percent of frames fall (nearest-rank; bucket centre), 0 when empty.</summary>
-    public double Percentile(double p)
+    /// <summary>
+    /// The latency under which <paramref name="p"/> percent of frames fall (nearest-rank; bucket
+    /// centre); null when nothing was measured (a run stopped before its first frame or image
+    /// finished), which a 0 would report as instant.
+    /// </summary>
+    public double? Percentile(double p)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(p, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(p, 100.0);
         if (Count == 0)
         {
-            return 0;
+            return null;
         }
 
         var rank = Math.Max(1, (long)Math.Ceiling(p / 100.0 * Count));

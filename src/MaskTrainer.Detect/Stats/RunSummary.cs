@@ -8,8 +8,8 @@ namespace MaskTrainer.Detect.Stats;
 /// <param name="Faces">Faces reported, summed over frames (held faces included: <see cref="Held"/>).</param>
 /// <param name="Classifications">Face crops that went through the classifier (fewer than faces: tracks are re-classified every few frames).</param>
 /// <param name="Seconds">Wall time from the first frame read to the last frame written.</param>
-/// <param name="P50LatencyMs">Median time from reading a frame to having written/shown it.</param>
-/// <param name="P95LatencyMs">95th percentile of that time.</param>
+/// <param name="P50LatencyMs">Median time from reading a frame to having written/shown it; null when no frame (or image) finished.</param>
+/// <param name="P95LatencyMs">95th percentile of that time; null when none finished.</param>
 /// <param name="StartupSeconds">Time to load the model and the detector and open the input, before the first frame.</param>
 /// <param name="Reason">Why the run ended.</param>
 public sealed record RunSummary(
@@ -17,8 +17,8 @@ public sealed record RunSummary(
     long Faces,
     long Classifications,
     double Seconds,
-    double P50LatencyMs,
-    double P95LatencyMs,
+    double? P50LatencyMs,
+    double? P95LatencyMs,
     double StartupSeconds,
     StopReason Reason)
 {
@@ -45,9 +45,12 @@ public sealed record RunSummary(
 
     public override string ToString() => Batch is { } b
         ? string.Create(CultureInfo.InvariantCulture,
-            $"{Plural.Of(Frames, "image")}, {Plural.Of(Faces, "face")} ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){DetectorNote}")
+            $"{Plural.Of(Frames, "image")}, {Plural.Of(Faces, "face")} ({Classifications} classified), {b.Skipped} skipped, {b.Failed} failed in {Seconds:0.00} s: per image p50 {Ms(P50LatencyMs)}, p95 {Ms(P95LatencyMs)} (start-up {StartupSeconds:0.00} s){DetectorNote}")
         : string.Create(CultureInfo.InvariantCulture,
-        $"{Plural.Of(Frames, "frame")}, {Plural.Of(Faces, "face")} ({Classifications} classified{(Held > 0 ? $", {Held} held" : "")}) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {P50LatencyMs:0.0} ms, p95 {P95LatencyMs:0.0} ms (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Plural.Of(Dropped, "live frame")} dropped (late)" : "")}{DetectorNote}");
+        $"{Plural.Of(Frames, "frame")}, {Plural.Of(Faces, "face")} ({Classifications} classified{(Held > 0 ? $", {Held} held" : "")}) in {Seconds:0.00} s: {MeanFps:0.0} FPS, frame latency p50 {Ms(P50LatencyMs)}, p95 {Ms(P95LatencyMs)} (start-up {StartupSeconds:0.00} s){(Dropped > 0 ? $", {Plural.Of(Dropped, "live frame")} dropped (late)" : "")}{DetectorNote}");
 
     private string DetectorNote => Detector is null ? "" : $"; face detector {Detector}";
+
+    // "-" when nothing was measured: "0.0 ms" read as instant.
+    private static string Ms(double? latency) => latency is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms:0.0} ms") : "-";
 }

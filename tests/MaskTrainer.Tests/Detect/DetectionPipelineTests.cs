@@ -36,7 +36,7 @@ public sealed class DetectionPipelineTests(TrainedModelFixture fixture)
         summaryA.Faces.Should().Be(16);
         summaryA.Classifications.Should().Be(6);
         summaryA.Reason.Should().Be(StopReason.EndOfInput);
-        summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs);
+        summaryA.P95LatencyMs.Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(summaryA.P50LatencyMs!.Value);
     }
 
     [SharedFact("data/mask-sample", "models", "data/faces-dlib/images/2008_002506.jpg")]
