@@ -139,6 +139,14 @@ public static class ImageCodec
             throw new ImageDecodeException(source, "truncated JPEG (no end-of-image marker)");
         }
 
+        // libjpeg decodes corrupt image data too, printing a warning that names no file and
+        // making up what it could not read (the lower part of the picture is garbage): its
+        // entropy-coded data are walked first (a tenth of a decode), so such a file is refused here.
+        if (header.Format == ImageFormat.Jpeg && JpegEntropyCheck.FindCorruption(bytes) is { } corrupt)
+        {
+            throw new ImageDecodeException(source, corrupt);
+        }
+
         Mat mat;
         try
         {
