@@ -18,7 +18,7 @@ public static class Program
 
         // Memory stays flat over long runs only with these (see NativeHeap); before any thread starts.
         NativeHeap.FixMmapThreshold();
-        Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
+        Imaging.OpenCvLog.SilentUnlessAsked();
         NativeHeap.LimitArenas();
         // The guards themselves: DetectApp asks stdout's whether its JSON lines still reach anyone.
         return StandardStreams.Conclude(await DetectCommand.InvokeAsync(args, stdout, stderr, interrupt.Token), ExitCodes.Error);

@@ -20,7 +20,7 @@ public static class Program
         StandardStreams.Install();
         // Then: a Ctrl+C while the app starts stops it with a message instead of killing it silently.
         using var interrupt = new InterruptSignal(Errors.Cancelled);
-        Imaging.OpenCvLog.ErrorsOnlyUnlessAsked();
+        Imaging.OpenCvLog.SilentUnlessAsked();
         return StandardStreams.Conclude(await RunAsync(args, interrupt), Errors.Failure);
     }
 

@@ -139,6 +139,11 @@ public static class ImageCodec
             throw new ImageDecodeException(source, "truncated JPEG (no end-of-image marker)");
         }
 
+        if (header.Format == ImageFormat.Png && ImageHeader.PngTruncation(bytes) is { } cut)
+        {
+            throw new ImageDecodeException(source, cut);
+        }
+
         // libjpeg decodes corrupt image data too, printing a warning that names no file and
         // making up what it could not read (the lower part of the picture is garbage): its
         // entropy-coded data are walked first (a tenth of a decode), so such a file is refused here.

@@ -233,6 +233,34 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         return true;
     }
 
+    /// <summary>
+    /// Why a PNG that starts right is cut short, or null: its chunks must reach IEND. libpng (as
+    /// OpenCV uses it) refuses such a file too, but only after printing "libpng error: PNG input
+    /// buffer is incomplete" to stderr, beside our own line: looked at first, only the chunk
+    /// headers are read.
+    /// </summary>
+    internal static string? PngTruncation(ReadOnlySpan<byte> data)
+    {
+        long pos = PngSignature.Length;
+        while (pos + 8 <= data.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(data[(int)pos..]);
+            var type = data.Slice((int)pos + 4, 4);
+            if (type.SequenceEqual("IEND"u8))
+            {
+                return null;
+            }
+
+            pos += 12L + length; // length, type, data, CRC
+            if (pos > data.Length)
+            {
+                return $"truncated PNG (ends inside its {Describe(type).Trim('"')} chunk)";
+            }
+        }
+
+        return "truncated PNG (no IEND chunk)";
+    }
+
     private static bool TryReadBmp(ReadOnlySpan<byte> data, out ImageHeader header, out string problem)
     {
         header = default;

@@ -6,15 +6,19 @@ namespace MaskTrainer.Imaging;
 public static class OpenCvLog
 {
     /// <summary>
-    /// OpenCV prints warnings (<c>[ WARN:0@6.3] global grfmt_png.cpp ...</c>) for things our own
-    /// checks already report in one line: a PNG cut short, a camera FFmpeg cannot open by index.
-    /// The apps keep OpenCV's errors only, unless the user set <c>OPENCV_LOG_LEVEL</c>.
+    /// OpenCV logs errors and warnings (<c>[ERROR:0@2.2] global loadsave.cpp:1409 imdecode_ … Unexpected
+    /// end of input stream</c> and a blank line, <c>[ WARN:0@6.3] global grfmt_png.cpp …</c>) for
+    /// failures our own one-line messages already name with the file: a picture that does not decode
+    /// (<see cref="ImageDecodeException"/>), a camera, video or writer that does not open
+    /// (<see cref="VideoIo"/>), a window without a display (<see cref="GuiWindows"/>); what it throws
+    /// is reported by the apps. So the apps keep it silent, unless the user set <c>OPENCV_LOG_LEVEL</c>
+    /// (e.g. <c>ERROR</c>, to see OpenCV's own words beside ours).
     /// </summary>
-    public static void ErrorsOnlyUnlessAsked()
+    public static void SilentUnlessAsked()
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OPENCV_LOG_LEVEL")))
         {
-            Cv2.SetLogLevel(LogLevel.ERROR);
+            Cv2.SetLogLevel(LogLevel.SILENT);
         }
     }
 }

@@ -124,7 +124,16 @@ public sealed class ImageDecodeTests
         using var image = Noise(64, 64, seed: 1); // noise does not compress: IDAT is most of the file
         var png = ImageCodec.Encode(".png", image);
 
-        AssertDecodeError(() => ImageCodec.Decode(png.AsSpan(0, png.Length / 2), sourceName: "half.png"), "half.png", "corrupt or truncated Png data");
+        // Refused before libpng, which would print "libpng error: PNG input buffer is incomplete" beside our line.
+        string stderr = NativeStderr.Capture(() =>
+            AssertDecodeError(() => ImageCodec.Decode(png.AsSpan(0, png.Length / 2), sourceName: "half.png"), "half.png", "truncated PNG (ends inside its IDAT chunk)"));
+        stderr.Should().BeEmpty();
+        int iend = png.AsSpan().LastIndexOf("IEND"u8) - 4;
+        AssertDecodeError(() => ImageCodec.Decode(png.AsSpan(0, iend), sourceName: "no-end.png"), "no-end.png", "truncated PNG (no IEND chunk)");
+        using (var trailing = ImageCodec.Decode([.. png, .. "after the end"u8], sourceName: "trailing.png"))
+        {
+            trailing.GetBytes().SequenceEqual(image.GetBytes()).Should().BeTrue("bytes after IEND are not the picture's");
+        }
 
         var corrupted = png.ToArray();
         for (var i = png.Length / 3; i < png.Length / 3 + 64; i++)
