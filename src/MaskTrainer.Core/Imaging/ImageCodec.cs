@@ -16,10 +16,11 @@ public static class ImageCodec
 {
     /// <summary>
     /// The image file extensions the project reads and writes: the formats <see cref="ImageHeader"/>
-    /// checks (JPEG, PNG, BMP, WebP). Training folders, the detector's --images and its outputs use
+    /// checks (JPEG, PNG, BMP, WebP). .jpe and .jfif are JPEGs too (browsers save downloads as
+    /// .jfif). Training folders, evaluate, synth-masks, the detector's --images and its outputs use
     /// this one list.
     /// </summary>
-    public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp"];
+    public static readonly IReadOnlyList<string> Extensions = [".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".webp"];
 
     /// <summary>True when <paramref name="path"/> ends in one of <see cref="Extensions"/> (any case).</summary>
     public static bool HasImageExtension(string path)
@@ -173,7 +174,7 @@ public static class ImageCodec
 
     /// <summary>
     /// Encodes to an in-memory file of the format named by <paramref name="extension"/>
-    /// (".jpg", ".png", ".webp", ".bmp"). <paramref name="quality"/> (1..100, -1 = OpenCV's
+    /// (one of <see cref="Extensions"/>). <paramref name="quality"/> (1..100, -1 = OpenCV's
     /// default) applies to JPEG and WebP and is ignored by lossless formats.
     /// </summary>
     public static byte[] Encode(string extension, Mat image, int quality = -1)
@@ -181,6 +182,10 @@ public static class ImageCodec
         ArgumentNullException.ThrowIfNull(extension);
         ArgumentNullException.ThrowIfNull(image);
         var ext = extension.StartsWith('.') ? extension.ToLowerInvariant() : "." + extension.ToLowerInvariant();
+        if (ext == ".jfif")
+        {
+            ext = ".jpg"; // a JPEG by another name, which OpenCV's encoder does not know
+        }
         if (quality != -1 && quality is < 1 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(quality), quality, "quality is 1..100, or -1 for the default");

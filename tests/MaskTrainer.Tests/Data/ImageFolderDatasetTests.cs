@@ -36,6 +36,20 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
+    public void Jfif_and_jpe_files_are_images_as_browsers_and_old_programs_name_JPEGs()
+    {
+        using var data = new TempDataset("h2-");
+        data.Add("with_mask/download.jfif", "1");
+        data.Add("with_mask/OLD.JPE", "2");
+        data.Add("without_mask/a.jpg", "3");
+
+        var dataset = ImageFolderDataset.Load(data.Root);
+
+        dataset.Examples.Select(e => Path.GetFileName(e.Path)).Should().Equal("OLD.JPE", "download.jfif", "a.jpg");
+        dataset.SkippedFiles.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Load_StopsHashingWhenCancelled()
     {
         // Ctrl+C during the hashing of a large folder printed "stopping" and went on to the end of it.

@@ -5,9 +5,10 @@ namespace MaskTrainer.Tests.Data;
 /// <summary>A throw-away dataset folder under the temp directory; files hold whatever bytes a test gives.</summary>
 internal sealed class TempDataset : IDisposable
 {
-    public TempDataset()
+    /// <param name="prefix">Starts the folder's name, telling whose tests left a folder behind.</param>
+    public TempDataset(string prefix = "masktrainer-data-")
     {
-        Root = Path.Combine(Path.GetTempPath(), "masktrainer-data-" + Guid.NewGuid().ToString("N"));
+        Root = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
     }
 

@@ -31,16 +31,16 @@ public sealed class CommandLineTests
     [InlineData("--max-frames must be a whole number, got '1.5'", "--max-frames", "1.5")]
     [InlineData("--threshold must be a number, got 'half'", "--threshold", "half")]
     [InlineData("--detector 'nope': unknown face detector (known: cascade, ensemble, res10, blazeface-back, blazeface-back-verified, blazeface, ultraface, ultraface-tiles, ultraface-back-tiles, multiscale, haar)", "--detector", "nope")]
-    [InlineData("o.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "o.mkv")]
-    [InlineData("noext: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--camera", "1", "--output", "noext")]
-    [InlineData("h4-o\\nx.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "h4-o\nx.mkv")]
+    [InlineData("o.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "o.mkv")]
+    [InlineData("noext: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp for an image)", "--camera", "1", "--output", "noext")]
+    [InlineData("h4-o\\nx.mkv: unknown output format '.mkv' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp for an image)", "--video", "a.mp4", "-o", "h4-o\nx.mkv")]
     [InlineData("--output '' needs a file name", "--image", "a.jpg", "-o", "")]
     [InlineData("--model: the path is empty", "--image", "a.jpg", "--model", "")]
     [InlineData("--models-dir: the path is empty", "--image", "a.jpg", "--models-dir", "m", "--models-dir", " ")]
     [InlineData("--video: the path is empty", "--video", "")]
     [InlineData("--images: the path is empty", "--images", "a.jpg", "")]
     [InlineData("--output '' needs a folder name", "--images", "photos", "-o", "")]
-    [InlineData("x.mp4: --image writes an image: use .jpg, .jpeg, .png, .bmp, .webp", "--image", "a.jpg", "-o", "x.mp4")]
+    [InlineData("x.mp4: --image writes an image: use .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp", "--image", "a.jpg", "-o", "x.mp4")]
     [InlineData("x.png: video and camera input write a video: use .mp4, .m4v, .mov, .avi", "--video", "a.mp4", "-o", "x.png")]
     [InlineData("--camera: 99999999999 is out of range (0 to 2147483647)", "--camera", "99999999999")]
     [InlineData("--hold-frames: 99999999999 is out of range (0 to 10)", "--hold-frames", "99999999999")]
@@ -108,7 +108,7 @@ public sealed class CommandLineTests
         stdout.Should().Contain("Stop before frame number N of the input").And.NotContain("Stop after N frames");
 
         // --output's formats are the ones its check takes (the error message's lists), not a few of them.
-        stdout.Should().Contain("Write the annotated video (.mp4, .m4v, .mov, .avi) or image (.jpg, .jpeg, .png, .bmp, .webp)");
+        stdout.Should().Contain("Write the annotated video (.mp4, .m4v, .mov, .avi) or image (.jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp)");
     }
 
     [Fact]

@@ -395,7 +395,7 @@ public sealed class DetectAppTests(TrainedModelFixture fixture)
         Directory.CreateDirectory(Path.Combine(subfoldersOnly, "with_mask"));
         File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, "with_mask", "dogs.jpg"));
         File.Copy(SharedData.Full("data/faces-dlib/images/dogs.jpg"), Path.Combine(subfoldersOnly, ".hidden.jpg"));
-        await Expect(["--images", subfoldersOnly], $"error: --images {subfoldersOnly}: no image files found (.jpg, .jpeg, .png, .bmp, .webp; sub-folders are not searched)");
+        await Expect(["--images", subfoldersOnly], $"error: --images {subfoldersOnly}: no image files found (.jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp; sub-folders are not searched)");
         await Expect(["--image", SharedData.Full("data/faces-dlib/images/dogs.jpg"), "--models-dir", temp.File("h3-nowhere")],
             $"error: --models-dir: the models folder {temp.File("h3-nowhere")} given does not exist");
 

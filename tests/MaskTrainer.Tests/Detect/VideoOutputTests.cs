@@ -104,9 +104,9 @@ public sealed class VideoOutputTests
     [InlineData("x.AVI", false, null)]
     [InlineData("x.png", true, null)]
     [InlineData("x.jpg", false, "x.jpg: video and camera input write a video: use .mp4, .m4v, .mov, .avi")]
-    [InlineData("x.mp4", true, "x.mp4: --image writes an image: use .jpg, .jpeg, .png, .bmp, .webp")]
-    [InlineData("x.gif", false, "x.gif: unknown output format '.gif' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)")]
-    [InlineData("x", true, "x: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .png, .bmp, .webp for an image)")]
+    [InlineData("x.mp4", true, "x.mp4: --image writes an image: use .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp")]
+    [InlineData("x.gif", false, "x.gif: unknown output format '.gif' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp for an image)")]
+    [InlineData("x", true, "x: unknown output format '' (use .mp4, .m4v, .mov, .avi for video, .jpg, .jpeg, .jpe, .jfif, .png, .bmp, .webp for an image)")]
     public void Output_paths_are_checked_before_any_work(string path, bool imageInput, string? problem) =>
         OutputFiles.Check(path, imageInput).Should().Be(problem);
 

@@ -44,6 +44,26 @@ public sealed class ImageDecodeTests
     }
 
     [Fact]
+    public void Jfif_and_jpe_are_image_extensions_written_as_JPEG()
+    {
+        // Browsers save downloads as .jfif: read everywhere, and written where an output takes the input's name.
+        using var dir = new TempFolder("h2-");
+        using var image = Gradient(40, 30);
+        foreach (var name in new[] { "download.jfif", "old.JPE" })
+        {
+            ImageCodec.HasImageExtension(name).Should().BeTrue(name);
+            var path = dir.File(name);
+            ImageCodec.Write(path, image, quality: 95);
+
+            var bytes = File.ReadAllBytes(path);
+            ImageHeader.TryRead(bytes, out var header, out _).Should().BeTrue(name);
+            header.Format.Should().Be(ImageFormat.Jpeg, name);
+            using var back = ImageCodec.Read(path);
+            back.Size().Should().Be(image.Size(), name);
+        }
+    }
+
+    [Fact]
     public void Text_named_jpg_fails_with_a_one_line_error_naming_the_file()
     {
         using var dir = new TempFolder();

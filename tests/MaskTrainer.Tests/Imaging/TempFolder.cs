@@ -3,9 +3,10 @@ namespace MaskTrainer.Tests.Imaging;
 /// <summary>A temp folder for one test, deleted afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
+    /// <param name="prefix">Starts the folder's name, telling whose tests left a folder behind.</param>
+    public TempFolder(string prefix = "mt-opencv-")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mt-opencv-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 

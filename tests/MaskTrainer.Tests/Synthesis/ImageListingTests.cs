@@ -26,6 +26,16 @@ public sealed class ImageListingTests : IDisposable
     }
 
     [Fact]
+    public void Jfif_and_jpe_photos_are_listed_as_training_lists_them()
+    {
+        Touch("download.jfif");
+        Touch("old.JPE");
+        Touch("phone.heic");
+
+        MaskSynthesizer.ListImages(root).Select(Path.GetFileName).Should().Equal("download.jfif", "old.JPE");
+    }
+
+    [Fact]
     public void Missing_folder_is_a_clear_error()
     {
         var act = () => MaskSynthesizer.ListImages(Path.Combine(root, "nope"));

@@ -76,7 +76,7 @@ public sealed class SynthMasksCliTests : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "empty"));
         var (code, _, stderr) = Run("synth-masks", "--faces", Path.Combine(root, "empty"), "--output", Path.Combine(root, "out"));
         code.Should().Be(1);
-        stderr.Trim().Should().StartWith("error: faces folder").And.EndWith("holds no images (.jpg .jpeg .png .bmp .webp)");
+        stderr.Trim().Should().StartWith("error: faces folder").And.EndWith("holds no images (.jpg .jpeg .jpe .jfif .png .bmp .webp)");
 
         // A bad option value is a usage error (exit 2), reported before the folder is looked at.
         (code, _, stderr) = Run("synth-masks", "--faces", Path.Combine(root, "empty"), "--output", Path.Combine(root, "out"), "--styles", "bandana");
