@@ -120,7 +120,7 @@ public sealed class ImageFolderDataset
 
         var files = new List<(string Path, int Label)>();
         var skipped = new List<string>();
-        var empty = new List<string>();
+        var empty = new List<(string Label, string[] SetAside)>();
         var enumeration = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -131,10 +131,11 @@ public sealed class ImageFolderDataset
         {
             var all = FilePaths.FilesUnder(classDirs[c], enumeration).Select(Path.GetFullPath).ToArray();
             var found = all.Where(f => extensions.Contains(Path.GetExtension(f))).OrderBy(f => f, StringComparer.Ordinal).ToArray();
-            skipped.AddRange(all.Where(f => !extensions.Contains(Path.GetExtension(f))));
+            var setAside = all.Where(f => !extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToArray();
+            skipped.AddRange(setAside);
             if (found.Length == 0)
             {
-                empty.Add(labels[c]);
+                empty.Add((labels[c], setAside));
             }
 
             foreach (var f in found)
@@ -145,12 +146,15 @@ public sealed class ImageFolderDataset
 
         if (empty.Count == 1)
         {
-            throw new DatasetException($"class '{empty[0]}' in '{root}' has no images");
+            throw new DatasetException($"class '{empty[0].Label}' in '{root}' has no images{SetAsideNote(empty[0].SetAside)}");
         }
 
         if (empty.Count > 1)
         {
-            throw new DatasetException($"classes {string.Join(", ", empty.Select(e => $"'{e}'"))} in '{root}' have no images");
+            // The files of the first such class say why, as for one class.
+            var example = empty.FirstOrDefault(e => e.SetAside.Length > 0);
+            string why = example.SetAside is null ? "" : $" ('{example.Label}'{SetAsideNote(example.SetAside)})";
+            throw new DatasetException($"classes {string.Join(", ", empty.Select(e => $"'{e.Label}'"))} in '{root}' have no images{why}");
         }
 
         var (hashes, problems) = HashAll(files, options.MaxDegreeOfParallelism, cancellationToken);
@@ -204,11 +208,56 @@ public sealed class ImageFolderDataset
         return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}{unreadable}";
     }
 
-    /// <summary>Why a file of <see cref="SkippedFiles"/> was not taken, e.g. "not an image extension (.gif)".</summary>
-    private static string NotAnImageReason(string path)
+    /// <summary>Why a file of <see cref="SkippedFiles"/> was not taken (<see cref="Imaging.ImageCodec.NotAnImageReason"/>).</summary>
+    private static string NotAnImageReason(string path) => Imaging.ImageCodec.NotAnImageReason(path);
+
+    /// <summary>
+    /// For the error of a class with no images: how many files of its folder were set aside and
+    /// why, with one of them, e.g. ": its 4 files were set aside (e.g. IMG_0001.HEIC: a HEIC/HEIF
+    /// photo (an iPhone's), not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG)"; empty
+    /// for an empty folder. The example is a file of a format we name when there is
+    /// one (by its extension, or its first bytes), else the first.
+    /// </summary>
+    private static string SetAsideNote(string[] setAside)
     {
-        var extension = Path.GetExtension(path);
-        return extension.Length == 0 ? "not an image extension (none)" : $"not an image extension ({extension})";
+        if (setAside.Length == 0)
+        {
+            return "";
+        }
+
+        string example = setAside[0], reason = NotAnImageReason(example);
+        foreach (var file in setAside.Take(100))
+        {
+            var why = Imaging.ImageCodec.NotAnImageReason(file, Head(file));
+            if (!why.StartsWith("not an image extension", StringComparison.Ordinal))
+            {
+                (example, reason) = (file, why);
+                break;
+            }
+        }
+
+        string files = setAside.Length == 1 ? "its 1 file was" : $"its {setAside.Length} files were";
+        return $": {files} set aside (e.g. {Reporting.HumanText.Escape(Path.GetFileName(example))}: {reason})";
+    }
+
+    /// <summary>The first bytes of a regular file, to know its format; none when it cannot be read (it is only an example's).</summary>
+    private static byte[] Head(string path)
+    {
+        if (FilePaths.WhyNotRegularFile(path) is not null)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            var head = new byte[64];
+            return head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     internal static IReadOnlyList<DuplicateGroup> FindDuplicates(IReadOnlyList<ImageExample> examples)

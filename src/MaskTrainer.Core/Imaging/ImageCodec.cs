@@ -37,6 +37,25 @@ public static class ImageCodec
         return false;
     }
 
+    /// <summary>
+    /// Why a file without one of <see cref="Extensions"/> is set aside, for the lists that name
+    /// every such file: a format people have that we do not read (HEIC, AVIF, GIF, TIFF) in the
+    /// words the decoder uses for its content ("a HEIC/HEIF photo (an iPhone's), not a JPEG, PNG, BMP
+    /// or WebP image: convert it to JPEG or PNG"), else "not an image extension (.txt)". Known by
+    /// the extension, or by <paramref name="head"/>, the file's first bytes, when the caller read them.
+    /// </summary>
+    public static string NotAnImageReason(string path, ReadOnlySpan<byte> head = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var extension = Path.GetExtension(path);
+        if ((ImageHeader.KnownOtherByExtension(extension) ?? ImageHeader.KnownOther(head)) is { } format)
+        {
+            return ImageHeader.Unsupported(format);
+        }
+
+        return extension.Length == 0 ? "not an image extension (none)" : $"not an image extension ({extension})";
+    }
+
     /// <summary>Default cap on decoded pixels (64 MP, about 190 MB as BGR): far above any photo we need.</summary>
     public const long DefaultMaxPixels = 64_000_000;
 

@@ -54,25 +54,43 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
         }
 
         problem = KnownOther(data) is { } other
-            ? $"{other}, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG"
+            ? Unsupported(other)
             : $"not a JPEG, PNG, BMP or WebP image (starts with {Describe(data)})";
         return false;
     }
+
+    /// <summary>Why a picture in <paramref name="format"/> (<see cref="KnownOther"/>'s words) is not read, and what to do.</summary>
+    internal static string Unsupported(string format) => $"{format}, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG";
+
+    private const string Gif = "a GIF image", Tiff = "a TIFF image", Avif = "an AVIF image", Heic = "a HEIC/HEIF photo (an iPhone's)";
+
+    /// <summary>
+    /// The format <see cref="KnownOther"/> names for a file of <paramref name="extension"/> (any
+    /// case), for a file not opened because of its extension; null for any other extension.
+    /// </summary>
+    internal static string? KnownOtherByExtension(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".heic" or ".heif" or ".hif" => Heic,
+        ".avif" => Avif,
+        ".gif" => Gif,
+        ".tif" or ".tiff" => Tiff,
+        _ => null,
+    };
 
     /// <summary>
     /// Image formats people have that OpenCV's build here does not read, named so the user knows
     /// what to convert: an iPhone's HEIC above all, GIF and TIFF. Null for anything else.
     /// </summary>
-    private static string? KnownOther(ReadOnlySpan<byte> data)
+    internal static string? KnownOther(ReadOnlySpan<byte> data)
     {
         if (data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8))
         {
-            return "a GIF image";
+            return Gif;
         }
 
         if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8))
         {
-            return "a TIFF image";
+            return Tiff;
         }
 
         // ISO base media file: a box of type 'ftyp' whose brands say which (HEIF/HEIC from phones,
@@ -84,12 +102,12 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
             var brands = data[8..boxSize];
             if (HasBrand(brands, "avif"u8) || HasBrand(brands, "avis"u8))
             {
-                return "an AVIF image";
+                return Avif;
             }
 
             if (HasBrand(brands, "heic"u8) || HasBrand(brands, "heix"u8) || HasBrand(brands, "mif1"u8) || HasBrand(brands, "msf1"u8) || HasBrand(brands, "hevc"u8))
             {
-                return "a HEIC/HEIF photo (an iPhone's)";
+                return Heic;
             }
         }
 

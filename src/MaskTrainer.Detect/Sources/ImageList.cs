@@ -88,7 +88,7 @@ public sealed class ImageList
             }
             else
             {
-                skipped.Add((file, "not an image extension"));
+                skipped.Add((file, ImageCodec.NotAnImageReason(file)));
             }
         }
 

@@ -81,8 +81,53 @@ public sealed class ImageFolderDatasetTests
         var dataset = ImageFolderDataset.Load(data.Root);
 
         dataset.SkippedByExtension.Should().Equal(
-            new SkippedItem(gif, "not an image extension (.gif)"),
-            new SkippedItem(tiff, "not an image extension (.tiff)"));
+            new SkippedItem(gif, "a GIF image, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG"),
+            new SkippedItem(tiff, "a TIFF image, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG"));
+    }
+
+    [Fact]
+    public void A_class_of_iPhone_photos_only_is_an_error_saying_they_were_set_aside_and_why()
+    {
+        using var data = new TempDataset("h2-");
+        data.AddClass("without_mask", 2);
+        foreach (var name in new[] { "IMG_0002.HEIC", "IMG_0001.HEIC", "IMG_0003.heic" })
+        {
+            data.Add($"with_mask/{name}", "(a photo; the extension says HEIC)");
+        }
+
+        var load = () => ImageFolderDataset.Load(data.Root);
+
+        load.Should().Throw<DatasetException>().Which.Message.Should().Be(
+            $"class 'with_mask' in '{data.Root}' has no images: its 3 files were set aside (e.g. IMG_0001.HEIC: a HEIC/HEIF photo (an iPhone's), not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG)");
+    }
+
+    [Fact]
+    public void A_photo_without_an_extension_is_named_by_its_content_in_the_error()
+    {
+        using var data = new TempDataset("h2-");
+        data.AddClass("without_mask", 2);
+        data.Add("with_mask/a-notes.txt", "notes");
+        var heic = data.Add("with_mask/IMG_0001", "");
+        File.WriteAllBytes(heic, [0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8]);
+
+        var load = () => ImageFolderDataset.Load(data.Root);
+
+        load.Should().Throw<DatasetException>().Which.Message.Should().EndWith(
+            "has no images: its 2 files were set aside (e.g. IMG_0001: a HEIC/HEIF photo (an iPhone's), not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG)");
+    }
+
+    [Fact]
+    public void Two_classes_without_images_name_why_for_the_first_with_files()
+    {
+        using var data = new TempDataset("h2-");
+        Directory.CreateDirectory(Path.Combine(data.Root, "a_empty"));
+        data.Add("b_notes/notes.txt", "notes");
+        data.AddClass("c", 1);
+
+        var load = () => ImageFolderDataset.Load(data.Root);
+
+        load.Should().Throw<DatasetException>().Which.Message.Should().Be(
+            $"classes 'a_empty', 'b_notes' in '{data.Root}' have no images ('b_notes': its 1 file was set aside (e.g. notes.txt: not an image extension (.txt)))");
     }
 
     [Fact]
@@ -207,7 +252,7 @@ public sealed class ImageFolderDatasetTests
 
         var act = () => ImageFolderDataset.Load(data.Root);
 
-        act.Should().Throw<DatasetException>().WithMessage($"class 'without_mask' in '{data.Root}' has no images")
+        act.Should().Throw<DatasetException>().WithMessage($"class 'without_mask' in '{data.Root}' has no images: its 1 file was set aside (e.g. readme.txt: not an image extension (.txt))")
             .Which.Message.Should().NotContain("\n");
     }
 

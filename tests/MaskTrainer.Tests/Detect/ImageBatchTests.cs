@@ -54,7 +54,7 @@ public sealed class ImageBatchTests(TrainedModelFixture fixture)
 
         var errors = stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
         errors.Should().ContainSingle().Which.Should().StartWith($"error: {broken}: ");
-        stderr.Should().Contain($"skipped {notes}: not an image extension\n");
+        stderr.Should().Contain($"skipped {notes}: not an image extension (.txt)\n");
         stderr.Should().Contain("2 images, 3 faces (3 classified), 1 skipped, 1 failed in ");
 
         Directory.GetFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(["2008_002506.jpg", "dogs.jpg"], "no temp files, no copy of a failed image");

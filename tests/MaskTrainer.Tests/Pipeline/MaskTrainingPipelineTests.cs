@@ -207,10 +207,10 @@ public sealed class MaskTrainingPipelineTests(TrainedModelFixture fixture)
 
         var run = new MaskTrainingPipeline(options, fixture.Store).Run();
 
-        var item = new SkippedItem(gif, "not an image extension (.gif)");
+        var item = new SkippedItem(gif, "a GIF image, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG");
         run.Skipped.Should().Equal(item);
         MetricsDocument.FromJson(File.ReadAllText(run.MetricsPath)).Skipped.Should().Equal(item);
-        File.ReadAllText(run.ReportPath!).Should().Contain("anim.gif").And.Contain("not an image extension (.gif)");
+        File.ReadAllText(run.ReportPath!).Should().Contain("anim.gif").And.Contain("a GIF image, not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG");
         run.Metadata.Dataset!["skipped"]!.GetValue<int>().Should().Be(1);
     }
 
