@@ -74,13 +74,14 @@ public sealed class DatasetSplit
     {
         ArgumentNullException.ThrowIfNull(counts);
         var sb = new StringBuilder();
-        int width = Math.Max(5, counts.Select(c => c.Label.Length).DefaultIfEmpty(0).Max());
+        // Class names as every human line shows them (a control character escaped, not obeyed).
+        int width = Math.Max(5, counts.Select(c => Reporting.HumanText.Escape(c.Label).Length).DefaultIfEmpty(0).Max());
         bool skipped = counts.Any(c => c.Skipped > 0);
         string skippedHeader = skipped ? $" {"Skipped",8}" : "";
         sb.AppendLine($"{"Class".PadRight(width)}  {"Train",6} {"Valid",6} {"Test",6}{skippedHeader}");
         foreach (var c in counts)
         {
-            sb.AppendLine($"{c.Label.PadRight(width)}  {c.Train,6} {c.Validation,6} {c.Test,6}{(skipped ? $" {c.Skipped,8}" : "")}");
+            sb.AppendLine($"{Reporting.HumanText.Escape(c.Label).PadRight(width)}  {c.Train,6} {c.Validation,6} {c.Test,6}{(skipped ? $" {c.Skipped,8}" : "")}");
         }
 
         sb.Append($"{"Total".PadRight(width)}  {counts.Sum(c => c.Train),6} {counts.Sum(c => c.Validation),6} {counts.Sum(c => c.Test),6}");

@@ -20,10 +20,10 @@ public sealed record DuplicateGroup(string ContentHash, IReadOnlyList<ImageExamp
     /// <summary>One-line description, e.g. "3 identical files in with_mask: a.jpg, b.jpg, c.jpg" (the first <see cref="NamesShown"/>, then "and N more").</summary>
     public override string ToString()
     {
-        string files = string.Join(", ", Examples.Take(NamesShown).Select(e => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}"))
+        string files = string.Join(", ", Examples.Take(NamesShown).Select(e => e.ShownName))
             + (Examples.Count > NamesShown ? $" and {Examples.Count - NamesShown:N0} more" : "");
         return IsConflict
-            ? $"conflict: {Examples.Count:N0} identical files labelled {string.Join(" and ", Labels)}: {files}"
-            : $"{Examples.Count:N0} identical files in {Labels[0]}: {files}";
+            ? $"conflict: {Examples.Count:N0} identical files labelled {Reporting.HumanText.Escape(string.Join(" and ", Labels))}: {files}"
+            : $"{Examples.Count:N0} identical files in {Reporting.HumanText.Escape(Labels[0])}: {files}";
     }
 }

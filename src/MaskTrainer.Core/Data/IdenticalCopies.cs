@@ -73,12 +73,11 @@ public sealed class IdenticalCopies
             (kept, copy) = (Groups[0].Examples[0], Groups[0].Examples[1]);
         }
 
-        string example = $"e.g. {Name(copy)} = {Name(kept)}";
+        string example = $"e.g. {copy.ShownName} = {kept.ShownName}";
         string groups = Groups.Count == 1 ? "1 group" : $"{Groups.Count:N0} groups";
         return LeftOut.Count == 0
             ? $"note: {groups} of identical files across classes ({example}): one file per class is used and counted"
             : $"note: {LeftOut.Count:N0} identical {(LeftOut.Count == 1 ? "copy is" : "copies are")} left out: each picture is used once and counted once ({groups}, {example})";
 
-        static string Name(ImageExample e) => $"{e.Label}/{System.IO.Path.GetFileName(e.Path)}";
     }
 }

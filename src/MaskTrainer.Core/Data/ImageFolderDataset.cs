@@ -193,18 +193,21 @@ public sealed class ImageFolderDataset
         return new ImageFolderDataset(root, labels, examples, FindDuplicates(examples), counts, skipped, unreadable);
     }
 
-    /// <summary>One line, e.g. "1200 images in 2 classes (with_mask 600, without_mask 600); no duplicates".</summary>
+    /// <summary>
+    /// One line, e.g. "1200 images in 2 classes (with_mask 600, without_mask 600); no duplicates",
+    /// whatever the names hold (control characters escaped).
+    /// </summary>
     public override string ToString()
     {
-        string classes = string.Join(", ", Summary.Select(c => $"{c.Label} {c.Count}"));
+        string classes = Reporting.HumanText.Escape(string.Join(", ", Summary.Select(c => $"{c.Label} {c.Count}")));
         int conflicts = DuplicateGroups.Count(g => g.IsConflict);
         string dups = DuplicateGroups.Count == 0
             ? "no duplicates"
             : $"{DuplicateGroups.Count} group(s) of identical files ({DuplicateGroups.Sum(g => g.Examples.Count)} files, {conflicts} with conflicting labels)";
         string others = SkippedFiles.Count == 0 ? ""
-            : $"; {SkippedFiles.Count} other file(s) skipped, not an image extension ({string.Join(", ", SkippedFiles.Take(3).Select(Path.GetFileName))}{(SkippedFiles.Count > 3 ? ", ..." : "")})";
+            : $"; {SkippedFiles.Count} other file(s) skipped, not an image extension ({Reporting.HumanText.Escape(string.Join(", ", SkippedFiles.Take(3).Select(Path.GetFileName)))}{(SkippedFiles.Count > 3 ? ", ..." : "")})";
         string unreadable = Unreadable.Count == 0 ? ""
-            : $"; {Unreadable.Count} unreadable file(s) skipped ({string.Join(", ", Unreadable.Take(3).Select(u => Path.GetFileName(u.Path)))}{(Unreadable.Count > 3 ? ", ..." : "")})";
+            : $"; {Unreadable.Count} unreadable file(s) skipped ({Reporting.HumanText.Escape(string.Join(", ", Unreadable.Take(3).Select(u => Path.GetFileName(u.Path))))}{(Unreadable.Count > 3 ? ", ..." : "")})";
         return $"{Examples.Count} images in {Labels.Count} classes ({classes}); {dups}{others}{unreadable}";
     }
 

@@ -82,5 +82,6 @@ internal static class Errors
     private static string? Value(ParseResult parse, Command command, string option) =>
         command.Options.FirstOrDefault(o => o.Name == option) is Option<string> typed ? parse.GetValue(typed) : null;
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    // As every human line: a file name's newline or escape sequence is shown, not obeyed (HumanText).
+    private static string OneLine(string message) => Reporting.HumanText.Escape(message.Trim());
 }
