@@ -12,6 +12,12 @@ public sealed record MaskSynthesisReport
     /// <summary>Files that could not be decoded (listed in <see cref="Unreadable"/>).</summary>
     public required IReadOnlyList<SkippedItem> Unreadable { get; init; }
 
+    /// <summary>
+    /// Files in the faces folder without an image extension (an iPhone's .heic, notes), each with
+    /// why (<see cref="Imaging.ImageCodec.NotAnImageReason"/>), sorted: set aside, as training sets them aside.
+    /// </summary>
+    public IReadOnlyList<SkippedItem> NotImages { get; init; } = [];
+
     /// <summary>Readable images in which the detector found no face.</summary>
     public required int ImagesWithoutFaces { get; init; }
 

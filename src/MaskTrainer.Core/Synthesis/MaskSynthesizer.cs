@@ -180,7 +180,7 @@ public sealed class MaskSynthesizer : IDisposable
         var clock = Stopwatch.StartNew();
         string input = Path.GetFullPath(facesDirectory);
         string output = Path.GetFullPath(outputDirectory);
-        var files = ListImages(input, output);
+        var (files, setAside) = ListFiles(input, output);
         if (files.Count == 0)
         {
             throw new DatasetException($"faces folder '{facesDirectory}' holds no images ({string.Join(" ", Extensions)})");
@@ -221,7 +221,7 @@ public sealed class MaskSynthesizer : IDisposable
                 }
                 catch (ImageDecodeException e)
                 {
-                    unreadable.Add(new SkippedItem(files[f], e.Message));
+                    unreadable.Add(new SkippedItem(files[f], e.Reason)); // the path is the item's; the message says it again
                     progress?.Report((f + 1, files.Count));
                     continue;
                 }
@@ -282,6 +282,7 @@ public sealed class MaskSynthesizer : IDisposable
             {
                 Images = files.Count,
                 Unreadable = unreadable,
+                NotImages = setAside.Select(f => new SkippedItem(f, ImageCodec.NotAnImageReason(f))).ToArray(),
                 ImagesWithoutFaces = noFaces,
                 FacesFound = found,
                 Pairs = pairs,
@@ -304,7 +305,10 @@ public sealed class MaskSynthesizer : IDisposable
     }
 
     /// <summary>Images under <paramref name="root"/>, recursively, ordinal order; hidden entries and anything under <paramref name="exclude"/> left out.</summary>
-    public static IReadOnlyList<string> ListImages(string root, string? exclude = null)
+    public static IReadOnlyList<string> ListImages(string root, string? exclude = null) => ListFiles(root, exclude).Images;
+
+    /// <summary>As <see cref="ListImages"/>, and the other files found, set aside by their extension (sorted too).</summary>
+    private static (List<string> Images, List<string> SetAside) ListFiles(string root, string? exclude)
     {
         if (!Directory.Exists(root))
         {
@@ -316,16 +320,20 @@ public sealed class MaskSynthesizer : IDisposable
         // The output folder may sit inside the faces folder: its pairs are not faces to mask again.
         string? skip = exclude is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(exclude)) + Path.DirectorySeparatorChar;
         var files = new List<string>();
+        var setAside = new List<string>();
         foreach (var file in Data.FilePaths.FilesUnder(root, options))
         {
-            if (extensions.Contains(Path.GetExtension(file)) && (skip is null || !file.StartsWith(skip, StringComparison.Ordinal)))
+            if (skip is not null && file.StartsWith(skip, StringComparison.Ordinal))
             {
-                files.Add(file);
+                continue;
             }
+
+            (extensions.Contains(Path.GetExtension(file)) ? files : setAside).Add(file);
         }
 
         files.Sort(StringComparer.Ordinal);
-        return files;
+        setAside.Sort(StringComparer.Ordinal);
+        return (files, setAside);
     }
 
     /// <summary>Seed of one face's generator: stable across runs and platforms (string.GetHashCode is not).</summary>

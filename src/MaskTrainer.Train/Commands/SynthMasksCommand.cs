@@ -67,14 +67,15 @@ internal static class SynthMasksCommand
     /// <summary>Prints what a synthesis run did (also used by `train` for the starter set).</summary>
     public static void Print(MaskSynthesisReport report, string output)
     {
-        foreach (var u in report.Unreadable)
+        // Each file left out, in training's words: the files set aside by their extension, then those that did not decode.
+        foreach (var u in report.NotImages.Concat(report.Unreadable))
         {
             Console.Error.WriteLine($"skipped {HumanText.Escape(u.Path)}: {HumanText.Escape(u.Reason)}");
         }
 
         var s = report.Skipped;
         Console.WriteLine(Invariant($"synth-masks: {Plural.Of(report.Images, "image")}, {Plural.Of(report.FacesFound, "face")} found, {Plural.Of(report.Pairs, "pair")} written to {Path.Combine(output, MaskSynthesizer.WithoutMaskFolder)} and {Path.Combine(output, MaskSynthesizer.WithMaskFolder)}"));
-        Console.WriteLine(Invariant($"  skipped {Plural.Of(report.SkippedFaces, "face")}: too small {s[SkipReason.TooSmall]}, too turned {s[SkipReason.TooTurned]}, cut by border {s[SkipReason.CutByBorder]}, no landmarks {s[SkipReason.NoLandmarks]}; {Plural.Of(report.ImagesWithoutFaces, "image")} without a face, {report.Unreadable.Count} unreadable"));
+        Console.WriteLine(Invariant($"  skipped {Plural.Of(report.SkippedFaces, "face")}: too small {s[SkipReason.TooSmall]}, too turned {s[SkipReason.TooTurned]}, cut by border {s[SkipReason.CutByBorder]}, no landmarks {s[SkipReason.NoLandmarks]}; {Plural.Of(report.ImagesWithoutFaces, "image")} without a face, {report.Unreadable.Count} unreadable, {Plural.Of(report.NotImages.Count, "other file")} not an image"));
         Console.WriteLine("  styles: " + string.Join(", ", report.Styles.Select(p => Invariant($"{p.Key.ToString().ToLowerInvariant()} {p.Value}"))));
         if (report.ContactSheetPath is not null)
         {

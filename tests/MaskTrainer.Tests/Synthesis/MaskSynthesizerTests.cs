@@ -230,7 +230,7 @@ public sealed class MaskSynthesizerTests : IDisposable
         var report = NamedPipe.Within(pipe, () => synthesizer.Run(faces, folders.Path2("out")));
 
         report.Images.Should().Be(2);
-        report.Unreadable.Should().ContainSingle().Which.Should().Be(new MaskTrainer.Data.SkippedItem(pipe, $"{pipe}: a named pipe (FIFO), not a regular file"));
+        report.Unreadable.Should().ContainSingle().Which.Should().Be(new MaskTrainer.Data.SkippedItem(pipe, "a named pipe (FIFO), not a regular file"));
         report.ImagesWithoutFaces.Should().Be(1);
     }
 

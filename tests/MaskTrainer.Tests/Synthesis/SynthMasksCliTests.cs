@@ -42,6 +42,26 @@ public sealed class SynthMasksCliTests : IDisposable
         stdout.Should().NotContain("(s)");
     }
 
+    [SharedFact("data/faces-dlib/images/Tom_Cruise_avp_2014_4.jpg")]
+    public void Files_left_out_are_each_one_line_naming_the_file_once_and_are_counted_as_training_does()
+    {
+        // It printed "skipped DIR/cut.png: DIR/cut.png: …", and left an iPhone photo out unsaid.
+        var faces = Directory.CreateDirectory(Path.Combine(root, "h2-faces")).FullName;
+        File.Copy(SharedData.Full("data/faces-dlib/images/Tom_Cruise_avp_2014_4.jpg"), Path.Combine(faces, "tom.jpg"));
+        File.WriteAllBytes(Path.Combine(faces, "cut.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, .. "IHDR"u8, 0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0]);
+        File.WriteAllText(Path.Combine(faces, "IMG_0001.HEIC"), "an iPhone photo");
+        File.WriteAllText(Path.Combine(faces, "notes.txt"), "notes");
+
+        var (code, stdout, stderr) = Run("synth-masks", "--faces", faces, "--output", Path.Combine(root, "h2-out"), "--sheet-pairs", "0");
+
+        code.Should().Be(0);
+        stderr.Split('\n').Where(l => l.StartsWith("skipped ", StringComparison.Ordinal)).Should().Equal(
+            $"skipped {Path.Combine(faces, "IMG_0001.HEIC")}: a HEIC/HEIF photo (an iPhone's), not a JPEG, PNG, BMP or WebP image: convert it to JPEG or PNG",
+            $"skipped {Path.Combine(faces, "notes.txt")}: not an image extension (.txt)",
+            $"skipped {Path.Combine(faces, "cut.png")}: truncated PNG (ends inside its IHDR chunk)");
+        stdout.Should().Contain("synth-masks: 2 images, 1 face found, 1 pair written to ").And.Contain("; 0 images without a face, 1 unreadable, 2 other files not an image");
+    }
+
     [SharedFact("data/faces-dlib/images/2008_002506.jpg")]
     public void A_run_into_an_earlier_runs_output_says_what_the_folders_now_hold()
     {
