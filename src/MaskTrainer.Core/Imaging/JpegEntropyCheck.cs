@@ -447,10 +447,8 @@ internal static class JpegEntropyCheck
             return ProgressiveBlock(data, ref bits, c, block, ss, se, ah, al, ref eobRun);
         }
 
-        private static string? SequentialBlock(ReadOnlySpan<byte> data, ref BitReader reader, Component c)
+        private static string? SequentialBlock(ReadOnlySpan<byte> data, ref BitReader bits, Component c)
         {
-            // A copy in registers for the block's codes (see BitReader.Fill), put back at the end.
-            var bits = reader;
             string? problem = null;
             int s = Decode(data, ref bits, c.Dc);
             if (s < 0)
@@ -489,7 +487,6 @@ internal static class JpegEntropyCheck
                 }
             }
 
-            reader = bits;
             return problem ?? (bits.Overran ? Premature : null);
         }
 
@@ -835,7 +832,7 @@ internal static class JpegEntropyCheck
             public readonly bool Overran => count < zeros;
 
             /// <summary>Tops the buffer up to at least 57 bits.</summary>
-            /// <remarks>Inlined, with the rare case by value: a reader that is a local then stays in registers.</remarks>
+            /// <remarks>Inlined: the common case, 8 bytes without an FF, is a load and a shift.</remarks>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Fill(ReadOnlySpan<byte> data)
             {
