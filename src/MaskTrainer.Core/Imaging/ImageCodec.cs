@@ -159,9 +159,9 @@ public static class ImageCodec
             throw new ImageDecodeException(source, "truncated JPEG (no end-of-image marker)");
         }
 
-        if (header.Format == ImageFormat.Png && ImageHeader.PngTruncation(bytes) is { } cut)
+        if (header.Format == ImageFormat.Png && ImageHeader.PngProblem(bytes) is { } damaged)
         {
-            throw new ImageDecodeException(source, cut);
+            throw new ImageDecodeException(source, damaged);
         }
 
         // libjpeg decodes corrupt image data too, printing a warning that names no file and

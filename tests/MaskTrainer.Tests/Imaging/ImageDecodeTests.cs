@@ -161,7 +161,16 @@ public sealed class ImageDecodeTests
             corrupted[i] ^= 0x5A;
         }
 
-        AssertDecodeError(() => ImageCodec.Decode(corrupted, sourceName: "bad-crc.png"), "bad-crc.png", "corrupt or truncated Png data");
+        // Refused before libpng, which would print "libpng error: IDAT: CRC error".
+        stderr = NativeStderr.Capture(() =>
+            AssertDecodeError(() => ImageCodec.Decode(corrupted, sourceName: "bad-crc.png"), "bad-crc.png", "corrupt PNG (CRC error in its IDAT chunk)"));
+        stderr.Should().BeEmpty();
+
+        // A comment chunk's CRC is libpng's to warn about: the picture is whole, and decodes.
+        byte[] comment = [0, 0, 0, 5, .. "tEXth2-ok"u8, 1, 2, 3, 4];
+        int afterHeader = 8 + 25; // the signature, then IHDR: length, type, 13 bytes, CRC
+        using var commented = ImageCodec.Decode([.. png.AsSpan(0, afterHeader), .. comment, .. png.AsSpan(afterHeader)], sourceName: "comment.png");
+        commented.GetBytes().SequenceEqual(image.GetBytes()).Should().BeTrue();
     }
 
     [Fact]
