@@ -166,7 +166,7 @@ public static class ImageCodec
 
         // libjpeg decodes corrupt image data too, printing a warning that names no file and
         // making up what it could not read (the lower part of the picture is garbage): its
-        // entropy-coded data are walked first (a tenth of a decode), so such a file is refused here.
+        // entropy-coded data are walked first (about half a decode), so such a file is refused here.
         if (header.Format == ImageFormat.Jpeg && JpegEntropyCheck.FindCorruption(bytes) is { } corrupt)
         {
             throw new ImageDecodeException(source, corrupt);

@@ -18,9 +18,11 @@ namespace MaskTrainer.Imaging;
 /// A fault is what no encoder writes and changes the pixels: a code the table lacks, a
 /// coefficient past the end of its block, a block's DC value beyond what any picture of the
 /// precision has (with room to spare), data that end before the blocks do, a restart marker
-/// missing, and image data left unread before the marker that ends them (a changed bit makes the
-/// codes after it other valid codes, which run out of blocks before the data run out; zero bytes
-/// are not counted, some encoders pad with them). What libjpeg refuses itself (a bad table, an
+/// missing, and image data left unread before a restart marker (a slip inside the scan, see
+/// Restart). Bytes left over after a scan's last block, before the marker that ends the scan, are
+/// not a fault: libjpeg only warns ("extraneous bytes before marker") and the picture is intact,
+/// and real datasets (Kaggle's cats and dogs, some scanners) hold such files; refusing a good
+/// training photo costs more than missing the rare slip that shows only there. What libjpeg refuses itself (a bad table, an
 /// unknown marker) and the codings it has no Huffman tables for (arithmetic, lossless,
 /// hierarchical, Motion JPEG without tables) are left to the decoder: the walk then says nothing.
 /// </para>
@@ -49,6 +51,14 @@ internal static class JpegEntropyCheck
         try
         {
             return walker.Walk(data);
+        }
+        catch (Exception)
+        {
+            // A bug in the walk (it reads what libjpeg reads, by hand) must cost this one check,
+            // not the run: the file goes to the decoder as it would without the check. The walker
+            // may be left half-set: the next file gets a new one.
+            cached = null;
+            return null;
         }
         finally
         {
@@ -426,11 +436,6 @@ internal static class JpegEntropyCheck
                 }
             }
 
-            if (problem is null)
-            {
-                problem = LeftOver(data, bits);
-            }
-
             pos = bits.Position;
             return problem;
         }
@@ -649,7 +654,14 @@ internal static class JpegEntropyCheck
             return bits.Overran ? Premature : null;
         }
 
-        /// <summary>After an interval: the restart marker RST<paramref name="number"/> must come next, with no image data left before it.</summary>
+        /// <summary>
+        /// After an interval: the restart marker RST<paramref name="number"/> must come next, with no
+        /// image data left before it. Unlike bytes after a scan's last block (let be), bytes left
+        /// inside the scan are a slip: a changed bit turned the codes after it into other valid
+        /// ones and the interval's blocks came out before its data did, so the interval is garbage
+        /// (libjpeg skips them with a warning). In a file with restart markers this is how most
+        /// damage shows, each marker setting the decoding right again; zero bytes are not counted.
+        /// </summary>
         private static string? Restart(ReadOnlySpan<byte> data, ref BitReader bits, int number)
         {
             if (bits.Overran)
@@ -663,25 +675,14 @@ internal static class JpegEntropyCheck
                 return $"corrupt JPEG data (restart marker RST{number} missing)";
             }
 
-            if (LeftOver(data, bits) is { } slipped)
+            int left = bits.BytesBeforeMarker(data);
+            if (left > 0)
             {
-                return slipped;
+                return $"corrupt JPEG data ({left} byte{(left == 1 ? "" : "s")} of image data left over before RST{number})";
             }
 
             bits = new BitReader(pos);
             return null;
-        }
-
-        /// <summary>
-        /// Image data the decoding did not reach before the marker that ends them: it slipped (a
-        /// changed bit turned the codes after it into other valid ones, and the blocks came out
-        /// before the data did). libjpeg skips them with a warning; the picture is garbage from
-        /// the slip on. Zero bytes are not counted: some encoders pad with them.
-        /// </summary>
-        private static string? LeftOver(ReadOnlySpan<byte> data, BitReader bits)
-        {
-            int left = bits.BytesBeforeMarker(data);
-            return left == 0 ? null : $"corrupt JPEG data ({left} byte{(left == 1 ? "" : "s")} of image data left over)";
         }
 
         /// <summary>The next Huffman-coded value, or -1 for a code the table does not have.</summary>
