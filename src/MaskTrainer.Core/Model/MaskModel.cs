@@ -62,6 +62,12 @@ public sealed class MaskModel : IDisposable
     private int _disposed;
     private int _inUse;
 
+    // The models this thread holds a lease on, once per lease (a Save into a non-seekable stream
+    // nests two): Dispose on a thread that holds one of this model's would wait for itself forever.
+    // Per model, not a bare count: a thread predicting with one model may dispose another.
+    [ThreadStatic]
+    private static List<MaskModel>? t_leased;
+
     private MaskModel(MLContext ml, ITransformer featurizer, ITransformer head, ModelMetadata metadata)
     {
         Context = ml;
@@ -485,7 +491,8 @@ public sealed class MaskModel : IDisposable
     /// <summary>
     /// Marks a use of the model's ONNX sessions (a prediction) until the lease is disposed:
     /// <see cref="Dispose"/> waits for every lease before it frees the sessions, as a session freed
-    /// while it runs ends the process (SIGSEGV). Two interlocked operations, no allocation.
+    /// while it runs ends the process (SIGSEGV). Two interlocked operations and a note in a
+    /// per-thread list (allocated once per thread). The lease must end on the thread that took it.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     internal Lease Use()
@@ -497,21 +504,35 @@ public sealed class MaskModel : IDisposable
             ThrowIfDisposed();
         }
 
+        (t_leased ??= []).Add(this);
         return new Lease(this);
     }
 
     /// <summary>One use of the model (<see cref="Use"/>); Dispose ends it.</summary>
     internal readonly struct Lease(MaskModel model) : IDisposable
     {
-        public void Dispose() => Interlocked.Decrement(ref model._inUse);
+        public void Dispose()
+        {
+            var leased = t_leased!;
+            leased.RemoveAt(leased.LastIndexOf(model));
+            Interlocked.Decrement(ref model._inUse);
+        }
     }
 
     /// <summary>
     /// Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load), once the
     /// predictions running on other threads have finished. Later use throws <see cref="ObjectDisposedException"/>.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called on a thread that is itself using the model
+    /// (e.g. from the stream a <see cref="Save(Stream)"/> writes to): it cannot wait for its own use
+    /// to end. The model is left as it was, to be disposed once that use is over.</exception>
     public void Dispose()
     {
+        if (t_leased?.Contains(this) == true && Volatile.Read(ref _disposed) == 0)
+        {
+            throw new InvalidOperationException("MaskModel.Dispose was called while this thread is using the model (e.g. from the stream of its own Save): it would wait for itself forever; dispose it after that use ends.");
+        }
+
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;

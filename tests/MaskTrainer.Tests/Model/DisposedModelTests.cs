@@ -97,6 +97,66 @@ public sealed class DisposedModelTests(TrainedModelFixture fixture) : IDisposabl
         }
     }
 
+    [SharedFact("data/mask-sample", "models")]
+    public void Dispose_on_the_thread_using_the_model_throws_instead_of_waiting_for_itself()
+    {
+        // A Save whose stream disposed the model spun in Dispose forever: the save's own use never ended.
+        var model = MaskModel.Load(fixture.Run!.ModelPath);
+        var other = MaskModel.Load(fixture.Run!.ModelPath);
+        Exception? fromDispose = null;
+        bool otherDisposed = false;
+        var stream = new WriteHookStream(() =>
+        {
+            fromDispose ??= Record.Exception(model.Dispose);
+            if (!otherDisposed)
+            {
+                other.Dispose(); // another model's use is not this one's: it is disposed at once
+                otherDisposed = true;
+            }
+        });
+        var saver = new Thread(() => model.Save(stream)) { IsBackground = true };
+        saver.Start();
+
+        saver.Join(TimeSpan.FromSeconds(60)).Should().BeTrue("Dispose must not wait for the use of the thread calling it");
+        fromDispose.Should().BeOfType<InvalidOperationException>()
+            .Which.Message.Should().StartWith("MaskModel.Dispose was called while this thread is using the model").And.NotContain("\n");
+        otherDisposed.Should().BeTrue();
+        FluentActions.Invoking(other.CreatePredictionEngine).Should().Throw<ObjectDisposedException>();
+
+        // The refused Dispose left the model whole; once the save is over it disposes as usual.
+        var crops = PredictionTests.Crops(model, 1);
+        using (var predictor = new MaskPredictor(model))
+        {
+            predictor.Predict(crops[0]).Score.Should().HaveCount(model.Labels.Count);
+        }
+
+        model.Dispose();
+        FluentActions.Invoking(model.CreatePredictionEngine).Should().Throw<ObjectDisposedException>();
+        crops[0].Dispose();
+    }
+
+    /// <summary>A memory stream that runs <c>onWrite</c> on each write, as a caller's stream might.</summary>
+    private sealed class WriteHookStream(Action onWrite) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            onWrite();
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            onWrite();
+            base.Write(buffer);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            onWrite();
+            base.WriteByte(value);
+        }
+    }
+
     [SharedFact("data/mask-sample", "models", "data/faces-dlib")]
     public void A_disposed_Mat_throws_ObjectDisposedException_wherever_the_API_takes_one()
     {
