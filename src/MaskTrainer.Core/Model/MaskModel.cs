@@ -128,6 +128,9 @@ public sealed class MaskModel : IDisposable
     /// Disposing it leaves the model usable (ML.NET's default would dispose the model's ONNX session with it).
     /// It disposes an image already at the backbone's input size on its next Predict (ML.NET's
     /// dotnet/machinelearning#7444): give it a new MLImage each time, or use <see cref="MaskPredictor"/>, which copies such images.
+    /// Its predictions are not counted as uses of the model: <see cref="Dispose"/> does not wait for
+    /// them, so, as in ML.NET, the engine must not be used once the model is disposed (a prediction
+    /// under way then can end the process). <see cref="MaskPredictor"/>'s are counted.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public PredictionEngine<ModelInput, ModelOutput> CreatePredictionEngine()
@@ -521,7 +524,10 @@ public sealed class MaskModel : IDisposable
 
     /// <summary>
     /// Releases the ONNX sessions (and the temp copy ML.NET made of the backbone on load), once the
-    /// predictions running on other threads have finished. Later use throws <see cref="ObjectDisposedException"/>.
+    /// uses running on other threads have finished: predictions through <see cref="MaskPredictor"/>,
+    /// <see cref="FacePredictor"/> or <see cref="MaskModelConsumption"/>, saves, evaluations. Engines
+    /// from <see cref="CreatePredictionEngine"/> are not waited for and must not be used after it.
+    /// Later use throws <see cref="ObjectDisposedException"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called on a thread that is itself using the model
     /// (e.g. from the stream a <see cref="Save(Stream)"/> writes to): it cannot wait for its own use

@@ -96,7 +96,11 @@ public static class ModelBackbone
         var id = model.Metadata.Backbone.Id;
         using var buffer = new MemoryStream();
         var input = model.Context.Data.LoadFromEnumerable(Array.Empty<ModelInput>()).Schema;
-        model.Context.Model.Save(model.Featurizer, input, buffer);
+        using (model.Use()) // the save reads the featurizer's ONNX model, which Dispose frees: a Dispose on another thread waits for it, and a disposed model says so
+        {
+            model.Context.Model.Save(model.Featurizer, input, buffer);
+        }
+
         buffer.Position = 0;
         using var zip = new ZipArchive(buffer, ZipArchiveMode.Read);
         var entries = zip.Entries.Where(e => e.Name == OnnxModelEntry).ToList();

@@ -32,6 +32,7 @@ public sealed class DisposedModelTests(TrainedModelFixture fixture) : IDisposabl
         FluentActions.Invoking(() => before.Predict(crops[0])).Should().Throw<ObjectDisposedException>();
         FluentActions.Invoking(() => faces.Predict(crops[0])).Should().Throw<ObjectDisposedException>();
         FluentActions.Invoking(() => model.Save(new MemoryStream())).Should().Throw<ObjectDisposedException>();
+        FluentActions.Invoking(() => ModelBackbone.OpenEmbedded(model)).Should().Throw<ObjectDisposedException>("the embedded graph is read under a lease");
         var file = Path.Combine(_folder.Folder("h2-disposed"), "m.zip");
         FluentActions.Invoking(() => model.Save(file)).Should().Throw<ObjectDisposedException>();
         Directory.GetFiles(Path.GetDirectoryName(file)!).Should().BeEmpty("nothing is written for a disposed model");
