@@ -316,18 +316,8 @@ public sealed class DetectApp
     /// 141, as a shell reports a program SIGPIPE ended), or a stdout that cannot be written (a full
     /// disk, closed: an error, exit 1). The outputs were closed as on Ctrl+C.
     /// </summary>
-    private int ReportOutputGone(long count, string noun)
-    {
-        if (_stdout is GuardedWriter { Problem: { } problem } stdout)
-        {
-            stdout.ProblemReported = true;
-            _stderr.WriteLine($"error: stdout: {HumanText.Escape(problem)}; stopped after {Plural.Of(count, noun)} (outputs were closed)");
-            return ExitCodes.Error;
-        }
-
-        _stderr.WriteLine($"stopped after {Plural.Of(count, noun)}: nothing reads the JSON lines any more (stdout was closed)");
-        return ExitCodes.OutputClosed;
-    }
+    private int ReportOutputGone(long count, string noun) =>
+        OutputGone.Report(_stdout, _stderr, count, noun, "the JSON lines", afterError: " (outputs were closed)");
 
     /// <summary>
     /// --image of a file that does not decode, as --images reports one: the error line (and with --json

@@ -25,5 +25,5 @@ public static class ExitCodes
     public const int Interrupted = 130;
 
     /// <summary>Stopped because nothing reads stdout any more (<c>--json | head</c>; outputs were closed properly): 128 + SIGPIPE, as shells report a program a closed pipe ended.</summary>
-    public const int OutputClosed = 141;
+    public const int OutputClosed = Reporting.OutputGone.ExitCode;
 }

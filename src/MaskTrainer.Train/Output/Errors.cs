@@ -14,9 +14,6 @@ internal static class Errors
     public const int Failure = 1;
     public const int Cancelled = 130;
 
-    /// <summary>Stopped because nothing reads stdout any more (<c>predict | head -1</c>): 128 + SIGPIPE, as shells report a program a closed pipe ended; the detector's code for it too.</summary>
-    public const int OutputClosed = 141;
-
     public static bool IsUserFacing(Exception e) => e is DatasetException or ModelException or ModelFileException
         or ImagingException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or ArgumentException or OperationCanceledException or IOException;
@@ -41,18 +38,8 @@ internal static class Errors
     /// </summary>
     /// <param name="stdout">The guarded stdout.</param>
     /// <param name="done">Images handled before the stop.</param>
-    public static int OutputGone(GuardedWriter stdout, int done)
-    {
-        if (stdout.Problem is { } problem)
-        {
-            stdout.ProblemReported = true;
-            Console.Error.WriteLine($"error: stdout: {OneLine(problem)}; stopped after {Plural.Of(done, "image")}");
-            return Failure;
-        }
-
-        Console.Error.WriteLine($"stopped after {Plural.Of(done, "image")}: nothing reads the results any more (stdout was closed)");
-        return OutputClosed;
-    }
+    public static int OutputGone(GuardedWriter stdout, int done) =>
+        Reporting.OutputGone.Report(stdout, Console.Error, done, "image", "the results");
 
     /// <summary>
     /// What a Ctrl+C left behind, for the command it stopped: training overwrites nothing and keeps
