@@ -253,11 +253,13 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
 
     /// <summary>
     /// Why a PNG that starts right is cut short or damaged, or null: its chunks must reach IEND,
-    /// and those of the picture (IHDR, PLTE, IDAT, IEND) must match their CRC. libpng (as OpenCV
+    /// and those of the picture before it (IHDR, PLTE, IDAT) must match their CRC. libpng (as OpenCV
     /// uses it) refuses such a file too, but only after printing "libpng error: PNG input buffer
     /// is incomplete" or "libpng error: IDAT: CRC error" to stderr, beside our own line. A CRC
-    /// costs a few percent of the decode; other chunks' CRCs libpng only warns about, and so they
-    /// are not looked at (the picture is whole).
+    /// costs a few percent of the decode; ancillary chunks' CRCs libpng only warns about, and so they
+    /// are not looked at (the picture is whole). IEND must be whole (libpng reads it after the
+    /// picture, and fails on a file that ends inside it), but its CRC is not checked: libpng
+    /// decodes a PNG whose IEND CRC alone is wrong to the whole picture.
     /// </summary>
     internal static string? PngProblem(ReadOnlySpan<byte> data)
     {
@@ -268,7 +270,8 @@ public readonly record struct ImageHeader(ImageFormat Format, int Width, int Hei
             var type = data.Slice((int)pos + 4, 4);
             if (type.SequenceEqual("IEND"u8))
             {
-                return null;
+                // Whole (length, type, CRC), but its CRC unchecked: see above.
+                return pos + 12 > data.Length ? "truncated PNG (ends inside its IEND chunk)" : null;
             }
 
             long start = pos;

@@ -155,6 +155,23 @@ public sealed class ImageDecodeTests
             trailing.GetBytes().SequenceEqual(image.GetBytes()).Should().BeTrue("bytes after IEND are not the picture's");
         }
 
+        // libpng reads IEND after the picture: a file that ends inside it fails there (refused
+        // before, in one line), while a bad IEND CRC alone decodes to the whole picture, as OpenCV decodes it.
+        using (var cutEnd = Cv2.ImDecode(png[..^2], ImreadModes.Color))
+        {
+            cutEnd.Empty().Should().BeTrue("libpng refuses a file that ends inside IEND");
+        }
+
+        stderr = NativeStderr.Capture(() =>
+            AssertDecodeError(() => ImageCodec.Decode(png[..^2], sourceName: "h4-iend-cut.png"), "h4-iend-cut.png", "truncated PNG (ends inside its IEND chunk)"));
+        stderr.Should().BeEmpty();
+        var badEnd = png.ToArray();
+        badEnd[^1] ^= 0x01;
+        using (var badCrc = ImageCodec.Decode(badEnd, sourceName: "h4-iend-crc.png"))
+        {
+            badCrc.GetBytes().SequenceEqual(image.GetBytes()).Should().BeTrue("IEND's CRC is not the picture's");
+        }
+
         var corrupted = png.ToArray();
         for (var i = png.Length / 3; i < png.Length / 3 + 64; i++)
         {
