@@ -29,12 +29,13 @@ mt_apt_install() {
   mt_busy "apt install (${missing[*]})"
   local log
   log=$(mktemp)
-  # apt's and debconf's chatter goes to a log shown only when something fails.
+  # apt's and debconf's chatter goes to a log shown only when something fails. A failure clears
+  # .busy before dying: left behind, it would name an apt install that is no longer running.
   if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; mt_die "apt-get update failed"
+    cat "$log" >&2; rm -f "$log"; mt_busy; mt_die "apt-get update failed"
   fi
   if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; mt_die "apt-get install ${missing[*]} failed"
+    cat "$log" >&2; rm -f "$log"; mt_busy; mt_die "apt-get install ${missing[*]} failed"
   fi
   rm -f "$log"
   mt_busy

@@ -34,6 +34,32 @@ public sealed class ShellScriptTests : IDisposable
         detect.Stdout.Should().Be($"app {_copy.Root}/src/MaskTrainer.Detect/bin/Release/publish/masktrainer-detect.dll --help in {_copy.Caller}\n");
     }
     [Fact]
+    public void A_failed_apt_install_leaves_no_busy_note_behind()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // .busy named "apt install" after the script had died: a script waiting for the lock would say so.
+        var stamps = Directory.CreateDirectory(Path.Combine(_copy.Root, ".build-stamps")).FullName;
+        File.WriteAllText(Path.Combine(_copy.Bin, "dpkg-query"), "#!/bin/sh\nexit 1\n"); // nothing installed
+        File.WriteAllText(Path.Combine(_copy.Bin, "apt-get"), "#!/bin/sh\necho 'E: h4-no-network' >&2\nexit 100\n");
+        File.WriteAllText(Path.Combine(_copy.Bin, "sudo"), "#!/bin/sh\nexec \"$@\"\n");
+        foreach (var tool in new[] { "apt-get", "sudo" })
+        {
+            File.SetUnixFileMode(Path.Combine(_copy.Bin, tool), (UnixFileMode)0b111_101_101);
+        }
+
+        var setup = Path.Combine(_copy.Root, "scripts", "setup.sh");
+        var (code, _, stderr) = _copy.Run("bash", ["-c", $"source '{setup}' && mt_apt_install libgtk-3-0"]);
+
+        code.Should().Be(1, stderr);
+        stderr.Should().Contain("E: h4-no-network").And.EndWith("error: apt-get update failed\n");
+        File.Exists(Path.Combine(stamps, ".busy")).Should().BeFalse("the apt install it named is not running");
+    }
+
+    [Fact]
     public void A_built_checkout_on_a_read_only_file_system_runs_without_the_build_lock()
     {
         // A read-only mount (root ignores modes): the lock file cannot be opened, nor anything built.
