@@ -74,116 +74,28 @@ public sealed class GuardedWriter : TextWriter
     /// <summary>The errors a write to a standard stream fails with: EIO, ENOSPC, EPIPE (Windows), EBADF (as UnauthorizedAccessException).</summary>
     public static bool IsWriteFailure(Exception e) => e is IOException or UnauthorizedAccessException;
 
-    public override void Write(char value)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.Write(value);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void Write(char value) => Guarded(value, static (w, v) => w.Write(v));
 
-    public override void Write(char[] buffer, int index, int count)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.Write(buffer, index, count);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void Write(char[] buffer, int index, int count) =>
+        Guarded((buffer, index, count), static (w, b) => w.Write(b.buffer, b.index, b.count));
 
-    public override void Write(ReadOnlySpan<char> buffer)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.Write(buffer);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void Write(ReadOnlySpan<char> buffer) => Guarded(buffer, static (w, b) => w.Write(b));
 
-    public override void Write(string? value)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.Write(value);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void Write(string? value) => Guarded(value, static (w, v) => w.Write(v));
 
     // A line in one write to the stream (the base class writes the text, then the newline).
-    public override void WriteLine(string? value)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.WriteLine(value);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void WriteLine(string? value) => Guarded(value, static (w, v) => w.WriteLine(v));
 
-    public override void WriteLine(ReadOnlySpan<char> buffer)
-    {
-        lock (_gate)
-        {
-            if (Problem is null)
-            {
-                try
-                {
-                    _inner!.WriteLine(buffer);
-                }
-                catch (Exception e) when (IsWriteFailure(e))
-                {
-                    Problem = Describe(e);
-                }
-            }
-        }
-    }
+    public override void WriteLine(ReadOnlySpan<char> buffer) => Guarded(buffer, static (w, b) => w.WriteLine(b));
 
-    public override void Flush()
+    public override void Flush() => Guarded(0, static (w, _) => w.Flush());
+
+    /// <summary>
+    /// Every write: serialised, dropped once a write failed, and the first failure kept. The static
+    /// lambdas are cached delegates and the state is passed by value (spans too), so nothing is allocated.
+    /// </summary>
+    private void Guarded<TState>(TState state, Action<TextWriter, TState> write)
+        where TState : allows ref struct
     {
         lock (_gate)
         {
@@ -191,7 +103,7 @@ public sealed class GuardedWriter : TextWriter
             {
                 try
                 {
-                    _inner!.Flush();
+                    write(_inner!, state);
                 }
                 catch (Exception e) when (IsWriteFailure(e))
                 {
